@@ -1,0 +1,53 @@
+"""Settings kept in the database, with defaults and types in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from console.domain import Actor, Permission
+from console.errors import N_, InvalidInput
+from console.policy import require
+from console.storage import Database
+
+
+@dataclass(frozen=True, slots=True)
+class IntSetting:
+    key: str
+    default: int
+    minimum: int
+    maximum: int
+
+
+LOCKOUT_MAX_FAILURES = IntSetting("security.lockout_max_failures", 5, 1, 100)
+LOCKOUT_MINUTES = IntSetting("security.lockout_minutes", 5, 1, 24 * 60)
+IDLE_LOCK_MINUTES = IntSetting("ui.idle_lock_minutes", 10, 0, 24 * 60)
+
+
+class Settings:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def get_int(self, setting: IntSetting) -> int:
+        rows = self._db.query("SELECT value FROM settings WHERE key = ?", (setting.key,))
+        if not rows:
+            return setting.default
+        try:
+            value = int(rows[0]["value"])
+        except ValueError:
+            return setting.default
+        return min(max(value, setting.minimum), setting.maximum)
+
+    def set_int(self, actor: Actor, setting: IntSetting, value: int) -> None:
+        require(actor, Permission.MANAGE_SETTINGS)
+        if not setting.minimum <= value <= setting.maximum:
+            raise InvalidInput(
+                N_("{key} must lie between {minimum} and {maximum}."),
+                key=setting.key,
+                minimum=setting.minimum,
+                maximum=setting.maximum,
+            )
+        self._db.write(
+            lambda db: db.table("settings").upsert(
+                {"key": setting.key, "value": str(value)}, pk="key"
+            )
+        ).result()

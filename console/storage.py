@@ -1,0 +1,388 @@
+"""The SQLite store: opening with checks, numbered migrations, and the one writer thread.
+
+Every write of a process goes through one writer thread that owns the write connection, so the
+GUI thread never waits on the disk and writes never interleave. Other processes (a CLI command
+beside a running console) are serialized by SQLite itself: each job is one `BEGIN IMMEDIATE`
+transaction. Reads use a connection per thread; WAL lets them run beside the writer.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+from console import __version__
+from console.clock import Clock, SystemClock, to_iso
+from console.errors import N_, DatabaseCorrupt, DatabaseLocked, DatabaseTooNew, StorageError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+DB_FILENAME = "utkik.db"
+SQLITE_HEADER = b"SQLite format 3\x00"
+#: A CLI command and a running console may both write; a writer waits this long for the other.
+BUSY_TIMEOUT_S = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[sqlite_utils.Database, Clock], None]
+
+
+def _sql(script: str) -> Callable[[sqlite_utils.Database, Clock], None]:
+    def apply(db: sqlite_utils.Database, clock: Clock) -> None:
+        # executescript() would commit the open transaction; run statement by statement instead.
+        for statement in script.split(";"):
+            if statement.strip():
+                db.execute(statement)
+
+    return apply
+
+
+_SCHEMA_1 = """
+CREATE TABLE areas (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+CREATE TABLE places (
+    id INTEGER PRIMARY KEY,
+    area_id INTEGER NOT NULL REFERENCES areas(id),
+    name TEXT NOT NULL COLLATE NOCASE,
+    UNIQUE (area_id, name)
+);
+CREATE TABLE cameras (
+    id INTEGER PRIMARY KEY,
+    place_id INTEGER REFERENCES places(id),
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role TEXT NOT NULL CHECK (role IN
+        ('operator', 'technician', 'supervisor', 'administrator', 'auditor')),
+    password_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE user_areas (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    area_id INTEGER NOT NULL REFERENCES areas(id),
+    PRIMARY KEY (user_id, area_id)
+);
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+)
+"""
+
+#: The sites of the municipality's action plan, seeded once on the first run.
+SEED_SITES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("City", ("Stora torget", "Trädgårdstorget")),
+    ("Berga", ("Berga centrum",)),
+    ("Skäggetorp", ("Skäggetorp centrum",)),
+    ("Ryd", ("Ryds centrum",)),
+    ("Resecentrum", ("Resecentrum",)),
+    ("Hållplatser", ()),
+)
+
+
+def _seed_sites(db: sqlite_utils.Database, clock: Clock) -> None:
+    for area_name, places in SEED_SITES:
+        area_id = db.table("areas").insert({"name": area_name}).last_pk
+        for place in places:
+            db.table("places").insert({"area_id": area_id, "name": place})
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "areas, places, cameras, users, settings", _sql(_SCHEMA_1)),
+    Migration(2, "seed the action plan's sites", _seed_sites),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not an SQLite database, without writing a byte to it."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise StorageError(
+            N_("The database {path} cannot be read: {reason}."), path=path, reason=err.strerror
+        ) from err
+    if header and header != SQLITE_HEADER:
+        raise _corrupt(path)
+
+
+def _corrupt(path: Path) -> DatabaseCorrupt:
+    return DatabaseCorrupt(
+        N_(
+            "The database {path} is damaged or is not a Utkik database. It has not been changed. "
+            "Restore it from a backup, or move it away to start with an empty one."
+        ),
+        path=path,
+    )
+
+
+def _busy(path: Path) -> DatabaseLocked:
+    return DatabaseLocked(N_("The database {path} is kept busy by another process."), path=path)
+
+
+def _too_new(path: Path, version: int) -> DatabaseTooNew:
+    return DatabaseTooNew(
+        N_(
+            "The database {path} was written by a newer version of Utkik (schema {version}; this "
+            "version knows up to {latest}). It has not been changed. Install the newer version "
+            "of Utkik to use it."
+        ),
+        path=path,
+        version=version,
+        latest=LATEST_VERSION,
+    )
+
+
+def _stored_version(path: Path) -> int:
+    """The schema version in an existing file (0 for a new or empty one), read-only."""
+    if not path.exists() or path.stat().st_size == 0:
+        return 0
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            tables = {
+                row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if "schema_version" not in tables:
+                if tables:
+                    raise _corrupt(path)
+                return 0
+            row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+            conn.execute("PRAGMA quick_check(1)").fetchone()
+            return int(row[0] or 0)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as err:
+        if "locked" in str(err) or "busy" in str(err):
+            raise _busy(path) from err
+        raise _corrupt(path) from err
+
+
+def _connect(path: Path, *, query_only: bool) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S
+    )
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    if query_only:
+        conn.execute("PRAGMA query_only = ON")
+    else:
+        conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: an entry the access log reports durable must survive a power cut.
+        conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+class Database:
+    """The data dir's database: one writer thread, a read connection per thread."""
+
+    def __init__(self, path: Path, clock: Clock | None = None) -> None:
+        self.path = path
+        self._clock = clock or SystemClock()
+        self._jobs: queue.Queue[tuple[Callable[[sqlite_utils.Database], Any], Future[Any]] | None]
+        self._jobs = queue.Queue()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._closed = False
+        self._writer: threading.Thread | None = None
+
+    @classmethod
+    def open(cls, data_dir: Path, clock: Clock | None = None) -> Database:
+        """Open (creating if needed) and migrate the database of `data_dir`."""
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StorageError(
+                N_("The data folder {path} cannot be created: {reason}."),
+                path=data_dir,
+                reason=err.strerror,
+            ) from err
+        db = cls(data_dir / DB_FILENAME, clock)
+        db._start()
+        return db
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        _check_header(self.path)
+        version = _stored_version(self.path)
+        if version > LATEST_VERSION:
+            raise _too_new(self.path, version)
+        started: Future[None] = Future()
+        self._writer = threading.Thread(
+            target=self._run_writer, args=(started,), name="utkik-db-writer", daemon=True
+        )
+        self._writer.start()
+        started.result()
+        self.write(self._migrate).result()
+
+    def _run_writer(self, started: Future[None]) -> None:
+        try:
+            conn = _connect(self.path, query_only=False)
+        except sqlite3.DatabaseError as err:
+            started.set_exception(_corrupt(self.path))
+            log.debug("opening the write connection failed", exc_info=err)
+            return
+        started.set_result(None)
+        db = sqlite_utils.Database(conn)
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                break
+            fn, future = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as err:
+                future.set_exception(_busy(self.path))
+                log.debug("BEGIN IMMEDIATE failed", exc_info=err)
+                continue
+            try:
+                result = fn(db)
+            except BaseException as err:  # noqa: BLE001 - handed to the caller through the future
+                conn.execute("ROLLBACK")
+                future.set_exception(_translate(err, self.path))
+            else:
+                try:
+                    conn.execute("COMMIT")
+                except sqlite3.Error as err:
+                    conn.execute("ROLLBACK")
+                    future.set_exception(_translate(err, self.path))
+                else:
+                    future.set_result(result)
+        conn.close()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._jobs.put(None)
+        if self._writer is not None:
+            self._writer.join(timeout=30)
+        with self._readers_lock:
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- use ---------------------------------------------------------------------------------
+
+    def write(self, fn: Callable[[sqlite_utils.Database], T]) -> Future[T]:
+        """Run `fn` in one transaction on the writer thread; the future holds its result."""
+        future: Future[T] = Future()
+        if self._closed:
+            future.set_exception(StorageError(N_("The database has been closed.")))
+            return future
+        self._jobs.put((fn, future))
+        return future
+
+    def reader(self) -> sqlite_utils.Database:
+        """This thread's read-only connection."""
+        db: sqlite_utils.Database | None = getattr(self._local, "db", None)
+        if db is None:
+            conn = _connect(self.path, query_only=True)
+            with self._readers_lock:
+                self._readers.append(conn)
+            db = sqlite_utils.Database(conn)
+            self._local.db = db
+        return db
+
+    def query(
+        self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()
+    ) -> list[dict[str, Any]]:
+        try:
+            return list(self.reader().query(sql, params))
+        except sqlite3.DatabaseError as err:
+            raise _translate(err, self.path) from err
+
+    def schema_version(self) -> int:
+        rows = self.query("SELECT max(version) AS v FROM schema_version")
+        return int(rows[0]["v"])
+
+    # -- migrations --------------------------------------------------------------------------
+
+    def _migrate(self, db: sqlite_utils.Database) -> int:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            "version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+            "applied_at TEXT NOT NULL, utkik_version TEXT NOT NULL)"
+        )
+        # Read again inside the transaction: another process may have migrated meanwhile.
+        current = int(
+            db.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        )
+        if current > LATEST_VERSION:
+            raise _too_new(self.path, current)
+        for migration in MIGRATIONS:
+            if migration.version <= current:
+                continue
+            log.info(
+                "migrating %s to schema %d: %s", self.path, migration.version, migration.description
+            )
+            migration.apply(db, self._clock)
+            db.table("schema_version").insert(
+                {
+                    "version": migration.version,
+                    "description": migration.description,
+                    "applied_at": to_iso(self._clock.now()),
+                    "utkik_version": __version__,
+                }
+            )
+        return LATEST_VERSION
+
+
+def _translate(err: BaseException, path: Path) -> BaseException:
+    """Turn SQLite's environment errors into KnownErrors; leave bugs as they are."""
+    if isinstance(err, sqlite3.OperationalError):
+        text = str(err)
+        if "locked" in text or "busy" in text:
+            return _busy(path)
+        if "disk is full" in text or "disk I/O" in text:
+            return StorageError(
+                N_(
+                    "The database {path} cannot be written: the disk is full or failing. "
+                    "Nothing was changed."
+                ),
+                path=path,
+            )
+        if "readonly" in text:
+            return StorageError(N_("The database {path} is read-only for this account."), path=path)
+    if isinstance(err, sqlite3.DatabaseError) and not isinstance(
+        err, sqlite3.IntegrityError | sqlite3.ProgrammingError | sqlite3.OperationalError
+    ):
+        return _corrupt(path)
+    return err

@@ -1,0 +1,635 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="sv_SE">
+  <context>
+    <name>Console</name>
+    <message>
+      <location filename="../../ui/app.py" line="242" />
+      <source>Internal error</source>
+      <extracomment>a console.messages.Message</extracomment>
+      <translation>Internt fel</translation>
+    </message>
+    <message>
+      <location filename="../../ui/app.py" line="243" />
+      <source>Utkik hit an internal error. Details are in the log.</source>
+      <translation>Utkik råkade ut för ett internt fel. Detaljer finns i loggen.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/app.py" line="248" />
+      <source>Utkik</source>
+      <translation>Utkik</translation>
+    </message>
+  </context>
+  <context>
+    <name>FirstAdminDialog</name>
+    <message>
+      <location filename="../../ui/dialogs.py" line="51" />
+      <source>Utkik – create the first administrator</source>
+      <extracomment>(name, password) the person chose; the dialog stays open until `accept()` or an error.</extracomment>
+      <translation>Utkik – skapa den första administratören</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs.py" line="55" />
+      <source>No administrator exists yet. Create the first one: the administrator adds the operators, technicians and supervisors. There is no default password.</source>
+      <translation>Det finns ingen administratör ännu. Skapa den första: administratören lägger till operatörer, tekniker och arbetsledare. Det finns inget standardlösenord.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs.py" line="66" />
+      <source>at least %1 characters</source>
+      <translation>minst %1 tecken</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs.py" line="72" />
+      <source>User name</source>
+      <translation>Användarnamn</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs.py" line="73" />
+      <source>Password</source>
+      <translation>Lösenord</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs.py" line="74" />
+      <source>Repeat password</source>
+      <translation>Upprepa lösenordet</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs.py" line="80" />
+      <source>Create administrator</source>
+      <translation>Skapa administratör</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs.py" line="82" />
+      <source>Quit</source>
+      <translation>Avsluta</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs.py" line="86" />
+      <source>Welcome to Utkik</source>
+      <translation>Välkommen till Utkik</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs.py" line="94" />
+      <source>The two passwords differ.</source>
+      <translation>De två lösenorden skiljer sig åt.</translation>
+    </message>
+  </context>
+  <context>
+    <name>LockScreen</name>
+    <message>
+      <location filename="../../ui/lock.py" line="80" />
+      <source>Locked</source>
+      <extracomment>no input for the configured time the password typed to unlock the person wants to log in as somebody else</extracomment>
+      <translation>Låst</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lock.py" line="87" />
+      <source>%1 is logged in. Enter the password to unlock.</source>
+      <translation>%1 är inloggad. Ange lösenordet för att låsa upp.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lock.py" line="95" />
+      <source>Unlock</source>
+      <translation>Lås upp</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lock.py" line="98" />
+      <source>Switch user</source>
+      <translation>Byt användare</translation>
+    </message>
+  </context>
+  <context>
+    <name>LoginDialog</name>
+    <message>
+      <location filename="../../ui/app.py" line="309" />
+      <location filename="../../ui/dialogs.py" line="134" />
+      <source>Log in</source>
+      <translation>Logga in</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs.py" line="119" />
+      <source>Utkik – log in</source>
+      <extracomment>(name, password) to check.</extracomment>
+      <translation>Utkik – logga in</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs.py" line="127" />
+      <source>User name</source>
+      <translation>Användarnamn</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs.py" line="128" />
+      <source>Password</source>
+      <translation>Lösenord</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs.py" line="136" />
+      <source>Quit</source>
+      <translation>Avsluta</translation>
+    </message>
+    <message>
+      <location filename="../../ui/dialogs.py" line="140" />
+      <source>Utkik</source>
+      <translation>Utkik</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <location filename="../../ui/main_window.py" line="63" />
+      <source>Utkik – %1</source>
+      <extracomment>the person asked to lock the console the password typed on the lock screen log out and show the login "sv" or "en" "dark" or "light" open user management</extracomment>
+      <translation>Utkik – %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="68" />
+      <source>The video grid appears here once cameras have been added.</source>
+      <translation>Videorutnätet visas här när kameror har lagts till.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="75" />
+      <source>Sites and cameras</source>
+      <translation>Platser och kameror</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="77" />
+      <source>Alarms</source>
+      <translation>Larm</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="77" />
+      <source>No alarms.</source>
+      <translation>Inga larm.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="81" />
+      <source>Lighting</source>
+      <translation>Belysning</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="82" />
+      <source>No luminaires connected.</source>
+      <translation>Inga armaturer anslutna.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="85" />
+      <source>Log</source>
+      <translation>Logg</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="85" />
+      <source>No entries yet.</source>
+      <translation>Inga poster ännu.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="94" />
+      <source>Logged in as %1 (%2)</source>
+      <translation>Inloggad som %1 (%2)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="112" />
+      <source>&amp;Console</source>
+      <translation>&amp;Konsol</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="113" />
+      <source>&amp;Lock</source>
+      <translation>&amp;Lås</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="116" />
+      <source>&amp;Switch user…</source>
+      <translation>&amp;Byt användare…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="120" />
+      <source>&amp;Quit</source>
+      <translation>&amp;Avsluta</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="124" />
+      <source>&amp;View</source>
+      <translation>&amp;Visa</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="128" />
+      <source>&amp;Full screen</source>
+      <translation>&amp;Helskärm</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="132" />
+      <source>&amp;Theme</source>
+      <translation>&amp;Tema</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="134" />
+      <source>Dark</source>
+      <translation>Mörkt</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="134" />
+      <source>Light</source>
+      <translation>Ljust</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="141" />
+      <source>&amp;Language</source>
+      <translation>&amp;Språk</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="152" />
+      <source>&amp;Administration</source>
+      <translation>&amp;Administration</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="153" />
+      <source>&amp;Users…</source>
+      <translation>&amp;Användare…</translation>
+    </message>
+  </context>
+  <context>
+    <name>PasswordDialog</name>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="115" />
+      <source>New password for %1</source>
+      <translation>Nytt lösenord för %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="125" />
+      <source>Password</source>
+      <translation>Lösenord</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="126" />
+      <source>Repeat password</source>
+      <translation>Upprepa lösenordet</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="139" />
+      <source>The two passwords differ.</source>
+      <translation>De två lösenorden skiljer sig åt.</translation>
+    </message>
+  </context>
+  <context>
+    <name>SitesModel</name>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="19" />
+      <source>Sites and cameras</source>
+      <translation>Platser och kameror</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="32" />
+      <source>No permission for this area</source>
+      <translation>Behörighet saknas för detta område</translation>
+    </message>
+  </context>
+  <context>
+    <name>UserEditDialog</name>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="42" />
+      <source>New user</source>
+      <translation>Ny användare</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="42" />
+      <source>Change user</source>
+      <translation>Ändra användare</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="52" />
+      <source>All areas</source>
+      <translation>Alla områden</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="65" />
+      <source>User name</source>
+      <translation>Användarnamn</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="66" />
+      <source>Role</source>
+      <translation>Roll</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="67" />
+      <source>Areas</source>
+      <translation>Områden</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="75" />
+      <source>Password</source>
+      <translation>Lösenord</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="76" />
+      <source>Repeat password</source>
+      <translation>Upprepa lösenordet</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="93" />
+      <source>The two passwords differ.</source>
+      <translation>De två lösenorden skiljer sig åt.</translation>
+    </message>
+  </context>
+  <context>
+    <name>UsersDialog</name>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="160" />
+      <source>Users</source>
+      <translation>Användare</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="173" />
+      <source>User name</source>
+      <translation>Användarnamn</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="173" />
+      <source>Role</source>
+      <translation>Roll</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="173" />
+      <source>Areas</source>
+      <translation>Områden</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="173" />
+      <source>State</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="182" />
+      <source>Add…</source>
+      <translation>Lägg till…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="183" />
+      <source>Role and areas…</source>
+      <translation>Roll och områden…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="184" />
+      <source>Reset password…</source>
+      <translation>Återställ lösenord…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="185" />
+      <source>Disable</source>
+      <translation>Inaktivera</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="186" />
+      <source>Enable</source>
+      <translation>Aktivera</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="187" />
+      <source>Close</source>
+      <translation>Stäng</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="222" />
+      <source>All areas</source>
+      <translation>Alla områden</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="223" />
+      <source>Disabled</source>
+      <translation>Inaktiverad</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="223" />
+      <source>Active</source>
+      <translation>Aktiv</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="236" />
+      <source>Select a user first.</source>
+      <translation>Välj en användare först.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="258" />
+      <source>Added %1.</source>
+      <translation>Lade till %1.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="272" />
+      <source>Changed %1.</source>
+      <translation>Ändrade %1.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="286" />
+      <source>Set a new password for %1.</source>
+      <translation>Satte ett nytt lösenord för %1.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="294" />
+      <source>Disabled %1.</source>
+      <translation>Inaktiverade %1.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/users_dialog.py" line="294" />
+      <source>Enabled %1.</source>
+      <translation>Aktiverade %1.</translation>
+    </message>
+  </context>
+  <context>
+    <name>roles</name>
+    <message>
+      <location filename="../../ui/i18n.py" line="68" />
+      <source>Operator</source>
+      <translation>Operatör</translation>
+    </message>
+    <message>
+      <location filename="../../ui/i18n.py" line="69" />
+      <source>Technician</source>
+      <translation>Tekniker</translation>
+    </message>
+    <message>
+      <location filename="../../ui/i18n.py" line="70" />
+      <source>Supervisor</source>
+      <translation>Arbetsledare</translation>
+    </message>
+    <message>
+      <location filename="../../ui/i18n.py" line="71" />
+      <source>Administrator</source>
+      <translation>Administratör</translation>
+    </message>
+    <message>
+      <location filename="../../ui/i18n.py" line="72" />
+      <source>Auditor</source>
+      <translation>Granskare</translation>
+    </message>
+  </context>
+  <context>
+    <name>core</name>
+    <message>
+      <source>A user name has 1 to 64 letters, digits, dots, dashes or underscores, no spaces.</source>
+      <translation>Ett användarnamn har 1 till 64 bokstäver, siffror, punkter, bindestreck eller understreck, inga mellanslag.</translation>
+    </message>
+    <message>
+      <source>The area list “{text}” has an empty entry.</source>
+      <translation>Områdeslistan ”{text}” har en tom post.</translation>
+    </message>
+    <message>
+      <source>The data folder {path} cannot be created: {reason}.</source>
+      <translation>Datamappen {path} kan inte skapas: {reason}.</translation>
+    </message>
+    <message>
+      <source>The database has been closed.</source>
+      <translation>Databasen har stängts.</translation>
+    </message>
+    <message>
+      <source>The database {path} cannot be read: {reason}.</source>
+      <translation>Databasen {path} kan inte läsas: {reason}.</translation>
+    </message>
+    <message>
+      <source>The database {path} cannot be written: the disk is full or failing. Nothing was changed.</source>
+      <translation>Databasen {path} kan inte skrivas: disken är full eller trasig. Inget ändrades.</translation>
+    </message>
+    <message>
+      <source>The database {path} is damaged or is not a Utkik database. It has not been changed. Restore it from a backup, or move it away to start with an empty one.</source>
+      <translation>Databasen {path} är skadad eller är ingen Utkik-databas. Den har inte ändrats. Återställ den från en säkerhetskopia, eller flytta undan den för att börja med en tom.</translation>
+    </message>
+    <message>
+      <source>The database {path} is kept busy by another process.</source>
+      <translation>Databasen {path} hålls upptagen av en annan process.</translation>
+    </message>
+    <message>
+      <source>The database {path} is read-only for this account.</source>
+      <translation>Databasen {path} är skrivskyddad för detta konto.</translation>
+    </message>
+    <message>
+      <source>The database {path} was written by a newer version of Utkik (schema {version}; this version knows up to {latest}). It has not been changed. Install the newer version of Utkik to use it.</source>
+      <translation>Databasen {path} skrevs av en nyare version av Utkik (schema {version}; denna version känner till upp till {latest}). Den har inte ändrats. Installera den nyare versionen av Utkik för att använda den.</translation>
+    </message>
+    <message>
+      <source>The password must have at least {count} characters.</source>
+      <translation>Lösenordet måste ha minst {count} tecken.</translation>
+    </message>
+    <message>
+      <source>The password must not begin or end with spaces or hold control keys.</source>
+      <translation>Lösenordet får inte börja eller sluta med mellanslag eller innehålla styrtecken.</translation>
+    </message>
+    <message>
+      <source>The video library libvlc cannot be loaded ({reason}). Install the vlc packages.</source>
+      <translation>Videobiblioteket libvlc kan inte laddas ({reason}). Installera vlc-paketen.</translation>
+    </message>
+    <message>
+      <source>There already is a user called “{name}”.</source>
+      <translation>Det finns redan en användare som heter ”{name}”.</translation>
+    </message>
+    <message>
+      <source>There already is an administrator: further administrators are appointed by an administrator in the console.</source>
+      <translation>Det finns redan en administratör: fler administratörer utses av en administratör i konsolen.</translation>
+    </message>
+    <message>
+      <source>There already is an administrator; ask them to log in.</source>
+      <translation>Det finns redan en administratör; be den att logga in.</translation>
+    </message>
+    <message>
+      <source>There is no area called “{name}”. Areas: {known}.</source>
+      <translation>Det finns inget område som heter ”{name}”. Områden: {known}.</translation>
+    </message>
+    <message>
+      <source>There is no role “{token}”. Roles: {roles}.</source>
+      <translation>Det finns ingen roll ”{token}”. Roller: {roles}.</translation>
+    </message>
+    <message>
+      <source>There is no user called “{name}”.</source>
+      <translation>Det finns ingen användare som heter ”{name}”.</translation>
+    </message>
+    <message>
+      <source>This account is disabled. Ask an administrator.</source>
+      <translation>Kontot är inaktiverat. Fråga en administratör.</translation>
+    </message>
+    <message>
+      <source>Too many failed logins: the account is locked for {minutes} min. An administrator can unlock it by setting a new password.</source>
+      <translation>För många misslyckade inloggningar: kontot är låst i {minutes} min. En administratör kan låsa upp det genom att sätta ett nytt lösenord.</translation>
+    </message>
+    <message>
+      <source>Wrong user name or password.</source>
+      <translation>Fel användarnamn eller lösenord.</translation>
+    </message>
+    <message>
+      <source>You cannot disable your own account.</source>
+      <translation>Du kan inte inaktivera ditt eget konto.</translation>
+    </message>
+    <message>
+      <source>libvlc is installed but does not start. Install the vlc plugin packages.</source>
+      <translation>libvlc är installerat men startar inte. Installera vlc-insticksprogrammen.</translation>
+    </message>
+    <message>
+      <source>{key} must lie between {minimum} and {maximum}.</source>
+      <translation>{key} måste ligga mellan {minimum} och {maximum}.</translation>
+    </message>
+    <message>
+      <source>{name} has no permission for this area.</source>
+      <translation>{name} har ingen behörighet för detta område.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to acknowledge alarms.</source>
+      <translation>{name} får inte kvittera larm.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to approve exports.</source>
+      <translation>{name} får inte godkänna exporter.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to change settings.</source>
+      <translation>{name} får inte ändra inställningar.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to control lighting.</source>
+      <translation>{name} får inte styra belysningen.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to edit the surveillance register.</source>
+      <translation>{name} får inte redigera bevakningsregistret.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to lock evidence.</source>
+      <translation>{name} får inte låsa bevismaterial.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to manage cameras.</source>
+      <translation>{name} får inte hantera kameror.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to manage users.</source>
+      <translation>{name} får inte hantera användare.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to move cameras.</source>
+      <translation>{name} får inte styra kameror.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to play back recorded video.</source>
+      <translation>{name} får inte spela upp inspelad video.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to read the access log.</source>
+      <translation>{name} får inte läsa åtkomstloggen.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to read the surveillance register.</source>
+      <translation>{name} får inte läsa bevakningsregistret.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to request exports.</source>
+      <translation>{name} får inte begära exporter.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to take snapshots.</source>
+      <translation>{name} får inte ta stillbilder.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to watch live video.</source>
+      <translation>{name} får inte titta på livevideo.</translation>
+    </message>
+    <message>
+      <source>{name} is the last administrator; appoint another one first.</source>
+      <translation>{name} är den sista administratören; utse en annan först.</translation>
+    </message>
+  </context>
+</TS>

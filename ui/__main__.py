@@ -1,0 +1,7 @@
+"""`python -m ui` runs the `utkik` command."""
+
+import sys
+
+from ui.main import main
+
+sys.exit(main())

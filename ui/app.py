@@ -1,0 +1,323 @@
+"""The GUI composition root: wires the core, the adapters and the windows together.
+
+Flow: first run (no administrator) → the first-administrator dialog; then the login; then the
+main window. Idle time locks it; switching user returns to the login.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from console import __version__
+from console.app import Core
+from console.domain import Actor, Area, Place, User
+from console.errors import KnownError
+from console.messages import Level, Message, install_excepthooks
+from console.settings import IDLE_LOCK_MINUTES
+from devices.video import libvlc_version
+from ui.dialogs import FirstAdminDialog, LoginDialog
+from ui.i18n import Translations, error_text, system_language
+from ui.lock import IdleWatcher
+from ui.main_window import MainWindow
+from ui.tasks import TaskRunner
+from ui.theme import apply_theme
+from ui.users_dialog import UsersDialog
+
+log = logging.getLogger(__name__)
+
+
+class MessageBridge(QObject):
+    """Carries messages published on any thread to the GUI thread."""
+
+    #: a console.messages.Message
+    message = Signal(object)
+
+
+class Console(QObject):
+    """The running console: which window is shown, and who is logged in."""
+
+    def __init__(
+        self,
+        app: QApplication,
+        core: Core,
+        translations: Translations,
+        ui_settings: QSettings,
+    ) -> None:
+        super().__init__()
+        self.app = app
+        self.core = core
+        self.translations = translations
+        self.ui_settings = ui_settings
+        self.runner = TaskRunner(self._show_known_error, self._show_bug, self)
+        self.bridge = MessageBridge(self)
+        self.bridge.message.connect(self._on_bridge_message)
+        core.bus.subscribe(self.bridge.message.emit)
+        self.first_admin_dialog: FirstAdminDialog | None = None
+        self.login_dialog: LoginDialog | None = None
+        self.main_window: MainWindow | None = None
+        self.user: User | None = None
+        self.idle = IdleWatcher(0, self)
+        self.idle.idle.connect(self._on_idle_idle)
+        app.installEventFilter(self.idle)
+        self.theme = str(ui_settings.value("theme", "dark"))
+        self._sites: tuple[list[Area], list[Place]] = ([], [])
+
+    # -- start -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.runner.run(self.core.users.has_administrator, self._on_admin_checked)
+
+    def _on_admin_checked(self, has_admin: bool) -> None:
+        if has_admin:
+            self.show_login()
+        else:
+            self.show_first_admin()
+
+    def show_first_admin(self) -> None:
+        dialog = FirstAdminDialog()
+        dialog.submitted.connect(self._on_first_admin_submitted)
+        dialog.rejected.connect(self.app.quit)
+        self.first_admin_dialog = dialog
+        dialog.show()
+
+    def _on_first_admin_submitted(self, name: str, password: str) -> None:
+        dialog = self.first_admin_dialog
+        assert dialog is not None
+
+        def created(user: User) -> None:
+            dialog.hide()
+            dialog.deleteLater()
+            self.first_admin_dialog = None
+            self.show_login(user.name)
+
+        self.runner.run(
+            lambda: self.core.users.create_first_administrator(Actor.os_account(), name, password),
+            created,
+            lambda err: dialog.show_error(error_text(err)),
+        )
+
+    def show_login(self, name: str = "") -> None:
+        dialog = LoginDialog(name=name)
+        dialog.submitted.connect(self._on_login_submitted)
+        dialog.rejected.connect(self.app.quit)
+        self.login_dialog = dialog
+        dialog.show()
+
+    def _on_login_submitted(self, name: str, password: str) -> None:
+        dialog = self.login_dialog
+        assert dialog is not None
+        self.runner.run(
+            lambda: self.core.users.authenticate(name, password),
+            self._on_logged_in,
+            lambda err: dialog.show_error(error_text(err)),
+        )
+
+    def _on_logged_in(self, user: User) -> None:
+        if self.login_dialog is not None:
+            self.login_dialog.hide()
+            self.login_dialog.deleteLater()
+            self.login_dialog = None
+        self.user = user
+        self.show_main_window()
+        self.runner.run(
+            lambda: self.core.settings.get_int(IDLE_LOCK_MINUTES), self.idle.set_minutes
+        )
+
+    # -- main window -------------------------------------------------------------------------
+
+    def show_main_window(self) -> None:
+        assert self.user is not None
+        window = MainWindow(
+            self.user,
+            self.ui_settings,
+            language=self.translations.language,
+            theme=self.theme,
+            data_dir=str(self.core.data_dir),
+        )
+        window.lock_requested.connect(self.lock)
+        window.unlock_requested.connect(self._on_main_window_unlock_requested)
+        window.switch_user_requested.connect(self.switch_user)
+        window.language_requested.connect(self.set_language)
+        window.theme_requested.connect(self.set_theme)
+        window.users_requested.connect(self._on_main_window_users_requested)
+        window.destroyed.connect(self._on_main_window_destroyed)
+        self.main_window = window
+        window.show()
+        self.runner.run(
+            lambda: (self.core.sites.areas(), self.core.sites.places()), self._on_sites_loaded
+        )
+
+    def _on_sites_loaded(self, sites: tuple[list[Area], list[Place]]) -> None:
+        self._sites = sites
+        if self.main_window is not None:
+            self.main_window.show_sites(*sites)
+
+    def _on_main_window_destroyed(self) -> None:
+        self.main_window = None
+
+    def close_main_window(self) -> None:
+        window = self.main_window
+        if window is None:
+            return
+        self.main_window = None
+        window.save_state()
+        window.hide()
+        window.deleteLater()
+
+    def lock(self) -> None:
+        if self.main_window is not None:
+            self.main_window.lock()
+
+    def _on_idle_idle(self) -> None:
+        self.lock()
+
+    def _on_main_window_unlock_requested(self, password: str) -> None:
+        window = self.main_window
+        if window is None or self.user is None:
+            return
+        name = self.user.name
+
+        def unlocked(user: User) -> None:
+            if self.main_window is window:
+                window.unlock()
+                self.idle.restart()
+
+        def failed(err: KnownError) -> None:
+            if window.lock_screen is not None:
+                window.lock_screen.show_error(error_text(err))
+
+        self.runner.run(lambda: self.core.users.authenticate(name, password), unlocked, failed)
+
+    def switch_user(self) -> None:
+        self.close_main_window()
+        self.user = None
+        self.idle.set_minutes(0)
+        self.show_login()
+
+    def set_language(self, language: str) -> None:
+        self.translations.install(language)
+        self.ui_settings.setValue("language", language)
+        if self.main_window is not None:
+            # Rebuilt rather than retranslated in place: every string comes from one constructor.
+            self.close_main_window()
+            self.show_main_window()
+
+    def set_theme(self, theme: str) -> None:
+        self.theme = apply_theme(self.app, theme)
+        self.ui_settings.setValue("theme", self.theme)
+
+    def _on_main_window_users_requested(self) -> None:
+        if self.user is None:
+            return
+        dialog = UsersDialog(
+            self.core.users, self._sites[0], Actor.of(self.user), self.runner, self.main_window
+        )
+        dialog.setModal(True)
+        dialog.show()
+
+    # -- messages ----------------------------------------------------------------------------
+
+    def _parent(self) -> QWidget | None:
+        return self.main_window or self.login_dialog or self.first_admin_dialog
+
+    def _show_known_error(self, err: KnownError) -> None:
+        self._on_bridge_message(Message(Level.ERROR, error_text(err)))
+
+    def _show_bug(self, err: BaseException) -> None:
+        self._on_bridge_message(Message(Level.INTERNAL, f"{type(err).__name__}: {err}"))
+
+    def _on_bridge_message(self, message: Message) -> None:
+        parent = self._parent()
+        if message.level is Level.INTERNAL:
+            QMessageBox.critical(
+                parent,
+                self.tr("Internal error"),
+                self.tr("Utkik hit an internal error. Details are in the log.")
+                + "\n\n"
+                + message.text,
+            )
+        elif message.level is Level.ERROR:
+            QMessageBox.warning(parent, self.tr("Utkik"), message.text)
+        elif self.main_window is not None:
+            self.main_window.statusBar().showMessage(message.text, 10_000)
+
+
+def ui_settings_for(data_dir: Path) -> QSettings:
+    """Workstation preferences (window layout, language, theme) beside the database."""
+    return QSettings(str(data_dir / "ui.ini"), QSettings.Format.IniFormat)
+
+
+def create_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    QCoreApplication.setApplicationName("Utkik")
+    QCoreApplication.setApplicationVersion(__version__)
+    return QApplication(argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    app = create_application(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    translations = Translations(app)
+    try:
+        core = Core.open(args.data_dir)
+    except KnownError as err:
+        translations.install(args.lang or system_language())
+        apply_theme(app, "dark")
+        QMessageBox.critical(None, "Utkik", error_text(err))
+        return 1
+    install_excepthooks(core.bus)
+    ui_settings = ui_settings_for(core.data_dir)
+    translations.install(args.lang or str(ui_settings.value("language", system_language())))
+    console = Console(app, core, translations, ui_settings)
+    apply_theme(app, console.theme)
+    app.lastWindowClosed.connect(lambda: app.quit() if console.main_window is None else None)
+    console.start()
+
+    def on_quit() -> None:
+        if console.main_window is not None:
+            console.main_window.save_state()
+        console.runner.shutdown()
+        core.close()
+
+    app.aboutToQuit.connect(on_quit)
+    return app.exec()
+
+
+def self_check() -> int:
+    """Prove the installation (or the frozen bundle) works: database, Qt, translations, libvlc."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory(prefix="utkik-self-check-") as tmp:
+        core = Core.open(Path(tmp) / "data")
+        try:
+            version = core.db.schema_version()
+            areas = core.sites.areas()
+        finally:
+            core.close()
+        app = create_application(sys.argv[:1])
+        translations = Translations(app)
+        translations.install("sv")
+        translated = QCoreApplication.translate("LoginDialog", "Log in")
+        widget = LoginDialog()
+        widget.show()
+        app.processEvents()
+        widget.close()
+        vlc = libvlc_version()
+    print(f"utkik {__version__}")
+    print(f"database: schema {version}, {len(areas)} areas seeded")
+    print(f"qt: {app.platformName()} platform, Swedish translation: {translated}")
+    print(f"libvlc: {vlc}")
+    if translated == "Log in":
+        print("self-check: the Swedish translation did not load", file=sys.stderr)
+        return 1
+    print("self-check: ok")
+    return 0

@@ -1,0 +1,168 @@
+"""The command line: local administration, and (later) the headless recorder `utkik serve`.
+
+A composition root like ui/app.py, but one that never imports Qt, so a recorder or a script never
+loads it. CLI commands act as the operating-system account that runs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from console import __version__
+from console.app import Core
+from console.domain import Actor, Role, User
+from console.errors import InvalidInput, KnownError
+from console.sites import parse_area_list
+from console.users import check_password, parse_role
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="utkik",
+        description="Utkik, the operator console of a CCTV monitoring room. "
+        "Without a command it starts the console.",
+    )
+    parser.add_argument("--version", action="version", version=f"utkik {__version__}")
+    parser.add_argument(
+        "--data-dir", type=Path, help="the folder holding the database (default: the platform's)"
+    )
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="open a temporary data dir, load Qt and libvlc, and exit 0 if all is well",
+    )
+    parser.add_argument("--lang", choices=["sv", "en"], help="the console's language")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("gui", help="start the console (the default)")
+
+    users = commands.add_parser("users", help="manage console users").add_subparsers(
+        dest="users_command", metavar="ACTION", required=True
+    )
+    add = users.add_parser("add", help="add a user (the password is prompted)")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, help=", ".join(r.value for r in Role))
+    add.add_argument("--areas", help="limit the user to these areas (comma-separated)")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+
+    lst = users.add_parser("list", help="list users")
+    lst.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    set_ = users.add_parser("set", help="change a user's role or areas")
+    set_.add_argument("name")
+    set_.add_argument("--role")
+    areas = set_.add_mutually_exclusive_group()
+    areas.add_argument("--areas", help="limit the user to these areas (comma-separated)")
+    areas.add_argument("--all-areas", action="store_true", help="lift the user's area limit")
+
+    passwd = users.add_parser("passwd", help="set a user's password")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true")
+
+    disable = users.add_parser("disable", help="disable a user")
+    disable.add_argument("name")
+    enable = users.add_parser("enable", help="enable a disabled user")
+    enable.add_argument("name")
+    return parser
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    return build_parser().parse_args(argv)
+
+
+def read_new_password(from_stdin: bool, stdin: TextIO | None = None) -> str:
+    if from_stdin:
+        line = (stdin or sys.stdin).readline()
+        password = line.rstrip("\r\n")
+        check_password(password)
+        return password
+    if not sys.stdin.isatty():
+        raise InvalidInput("No terminal to ask for the password: use --password-stdin.")
+    password = getpass.getpass("New password: ")
+    check_password(password)
+    if getpass.getpass("Repeat the password: ") != password:
+        raise InvalidInput("The two passwords differ.")
+    return password
+
+
+def _user_json(user: User, area_names: dict[int, str]) -> str:
+    return json.dumps(
+        {
+            "id": user.id,
+            "name": user.name,
+            "role": user.role.value,
+            "areas": sorted(area_names[a] for a in user.areas),
+            "disabled": user.disabled,
+            "created_at": user.created_at.isoformat(),
+        },
+        ensure_ascii=False,
+    )
+
+
+def run_users(core: Core, args: argparse.Namespace, out: TextIO) -> int:
+    actor = Actor.os_account()
+    users = core.users
+    area_names = {a.id: a.name for a in core.sites.areas()}
+    match args.users_command:
+        case "add":
+            role = parse_role(args.role)
+            areas = core.sites.resolve_areas(parse_area_list(args.areas or ""))
+            password = read_new_password(args.password_stdin)
+            user = users.add(actor, args.name, role, password, areas)
+            print(f"Added {user.name} ({user.role.value}).", file=out)
+        case "list":
+            for user in users.list(actor):
+                if args.json:
+                    print(_user_json(user, area_names), file=out)
+                else:
+                    limit = ", ".join(sorted(area_names[a] for a in user.areas)) or "all areas"
+                    state = " (disabled)" if user.disabled else ""
+                    print(f"{user.name}\t{user.role.value}\t{limit}{state}", file=out)
+        case "set":
+            role = parse_role(args.role) if args.role else None
+            new_areas: frozenset[int] | None = None
+            if args.all_areas:
+                new_areas = frozenset()
+            elif args.areas is not None:
+                new_areas = core.sites.resolve_areas(parse_area_list(args.areas))
+            if role is None and new_areas is None:
+                raise InvalidInput("Nothing to change: give --role, --areas or --all-areas.")
+            user = users.update(actor, args.name, role=role, areas=new_areas)
+            print(f"Changed {user.name}.", file=out)
+        case "passwd":
+            password = read_new_password(args.password_stdin)
+            users.set_password(actor, args.name, password)
+            print(f"Set a new password for {args.name}.", file=out)
+        case "disable" | "enable":
+            user = users.set_disabled(actor, args.name, args.users_command == "disable")
+            print(f"{user.name} is {'disabled' if user.disabled else 'enabled'}.", file=out)
+    return 0
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Run a CLI command; KnownErrors become one line on stderr and exit code 1."""
+    out = out or sys.stdout
+    try:
+        core = Core.open(args.data_dir)
+    except KnownError as err:
+        print(f"utkik: {err}", file=sys.stderr)
+        return 1
+    try:
+        if args.command == "users":
+            return run_users(core, args, out)
+        raise AssertionError(f"unhandled command {args.command}")
+    except KnownError as err:
+        print(f"utkik: {err}", file=sys.stderr)
+        return 1
+    finally:
+        core.close()

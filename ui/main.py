@@ -1,0 +1,34 @@
+"""The `utkik` entry point: bare `utkik` starts the console, a command runs the CLI.
+
+It imports neither composition root until it knows which one is wanted, so CLI commands never
+load Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from ui import cli
+
+    args = cli.parse(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if args.self_check:
+        from ui import app
+
+        return app.self_check()
+    if args.command in (None, "gui"):
+        from ui import app
+
+        return app.run(args)
+    return cli.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

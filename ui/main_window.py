@@ -1,0 +1,220 @@
+"""The main window as a shell: dockable panels around the video area, menus, a status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.domain import Area, Permission, Place, User
+from console.policy import can
+from ui.i18n import role_label
+from ui.lock import LockScreen
+from ui.sites_panel import SitesPanel
+
+
+def _placeholder(text: str, name: str) -> QWidget:
+    widget = QWidget()
+    widget.setObjectName(name)
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setEnabled(False)
+    layout = QVBoxLayout(widget)
+    layout.addWidget(label)
+    return widget
+
+
+class MainWindow(QMainWindow):
+    #: the person asked to lock the console
+    lock_requested = Signal()
+    #: the password typed on the lock screen
+    unlock_requested = Signal(str)
+    #: log out and show the login
+    switch_user_requested = Signal()
+    #: "sv" or "en"
+    language_requested = Signal(str)
+    #: "dark" or "light"
+    theme_requested = Signal(str)
+    #: open user management
+    users_requested = Signal()
+
+    def __init__(
+        self,
+        user: User,
+        ui_settings: QSettings,
+        *,
+        language: str,
+        theme: str,
+        data_dir: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.user = user
+        self._ui_settings = ui_settings
+        self.setWindowTitle(self.tr("Utkik – %1").replace("%1", user.name))
+        self.resize(1280, 800)
+        self.video_area = QFrame()
+        self.video_area.setObjectName("video_area")
+        self.video_area.setStyleSheet("#video_area { background: #000000; }")
+        hint = QLabel(self.tr("The video grid appears here once cameras have been added."))
+        hint.setStyleSheet("color: #8a9099;")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        QVBoxLayout(self.video_area).addWidget(hint)
+        self.setCentralWidget(self.video_area)
+        self.sites = SitesPanel()
+        self.docks = {
+            "sites": self._dock("sites_dock", self.tr("Sites and cameras"), self.sites),
+            "alarms": self._dock(
+                "alarms_dock", self.tr("Alarms"), _placeholder(self.tr("No alarms."), "alarms")
+            ),
+            "lighting": self._dock(
+                "lighting_dock",
+                self.tr("Lighting"),
+                _placeholder(self.tr("No luminaires connected."), "lighting"),
+            ),
+            "log": self._dock(
+                "log_dock", self.tr("Log"), _placeholder(self.tr("No entries yet."), "log")
+            ),
+        }
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.docks["sites"])
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.docks["alarms"])
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.docks["lighting"])
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.docks["log"])
+        self._build_menus(language, theme)
+        self.user_label = QLabel(
+            self.tr("Logged in as %1 (%2)")
+            .replace("%1", user.name)
+            .replace("%2", role_label(user.role))
+        )
+        self.user_label.setObjectName("user_label")
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.statusBar().addPermanentWidget(QLabel(data_dir))
+        self.lock_screen: LockScreen | None = None
+        self._restore()
+
+    def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        return dock
+
+    def _build_menus(self, language: str, theme: str) -> None:
+        self.actions: dict[str, QAction] = {}
+        console = self.menuBar().addMenu(self.tr("&Console"))
+        self.actions["lock"] = console.addAction(self.tr("&Lock"))
+        self.actions["lock"].setShortcut(QKeySequence("Ctrl+L"))
+        self.actions["lock"].triggered.connect(self.lock_requested)
+        self.actions["switch_user"] = console.addAction(self.tr("&Switch user…"))
+        self.actions["switch_user"].setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.actions["switch_user"].triggered.connect(self.switch_user_requested)
+        console.addSeparator()
+        self.actions["quit"] = console.addAction(self.tr("&Quit"))
+        self.actions["quit"].setShortcut(QKeySequence("Ctrl+Q"))
+        self.actions["quit"].triggered.connect(self.close)
+
+        view = self.menuBar().addMenu(self.tr("&View"))
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        self.actions["full_screen"] = view.addAction(self.tr("&Full screen"))
+        self.actions["full_screen"].setShortcut(QKeySequence("F11"))
+        self.actions["full_screen"].setCheckable(True)
+        self.actions["full_screen"].toggled.connect(self._on_full_screen_toggled)
+        themes = view.addMenu(self.tr("&Theme"))
+        group = QActionGroup(self)
+        for key, label in (("dark", self.tr("Dark")), ("light", self.tr("Light"))):
+            action = themes.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(key == theme)
+            action.setActionGroup(group)
+            action.triggered.connect(lambda _=False, k=key: self.theme_requested.emit(k))
+            self.actions[f"theme_{key}"] = action
+        languages = view.addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        # Each language is named in itself, so that anyone can find their own.
+        for key, label in (("sv", "Svenska"), ("en", "English")):
+            action = languages.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(key == language)
+            action.setActionGroup(group)
+            action.triggered.connect(lambda _=False, k=key: self.language_requested.emit(k))
+            self.actions[f"language_{key}"] = action
+
+        admin = self.menuBar().addMenu(self.tr("&Administration"))
+        self.actions["users"] = admin.addAction(self.tr("&Users…"))
+        self.actions["users"].triggered.connect(self.users_requested)
+        # A convenience only: the user service checks the permission itself.
+        self.actions["users"].setEnabled(can(self.user, Permission.MANAGE_USERS))
+
+    def _on_full_screen_toggled(self, on: bool) -> None:
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+
+    def show_sites(self, areas: list[Area], places: list[Place]) -> None:
+        self.sites.populate(areas, places, self.user)
+
+    # -- lock --------------------------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        return self.lock_screen is not None
+
+    def lock(self) -> None:
+        if self.lock_screen is not None:
+            return
+        self.lock_screen = LockScreen(self.user.name, self)
+        self.lock_screen.unlock_requested.connect(self.unlock_requested)
+        self.lock_screen.switch_user_requested.connect(self.switch_user_requested)
+        self.lock_screen.setGeometry(self.rect())
+        self.menuBar().setEnabled(False)
+        for name, action in self.actions.items():
+            if name != "quit":
+                action.setEnabled(False)
+        self.lock_screen.show()
+        self.lock_screen.raise_()
+        self.lock_screen.password.setFocus()
+
+    def unlock(self) -> None:
+        if self.lock_screen is None:
+            return
+        self.lock_screen.hide()
+        self.lock_screen.deleteLater()
+        self.lock_screen = None
+        self.menuBar().setEnabled(True)
+        for name, action in self.actions.items():
+            action.setEnabled(name != "users" or can(self.user, Permission.MANAGE_USERS))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.lock_screen is not None:
+            self.lock_screen.setGeometry(self.rect())
+
+    # -- state -------------------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geometry = self._ui_settings.value("main_window/geometry")
+        state = self._ui_settings.value("main_window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def save_state(self) -> None:
+        self._ui_settings.setValue("main_window/geometry", self.saveGeometry())
+        self._ui_settings.setValue("main_window/state", self.saveState())
+        self._ui_settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)
