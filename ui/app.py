@@ -70,6 +70,14 @@ class Console(QObject):
         self.theme = str(ui_settings.value("theme", "dark"))
         self._sites: tuple[list[Area], list[Place]] = ([], [])
 
+    def shutdown(self) -> None:
+        """Save the layout, stop the workers and detach from the application."""
+        if self.main_window is not None:
+            self.main_window.save_state()
+        self.app.removeEventFilter(self.idle)
+        self.idle.set_minutes(0)
+        self.runner.shutdown()
+
     # -- start -------------------------------------------------------------------------------
 
     def start(self) -> None:
@@ -284,9 +292,7 @@ def run(args: argparse.Namespace) -> int:
     console.start()
 
     def on_quit() -> None:
-        if console.main_window is not None:
-            console.main_window.save_state()
-        console.runner.shutdown()
+        console.shutdown()
         core.close()
 
     app.aboutToQuit.connect(on_quit)

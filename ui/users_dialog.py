@@ -46,7 +46,7 @@ class UserEditDialog(QDialog):
         self.role = QComboBox()
         self.role.setObjectName("role")
         for role in Role:
-            self.role.addItem(role_label(role), role)
+            self.role.addItem(role_label(role), role.value)
         if user is not None:
             self.role.setCurrentIndex(list(Role).index(user.role))
         self.all_areas = QCheckBox(self.tr("All areas"))
@@ -95,9 +95,7 @@ class UserEditDialog(QDialog):
         self.accept()
 
     def chosen_role(self) -> Role:
-        role = self.role.currentData()
-        assert isinstance(role, Role)
-        return role
+        return Role(str(self.role.currentData()))
 
     def chosen_areas(self) -> frozenset[int]:
         if self.all_areas.isChecked():

@@ -1,0 +1,66 @@
+"""Fixtures for the Qt UI under pytest-qt (offscreen platform)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from console.app import Core
+from ui.app import Console, ui_settings_for
+from ui.i18n import Translations
+from ui.theme import apply_theme
+
+
+@pytest.fixture
+def translations(qapp: QApplication) -> Iterator[Translations]:
+    installed = Translations(qapp)
+    installed.install("en")
+    yield installed
+    installed.install("en")
+
+
+@pytest.fixture
+def make_console(
+    qapp: QApplication, core: Core, data_dir: Path, translations: Translations, qtbot: QtBot
+) -> Iterator[Callable[[], Console]]:
+    made: list[Console] = []
+
+    def make() -> Console:
+        console = Console(qapp, core, translations, ui_settings_for(data_dir))
+        apply_theme(qapp, console.theme)
+        made.append(console)
+        return console
+
+    yield make
+    for console in made:
+        for widget in (console.main_window, console.login_dialog, console.first_admin_dialog):
+            if widget is not None:
+                widget.close()
+        # Let queued task results arrive before the runner goes away.
+        qtbot.waitUntil(lambda c=console: c.runner.pending == 0, timeout=5000)
+        console.shutdown()
+    apply_theme(qapp, "dark")
+
+
+def distinct_colours(image: QImage, step: int = 7) -> int:
+    """How many different colours a sparse grid of pixels has (1 = a uniform picture)."""
+    seen = set()
+    for y in range(0, image.height(), step):
+        for x in range(0, image.width(), step):
+            seen.add(image.pixel(x, y))
+    return len(seen)
+
+
+def mean_luminance(image: QImage, step: int = 5) -> float:
+    total = count = 0.0
+    for y in range(0, image.height(), step):
+        for x in range(0, image.width(), step):
+            colour = image.pixelColor(x, y)
+            total += 0.2126 * colour.red() + 0.7152 * colour.green() + 0.0722 * colour.blue()
+            count += 1
+    return total / count
