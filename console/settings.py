@@ -20,7 +20,23 @@ class IntSetting:
 
 LOCKOUT_MAX_FAILURES = IntSetting("security.lockout_max_failures", 5, 1, 100)
 LOCKOUT_MINUTES = IntSetting("security.lockout_minutes", 5, 1, 24 * 60)
+#: 0 turns the idle lock off.
 IDLE_LOCK_MINUTES = IntSetting("ui.idle_lock_minutes", 10, 0, 24 * 60)
+
+ALL_SETTINGS: dict[str, IntSetting] = {
+    s.key: s for s in (LOCKOUT_MAX_FAILURES, LOCKOUT_MINUTES, IDLE_LOCK_MINUTES)
+}
+
+
+def find_setting(key: str) -> IntSetting:
+    try:
+        return ALL_SETTINGS[key]
+    except KeyError:
+        raise InvalidInput(
+            N_("There is no setting “{key}”. Settings: {known}."),
+            key=key,
+            known=", ".join(ALL_SETTINGS),
+        ) from None
 
 
 class Settings:

@@ -185,3 +185,32 @@ def test_cli_never_loads_qt(data_dir: Path, tmp_path: Path) -> None:
     # The blocker really is active: starting the GUI fails on the import of PySide6.
     assert gui.returncode != 0
     assert "PySide6 is blocked" in gui.stderr
+
+
+def test_settings(data_dir: Path) -> None:
+    shown = utkik(data_dir, "settings", "list")
+    assert shown.returncode == 0, shown.stderr
+    assert "security.lockout_max_failures\t5\t(default 5)" in shown.stdout
+    changed = utkik(data_dir, "settings", "set", "ui.idle_lock_minutes", "3")
+    assert changed.returncode == 0, changed.stderr
+    assert "ui.idle_lock_minutes\t3\t(default 10)" in changed.stdout
+    refused = utkik(data_dir, "settings", "set", "security.lockout_minutes", "0")
+    assert refused.returncode == 1
+    assert "must lie between 1 and 1440" in refused.stderr
+
+
+def test_console_without_a_display_says_so(data_dir: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "ui", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=TOP,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "there is no display" in result.stderr
+    assert "xvfb-run" in result.stderr

@@ -272,7 +272,21 @@ def create_application(argv: list[str]) -> QApplication:
     return QApplication(argv)
 
 
+def _no_display() -> bool:
+    """On Linux, Qt aborts the process without a display; say so in words instead."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def run(args: argparse.Namespace) -> int:
+    if _no_display():
+        print(
+            "utkik: there is no display to show the console on. Run it in a desktop session, "
+            "or on a machine without a screen under `xvfb-run -a utkik`.",
+            file=sys.stderr,
+        )
+        return 1
     app = create_application(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
     translations = Translations(app)

@@ -19,6 +19,7 @@ from console import __version__
 from console.app import Core
 from console.domain import Actor, Role, User
 from console.errors import InvalidInput, KnownError
+from console.settings import ALL_SETTINGS, find_setting
 from console.sites import parse_area_list
 from console.users import check_password, parse_role
 
@@ -73,6 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
     disable.add_argument("name")
     enable = users.add_parser("enable", help="enable a disabled user")
     enable.add_argument("name")
+
+    settings = commands.add_parser("settings", help="show or change settings").add_subparsers(
+        dest="settings_command", metavar="ACTION", required=True
+    )
+    settings.add_parser("list", help="every setting with its value")
+    set_setting = settings.add_parser("set", help="change a setting")
+    set_setting.add_argument("key", choices=sorted(ALL_SETTINGS))
+    set_setting.add_argument("value", type=int)
     return parser
 
 
@@ -149,6 +158,15 @@ def run_users(core: Core, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def run_settings(core: Core, args: argparse.Namespace, out: TextIO) -> int:
+    if args.settings_command == "set":
+        core.settings.set_int(Actor.os_account(), find_setting(args.key), args.value)
+    for key, setting in ALL_SETTINGS.items():
+        value = core.settings.get_int(setting)
+        print(f"{key}\t{value}\t(default {setting.default})", file=out)
+    return 0
+
+
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run a CLI command; KnownErrors become one line on stderr and exit code 1."""
     out = out or sys.stdout
@@ -160,6 +178,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     try:
         if args.command == "users":
             return run_users(core, args, out)
+        if args.command == "settings":
+            return run_settings(core, args, out)
         raise AssertionError(f"unhandled command {args.command}")
     except KnownError as err:
         print(f"utkik: {err}", file=sys.stderr)

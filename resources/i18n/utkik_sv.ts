@@ -3,18 +3,18 @@
   <context>
     <name>Console</name>
     <message>
-      <location filename="../../ui/app.py" line="242" />
+      <location filename="../../ui/app.py" line="250" />
       <source>Internal error</source>
       <extracomment>a console.messages.Message</extracomment>
       <translation>Internt fel</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="243" />
+      <location filename="../../ui/app.py" line="251" />
       <source>Utkik hit an internal error. Details are in the log.</source>
       <translation>Utkik råkade ut för ett internt fel. Detaljer finns i loggen.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="248" />
+      <location filename="../../ui/app.py" line="256" />
       <source>Utkik</source>
       <translation>Utkik</translation>
     </message>
@@ -76,23 +76,23 @@
   <context>
     <name>LockScreen</name>
     <message>
-      <location filename="../../ui/lock.py" line="80" />
+      <location filename="../../ui/lock.py" line="82" />
       <source>Locked</source>
       <extracomment>no input for the configured time the password typed to unlock the person wants to log in as somebody else</extracomment>
       <translation>Låst</translation>
     </message>
     <message>
-      <location filename="../../ui/lock.py" line="87" />
+      <location filename="../../ui/lock.py" line="89" />
       <source>%1 is logged in. Enter the password to unlock.</source>
       <translation>%1 är inloggad. Ange lösenordet för att låsa upp.</translation>
     </message>
     <message>
-      <location filename="../../ui/lock.py" line="95" />
+      <location filename="../../ui/lock.py" line="97" />
       <source>Unlock</source>
       <translation>Lås upp</translation>
     </message>
     <message>
-      <location filename="../../ui/lock.py" line="98" />
+      <location filename="../../ui/lock.py" line="100" />
       <source>Switch user</source>
       <translation>Byt användare</translation>
     </message>
@@ -100,7 +100,7 @@
   <context>
     <name>LoginDialog</name>
     <message>
-      <location filename="../../ui/app.py" line="309" />
+      <location filename="../../ui/app.py" line="329" />
       <location filename="../../ui/dialogs.py" line="134" />
       <source>Log in</source>
       <translation>Logga in</translation>
@@ -249,22 +249,22 @@
   <context>
     <name>PasswordDialog</name>
     <message>
-      <location filename="../../ui/users_dialog.py" line="115" />
+      <location filename="../../ui/users_dialog.py" line="113" />
       <source>New password for %1</source>
       <translation>Nytt lösenord för %1</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="125" />
+      <location filename="../../ui/users_dialog.py" line="123" />
       <source>Password</source>
       <translation>Lösenord</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="126" />
+      <location filename="../../ui/users_dialog.py" line="124" />
       <source>Repeat password</source>
       <translation>Upprepa lösenordet</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="139" />
+      <location filename="../../ui/users_dialog.py" line="137" />
       <source>The two passwords differ.</source>
       <translation>De två lösenorden skiljer sig åt.</translation>
     </message>
@@ -333,132 +333,104 @@
   <context>
     <name>UsersDialog</name>
     <message>
-      <location filename="../../ui/users_dialog.py" line="160" />
+      <location filename="../../ui/users_dialog.py" line="158" />
       <source>Users</source>
       <translation>Användare</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="173" />
+      <location filename="../../ui/users_dialog.py" line="171" />
       <source>User name</source>
       <translation>Användarnamn</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="173" />
+      <location filename="../../ui/users_dialog.py" line="171" />
       <source>Role</source>
       <translation>Roll</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="173" />
+      <location filename="../../ui/users_dialog.py" line="171" />
       <source>Areas</source>
       <translation>Områden</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="173" />
+      <location filename="../../ui/users_dialog.py" line="171" />
       <source>State</source>
       <translation>Status</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="182" />
+      <location filename="../../ui/users_dialog.py" line="180" />
       <source>Add…</source>
       <translation>Lägg till…</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="183" />
+      <location filename="../../ui/users_dialog.py" line="181" />
       <source>Role and areas…</source>
       <translation>Roll och områden…</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="184" />
+      <location filename="../../ui/users_dialog.py" line="182" />
       <source>Reset password…</source>
       <translation>Återställ lösenord…</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="185" />
+      <location filename="../../ui/users_dialog.py" line="183" />
       <source>Disable</source>
       <translation>Inaktivera</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="186" />
+      <location filename="../../ui/users_dialog.py" line="184" />
       <source>Enable</source>
       <translation>Aktivera</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="187" />
+      <location filename="../../ui/users_dialog.py" line="185" />
       <source>Close</source>
       <translation>Stäng</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="222" />
+      <location filename="../../ui/users_dialog.py" line="220" />
       <source>All areas</source>
       <translation>Alla områden</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="223" />
+      <location filename="../../ui/users_dialog.py" line="221" />
       <source>Disabled</source>
       <translation>Inaktiverad</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="223" />
+      <location filename="../../ui/users_dialog.py" line="221" />
       <source>Active</source>
       <translation>Aktiv</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="236" />
+      <location filename="../../ui/users_dialog.py" line="234" />
       <source>Select a user first.</source>
       <translation>Välj en användare först.</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="258" />
+      <location filename="../../ui/users_dialog.py" line="256" />
       <source>Added %1.</source>
       <translation>Lade till %1.</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="272" />
+      <location filename="../../ui/users_dialog.py" line="270" />
       <source>Changed %1.</source>
       <translation>Ändrade %1.</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="286" />
+      <location filename="../../ui/users_dialog.py" line="284" />
       <source>Set a new password for %1.</source>
       <translation>Satte ett nytt lösenord för %1.</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="294" />
+      <location filename="../../ui/users_dialog.py" line="292" />
       <source>Disabled %1.</source>
       <translation>Inaktiverade %1.</translation>
     </message>
     <message>
-      <location filename="../../ui/users_dialog.py" line="294" />
+      <location filename="../../ui/users_dialog.py" line="292" />
       <source>Enabled %1.</source>
       <translation>Aktiverade %1.</translation>
-    </message>
-  </context>
-  <context>
-    <name>roles</name>
-    <message>
-      <location filename="../../ui/i18n.py" line="68" />
-      <source>Operator</source>
-      <translation>Operatör</translation>
-    </message>
-    <message>
-      <location filename="../../ui/i18n.py" line="69" />
-      <source>Technician</source>
-      <translation>Tekniker</translation>
-    </message>
-    <message>
-      <location filename="../../ui/i18n.py" line="70" />
-      <source>Supervisor</source>
-      <translation>Arbetsledare</translation>
-    </message>
-    <message>
-      <location filename="../../ui/i18n.py" line="71" />
-      <source>Administrator</source>
-      <translation>Administratör</translation>
-    </message>
-    <message>
-      <location filename="../../ui/i18n.py" line="72" />
-      <source>Auditor</source>
-      <translation>Granskare</translation>
     </message>
   </context>
   <context>
@@ -630,6 +602,38 @@
     <message>
       <source>{name} is the last administrator; appoint another one first.</source>
       <translation>{name} är den sista administratören; utse en annan först.</translation>
+    </message>
+    <message>
+      <source>There is no setting “{key}”. Settings: {known}.</source>
+      <translation>Det finns ingen inställning ”{key}”. Inställningar: {known}.</translation>
+    </message>
+  </context>
+  <context>
+    <name>roles</name>
+    <message>
+      <location filename="../../ui/i18n.py" line="68" />
+      <source>Operator</source>
+      <translation>Operatör</translation>
+    </message>
+    <message>
+      <location filename="../../ui/i18n.py" line="69" />
+      <source>Technician</source>
+      <translation>Tekniker</translation>
+    </message>
+    <message>
+      <location filename="../../ui/i18n.py" line="70" />
+      <source>Supervisor</source>
+      <translation>Arbetsledare</translation>
+    </message>
+    <message>
+      <location filename="../../ui/i18n.py" line="71" />
+      <source>Administrator</source>
+      <translation>Administratör</translation>
+    </message>
+    <message>
+      <location filename="../../ui/i18n.py" line="72" />
+      <source>Auditor</source>
+      <translation>Granskare</translation>
     </message>
   </context>
 </TS>
