@@ -44,6 +44,9 @@ class MessageBridge(QObject):
 class Console(QObject):
     """The running console: which window is shown, and who is logged in."""
 
+    #: the person quit (closed the main window, or cancelled the first dialog)
+    finished = Signal()
+
     def __init__(
         self,
         app: QApplication,
@@ -92,7 +95,7 @@ class Console(QObject):
     def show_first_admin(self) -> None:
         dialog = FirstAdminDialog()
         dialog.submitted.connect(self._on_first_admin_submitted)
-        dialog.rejected.connect(self.app.quit)
+        dialog.rejected.connect(self.finished)
         self.first_admin_dialog = dialog
         dialog.show()
 
@@ -115,7 +118,7 @@ class Console(QObject):
     def show_login(self, name: str = "") -> None:
         dialog = LoginDialog(name=name)
         dialog.submitted.connect(self._on_login_submitted)
-        dialog.rejected.connect(self.app.quit)
+        dialog.rejected.connect(self.finished)
         self.login_dialog = dialog
         dialog.show()
 
@@ -156,7 +159,7 @@ class Console(QObject):
         window.language_requested.connect(self.set_language)
         window.theme_requested.connect(self.set_theme)
         window.users_requested.connect(self._on_main_window_users_requested)
-        window.destroyed.connect(self._on_main_window_destroyed)
+        window.closed.connect(self._on_main_window_closed)
         self.main_window = window
         window.show()
         self.runner.run(
@@ -168,8 +171,11 @@ class Console(QObject):
         if self.main_window is not None:
             self.main_window.show_sites(*sites)
 
-    def _on_main_window_destroyed(self) -> None:
+    def _on_main_window_closed(self) -> None:
+        # Closing the main window ends the console; switching user or language replaces the
+        # window without closing it (see close_main_window).
         self.main_window = None
+        self.finished.emit()
 
     def close_main_window(self) -> None:
         window = self.main_window
@@ -301,8 +307,8 @@ def run(args: argparse.Namespace) -> int:
     ui_settings = ui_settings_for(core.data_dir)
     translations.install(args.lang or str(ui_settings.value("language", system_language())))
     console = Console(app, core, translations, ui_settings)
+    console.finished.connect(app.quit)
     apply_theme(app, console.theme)
-    app.lastWindowClosed.connect(lambda: app.quit() if console.main_window is None else None)
     console.start()
 
     def on_quit() -> None:

@@ -45,6 +45,8 @@ class MainWindow(QMainWindow):
     theme_requested = Signal(str)
     #: open user management
     users_requested = Signal()
+    #: the person closed the window (Quit, or the window manager's close button)
+    closed = Signal()
 
     def __init__(
         self,
@@ -99,6 +101,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(QLabel(data_dir))
         self.lock_screen: LockScreen | None = None
+        self._hidden_floating: list[QDockWidget] = []
         self._restore()
 
     def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
@@ -177,6 +180,10 @@ class MainWindow(QMainWindow):
         self.lock_screen.unlock_requested.connect(self.unlock_requested)
         self.lock_screen.switch_user_requested.connect(self.switch_user_requested)
         self.lock_screen.setGeometry(self.rect())
+        # Floating panels are windows of their own that the cover cannot reach: hide them too.
+        self._hidden_floating = [d for d in self.docks.values() if d.isFloating() and d.isVisible()]
+        for dock in self._hidden_floating:
+            dock.hide()
         self.menuBar().setEnabled(False)
         for name, action in self.actions.items():
             if name != "quit":
@@ -191,6 +198,9 @@ class MainWindow(QMainWindow):
         self.lock_screen.hide()
         self.lock_screen.deleteLater()
         self.lock_screen = None
+        for dock in self._hidden_floating:
+            dock.show()
+        self._hidden_floating = []
         self.menuBar().setEnabled(True)
         for name, action in self.actions.items():
             action.setEnabled(name != "users" or can(self.user, Permission.MANAGE_USERS))
@@ -218,3 +228,4 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         super().closeEvent(event)
+        self.closed.emit()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -17,9 +18,22 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+@dataclass(frozen=True, slots=True)
+class _Delivery:
+    """A callback and its argument, carried to the GUI thread as one object.
+
+    One wrapper object rather than two `object` arguments: PySide6 mishandles the reference
+    count of a bare bool sent through an `object` signal argument, which crashes the interpreter
+    when it exits.
+    """
+
+    callback: Callable[[Any], None]
+    value: object
+
+
 class TaskRunner(QObject):
-    #: (callback, argument) to call on the GUI thread; emitted from workers, delivered queued.
-    _finished = Signal(object, object)
+    #: a _Delivery to run on the GUI thread; emitted from workers, delivered queued.
+    _finished = Signal(object)
 
     def __init__(
         self,
@@ -46,12 +60,12 @@ class TaskRunner(QObject):
         def done(future: Future[T]) -> None:
             err = future.exception()
             if err is None:
-                self._finished.emit(on_success, future.result())
+                self._finished.emit(_Delivery(on_success, future.result()))
             elif isinstance(err, KnownError):
-                self._finished.emit(on_failure or self._on_known_error, err)
+                self._finished.emit(_Delivery(on_failure or self._on_known_error, err))
             else:
                 log.error("task failed", exc_info=err)
-                self._finished.emit(self._on_bug, err)
+                self._finished.emit(_Delivery(self._on_bug, err))
 
         future = self._pool.submit(op)
         future.add_done_callback(done)
@@ -61,9 +75,9 @@ class TaskRunner(QObject):
     def pending(self) -> int:
         return self._pending
 
-    def _on_self_finished(self, callback: Callable[[Any], None], value: object) -> None:
+    def _on_self_finished(self, delivery: _Delivery) -> None:
         self._pending -= 1
-        callback(value)
+        delivery.callback(delivery.value)
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -308,3 +308,48 @@ def test_user_management(qtbot: QtBot, make_console: MakeConsole, core: Core) ->
     dialog.disable_button.click()
     qtbot.waitUntil(lambda: "own account" in dialog.status.text())
     assert not core.users.get(admin, "anna").disabled
+
+
+def test_floating_panels_hide_while_locked(
+    qtbot: QtBot, make_console: MakeConsole, core: Core
+) -> None:
+    core.users.add(CLI, "anna", Role.ADMINISTRATOR, PASSWORD)
+    console = make_console()
+    console.start()
+    window = log_in(qtbot, console, "anna")
+    sites = window.docks["sites"]
+    sites.setFloating(True)
+    sites.show()
+    qtbot.waitUntil(sites.isVisible)
+    console.lock()
+    assert not sites.isVisible()
+    lock = window.lock_screen
+    assert lock is not None
+    lock.password.setText(PASSWORD)
+    qtbot.mouseClick(lock.unlock, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.locked)
+    assert sites.isVisible()
+
+
+def test_closing_the_main_window_quits(
+    qtbot: QtBot, make_console: MakeConsole, core: Core, qapp: QApplication
+) -> None:
+    core.users.add(CLI, "anna", Role.ADMINISTRATOR, PASSWORD)
+    console = make_console()
+    console.start()
+    window = log_in(qtbot, console, "anna")
+    window.resize(900, 600)
+    with qtbot.waitSignal(console.finished, timeout=3000):
+        window.actions["quit"].trigger()
+    assert console.main_window is None
+    assert console.ui_settings.value("main_window/geometry") is not None
+
+
+def test_quitting_the_login_finishes(qtbot: QtBot, make_console: MakeConsole, core: Core) -> None:
+    core.users.add(CLI, "anna", Role.ADMINISTRATOR, PASSWORD)
+    console = make_console()
+    console.start()
+    qtbot.waitUntil(lambda: console.login_dialog is not None and console.login_dialog.isVisible())
+    assert console.login_dialog is not None
+    with qtbot.waitSignal(console.finished, timeout=3000):
+        console.login_dialog.reject()
