@@ -27,7 +27,7 @@ apt_packages=(
     python3 python3-venv python3-dev build-essential pkg-config
     vlc-bin vlc-plugin-base vlc-plugin-video-output libvlc-dev ffmpeg
     mosquitto gnome-keyring dbus dbus-x11 iproute2
-    xvfb xauth x11-utils imagemagick fonts-dejavu-core
+    xvfb xauth x11-utils imagemagick xdotool fonts-dejavu-core
     libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
     libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
     libxcb-xinerama0 libxcb-xkb1 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 libxcb-sync1

@@ -27,7 +27,11 @@ class SitesModel(QStandardItemModel):
             allowed = can(user, Permission.VIEW_LIVE, area.id) or can(
                 user, Permission.MANAGE_CAMERAS, area.id
             )
-            if user.areas and not allowed:
+            # Only roles that work with cameras are limited by area; others see the tree as it is.
+            works_with_cameras = can(user, Permission.VIEW_LIVE) or can(
+                user, Permission.MANAGE_CAMERAS
+            )
+            if user.areas and works_with_cameras and not allowed:
                 item.setEnabled(False)
                 item.setToolTip(self.tr("No permission for this area"))
             for place in (p for p in places if p.area_id == area.id):
