@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import argon2
 import platformdirs
 
+from console.audit.log import AuditLog
 from console.clock import Clock, SystemClock
 from console.messages import MessageBus
+from console.ports import KeyStore, Witness
 from console.settings import Settings
 from console.sites import SiteService
 from console.storage import Database
@@ -24,6 +27,7 @@ def default_data_dir() -> Path:
 class Core:
     data_dir: Path
     db: Database
+    audit: AuditLog
     bus: MessageBus
     settings: Settings
     sites: SiteService
@@ -37,19 +41,33 @@ class Core:
         clock: Clock | None = None,
         hasher: argon2.PasswordHasher | None = None,
         bus: MessageBus | None = None,
+        keys: KeyStore | None = None,
+        witnesses: Sequence[Witness] = (),
+        sealer: bool = True,
     ) -> Core:
+        """Open the data dir. Without `keys` the access log is appended to but not sealed."""
         directory = data_dir or default_data_dir()
         clock = clock or SystemClock()
         db = Database.open(directory, clock)
-        settings = Settings(db)
+        try:
+            audit = AuditLog(db, clock, keys, witnesses)
+            audit.start(sealer=sealer)
+        except BaseException:
+            db.close()
+            raise
+        settings = Settings(db, audit)
         return cls(
             data_dir=directory,
             db=db,
+            audit=audit,
             bus=bus or MessageBus(),
             settings=settings,
             sites=SiteService(db),
-            users=UserService(db, settings, clock, hasher),
+            users=UserService(db, settings, audit, clock, hasher),
         )
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.audit.close()
+        finally:
+            self.db.close()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlite_utils
+
+from console.audit.log import AuditLog
 from console.domain import Actor, Permission
 from console.errors import N_, InvalidInput
 from console.policy import require
@@ -40,8 +43,9 @@ def find_setting(key: str) -> IntSetting:
 
 
 class Settings:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, audit: AuditLog) -> None:
         self._db = db
+        self._audit = audit
 
     def get_int(self, setting: IntSetting) -> int:
         rows = self._db.query("SELECT value FROM settings WHERE key = ?", (setting.key,))
@@ -62,8 +66,9 @@ class Settings:
                 minimum=setting.minimum,
                 maximum=setting.maximum,
             )
-        self._db.write(
-            lambda db: db.table("settings").upsert(
-                {"key": setting.key, "value": str(value)}, pk="key"
-            )
-        ).result()
+
+        def change(db: sqlite_utils.Database) -> None:
+            self._audit.append(db, actor, "setting.changed", setting.key, {"value": value})
+            db.table("settings").upsert({"key": setting.key, "value": str(value)}, pk="key")
+
+        self._db.write(change).result()

@@ -109,9 +109,52 @@ def _seed_sites(db: sqlite_utils.Database, clock: Clock) -> None:
             db.table("places").insert({"area_id": area_id, "name": place})
 
 
+_SCHEMA_3 = """
+CREATE TABLE audit_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE audit_entries (
+    seq INTEGER PRIMARY KEY,
+    body BLOB NOT NULL,
+    time TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL
+);
+CREATE INDEX audit_entries_time ON audit_entries(time);
+CREATE INDEX audit_entries_actor ON audit_entries(actor, seq);
+CREATE INDEX audit_entries_action ON audit_entries(action, seq);
+CREATE TABLE audit_checkpoints (
+    id INTEGER PRIMARY KEY,
+    size INTEGER NOT NULL,
+    note TEXT NOT NULL,
+    signer TEXT NOT NULL,
+    time TEXT NOT NULL
+);
+CREATE TABLE audit_keys (
+    epoch INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    public_key BLOB NOT NULL,
+    valid_from TEXT NOT NULL,
+    certificate TEXT NOT NULL,
+    custody TEXT NOT NULL
+);
+CREATE TABLE audit_open (
+    id INTEGER PRIMARY KEY,
+    start_seq INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    opened_at TEXT NOT NULL
+)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "areas, places, cameras, users, settings", _sql(_SCHEMA_1)),
     Migration(2, "seed the action plan's sites", _seed_sites),
+    Migration(3, "the access log", _sql(_SCHEMA_3)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -11,6 +11,7 @@ import argon2
 import sqlite_utils
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from console.audit.log import AuditLog
 from console.clock import Clock, SystemClock, from_iso, to_iso
 from console.domain import Actor, Permission, Role, User
 from console.errors import (
@@ -64,11 +65,13 @@ class UserService:
         self,
         db: Database,
         settings: Settings,
+        audit: AuditLog,
         clock: Clock | None = None,
         hasher: argon2.PasswordHasher | None = None,
     ) -> None:
         self._db = db
         self._settings = settings
+        self._audit = audit
         self._clock = clock or SystemClock()
         self._hasher = hasher or argon2.PasswordHasher()
         # Verified against when the user does not exist, so that a wrong name takes as long as a
@@ -122,6 +125,9 @@ class UserService:
             if _active_admins(db):
                 raise PermissionDenied(N_("There already is an administrator; ask them to log in."))
             self._insert(db, name, Role.ADMINISTRATOR, password_hash, frozenset())
+            self._audit.append(
+                db, actor, "user.added", name, {"role": Role.ADMINISTRATOR.value, "first": True}
+            )
 
         self._db.write(create).result()
         return self._find(name)
@@ -144,6 +150,9 @@ class UserService:
             if role is Role.ADMINISTRATOR:
                 self._check_may_make_admin(db, actor)
             self._insert(db, name, role, password_hash, area_ids)
+            self._audit.append(
+                db, actor, "user.added", name, {"role": role.value, "areas": _ids(area_ids)}
+            )
 
         self._db.write(create).result()
         return self._find(name)
@@ -214,6 +223,12 @@ class UserService:
                 db.execute("DELETE FROM user_areas WHERE user_id = ?", (target.id,))
                 for area_id in sorted(area_ids):
                     db.table("user_areas").insert({"user_id": target.id, "area_id": area_id})
+            details: dict[str, object] = {}
+            if role is not None:
+                details["role"] = role.value
+            if area_ids is not None:
+                details["areas"] = _ids(area_ids)
+            self._audit.append(db, actor, "user.changed", target.name, details)
 
         self._db.write(change).result()
         return self._find(name)
@@ -231,10 +246,16 @@ class UserService:
             def reset_admin(db: sqlite_utils.Database) -> None:
                 self._check_may_make_admin(db, actor)
                 self._store_password(db, target.id, password_hash)
+                self._audit.append(db, actor, "user.password_set", target.name)
 
             self._db.write(reset_admin).result()
             return
-        self._db.write(lambda db: self._store_password(db, target.id, password_hash)).result()
+
+        def reset(db: sqlite_utils.Database) -> None:
+            self._store_password(db, target.id, password_hash)
+            self._audit.append(db, actor, "user.password_set", target.name, {"own": own})
+
+        self._db.write(reset).result()
 
     def _store_password(self, db: sqlite_utils.Database, user_id: int, password_hash: str) -> None:
         # A new password also lifts a lockout: that is how an administrator lets someone back in.
@@ -263,6 +284,8 @@ class UserService:
                 target.id,
                 {"disabled": int(disabled), "updated_at": to_iso(self._clock.now())},
             )
+            action = "user.disabled" if disabled else "user.enabled"
+            self._audit.append(db, actor, action, target.name)
 
         self._db.write(change).result()
         return self._find(name)
@@ -280,32 +303,42 @@ class UserService:
 
     # -- login -------------------------------------------------------------------------------
 
-    def authenticate(self, name: str, password: str) -> User:
-        """The user, if the password is right and the account is neither locked nor disabled."""
-        rows = self._db.query("SELECT * FROM users WHERE name = ?", (name.strip(),))
+    def authenticate(self, name: str, password: str, *, purpose: str = "login") -> User:
+        """The user, if the password is right and the account is neither locked nor disabled.
+
+        Every attempt is written to the access log; a success only once its entry is durable
+        (`purpose` names it: "login", or "console.unlocked" on the lock screen).
+        """
+        name = name.strip()
+        rows = self._db.query("SELECT * FROM users WHERE name = ?", (name,))
         if not rows:
             self._verify(self._dummy_hash, password)
+            self._audit.record(name, "login.failed", name, {"unknown_user": True}).result()
             raise AuthenticationFailed(N_("Wrong user name or password."))
         row = rows[0]
         now = self._clock.now()
         if row["locked_until"] and from_iso(row["locked_until"]) > now:
+            self._audit.record(row["name"], "login.refused", row["name"], {"reason": "locked"})
             raise _locked(from_iso(row["locked_until"]) - now)
         if not self._verify(row["password_hash"], password):
-            self._record_failure(row["id"])
+            self._record_failure(row["id"], row["name"])
             raise AuthenticationFailed(N_("Wrong user name or password."))
         if row["disabled"]:
+            self._audit.record(row["name"], "login.refused", row["name"], {"reason": "disabled"})
             raise AccountDisabled(N_("This account is disabled. Ask an administrator."))
-
-        def succeed(db: sqlite_utils.Database) -> None:
-            db.table("users").update(row["id"], {"failed_logins": 0, "locked_until": None})
-
-        if row["failed_logins"] or row["locked_until"]:
-            self._db.write(succeed).result()
+        new_hash = None
         if self._hasher.check_needs_rehash(row["password_hash"]):
             new_hash = self._hasher.hash(password)
-            self._db.write(
-                lambda db: db.table("users").update(row["id"], {"password_hash": new_hash})
-            )
+
+        def succeed(db: sqlite_utils.Database) -> None:
+            self._audit.append(db, row["name"], purpose, row["name"])
+            changes: dict[str, object] = {"failed_logins": 0, "locked_until": None}
+            if new_hash is not None:
+                changes["password_hash"] = new_hash
+            db.table("users").update(row["id"], changes)
+
+        # Fail closed: no entry, no login.
+        self._db.write(succeed).result()
         return self._to_user(row)
 
     def _verify(self, password_hash: str, password: str) -> bool:
@@ -314,7 +347,7 @@ class UserService:
         except (VerificationError, InvalidHashError):
             return False
 
-    def _record_failure(self, user_id: int) -> None:
+    def _record_failure(self, user_id: int, name: str) -> None:
         limit = self._settings.get_int(LOCKOUT_MAX_FAILURES)
         minutes = self._settings.get_int(LOCKOUT_MINUTES)
         now = self._clock.now()
@@ -323,9 +356,11 @@ class UserService:
             failures = 1 + int(
                 db.execute("SELECT failed_logins FROM users WHERE id = ?", (user_id,)).fetchone()[0]
             )
+            self._audit.append(db, name, "login.failed", name, {"failures": failures})
             if failures >= limit:
                 until = to_iso(now + timedelta(minutes=minutes))
                 db.table("users").update(user_id, {"failed_logins": 0, "locked_until": until})
+                self._audit.append(db, name, "account.locked", name, {"minutes": minutes})
                 return True
             db.table("users").update(user_id, {"failed_logins": failures})
             return False
@@ -351,3 +386,8 @@ def _active_admins(db: sqlite_utils.Database) -> int:
             "SELECT count(*) FROM users WHERE role = 'administrator' AND disabled = 0"
         ).fetchone()[0]
     )
+
+
+def _ids(areas: frozenset[int]) -> str:
+    """Area ids as logged: "2,4", or "" for all areas."""
+    return ",".join(str(a) for a in sorted(areas))

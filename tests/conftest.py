@@ -35,6 +35,81 @@ FAST_HASHER = argon2.PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
 PASSWORD = "correct horse battery"
 
 
+class MemoryKeyStore:
+    """A key store in memory (the real ones are tested in tests/test_keystore.py)."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, bytes] = {}
+        self.deleted: list[str] = []
+        self.reachable = True
+
+    def load(self, name: str) -> bytes | None:
+        return self.keys.get(name) if self.reachable else None
+
+    def store(self, name: str, secret: bytes) -> None:
+        self.keys[name] = secret
+
+    def delete(self, name: str) -> None:
+        self.keys.pop(name, None)
+        self.deleted.append(name)
+
+    def describe(self) -> str:
+        return "memory"
+
+
+class ListWitness:
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+
+    def append(self, note: str) -> None:
+        self.notes.append(note)
+
+    def describe(self) -> str:
+        return "list"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Nothing a test (or a subprocess it starts) does reaches the real home: keyring, key
+    folder, witness file and data dirs all live in a temporary folder."""
+    home = tmp_path_factory.mktemp("home")
+    saved = {k: os.environ.get(k) for k in _ISOLATED}
+    os.environ.update(
+        {
+            "XDG_DATA_HOME": str(home / "data"),
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_STATE_HOME": str(home / "state"),
+            "XDG_CACHE_HOME": str(home / "cache"),
+            "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+        }
+    )
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+_ISOLATED = (
+    "XDG_DATA_HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_STATE_HOME",
+    "XDG_CACHE_HOME",
+    "PYTHON_KEYRING_BACKEND",
+)
+
+
+@pytest.fixture
+def keys() -> MemoryKeyStore:
+    return MemoryKeyStore()
+
+
+@pytest.fixture
+def witness() -> ListWitness:
+    return ListWitness()
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
@@ -46,7 +121,11 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def core(data_dir: Path, clock: FakeClock) -> Iterator[Core]:
-    opened = Core.open(data_dir, clock=clock, hasher=FAST_HASHER)
+def core(
+    data_dir: Path, clock: FakeClock, keys: MemoryKeyStore, witness: ListWitness
+) -> Iterator[Core]:
+    opened = Core.open(
+        data_dir, clock=clock, hasher=FAST_HASHER, keys=keys, witnesses=[witness], sealer=False
+    )
     yield opened
     opened.close()

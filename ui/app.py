@@ -11,17 +11,21 @@ import logging
 import os
 import sys
 import tempfile
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from console import __version__
-from console.app import Core
+from console.app import Core, default_data_dir
 from console.domain import Actor, Area, Place, User
 from console.errors import KnownError
-from console.messages import Level, Message, install_excepthooks
+from console.messages import Level, Message, MessageBus, install_excepthooks
 from console.settings import IDLE_LOCK_MINUTES
+from devices import access_log
 from devices.video import libvlc_version
 from ui.dialogs import FirstAdminDialog, LoginDialog
 from ui.i18n import Translations, error_text, system_language
@@ -77,6 +81,7 @@ class Console(QObject):
         """Save the layout, stop the workers and detach from the application."""
         if self.main_window is not None:
             self.main_window.save_state()
+        self._log_out("quit")
         self.app.removeEventFilter(self.idle)
         self.idle.set_minutes(0)
         self.runner.shutdown()
@@ -186,12 +191,18 @@ class Console(QObject):
         window.hide()
         window.deleteLater()
 
-    def lock(self) -> None:
-        if self.main_window is not None:
-            self.main_window.lock()
+    def lock(self, reason: str = "by_user") -> None:
+        window = self.main_window
+        if window is None or window.locked or self.user is None:
+            return
+        # Privacy first: the cover goes up at once; the entry follows.
+        window.lock()
+        self.core.audit.record(
+            Actor.of(self.user), "console.locked", self.user.name, {"reason": reason}
+        ).add_done_callback(_report_audit_failure(self.core.bus))
 
     def _on_idle_idle(self) -> None:
-        self.lock()
+        self.lock("idle")
 
     def _on_main_window_unlock_requested(self, password: str) -> None:
         window = self.main_window
@@ -208,11 +219,22 @@ class Console(QObject):
             if window.lock_screen is not None:
                 window.lock_screen.show_error(error_text(err))
 
-        self.runner.run(lambda: self.core.users.authenticate(name, password), unlocked, failed)
+        self.runner.run(
+            lambda: self.core.users.authenticate(name, password, purpose="console.unlocked"),
+            unlocked,
+            failed,
+        )
+
+    def _log_out(self, reason: str) -> None:
+        if self.user is not None:
+            self.core.audit.record(
+                Actor.of(self.user), "logout", self.user.name, {"reason": reason}
+            ).add_done_callback(_report_audit_failure(self.core.bus))
+        self.user = None
 
     def switch_user(self) -> None:
         self.close_main_window()
-        self.user = None
+        self._log_out("switch_user")
         self.idle.set_minutes(0)
         self.show_login()
 
@@ -264,6 +286,17 @@ class Console(QObject):
             self.main_window.statusBar().showMessage(message.text, 10_000)
 
 
+def _report_audit_failure(bus: MessageBus) -> Callable[[Future[Any]], None]:
+    def report(future: Future[Any]) -> None:
+        err = future.exception()
+        if isinstance(err, KnownError):
+            bus.error(err.message)
+        elif err is not None:
+            log.error("writing the access log failed", exc_info=err)
+
+    return report
+
+
 def ui_settings_for(data_dir: Path) -> QSettings:
     """Workstation preferences (window layout, language, theme) beside the database."""
     return QSettings(str(data_dir / "ui.ini"), QSettings.Format.IniFormat)
@@ -297,7 +330,11 @@ def run(args: argparse.Namespace) -> int:
     app.setQuitOnLastWindowClosed(False)
     translations = Translations(app)
     try:
-        core = Core.open(args.data_dir)
+        core = Core.open(
+            args.data_dir,
+            keys=access_log.key_store(args.key_dir),
+            witnesses=access_log.witnesses(args.data_dir or default_data_dir(), args.witness_file),
+        )
     except KnownError as err:
         translations.install(args.lang or system_language())
         apply_theme(app, "dark")

@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import TextIO
 
 from console import __version__
-from console.app import Core
+from console.app import Core, default_data_dir
 from console.domain import Actor, Role, User
 from console.errors import InvalidInput, KnownError
 from console.settings import ALL_SETTINGS, find_setting
 from console.sites import parse_area_list
 from console.users import check_password, parse_role
+from devices import access_log
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="open a temporary data dir, load Qt and libvlc, and exit 0 if all is well",
     )
     parser.add_argument("--lang", choices=["sv", "en"], help="the console's language")
+    parser.add_argument(
+        "--key-dir",
+        type=Path,
+        help="keep the access log's keys in this folder (default: the OS keyring, or a key "
+        "folder in the user's config dir where there is no keyring)",
+    )
+    parser.add_argument(
+        "--witness",
+        dest="witness_file",
+        type=Path,
+        help="also append every checkpoint to this file (default: one in the platform's log dir)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -82,6 +95,21 @@ def build_parser() -> argparse.ArgumentParser:
     set_setting = settings.add_parser("set", help="change a setting")
     set_setting.add_argument("key", choices=sorted(ALL_SETTINGS))
     set_setting.add_argument("value", type=int)
+
+    audit = commands.add_parser("audit", help="the access log").add_subparsers(
+        dest="audit_command", metavar="ACTION", required=True
+    )
+    audit.add_parser("status", help="size, seal, key custody and witness of the log")
+    export = audit.add_parser("export", help="write the log, its checkpoints and keys to DIR")
+    export.add_argument("directory", type=Path)
+    verify = audit.add_parser("verify", help="verify an export (needs no data dir)")
+    verify.add_argument("directory", type=Path)
+    verify.add_argument("--witness", dest="verify_witness", type=Path, help="a witness file")
+    verify.add_argument("--anchor", help="the expected fingerprint of the first key")
+    verify.add_argument("--proof", type=Path, help="also check this inclusion proof")
+    prove = audit.add_parser("prove", help="an inclusion proof of entry SEQ, as JSON")
+    prove.add_argument("seq", type=int)
+    audit.add_parser("seal", help="make a checkpoint now")
     return parser
 
 
@@ -167,11 +195,65 @@ def run_settings(core: Core, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def run_audit(core: Core, args: argparse.Namespace, out: TextIO) -> int:
+    actor = Actor.os_account()
+    match args.audit_command:
+        case "status":
+            for key, value in sorted(core.audit.status().items()):
+                if key != "frontier":
+                    print(f"{key}\t{value}", file=out)
+        case "export":
+            count = core.audit.export(actor, args.directory)
+            print(f"Exported {count} entries to {args.directory}.", file=out)
+            print(f"Verify with: python {args.directory / 'verify.py'} {args.directory}", file=out)
+        case "prove":
+            core.audit.record(actor, "audit.proof_made", str(args.seq)).result()
+            print(json.dumps(core.audit.prove(args.seq), indent=2, ensure_ascii=False), file=out)
+        case "seal":
+            sealed = core.audit.seal().result()
+            if sealed is None:
+                print("Nothing to seal, or the signing key cannot be reached.", file=out)
+            else:
+                print(f"Sealed {sealed.size} entries.", file=out)
+    return 0
+
+
+def run_verify(args: argparse.Namespace, out: TextIO) -> int:
+    """`utkik audit verify`: the same code as the verify.py shipped in every export."""
+    from console.audit import verify
+
+    argv = [str(args.directory)]
+    if args.verify_witness is not None:
+        argv += ["--witness", str(args.verify_witness)]
+    if args.anchor:
+        argv += ["--anchor", args.anchor]
+    code = 0
+    if args.proof is not None:
+        code = verify.main([*argv[:1], "--proof", str(args.proof)])
+    return max(code, verify.main(argv))
+
+
+def open_core(args: argparse.Namespace) -> Core:
+    return Core.open(
+        args.data_dir,
+        keys=access_log.key_store(args.key_dir),
+        witnesses=access_log.witnesses(args.data_dir or default_data_dir(), args.witness_file),
+        # A CLI command is short: it seals once, when it closes.
+        sealer=False,
+    )
+
+
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run a CLI command; KnownErrors become one line on stderr and exit code 1."""
     out = out or sys.stdout
+    if args.command == "audit" and args.audit_command == "verify":
+        try:
+            return run_verify(args, out)
+        except (OSError, ValueError) as err:
+            print(f"utkik: the export cannot be read: {err}", file=sys.stderr)
+            return 2
     try:
-        core = Core.open(args.data_dir)
+        core = open_core(args)
     except KnownError as err:
         print(f"utkik: {err}", file=sys.stderr)
         return 1
@@ -180,6 +262,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             return run_users(core, args, out)
         if args.command == "settings":
             return run_settings(core, args, out)
+        if args.command == "audit":
+            return run_audit(core, args, out)
         raise AssertionError(f"unhandled command {args.command}")
     except KnownError as err:
         print(f"utkik: {err}", file=sys.stderr)

@@ -3,18 +3,18 @@
   <context>
     <name>Console</name>
     <message>
-      <location filename="../../ui/app.py" line="250" />
+      <location filename="../../ui/app.py" line="278" />
       <source>Internal error</source>
-      <extracomment>a console.messages.Message</extracomment>
+      <extracomment>a console.messages.Message the person quit (closed the main window, or cancelled the first dialog)</extracomment>
       <translation>Internt fel</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="251" />
+      <location filename="../../ui/app.py" line="279" />
       <source>Utkik hit an internal error. Details are in the log.</source>
       <translation>Utkik råkade ut för ett internt fel. Detaljer finns i loggen.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="256" />
+      <location filename="../../ui/app.py" line="284" />
       <source>Utkik</source>
       <translation>Utkik</translation>
     </message>
@@ -100,7 +100,7 @@
   <context>
     <name>LoginDialog</name>
     <message>
-      <location filename="../../ui/app.py" line="329" />
+      <location filename="../../ui/app.py" line="372" />
       <location filename="../../ui/dialogs.py" line="134" />
       <source>Log in</source>
       <translation>Logga in</translation>
@@ -135,113 +135,113 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="63" />
+      <location filename="../../ui/main_window.py" line="65" />
       <source>Utkik – %1</source>
-      <extracomment>the person asked to lock the console the password typed on the lock screen log out and show the login "sv" or "en" "dark" or "light" open user management</extracomment>
+      <extracomment>the person asked to lock the console the password typed on the lock screen log out and show the login "sv" or "en" "dark" or "light" open user management the person closed the window (Quit, or the window manager's close button)</extracomment>
       <translation>Utkik – %1</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="68" />
+      <location filename="../../ui/main_window.py" line="70" />
       <source>The video grid appears here once cameras have been added.</source>
       <translation>Videorutnätet visas här när kameror har lagts till.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="75" />
+      <location filename="../../ui/main_window.py" line="77" />
       <source>Sites and cameras</source>
       <translation>Platser och kameror</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="77" />
+      <location filename="../../ui/main_window.py" line="79" />
       <source>Alarms</source>
       <translation>Larm</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="77" />
+      <location filename="../../ui/main_window.py" line="79" />
       <source>No alarms.</source>
       <translation>Inga larm.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="81" />
+      <location filename="../../ui/main_window.py" line="83" />
       <source>Lighting</source>
       <translation>Belysning</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="82" />
+      <location filename="../../ui/main_window.py" line="84" />
       <source>No luminaires connected.</source>
       <translation>Inga armaturer anslutna.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="85" />
+      <location filename="../../ui/main_window.py" line="87" />
       <source>Log</source>
       <translation>Logg</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="85" />
+      <location filename="../../ui/main_window.py" line="87" />
       <source>No entries yet.</source>
       <translation>Inga poster ännu.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="94" />
+      <location filename="../../ui/main_window.py" line="96" />
       <source>Logged in as %1 (%2)</source>
       <translation>Inloggad som %1 (%2)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="112" />
+      <location filename="../../ui/main_window.py" line="115" />
       <source>&amp;Console</source>
       <translation>&amp;Konsol</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="113" />
+      <location filename="../../ui/main_window.py" line="116" />
       <source>&amp;Lock</source>
       <translation>&amp;Lås</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="116" />
+      <location filename="../../ui/main_window.py" line="119" />
       <source>&amp;Switch user…</source>
       <translation>&amp;Byt användare…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="120" />
+      <location filename="../../ui/main_window.py" line="123" />
       <source>&amp;Quit</source>
       <translation>&amp;Avsluta</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="124" />
+      <location filename="../../ui/main_window.py" line="127" />
       <source>&amp;View</source>
       <translation>&amp;Visa</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="128" />
+      <location filename="../../ui/main_window.py" line="131" />
       <source>&amp;Full screen</source>
       <translation>&amp;Helskärm</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="132" />
+      <location filename="../../ui/main_window.py" line="135" />
       <source>&amp;Theme</source>
       <translation>&amp;Tema</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="134" />
+      <location filename="../../ui/main_window.py" line="137" />
       <source>Dark</source>
       <translation>Mörkt</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="134" />
+      <location filename="../../ui/main_window.py" line="137" />
       <source>Light</source>
       <translation>Ljust</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="141" />
+      <location filename="../../ui/main_window.py" line="144" />
       <source>&amp;Language</source>
       <translation>&amp;Språk</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="152" />
+      <location filename="../../ui/main_window.py" line="155" />
       <source>&amp;Administration</source>
       <translation>&amp;Administration</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="153" />
+      <location filename="../../ui/main_window.py" line="156" />
       <source>&amp;Users…</source>
       <translation>&amp;Användare…</translation>
     </message>
@@ -277,7 +277,7 @@
       <translation>Platser och kameror</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="32" />
+      <location filename="../../ui/sites_panel.py" line="36" />
       <source>No permission for this area</source>
       <translation>Behörighet saknas för detta område</translation>
     </message>
@@ -606,6 +606,54 @@
     <message>
       <source>There is no setting “{key}”. Settings: {known}.</source>
       <translation>Det finns ingen inställning ”{key}”. Inställningar: {known}.</translation>
+    </message>
+    <message>
+      <source>Entry {seq} is not sealed by a checkpoint yet; try again in a minute.</source>
+      <translation>Post {seq} är ännu inte förseglad av en kontrollpunkt; försök igen om en minut.</translation>
+    </message>
+    <message>
+      <source>The access log cannot be written ({reason}); the action was refused.</source>
+      <translation>Åtkomstloggen kan inte skrivas ({reason}); åtgärden nekades.</translation>
+    </message>
+    <message>
+      <source>The export to {path} failed: {reason}.</source>
+      <translation>Exporten till {path} misslyckades: {reason}.</translation>
+    </message>
+    <message>
+      <source>The folder {path} is not empty.</source>
+      <translation>Mappen {path} är inte tom.</translation>
+    </message>
+    <message>
+      <source>The key cannot be deleted from the keyring ({reason}).</source>
+      <translation>Nyckeln kan inte tas bort från nyckelringen ({reason}).</translation>
+    </message>
+    <message>
+      <source>The key cannot be stored in the keyring ({reason}).</source>
+      <translation>Nyckeln kan inte sparas i nyckelringen ({reason}).</translation>
+    </message>
+    <message>
+      <source>The key cannot be written to {path}: {reason}.</source>
+      <translation>Nyckeln kan inte skrivas till {path}: {reason}.</translation>
+    </message>
+    <message>
+      <source>The key file {path} is readable by others; it is not used.</source>
+      <translation>Nyckelfilen {path} kan läsas av andra; den används inte.</translation>
+    </message>
+    <message>
+      <source>The key folder {path} cannot be created: {reason}.</source>
+      <translation>Nyckelmappen {path} kan inte skapas: {reason}.</translation>
+    </message>
+    <message>
+      <source>The keyring cannot be read ({reason}).</source>
+      <translation>Nyckelringen kan inte läsas ({reason}).</translation>
+    </message>
+    <message>
+      <source>The retired key {path} cannot be deleted: {reason}.</source>
+      <translation>Den pensionerade nyckeln {path} kan inte tas bort: {reason}.</translation>
+    </message>
+    <message>
+      <source>There is no entry {seq}.</source>
+      <translation>Det finns ingen post {seq}.</translation>
     </message>
   </context>
   <context>

@@ -57,6 +57,10 @@ def test_migration_from_an_older_schema(tmp_path: Path) -> None:
         path = db.path
     conn = sqlite3.connect(path)
     conn.execute("DELETE FROM schema_version WHERE version > 1")
+    for (table,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'audit_%'"
+    ).fetchall():
+        conn.execute(f"DROP TABLE {table}")
     conn.execute("DELETE FROM places")
     conn.execute("DELETE FROM areas")
     conn.commit()

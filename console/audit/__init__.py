@@ -1,0 +1,1 @@
+"""The signed, tamper-evident access log."""

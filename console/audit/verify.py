@@ -1,0 +1,639 @@
+"""Verifier of a Utkik access-log export. Needs only Python (3.11 or later) and `cryptography`.
+
+This file is copied unchanged into every export as `verify.py`, so that anyone can check a log
+without Utkik:
+
+    python verify.py EXPORT_DIR [--witness FILE] [--anchor FINGERPRINT] [--proof FILE]
+
+It prints OK (exit 0), OK with a warning for entries not yet sealed by a checkpoint (exit 0), or
+the sequence number of the first bad entry and what is wrong (exit 1). The formats it reads are
+described in docs/access-log.md of the Utkik sources; the primitives below are the reference.
+
+Utkik itself imports the primitives (hashes, notes, the Merkle tree) from here, so the verifier
+and the writer cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+ZERO_HASH = "0" * 64
+#: The first line of a key certificate note.
+CERTIFICATE_HEADER = "utkik key certificate"
+#: RFC 8785 needs integers to survive a round trip through an IEEE double.
+MAX_SAFE_INTEGER = 2**53 - 1
+ENTRY_KEYS = ("action", "actor", "details", "prev", "seq", "target", "time")
+EM_DASH = "\u2014"
+
+ENTRIES_FILE = "entries.jsonl"
+CHECKPOINTS_FILE = "checkpoints.jsonl"
+CERTIFICATES_FILE = "certificates.jsonl"
+ANCHOR_FILE = "anchor.txt"
+
+
+# -- hashing and canonical JSON ------------------------------------------------------------------
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def leaf_hash(entry: bytes) -> bytes:
+    """RFC 6962 leaf hash: SHA-256(0x00 || entry)."""
+    return hashlib.sha256(b"\x00" + entry).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    """RFC 6962 interior node hash: SHA-256(0x01 || left || right)."""
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def check_json_value(value: Any, where: str = "value") -> None:
+    """Allow only what RFC 8785 encodes identically everywhere: no floats, safe integers,
+    strings without lone surrogates, objects with string keys."""
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        if abs(value) > MAX_SAFE_INTEGER:
+            raise ValueError(f"{where}: integer {value} is outside ±(2^53-1)")
+        return
+    if isinstance(value, str):
+        value.encode("utf-8")  # raises on a lone surrogate
+        return
+    if isinstance(value, float):
+        raise ValueError(f"{where}: floats are not allowed in log entries")
+    if isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            check_json_value(item, f"{where}[{i}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValueError(f"{where}: object keys must be strings")
+            check_json_value(key, where)
+            check_json_value(item, f"{where}.{key}")
+        return
+    raise ValueError(f"{where}: {type(value).__name__} cannot be logged")
+
+
+def _utf16_key(key: str) -> bytes:
+    return key.encode("utf-16-be", "surrogatepass")
+
+
+def canonical_json(value: Any) -> bytes:
+    """RFC 8785 (JCS) canonical JSON of a value without floats, as UTF-8 bytes."""
+    check_json_value(value)
+    return _encode(value).encode("utf-8")
+
+
+def _encode(value: Any) -> str:
+    if isinstance(value, dict):
+        # JCS orders members by the UTF-16 code units of their names.
+        items = sorted(value.items(), key=lambda kv: _utf16_key(kv[0]))
+        return "{" + ",".join(f"{_encode(k)}:{_encode(v)}" for k, v in items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_encode(v) for v in value) + "]"
+    # Strings, integers, booleans and null: Python's encoder escapes exactly as JCS does
+    # (\b \t \n \f \r \" \\ and other control characters as lower-case \u00xx; nothing else).
+    return json.dumps(value, ensure_ascii=False)
+
+
+# -- the Merkle tree (RFC 6962 / RFC 9162) -------------------------------------------------------
+
+
+class Frontier:
+    """The perfect subtrees along the right edge of a tree, enough to append and to get the root.
+
+    Each item is (height, hash); heights strictly decrease from left to right.
+    """
+
+    def __init__(self, nodes: Iterable[tuple[int, bytes]] = ()) -> None:
+        self.nodes: list[tuple[int, bytes]] = list(nodes)
+
+    @property
+    def size(self) -> int:
+        return sum(1 << height for height, _ in self.nodes)
+
+    def append(self, leaf: bytes) -> None:
+        nodes = self.nodes
+        nodes.append((0, leaf))
+        while len(nodes) >= 2 and nodes[-1][0] == nodes[-2][0]:
+            height, right = nodes.pop()
+            _, left = nodes.pop()
+            nodes.append((height + 1, node_hash(left, right)))
+
+    def root(self) -> bytes:
+        if not self.nodes:
+            return hashlib.sha256(b"").digest()
+        result = self.nodes[-1][1]
+        for _, left in reversed(self.nodes[:-1]):
+            result = node_hash(left, result)
+        return result
+
+    def to_json(self) -> str:
+        return json.dumps([[h, v.hex()] for h, v in self.nodes])
+
+    @classmethod
+    def from_json(cls, text: str) -> Frontier:
+        return cls((int(h), bytes.fromhex(v)) for h, v in json.loads(text))
+
+
+def _split(n: int) -> int:
+    """The largest power of two smaller than n (n > 1)."""
+    return 1 << ((n - 1).bit_length() - 1)
+
+
+def subtree_root(leaves: Sequence[bytes], start: int, end: int) -> bytes:
+    """MTH of leaves[start:end] (RFC 6962 section 2.1)."""
+    n = end - start
+    if n == 0:
+        return hashlib.sha256(b"").digest()
+    if n == 1:
+        return leaves[start]
+    k = _split(n)
+    return node_hash(subtree_root(leaves, start, start + k), subtree_root(leaves, start + k, end))
+
+
+def inclusion_path(leaves: Sequence[bytes], index: int, size: int) -> list[bytes]:
+    """The audit path of leaf `index` in the tree of the first `size` leaves (RFC 9162 2.1.3.1)."""
+    if not 0 <= index < size <= len(leaves):
+        raise ValueError("leaf index outside the tree")
+    path: list[bytes] = []
+    start, end = 0, size
+    while end - start > 1:
+        k = _split(end - start)
+        if index - start < k:
+            path.append(subtree_root(leaves, start + k, end))
+            end = start + k
+        else:
+            path.append(subtree_root(leaves, start, start + k))
+            start += k
+    return list(reversed(path))
+
+
+def root_from_inclusion(leaf: bytes, index: int, size: int, path: Sequence[bytes]) -> bytes | None:
+    """The root an inclusion path leads to (RFC 9162 2.1.3.2), or None if it cannot fit."""
+    if not 0 <= index < size:
+        return None
+    fn, sn, result = index, size - 1, leaf
+    for sibling in path:
+        if sn == 0:
+            return None
+        if fn & 1 or fn == sn:
+            result = node_hash(sibling, result)
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            result = node_hash(result, sibling)
+        fn >>= 1
+        sn >>= 1
+    return result if sn == 0 else None
+
+
+class TreeLevels:
+    """All complete subtree hashes of a list of leaves, level by level, to find the root of any
+    prefix in O(log n): used to check many checkpoints against one list of entries."""
+
+    def __init__(self, leaves: list[bytes]) -> None:
+        self.levels = [leaves]
+        level = leaves
+        while len(level) > 1:
+            level = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+            self.levels.append(level)
+
+    def root(self, size: int) -> bytes:
+        if size == 0:
+            return hashlib.sha256(b"").digest()
+        # The prefix splits into perfect subtrees by the binary digits of its size.
+        parts: list[bytes] = []
+        offset = 0
+        for height in range(size.bit_length() - 1, -1, -1):
+            if size & (1 << height):
+                parts.append(self.levels[height][offset >> height])
+                offset += 1 << height
+        result = parts[-1]
+        for left in reversed(parts[:-1]):
+            result = node_hash(left, result)
+        return result
+
+
+# -- signed notes (C2SP signed-note, Ed25519) ----------------------------------------------------
+
+
+def key_id(name: str, public_key: bytes) -> bytes:
+    """The 4-byte key hash of a signed-note Ed25519 key: SHA-256(name || 0x0A || 0x01 || key)."""
+    return hashlib.sha256(name.encode("utf-8") + b"\n\x01" + public_key).digest()[:4]
+
+
+def fingerprint(public_key: bytes) -> str:
+    """How a key is named out of band: SHA-256 of the raw 32-byte Ed25519 public key, in hex."""
+    return sha256_hex(public_key)
+
+
+@dataclass(frozen=True)
+class NoteSignature:
+    name: str
+    key_hash: bytes
+    signature: bytes
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+    signatures: tuple[NoteSignature, ...]
+
+
+def signature_line(name: str, public_key: bytes, signature: bytes) -> str:
+    blob = base64.b64encode(key_id(name, public_key) + signature).decode("ascii")
+    return f"{EM_DASH} {name} {blob}\n"
+
+
+def parse_note(note: str) -> Note:
+    """Split a signed note into its text (ending in a newline) and its signature lines."""
+    cut = note.rfind("\n\n")
+    if cut < 0 or not note.endswith("\n"):
+        raise ValueError("not a signed note (no blank line before the signatures)")
+    text, block = note[: cut + 1], note[cut + 2 :]
+    signatures = []
+    for line in block.splitlines():
+        if not line.startswith(f"{EM_DASH} "):
+            raise ValueError("malformed signature line")
+        parts = line[2:].split(" ")
+        if len(parts) != 2:
+            raise ValueError("malformed signature line")
+        blob = base64.b64decode(parts[1], validate=True)
+        if len(blob) != 4 + 64:
+            raise ValueError("an Ed25519 note signature has 4 + 64 bytes")
+        signatures.append(NoteSignature(parts[0], blob[:4], blob[4:]))
+    if not signatures:
+        raise ValueError("the note has no signature")
+    return Note(text, tuple(signatures))
+
+
+def note_signed_by(note: Note, name: str, public_key: bytes) -> bool:
+    """Whether one of the note's signatures is a valid one by this key."""
+    wanted = key_id(name, public_key)
+    verifier = Ed25519PublicKey.from_public_bytes(public_key)
+    for sig in note.signatures:
+        if sig.name == name and sig.key_hash == wanted:
+            try:
+                verifier.verify(sig.signature, note.text.encode("utf-8"))
+            except InvalidSignature:
+                continue
+            return True
+    return False
+
+
+def parse_time(text: str) -> datetime:
+    if not text.endswith("Z"):
+        raise ValueError(f"time {text!r} is not UTC")
+    return datetime.fromisoformat(text[:-1] + "+00:00").astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    origin: str
+    size: int
+    root: bytes
+    time: datetime
+    last: str
+    prev: str
+    note: str
+    signer: str
+
+    @classmethod
+    def parse(cls, note: str) -> Checkpoint:
+        parsed = parse_note(note)
+        lines = parsed.text.rstrip("\n").split("\n")
+        if len(lines) < 3:
+            raise ValueError("a checkpoint has an origin, a size and a root")
+        extensions = dict(line.split(" ", 1) for line in lines[3:])
+        size = int(lines[1])
+        if str(size) != lines[1] or size < 0:
+            raise ValueError("malformed tree size")
+        return cls(
+            origin=lines[0],
+            size=size,
+            root=base64.b64decode(lines[2], validate=True),
+            time=parse_time(extensions["time"]),
+            last=extensions.get("last", ZERO_HASH),
+            prev=extensions["prev"],
+            note=note,
+            signer=parsed.signatures[0].name,
+        )
+
+
+def checkpoint_text(origin: str, size: int, root: bytes, time: str, last: str, prev: str) -> str:
+    """The text of a checkpoint note, before its signature."""
+    return (
+        f"{origin}\n{size}\n{base64.b64encode(root).decode('ascii')}\n"
+        f"time {time}\nlast {last}\nprev {prev}\n"
+    )
+
+
+@dataclass(frozen=True)
+class EpochKey:
+    epoch: int
+    name: str
+    public_key: bytes
+    valid_from: datetime
+    note: str
+
+
+def certificate_text(origin: str, epoch: int, name: str, public_key: bytes, valid_from: str) -> str:
+    return (
+        f"{CERTIFICATE_HEADER}\norigin {origin}\nepoch {epoch}\n"
+        f"key {name} {base64.b64encode(public_key).decode('ascii')}\nvalid-from {valid_from}\n"
+    )
+
+
+def parse_certificate(note: str) -> EpochKey:
+    parsed = parse_note(note)
+    lines = parsed.text.rstrip("\n").split("\n")
+    if not lines or lines[0] != CERTIFICATE_HEADER:
+        raise ValueError("not a key certificate")
+    fields = dict(line.split(" ", 1) for line in lines[1:])
+    name, key_b64 = fields["key"].split(" ")
+    public_key = base64.b64decode(key_b64, validate=True)
+    if len(public_key) != 32:
+        raise ValueError("an Ed25519 public key has 32 bytes")
+    return EpochKey(
+        epoch=int(fields["epoch"]),
+        name=name,
+        public_key=public_key,
+        valid_from=parse_time(fields["valid-from"]),
+        note=note,
+    )
+
+
+# -- verification --------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    entries: int = 0
+    checkpoints: int = 0
+    epochs: int = 0
+    sealed: int = 0
+    anchor: str = ""
+    #: the first bad entry's sequence number, and what is wrong; None when the log is good
+    first_bad: int | None = None
+    problem: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.first_bad is None
+
+    def fail(self, seq: int, problem: str) -> None:
+        if self.first_bad is None or seq < self.first_bad:
+            self.first_bad, self.problem = seq, problem
+
+    def text(self) -> str:
+        if not self.ok:
+            return f"FAIL: entry {self.first_bad}: {self.problem}"
+        lines = [
+            f"OK: {self.entries} entries, {self.checkpoints} checkpoints, {self.epochs} epoch keys",
+            f"first key fingerprint: {self.anchor}",
+        ]
+        lines += [f"WARNING: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+# The top-level "prev" and "seq" of a canonical entry. Members are sorted, the entry has no
+# nested objects except the flat "details" (whose keys never repeat the entry's own), and strings
+# cannot hold an unescaped quote, so the last "prev" of a line is the entry's own.
+_ENTRY = re.compile(
+    rb'\{"action":"(?:[^"\\\n]|\\.)*","actor":"(?:[^"\\\n]|\\.)*","details":\{[^\n]*\},'
+    rb'"prev":"([0-9a-f]{64})","seq":([1-9][0-9]*),"target":"(?:[^"\\\n]|\\.)*",'
+    rb'"time":"[0-9T:.\-]+Z"\}'
+)
+
+
+def read_lines(path: Path) -> list[bytes]:
+    data = path.read_bytes()
+    if not data:
+        return []
+    if not data.endswith(b"\n"):
+        # A last line without its newline is reported as malformed, like any other damage.
+        return data.split(b"\n")
+    return data[:-1].split(b"\n")
+
+
+def read_notes(path: Path) -> list[str]:
+    notes = []
+    for line in read_lines(path):
+        value = json.loads(line)
+        if not isinstance(value, dict) or not isinstance(value.get("note"), str):
+            raise ValueError(f"{path.name}: each line holds an object with a note")
+        notes.append(value["note"])
+    return notes
+
+
+def _first_bad_entry(
+    lines: list[bytes], hashes: list[str], last_hashes: dict[int, str]
+) -> tuple[int, str] | None:
+    """The first entry (1-based) that is not as written, by sequence numbers and the hash chain."""
+    n = len(lines)
+    matches = [_ENTRY.fullmatch(line) for line in lines]
+    seqs = [int(m.group(2)) if m else -1 for m in matches]
+    prevs = [m.group(1).decode("ascii") if m else "" for m in matches]
+
+    def confirmed(p: int) -> bool:
+        """Whether entry p (1-based) is vouched for by the entry after it or by a checkpoint."""
+        if p < n and matches[p] is not None and seqs[p] == p + 1:
+            return prevs[p] == hashes[p - 1]
+        return last_hashes.get(p) == hashes[p - 1]
+
+    for p in range(1, n + 1):
+        i = p - 1
+        if matches[i] is None:
+            return p, "malformed entry"
+        if seqs[i] != p:
+            siblings = p >= 2 and seqs[i] == p - 1 and seqs[i - 1] == p - 1
+            if siblings and prevs[i] == prevs[i - 1]:
+                if lines[i] == lines[i - 1]:
+                    return p, "duplicated entry"
+                if confirmed(p):
+                    return p - 1, "inserted entry"
+                return p, "inserted entry"
+            return p, f"sequence number {seqs[i]} where {p} belongs (missing or moved entry)"
+        expected = ZERO_HASH if p == 1 else hashes[i - 1]
+        if prevs[i] != expected:
+            if p >= 2 and confirmed(p):
+                return p - 1, "entry altered (its hash differs from the next entry's link)"
+            return p, "entry altered (its link to the previous entry is wrong)"
+    return None
+
+
+def verify(
+    directory: Path,
+    witness: Path | None = None,
+    anchor: str | None = None,
+) -> Report:
+    report = Report()
+    lines = read_lines(directory / ENTRIES_FILE)
+    n = report.entries = len(lines)
+    certificates = read_notes(directory / CERTIFICATES_FILE)
+    checkpoints = read_notes(directory / CHECKPOINTS_FILE)
+    witnessed = read_notes(witness) if witness is not None else []
+    report.checkpoints = len(checkpoints)
+
+    # Keys: epoch 0 is the anchor; each later epoch is certified by the one before.
+    keys: dict[str, EpochKey] = {}
+    epochs: list[EpochKey] = []
+    for note in certificates:
+        try:
+            key = parse_certificate(note)
+        except (ValueError, KeyError) as err:
+            report.warnings.append(f"an unreadable key certificate was ignored ({err})")
+            break
+        signer = epochs[-1] if epochs else key
+        good = (
+            key.epoch == len(epochs)
+            and (not epochs or key.valid_from >= epochs[-1].valid_from)
+            and note_signed_by(parse_note(note), signer.name, signer.public_key)
+        )
+        if not good:
+            # Later epochs cannot be trusted; their checkpoints fail below.
+            report.warnings.append(f"key certificate of epoch {key.epoch} is not valid")
+            break
+        epochs.append(key)
+        keys[key.name] = key
+    report.epochs = len(epochs)
+    if epochs:
+        report.anchor = fingerprint(epochs[0].public_key)
+    if anchor is not None and report.anchor != anchor.lower():
+        keys.clear()
+        report.warnings.append("the first key does not have the expected fingerprint")
+
+    hashes = [hashlib.sha256(line).hexdigest() for line in lines]
+    leaves = [leaf_hash(line) for line in lines]
+    tree = TreeLevels(leaves)
+
+    def valid_checkpoint(note: str) -> Checkpoint | str:
+        try:
+            cp = Checkpoint.parse(note)
+        except (ValueError, KeyError) as err:
+            return f"malformed checkpoint ({err})"
+        key = keys.get(cp.signer)
+        if key is None:
+            return f"checkpoint signed by an unknown key {cp.signer}"
+        if not note_signed_by(parse_note(note), key.name, key.public_key):
+            return "checkpoint signature is not valid"
+        following = [e for e in epochs if e.epoch == key.epoch + 1]
+        # CVE-2023-31439's lesson: a seal counts only under the key of its own epoch.
+        if cp.time < key.valid_from or (following and cp.time >= following[0].valid_from):
+            return f"checkpoint of {cp.time.isoformat()} signed with the key of another epoch"
+        return cp
+
+    parsed: list[Checkpoint] = []
+    sealed = 0
+    prev_note_hash, prev_time, prev_size = "none", None, 0
+    for note in checkpoints:
+        cp = valid_checkpoint(note)
+        if isinstance(cp, str):
+            report.fail(sealed + 1, cp)
+            break
+        if cp.prev != prev_note_hash:
+            report.fail(sealed + 1, "checkpoint does not follow the previous one (replaced?)")
+            break
+        if cp.size < prev_size or (prev_time is not None and cp.time < prev_time):
+            report.fail(sealed + 1, "checkpoints out of order")
+            break
+        parsed.append(cp)
+        prev_note_hash, prev_time, prev_size = sha256_hex(note.encode("utf-8")), cp.time, cp.size
+        if cp.size > n:
+            report.fail(n + 1, f"log truncated: a checkpoint covers {cp.size} entries, {n} remain")
+            break
+        if cp.size and hashes[cp.size - 1] != cp.last:
+            report.fail(cp.size, "entry altered (differs from its checkpoint)")
+            break
+        if tree.root(cp.size) != cp.root:
+            report.fail(sealed + 1, "entries differ from the checkpoint's tree")
+            break
+        sealed = cp.size
+    report.sealed = sealed
+
+    last_hashes = {cp.size: cp.last for cp in parsed}
+    origin = parsed[0].origin if parsed else None
+    for note in witnessed:
+        try:
+            if origin is not None and Checkpoint.parse(note).origin != origin:
+                continue  # a witness file may hold the checkpoints of several logs
+        except (ValueError, KeyError):
+            pass
+        cp = valid_checkpoint(note)
+        if isinstance(cp, str):
+            report.warnings.append(f"a witnessed checkpoint was ignored: {cp}")
+            continue
+        if cp.size > n:
+            report.fail(n + 1, f"log truncated: the witness saw {cp.size} entries, {n} remain")
+        elif (cp.size and hashes[cp.size - 1] != cp.last) or tree.root(cp.size) != cp.root:
+            intact = max((c.size for c in parsed if c.size < cp.size), default=0)
+            report.fail(intact + 1, "log rolled back: entries differ from a witnessed checkpoint")
+        else:
+            last_hashes.setdefault(cp.size, cp.last)
+
+    bad = _first_bad_entry(lines, hashes, last_hashes)
+    if bad is not None:
+        report.fail(*bad)
+    if report.ok and sealed < n:
+        report.warnings.append(f"entries {sealed + 1} to {n} are not yet sealed by a checkpoint")
+    return report
+
+
+def verify_proof(directory: Path, proof_path: Path) -> tuple[bool, str]:
+    """Check an inclusion proof (from `utkik audit prove`) against the export's keys."""
+    proof = json.loads(proof_path.read_text(encoding="utf-8"))
+    entry = proof["entry"].encode("utf-8")
+    index, size = int(proof["leaf_index"]), int(proof["tree_size"])
+    path = [bytes.fromhex(h) for h in proof["path"]]
+    cp = Checkpoint.parse(proof["checkpoint"])
+    keys = {}
+    for note in read_notes(directory / CERTIFICATES_FILE):
+        key = parse_certificate(note)
+        keys[key.name] = key
+    signer = keys.get(cp.signer)
+    if signer is None or not note_signed_by(parse_note(cp.note), signer.name, signer.public_key):
+        return False, "the proof's checkpoint is not signed by a key of this log"
+    if cp.size != size:
+        return False, "the proof is for another tree size than its checkpoint"
+    if root_from_inclusion(leaf_hash(entry), index, size, path) != cp.root:
+        return False, "the entry is not in the checkpoint's tree"
+    seq = json.loads(entry)["seq"]
+    return True, f"entry {seq} is included in the log of {size} entries sealed at {cp.time}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Verify a Utkik access-log export.")
+    parser.add_argument("directory", type=Path, help="the export folder")
+    parser.add_argument("--witness", type=Path, help="a witness file of checkpoints to compare")
+    parser.add_argument("--anchor", help="the expected fingerprint of the first key")
+    parser.add_argument("--proof", type=Path, help="an inclusion proof to check")
+    args = parser.parse_args(argv)
+    if args.proof is not None:
+        ok, text = verify_proof(args.directory, args.proof)
+        print(("OK: " if ok else "FAIL: ") + text)
+        return 0 if ok else 1
+    report = verify(args.directory, args.witness, args.anchor)
+    print(report.text())
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""The ports the core declares and the adapters in devices/ implement."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class KeyStore(Protocol):
+    """Custody of the access log's private epoch keys (raw 32-byte Ed25519 seeds)."""
+
+    def load(self, name: str) -> bytes | None:
+        """The key stored under `name`, or None if there is none (or it cannot be reached)."""
+        ...
+
+    def store(self, name: str, secret: bytes) -> None:
+        """Keep `secret` under `name`; raise KnownError if it cannot be kept."""
+        ...
+
+    def delete(self, name: str) -> None:
+        """Forget the key under `name`; nothing happens if there is none."""
+        ...
+
+    def describe(self) -> str:
+        """Where keys are kept, for the log's metadata and the UI (e.g. "file:/var/lib/...")."""
+        ...
+
+
+class Witness(Protocol):
+    """A sink outside the database that receives every checkpoint."""
+
+    def append(self, note: str) -> None:
+        """Append a signed checkpoint note; raise OSError if it cannot be written."""
+        ...
+
+    def describe(self) -> str: ...
