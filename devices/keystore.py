@@ -5,6 +5,7 @@ key). Which one is used is decided in the composition roots and named in the log
 from __future__ import annotations
 
 import base64
+import binascii
 import logging
 import os
 import stat
@@ -30,8 +31,9 @@ def keyring_available() -> bool:
     """Whether the OS offers a real keyring backend (none on a headless Linux server)."""
     try:
         backend = keyring.get_keyring()
-    except ImportError as err:
-        # PYTHON_KEYRING_BACKEND names a backend that is not installed.
+    except (ImportError, AttributeError, RuntimeError, keyring.errors.KeyringError) as err:
+        # PYTHON_KEYRING_BACKEND (or keyringrc.cfg) names a backend that is not installed, does
+        # not exist, or cannot work here (SecretService without a D-Bus session, over ssh).
         log.warning("the configured keyring backend cannot be loaded: %s", err)
         return False
     if isinstance(backend, fail.Keyring):
@@ -51,7 +53,14 @@ class KeyringKeyStore:
             raise KeyCustodyError(
                 N_("The keyring cannot be read ({reason})."), reason=str(err)
             ) from err
-        return None if value is None else base64.b64decode(value)
+        if value is None:
+            return None
+        try:
+            return base64.b64decode(value, validate=True)
+        except binascii.Error as err:
+            raise KeyCustodyError(
+                N_("The key {name} in the keyring is damaged."), name=name
+            ) from err
 
     def store(self, name: str, secret: bytes) -> None:
         try:
@@ -105,11 +114,13 @@ class FileKeyStore:
                 raise KeyCustodyError(
                     N_("The key file {path} is readable by others; it is not used."), path=path
                 )
-            return base64.b64decode(path.read_bytes())
+            return base64.b64decode(path.read_bytes(), validate=True)
         except FileNotFoundError:
             return None
         except PermissionError:
             return None
+        except binascii.Error as err:
+            raise KeyCustodyError(N_("The key file {path} is damaged."), path=path) from err
 
     def store(self, name: str, secret: bytes) -> None:
         self._ensure_directory()

@@ -27,6 +27,7 @@ from console.messages import Level, Message, MessageBus, install_excepthooks
 from console.settings import IDLE_LOCK_MINUTES
 from devices import access_log
 from devices.video import libvlc_version
+from ui.audit_viewer import AuditViewer
 from ui.dialogs import FirstAdminDialog, LoginDialog
 from ui.i18n import Translations, error_text, system_language
 from ui.lock import IdleWatcher
@@ -70,6 +71,9 @@ class Console(QObject):
         self.first_admin_dialog: FirstAdminDialog | None = None
         self.login_dialog: LoginDialog | None = None
         self.main_window: MainWindow | None = None
+        self.audit_viewer: AuditViewer | None = None
+        #: the viewer was open when the console locked; it comes back on unlocking
+        self._viewer_hidden = False
         self.user: User | None = None
         self.idle = IdleWatcher(0, self)
         self.idle.idle.connect(self._on_idle_idle)
@@ -164,6 +168,7 @@ class Console(QObject):
         window.language_requested.connect(self.set_language)
         window.theme_requested.connect(self.set_theme)
         window.users_requested.connect(self._on_main_window_users_requested)
+        window.audit_requested.connect(self._on_main_window_audit_requested)
         window.closed.connect(self._on_main_window_closed)
         self.main_window = window
         window.show()
@@ -180,6 +185,7 @@ class Console(QObject):
         # Closing the main window ends the console; switching user or language replaces the
         # window without closing it (see close_main_window).
         self.main_window = None
+        self._forget_audit_viewer()
         self.finished.emit()
 
     def close_main_window(self) -> None:
@@ -187,6 +193,8 @@ class Console(QObject):
         if window is None:
             return
         self.main_window = None
+        # The viewer is the window's child and goes with it.
+        self._forget_audit_viewer()
         window.save_state()
         window.hide()
         window.deleteLater()
@@ -197,6 +205,11 @@ class Console(QObject):
             return
         # Privacy first: the cover goes up at once; the entry follows.
         window.lock()
+        # The viewer is a window of its own that the cover cannot reach: hide it too.
+        viewer = self.audit_viewer
+        if viewer is not None and viewer.isVisible():
+            viewer.hide()
+            self._viewer_hidden = True
         self.core.audit.record(
             Actor.of(self.user), "console.locked", self.user.name, {"reason": reason}
         ).add_done_callback(_report_audit_failure(self.core.bus))
@@ -214,6 +227,10 @@ class Console(QObject):
             if self.main_window is window:
                 window.unlock()
                 self.idle.restart()
+                viewer = self.audit_viewer
+                if viewer is not None and self._viewer_hidden:
+                    viewer.show()
+                self._viewer_hidden = False
 
         def failed(err: KnownError) -> None:
             if window.lock_screen is not None:
@@ -258,6 +275,32 @@ class Console(QObject):
         )
         dialog.setModal(True)
         dialog.show()
+
+    def _on_main_window_audit_requested(self) -> None:
+        if self.user is None or self.main_window is None:
+            return
+        viewer = self.audit_viewer
+        if viewer is not None:
+            viewer.raise_()
+            viewer.activateWindow()
+            return
+        # A new viewer each time it is opened: opening it is an access of its own, recorded as
+        # it opens.
+        viewer = AuditViewer(self.core.audit, Actor.of(self.user), self.runner, self.main_window)
+        viewer.finished.connect(self._on_audit_viewer_finished)
+        self.audit_viewer = viewer
+        viewer.show()
+
+    def _on_audit_viewer_finished(self, _result: int) -> None:
+        # Closed (Close, Escape or the window manager); hiding it for the lock does not finish it.
+        viewer = self.audit_viewer
+        self._forget_audit_viewer()
+        if viewer is not None:
+            viewer.deleteLater()
+
+    def _forget_audit_viewer(self) -> None:
+        self.audit_viewer = None
+        self._viewer_hidden = False
 
     # -- messages ----------------------------------------------------------------------------
 

@@ -19,6 +19,12 @@ from ui.i18n import role_label
 from ui.lock import LockScreen
 from ui.sites_panel import SitesPanel
 
+#: The permission each menu action needs; the others are open to everyone logged in.
+_NEEDS: dict[str, Permission] = {
+    "users": Permission.MANAGE_USERS,
+    "audit": Permission.VIEW_AUDIT,
+}
+
 
 def _placeholder(text: str, name: str) -> QWidget:
     widget = QWidget()
@@ -45,6 +51,8 @@ class MainWindow(QMainWindow):
     theme_requested = Signal(str)
     #: open user management
     users_requested = Signal()
+    #: open the access-log viewer
+    audit_requested = Signal()
     #: the person closed the window (Quit, or the window manager's close button)
     closed = Signal()
 
@@ -155,8 +163,17 @@ class MainWindow(QMainWindow):
         admin = self.menuBar().addMenu(self.tr("&Administration"))
         self.actions["users"] = admin.addAction(self.tr("&Users…"))
         self.actions["users"].triggered.connect(self.users_requested)
-        # A convenience only: the user service checks the permission itself.
-        self.actions["users"].setEnabled(can(self.user, Permission.MANAGE_USERS))
+        self.actions["audit"] = admin.addAction(self.tr("&Access log…"))
+        self.actions["audit"].setShortcut(QKeySequence("Ctrl+Shift+A"))
+        self.actions["audit"].triggered.connect(self.audit_requested)
+        for name in _NEEDS:
+            self.actions[name].setEnabled(self._allowed(name))
+
+    def _allowed(self, action: str) -> bool:
+        """Whether the user may use a menu action. A convenience only: the services check the
+        permission themselves."""
+        needed = _NEEDS.get(action)
+        return needed is None or can(self.user, needed)
 
     def _on_full_screen_toggled(self, on: bool) -> None:
         if on:
@@ -203,7 +220,7 @@ class MainWindow(QMainWindow):
         self._hidden_floating = []
         self.menuBar().setEnabled(True)
         for name, action in self.actions.items():
-            action.setEnabled(name != "users" or can(self.user, Permission.MANAGE_USERS))
+            action.setEnabled(self._allowed(name))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -10,7 +10,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from console.errors import KnownError
 
@@ -46,7 +46,9 @@ class TaskRunner(QObject):
         self._on_known_error = on_known_error
         self._on_bug = on_bug
         self._pending = 0
-        self._finished.connect(self._on_self_finished)
+        # Always queued, even when a task is done before run() returns: callers may connect to
+        # what the callback emits after calling run().
+        self._finished.connect(self._on_self_finished, Qt.ConnectionType.QueuedConnection)
 
     def run(
         self,

@@ -231,10 +231,25 @@ class AuditLog:
         def job(db: sqlite_utils.Database, after: _After) -> Entry:
             entry = self._append(db, *prepared)
             if entry.seq - self._sealed_size(db) >= self._seal_every_entries:
-                self._seal_in(db, after)
+                self._seal_beside(db, after)
             return entry
 
         return self._write(job)
+
+    def _seal_beside(self, db: sqlite_utils.Database, after: _After) -> None:
+        """Seal in an append's transaction. Appending needs no key: if the key cannot be made
+        or kept, the entry still stands and waits for a later seal."""
+        sealing = _After()
+        db.execute("SAVEPOINT audit_seal")
+        try:
+            self._seal_in(db, sealing)
+        except KnownError as err:
+            db.execute("ROLLBACK TO audit_seal")
+            log.warning("the access log could not be sealed: %s", err)
+        else:
+            after.actions.extend(sealing.actions)
+        finally:
+            db.execute("RELEASE audit_seal")
 
     def append(
         self,
@@ -474,7 +489,11 @@ class AuditLog:
             return None
         if seed is None:
             return None
-        key = Ed25519PrivateKey.from_private_bytes(seed)
+        try:
+            key = Ed25519PrivateKey.from_private_bytes(seed)
+        except ValueError as err:
+            log.warning("the signing key cannot be read: %s is not an Ed25519 key (%s)", name, err)
+            return None
         self._private[name] = key
         return key
 

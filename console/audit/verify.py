@@ -276,6 +276,10 @@ def parse_note(note: str) -> Note:
         if len(parts) != 2:
             raise ValueError("malformed signature line")
         blob = base64.b64decode(parts[1], validate=True)
+        if base64.b64encode(blob).decode("ascii") != parts[1]:
+            # Unused bits in the last digit would give one signature several spellings, and
+            # the next checkpoint names this note by the hash of its exact text.
+            raise ValueError("a signature is not in canonical base64")
         if len(blob) != 4 + 64:
             raise ValueError("an Ed25519 note signature has 4 + 64 bytes")
         signatures.append(NoteSignature(parts[0], blob[:4], blob[4:]))
@@ -434,13 +438,25 @@ def read_lines(path: Path) -> list[bytes]:
     return data[:-1].split(b"\n")
 
 
+def note_lines(path: Path) -> list[str | None]:
+    """The notes of a file of {"note": ...} lines; None for a line that holds none (damaged)."""
+    notes: list[str | None] = []
+    for line in read_lines(path):
+        try:
+            value = json.loads(line)
+        except ValueError:
+            value = None
+        ok = isinstance(value, dict) and isinstance(value.get("note"), str)
+        notes.append(value["note"] if ok else None)
+    return notes
+
+
 def read_notes(path: Path) -> list[str]:
     notes = []
-    for line in read_lines(path):
-        value = json.loads(line)
-        if not isinstance(value, dict) or not isinstance(value.get("note"), str):
+    for note in note_lines(path):
+        if note is None:
             raise ValueError(f"{path.name}: each line holds an object with a note")
-        notes.append(value["note"])
+        notes.append(note)
     return notes
 
 
@@ -453,11 +469,12 @@ def _first_bad_entry(
     seqs = [int(m.group(2)) if m else -1 for m in matches]
     prevs = [m.group(1).decode("ascii") if m else "" for m in matches]
 
-    def confirmed(p: int) -> bool:
-        """Whether entry p (1-based) is vouched for by the entry after it or by a checkpoint."""
-        if p < n and matches[p] is not None and seqs[p] == p + 1:
+    def confirmed(p: int, seq: int) -> bool:
+        """Whether entry p (1-based), which says it is entry `seq`, is vouched for by the entry
+        after it or by a checkpoint of the log up to `seq`."""
+        if p < n and matches[p] is not None and seqs[p] == seq + 1:
             return prevs[p] == hashes[p - 1]
-        return last_hashes.get(p) == hashes[p - 1]
+        return last_hashes.get(seq) == hashes[p - 1]
 
     for p in range(1, n + 1):
         i = p - 1
@@ -468,16 +485,64 @@ def _first_bad_entry(
             if siblings and prevs[i] == prevs[i - 1]:
                 if lines[i] == lines[i - 1]:
                     return p, "duplicated entry"
-                if confirmed(p):
+                if confirmed(p, p - 1):
                     return p - 1, "inserted entry"
                 return p, "inserted entry"
             return p, f"sequence number {seqs[i]} where {p} belongs (missing or moved entry)"
         expected = ZERO_HASH if p == 1 else hashes[i - 1]
         if prevs[i] != expected:
-            if p >= 2 and confirmed(p):
+            if p >= 2 and confirmed(p, p):
                 return p - 1, "entry altered (its hash differs from the next entry's link)"
             return p, "entry altered (its link to the previous entry is wrong)"
     return None
+
+
+def epoch_keys(certificates: Sequence[str | None], warnings: list[str]) -> list[EpochKey]:
+    """The epoch keys that can be trusted: epoch 0 is the anchor; each later epoch is certified
+    by the one before. The first certificate that does not fit ends the list."""
+    epochs: list[EpochKey] = []
+    for note in certificates:
+        try:
+            if note is None:
+                raise ValueError("a damaged line")
+            key = parse_certificate(note)
+        except (ValueError, KeyError) as err:
+            warnings.append(f"an unreadable key certificate was ignored ({err})")
+            break
+        signer = epochs[-1] if epochs else key
+        good = (
+            key.epoch == len(epochs)
+            and (not epochs or key.valid_from >= epochs[-1].valid_from)
+            and note_signed_by(parse_note(note), signer.name, signer.public_key)
+        )
+        if not good:
+            # Later epochs cannot be trusted; their checkpoints fail.
+            warnings.append(f"key certificate of epoch {key.epoch} is not valid")
+            break
+        epochs.append(key)
+    return epochs
+
+
+def signed_checkpoint(
+    note: str | None, keys: dict[str, EpochKey], epochs: Sequence[EpochKey]
+) -> Checkpoint | str:
+    """The checkpoint of a note signed by the key of its own epoch, or what is wrong with it."""
+    if note is None:
+        return "malformed checkpoint (a damaged line)"
+    try:
+        cp = Checkpoint.parse(note)
+    except (ValueError, KeyError) as err:
+        return f"malformed checkpoint ({err})"
+    key = keys.get(cp.signer)
+    if key is None:
+        return f"checkpoint signed by an unknown key {cp.signer}"
+    if not note_signed_by(parse_note(note), key.name, key.public_key):
+        return "checkpoint signature is not valid"
+    following = [e for e in epochs if e.epoch == key.epoch + 1]
+    # CVE-2023-31439's lesson: a seal counts only under the key of its own epoch.
+    if cp.time < key.valid_from or (following and cp.time >= following[0].valid_from):
+        return f"checkpoint of {cp.time.isoformat()} signed with the key of another epoch"
+    return cp
 
 
 def verify(
@@ -488,32 +553,14 @@ def verify(
     report = Report()
     lines = read_lines(directory / ENTRIES_FILE)
     n = report.entries = len(lines)
-    certificates = read_notes(directory / CERTIFICATES_FILE)
-    checkpoints = read_notes(directory / CHECKPOINTS_FILE)
-    witnessed = read_notes(witness) if witness is not None else []
+    # A damaged line is a bad certificate or checkpoint, not an unreadable export.
+    certificates = note_lines(directory / CERTIFICATES_FILE)
+    checkpoints = note_lines(directory / CHECKPOINTS_FILE)
+    witnessed = note_lines(witness) if witness is not None else []
     report.checkpoints = len(checkpoints)
 
-    # Keys: epoch 0 is the anchor; each later epoch is certified by the one before.
-    keys: dict[str, EpochKey] = {}
-    epochs: list[EpochKey] = []
-    for note in certificates:
-        try:
-            key = parse_certificate(note)
-        except (ValueError, KeyError) as err:
-            report.warnings.append(f"an unreadable key certificate was ignored ({err})")
-            break
-        signer = epochs[-1] if epochs else key
-        good = (
-            key.epoch == len(epochs)
-            and (not epochs or key.valid_from >= epochs[-1].valid_from)
-            and note_signed_by(parse_note(note), signer.name, signer.public_key)
-        )
-        if not good:
-            # Later epochs cannot be trusted; their checkpoints fail below.
-            report.warnings.append(f"key certificate of epoch {key.epoch} is not valid")
-            break
-        epochs.append(key)
-        keys[key.name] = key
+    epochs = epoch_keys(certificates, report.warnings)
+    keys = {key.name: key for key in epochs}
     report.epochs = len(epochs)
     if epochs:
         report.anchor = fingerprint(epochs[0].public_key)
@@ -525,22 +572,12 @@ def verify(
     leaves = [leaf_hash(line) for line in lines]
     tree = TreeLevels(leaves)
 
-    def valid_checkpoint(note: str) -> Checkpoint | str:
-        try:
-            cp = Checkpoint.parse(note)
-        except (ValueError, KeyError) as err:
-            return f"malformed checkpoint ({err})"
-        key = keys.get(cp.signer)
-        if key is None:
-            return f"checkpoint signed by an unknown key {cp.signer}"
-        if not note_signed_by(parse_note(note), key.name, key.public_key):
-            return "checkpoint signature is not valid"
-        following = [e for e in epochs if e.epoch == key.epoch + 1]
-        # CVE-2023-31439's lesson: a seal counts only under the key of its own epoch.
-        if cp.time < key.valid_from or (following and cp.time >= following[0].valid_from):
-            return f"checkpoint of {cp.time.isoformat()} signed with the key of another epoch"
-        return cp
+    def valid_checkpoint(note: str | None) -> Checkpoint | str:
+        return signed_checkpoint(note, keys, epochs)
 
+    # A checkpoint whose tree differs from the entries says only that some entry after the
+    # last good checkpoint differs: (first, last, problem). The hash chain may name which.
+    suspects: list[tuple[int, int, str]] = []
     parsed: list[Checkpoint] = []
     sealed = 0
     prev_note_hash, prev_time, prev_size = "none", None, 0
@@ -556,7 +593,7 @@ def verify(
             report.fail(sealed + 1, "checkpoints out of order")
             break
         parsed.append(cp)
-        prev_note_hash, prev_time, prev_size = sha256_hex(note.encode("utf-8")), cp.time, cp.size
+        prev_note_hash, prev_time, prev_size = sha256_hex(cp.note.encode("utf-8")), cp.time, cp.size
         if cp.size > n:
             report.fail(n + 1, f"log truncated: a checkpoint covers {cp.size} entries, {n} remain")
             break
@@ -564,14 +601,21 @@ def verify(
             report.fail(cp.size, "entry altered (differs from its checkpoint)")
             break
         if tree.root(cp.size) != cp.root:
-            report.fail(sealed + 1, "entries differ from the checkpoint's tree")
+            suspects.append((sealed + 1, cp.size, "entries differ from the checkpoint's tree"))
             break
         sealed = cp.size
     report.sealed = sealed
 
     last_hashes = {cp.size: cp.last for cp in parsed}
     origin = parsed[0].origin if parsed else None
+    checked = {cp.note for cp in parsed}
     for note in witnessed:
+        if note is None:
+            # An append cut short (a full disk): the witness still holds the other lines.
+            report.warnings.append("a damaged line of the witness file was ignored")
+            continue
+        if note in checked:
+            continue  # the export's own copy has been checked above
         try:
             if origin is not None and Checkpoint.parse(note).origin != origin:
                 continue  # a witness file may hold the checkpoints of several logs
@@ -585,32 +629,36 @@ def verify(
             report.fail(n + 1, f"log truncated: the witness saw {cp.size} entries, {n} remain")
         elif (cp.size and hashes[cp.size - 1] != cp.last) or tree.root(cp.size) != cp.root:
             intact = max((c.size for c in parsed if c.size < cp.size), default=0)
-            report.fail(intact + 1, "log rolled back: entries differ from a witnessed checkpoint")
+            problem = "log rolled back: entries differ from a witnessed checkpoint"
+            suspects.append((intact + 1, cp.size, problem))
         else:
             last_hashes.setdefault(cp.size, cp.last)
 
     bad = _first_bad_entry(lines, hashes, last_hashes)
     if bad is not None:
         report.fail(*bad)
+    for first, last, problem in suspects:
+        if bad is None or not first <= bad[0] <= last:
+            report.fail(first, problem)
     if report.ok and sealed < n:
         report.warnings.append(f"entries {sealed + 1} to {n} are not yet sealed by a checkpoint")
     return report
 
 
-def verify_proof(directory: Path, proof_path: Path) -> tuple[bool, str]:
+def verify_proof(directory: Path, proof_path: Path, anchor: str | None = None) -> tuple[bool, str]:
     """Check an inclusion proof (from `utkik audit prove`) against the export's keys."""
     proof = json.loads(proof_path.read_text(encoding="utf-8"))
     entry = proof["entry"].encode("utf-8")
     index, size = int(proof["leaf_index"]), int(proof["tree_size"])
     path = [bytes.fromhex(h) for h in proof["path"]]
-    cp = Checkpoint.parse(proof["checkpoint"])
-    keys = {}
-    for note in read_notes(directory / CERTIFICATES_FILE):
-        key = parse_certificate(note)
-        keys[key.name] = key
-    signer = keys.get(cp.signer)
-    if signer is None or not note_signed_by(parse_note(cp.note), signer.name, signer.public_key):
-        return False, "the proof's checkpoint is not signed by a key of this log"
+    # Only keys certified from the first one count, as in verify(): any other key in the
+    # certificates file could have been put there by whoever forged the proof.
+    epochs = epoch_keys(note_lines(directory / CERTIFICATES_FILE), [])
+    if anchor is not None and (not epochs or fingerprint(epochs[0].public_key) != anchor.lower()):
+        return False, "the first key does not have the expected fingerprint"
+    cp = signed_checkpoint(proof["checkpoint"], {k.name: k for k in epochs}, epochs)
+    if isinstance(cp, str):
+        return False, f"the proof's checkpoint is not signed by a key of this log ({cp})"
     if cp.size != size:
         return False, "the proof is for another tree size than its checkpoint"
     if root_from_inclusion(leaf_hash(entry), index, size, path) != cp.root:
@@ -627,7 +675,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--proof", type=Path, help="an inclusion proof to check")
     args = parser.parse_args(argv)
     if args.proof is not None:
-        ok, text = verify_proof(args.directory, args.proof)
+        ok, text = verify_proof(args.directory, args.proof, args.anchor)
         print(("OK: " if ok else "FAIL: ") + text)
         return 0 if ok else 1
     report = verify(args.directory, args.witness, args.anchor)

@@ -1,20 +1,223 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="sv_SE">
   <context>
+    <name>AuditModel</name>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="148" />
+      <source>Seq</source>
+      <extracomment>The control room's time zone: the core stores UTC, people read local time. At most this many entries are shown (newest first). Text colours of the status lines: (on a dark theme, on a light one). why the verification could not be done, when it could not the reason the file could not be written, or ""</extracomment>
+      <translation>Nr</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="149" />
+      <source>Time</source>
+      <translation>Tid</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="150" />
+      <source>User</source>
+      <translation>Användare</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="151" />
+      <source>Action</source>
+      <translation>Händelse</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="152" />
+      <source>Target</source>
+      <translation>Objekt</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="153" />
+      <source>Details</source>
+      <translation>Detaljer</translation>
+    </message>
+  </context>
+  <context>
+    <name>AuditViewer</name>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="239" />
+      <source>Access log</source>
+      <extracomment>the number of entries shown, after each load the console.audit.verify.Report of a finished verification the CSV file written (its path as text) and the number of rows in it</extracomment>
+      <translation>Åtkomstlogg</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="248" />
+      <source>exact user name</source>
+      <translation>exakt användarnamn</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="249" />
+      <source>beginning, e.g. login or user.</source>
+      <translation>början, t.ex. login eller user.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="250" />
+      <source>camera or target, or part of it</source>
+      <translation>kamera eller objekt, eller en del av det</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="251" />
+      <source>From</source>
+      <translation>Från</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="253" />
+      <source>To</source>
+      <translation>Till</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="262" />
+      <source>Apply</source>
+      <translation>Tillämpa</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="269" />
+      <source>User</source>
+      <translation>Användare</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="271" />
+      <source>Action</source>
+      <translation>Händelse</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="273" />
+      <source>Camera or target</source>
+      <translation>Kamera eller objekt</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="303" />
+      <source>Not verified yet.</source>
+      <translation>Inte verifierad ännu.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="312" />
+      <source>Verify</source>
+      <translation>Verifiera</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="315" />
+      <source>Export the whole log to a temporary folder and check its seals and chain</source>
+      <translation>Exportera hela loggen till en tillfällig mapp och kontrollera dess sigill och kedja</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="318" />
+      <source>Export CSV…</source>
+      <translation>Exportera CSV…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="320" />
+      <source>Save the rows shown as a CSV file</source>
+      <translation>Spara de visade raderna som en CSV-fil</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="322" />
+      <source>Close</source>
+      <translation>Stäng</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="412" />
+      <source>Loading…</source>
+      <translation>Läser in…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="440" />
+      <source>Entries shown: %1</source>
+      <translation>Visade poster: %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="442" />
+      <source>(limited to %1)</source>
+      <translation>(begränsat till %1)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="450" />
+      <source>none (the log is not sealed)</source>
+      <translation>inga (loggen förseglas inte)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="451" />
+      <source>none</source>
+      <translation>inget</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="453" />
+      <source>Keys: %1  Witness: %2</source>
+      <translation>Nycklar: %1  Vittne: %2</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="480" />
+      <source>Verifying…</source>
+      <translation>Verifierar…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="485" />
+      <source>Not verified: %1</source>
+      <translation>Inte verifierad: %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="492" />
+      <source>The verification could not be done: %1</source>
+      <translation>Verifieringen kunde inte göras: %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="497" />
+      <source>Verified: %1 entries, %2 checkpoints; first key fingerprint %3</source>
+      <translation>Verifierad: %1 poster, %2 kontrollpunkter; första nyckelns fingeravtryck %3</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="500" />
+      <source>(none)</source>
+      <translation>(inget)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="504" />
+      <source>Not valid from entry %1: %2</source>
+      <translation>Inte giltig från post %1: %2</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="508" />
+      <source>Warning: %1</source>
+      <translation>Varning: %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="536" />
+      <source>Export CSV</source>
+      <translation>Exportera CSV</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="538" />
+      <source>CSV files (*.csv)</source>
+      <translation>CSV-filer (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="576" />
+      <source>Could not write %1: %2</source>
+      <translation>Kunde inte skriva %1: %2</translation>
+    </message>
+    <message>
+      <location filename="../../ui/audit_viewer.py" line="582" />
+      <source>Wrote %1 rows to %2.</source>
+      <translation>Skrev %1 rader till %2.</translation>
+    </message>
+  </context>
+  <context>
     <name>Console</name>
     <message>
-      <location filename="../../ui/app.py" line="278" />
+      <location filename="../../ui/app.py" line="321" />
       <source>Internal error</source>
-      <extracomment>a console.messages.Message the person quit (closed the main window, or cancelled the first dialog)</extracomment>
+      <extracomment>a console.messages.Message the person quit (closed the main window, or cancelled the first dialog) the viewer was open when the console locked; it comes back on unlocking</extracomment>
       <translation>Internt fel</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="279" />
+      <location filename="../../ui/app.py" line="322" />
       <source>Utkik hit an internal error. Details are in the log.</source>
       <translation>Utkik råkade ut för ett internt fel. Detaljer finns i loggen.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="284" />
+      <location filename="../../ui/app.py" line="327" />
       <source>Utkik</source>
       <translation>Utkik</translation>
     </message>
@@ -100,7 +303,7 @@
   <context>
     <name>LoginDialog</name>
     <message>
-      <location filename="../../ui/app.py" line="372" />
+      <location filename="../../ui/app.py" line="415" />
       <location filename="../../ui/dialogs.py" line="134" />
       <source>Log in</source>
       <translation>Logga in</translation>
@@ -135,115 +338,120 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="65" />
+      <location filename="../../ui/main_window.py" line="73" />
       <source>Utkik – %1</source>
-      <extracomment>the person asked to lock the console the password typed on the lock screen log out and show the login "sv" or "en" "dark" or "light" open user management the person closed the window (Quit, or the window manager's close button)</extracomment>
+      <extracomment>The permission each menu action needs; the others are open to everyone logged in. the person asked to lock the console the password typed on the lock screen log out and show the login "sv" or "en" "dark" or "light" open user management open the access-log viewer the person closed the window (Quit, or the window manager's close button)</extracomment>
       <translation>Utkik – %1</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="70" />
+      <location filename="../../ui/main_window.py" line="78" />
       <source>The video grid appears here once cameras have been added.</source>
       <translation>Videorutnätet visas här när kameror har lagts till.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="77" />
+      <location filename="../../ui/main_window.py" line="85" />
       <source>Sites and cameras</source>
       <translation>Platser och kameror</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="79" />
+      <location filename="../../ui/main_window.py" line="87" />
       <source>Alarms</source>
       <translation>Larm</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="79" />
+      <location filename="../../ui/main_window.py" line="87" />
       <source>No alarms.</source>
       <translation>Inga larm.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="83" />
+      <location filename="../../ui/main_window.py" line="91" />
       <source>Lighting</source>
       <translation>Belysning</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="84" />
+      <location filename="../../ui/main_window.py" line="92" />
       <source>No luminaires connected.</source>
       <translation>Inga armaturer anslutna.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="87" />
+      <location filename="../../ui/main_window.py" line="95" />
       <source>Log</source>
       <translation>Logg</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="87" />
+      <location filename="../../ui/main_window.py" line="95" />
       <source>No entries yet.</source>
       <translation>Inga poster ännu.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="96" />
+      <location filename="../../ui/main_window.py" line="104" />
       <source>Logged in as %1 (%2)</source>
       <translation>Inloggad som %1 (%2)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="115" />
+      <location filename="../../ui/main_window.py" line="123" />
       <source>&amp;Console</source>
       <translation>&amp;Konsol</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="116" />
+      <location filename="../../ui/main_window.py" line="124" />
       <source>&amp;Lock</source>
       <translation>&amp;Lås</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="119" />
+      <location filename="../../ui/main_window.py" line="127" />
       <source>&amp;Switch user…</source>
       <translation>&amp;Byt användare…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="123" />
+      <location filename="../../ui/main_window.py" line="131" />
       <source>&amp;Quit</source>
       <translation>&amp;Avsluta</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="127" />
+      <location filename="../../ui/main_window.py" line="135" />
       <source>&amp;View</source>
       <translation>&amp;Visa</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="131" />
+      <location filename="../../ui/main_window.py" line="139" />
       <source>&amp;Full screen</source>
       <translation>&amp;Helskärm</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="135" />
+      <location filename="../../ui/main_window.py" line="143" />
       <source>&amp;Theme</source>
       <translation>&amp;Tema</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="137" />
+      <location filename="../../ui/main_window.py" line="145" />
       <source>Dark</source>
       <translation>Mörkt</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="137" />
+      <location filename="../../ui/main_window.py" line="145" />
       <source>Light</source>
       <translation>Ljust</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="144" />
+      <location filename="../../ui/main_window.py" line="152" />
       <source>&amp;Language</source>
       <translation>&amp;Språk</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="155" />
+      <location filename="../../ui/main_window.py" line="163" />
       <source>&amp;Administration</source>
       <translation>&amp;Administration</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="156" />
+      <location filename="../../ui/main_window.py" line="164" />
       <source>&amp;Users…</source>
       <translation>&amp;Användare…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="166" />
+      <source>&amp;Access log…</source>
+      <translation>Å&amp;tkomstlogg…</translation>
     </message>
   </context>
   <context>
@@ -654,6 +862,14 @@
     <message>
       <source>There is no entry {seq}.</source>
       <translation>Det finns ingen post {seq}.</translation>
+    </message>
+    <message>
+      <source>The key file {path} is damaged.</source>
+      <translation>Nyckelfilen {path} är skadad.</translation>
+    </message>
+    <message>
+      <source>The key {name} in the keyring is damaged.</source>
+      <translation>Nyckeln {name} i nyckelringen är skadad.</translation>
     </message>
   </context>
   <context>

@@ -1,0 +1,390 @@
+"""Property tests of the access log: an untouched log always verifies, and every kind of damage
+is found at exactly the first bad sequence number.
+
+Each example writes a small log through the real writer (random entries, seals at random points
+and by `seal_every_entries`, days that roll over so that the epoch key rotates), exports it, damages
+the export and runs the verifier on it, with and without the witness's copy of the checkpoints.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
+from hypothesis import strategies as st
+
+from console.audit import verify as v
+from console.audit.log import AuditLog
+from console.domain import Actor
+from console.storage import Database
+from tests.conftest import FakeClock, ListWitness, MemoryKeyStore
+
+CLI = Actor.os_account("root")
+#: Small logs in a RAM disk where there is one: each example commits dozens of transactions.
+_SHM = Path("/dev/shm")
+TMP_DIR = str(_SHM) if _SHM.is_dir() and os.access(_SHM, os.W_OK) else None
+
+PROPERTY = settings(
+    # UTKIK_AUDIT_EXAMPLES=2000 for a deeper search than the default suite's.
+    max_examples=int(os.environ.get("UTKIK_AUDIT_EXAMPLES", "25")),
+    deadline=None,
+    database=None,  # no .hypothesis folder in the working tree
+    # The autouse fixture only sets environment variables; it is the same for every example.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+class KeptKeyStore(MemoryKeyStore):
+    """Keeps a copy of every key it is given, also after the log deletes it: the attacker's."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: dict[str, bytes] = {}
+
+    def store(self, name: str, secret: bytes) -> None:
+        super().store(name, secret)
+        self.kept[name] = secret
+
+
+@dataclass(frozen=True)
+class Log:
+    lines: list[bytes]
+    checkpoints: list[str]
+    witnessed: list[str]
+    keys: dict[str, bytes]
+    #: the export's other files, unchanged by every mutation
+    files: dict[str, bytes]
+
+    @property
+    def sizes(self) -> list[int]:
+        return [v.Checkpoint.parse(note).size for note in self.checkpoints]
+
+    def sealed_before(self, i: int) -> int:
+        """The size of the checkpoint before checkpoint i (0-based), or 0."""
+        return self.sizes[i - 1] if i > 0 else 0
+
+
+# -- building logs -------------------------------------------------------------------------------
+
+_ACTIONS = ("login", "login.failed", "video.live.start", "video.live.end", "user.added", "x")
+_DETAIL_KEYS = st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True).filter(
+    lambda key: key not in v.ENTRY_KEYS
+)
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-v.MAX_SAFE_INTEGER, max_value=v.MAX_SAFE_INTEGER),
+    st.text(max_size=10),
+)
+_ENTRY = st.tuples(
+    st.just("entry"),
+    st.text(max_size=8),  # actor
+    st.sampled_from(_ACTIONS),
+    st.text(max_size=10),  # target
+    st.dictionaries(_DETAIL_KEYS, _SCALARS, max_size=3),
+    st.integers(min_value=0, max_value=4000),  # seconds since the entry before
+)
+_SECONDS_OF_DAY = st.integers(min_value=0, max_value=86399)
+
+
+@st.composite
+def log_steps(draw: st.DrawFn, days: int = 1) -> list[tuple[Any, ...]]:
+    """1 to 60 entries, with explicit seals and new days (at a random time) after some of them.
+
+    With `days` > 1 the log surely has that many epochs: before each new day there is a seal.
+    """
+    n = draw(st.integers(min_value=days, max_value=60), label="entries")
+    entries = draw(st.lists(_ENTRY, min_size=n, max_size=n))
+    after = st.integers(min_value=1, max_value=n)
+    seals = draw(st.sets(after, max_size=6), label="seal after")
+    if days > 1:
+        forced = draw(st.sets(after.filter(lambda i: i < n), min_size=days - 1, max_size=days - 1))
+        seals |= forced
+        midnights = forced | draw(st.sets(after, max_size=2))
+    else:
+        midnights = draw(st.sets(after, max_size=3), label="new day after")
+    steps: list[tuple[Any, ...]] = []
+    for i, entry in enumerate(entries, start=1):
+        steps.append(entry)
+        if i in seals:
+            steps.append(("seal",))
+        if i in midnights:
+            steps.append(("midnight", draw(_SECONDS_OF_DAY)))
+    return steps
+
+
+STEPS = log_steps()
+SEAL_EVERY = st.integers(min_value=2, max_value=12)
+
+
+def build(steps: list[tuple[Any, ...]], seal_every: int) -> Log:
+    """Write the log through the real writer and read its export back into memory."""
+    with tempfile.TemporaryDirectory(dir=TMP_DIR) as tmp:
+        clock = FakeClock()
+        keys = KeptKeyStore()
+        witness = ListWitness()
+        db = Database.open(Path(tmp) / "data", clock)
+        try:
+            audit = AuditLog(db, clock, keys, [witness], seal_every_entries=seal_every)
+            audit.start(sealer=False)
+            for step in steps:
+                if step[0] == "entry":
+                    _, actor, action, target, details, seconds = step
+                    clock.advance(seconds=seconds)
+                    audit.record(actor, action, target, details).result()
+                elif step[0] == "seal":
+                    audit.seal().result()
+                else:
+                    next_day = clock.moment.date() + timedelta(days=1)
+                    midnight = datetime.combine(next_day, time(0), UTC)
+                    clock.moment = midnight + timedelta(seconds=step[1])
+            # The export logs itself and seals: every entry of an export is sealed.
+            audit.export(CLI, Path(tmp) / "export")
+        finally:
+            db.close()
+        directory = Path(tmp) / "export"
+        files = {p.name: p.read_bytes() for p in directory.iterdir()}
+    lines = files.pop(v.ENTRIES_FILE).splitlines()
+    checkpoints = [json.loads(line)["note"] for line in files.pop(v.CHECKPOINTS_FILE).splitlines()]
+    assert checkpoints == witness.notes
+    if currently_in_test_context():  # for --hypothesis-show-statistics
+        event(f"entries: {len(lines) // 20 * 20}+")
+        event(f"epochs: {len(keys.kept)}")
+    return Log(lines, checkpoints, witness.notes, keys.kept, files)
+
+
+def write(log: Log, directory: Path, lines: list[bytes], checkpoints: list[str]) -> Path:
+    directory.mkdir()
+    for name, data in log.files.items():
+        (directory / name).write_bytes(data)
+    (directory / v.ENTRIES_FILE).write_bytes(b"".join(line + b"\n" for line in lines))
+    (directory / v.CHECKPOINTS_FILE).write_bytes(
+        b"".join(v.canonical_json({"note": note}) + b"\n" for note in checkpoints)
+    )
+    return directory
+
+
+def check(
+    log: Log, lines: list[bytes], checkpoints: list[str], expected: int, *, witness_needed: bool
+) -> None:
+    """The verifier names entry `expected` as the first bad one, also given the witness."""
+    with tempfile.TemporaryDirectory(dir=TMP_DIR) as tmp:
+        directory = write(log, Path(tmp) / "export", lines, checkpoints)
+        witness = Path(tmp) / "witness.jsonl"
+        witness.write_text("".join(json.dumps({"note": n}) + "\n" for n in log.witnessed))
+        alone = v.verify(directory)
+        witnessed = v.verify(directory, witness)
+    if witness_needed:
+        assert alone.ok, alone.text()
+    else:
+        assert alone.first_bad == expected, alone.text()
+    assert witnessed.first_bad == expected, witnessed.text()
+
+
+# -- an untouched log ------------------------------------------------------------------------------
+
+
+@PROPERTY
+@given(steps=STEPS, seal_every=SEAL_EVERY)
+def test_an_untouched_log_verifies(steps: list[tuple[Any, ...]], seal_every: int) -> None:
+    log = build(steps, seal_every)
+    entries = sum(1 for step in steps if step[0] == "entry") + 1
+    with tempfile.TemporaryDirectory(dir=TMP_DIR) as tmp:
+        directory = write(log, Path(tmp) / "export", log.lines, log.checkpoints)
+        witness = Path(tmp) / "witness.jsonl"
+        witness.write_text("".join(json.dumps({"note": n}) + "\n" for n in log.witnessed))
+        certificates = v.read_notes(directory / v.CERTIFICATES_FILE)
+        anchor = v.fingerprint(v.parse_certificate(certificates[0]).public_key)
+        for report in (v.verify(directory), v.verify(directory, witness, anchor)):
+            assert report.ok, report.text()
+            assert report.warnings == []
+            assert report.entries == report.sealed == len(log.lines) == entries
+            assert report.checkpoints == len(log.checkpoints)
+            assert report.epochs == len(certificates)
+            assert report.anchor == anchor
+    sizes = log.sizes
+    assert sizes == sorted(set(sizes))
+    assert sizes[-1] == entries
+    # record() seals at the latest every `seal_every` entries.
+    assert all(b - a <= seal_every for a, b in itertools.pairwise([0, *sizes]))
+
+
+# -- damaged entries -------------------------------------------------------------------------------
+
+
+@PROPERTY
+@given(steps=STEPS, seal_every=SEAL_EVERY, data=st.data())
+def test_a_flipped_byte_is_found(
+    steps: list[tuple[Any, ...]], seal_every: int, data: st.DataObject
+) -> None:
+    log = build(steps, seal_every)
+    k = data.draw(st.integers(min_value=1, max_value=len(log.lines)), label="entry")
+    line = bytearray(log.lines[k - 1])
+    at = data.draw(st.integers(min_value=0, max_value=len(line) - 1), label="byte")
+    line[at] ^= data.draw(st.integers(min_value=1, max_value=255), label="mask")
+    lines = [*log.lines[: k - 1], bytes(line), *log.lines[k:]]
+    check(log, lines, log.checkpoints, k, witness_needed=False)
+
+
+@PROPERTY
+@given(steps=STEPS, seal_every=SEAL_EVERY, data=st.data())
+def test_a_deleted_entry_is_found(
+    steps: list[tuple[Any, ...]], seal_every: int, data: st.DataObject
+) -> None:
+    log = build(steps, seal_every)
+    k = data.draw(st.integers(min_value=1, max_value=len(log.lines)), label="entry")
+    lines = [*log.lines[: k - 1], *log.lines[k:]]
+    check(log, lines, log.checkpoints, k, witness_needed=False)
+
+
+@PROPERTY
+@given(steps=STEPS, seal_every=SEAL_EVERY, data=st.data())
+def test_an_inserted_entry_is_found(
+    steps: list[tuple[Any, ...]], seal_every: int, data: st.DataObject
+) -> None:
+    """The attacker writes a well-formed entry k linked to entry k-1 and leaves the rest."""
+    log = build(steps, seal_every)
+    k = data.draw(st.integers(min_value=1, max_value=len(log.lines)), label="position")
+    forged = v.canonical_json(
+        {
+            "action": data.draw(st.sampled_from(["login", "forged.entry"]), label="action"),
+            "actor": data.draw(st.text(max_size=8), label="actor"),
+            # (a key longer than the random ones: the forged entry is never a copy)
+            "details": {"forged_entry": True},
+            "prev": v.ZERO_HASH if k == 1 else v.sha256_hex(log.lines[k - 2]),
+            "seq": k,
+            "target": "",
+            "time": "2026-03-29T00:30:00.000000Z",
+        }
+    )
+    lines = [*log.lines[: k - 1], forged, *log.lines[k - 1 :]]
+    check(log, lines, log.checkpoints, k, witness_needed=False)
+
+
+@PROPERTY
+@given(steps=STEPS, seal_every=SEAL_EVERY, data=st.data())
+def test_swapped_entries_are_found(
+    steps: list[tuple[Any, ...]], seal_every: int, data: st.DataObject
+) -> None:
+    log = build(steps, seal_every)
+    k = data.draw(st.integers(min_value=1, max_value=len(log.lines) - 1), label="entry")
+    lines = list(log.lines)
+    lines[k - 1], lines[k] = lines[k], lines[k - 1]
+    check(log, lines, log.checkpoints, k, witness_needed=False)
+
+
+@PROPERTY
+@given(steps=STEPS, seal_every=SEAL_EVERY, data=st.data())
+def test_a_duplicated_entry_is_found(
+    steps: list[tuple[Any, ...]], seal_every: int, data: st.DataObject
+) -> None:
+    """A copy of entry k right after it: the copy, entry k+1, is the first bad one."""
+    log = build(steps, seal_every)
+    k = data.draw(st.integers(min_value=1, max_value=len(log.lines)), label="entry")
+    lines = [*log.lines[:k], log.lines[k - 1], *log.lines[k:]]
+    check(log, lines, log.checkpoints, k + 1, witness_needed=False)
+
+
+@PROPERTY
+@given(steps=STEPS, seal_every=SEAL_EVERY, data=st.data())
+def test_a_truncation_behind_a_witnessed_checkpoint_is_found(
+    steps: list[tuple[Any, ...]], seal_every: int, data: st.DataObject
+) -> None:
+    """Cut to t entries and drop the checkpoints beyond: consistent in itself, so only the
+    witness, which saw more, tells."""
+    log = build(steps, seal_every)
+    t = data.draw(st.integers(min_value=0, max_value=len(log.lines) - 1), label="kept")
+    checkpoints = [note for note in log.checkpoints if v.Checkpoint.parse(note).size <= t]
+    check(log, log.lines[:t], checkpoints, t + 1, witness_needed=True)
+
+
+# -- damaged checkpoints ---------------------------------------------------------------------------
+
+
+@PROPERTY
+@given(steps=STEPS, seal_every=SEAL_EVERY, data=st.data())
+def test_an_altered_checkpoint_is_found(
+    steps: list[tuple[Any, ...]], seal_every: int, data: st.DataObject
+) -> None:
+    log = build(steps, seal_every)
+    i = data.draw(st.integers(min_value=0, max_value=len(log.checkpoints) - 1), label="checkpoint")
+    note = log.checkpoints[i]
+    others = [n for n in log.checkpoints if n != note]
+    if others and data.draw(st.booleans(), label="another checkpoint instead"):
+        altered = data.draw(st.sampled_from(others), label="replacement")
+    else:
+        at = data.draw(st.integers(min_value=0, max_value=len(note) - 1), label="at")
+        char = data.draw(st.characters(codec="utf-8").filter(lambda c: c != note[at]))
+        altered = note[:at] + char + note[at + 1 :]
+    checkpoints = [*log.checkpoints[:i], altered, *log.checkpoints[i + 1 :]]
+    check(log, log.lines, checkpoints, log.sealed_before(i) + 1, witness_needed=False)
+
+
+@PROPERTY
+@given(steps=STEPS, seal_every=SEAL_EVERY, data=st.data())
+def test_a_damaged_checkpoint_line_is_found(
+    steps: list[tuple[Any, ...]], seal_every: int, data: st.DataObject
+) -> None:
+    """A byte of checkpoints.jsonl flipped, wherever it falls (JSON, text, signature, a line
+    break), makes that checkpoint bad, not the export unreadable."""
+    log = build(steps, seal_every)
+    with tempfile.TemporaryDirectory(dir=TMP_DIR) as tmp:
+        directory = write(log, Path(tmp) / "export", log.lines, log.checkpoints)
+        path = directory / v.CHECKPOINTS_FILE
+        damaged = bytearray(path.read_bytes())
+        # (not the final line break: turned into a blank, it would change nothing)
+        at = data.draw(st.integers(min_value=0, max_value=len(damaged) - 2), label="byte")
+        damaged[at] ^= data.draw(st.integers(min_value=1, max_value=255), label="mask")
+        path.write_bytes(bytes(damaged))
+        i = damaged[:at].count(b"\n")
+        witness = Path(tmp) / "witness.jsonl"
+        witness.write_text("".join(json.dumps({"note": n}) + "\n" for n in log.witnessed))
+        for report in (v.verify(directory), v.verify(directory, witness)):
+            assert report.first_bad == log.sealed_before(i) + 1, report.text()
+
+
+@PROPERTY
+@given(steps=log_steps(days=2), seal_every=SEAL_EVERY, data=st.data())
+def test_a_checkpoint_signed_with_another_epochs_key_is_found(
+    steps: list[tuple[Any, ...]], seal_every: int, data: st.DataObject
+) -> None:
+    """Re-sign checkpoint i, same text, with the private key of a later (or earlier) epoch, as
+    someone who kept that key could (CVE-2023-31439)."""
+    log = build(steps, seal_every)
+    assert len(log.keys) >= 2
+    i = data.draw(st.integers(min_value=0, max_value=len(log.checkpoints) - 1), label="checkpoint")
+    note = v.parse_note(log.checkpoints[i])
+    own = note.signatures[0].name
+    name = data.draw(st.sampled_from(sorted(k for k in log.keys if k != own)), label="key")
+    private = Ed25519PrivateKey.from_private_bytes(log.keys[name])
+    public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    resigned = note.text + "\n" + v.signature_line(name, public, private.sign(note.text.encode()))
+    checkpoints = [*log.checkpoints[:i], resigned, *log.checkpoints[i + 1 :]]
+    check(log, log.lines, checkpoints, log.sealed_before(i) + 1, witness_needed=False)
+
+
+def test_a_checkpoint_with_a_respelled_signature_is_found() -> None:
+    """The last base64 digit of a signature holds 2 unused bits: changing them keeps the bytes
+    but not the note, whose hash the next checkpoint names. Only one spelling is accepted."""
+    entry = ("entry", "a", "login", "", {}, 1)
+    log = build([entry, ("seal",), entry, ("seal",), entry], seal_every=100)
+    note = log.checkpoints[0]
+    blob = note.rstrip("\n").rsplit(" ", 1)[1]
+    assert blob.endswith("=")
+    assert not blob.endswith("==")
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    digit = alphabet.index(blob[-2])
+    respelled = blob[:-2] + alphabet[digit ^ 1] + "="
+    assert base64.b64decode(respelled) == base64.b64decode(blob)
+    altered = note.replace(blob, respelled)
+    check(log, log.lines, [altered, *log.checkpoints[1:]], 1, witness_needed=False)

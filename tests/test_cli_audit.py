@@ -1,0 +1,264 @@
+"""`utkik audit ...` as a user runs it, and the verify.py that every export carries, run on its own
+(only Python and `cryptography`, no Utkik on the path)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from console.audit import verify as v
+from tests.conftest import PASSWORD
+
+TOP = Path(__file__).resolve().parent.parent
+
+
+def utkik(*args: object, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ui", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=TOP,
+        check=False,
+    )
+
+
+def standalone(directory: Path, *args: object) -> subprocess.CompletedProcess[str]:
+    """The export's own verify.py, isolated (-I) and away from the sources."""
+    return subprocess.run(
+        [sys.executable, "-I", str(directory / "verify.py"), str(directory), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=directory.parent,
+        check=False,
+    )
+
+
+def status(data_dir: Path) -> dict[str, str]:
+    result = utkik("--data-dir", data_dir, "audit", "status")
+    assert result.returncode == 0, result.stderr
+    return dict(line.split("\t", 1) for line in result.stdout.splitlines())
+
+
+def add_user(data_dir: Path, name: str, *extra: object) -> None:
+    result = utkik(
+        "--data-dir",
+        data_dir,
+        *extra,
+        "users",
+        "add",
+        name,
+        "--role",
+        "operator",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture
+def exported(data_dir: Path, tmp_path: Path) -> Path:
+    """A data dir with a few entries, exported."""
+    for name in ("olle", "stina", "bert"):
+        add_user(data_dir, name)
+    directory = tmp_path / "export"
+    result = utkik("--data-dir", data_dir, "audit", "export", directory)
+    assert result.returncode == 0, result.stderr
+    assert f"Exported 4 entries to {directory}." in result.stdout
+    assert f"python {directory / 'verify.py'} {directory}" in result.stdout
+    return directory
+
+
+def size_and_sealed(data_dir: Path) -> tuple[int, int]:
+    """Read without a command (every command seals what it can when it closes)."""
+    conn = sqlite3.connect(f"{(data_dir / 'utkik.db').as_uri()}?mode=ro", uri=True)
+    try:
+        size = conn.execute("SELECT value FROM audit_meta WHERE key = 'size'").fetchone()[0]
+        sealed = conn.execute("SELECT coalesce(max(size), 0) FROM audit_checkpoints").fetchone()
+    finally:
+        conn.close()
+    return int(size), int(sealed[0])
+
+
+def witness_of(data_dir: Path) -> Path:
+    return Path(status(data_dir)["witness"].removeprefix("file:").split(";")[0])
+
+
+def flip(directory: Path, entry: int, target: Path) -> Path:
+    """A copy of the export with one byte of entry `entry` changed."""
+    shutil.copytree(directory, target)
+    lines = (target / v.ENTRIES_FILE).read_bytes().splitlines(keepends=True)
+    line = bytearray(lines[entry - 1])
+    at = line.index(b'"target":"') + len(b'"target":"')
+    line[at] ^= 0x01
+    lines[entry - 1] = bytes(line)
+    (target / v.ENTRIES_FILE).write_bytes(b"".join(lines))
+    return target
+
+
+# -- status and seal -------------------------------------------------------------------------------
+
+
+def test_status_of_a_new_log(data_dir: Path) -> None:
+    shown = status(data_dir)
+    assert shown["size"] == "0"
+    assert shown["sealed"] == "0"
+    assert shown["last_hash"] == v.ZERO_HASH
+    assert shown["origin"].startswith("utkik.local/")
+    assert "frontier" not in shown
+    assert shown["key_custody"] == "keyring:keyrings.alt.file.PlaintextKeyring/utkik-access-log"
+    # The witness file lies in the (isolated) XDG state folder, not in the data dir.
+    witness = witness_of(data_dir)
+    assert witness.is_relative_to(Path(os.environ["XDG_STATE_HOME"]))
+    assert witness.name.startswith("witness-")
+    assert not witness.is_relative_to(data_dir)
+    # The origin is made once.
+    assert status(data_dir)["origin"] == shown["origin"]
+
+
+def test_seal(data_dir: Path, tmp_path: Path) -> None:
+    add_user(data_dir, "olle")
+    # The command sealed its entry when it closed; the witness file has the checkpoint.
+    assert status(data_dir)["sealed"] == "1"
+    witness = witness_of(data_dir)
+    assert [v.Checkpoint.parse(n).size for n in v.read_notes(witness)] == [1]
+    nothing = utkik("--data-dir", data_dir, "audit", "seal")
+    assert nothing.returncode == 0, nothing.stderr
+    assert "Nothing to seal" in nothing.stdout
+
+    # A command that cannot reach the key (another key folder) still logs, unsealed.
+    add_user(data_dir, "stina", "--key-dir", tmp_path / "other keys")
+    assert size_and_sealed(data_dir) == (2, 1)
+    sealed = utkik("--data-dir", data_dir, "audit", "seal")
+    assert sealed.returncode == 0, sealed.stderr
+    assert "Sealed 2 entries." in sealed.stdout
+    assert size_and_sealed(data_dir) == (2, 2)
+    assert [v.Checkpoint.parse(n).size for n in v.read_notes(witness)] == [1, 2]
+
+
+def test_a_key_folder_instead_of_the_keyring(data_dir: Path, tmp_path: Path) -> None:
+    keys = tmp_path / "keys"
+    add_user(data_dir, "olle", "--key-dir", keys)
+    shown = utkik("--data-dir", data_dir, "--key-dir", keys, "audit", "status")
+    assert f"key_custody\tfile:{keys}" in shown.stdout
+    assert len(list(keys.iterdir())) == 1
+    assert size_and_sealed(data_dir) == (1, 1)
+
+
+# -- export and verify -----------------------------------------------------------------------------
+
+
+def test_export_and_verify(exported: Path, data_dir: Path) -> None:
+    witness = witness_of(data_dir)
+    for args in ([], ["--witness", witness]):
+        ours = utkik("audit", "verify", exported, *args)
+        assert ours.returncode == 0, ours.stdout + ours.stderr
+        assert ours.stdout.startswith("OK: 4 entries, 4 checkpoints, 1 epoch keys\n")
+        assert "WARNING" not in ours.stdout
+        theirs = standalone(exported, *args)
+        assert theirs.returncode == 0, theirs.stdout + theirs.stderr
+        assert theirs.stdout == ours.stdout
+    anchor = (exported / v.ANCHOR_FILE).read_text().split()[0]
+    assert f"first key fingerprint: {anchor}" in ours.stdout
+    assert utkik("audit", "verify", exported, "--anchor", anchor).returncode == 0
+    wrong = utkik("audit", "verify", exported, "--anchor", "0" * 64)
+    assert wrong.returncode == 1
+    assert wrong.stdout.startswith("FAIL: entry 1:")
+    assert standalone(exported, "--anchor", "0" * 64).stdout == wrong.stdout
+
+
+def test_a_tampered_export_fails(exported: Path, tmp_path: Path) -> None:
+    for entry in (1, 2, 4):
+        tampered = flip(exported, entry, tmp_path / f"tampered-{entry}")
+        ours = utkik("audit", "verify", tampered)
+        assert ours.returncode == 1, ours.stdout + ours.stderr
+        assert ours.stdout.startswith(f"FAIL: entry {entry}: ")
+        theirs = standalone(tampered)
+        assert theirs.returncode == 1
+        assert theirs.stdout == ours.stdout
+
+
+def test_a_truncated_export_fails_against_the_witness(
+    exported: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    cut = tmp_path / "cut"
+    shutil.copytree(exported, cut)
+    lines = (cut / v.ENTRIES_FILE).read_bytes().splitlines(keepends=True)
+    (cut / v.ENTRIES_FILE).write_bytes(b"".join(lines[:2]))
+    notes = v.read_notes(cut / v.CHECKPOINTS_FILE)[:2]
+    (cut / v.CHECKPOINTS_FILE).write_bytes(
+        b"".join(v.canonical_json({"note": n}) + b"\n" for n in notes)
+    )
+    assert utkik("audit", "verify", cut).returncode == 0
+    witness = witness_of(data_dir)
+    ours = utkik("audit", "verify", cut, "--witness", witness)
+    assert ours.returncode == 1
+    assert ours.stdout.startswith("FAIL: entry 3: log truncated")
+    assert standalone(cut, "--witness", witness).stdout == ours.stdout
+
+
+def test_verify_needs_a_readable_export(tmp_path: Path) -> None:
+    result = utkik("audit", "verify", tmp_path / "nothing here")
+    assert result.returncode == 2
+    assert "the export cannot be read" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_export_needs_an_empty_folder(data_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("x")
+    result = utkik("--data-dir", data_dir, "audit", "export", tmp_path / "full")
+    assert result.returncode == 1
+    assert "is not empty" in result.stderr
+
+
+# -- proofs ----------------------------------------------------------------------------------------
+
+
+def test_prove_and_verify_the_proof(exported: Path, data_dir: Path, tmp_path: Path) -> None:
+    proved = utkik("--data-dir", data_dir, "audit", "prove", 2)
+    assert proved.returncode == 0, proved.stderr
+    proof = json.loads(proved.stdout)
+    assert proof["seq"] == 2
+    assert json.loads(proof["entry"])["target"] == "stina"
+    proof_file = tmp_path / "proof.json"
+    proof_file.write_text(proved.stdout)
+
+    ours = utkik("audit", "verify", exported, "--proof", proof_file)
+    assert ours.returncode == 0, ours.stdout + ours.stderr
+    lines = ours.stdout.splitlines()
+    assert lines[0].startswith("OK: entry 2 is included in the log of 4 entries")
+    assert lines[1].startswith("OK: 4 entries")
+    theirs = standalone(exported, "--proof", proof_file)
+    assert theirs.returncode == 0, theirs.stdout + theirs.stderr
+    assert theirs.stdout == lines[0] + "\n"
+
+    proof["entry"] = proof["entry"].replace('"stina"', '"stinb"')
+    bad = tmp_path / "bad-proof.json"
+    bad.write_text(json.dumps(proof))
+    ours = utkik("audit", "verify", exported, "--proof", bad)
+    assert ours.returncode == 1
+    assert ours.stdout.startswith("FAIL: the entry is not in the checkpoint's tree")
+    theirs = standalone(exported, "--proof", bad)
+    assert theirs.returncode == 1
+    assert theirs.stdout == ours.stdout.splitlines()[0] + "\n"
+
+    # Making the proof was logged, and sealed when the command closed.
+    assert size_and_sealed(data_dir) == (5, 5)
+
+
+def test_prove_an_entry_that_is_not_sealed(data_dir: Path) -> None:
+    add_user(data_dir, "olle")
+    result = utkik("--data-dir", data_dir, "audit", "prove", 7)
+    assert result.returncode == 1
+    assert "Entry 7 is not sealed by a checkpoint yet" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
