@@ -207,17 +207,21 @@ def bench_append(workdir: Path, samples: int, warmup: int, witness: bool) -> dic
                 reference.insert(blobs[i])
                 reference_ns.append(clock() - t0)
         status = core.audit.status()
+        # Sealing runs on the sealer thread; count the checkpoints it made meanwhile.
+        made = core.db.query(
+            "SELECT count(*) AS n FROM audit_checkpoints WHERE size > ?", (sealed_before,)
+        )[0]["n"]
         entry_bytes = core.db.query(
             "SELECT avg(length(body)) AS n FROM audit_entries WHERE seq > ?", (warmup,)
         )[0]["n"]
     finally:
         reference.close()
         core.close()
-    checkpoints = len(sealing_ns)
-    if int(status["sealed"]) != sealed or checkpoints < samples // SEAL_EVERY:
+    checkpoints = made
+    if checkpoints < samples // SEAL_EVERY - 1:
         raise SystemExit(
             f"{checkpoints} checkpoints during the P6 samples, sealed {sealed_before} to "
-            f"{status['sealed']}: record() no longer seals every {SEAL_EVERY} entries"
+            f"{status['sealed']}: the log is no longer sealed every {SEAL_EVERY} entries"
         )
     project, ref = latency_summary(project_ns), latency_summary(reference_ns)
     return {

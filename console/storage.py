@@ -114,6 +114,13 @@ CREATE TABLE audit_meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE audit_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    size INTEGER NOT NULL,
+    last_hash TEXT NOT NULL,
+    frontier BLOB NOT NULL,
+    sealed INTEGER NOT NULL
+);
 CREATE TABLE audit_entries (
     seq INTEGER PRIMARY KEY,
     body BLOB NOT NULL,
@@ -249,8 +256,11 @@ class Database:
     def __init__(self, path: Path, clock: Clock | None = None) -> None:
         self.path = path
         self._clock = clock or SystemClock()
-        self._jobs: queue.Queue[tuple[Callable[[sqlite_utils.Database], Any], Future[Any]] | None]
-        self._jobs = queue.Queue()
+        # SimpleQueue: the lightest hand-over between threads; an append waits for it twice.
+        self._jobs: queue.SimpleQueue[
+            tuple[Callable[[sqlite_utils.Database], Any], Future[Any]] | None
+        ]
+        self._jobs = queue.SimpleQueue()
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
@@ -312,13 +322,13 @@ class Database:
             try:
                 result = fn(db)
             except BaseException as err:  # noqa: BLE001 - handed to the caller through the future
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 future.set_exception(_translate(err, self.path))
             else:
                 try:
                     conn.execute("COMMIT")
                 except sqlite3.Error as err:
-                    conn.execute("ROLLBACK")
+                    _rollback(conn)
                     future.set_exception(_translate(err, self.path))
                 else:
                     future.set_result(result)
@@ -406,6 +416,17 @@ class Database:
                 }
             )
         return LATEST_VERSION
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back what is left of a transaction. After some errors (a full disk, an I/O error)
+    SQLite has already rolled back by itself; the writer thread must live on either way."""
+    if not conn.in_transaction:
+        return
+    try:
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as err:
+        log.warning("rollback failed: %s", err)
 
 
 def _translate(err: BaseException, path: Path) -> BaseException:

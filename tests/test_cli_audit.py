@@ -82,7 +82,7 @@ def size_and_sealed(data_dir: Path) -> tuple[int, int]:
     """Read without a command (every command seals what it can when it closes)."""
     conn = sqlite3.connect(f"{(data_dir / 'utkik.db').as_uri()}?mode=ro", uri=True)
     try:
-        size = conn.execute("SELECT value FROM audit_meta WHERE key = 'size'").fetchone()[0]
+        size = conn.execute("SELECT size FROM audit_state").fetchone()[0]
         sealed = conn.execute("SELECT coalesce(max(size), 0) FROM audit_checkpoints").fetchone()
     finally:
         conn.close()

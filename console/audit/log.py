@@ -18,12 +18,13 @@ import secrets
 import shutil
 import socket
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import sqlite_utils
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -48,6 +49,8 @@ log = logging.getLogger(__name__)
 SEAL_EVERY_ENTRIES = 100
 #: ... or this many seconds after the first unsealed entry.
 SEAL_EVERY_SECONDS = 60.0
+#: A pause in appending this long is where the sealer signs.
+QUIET_SECONDS = 0.003
 
 _ACTION = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 _DETAIL_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -84,6 +87,23 @@ class Session:
 class Sealed:
     size: int
     note: str
+
+
+@dataclass
+class _Prepared:
+    """A checkpoint signed off the writer thread, waiting for a transaction to carry it."""
+
+    size: int
+    note: str
+    prev: str
+    signer: str
+    time: str
+    committed: threading.Event = field(default_factory=threading.Event)
+    accepted: bool = False
+
+    def accept(self) -> None:
+        self.accepted = True
+        self.committed.set()
 
 
 @dataclass
@@ -145,6 +165,8 @@ class AuditLog:
         self._wake = threading.Event()
         self._sealer: threading.Thread | None = None
         self._owner = _owner()
+        self._pending: _Prepared | None = None
+        self._last_append = 0.0
         self.origin = ""
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -165,6 +187,7 @@ class AuditLog:
         self._wake.set()
         if self._sealer is not None:
             self._sealer.join(timeout=30)
+            self._sealer = None
         if self._keys is not None:
             try:
                 self.seal().result(timeout=30)
@@ -177,13 +200,12 @@ class AuditLog:
             origin = str(row[0])
         else:
             origin = f"utkik.local/{secrets.token_hex(8)}"
-            for key, value in (
-                ("origin", origin),
-                ("size", "0"),
-                ("last_hash", v.ZERO_HASH),
-                ("frontier", "[]"),
-            ):
-                db.table("audit_meta").insert({"key": key, "value": value})
+            db.table("audit_meta").insert({"key": "origin", "value": origin})
+            db.execute(
+                "INSERT INTO audit_state (id, size, last_hash, frontier, sealed) "
+                "VALUES (1, 0, ?, ?, 0)",
+                (v.ZERO_HASH, b""),
+            )
         if self._keys is not None:
             db.table("audit_meta").upsert(
                 {"key": "key_custody", "value": self._keys.describe()}, pk="key"
@@ -196,9 +218,15 @@ class AuditLog:
     # -- appending ---------------------------------------------------------------------------
 
     def _write(self, fn: Callable[[sqlite_utils.Database, _After], Any]) -> Future[Any]:
-        """A write job whose after-commit work runs once the transaction is durable."""
+        """A write job whose after-commit work runs once the transaction is durable. A checkpoint
+        the sealer thread has signed meanwhile rides along in the same transaction."""
         after = _After()
-        future = self._db.write(lambda db: fn(db, after))
+
+        def job(db: sqlite_utils.Database) -> Any:
+            self._insert_prepared(db, after)
+            return fn(db, after)
+
+        future = self._db.write(job)
         outer: Future[Any] = Future()
 
         def done(inner: Future[Any]) -> None:
@@ -229,9 +257,14 @@ class AuditLog:
         prepared = self._prepare(actor, action, target, details)
 
         def job(db: sqlite_utils.Database, after: _After) -> Entry:
-            entry = self._append(db, *prepared)
-            if entry.seq - self._sealed_size(db) >= self._seal_every_entries:
-                self._seal_beside(db, after)
+            entry, sealed = self._append_state(db, *prepared)
+            if entry.seq - sealed >= self._seal_every_entries:
+                if self._sealer is not None:
+                    # The sealer thread signs, so that no caller waits for a signature. It is
+                    # woken once the entry is committed, so that it sees the entry.
+                    after.actions.append(self._wake.set)
+                else:
+                    self._seal_beside(db, after)
             return entry
 
         return self._write(job)
@@ -285,40 +318,49 @@ class AuditLog:
         target: str,
         details: dict[str, Scalar],
     ) -> Entry:
-        meta = dict(db.execute("SELECT key, value FROM audit_meta").fetchall())
-        seq = int(meta["size"]) + 1
+        return self._append_state(db, actor, action, target, details)[0]
+
+    def _append_state(
+        self,
+        db: sqlite_utils.Database,
+        actor: str,
+        action: str,
+        target: str,
+        details: dict[str, Scalar],
+    ) -> tuple[Entry, int]:
+        """Append one entry; also returns how many entries are sealed. The log's state is one
+        row, read and written inside the caller's transaction (one SELECT, INSERT, UPDATE)."""
+        size, last_hash, frontier_bytes, sealed = db.execute(
+            "SELECT size, last_hash, frontier, sealed FROM audit_state WHERE id = 1"
+        ).fetchone()
+        seq = size + 1
+        self._last_append = time.monotonic()
         now = self._clock.now()
-        body = v.canonical_json(
+        stamp = to_iso(now)
+        body = _entry_bytes(
             {
                 "action": action,
                 "actor": actor,
                 "details": details,
-                "prev": meta["last_hash"],
+                "prev": last_hash,
                 "seq": seq,
                 "target": target,
-                "time": to_iso(now),
+                "time": stamp,
             }
         )
         digest = v.sha256_hex(body)
-        frontier = v.Frontier.from_json(meta["frontier"])
+        frontier = v.Frontier.from_bytes(frontier_bytes)
         frontier.append(v.leaf_hash(body))
-        db.table("audit_entries").insert(
-            {
-                "seq": seq,
-                "body": body,
-                "time": to_iso(now),
-                "actor": actor,
-                "action": action,
-                "target": target,
-            }
+        db.execute(
+            "INSERT INTO audit_entries (seq, body, time, actor, action, target) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (seq, body, stamp, actor, action, target),
         )
-        for key, value in (
-            ("size", str(seq)),
-            ("last_hash", digest),
-            ("frontier", frontier.to_json()),
-        ):
-            db.execute("UPDATE audit_meta SET value = ? WHERE key = ?", (value, key))
-        return Entry(seq, now, actor, action, target, details, digest)
+        db.execute(
+            "UPDATE audit_state SET size = ?, last_hash = ?, frontier = ? WHERE id = 1",
+            (seq, digest, frontier.to_bytes()),
+        )
+        return Entry(seq, now, actor, action, target, details, digest), sealed
 
     # -- lasting actions ---------------------------------------------------------------------
 
@@ -381,17 +423,23 @@ class AuditLog:
 
     # -- sealing -----------------------------------------------------------------------------
 
+    def seal_now(self, timeout: float = 60) -> Sealed | None:
+        """Seal and wait; the witness copies are written on this thread, not the writer's, so
+        appends of other threads do not wait for the witness file's fsync."""
+        after = _After()
+        sealed: Sealed | None = self._db.write(lambda db: self._seal_in(db, after)).result(timeout)
+        for action in after.actions:
+            action()
+        return sealed
+
     def seal(self) -> Future[Sealed | None]:
         """Make a checkpoint now if there are unsealed entries and the key can be reached."""
         return self._write(self._seal_in)
 
-    def _sealed_size(self, db: sqlite_utils.Database) -> int:
-        row = db.execute("SELECT max(size) FROM audit_checkpoints").fetchone()
-        return int(row[0] or 0)
-
     def _seal_in(self, db: sqlite_utils.Database, after: _After) -> Sealed | None:
-        meta = dict(db.execute("SELECT key, value FROM audit_meta").fetchall())
-        size = int(meta["size"])
+        size, last_hash, frontier_bytes = db.execute(
+            "SELECT size, last_hash, frontier FROM audit_state WHERE id = 1"
+        ).fetchone()
         last = db.execute(
             "SELECT size, note FROM audit_checkpoints ORDER BY id DESC LIMIT 1"
         ).fetchone()
@@ -404,17 +452,18 @@ class AuditLog:
         name, private = signer
         public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         text = v.checkpoint_text(
-            meta["origin"],
+            self.origin,
             size,
-            v.Frontier.from_json(meta["frontier"]).root(),
+            v.Frontier.from_bytes(frontier_bytes).root(),
             to_iso(now),
-            meta["last_hash"],
+            last_hash,
             v.sha256_hex(last[1].encode("utf-8")) if last is not None else "none",
         )
         note = text + "\n" + v.signature_line(name, public, private.sign(text.encode("utf-8")))
         db.table("audit_checkpoints").insert(
             {"size": size, "note": note, "signer": name, "time": to_iso(now)}
         )
+        db.execute("UPDATE audit_state SET sealed = ? WHERE id = 1", (size,))
         for witness in self._witnesses:
             after.actions.append(functools.partial(_witness, witness, note))
         return Sealed(size, note)
@@ -513,15 +562,94 @@ class AuditLog:
                 return
             try:
                 if self._seal_due():
-                    self.seal().result(timeout=60)
+                    self._wait_for_a_pause()
+                    self._seal_beside_appends()
             except KnownError as err:
                 log.warning("sealing the access log failed: %s", err)
 
-    def _seal_due(self) -> bool:
-        rows = self._db.query(
-            "SELECT (SELECT value FROM audit_meta WHERE key = 'size') AS size, "
-            "(SELECT coalesce(max(size), 0) FROM audit_checkpoints) AS sealed"
+    def _wait_for_a_pause(self) -> None:
+        """Sign in a pause between appends, where it delays no one: monitoring-room traffic
+        comes in bursts. A storm without pauses is sealed all the same after twice the entries,
+        and a checkpoint is never later than the age limit."""
+        deadline = time.monotonic() + min(self._seal_every_seconds / 10, 2.0)
+        while not self._stop.is_set() and time.monotonic() < deadline:
+            if time.monotonic() - self._last_append >= QUIET_SECONDS:
+                return
+            rows = self._db.query("SELECT size, sealed FROM audit_state")
+            if rows[0]["size"] - rows[0]["sealed"] >= 2 * self._seal_every_entries:
+                return
+            self._stop.wait(QUIET_SECONDS / 3)
+
+    def _seal_beside_appends(self) -> None:
+        """Sign on this thread, off the writer, in a pause between appends, so that no append
+        waits for a signature. A new day's key is made the plain way, inside one serialized
+        transaction."""
+        prepared = self._prepare_checkpoint()
+        if prepared is None:
+            return
+        if prepared == "rotate":
+            self.seal_now()
+            return
+        self._pending = prepared
+        # Carried by the first transaction to come: an append that is already queued, or else
+        # this empty one, which runs in the pause.
+        self._write(lambda db, after: None)
+        prepared.committed.wait(10)
+        if prepared.accepted:
+            for witness in self._witnesses:
+                _witness(witness, prepared.note)
+
+    def _prepare_checkpoint(self) -> _Prepared | Literal["rotate"] | None:
+        state = self._db.query("SELECT size, last_hash, frontier, sealed FROM audit_state")[0]
+        size = int(state["size"])
+        if size == int(state["sealed"]):
+            return None
+        last = self._db.query("SELECT note FROM audit_checkpoints ORDER BY id DESC LIMIT 1")
+        keys = self._db.query("SELECT name, valid_from FROM audit_keys ORDER BY epoch DESC LIMIT 1")
+        now = self._clock.now()
+        if not keys or from_iso(keys[0]["valid_from"]).date() < now.date():
+            return "rotate"
+        name = str(keys[0]["name"])
+        private = self._private_key(name)
+        if private is None:
+            return None
+        public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        prev = v.sha256_hex(last[0]["note"].encode("utf-8")) if last else "none"
+        text = v.checkpoint_text(
+            self.origin,
+            size,
+            v.Frontier.from_bytes(state["frontier"]).root(),
+            to_iso(now),
+            str(state["last_hash"]),
+            prev,
         )
+        note = text + "\n" + v.signature_line(name, public, private.sign(text.encode("utf-8")))
+        return _Prepared(size, note, prev, name, to_iso(now))
+
+    def _insert_prepared(self, db: sqlite_utils.Database, after: _After) -> None:
+        prepared, self._pending = self._pending, None
+        if prepared is None:
+            return
+        last = db.execute("SELECT note FROM audit_checkpoints ORDER BY id DESC LIMIT 1").fetchone()
+        sealed = db.execute("SELECT sealed FROM audit_state WHERE id = 1").fetchone()[0]
+        prev = v.sha256_hex(last[0].encode("utf-8")) if last else "none"
+        if prev != prepared.prev or prepared.size <= sealed:
+            # Another process sealed meanwhile: this checkpoint would fork the chain.
+            prepared.committed.set()
+            return
+        db.execute(
+            "INSERT INTO audit_checkpoints (size, note, signer, time) VALUES (?, ?, ?, ?)",
+            (prepared.size, prepared.note, prepared.signer, prepared.time),
+        )
+        db.execute("UPDATE audit_state SET sealed = ? WHERE id = 1", (prepared.size,))
+        after.actions.append(prepared.accept)
+        if self._stop.is_set():
+            # The sealer thread is gone and will not write the witness copies.
+            for witness in self._witnesses:
+                after.actions.append(functools.partial(_witness, witness, prepared.note))
+
+    def _seal_due(self) -> bool:
+        rows = self._db.query("SELECT size, sealed FROM audit_state WHERE id = 1")
         size, sealed = int(rows[0]["size"]), int(rows[0]["sealed"])
         if size == sealed:
             return False
@@ -535,8 +663,9 @@ class AuditLog:
 
     def status(self) -> dict[str, str]:
         meta = {r["key"]: r["value"] for r in self._db.query("SELECT key, value FROM audit_meta")}
-        sealed = self._db.query("SELECT coalesce(max(size), 0) AS s FROM audit_checkpoints")
-        meta["sealed"] = str(sealed[0]["s"])
+        state = self._db.query("SELECT size, last_hash, sealed, frontier FROM audit_state")[0]
+        meta.update({key: str(state[key]) for key in ("size", "last_hash", "sealed")})
+        meta["frontier"] = v.Frontier.from_bytes(state["frontier"]).to_json()
         return meta
 
     def entries(
@@ -705,3 +834,13 @@ verify.py           the verifier: python verify.py THIS_FOLDER [--witness FILE]
 
 The formats are described in docs/access-log.md of the Utkik sources.
 """
+
+
+def _entry_bytes(entry: dict[str, object]) -> bytes:
+    """RFC 8785 bytes of an entry. Every member name is ASCII (the entry's own and the details'
+    keys, see check_details), where JCS's UTF-16 order is Python's order, and JCS escapes strings
+    as Python's encoder does, so the C encoder can do it (verify.canonical_json is the general
+    form, and the tests hold the two equal)."""
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode(
+        "utf-8"
+    )

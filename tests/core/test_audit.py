@@ -15,6 +15,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -529,12 +530,6 @@ def test_a_full_disk_refuses_the_action(core: Core, monkeypatch: pytest.MonkeyPa
     assert core.users.authenticate("anna", PASSWORD).name == "anna"
 
 
-@pytest.mark.xfail(
-    reason="console/storage.py: on SQLITE_FULL SQLite has already rolled back, the writer's "
-    "own ROLLBACK then raises and kills the writer thread, so the future never resolves",
-    raises=TimeoutError,
-)
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_really_full_database_refuses_the_action(tmp_path: Path, clock: FakeClock) -> None:
     """SQLite's own "database or disk is full", by capping the file at its current size."""
     db = Database.open(tmp_path / "data", clock)
@@ -818,3 +813,49 @@ def test_the_export_holds_the_verifier(core: Core, tmp_path: Path) -> None:
     for key in json.loads((directory / "keys.json").read_text()):
         assert v.fingerprint(bytes.fromhex(key["public_key"])) == key["fingerprint"]
         assert key["custody"] == "memory"
+
+
+# -- the sealer thread ---------------------------------------------------------------------------
+
+
+def test_the_sealer_thread_seals_in_pauses_and_witnesses(tmp_path: Path) -> None:
+    """With a sealer thread, appends never sign: checkpoints are signed in the pauses between
+    bursts, carried by a transaction of their own, and reach the witness."""
+    keys, witness = MemoryKeyStore(), ListWitness()
+    core = Core.open(tmp_path / "data", hasher=FAST_HASHER, keys=keys, witnesses=[witness])
+    try:
+        for burst in range(3):
+            for i in range(100):
+                core.audit.record(CLI, "test.entry", f"{burst}:{i}").result()
+            deadline = time.monotonic() + 10
+            while int(core.audit.status()["sealed"]) < 100 * (burst + 1):
+                assert time.monotonic() < deadline, core.audit.status()
+                time.sleep(0.01)
+        sizes = [v.Checkpoint.parse(note).size for note in witness.notes]
+        assert sizes == [100, 200, 300]
+    finally:
+        core.close()
+    directory = tmp_path / "export"
+    reopened = Core.open(tmp_path / "data", hasher=FAST_HASHER, keys=keys, sealer=False)
+    try:
+        reopened.audit.export(CLI, directory)
+    finally:
+        reopened.close()
+    report = v.verify(directory)
+    assert report.ok, report.text()
+    assert report.sealed == report.entries
+
+
+def test_a_storm_without_pauses_is_sealed_all_the_same(tmp_path: Path) -> None:
+    keys = MemoryKeyStore()
+    core = Core.open(tmp_path / "data", hasher=FAST_HASHER, keys=keys)
+    try:
+        futures = [core.audit.record(CLI, "test.entry", str(i)) for i in range(600)]
+        for future in futures:
+            future.result()
+        deadline = time.monotonic() + 10
+        while int(core.audit.status()["sealed"]) < 400:
+            assert time.monotonic() < deadline, core.audit.status()
+            time.sleep(0.01)
+    finally:
+        core.close()
