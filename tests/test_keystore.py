@@ -11,7 +11,7 @@ from pathlib import Path
 import keyring
 import keyring.core
 import pytest
-from keyrings.alt.file import PlaintextKeyring
+from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]
 
 from console.app import Core
 from console.audit import verify as v
@@ -224,9 +224,10 @@ def test_a_key_that_cannot_be_stored_does_not_refuse_the_actions(tmp_path: Path)
 
 @pytest.mark.usefixtures("fresh_keyring")
 def test_keyring_key_store_round_trip() -> None:
-    assert isinstance(keyring.get_keyring(), PlaintextKeyring)
+    backend = keyring.get_keyring()
+    assert isinstance(backend, PlaintextKeyring)
     # The isolated environment keeps the keyring file out of the real home.
-    assert keyring.get_keyring().file_path.startswith(os.environ["XDG_DATA_HOME"])
+    assert backend.file_path.startswith(os.environ["XDG_DATA_HOME"])
     store = KeyringKeyStore()
     assert store.load(NAME) is None
     store.store(NAME, SECRET)

@@ -239,9 +239,13 @@ class AuditLog:
                     )
                 outer.set_exception(err)
                 return
-            for action in after.actions:
-                action()
-            outer.set_result(inner.result())
+            try:
+                for action in after.actions:
+                    action()
+            finally:
+                # The entry is durable whatever an after-commit step did; never leave the
+                # caller waiting.
+                outer.set_result(inner.result())
 
         future.add_done_callback(done)
         return outer

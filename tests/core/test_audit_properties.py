@@ -212,6 +212,17 @@ def test_an_untouched_log_verifies(steps: list[tuple[Any, ...]], seal_every: int
             assert report.checkpoints == len(log.checkpoints)
             assert report.epochs == len(certificates)
             assert report.anchor == anchor
+    # Each entry is RFC 8785 JSON of exactly the entry's members, in a hash chain.
+    prev = v.ZERO_HASH
+    for seq, line in enumerate(log.lines, start=1):
+        value = json.loads(line)
+        assert v.canonical_json(value) == line
+        assert tuple(value) == v.ENTRY_KEYS
+        assert (value["seq"], value["prev"]) == (seq, prev)
+        prev = v.sha256_hex(line)
+    written = [step[1:5] for step in steps if step[0] == "entry"]
+    got = [(e["actor"], e["action"], e["target"], e["details"]) for e in map(json.loads, log.lines)]
+    assert got[:-1] == written
     sizes = log.sizes
     assert sizes == sorted(set(sizes))
     assert sizes[-1] == entries
@@ -320,7 +331,7 @@ def test_an_altered_checkpoint_is_found(
     i = data.draw(st.integers(min_value=0, max_value=len(log.checkpoints) - 1), label="checkpoint")
     note = log.checkpoints[i]
     others = [n for n in log.checkpoints if n != note]
-    if others and data.draw(st.booleans(), label="another checkpoint instead"):
+    if len(others) > 0 and data.draw(st.booleans(), label="another checkpoint instead"):
         altered = data.draw(st.sampled_from(others), label="replacement")
     else:
         at = data.draw(st.integers(min_value=0, max_value=len(note) - 1), label="at")
@@ -376,7 +387,7 @@ def test_a_checkpoint_signed_with_another_epochs_key_is_found(
 def test_a_checkpoint_with_a_respelled_signature_is_found() -> None:
     """The last base64 digit of a signature holds 2 unused bits: changing them keeps the bytes
     but not the note, whose hash the next checkpoint names. Only one spelling is accepted."""
-    entry = ("entry", "a", "login", "", {}, 1)
+    entry: tuple[Any, ...] = ("entry", "a", "login", "", {}, 1)
     log = build([entry, ("seal",), entry, ("seal",), entry], seal_every=100)
     note = log.checkpoints[0]
     blob = note.rstrip("\n").rsplit(" ", 1)[1]
