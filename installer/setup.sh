@@ -27,6 +27,9 @@ apt_packages=(
     python3 python3-venv python3-dev build-essential pkg-config
     vlc-bin vlc-plugin-base vlc-plugin-video-output libvlc-dev ffmpeg
     mosquitto gnome-keyring dbus dbus-x11 iproute2
+    gstreamer1.0-rtsp gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+    gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav gstreamer1.0-tools
+    libgirepository1.0-dev libcairo2-dev
     xvfb xauth x11-utils imagemagick xdotool fonts-dejavu-core
     libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
     libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
