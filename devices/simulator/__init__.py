@@ -1,0 +1,2 @@
+"""The simulated site: ONVIF cameras, RTSP streams, sensors and luminaires for tests, benchmarks
+and `utkik demo`."""
