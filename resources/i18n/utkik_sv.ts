@@ -871,6 +871,18 @@
       <source>The key {name} in the keyring is damaged.</source>
       <translation>Nyckeln {name} i nyckelringen är skadad.</translation>
     </message>
+    <message>
+      <source>mosquitto did not answer on {host}:{port}.</source>
+      <translation>mosquitto svarade inte på {host}:{port}.</translation>
+    </message>
+    <message>
+      <source>mosquitto is not installed: run installer/setup.sh.</source>
+      <translation>mosquitto är inte installerat: kör installer/setup.sh.</translation>
+    </message>
+    <message>
+      <source>mosquitto stopped at once: {reason}</source>
+      <translation>mosquitto stannade direkt: {reason}</translation>
+    </message>
   </context>
   <context>
     <name>roles</name>
