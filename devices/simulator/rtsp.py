@@ -18,9 +18,7 @@ thread. gi is untyped, so the gi-facing code keeps `Any` at its edge.
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +33,7 @@ gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 from console.errors import KnownError  # noqa: E402
+from devices.simulator.onvif import slugify  # noqa: E402
 
 T = TypeVar("T")
 
@@ -55,12 +54,6 @@ class RtspServerError(KnownError):
     Its templates are not marked with N_() yet: the Swedish catalogue has no entries for them.
     Mark them and run `python -m ui.i18n_build --update` when translating the simulator.
     """
-
-
-def slugify(name: str) -> str:
-    """'Skäggetorp centrum' -> 'skaggetorp-centrum' (the same naming as the ONVIF simulator)."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 @dataclass(frozen=True)
