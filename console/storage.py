@@ -12,6 +12,7 @@ import logging
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -244,10 +245,31 @@ def _connect(path: Path, *, query_only: bool) -> sqlite3.Connection:
     if query_only:
         conn.execute("PRAGMA query_only = ON")
     else:
-        conn.execute("PRAGMA journal_mode = WAL")
+        _set_wal(conn)
         # FULL: an entry the access log reports durable must survive a power cut.
         conn.execute("PRAGMA synchronous = FULL")
     return conn
+
+
+def _set_wal(conn: sqlite3.Connection) -> None:
+    """Switch a new database to WAL. The switch needs the file to itself and SQLite does not
+    wait for it: when another process opens the same new file at the same moment, retry."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    delay = 0.01
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if not _is_busy(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
+
+
+def _is_busy(err: sqlite3.Error) -> bool:
+    text = str(err)
+    return "locked" in text or "busy" in text
 
 
 class Database:
@@ -300,6 +322,10 @@ class Database:
     def _run_writer(self, started: Future[None]) -> None:
         try:
             conn = _connect(self.path, query_only=False)
+        except sqlite3.OperationalError as err:
+            started.set_exception(_busy(self.path) if _is_busy(err) else _translate(err, self.path))
+            log.debug("opening the write connection failed", exc_info=err)
+            return
         except sqlite3.DatabaseError as err:
             started.set_exception(_corrupt(self.path))
             log.debug("opening the write connection failed", exc_info=err)

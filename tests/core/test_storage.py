@@ -169,3 +169,36 @@ def test_two_handles_on_one_file_write_safely(tmp_path: Path) -> None:
     finally:
         first.close()
         second.close()
+
+
+def _open_twice_at_once(directory: Path) -> tuple[list[Database], list[BaseException]]:
+    opened: list[Database] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def open_one() -> None:
+        barrier.wait()
+        try:
+            opened.append(Database.open(directory))
+        except BaseException as err:  # noqa: BLE001 - reported by the caller
+            errors.append(err)
+
+    threads = [threading.Thread(target=open_one) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return opened, errors
+
+
+def test_two_opens_of_a_new_data_dir_at_once(tmp_path: Path) -> None:
+    """Switching a new file to WAL needs it alone; the loser waits instead of calling it
+    damaged (a CLI command started beside a console's first start)."""
+    for round_ in range(10):
+        opened, errors = _open_twice_at_once(tmp_path / f"round{round_}")
+        try:
+            assert errors == []
+            assert [db.schema_version() for db in opened] == [LATEST_VERSION] * 2
+        finally:
+            for db in opened:
+                db.close()
