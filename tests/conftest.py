@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,6 +35,23 @@ class FakeClock:
 FAST_HASHER = argon2.PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
 
 PASSWORD = "correct horse battery"
+TOP = Path(__file__).resolve().parent.parent
+
+
+def run_utkik(
+    *args: object, stdin: str | None = None, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The `utkik` command as a user runs it, in a subprocess from the source tree."""
+    return subprocess.run(
+        [sys.executable, "-m", "ui", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=TOP,
+        env={**os.environ, **(extra_env or {})},
+        check=False,
+    )
 
 
 class MemoryKeyStore:

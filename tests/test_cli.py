@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from console import __version__
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, run_utkik
 
 TOP = Path(__file__).resolve().parent.parent
 
@@ -19,17 +19,7 @@ TOP = Path(__file__).resolve().parent.parent
 def utkik(
     data_dir: Path, *args: str, stdin: str | None = None, extra_env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **(extra_env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "ui", "--data-dir", str(data_dir), *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=TOP,
-        env=env,
-        check=False,
-    )
+    return run_utkik("--data-dir", data_dir, *args, stdin=stdin, extra_env=extra_env)
 
 
 def listed(data_dir: Path) -> dict[str, dict[str, object]]:

@@ -14,21 +14,13 @@ from pathlib import Path
 import pytest
 
 from console.audit import verify as v
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, run_utkik
 
 TOP = Path(__file__).resolve().parent.parent
 
 
 def utkik(*args: object, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ui", *map(str, args)],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=TOP,
-        check=False,
-    )
+    return run_utkik(*args, stdin=stdin)
 
 
 def standalone(directory: Path, *args: object) -> subprocess.CompletedProcess[str]:
