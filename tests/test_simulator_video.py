@@ -23,7 +23,13 @@ try:
 except (ImportError, ValueError) as error:  # no GStreamer RTSP server typelib
     pytest.skip(f"GStreamer's RTSP server is missing: {error}", allow_module_level=True)
 
-from devices.simulator.clips import clip_for, decode_pixel_code, frame_rows  # noqa: E402
+from devices.simulator.clips import (  # noqa: E402
+    CAMERA_ROW,
+    camera_code,
+    clip_for,
+    decode_pixel_code,
+    frame_rows,
+)
 
 FPS = 10
 SECONDS = 2
@@ -103,6 +109,14 @@ def test_the_pixel_code_numbers_every_frame_of_a_clip(cache: Path, size: tuple[i
         frames = list(container.decode(video=0))
     assert (frames[0].width, frames[0].height) == size
     assert [decode_pixel_code(frame_rows(frame)) for frame in frames] == list(range(FRAMES))
+    cameras = {decode_pixel_code(frame_rows(frame), CAMERA_ROW) for frame in frames}
+    assert cameras == {camera_code("Ryds centrum")}
+
+
+def test_each_camera_has_its_own_code() -> None:
+    from devices.simulator.onvif import CAMERA_NAMES
+
+    assert len({camera_code(name) for name in CAMERA_NAMES}) == len(CAMERA_NAMES)
 
 
 def test_the_decoder_finds_no_code_where_there_is_none() -> None:

@@ -1,13 +1,14 @@
 """Test clips of the simulated cameras, encoded once with the ffmpeg CLI and cached.
 
 Each clip shows ffmpeg's `testsrc2` pattern with the camera's name and the frame number as text,
-and the frame number once more as a pixel code that tests read without OCR: a row of 20 square
-blocks near the top, laid out in fractions of the frame size so that it survives scaling:
+and both once more as pixel codes that tests read without OCR: two rows of 20 square blocks near
+the top, laid out in fractions of the frame size so that they survive scaling:
 
     [white][black][bit 0][bit 1] ... [bit 15][black][white]
 
-A data block is white when its bit of the frame number is set. The two blocks at either end are
-fixed markers that let a decoder check it is looking at a code at all.
+The upper row holds the frame number, the lower one the camera's code (`camera_code(name)`, 16
+bits of a hash of its name). A data block is white when its bit is set. The two blocks at either
+end are fixed markers that let a decoder check it is looking at a code at all.
 """
 
 from __future__ import annotations
@@ -28,19 +29,21 @@ if TYPE_CHECKING:
     import av
 
 #: Part of every cache key: bump it when the look or the encoding of clips changes.
-CLIP_VERSION = 1
+CLIP_VERSION = 2
 
 #: Bits of the frame number in the pixel code; frame numbers wrap at 2**CODE_BITS.
 CODE_BITS = 16
 _START = (True, False)
 _STOP = (False, True)
 _BLOCKS = len(_START) + CODE_BITS + len(_STOP)
-#: The code's geometry in fractions of the frame: block i spans columns (i + 2) / 24 .. (i + 3) / 24
-#: of the width, and the row spans 1/27 .. 3/27 of the height (square blocks at 16:9).
+#: The codes' geometry in fractions of the frame: block i spans columns (i + 2) / 24 .. (i + 3) / 24
+#: of the width; the frame row spans 1/27 .. 3/27 of the height and the camera row 4/27 .. 6/27
+#: (square blocks at 16:9).
 _COLUMNS = 24
 _FIRST_COLUMN = 2
-_ROW_TOP = 1 / 27
-_ROW_BOTTOM = 3 / 27
+_ROWS = ((1 / 27, 3 / 27), (4 / 27, 6 / 27))
+FRAME_ROW = 0
+CAMERA_ROW = 1
 
 _FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
@@ -100,7 +103,7 @@ def clip_for(name: str, width: int, height: int, fps: int, seconds: int, cache_d
             "-i",
             f"testsrc2=size={width}x{height}:rate={fps}:duration={seconds}",
             "-vf",
-            _filters(width, height),
+            _filters(name, width, height),
             "-frames:v",
             str(fps * seconds),
             "-c:v",
@@ -136,27 +139,44 @@ def clip_for(name: str, width: int, height: int, fps: int, seconds: int, cache_d
     return target
 
 
-def _filters(width: int, height: int) -> str:
+def _filters(name: str, width: int, height: int) -> str:
     font = _font_option()
     size = max(8, height // 12)
     parts = [
         f"drawtext={font}:textfile=name.txt:fontsize={size}:fontcolor=white:box=1"
-        f":boxcolor=black@0.6:x=(w-text_w)/2:y=h*0.18",
+        f":boxcolor=black@0.6:x=(w-text_w)/2:y=h*0.27",
         f"drawtext={font}:text=%{{frame_num}}:fontsize={size}:fontcolor=white:box=1"
-        f":boxcolor=black@0.6:x=(w-text_w)/2:y=h*0.18+{size * 3 // 2}",
+        f":boxcolor=black@0.6:x=(w-text_w)/2:y=h*0.27+{size * 3 // 2}",
     ]
-    for index, (x, y, w, h) in enumerate(block_boxes(width, height)):
+    parts += _code_boxes(width, height, FRAME_ROW, "mod(floor(n/{weight}),2)")
+    identity = camera_code(name)
+    parts += _code_boxes(width, height, CAMERA_ROW, "", fixed=identity)
+    return ",".join(parts)
+
+
+def camera_code(name: str) -> int:
+    """The 16-bit code of a camera's name drawn in its clip (see the module's docstring)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:2], "big")
+
+
+def _code_boxes(width: int, height: int, row: int, expression: str, fixed: int = 0) -> list[str]:
+    """drawbox filters for one row: bits from `expression` (per frame) or from `fixed`."""
+    parts = []
+    for index, (x, y, w, h) in enumerate(block_boxes(width, height, row)):
         box = f"drawbox=x={x}:y={y}:w={w}:h={h}:t=fill"
         data_bit = index - len(_START)
         if index < len(_START):
             parts.append(f"{box}:color={'white' if _START[index] else 'black'}")
         elif data_bit >= CODE_BITS:
             parts.append(f"{box}:color={'white' if _STOP[data_bit - CODE_BITS] else 'black'}")
-        else:
+        elif expression:
             parts.append(f"{box}:color=black")
             # Commas inside the expression would split the filter chain: quote it.
-            parts.append(f"{box}:color=white:enable='mod(floor(n/{2**data_bit}),2)'")
-    return ",".join(parts)
+            enable = expression.format(weight=2**data_bit)
+            parts.append(f"{box}:color=white:enable='{enable}'")
+        else:
+            parts.append(f"{box}:color={'white' if fixed >> data_bit & 1 else 'black'}")
+    return parts
 
 
 def _font_option() -> str:
@@ -179,10 +199,10 @@ def _font_option() -> str:
     return "font=Sans"
 
 
-def block_boxes(width: int, height: int) -> list[tuple[int, int, int, int]]:
-    """(x, y, w, h) of the code's blocks in a frame of that size, markers included."""
-    top = round(height * _ROW_TOP)
-    bottom = round(height * _ROW_BOTTOM)
+def block_boxes(width: int, height: int, row: int = FRAME_ROW) -> list[tuple[int, int, int, int]]:
+    """(x, y, w, h) of a code row's blocks in a frame of that size, markers included."""
+    top = round(height * _ROWS[row][0])
+    bottom = round(height * _ROWS[row][1])
     boxes = []
     for index in range(_BLOCKS):
         left = round(width * (index + _FIRST_COLUMN) / _COLUMNS)
@@ -191,8 +211,9 @@ def block_boxes(width: int, height: int) -> list[tuple[int, int, int, int]]:
     return boxes
 
 
-def decode_pixel_code(rows: Sequence[bytes]) -> int | None:
-    """The frame number in the pixel code of an RGB image (rows of packed RGB bytes, 3 per pixel).
+def decode_pixel_code(rows: Sequence[bytes], row: int = FRAME_ROW) -> int | None:
+    """The frame number (or with CAMERA_ROW the camera's code) in the pixel code of an RGB image
+    (rows of packed RGB bytes, 3 per pixel).
 
     None if the markers are not where they should be or a block is neither clearly black nor
     clearly white (no code there, or a frame too damaged to trust). Needs neither numpy nor Pillow.
@@ -204,7 +225,7 @@ def decode_pixel_code(rows: Sequence[bytes]) -> int | None:
     if width < _COLUMNS or height < 27:
         return None
     bits: list[bool] = []
-    for x, y, w, h in block_boxes(width, height):
+    for x, y, w, h in block_boxes(width, height, row):
         level = _mean_luma(rows, x + w // 4, y + h // 4, max(1, w // 2), max(1, h // 2))
         if level < 80:
             bits.append(False)
