@@ -110,7 +110,87 @@ def build_parser() -> argparse.ArgumentParser:
     prove = audit.add_parser("prove", help="an inclusion proof of entry SEQ, as JSON")
     prove.add_argument("seq", type=int)
     audit.add_parser("seal", help="make a checkpoint now")
+    add_simulate_parser(commands)
     return parser
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    try:
+        return int(width), int(height)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a size such as 1920x1080") from None
+
+
+def add_simulate_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    simulate = commands.add_parser(
+        "simulate",
+        help="run a simulated site (ONVIF cameras, RTSP streams, MQTT sensors) until stopped",
+    )
+    simulate.add_argument("--cameras", type=int, default=6, help="how many cameras (default 6)")
+    simulate.add_argument(
+        "--namespace",
+        action="store_true",
+        help="run in a network namespace pair with multicast WS-Discovery (needs root)",
+    )
+    simulate.add_argument("--onvif-port", type=int, default=8080)
+    simulate.add_argument("--rtsp-port", type=int, default=8554)
+    simulate.add_argument(
+        "--main-size", type=_size, default=(1920, 1080), help="main stream size (default 1920x1080)"
+    )
+    simulate.add_argument(
+        "--no-rtsp-auth", action="store_true", help="streams open without a login"
+    )
+    simulate.add_argument(
+        "--without-sub",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a camera without sub stream",
+    )
+    simulate.add_argument(
+        "--clock-offset", type=float, default=0.0, help="the cameras' clocks run this many s ahead"
+    )
+    simulate.add_argument("--no-sensors", action="store_true", help="no MQTT broker or sensors")
+    simulate.add_argument("--cache-dir", type=Path, help="where encoded clips are kept")
+    # Used when the site runs itself inside a namespace.
+    simulate.add_argument("--addresses", help=argparse.SUPPRESS)
+    simulate.add_argument("--broker-host", default="127.0.0.1", help=argparse.SUPPRESS)
+    simulate.add_argument("--multicast", action="store_true", help=argparse.SUPPRESS)
+
+
+def run_simulate(args: argparse.Namespace, out: TextIO) -> int:
+    import os
+
+    from devices.simulator import run as simulator
+
+    if args.cameras < 1:
+        raise InvalidInput("A simulated site needs at least one camera.")
+    options = simulator.SiteOptions(
+        cameras=args.cameras,
+        addresses=tuple(args.addresses.split(",")) if args.addresses else (),
+        onvif_port=args.onvif_port,
+        rtsp_port=args.rtsp_port,
+        main_size=args.main_size,
+        rtsp_auth=not args.no_rtsp_auth,
+        without_sub=frozenset(args.without_sub),
+        clock_offset_s=args.clock_offset,
+        sensors=not args.no_sensors,
+        broker_host=args.broker_host,
+        multicast=args.multicast,
+        user=os.environ.get(simulator.USER_VARIABLE, ""),
+        password=os.environ.get(simulator.PASSWORD_VARIABLE, ""),
+    )
+    cache_dir = args.cache_dir or clip_cache_dir()
+    if args.namespace:
+        return simulator.run_in_namespace(options, out, cache_dir)
+    return simulator.run_site(options, out, cache_dir)
+
+
+def clip_cache_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("utkik")) / "clips"
 
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -252,6 +332,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         except (OSError, ValueError) as err:
             print(f"utkik: the export cannot be read: {err}", file=sys.stderr)
             return 2
+    if args.command == "simulate":
+        try:
+            return run_simulate(args, out)
+        except KnownError as err:
+            print(f"utkik: {err}", file=sys.stderr)
+            return 1
     try:
         core = open_core(args)
     except KnownError as err:

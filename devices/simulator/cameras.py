@@ -16,10 +16,14 @@ class CameraSite:
         snapshot_jpeg: bytes | None = None,
         discovery_port: int = DISCOVERY_PORT,
         discovery: bool = True,
+        multicast: bool = False,
     ) -> None:
         self.devices = [OnvifDevice(c, snapshot_jpeg=snapshot_jpeg) for c in configs]
+        # Multicast (Hello, Bye, multicast Probes) only where the site runs in a namespace.
         self.responders = (
-            [DiscoveryResponder(c, port=discovery_port) for c in configs] if discovery else []
+            [DiscoveryResponder(c, port=discovery_port, multicast=multicast) for c in configs]
+            if discovery
+            else []
         )
 
     def start(self) -> None:

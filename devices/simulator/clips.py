@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from console.errors import KnownError
+from console.errors import N_, KnownError
 
 if TYPE_CHECKING:
     import av
@@ -55,11 +55,7 @@ _SAFE_PATH = re.compile(r"^[A-Za-z0-9/._+-]+$")
 
 
 class ClipEncodingFailed(KnownError):
-    """ffmpeg is missing or could not encode a simulated camera's clip.
-
-    Its templates are not marked with N_() yet: the Swedish catalogue has no entries for them.
-    Mark them and run `python -m ui.i18n_build --update` when translating the simulator.
-    """
+    """ffmpeg is missing or could not encode a simulated camera's clip."""
 
 
 def clip_for(name: str, width: int, height: int, fps: int, seconds: int, cache_dir: Path) -> Path:
@@ -86,7 +82,7 @@ def clip_for(name: str, width: int, height: int, fps: int, seconds: int, cache_d
         return target
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
-        raise ClipEncodingFailed("ffmpeg is not installed, so no camera clip can be made.")
+        raise ClipEncodingFailed(N_("ffmpeg is not installed, so no camera clip can be made."))
     cache_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".clip-") as work:
         # drawtext reads the name from a file in ffmpeg's working directory: no escaping needed.
@@ -131,7 +127,7 @@ def clip_for(name: str, width: int, height: int, fps: int, seconds: int, cache_d
         result = subprocess.run(command, cwd=work, capture_output=True, text=True, check=False)
         if result.returncode != 0 or not partial.is_file():
             raise ClipEncodingFailed(
-                "ffmpeg could not encode the clip of “{name}”: {detail}",
+                N_("ffmpeg could not encode the clip of “{name}”: {detail}"),
                 name=name,
                 detail=(result.stderr.strip().splitlines() or ["no output"])[-1],
             )

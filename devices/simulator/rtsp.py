@@ -32,7 +32,7 @@ gi.require_version("GstRtspServer", "1.0")
 
 from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
-from console.errors import KnownError  # noqa: E402
+from console.errors import N_, KnownError  # noqa: E402
 from devices.simulator.onvif import slugify  # noqa: E402
 
 T = TypeVar("T")
@@ -49,11 +49,7 @@ _ROLE_KEY = "media.factory.role"
 
 
 class RtspServerError(KnownError):
-    """The simulated RTSP server could not start or does not respond.
-
-    Its templates are not marked with N_() yet: the Swedish catalogue has no entries for them.
-    Mark them and run `python -m ui.i18n_build --update` when translating the simulator.
-    """
+    """The simulated RTSP server could not start or does not respond."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +109,7 @@ class RtspServer:
         self._source_id = int(self._server.attach(self._context))
         if not self._source_id:
             raise RtspServerError(
-                "The simulated RTSP server cannot listen on {address} port {port}.",
+                N_("The simulated RTSP server cannot listen on {address} port {port}."),
                 address=self.address,
                 port=self._requested_port,
             )
@@ -337,7 +333,7 @@ class RtspServer:
 
         self._context.invoke_full(GLib.PRIORITY_DEFAULT, call)
         if not done.wait(timeout=10):
-            raise RtspServerError("The simulated RTSP server does not respond.")
+            raise RtspServerError(N_("The simulated RTSP server does not respond."))
         if failure:
             raise failure[0]
         return outcome[0]

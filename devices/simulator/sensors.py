@@ -5,6 +5,7 @@ contract in docs/sensors-and-lighting.md, which the alarm and lighting features 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import socket
@@ -78,7 +79,12 @@ class Broker:
             encoding="utf-8",
         )
         self._process = subprocess.Popen(
-            [binary, "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            [binary, "-c", str(config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            # Its own session: a Ctrl-C in the terminal must not stop the broker before the
+            # sensors have said goodbye; stop() ends it.
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -122,6 +128,13 @@ def _client(name: str, broker: Broker) -> mqtt.Client:
     return client
 
 
+def _say_offline(client: mqtt.Client, topic: str) -> None:
+    """Publishes "offline" and disconnects; a broker already gone is no error when stopping."""
+    with contextlib.suppress(RuntimeError, ValueError, OSError):
+        client.publish(topic, "offline", qos=1, retain=True).wait_for_publish(5)
+    client.disconnect()
+
+
 @dataclass(frozen=True, slots=True)
 class SensorSpec:
     place: str
@@ -162,10 +175,7 @@ class SimulatedSensor:
     def stop(self, *, clean: bool = True) -> None:
         """Clean: say offline. Not clean: drop the connection so the broker sends the will."""
         if clean:
-            self._client.publish(
-                self._topic("availability"), "offline", qos=1, retain=True
-            ).wait_for_publish(5)
-            self._client.disconnect()
+            _say_offline(self._client, self._topic("availability"))
         else:
             sock = self._client.socket()
             if sock is not None:
@@ -245,8 +255,5 @@ class SimulatedLuminaire:
     def stop(self) -> None:
         if self._revert is not None:
             self._revert.cancel()
-        self._client.publish(
-            self._topic("availability"), "offline", qos=1, retain=True
-        ).wait_for_publish(5)
-        self._client.disconnect()
+        _say_offline(self._client, self._topic("availability"))
         self._client.loop_stop()

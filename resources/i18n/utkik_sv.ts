@@ -883,6 +883,46 @@
       <source>mosquitto stopped at once: {reason}</source>
       <translation>mosquitto stannade direkt: {reason}</translation>
     </message>
+    <message>
+      <source>Could not set up the simulated site's network namespaces: {command} failed: {detail}</source>
+      <translation>Kunde inte sätta upp den simulerade platsens nätverksnamnrymder: {command} misslyckades: {detail}</translation>
+    </message>
+    <message>
+      <source>Creating network namespaces needs root privileges.</source>
+      <translation>Att skapa nätverksnamnrymder kräver root-behörighet.</translation>
+    </message>
+    <message>
+      <source>Creating network namespaces needs the ip command (Debian package iproute2).</source>
+      <translation>Att skapa nätverksnamnrymder kräver kommandot ip (Debianpaketet iproute2).</translation>
+    </message>
+    <message>
+      <source>Network namespaces exist only on Linux.</source>
+      <translation>Nätverksnamnrymder finns bara på Linux.</translation>
+    </message>
+    <message>
+      <source>No TCP port is free on every address of the simulated site.</source>
+      <translation>Ingen TCP-port är ledig på alla den simulerade platsens adresser.</translation>
+    </message>
+    <message>
+      <source>The simulated RTSP server cannot listen on {address} port {port}.</source>
+      <translation>Den simulerade RTSP-servern kan inte lyssna på {address} port {port}.</translation>
+    </message>
+    <message>
+      <source>The simulated RTSP server does not respond.</source>
+      <translation>Den simulerade RTSP-servern svarar inte.</translation>
+    </message>
+    <message>
+      <source>The simulated site cannot listen on its addresses ({detail}). Another simulated site may be running: stop it, or choose other ports.</source>
+      <translation>Den simulerade platsen kan inte lyssna på sina adresser ({detail}). En annan simulerad plats kanske körs: stoppa den eller välj andra portar.</translation>
+    </message>
+    <message>
+      <source>ffmpeg could not encode the clip of “{name}”: {detail}</source>
+      <translation>ffmpeg kunde inte koda klippet för ”{name}”: {detail}</translation>
+    </message>
+    <message>
+      <source>ffmpeg is not installed, so no camera clip can be made.</source>
+      <translation>ffmpeg är inte installerat, så inga kameraklipp kan göras.</translation>
+    </message>
   </context>
   <context>
     <name>roles</name>

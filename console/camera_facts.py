@@ -1,0 +1,151 @@
+"""What discovery and onboarding learn about a camera: plain values the devices/ adapters return
+and the core stores. No secrets here: credentials travel separately and live only in the keyring.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from console.errors import KnownError
+
+#: Above this clock offset the console warns: evidence timestamps and WS-Security digests
+#: depend on the camera's clock.
+CLOCK_WARNING_S = 2.0
+
+
+class DiscoverySource(enum.StrEnum):
+    MULTICAST = "multicast"
+    RANGE = "range"
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveredDevice:
+    """One answer to a WS-Discovery probe (or one address of a range scan that spoke ONVIF).
+
+    `endpoint` is the device's stable WS-Addressing address (urn:uuid:…) where it sent one;
+    devices are de-duplicated by it, or by their first XAddr when it is missing.
+    """
+
+    address: str
+    port: int
+    xaddrs: tuple[str, ...]
+    endpoint: str = ""
+    scopes: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    source: DiscoverySource = DiscoverySource.MULTICAST
+    interface: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.endpoint or (self.xaddrs[0] if self.xaddrs else f"{self.address}:{self.port}")
+
+    @property
+    def name(self) -> str:
+        return scope_value(self.scopes, "name")
+
+    @property
+    def hardware(self) -> str:
+        return scope_value(self.scopes, "hardware")
+
+    @property
+    def location(self) -> str:
+        return scope_value(self.scopes, "location")
+
+
+def scope_value(scopes: tuple[str, ...], kind: str) -> str:
+    """The value of an onvif://www.onvif.org/<kind>/<value> scope, percent-decoded ("" if none)."""
+    prefix = f"onvif://www.onvif.org/{kind}/"
+    for scope in scopes:
+        if scope.lower().startswith(prefix):
+            return unquote(scope[len(prefix) :]).replace("_", " ").strip()
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class StreamProfile:
+    """One media profile's stream: its URI (without credentials) and picture size."""
+
+    token: str
+    uri: str
+    width: int
+    height: int
+    encoding: str = "H264"
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    ptz: bool = False
+    events: bool = False
+    relay_outputs: int = 0
+    https: bool = False
+    snapshot: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceFacts:
+    """What onboarding learnt from one camera. Each capability was probed on its own, so a
+    missing one leaves its field empty and a note in `problems` instead of failing the camera."""
+
+    host: str
+    port: int
+    xaddr: str
+    manufacturer: str = ""
+    model: str = ""
+    firmware: str = ""
+    serial: str = ""
+    hardware_id: str = ""
+    #: Camera clock minus our clock, in seconds; None when the camera did not say.
+    clock_offset_s: float | None = None
+    main: StreamProfile | None = None
+    sub: StreamProfile | None = None
+    snapshot_uri: str = ""
+    capabilities: Capabilities = field(default_factory=Capabilities)
+    #: The device service is reached over HTTPS.
+    secure: bool = False
+    #: A stream or snapshot URI names another host than the camera.
+    foreign_host: str = ""
+    #: Plain-words notes about what could not be learnt (one per capability that failed).
+    problems: tuple[str, ...] = ()
+
+    @property
+    def clock_warning(self) -> bool:
+        return self.clock_offset_s is not None and abs(self.clock_offset_s) > CLOCK_WARNING_S
+
+
+class CameraError(KnownError):
+    """A camera could not be reached or did not answer as an ONVIF camera should.
+
+    `step` names what was being done ("connect", "login", …) so the UI can show the error at
+    the step where it happened.
+    """
+
+    step = "connect"
+
+
+class CameraUnreachable(CameraError):
+    step = "connect"
+
+
+class CameraTimedOut(CameraError):
+    step = "connect"
+
+
+class WrongLogin(CameraError):
+    step = "login"
+
+
+class NotOnvif(CameraError):
+    step = "connect"
+
+
+class HostileResponse(CameraError):
+    """The camera's answer was refused: too large, with a DTD or entities, or malformed."""
+
+    step = "connect"
+
+
+class StreamFailed(CameraError):
+    step = "stream"
