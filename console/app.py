@@ -10,9 +10,10 @@ import argon2
 import platformdirs
 
 from console.audit.log import AuditLog
+from console.cameras import CameraService
 from console.clock import Clock, SystemClock
 from console.messages import MessageBus
-from console.ports import KeyStore, Witness
+from console.ports import KeyStore, SecretStore, Witness
 from console.settings import Settings
 from console.sites import SiteService
 from console.storage import Database
@@ -32,6 +33,8 @@ class Core:
     settings: Settings
     sites: SiteService
     users: UserService
+    cameras: CameraService
+    clock: Clock
 
     @classmethod
     def open(
@@ -44,6 +47,7 @@ class Core:
         keys: KeyStore | None = None,
         witnesses: Sequence[Witness] = (),
         sealer: bool = True,
+        secrets: SecretStore | None = None,
     ) -> Core:
         """Open the data dir. Without `keys` the access log is appended to but not sealed."""
         directory = data_dir or default_data_dir()
@@ -64,6 +68,8 @@ class Core:
             settings=settings,
             sites=SiteService(db),
             users=UserService(db, settings, audit, clock, hasher),
+            cameras=CameraService(db, audit, secrets, clock),
+            clock=clock,
         )
 
     def close(self) -> None:

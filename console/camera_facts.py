@@ -92,6 +92,8 @@ class DeviceFacts:
     host: str
     port: int
     xaddr: str
+    #: The name the camera gives itself (its onvif://www.onvif.org/name/ scope), if any.
+    name: str = ""
     manufacturer: str = ""
     model: str = ""
     firmware: str = ""
@@ -149,3 +151,38 @@ class HostileResponse(CameraError):
 
 class StreamFailed(CameraError):
     step = "stream"
+
+
+class SnapshotFailed(CameraError):
+    """The snapshot address gave no JPEG picture (an HTTP error, or something else than a JPEG)."""
+
+    step = "snapshot"
+
+
+@dataclass(frozen=True, slots=True)
+class Still:
+    """One decoded picture of a camera's stream: packed RGB24, `3 * width` bytes per row."""
+
+    width: int
+    height: int
+    rgb: bytes = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """One periodic check of a camera: whether its ONVIF service answers, whether its stream
+    opens and sends video, and its clock offset (camera minus ours, None when unknown).
+    `error` is the first failure in plain words, "" when all is well."""
+
+    reachable: bool
+    stream_ok: bool
+    clock_offset_s: float | None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.reachable and self.stream_ok and not self.error
+
+    @property
+    def clock_warning(self) -> bool:
+        return self.clock_offset_s is not None and abs(self.clock_offset_s) > CLOCK_WARNING_S

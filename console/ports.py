@@ -33,3 +33,26 @@ class Witness(Protocol):
         ...
 
     def describe(self) -> str: ...
+
+
+class SecretStore(Protocol):
+    """Custody of camera logins: the OS keyring, never the database or a file.
+
+    A login is kept under a reference (e.g. "camera:4f…"); the database holds only the reference.
+    """
+
+    def store(self, ref: str, user: str, password: str) -> None:
+        """Keep the login under `ref`; raise KnownError if it cannot be kept (no keyring)."""
+        ...
+
+    def load(self, ref: str) -> tuple[str, str] | None:
+        """The (user, password) under `ref`, or None if there is none."""
+        ...
+
+    def delete(self, ref: str) -> None:
+        """Forget the login under `ref`; nothing happens if there is none."""
+        ...
+
+    def describe(self) -> str:
+        """Where logins are kept, in words for a technician (e.g. "the Secret Service keyring")."""
+        ...

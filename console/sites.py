@@ -44,6 +44,28 @@ class SiteService:
             found.add(area_id)
         return frozenset(found)
 
+    def resolve_place(self, text: str) -> Place:
+        """A place by name typed by a person (case and diacritics ignored) or by id."""
+        places = self.places()
+        wanted = text.strip()
+        if wanted.isdigit():
+            for place in places:
+                if place.id == int(wanted):
+                    return place
+        matches = [p for p in places if fold(p.name) == fold(wanted)]
+        if len(matches) == 1:
+            return matches[0]
+        known = ", ".join(p.name for p in places)
+        if matches:
+            raise InvalidInput(
+                N_("Several places are called “{name}”: use the number. Places: {known}."),
+                name=text,
+                known=known,
+            )
+        raise NotFound(
+            N_("There is no place called “{name}”. Places: {known}."), name=text, known=known
+        )
+
 
 def parse_area_list(text: str) -> list[str]:
     """Split "City, Berga" as written on a command line."""

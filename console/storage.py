@@ -159,10 +159,29 @@ CREATE TABLE audit_open (
 )
 """
 
+_SCHEMA_4 = """
+ALTER TABLE cameras ADD COLUMN updated_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE cameras ADD COLUMN host TEXT NOT NULL DEFAULT '';
+ALTER TABLE cameras ADD COLUMN port INTEGER NOT NULL DEFAULT 80;
+ALTER TABLE cameras ADD COLUMN facts TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE cameras ADD COLUMN credential_ref TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX cameras_host_port ON cameras(host, port);
+CREATE INDEX cameras_place ON cameras(place_id);
+CREATE TABLE camera_health (
+    camera_id INTEGER PRIMARY KEY REFERENCES cameras(id) ON DELETE CASCADE,
+    checked_at TEXT NOT NULL,
+    reachable INTEGER NOT NULL,
+    stream_ok INTEGER NOT NULL,
+    clock_offset_s REAL,
+    error TEXT NOT NULL DEFAULT ''
+)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "areas, places, cameras, users, settings", _sql(_SCHEMA_1)),
     Migration(2, "seed the action plan's sites", _seed_sites),
     Migration(3, "the access log", _sql(_SCHEMA_3)),
+    Migration(4, "onboarded cameras and their health", _sql(_SCHEMA_4)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -83,6 +83,15 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "$dev" -eq 1 ]; then
     .venv/bin/python -m pip install -q -c installer/constraints.txt -e ".[dev]"
+    # ipycam, a third-party virtual ONVIF camera the tests onboard, needs opencv-python, whose
+    # own Qt plugins clash with PySide6 (and with opencv-python-headless): it gets a venv of its
+    # own that the tests start as a subprocess. The venv ignores itself, so git never sees it.
+    if [ ! -x .venv-ipycam/bin/python ]; then
+        "$python" -m venv .venv-ipycam
+    fi
+    printf '*\n' >.venv-ipycam/.gitignore
+    .venv-ipycam/bin/python -m pip install -q --upgrade pip
+    .venv-ipycam/bin/python -m pip install -q "ipycam==1.3.0"
 else
     .venv/bin/python -m pip install -q -c installer/constraints.txt -e .
 fi

@@ -54,6 +54,25 @@ def run_utkik(
     )
 
 
+class MemorySecretStore:
+    """Camera logins in memory (the keyring one is tested in tests/test_secrets.py)."""
+
+    def __init__(self) -> None:
+        self.logins: dict[str, tuple[str, str]] = {}
+
+    def store(self, ref: str, user: str, password: str) -> None:
+        self.logins[ref] = (user, password)
+
+    def load(self, ref: str) -> tuple[str, str] | None:
+        return self.logins.get(ref)
+
+    def delete(self, ref: str) -> None:
+        self.logins.pop(ref, None)
+
+    def describe(self) -> str:
+        return "memory"
+
+
 class MemoryKeyStore:
     """A key store in memory (the real ones are tested in tests/test_keystore.py)."""
 
@@ -125,6 +144,11 @@ def keys() -> MemoryKeyStore:
 
 
 @pytest.fixture
+def secrets() -> MemorySecretStore:
+    return MemorySecretStore()
+
+
+@pytest.fixture
 def witness() -> ListWitness:
     return ListWitness()
 
@@ -141,10 +165,20 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def core(
-    data_dir: Path, clock: FakeClock, keys: MemoryKeyStore, witness: ListWitness
+    data_dir: Path,
+    clock: FakeClock,
+    keys: MemoryKeyStore,
+    witness: ListWitness,
+    secrets: MemorySecretStore,
 ) -> Iterator[Core]:
     opened = Core.open(
-        data_dir, clock=clock, hasher=FAST_HASHER, keys=keys, witnesses=[witness], sealer=False
+        data_dir,
+        clock=clock,
+        hasher=FAST_HASHER,
+        keys=keys,
+        witnesses=[witness],
+        sealer=False,
+        secrets=secrets,
     )
     yield opened
     opened.close()

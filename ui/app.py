@@ -7,6 +7,7 @@ main window. Idle time locks it; switching user returns to the login.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import sys
@@ -21,17 +22,28 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from console import __version__
 from console.app import Core, default_data_dir
+from console.camera_facts import DeviceFacts, Still
+from console.camera_facts import Health as DeviceHealth
+from console.cameras import Camera
 from console.domain import Actor, Area, Place, User
 from console.errors import KnownError
 from console.messages import Level, Message, MessageBus, install_excepthooks
 from console.settings import IDLE_LOCK_MINUTES
-from devices import access_log
+from devices import access_log, discovery, secrets
 from devices.video import libvlc_version
 from ui.audit_viewer import AuditViewer
+from ui.camera_wizard import (
+    HEALTH_INTERVAL_S,
+    CameraTools,
+    CameraWizard,
+    CheckedHealth,
+    HealthMonitor,
+)
 from ui.dialogs import FirstAdminDialog, LoginDialog
 from ui.i18n import Translations, error_text, system_language
 from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
+from ui.signals import quit_on_signals
 from ui.tasks import TaskRunner
 from ui.theme import apply_theme
 from ui.users_dialog import UsersDialog
@@ -58,12 +70,17 @@ class Console(QObject):
         core: Core,
         translations: Translations,
         ui_settings: QSettings,
+        *,
+        tools: CameraTools | None = None,
+        health_interval_s: float = HEALTH_INTERVAL_S,
     ) -> None:
         super().__init__()
         self.app = app
         self.core = core
         self.translations = translations
         self.ui_settings = ui_settings
+        self.tools = tools or camera_tools()
+        self.health_interval_s = health_interval_s
         self.runner = TaskRunner(self._show_known_error, self._show_bug, self)
         self.bridge = MessageBridge(self)
         self.bridge.message.connect(self._on_bridge_message)
@@ -74,6 +91,10 @@ class Console(QObject):
         self.audit_viewer: AuditViewer | None = None
         #: the viewer was open when the console locked; it comes back on unlocking
         self._viewer_hidden = False
+        self.camera_wizard: CameraWizard | None = None
+        #: the wizard was open when the console locked (it shows live pictures)
+        self._wizard_hidden = False
+        self.health: HealthMonitor | None = None
         self.user: User | None = None
         self.idle = IdleWatcher(0, self)
         self.idle.idle.connect(self._on_idle_idle)
@@ -85,6 +106,8 @@ class Console(QObject):
         """Save the layout, stop the workers and detach from the application."""
         if self.main_window is not None:
             self.main_window.save_state()
+        self._forget_camera_wizard()
+        self._stop_health()
         self._log_out("quit")
         self.app.removeEventFilter(self.idle)
         self.idle.set_minutes(0)
@@ -169,23 +192,48 @@ class Console(QObject):
         window.theme_requested.connect(self.set_theme)
         window.users_requested.connect(self._on_main_window_users_requested)
         window.audit_requested.connect(self._on_main_window_audit_requested)
+        window.add_cameras_requested.connect(self._on_main_window_add_cameras_requested)
+        window.sites.test_requested.connect(self._on_sites_test_requested)
+        window.sites.rename_requested.connect(self._on_sites_rename_requested)
+        window.sites.remove_requested.connect(self._on_sites_remove_requested)
         window.closed.connect(self._on_main_window_closed)
         self.main_window = window
         window.show()
-        self.runner.run(
-            lambda: (self.core.sites.areas(), self.core.sites.places()), self._on_sites_loaded
-        )
+        actor = Actor.of(self.user)
 
-    def _on_sites_loaded(self, sites: tuple[list[Area], list[Place]]) -> None:
-        self._sites = sites
-        if self.main_window is not None:
-            self.main_window.show_sites(*sites)
+        def load() -> tuple[list[Area], list[Place], list[Camera]]:
+            return self.core.sites.areas(), self.core.sites.places(), self.core.cameras.list(actor)
+
+        self.runner.run(load, lambda loaded: self._on_sites_loaded(window, *loaded))
+
+    def _on_sites_loaded(
+        self, window: MainWindow, areas: list[Area], places: list[Place], cameras: list[Camera]
+    ) -> None:
+        self._sites = (areas, places)
+        if self.main_window is not window or self.user is None:
+            return
+        window.show_sites(areas, places, cameras)
+        self._start_health(self.user)
+
+    def refresh_cameras(self) -> None:
+        """Reload the cameras the user may see into the tree (after an add, rename or removal)."""
+        window, user = self.main_window, self.user
+        if window is None or user is None:
+            return
+
+        def show(cameras: list[Camera]) -> None:
+            if self.main_window is window:
+                window.show_cameras(cameras)
+
+        self.runner.run(lambda: self.core.cameras.list(Actor.of(user)), show)
 
     def _on_main_window_closed(self) -> None:
         # Closing the main window ends the console; switching user or language replaces the
         # window without closing it (see close_main_window).
         self.main_window = None
         self._forget_audit_viewer()
+        self._forget_camera_wizard()
+        self._stop_health()
         self.finished.emit()
 
     def close_main_window(self) -> None:
@@ -193,8 +241,10 @@ class Console(QObject):
         if window is None:
             return
         self.main_window = None
-        # The viewer is the window's child and goes with it.
+        # The viewer and the wizard are the window's children and go with it.
         self._forget_audit_viewer()
+        self._forget_camera_wizard()
+        self._stop_health()
         window.save_state()
         window.hide()
         window.deleteLater()
@@ -210,6 +260,10 @@ class Console(QObject):
         if viewer is not None and viewer.isVisible():
             viewer.hide()
             self._viewer_hidden = True
+        wizard = self.camera_wizard
+        if wizard is not None and wizard.isVisible():
+            wizard.hide()
+            self._wizard_hidden = True
         self.core.audit.record(
             Actor.of(self.user), "console.locked", self.user.name, {"reason": reason}
         ).add_done_callback(_report_audit_failure(self.core.bus))
@@ -231,6 +285,10 @@ class Console(QObject):
                 if viewer is not None and self._viewer_hidden:
                     viewer.show()
                 self._viewer_hidden = False
+                wizard = self.camera_wizard
+                if wizard is not None and self._wizard_hidden:
+                    wizard.show()
+                self._wizard_hidden = False
 
         def failed(err: KnownError) -> None:
             if window.lock_screen is not None:
@@ -302,6 +360,123 @@ class Console(QObject):
         self.audit_viewer = None
         self._viewer_hidden = False
 
+    # -- cameras -----------------------------------------------------------------------------
+
+    def _on_main_window_add_cameras_requested(self) -> None:
+        if self.user is None or self.main_window is None:
+            return
+        wizard = self.camera_wizard
+        if wizard is not None:
+            wizard.raise_()
+            wizard.activateWindow()
+            return
+        areas, places = self._sites
+        if not places:
+            # Asked for before the sites were loaded (at once after logging in): load them first.
+            def loaded(sites: tuple[list[Area], list[Place]]) -> None:
+                self._sites = sites
+                if sites[1]:
+                    self._on_main_window_add_cameras_requested()
+
+            self.runner.run(lambda: (self.core.sites.areas(), self.core.sites.places()), loaded)
+            return
+        wizard = CameraWizard(
+            self.core.cameras,
+            self.tools,
+            Actor.of(self.user),
+            areas,
+            places,
+            self.runner,
+            self.main_window,
+        )
+        wizard.camera_added.connect(self._on_camera_wizard_camera_added)
+        wizard.finished.connect(self._on_camera_wizard_finished)
+        self.camera_wizard = wizard
+        wizard.show()
+
+    def _on_camera_wizard_camera_added(self, camera: Camera) -> None:
+        self.refresh_cameras()
+        if self.health is not None:
+            self.health.check_now(camera.id)
+        if self.main_window is not None:
+            self.main_window.statusBar().showMessage(
+                self.tr("Added camera %1.").replace("%1", camera.name), 10_000
+            )
+
+    def _on_camera_wizard_finished(self, _result: int) -> None:
+        wizard = self.camera_wizard
+        self.camera_wizard = None
+        self._wizard_hidden = False
+        if wizard is not None:
+            wizard.dispose()
+
+    def _forget_camera_wizard(self) -> None:
+        wizard = self.camera_wizard
+        self.camera_wizard = None
+        self._wizard_hidden = False
+        if wizard is not None:
+            # Its searches stop and its late results are dropped; it goes with its window.
+            wizard.finished.disconnect(self._on_camera_wizard_finished)
+            wizard.reject()
+
+    def _start_health(self, user: User) -> None:
+        self._stop_health()
+        monitor = HealthMonitor(
+            self.core.cameras,
+            self.tools,
+            Actor.of(user),
+            self.core.clock,
+            self.runner,
+            interval_s=self.health_interval_s,
+            parent=self,
+        )
+        monitor.checked.connect(self._on_health_checked)
+        monitor.failed.connect(self._on_health_failed)
+        self.health = monitor
+        monitor.start()
+
+    def _stop_health(self) -> None:
+        monitor = self.health
+        self.health = None
+        if monitor is not None:
+            monitor.stop()
+            monitor.deleteLater()
+
+    def _on_health_checked(self, result: CheckedHealth) -> None:
+        if self.main_window is not None:
+            self.main_window.show_health(result.camera_id, result.health)
+
+    def _on_health_failed(self, camera_id: int, reason: str) -> None:
+        if self.main_window is not None:
+            self.main_window.sites.set_check_failed(camera_id, reason)
+
+    def _on_sites_test_requested(self, camera_id: int) -> None:
+        if self.health is not None:
+            self.health.check_now(camera_id)
+
+    def _on_sites_rename_requested(self, camera_id: int, name: str) -> None:
+        if self.user is None:
+            return
+        actor = Actor.of(self.user)
+        self.runner.run(
+            lambda: self.core.cameras.update(actor, camera_id, name=name),
+            lambda _camera: self.refresh_cameras(),
+        )
+
+    def _on_sites_remove_requested(self, camera_id: int) -> None:
+        if self.user is None:
+            return
+        actor = Actor.of(self.user)
+
+        def removed(camera: Camera) -> None:
+            self.refresh_cameras()
+            if self.main_window is not None:
+                self.main_window.statusBar().showMessage(
+                    self.tr("Removed camera %1.").replace("%1", camera.name), 10_000
+                )
+
+        self.runner.run(lambda: self.core.cameras.remove(actor, camera_id), removed)
+
     # -- messages ----------------------------------------------------------------------------
 
     def _parent(self) -> QWidget | None:
@@ -340,6 +515,53 @@ def _report_audit_failure(bus: MessageBus) -> Callable[[Future[Any]], None]:
     return report
 
 
+#: Seconds each request of a periodic health check may take (the whole check at most three times
+#: as long): short, since a camera that slow is worth a warning anyway.
+HEALTH_TIMEOUT_S = 5.0
+
+
+def camera_tools() -> CameraTools:
+    """The devices/ adapters behind the camera wizard and the health check.
+
+    devices.onvif_client (onvif-zeep-async, zeep, PyAV) takes most of a second to import, so it
+    is imported by the worker that first needs it rather than when the console starts.
+    """
+
+    def onboard(host: str, port: int, user: str, password: str) -> DeviceFacts:
+        from devices import onvif_client
+
+        return onvif_client.onboard_blocking(host, port, user, password)
+
+    def fetch_snapshot(uri: str, user: str, password: str) -> bytes:
+        from devices import onvif_client
+
+        return onvif_client.fetch_snapshot_blocking(uri, user, password)
+
+    def grab_keyframe(uri: str, user: str, password: str) -> Still:
+        from devices import onvif_client
+
+        return onvif_client.grab_keyframe(uri, user, password)
+
+    def check_health(host: str, port: int, user: str, password: str, uri: str) -> DeviceHealth:
+        from devices import onvif_client
+
+        return asyncio.run(
+            onvif_client.check_health(host, port, user, password, uri, timeout=HEALTH_TIMEOUT_S)
+        )
+
+    return CameraTools(
+        interfaces=discovery.interfaces,
+        probe_multicast=discovery.probe_multicast,
+        parse_range=discovery.parse_range,
+        scan_range=discovery.scan_range,
+        manual_device=discovery.manual_device,
+        onboard=onboard,
+        fetch_snapshot=fetch_snapshot,
+        grab_keyframe=grab_keyframe,
+        check_health=check_health,
+    )
+
+
 def ui_settings_for(data_dir: Path) -> QSettings:
     """Workstation preferences (window layout, language, theme) beside the database."""
     return QSettings(str(data_dir / "ui.ini"), QSettings.Format.IniFormat)
@@ -371,12 +593,14 @@ def run(args: argparse.Namespace) -> int:
         return 1
     app = create_application(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
+    quit_on_signals(app)
     translations = Translations(app)
     try:
         core = Core.open(
             args.data_dir,
             keys=access_log.key_store(args.key_dir),
             witnesses=access_log.witnesses(args.data_dir or default_data_dir(), args.witness_file),
+            secrets=secrets.secret_store(),
         )
     except KnownError as err:
         translations.install(args.lang or system_language())

@@ -17,12 +17,14 @@ from typing import TextIO
 
 from console import __version__
 from console.app import Core, default_data_dir
+from console.camera_facts import DeviceFacts, DiscoveredDevice, scope_value
+from console.cameras import Camera, Health
 from console.domain import Actor, Role, User
-from console.errors import InvalidInput, KnownError
+from console.errors import N_, InvalidInput, KnownError
 from console.settings import ALL_SETTINGS, find_setting
 from console.sites import parse_area_list
 from console.users import check_password, parse_role
-from devices import access_log
+from devices import access_log, secrets
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +113,74 @@ def build_parser() -> argparse.ArgumentParser:
     prove.add_argument("seq", type=int)
     audit.add_parser("seal", help="make a checkpoint now")
     add_simulate_parser(commands)
+    add_camera_parsers(commands)
+    add_demo_parser(commands)
     return parser
+
+
+def add_demo_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo = commands.add_parser(
+        "demo", help="try the console on a simulated site (own data dir, demo users)"
+    )
+    demo.add_argument("--cameras", type=int, default=6, help="simulated cameras (default 6)")
+    demo.add_argument(
+        "--no-gui",
+        action="store_true",
+        help="set everything up and keep the site running until Ctrl-C, without the console",
+    )
+    demo.add_argument(
+        "--reset",
+        action="store_true",
+        help="forget the demo's data dir, users and access log and start afresh",
+    )
+    demo.add_argument("--onvif-port", type=int, default=8080)
+    demo.add_argument("--rtsp-port", type=int, default=8554)
+    demo.add_argument("--first-address", default="127.0.0.2", help=argparse.SUPPRESS)
+
+
+def add_camera_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    discover = commands.add_parser(
+        "discover", help="find ONVIF cameras (WS-Discovery, or an address range scan)"
+    )
+    discover.add_argument("--json", action="store_true", help="one JSON object per line")
+    discover.add_argument("--interface", help="the network interface to probe on (by name)")
+    discover.add_argument(
+        "--range",
+        dest="address_range",
+        metavar="FIRST-LAST|CIDR",
+        help="scan these addresses instead of multicasting (where multicast is blocked)",
+    )
+    discover.add_argument(
+        "--port",
+        dest="ports",
+        type=int,
+        action="append",
+        help="ONVIF port to try in a range scan (default 80 and 8080; repeatable)",
+    )
+    discover.add_argument(
+        "--window", type=float, default=3.0, help="seconds to listen for answers (default 3)"
+    )
+
+    cameras = commands.add_parser("cameras", help="manage cameras").add_subparsers(
+        dest="cameras_command", metavar="ACTION", required=True
+    )
+    add = cameras.add_parser("add", help="onboard the ONVIF camera at HOST")
+    add.add_argument("host")
+    add.add_argument("--port", type=int, default=80)
+    add.add_argument("--place", help="the place (name or number); default: the first place")
+    add.add_argument("--name", help="the camera's name (default: the place and model)")
+    add.add_argument("--user", required=True, help="the camera's user name")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the camera's password from stdin"
+    )
+    lst = cameras.add_parser("list", help="list cameras")
+    lst.add_argument("--json", action="store_true", help="one JSON object per line")
+    remove = cameras.add_parser("remove", help="remove a camera (by name or number)")
+    remove.add_argument("camera")
+    test = cameras.add_parser(
+        "test", help="check a camera: reachable, stream opens, clock (by name or number)"
+    )
+    test.add_argument("camera")
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -185,6 +254,183 @@ def run_simulate(args: argparse.Namespace, out: TextIO) -> int:
     if args.namespace:
         return simulator.run_in_namespace(options, out, cache_dir)
     return simulator.run_site(options, out, cache_dir)
+
+
+def _discovered_json(device: DiscoveredDevice) -> str:
+    return json.dumps(
+        {
+            "address": device.address,
+            "port": device.port,
+            "xaddr": device.xaddrs[0] if device.xaddrs else "",
+            "xaddrs": list(device.xaddrs),
+            "name": device.name,
+            "manufacturer": scope_value(device.scopes, "mfr")
+            or scope_value(device.scopes, "manufacturer"),
+            "model": device.hardware,
+            "location": device.location,
+            "endpoint": device.endpoint,
+            "source": device.source.value,
+            "interface": device.interface,
+        },
+        ensure_ascii=False,
+    )
+
+
+def run_discover(args: argparse.Namespace, out: TextIO) -> int:
+    """`utkik discover`: prints each camera as it answers."""
+    from devices import discovery
+
+    def found(device: DiscoveredDevice) -> None:
+        if args.json:
+            print(_discovered_json(device), file=out, flush=True)
+        else:
+            xaddr = device.xaddrs[0] if device.xaddrs else ""
+            label = device.name or "(no name)"
+            model = f" — {device.hardware}" if device.hardware else ""
+            print(f"{device.address}:{device.port}\t{label}{model}\t{xaddr}", file=out, flush=True)
+
+    if args.address_range:
+        addresses = discovery.parse_range(args.address_range)
+        ports = tuple(args.ports) if args.ports else (80, 8080)
+        devices = discovery.scan_range(addresses, ports=ports, on_found=found)
+    else:
+        interface = None
+        if args.interface:
+            interface = next((i for i in discovery.interfaces() if i.name == args.interface), None)
+            if interface is None:
+                names = ", ".join(i.name for i in discovery.interfaces())
+                raise InvalidInput(
+                    N_("There is no network interface called “{name}”. Interfaces: {known}."),
+                    name=args.interface,
+                    known=names,
+                )
+        devices = discovery.probe_multicast(interface, window=args.window, on_found=found)
+    if not args.json:
+        print(f"{len(devices)} camera(s) found.", file=sys.stderr)
+    return 0
+
+
+def _camera_json(camera: Camera) -> str:
+    facts = camera.facts
+    return json.dumps(
+        {
+            "id": camera.id,
+            "name": camera.name,
+            "place_id": camera.place_id,
+            "host": camera.host,
+            "port": camera.port,
+            "xaddr": facts.xaddr,
+            "manufacturer": facts.manufacturer,
+            "model": facts.model,
+            "serial": facts.serial,
+            "main": facts.main.uri if facts.main else "",
+            "main_size": [facts.main.width, facts.main.height] if facts.main else None,
+            "sub": facts.sub.uri if facts.sub else "",
+            "ptz": facts.capabilities.ptz,
+            "events": facts.capabilities.events,
+            "relay_outputs": facts.capabilities.relay_outputs,
+            "secure": facts.secure,
+            "clock_offset_s": facts.clock_offset_s,
+            "foreign_host": facts.foreign_host,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _facts_notes(facts: DeviceFacts) -> list[str]:
+    notes = []
+    if facts.clock_warning and facts.clock_offset_s is not None:
+        notes.append(
+            f"warning: the camera's clock is {facts.clock_offset_s:+.1f} s off; evidence times "
+            "and logins depend on it: set it to use NTP."
+        )
+    if not facts.secure:
+        notes.append("warning: insecure transport (plain HTTP); use HTTPS where the camera can.")
+    if facts.foreign_host:
+        notes.append(
+            f"warning: the camera's stream is served by another host ({facts.foreign_host})."
+        )
+    notes.extend(f"note: {problem}" for problem in facts.problems)
+    return notes
+
+
+def run_cameras(core: Core, args: argparse.Namespace, out: TextIO) -> int:
+    actor = Actor.os_account()
+    places = {p.id: p for p in core.sites.places()}
+    match args.cameras_command:
+        case "add":
+            place = (
+                core.sites.resolve_place(args.place) if args.place else next(iter(places.values()))
+            )
+            password = read_secret(args.password_stdin, "Camera password: ")
+            facts = onboard(args.host, args.port, args.user, password)
+            name = args.name or " ".join(x for x in (place.name, facts.model) if x)
+            camera = core.cameras.add(actor, facts, place, name, args.user, password)
+            print(f"Added camera {camera.id}: {camera.name} at {place.name}.", file=out)
+            for note in _facts_notes(facts):
+                print(note, file=out)
+        case "list":
+            for camera in core.cameras.list(actor):
+                if args.json:
+                    print(_camera_json(camera), file=out)
+                    continue
+                facts = camera.facts
+                place_name = places[camera.place_id].name if camera.place_id in places else "?"
+                badge = "" if facts.secure else "\tinsecure transport"
+                print(
+                    f"{camera.id}\t{camera.name}\t{place_name}\t{camera.host}:{camera.port}\t"
+                    f"{facts.manufacturer} {facts.model}{badge}",
+                    file=out,
+                )
+        case "remove":
+            camera = core.cameras.remove(actor, core.cameras.find(actor, args.camera).id)
+            print(f"Removed camera {camera.id}: {camera.name}.", file=out)
+        case "test":
+            return _test_camera(core, actor, args.camera, out)
+    return 0
+
+
+def onboard(host: str, port: int, user: str, password: str) -> DeviceFacts:
+    """What the camera at host:port tells about itself (the technician's onboarding)."""
+    from devices import onvif_client
+
+    return onvif_client.onboard_blocking(host, port, user, password)
+
+
+def _test_camera(core: Core, actor: Actor, which: str, out: TextIO) -> int:
+    import asyncio
+
+    from devices import onvif_client
+
+    camera = core.cameras.find(actor, which)
+    user, password = core.cameras.login(actor, camera)
+    health = asyncio.run(
+        onvif_client.check_health(camera.host, camera.port, user, password, camera.main_uri)
+    )
+    checked = Health(
+        checked_at=core.clock.now(),
+        reachable=health.reachable,
+        stream_ok=health.stream_ok,
+        clock_offset_s=health.clock_offset_s,
+        error=health.error,
+    )
+    core.cameras.record_health(camera.id, checked)
+    print(f"{camera.name}: {'reachable' if checked.reachable else 'NOT reachable'}", file=out)
+    print(f"stream: {'opens' if checked.stream_ok else 'does NOT open'}", file=out)
+    if checked.clock_offset_s is not None:
+        print(f"clock offset: {checked.clock_offset_s:+.1f} s", file=out)
+    if checked.error:
+        print(f"problem: {checked.error}", file=out)
+    return 0 if checked.ok else 1
+
+
+def read_secret(from_stdin: bool, prompt: str) -> str:
+    """A camera's password: from stdin, or asked at the terminal (never an argument)."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise InvalidInput(N_("No terminal to ask for the password: use --password-stdin."))
+    return getpass.getpass(prompt)
 
 
 def clip_cache_dir() -> Path:
@@ -318,6 +564,7 @@ def open_core(args: argparse.Namespace) -> Core:
         args.data_dir,
         keys=access_log.key_store(args.key_dir),
         witnesses=access_log.witnesses(args.data_dir or default_data_dir(), args.witness_file),
+        secrets=secrets.secret_store(),
         # A CLI command is short: it seals once, when it closes.
         sealer=False,
     )
@@ -332,9 +579,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         except (OSError, ValueError) as err:
             print(f"utkik: the export cannot be read: {err}", file=sys.stderr)
             return 2
-    if args.command == "simulate":
+    if args.command in ("simulate", "discover"):
         try:
-            return run_simulate(args, out)
+            return (
+                run_simulate(args, out) if args.command == "simulate" else run_discover(args, out)
+            )
         except KnownError as err:
             print(f"utkik: {err}", file=sys.stderr)
             return 1
@@ -350,6 +599,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             return run_settings(core, args, out)
         if args.command == "audit":
             return run_audit(core, args, out)
+        if args.command == "cameras":
+            return run_cameras(core, args, out)
         raise AssertionError(f"unhandled command {args.command}")
     except KnownError as err:
         print(f"utkik: {err}", file=sys.stderr)

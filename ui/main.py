@@ -23,6 +23,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ui import app
 
         return app.self_check()
+    if args.command == "demo":
+        from ui import demo
+
+        return demo.run(args)
     if args.command in (None, "gui"):
         from ui import app
 

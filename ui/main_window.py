@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.cameras import Camera, Health
 from console.domain import Area, Permission, Place, User
 from console.policy import can
 from ui.i18n import role_label
@@ -23,6 +24,7 @@ from ui.sites_panel import SitesPanel
 _NEEDS: dict[str, Permission] = {
     "users": Permission.MANAGE_USERS,
     "audit": Permission.VIEW_AUDIT,
+    "add_cameras": Permission.MANAGE_CAMERAS,
 }
 
 
@@ -53,6 +55,8 @@ class MainWindow(QMainWindow):
     users_requested = Signal()
     #: open the access-log viewer
     audit_requested = Signal()
+    #: open the wizard that finds and adds cameras
+    add_cameras_requested = Signal()
     #: the person closed the window (Quit, or the window manager's close button)
     closed = Signal()
 
@@ -160,6 +164,18 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, k=key: self.language_requested.emit(k))
             self.actions[f"language_{key}"] = action
 
+        # The action exists for everyone (disabled without the permission); its menu only for
+        # the roles that work with cameras, so administrators and auditors see no empty menu.
+        self.actions["add_cameras"] = QAction(self.tr("&Add cameras…"), self)
+        self.actions["add_cameras"].setObjectName("add_cameras")
+        # The access log's Ctrl+Shift+A too: no role both manages cameras and reads the log,
+        # and Qt only weighs enabled actions, so the two never compete.
+        self.actions["add_cameras"].setShortcut(QKeySequence("Ctrl+Shift+A"))
+        self.actions["add_cameras"].triggered.connect(self.add_cameras_requested)
+        if can(self.user, Permission.VIEW_LIVE) or can(self.user, Permission.MANAGE_CAMERAS):
+            cameras = self.menuBar().addMenu(self.tr("Ca&meras"))
+            cameras.addAction(self.actions["add_cameras"])
+
         admin = self.menuBar().addMenu(self.tr("&Administration"))
         self.actions["users"] = admin.addAction(self.tr("&Users…"))
         self.actions["users"].triggered.connect(self.users_requested)
@@ -181,8 +197,18 @@ class MainWindow(QMainWindow):
         else:
             self.showNormal()
 
-    def show_sites(self, areas: list[Area], places: list[Place]) -> None:
+    def show_sites(
+        self, areas: list[Area], places: list[Place], cameras: list[Camera] | None = None
+    ) -> None:
         self.sites.populate(areas, places, self.user)
+        if cameras is not None:
+            self.sites.set_cameras(cameras)
+
+    def show_cameras(self, cameras: list[Camera]) -> None:
+        self.sites.set_cameras(cameras)
+
+    def show_health(self, camera_id: int, health: Health) -> None:
+        self.sites.set_health(camera_id, health)
 
     # -- lock --------------------------------------------------------------------------------
 

@@ -291,9 +291,14 @@ class SimulatedSite:
         return self.rtsp[name]
 
     def set_offline(self, name: str, offline: bool) -> None:
-        """The camera's ONVIF service stops answering and its streams drop their clients."""
+        """The camera is gone from the network: its ONVIF service and WS-Discovery stop
+        answering and its streams drop their clients (and refuse new ones)."""
         self.device(name).offline = offline
         self.rtsp[name].set_offline(name, offline)
+        assert self.cameras is not None
+        for responder in self.cameras.responders:
+            if responder.config.name == name:
+                responder.stop() if offline else responder.start()
 
     def stall(self, name: str, stalled: bool) -> None:
         """The camera's streams stop sending frames; sessions stay open."""

@@ -204,22 +204,158 @@
     </message>
   </context>
   <context>
+    <name>CameraWizard</name>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="180" />
+      <source>The camera cannot be reached.</source>
+      <extracomment>How long a WS-Discovery search listens for answers (the Probe is re-sent within it). How often every camera the user may see is checked (reachable, stream opens, clock). What the begin_view entry of the test still says it was for. The ports a range scan asks at unless told otherwise (ONVIF's usual two). Each of the two test pictures is shown this large (16:9; a 4:3 picture gets bars). Text colours of states: (on a dark theme, on a light one), as in the access-log viewer. "FIRST-LAST" or CIDR to addresses; InvalidInput (a KnownError) for anything else. (host, port) typed in by the technician. (host, port, user, password) → what onboarding learnt; CameraError subclasses. (snapshot URI, user, password) → JPEG bytes. (stream URI, user, password) → the first keyframe, decoded. (host, port, user, password, stream URI) → one health check; never raises for the camera. What happened, in a few words, by kind of camera error (translated where shown).</extracomment>
+      <translation>Kameran går inte att nå.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="181" />
+      <source>The camera did not answer in time.</source>
+      <translation>Kameran svarade inte i tid.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="182" />
+      <source>Wrong user name or password.</source>
+      <translation>Fel användarnamn eller lösenord.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="185" />
+      <source>This is not an ONVIF camera (or not its ONVIF port).</source>
+      <translation>Det här är ingen ONVIF-kamera (eller inte dess ONVIF-port).</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="189" />
+      <source>The camera's answer was refused for safety.</source>
+      <translation>Kamerans svar avvisades av säkerhetsskäl.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="191" />
+      <source>The video stream cannot be opened.</source>
+      <translation>Videoströmmen kan inte öppnas.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="192" />
+      <source>The camera gave no snapshot.</source>
+      <translation>Kameran gav ingen ögonblicksbild.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="195" />
+      <source>search</source>
+      <translation>sökning</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="196" />
+      <source>range scan</source>
+      <translation>intervallavsökning</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="197" />
+      <source>entered</source>
+      <translation>angiven</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="222" />
+      <source>none</source>
+      <translation>ingen</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="228" />
+      <source>yes</source>
+      <translation>ja</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="230" />
+      <source>no</source>
+      <translation>nej</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="236" />
+      <location filename="../../ui/camera_wizard.py" line="966" />
+      <location filename="../../ui/camera_wizard.py" line="967" />
+      <location filename="../../ui/camera_wizard.py" line="968" />
+      <source>unknown</source>
+      <translation>okänd</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="237" />
+      <source>%1 s</source>
+      <translation>%1 s</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1277" />
+      <source>Add cameras</source>
+      <extracomment>a console.cameras.Camera just added</extracomment>
+      <translation>Lägg till kameror</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1281" />
+      <source>&amp;Save</source>
+      <translation>&amp;Spara</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1282" />
+      <source>Save and add &amp;another</source>
+      <translation>Spara och lägg till &amp;fler</translation>
+    </message>
+  </context>
+  <context>
     <name>Console</name>
     <message>
-      <location filename="../../ui/app.py" line="321" />
+      <location filename="../../ui/app.py" line="402" />
+      <source>Added camera %1.</source>
+      <extracomment>a console.messages.Message the person quit (closed the main window, or cancelled the first dialog) the viewer was open when the console locked; it comes back on unlocking the wizard was open when the console locked (it shows live pictures)</extracomment>
+      <translation>Kameran %1 är tillagd.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/app.py" line="474" />
+      <source>Removed camera %1.</source>
+      <translation>Kameran %1 är borttagen.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/app.py" line="495" />
       <source>Internal error</source>
-      <extracomment>a console.messages.Message the person quit (closed the main window, or cancelled the first dialog) the viewer was open when the console locked; it comes back on unlocking</extracomment>
       <translation>Internt fel</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="322" />
+      <location filename="../../ui/app.py" line="496" />
       <source>Utkik hit an internal error. Details are in the log.</source>
       <translation>Utkik råkade ut för ett internt fel. Detaljer finns i loggen.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="327" />
+      <location filename="../../ui/app.py" line="501" />
       <source>Utkik</source>
       <translation>Utkik</translation>
+    </message>
+  </context>
+  <context>
+    <name>CredentialsPage</name>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="708" />
+      <source>Log in to the camera</source>
+      <translation>Logga in på kameran</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="711" />
+      <source>The camera's own user name and password (an ONVIF user with administrator rights). Utkik keeps them only in the operating system's keyring.</source>
+      <translation>Kamerans eget användarnamn och lösenord (en ONVIF-användare med administratörsrättigheter). Utkik förvarar dem bara i operativsystemets nyckelring.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="726" />
+      <source>Camera</source>
+      <translation>Kamera</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="727" />
+      <source>&amp;User name</source>
+      <translation>&amp;Användarnamn</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="728" />
+      <source>Pass&amp;word</source>
+      <translation>Lösen&amp;ord</translation>
     </message>
   </context>
   <context>
@@ -303,9 +439,10 @@
   <context>
     <name>LoginDialog</name>
     <message>
-      <location filename="../../ui/app.py" line="415" />
+      <location filename="../../ui/app.py" line="637" />
       <location filename="../../ui/dialogs.py" line="134" />
       <source>Log in</source>
+      <extracomment>Seconds each request of a periodic health check may take (the whole check at most three times as long): short, since a camera that slow is worth a warning anyway.</extracomment>
       <translation>Logga in</translation>
     </message>
     <message>
@@ -338,118 +475,128 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="73" />
+      <location filename="../../ui/main_window.py" line="77" />
       <source>Utkik – %1</source>
-      <extracomment>The permission each menu action needs; the others are open to everyone logged in. the person asked to lock the console the password typed on the lock screen log out and show the login "sv" or "en" "dark" or "light" open user management open the access-log viewer the person closed the window (Quit, or the window manager's close button)</extracomment>
+      <extracomment>The permission each menu action needs; the others are open to everyone logged in. the person asked to lock the console the password typed on the lock screen log out and show the login "sv" or "en" "dark" or "light" open user management open the access-log viewer open the wizard that finds and adds cameras the person closed the window (Quit, or the window manager's close button)</extracomment>
       <translation>Utkik – %1</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="78" />
+      <location filename="../../ui/main_window.py" line="82" />
       <source>The video grid appears here once cameras have been added.</source>
       <translation>Videorutnätet visas här när kameror har lagts till.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="85" />
+      <location filename="../../ui/main_window.py" line="89" />
       <source>Sites and cameras</source>
       <translation>Platser och kameror</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="87" />
+      <location filename="../../ui/main_window.py" line="91" />
       <source>Alarms</source>
       <translation>Larm</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="87" />
+      <location filename="../../ui/main_window.py" line="91" />
       <source>No alarms.</source>
       <translation>Inga larm.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="91" />
+      <location filename="../../ui/main_window.py" line="95" />
       <source>Lighting</source>
       <translation>Belysning</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="92" />
+      <location filename="../../ui/main_window.py" line="96" />
       <source>No luminaires connected.</source>
       <translation>Inga armaturer anslutna.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="95" />
+      <location filename="../../ui/main_window.py" line="99" />
       <source>Log</source>
       <translation>Logg</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="95" />
+      <location filename="../../ui/main_window.py" line="99" />
       <source>No entries yet.</source>
       <translation>Inga poster ännu.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="104" />
+      <location filename="../../ui/main_window.py" line="108" />
       <source>Logged in as %1 (%2)</source>
       <translation>Inloggad som %1 (%2)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="123" />
+      <location filename="../../ui/main_window.py" line="127" />
       <source>&amp;Console</source>
       <translation>&amp;Konsol</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="124" />
+      <location filename="../../ui/main_window.py" line="128" />
       <source>&amp;Lock</source>
       <translation>&amp;Lås</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="127" />
+      <location filename="../../ui/main_window.py" line="131" />
       <source>&amp;Switch user…</source>
       <translation>&amp;Byt användare…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="131" />
+      <location filename="../../ui/main_window.py" line="135" />
       <source>&amp;Quit</source>
       <translation>&amp;Avsluta</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="135" />
+      <location filename="../../ui/main_window.py" line="139" />
       <source>&amp;View</source>
       <translation>&amp;Visa</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="139" />
+      <location filename="../../ui/main_window.py" line="143" />
       <source>&amp;Full screen</source>
       <translation>&amp;Helskärm</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="143" />
+      <location filename="../../ui/main_window.py" line="147" />
       <source>&amp;Theme</source>
       <translation>&amp;Tema</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="145" />
+      <location filename="../../ui/main_window.py" line="149" />
       <source>Dark</source>
       <translation>Mörkt</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="145" />
+      <location filename="../../ui/main_window.py" line="149" />
       <source>Light</source>
       <translation>Ljust</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="152" />
+      <location filename="../../ui/main_window.py" line="156" />
       <source>&amp;Language</source>
       <translation>&amp;Språk</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="163" />
+      <location filename="../../ui/main_window.py" line="169" />
+      <source>&amp;Add cameras…</source>
+      <translation>&amp;Lägg till kameror…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="176" />
+      <source>Ca&amp;meras</source>
+      <translation>Ka&amp;meror</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="179" />
       <source>&amp;Administration</source>
       <translation>&amp;Administration</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="164" />
+      <location filename="../../ui/main_window.py" line="180" />
       <source>&amp;Users…</source>
       <translation>&amp;Användare…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="166" />
+      <location filename="../../ui/main_window.py" line="182" />
       <source>&amp;Access log…</source>
       <translation>Å&amp;tkomstlogg…</translation>
     </message>
@@ -478,16 +625,494 @@
     </message>
   </context>
   <context>
+    <name>PlacePage</name>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1126" />
+      <source>Place and name</source>
+      <extracomment>The name field holds what the wizard suggested (it follows the place), not a typed one.</extracomment>
+      <translation>Plats och namn</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1127" />
+      <source>Where the camera is, and the name operators will know it by.</source>
+      <translation>Var kameran sitter, och namnet som operatörerna känner den under.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1139" />
+      <source>Camera</source>
+      <translation>Kamera</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1140" />
+      <source>&amp;Place</source>
+      <translation>&amp;Plats</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1141" />
+      <source>&amp;Name</source>
+      <translation>&amp;Namn</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1164" />
+      <source>There is no place you may add cameras to.</source>
+      <translation>Det finns ingen plats där du får lägga till kameror.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1228" />
+      <source>Saving …</source>
+      <translation>Sparar …</translation>
+    </message>
+  </context>
+  <context>
+    <name>ScanPage</name>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="340" />
+      <source>Find cameras</source>
+      <extracomment>The camera sent something that does not decode as a picture. The camera offers nothing to take this picture from. a DiscoveredDevice, the moment it answered (addresses done, addresses in all) of a range scan</extracomment>
+      <translation>Hitta kameror</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="343" />
+      <source>Search the network, scan a range of addresses where the search does not reach, or enter a camera's address. Then pick the camera to add.</source>
+      <translation>Sök i nätverket, avsök ett adressintervall dit sökningen inte når, eller ange en kameras adress. Välj sedan kameran som ska läggas till.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="356" />
+      <source>Search the &amp;network (WS-Discovery)</source>
+      <extracomment>Every search's bridge, kept while the page lives: a worker may still emit on one after its search was cancelled, and must never find it deleted.</extracomment>
+      <translation>Sök i nät&amp;verket (WS-Discovery)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="360" />
+      <source>All interfaces</source>
+      <translation>Alla gränssnitt</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="361" />
+      <source>Scan an address &amp;range</source>
+      <translation>Avsök ett adress&amp;intervall</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="365" />
+      <source>192.168.1.10-192.168.1.60 or 192.168.1.0/24</source>
+      <translation>192.168.1.10-192.168.1.60 eller 192.168.1.0/24</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="369" />
+      <source>The ports to ask for ONVIF at, separated by commas</source>
+      <translation>Portarna att fråga efter ONVIF på, åtskilda med kommatecken</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="370" />
+      <source>Enter an &amp;address</source>
+      <translation>Ange en &amp;adress</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="374" />
+      <source>host name or IP address</source>
+      <translation>värdnamn eller IP-adress</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="391" />
+      <source>&amp;Search</source>
+      <translation>&amp;Sök</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="398" />
+      <source>Cancel search</source>
+      <translation>Avbryt sökningen</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="407" />
+      <source>Name</source>
+      <translation>Namn</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="407" />
+      <source>Address</source>
+      <translation>Adress</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="407" />
+      <source>Model</source>
+      <translation>Modell</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="407" />
+      <source>Found by</source>
+      <translation>Hittad genom</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="424" />
+      <source>&amp;Ports</source>
+      <translation>&amp;Portar</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="430" />
+      <source>P&amp;ort</source>
+      <translation>Po&amp;rt</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="482" />
+      <source>for example %1 or 192.168.1.10-60</source>
+      <translation>till exempel %1 eller 192.168.1.10-60</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="511" />
+      <source>Enter the addresses to scan, such as 192.168.1.10-60.</source>
+      <translation>Ange adresserna som ska avsökas, till exempel 192.168.1.10-60.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="513" />
+      <source>The ports must be numbers from 1 to 65535, such as 80, 8080.</source>
+      <translation>Portarna måste vara tal från 1 till 65535, till exempel 80, 8080.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="560" />
+      <source>Search cancelled.</source>
+      <translation>Sökningen avbröts.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="572" />
+      <source>Searching …</source>
+      <translation>Söker …</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="597" />
+      <source>This camera has been added already as “%1”.</source>
+      <translation>Den här kameran är redan tillagd som ”%1”.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="604" />
+      <source>No cameras answered.</source>
+      <translation>Inga kameror svarade.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="606" />
+      <source>Cameras found: %1.</source>
+      <translation>Hittade kameror: %1.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="667" />
+      <source>added already as “%1”</source>
+      <translation>redan tillagd som ”%1”</translation>
+    </message>
+  </context>
+  <context>
     <name>SitesModel</name>
     <message>
-      <location filename="../../ui/sites_panel.py" line="19" />
+      <location filename="../../ui/sites_panel.py" line="93" />
       <source>Sites and cameras</source>
+      <extracomment>The camera row's health state: one of HEALTH_STATES. Colours of the states, mid-tones readable on the dark and the light theme.</extracomment>
       <translation>Platser och kameror</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="36" />
+      <location filename="../../ui/sites_panel.py" line="93" />
+      <source>Status</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="93" />
+      <source>Transport</source>
+      <translation>Förbindelse</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="118" />
       <source>No permission for this area</source>
       <translation>Behörighet saknas för detta område</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="153" />
+      <source>insecure</source>
+      <translation>osäker</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="157" />
+      <source>Reached over plain HTTP: the camera's answers and its video cross the network unencrypted.</source>
+      <translation>Nås över okrypterad HTTP: kamerans svar och dess video går okrypterade över nätverket.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="178" />
+      <source>Cannot check</source>
+      <translation>Kan inte kontrolleras</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="186" />
+      <source>Not checked yet</source>
+      <translation>Inte kontrollerad än</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="187" />
+      <source>OK</source>
+      <translation>OK</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="188" />
+      <source>Unreachable</source>
+      <translation>Går inte att nå</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="189" />
+      <source>Stream fails</source>
+      <translation>Strömmen fungerar inte</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="190" />
+      <source>Clock off</source>
+      <translation>Klockan går fel</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="194" />
+      <source>Clock off (%1 s)</source>
+      <translation>Klockan går fel (%1 s)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="198" />
+      <source>Checked %1</source>
+      <translation>Kontrollerad %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>SitesPanel</name>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="251" />
+      <source>&amp;Test now</source>
+      <extracomment>camera id: check its health now (camera id, new name) camera id, removal confirmed</extracomment>
+      <translation>&amp;Testa nu</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="252" />
+      <source>&amp;Rename…</source>
+      <translation>Byt &amp;namn…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="254" />
+      <source>Re&amp;move…</source>
+      <translation>Ta &amp;bort…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="363" />
+      <source>Rename camera</source>
+      <translation>Byt namn på kamera</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="364" />
+      <source>New name for “%1”:</source>
+      <translation>Nytt namn på ”%1”:</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="373" />
+      <source>Remove camera</source>
+      <translation>Ta bort kamera</translation>
+    </message>
+    <message>
+      <location filename="../../ui/sites_panel.py" line="375" />
+      <source>Remove the camera “%1” (%2) from Utkik? Its login is deleted from the keyring. The removal is written to the access log.</source>
+      <translation>Ta bort kameran ”%1” (%2) från Utkik? Dess inloggning raderas ur nyckelringen. Borttagningen skrivs i åtkomstloggen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>TestPage</name>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="796" />
+      <source>Test the camera</source>
+      <translation>Testa kameran</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="799" />
+      <source>Utkik asks the camera what it is and what it offers, then takes its snapshot and one picture of its live video. Looking at the live picture is logged.</source>
+      <translation>Utkik frågar kameran vad den är och vad den erbjuder, och tar sedan dess ögonblicksbild och en bild ur dess livevideo. Att titta på livebilden loggas.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="804" />
+      <source>Connect and log in</source>
+      <translation>Anslut och logga in</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="805" />
+      <source>What the camera offers</source>
+      <translation>Vad kameran erbjuder</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="806" />
+      <source>Snapshot</source>
+      <translation>Ögonblicksbild</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="807" />
+      <source>Live picture (one keyframe)</source>
+      <translation>Livebild (en nyckelbild)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="809" />
+      <source>Test &amp;again</source>
+      <translation>Testa &amp;igen</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="822" />
+      <source>Snapshot (from the camera)</source>
+      <translation>Ögonblicksbild (från kameran)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="823" />
+      <source>Live picture (decoded keyframe)</source>
+      <translation>Livebild (avkodad nyckelbild)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="834" />
+      <source>Manufacturer</source>
+      <translation>Tillverkare</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="835" />
+      <source>Model</source>
+      <translation>Modell</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="836" />
+      <source>Firmware</source>
+      <translation>Firmware</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="837" />
+      <source>Main stream</source>
+      <translation>Huvudström</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="838" />
+      <source>Sub stream</source>
+      <translation>Delström</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="839" />
+      <source>PTZ</source>
+      <translation>PTZ</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="840" />
+      <source>Events</source>
+      <translation>Händelser</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="841" />
+      <source>Relay outputs</source>
+      <translation>Reläutgångar</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="842" />
+      <source>Clock offset</source>
+      <translation>Klockavvikelse</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="843" />
+      <source>Transport</source>
+      <translation>Förbindelse</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="850" />
+      <source>Insecure transport</source>
+      <translation>Osäker förbindelse</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="854" />
+      <source>The camera is reached over plain HTTP: its answers, and the video, cross the network unencrypted.</source>
+      <translation>Kameran nås över okrypterad HTTP: dess svar, och videon, går okrypterade över nätverket.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="927" />
+      <location filename="../../ui/camera_wizard.py" line="1022" />
+      <source>testing …</source>
+      <translation>testar …</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="949" />
+      <location filename="../../ui/camera_wizard.py" line="1101" />
+      <location filename="../../ui/camera_wizard.py" line="1105" />
+      <source>failed</source>
+      <translation>misslyckades</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="958" />
+      <location filename="../../ui/camera_wizard.py" line="1017" />
+      <location filename="../../ui/camera_wizard.py" line="1089" />
+      <source>OK</source>
+      <translation>OK</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="975" />
+      <source>HTTPS</source>
+      <translation>HTTPS</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="975" />
+      <source>plain HTTP</source>
+      <translation>okrypterad HTTP</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="987" />
+      <source>The camera's clock is %1 off, more than 2 s: set its time (NTP). Evidence timestamps and logins depend on it.</source>
+      <translation>Kamerans klocka går %1 fel, mer än 2 s: ställ in dess tid (NTP). Tidsstämplar i bevis och inloggningar beror på den.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="994" />
+      <source>The camera names another host (%1) for its video or snapshot. That address was not contacted; check the camera's network settings.</source>
+      <translation>Kameran anger en annan värd (%1) för sin video eller ögonblicksbild. Den adressen kontaktades inte; kontrollera kamerans nätverksinställningar.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1000" />
+      <source>The camera is reached over plain HTTP: its traffic is not encrypted.</source>
+      <translation>Kameran nås över okrypterad HTTP: dess trafik är inte krypterad.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1007" />
+      <source>Problems:</source>
+      <translation>Problem:</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1012" />
+      <source>clock off</source>
+      <translation>klockan fel</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1012" />
+      <source>The clock is too far off.</source>
+      <translation>Klockan går för mycket fel.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1015" />
+      <source>incomplete</source>
+      <translation>ofullständigt</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1076" />
+      <source>not shown</source>
+      <translation>visas inte</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1077" />
+      <location filename="../../ui/camera_wizard.py" line="1106" />
+      <source>No picture.</source>
+      <translation>Ingen bild.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1094" />
+      <source>The camera gives no snapshot address.</source>
+      <translation>Kameran anger ingen adress för ögonblicksbilder.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1096" />
+      <source>The camera gives no stream address.</source>
+      <translation>Kameran anger ingen strömadress.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1098" />
+      <source>none</source>
+      <translation>saknas</translation>
+    </message>
+    <message>
+      <location filename="../../ui/camera_wizard.py" line="1101" />
+      <source>What the camera sent is not a picture.</source>
+      <translation>Det kameran skickade är ingen bild.</translation>
     </message>
   </context>
   <context>
@@ -922,6 +1547,206 @@
     <message>
       <source>ffmpeg is not installed, so no camera clip can be made.</source>
       <translation>ffmpeg är inte installerat, så inga kameraklipp kan göras.</translation>
+    </message>
+    <message>
+      <source>A camera name can have at most {limit} characters.</source>
+      <translation>Ett kameranamn får ha högst {limit} tecken.</translation>
+    </message>
+    <message>
+      <source>A camera needs a name.</source>
+      <translation>En kamera behöver ett namn.</translation>
+    </message>
+    <message>
+      <source>A camera needs a user name to log in with.</source>
+      <translation>En kamera behöver ett användarnamn att logga in med.</translation>
+    </message>
+    <message>
+      <source>Cannot list the network interfaces: {detail}</source>
+      <translation>Kan inte lista nätverksgränssnitten: {detail}</translation>
+    </message>
+    <message>
+      <source>Cannot search for cameras through {interface} ({address}): {detail}</source>
+      <translation>Kan inte söka efter kameror via {interface} ({address}): {detail}</translation>
+    </message>
+    <message>
+      <source>No network interface is up, so there is nowhere to search for cameras. Connect the network, or add the cameras by address.</source>
+      <translation>Inget nätverksgränssnitt är uppe, så det finns ingenstans att söka efter kameror. Anslut nätverket eller lägg till kamerorna med adress.</translation>
+    </message>
+    <message>
+      <source>Nothing answers at {host}: the camera is off, not on the network, or uses another port.</source>
+      <translation>Ingenting svarar på {host}: kameran är avstängd, inte ansluten till nätverket eller använder en annan port.</translation>
+    </message>
+    <message>
+      <source>Only IPv4 addresses can be scanned, not {text}.</source>
+      <translation>Bara IPv4-adresser kan avsökas, inte {text}.</translation>
+    </message>
+    <message>
+      <source>Several cameras are called “{name}”: use the number.</source>
+      <translation>Flera kameror heter ”{name}”: använd numret.</translation>
+    </message>
+    <message>
+      <source>Several places are called “{name}”: use the number. Places: {known}.</source>
+      <translation>Flera platser heter ”{name}”: använd numret. Platser: {known}.</translation>
+    </message>
+    <message>
+      <source>The camera at {host} did not answer in time.</source>
+      <translation>Kameran på {host} svarade inte i tid.</translation>
+    </message>
+    <message>
+      <source>The camera at {host} gave no snapshot (HTTP status {status}).</source>
+      <translation>Kameran på {host} gav ingen stillbild (HTTP-status {status}).</translation>
+    </message>
+    <message>
+      <source>The camera at {host} has no stream address to check.</source>
+      <translation>Kameran på {host} har ingen strömadress att kontrollera.</translation>
+    </message>
+    <message>
+      <source>The camera at {host} refused the user name or password.</source>
+      <translation>Kameran på {host} godtog inte användarnamnet eller lösenordet.</translation>
+    </message>
+    <message>
+      <source>The camera at {host} sent a larger answer than a camera needs; it was refused for safety.</source>
+      <translation>Kameran på {host} skickade ett större svar än en kamera behöver; det togs av säkerhetsskäl inte emot.</translation>
+    </message>
+    <message>
+      <source>The camera at {host} sent an answer with a document type declaration, which is refused for safety.</source>
+      <translation>Kameran på {host} skickade ett svar med en dokumenttypdeklaration, som av säkerhetsskäl inte tas emot.</translation>
+    </message>
+    <message>
+      <source>The camera at {host} sent something other than a JPEG picture.</source>
+      <translation>Kameran på {host} skickade något annat än en JPEG-bild.</translation>
+    </message>
+    <message>
+      <source>The camera at {host}:{port} has been added already.</source>
+      <translation>Kameran på {host}:{port} är redan tillagd.</translation>
+    </message>
+    <message>
+      <source>The camera did not give a snapshot address.</source>
+      <translation>Kameran angav ingen adress till en stillbild.</translation>
+    </message>
+    <message>
+      <source>The camera did not give the address of its main stream.</source>
+      <translation>Kameran angav inte adressen till sin huvudström.</translation>
+    </message>
+    <message>
+      <source>The camera did not give the address of its sub stream.</source>
+      <translation>Kameran angav inte adressen till sin delström.</translation>
+    </message>
+    <message>
+      <source>The camera did not tell its make and model.</source>
+      <translation>Kameran uppgav inte sitt märke och sin modell.</translation>
+    </message>
+    <message>
+      <source>The camera did not tell its time, so its clock cannot be checked.</source>
+      <translation>Kameran uppgav inte sin tid, så dess klocka kan inte kontrolleras.</translation>
+    </message>
+    <message>
+      <source>The camera has no media service, so it gives no video streams.</source>
+      <translation>Kameran har ingen medietjänst och ger därför inga videoströmmar.</translation>
+    </message>
+    <message>
+      <source>The camera has no video profile with a picture size.</source>
+      <translation>Kameran har ingen videoprofil med en bildstorlek.</translation>
+    </message>
+    <message>
+      <source>The camera lists neither its services nor its capabilities.</source>
+      <translation>Kameran listar varken sina tjänster eller sina förmågor.</translation>
+    </message>
+    <message>
+      <source>The camera login cannot be deleted from the keyring ({reason}).</source>
+      <translation>Kamerainloggningen kan inte tas bort från nyckelringen ({reason}).</translation>
+    </message>
+    <message>
+      <source>The camera login cannot be stored in the keyring ({reason}).</source>
+      <translation>Kamerainloggningen kan inte sparas i nyckelringen ({reason}).</translation>
+    </message>
+    <message>
+      <source>The camera login {ref} in the keyring is damaged.</source>
+      <translation>Kamerainloggningen {ref} i nyckelringen är skadad.</translation>
+    </message>
+    <message>
+      <source>The camera named another address for one of its services; its own address is used instead.</source>
+      <translation>Kameran angav en annan adress för en av sina tjänster; kamerans egen adress används i stället.</translation>
+    </message>
+    <message>
+      <source>The camera offers HTTPS, but does not answer over it; plain HTTP is used.</source>
+      <translation>Kameran erbjuder HTTPS men svarar inte över det; okrypterad HTTP används.</translation>
+    </message>
+    <message>
+      <source>The camera's relay outputs could not be read.</source>
+      <translation>Kamerans reläutgångar kunde inte läsas.</translation>
+    </message>
+    <message>
+      <source>The camera's video profiles could not be read.</source>
+      <translation>Kamerans videoprofiler kunde inte läsas.</translation>
+    </message>
+    <message>
+      <source>The device at {host} answers, but not as an ONVIF camera. Check the port.</source>
+      <translation>Enheten på {host} svarar, men inte som en ONVIF-kamera. Kontrollera porten.</translation>
+    </message>
+    <message>
+      <source>The login of camera “{name}” is missing from {store}: enter it again (the camera's settings).</source>
+      <translation>Inloggningen för kameran ”{name}” saknas i {store}: ange den igen (kamerans inställningar).</translation>
+    </message>
+    <message>
+      <source>The name {host} cannot be found (DNS). Check the camera's address.</source>
+      <translation>Namnet {host} går inte att hitta (DNS). Kontrollera kamerans adress.</translation>
+    </message>
+    <message>
+      <source>The port must be a number from 1 to 65535, not {port}.</source>
+      <translation>Porten måste vara ett tal från 1 till 65535, inte {port}.</translation>
+    </message>
+    <message>
+      <source>The range {first}-{last} runs backwards: the first address comes after the last.</source>
+      <translation>Intervallet {first}-{last} går baklänges: den första adressen kommer efter den sista.</translation>
+    </message>
+    <message>
+      <source>The range {text} holds {count} addresses; at most {limit} can be scanned at once. Split it into smaller ranges.</source>
+      <translation>Intervallet {text} innehåller {count} adresser; högst {limit} kan avsökas på en gång. Dela upp det i mindre intervall.</translation>
+    </message>
+    <message>
+      <source>The snapshot address of the camera at {host} is not an HTTP address.</source>
+      <translation>Adressen till stillbilden från kameran på {host} är ingen HTTP-adress.</translation>
+    </message>
+    <message>
+      <source>The stream of the camera at {host} holds no video.</source>
+      <translation>Strömmen från kameran på {host} innehåller ingen video.</translation>
+    </message>
+    <message>
+      <source>The video stream of the camera at {host} cannot be opened.</source>
+      <translation>Videoströmmen från kameran på {host} går inte att öppna.</translation>
+    </message>
+    <message>
+      <source>The video stream of the camera at {host} sent no picture in time.</source>
+      <translation>Videoströmmen från kameran på {host} skickade ingen bild i tid.</translation>
+    </message>
+    <message>
+      <source>There is no camera called “{name}”.</source>
+      <translation>Det finns ingen kamera som heter ”{name}”.</translation>
+    </message>
+    <message>
+      <source>There is no camera number {id}.</source>
+      <translation>Det finns ingen kamera nummer {id}.</translation>
+    </message>
+    <message>
+      <source>There is no keyring to keep camera logins in. Start the console in a desktop session with a keyring (GNOME Keyring or KWallet), or see docs/cameras.md.</source>
+      <translation>Det finns ingen nyckelring att förvara kamerainloggningar i. Starta konsolen i en skrivbordssession med en nyckelring (GNOME Keyring eller KWallet), eller läs docs/cameras.md.</translation>
+    </message>
+    <message>
+      <source>There is no place called “{name}”. Places: {known}.</source>
+      <translation>Det finns ingen plats som heter ”{name}”. Platser: {known}.</translation>
+    </message>
+    <message>
+      <source>{address} cannot be scanned: it is not the address of a single device (multicast, broadcast or reserved).</source>
+      <translation>{address} kan inte avsökas: det är inte adressen till en enskild enhet (multicast, broadcast eller reserverad).</translation>
+    </message>
+    <message>
+      <source>“{host}” is neither a host name nor an IP address.</source>
+      <translation>”{host}” är varken ett värdnamn eller en IP-adress.</translation>
+    </message>
+    <message>
+      <source>“{text}” is not an address range. Write FIRST-LAST, such as 192.168.1.10-192.168.1.60 or 192.168.1.10-60, or a network such as 192.168.1.0/24.</source>
+      <translation>”{text}” är inget adressintervall. Skriv FÖRSTA-SISTA, till exempel 192.168.1.10-192.168.1.60 eller 192.168.1.10-60, eller ett nät som 192.168.1.0/24.</translation>
     </message>
   </context>
   <context>

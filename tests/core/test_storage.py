@@ -61,6 +61,13 @@ def test_migration_from_an_older_schema(tmp_path: Path) -> None:
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'audit_%'"
     ).fetchall():
         conn.execute(f"DROP TABLE {table}")
+    # Migration 4 undone: the cameras table as schema 1 made it.
+    conn.execute("DROP TABLE camera_health")
+    conn.execute("DROP TABLE cameras")
+    conn.execute(
+        "CREATE TABLE cameras (id INTEGER PRIMARY KEY, place_id INTEGER REFERENCES places(id), "
+        "name TEXT NOT NULL, created_at TEXT NOT NULL)"
+    )
     conn.execute("DELETE FROM places")
     conn.execute("DELETE FROM areas")
     conn.commit()

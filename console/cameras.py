@@ -1,0 +1,398 @@
+"""Cameras: adding (onboarded through devices/), renaming, moving, removing, health.
+
+The camera row holds what onboarding learnt (`DeviceFacts`, as JSON) and a reference to its login
+in the SecretStore (the OS keyring). The login never touches the database, the access log, a
+repr or an export. Every add, change and removal is written to the access log in the same
+transaction as the change itself.
+"""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from console.audit.log import AuditLog, Session
+from console.camera_facts import Capabilities, DeviceFacts, StreamProfile
+from console.clock import Clock, SystemClock, from_iso, to_iso
+from console.domain import Actor, Permission, Place
+from console.errors import N_, AlreadyExists, InvalidInput, NotFound
+from console.policy import can, require
+from console.ports import SecretStore
+from console.storage import Database
+from console.text import fold
+
+MAX_NAME = 80
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """The latest periodic check of a camera."""
+
+    checked_at: datetime
+    reachable: bool
+    stream_ok: bool
+    clock_offset_s: float | None = None
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.reachable and self.stream_ok
+
+
+@dataclass(frozen=True, slots=True)
+class Camera:
+    """A camera as the console knows it. Holds no secret: `credential_ref` names the login."""
+
+    id: int
+    name: str
+    place_id: int
+    area_id: int
+    host: str
+    port: int
+    facts: DeviceFacts
+    credential_ref: str
+    created_at: datetime
+    health: Health | None = None
+
+    @property
+    def insecure_transport(self) -> bool:
+        return not self.facts.secure
+
+    @property
+    def main_uri(self) -> str:
+        return self.facts.main.uri if self.facts.main else ""
+
+    @property
+    def sub_uri(self) -> str:
+        return self.facts.sub.uri if self.facts.sub else ""
+
+
+def facts_to_json(facts: DeviceFacts) -> str:
+    return json.dumps(dataclasses.asdict(facts), ensure_ascii=False, sort_keys=True)
+
+
+def facts_from_json(text: str) -> DeviceFacts:
+    raw: dict[str, Any] = json.loads(text)
+
+    def profile(value: dict[str, Any] | None) -> StreamProfile | None:
+        return StreamProfile(**value) if value else None
+
+    known = {f.name for f in dataclasses.fields(DeviceFacts)}
+    values = {k: v for k, v in raw.items() if k in known}
+    values["main"] = profile(values.get("main"))
+    values["sub"] = profile(values.get("sub"))
+    values["capabilities"] = Capabilities(**values.get("capabilities", {}))
+    values["problems"] = tuple(values.get("problems", ()))
+    return DeviceFacts(**values)
+
+
+def check_camera_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise InvalidInput(N_("A camera needs a name."))
+    if len(cleaned) > MAX_NAME:
+        raise InvalidInput(N_("A camera name can have at most {limit} characters."), limit=MAX_NAME)
+    return cleaned
+
+
+class CameraService:
+    def __init__(
+        self,
+        db: Database,
+        audit: AuditLog,
+        secrets: SecretStore | None,
+        clock: Clock | None = None,
+    ) -> None:
+        self._db = db
+        self._audit = audit
+        self._secrets = secrets
+        self._clock = clock or SystemClock()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def list(self, actor: Actor) -> list[Camera]:
+        """The cameras `actor` may see or manage, by area, place and name."""
+        cameras = [self._to_camera(row) for row in self._rows()]
+        return [c for c in cameras if self._may_see(actor, c.area_id)]
+
+    def get(self, actor: Actor, camera_id: int) -> Camera:
+        rows = self._rows("WHERE c.id = ?", (camera_id,))
+        if not rows:
+            raise NotFound(N_("There is no camera number {id}."), id=camera_id)
+        camera = self._to_camera(rows[0])
+        if not self._may_see(actor, camera.area_id):
+            require(actor, Permission.MANAGE_CAMERAS, camera.area_id)
+        return camera
+
+    def find(self, actor: Actor, text: str) -> Camera:
+        """A camera by id, or by name ignoring case and diacritics."""
+        cameras = self.list(actor)
+        if text.strip().isdigit():
+            for camera in cameras:
+                if camera.id == int(text):
+                    return camera
+        matches = [c for c in cameras if fold(c.name) == fold(text)]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise InvalidInput(
+                N_("Several cameras are called “{name}”: use the number."), name=text
+            )
+        raise NotFound(N_("There is no camera called “{name}”."), name=text)
+
+    def login(self, actor: Actor, camera: Camera) -> tuple[str, str]:
+        """The camera's login from the keyring, for the adapters that connect to it."""
+        if not (
+            can(actor, Permission.MANAGE_CAMERAS, camera.area_id)
+            or can(actor, Permission.VIEW_LIVE, camera.area_id)
+        ):
+            require(actor, Permission.MANAGE_CAMERAS, camera.area_id)
+        secrets = self._require_secrets()
+        login = secrets.load(camera.credential_ref)
+        if login is None:
+            raise NotFound(
+                N_(
+                    "The login of camera “{name}” is missing from {store}: enter it again "
+                    "(the camera's settings)."
+                ),
+                name=camera.name,
+                store=secrets.describe(),
+            )
+        return login
+
+    def _may_see(self, actor: Actor, area_id: int) -> bool:
+        return can(actor, Permission.MANAGE_CAMERAS, area_id) or can(
+            actor, Permission.VIEW_LIVE, area_id
+        )
+
+    def _rows(self, where: str = "", params: Iterable[Any] = ()) -> builtins.list[dict[str, Any]]:
+        return self._db.query(
+            "SELECT c.*, p.area_id AS area_id, h.checked_at AS h_checked_at, "
+            "h.reachable AS h_reachable, h.stream_ok AS h_stream_ok, "
+            "h.clock_offset_s AS h_clock_offset_s, h.error AS h_error "
+            "FROM cameras c JOIN places p ON p.id = c.place_id "
+            "LEFT JOIN camera_health h ON h.camera_id = c.id "
+            f"{where} ORDER BY p.area_id, p.id, c.name COLLATE NOCASE, c.id",
+            tuple(params),
+        )
+
+    def _to_camera(self, row: dict[str, Any]) -> Camera:
+        health = None
+        if row.get("h_checked_at"):
+            health = Health(
+                checked_at=from_iso(row["h_checked_at"]),
+                reachable=bool(row["h_reachable"]),
+                stream_ok=bool(row["h_stream_ok"]),
+                clock_offset_s=row["h_clock_offset_s"],
+                error=row["h_error"] or "",
+            )
+        return Camera(
+            id=row["id"],
+            name=row["name"],
+            place_id=row["place_id"],
+            area_id=row["area_id"],
+            host=row["host"],
+            port=row["port"],
+            facts=facts_from_json(row["facts"]),
+            credential_ref=row["credential_ref"],
+            created_at=from_iso(row["created_at"]),
+            health=health,
+        )
+
+    # -- changing ----------------------------------------------------------------------------
+
+    def add(
+        self,
+        actor: Actor,
+        facts: DeviceFacts,
+        place: Place,
+        name: str,
+        user: str,
+        password: str,
+    ) -> Camera:
+        """Add an onboarded camera at `place`; its login goes to the keyring first."""
+        require(actor, Permission.MANAGE_CAMERAS, place.area_id)
+        name = check_camera_name(name)
+        if not user:
+            raise InvalidInput(N_("A camera needs a user name to log in with."))
+        secrets = self._require_secrets()
+        ref = f"camera:{uuid.uuid4()}"
+        secrets.store(ref, user, password)
+        now = to_iso(self._clock.now())
+
+        def create(db: sqlite_utils.Database) -> int:
+            if db.execute(
+                "SELECT 1 FROM cameras WHERE host = ? AND port = ?", (facts.host, facts.port)
+            ).fetchone():
+                raise AlreadyExists(
+                    N_("The camera at {host}:{port} has been added already."),
+                    host=facts.host,
+                    port=facts.port,
+                )
+            row_id = (
+                db.table("cameras")
+                .insert(
+                    {
+                        "place_id": place.id,
+                        "name": name,
+                        "created_at": now,
+                        "updated_at": now,
+                        "host": facts.host,
+                        "port": facts.port,
+                        "facts": facts_to_json(facts),
+                        "credential_ref": ref,
+                    }
+                )
+                .last_pk
+            )
+            camera_id = int(str(row_id))
+            self._audit.append(
+                db,
+                actor,
+                "camera.added",
+                f"camera:{camera_id}",
+                {
+                    "name": name,
+                    "place": place.name,
+                    "host": facts.host,
+                    "port": facts.port,
+                    "manufacturer": facts.manufacturer,
+                    "model": facts.model,
+                    "serial": facts.serial,
+                    "secure": facts.secure,
+                },
+            )
+            return camera_id
+
+        try:
+            camera_id = self._db.write(create).result()
+        except BaseException:
+            secrets.delete(ref)
+            raise
+        return self.get(actor, camera_id)
+
+    def update(
+        self,
+        actor: Actor,
+        camera_id: int,
+        *,
+        name: str | None = None,
+        place: Place | None = None,
+        facts: DeviceFacts | None = None,
+    ) -> Camera:
+        """Rename, move to another place, or store newly learnt facts (e.g. after a firmware
+        update). Moving needs the permission in both areas."""
+        camera = self.get(actor, camera_id)
+        require(actor, Permission.MANAGE_CAMERAS, camera.area_id)
+        if place is not None:
+            require(actor, Permission.MANAGE_CAMERAS, place.area_id)
+        new_name = check_camera_name(name) if name is not None else camera.name
+        changes: dict[str, Any] = {}
+        details: dict[str, object] = {}
+        if new_name != camera.name:
+            changes["name"] = new_name
+            details |= {"name": new_name, "old_name": camera.name}
+        if place is not None and place.id != camera.place_id:
+            changes["place_id"] = place.id
+            details |= {"place": place.name}
+        if facts is not None and facts != camera.facts:
+            changes["facts"] = facts_to_json(facts)
+            details |= {"facts": True}
+        if not changes:
+            return camera
+        changes["updated_at"] = to_iso(self._clock.now())
+
+        def change(db: sqlite_utils.Database) -> None:
+            db.table("cameras").update(camera_id, changes)
+            self._audit.append(db, actor, "camera.changed", f"camera:{camera_id}", details)
+
+        self._db.write(change).result()
+        return self.get(actor, camera_id)
+
+    def set_login(self, actor: Actor, camera_id: int, user: str, password: str) -> None:
+        camera = self.get(actor, camera_id)
+        require(actor, Permission.MANAGE_CAMERAS, camera.area_id)
+        if not user:
+            raise InvalidInput(N_("A camera needs a user name to log in with."))
+
+        def change(db: sqlite_utils.Database) -> None:
+            self._audit.append(
+                db, actor, "camera.login_changed", f"camera:{camera_id}", {"name": camera.name}
+            )
+
+        # Logged first: fail closed if the log cannot be written.
+        self._db.write(change).result()
+        self._require_secrets().store(camera.credential_ref, user, password)
+
+    def remove(self, actor: Actor, camera_id: int) -> Camera:
+        camera = self.get(actor, camera_id)
+        require(actor, Permission.MANAGE_CAMERAS, camera.area_id)
+
+        def delete(db: sqlite_utils.Database) -> None:
+            db.execute("DELETE FROM camera_health WHERE camera_id = ?", (camera_id,))
+            db.execute("DELETE FROM cameras WHERE id = ?", (camera_id,))
+            self._audit.append(
+                db,
+                actor,
+                "camera.removed",
+                f"camera:{camera_id}",
+                {"name": camera.name, "host": camera.host, "port": camera.port},
+            )
+
+        self._db.write(delete).result()
+        if self._secrets is not None:
+            self._secrets.delete(camera.credential_ref)
+        return camera
+
+    def begin_view(
+        self, actor: Actor, target: str, area_id: int | None, purpose: str = "live"
+    ) -> Session:
+        """Log a look at live video before it happens (fails closed: no entry, no video).
+
+        `target` is "camera:<id>", or "host:port" for a camera being onboarded (the wizard's
+        test still, which is a look at live video like any other)."""
+        require(actor, Permission.VIEW_LIVE, area_id)
+        return self._audit.begin(actor, "live.view", target, {"purpose": purpose}).result()
+
+    def end_view(self, session: Session, frames: int = 0) -> None:
+        self._audit.end(session, {"frames": frames}).result()
+
+    def record_health(self, camera_id: int, health: Health) -> None:
+        """Keep the latest check (not logged: it is the system's own observation)."""
+
+        def upsert(db: sqlite_utils.Database) -> None:
+            db.execute(
+                "INSERT INTO camera_health (camera_id, checked_at, reachable, stream_ok, "
+                "clock_offset_s, error) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(camera_id) DO UPDATE SET checked_at = excluded.checked_at, "
+                "reachable = excluded.reachable, stream_ok = excluded.stream_ok, "
+                "clock_offset_s = excluded.clock_offset_s, error = excluded.error",
+                (
+                    camera_id,
+                    to_iso(health.checked_at),
+                    int(health.reachable),
+                    int(health.stream_ok),
+                    health.clock_offset_s,
+                    health.error,
+                ),
+            )
+
+        self._db.write(upsert).result()
+
+    def _require_secrets(self) -> SecretStore:
+        if self._secrets is None:
+            raise InvalidInput(
+                N_(
+                    "There is no keyring to keep camera logins in. Start the console in a desktop "
+                    "session with a keyring (GNOME Keyring or KWallet), or see docs/cameras.md."
+                )
+            )
+        return self._secrets

@@ -1,0 +1,367 @@
+"""Small hostile ONVIF devices for the onboarding tests, each an http.server in a thread on
+127.0.0.1 (and never anywhere else).
+
+`ScriptedCamera` answers like a simulated camera (the answers come from an OnvifDevice of the
+simulator that is never started: only its SOAP handling is used) except for the operations a test
+overrides with a responder, which may rewrite the answer, stream an endless body, or answer with
+a web page. It can also listen with TLS, and guard its snapshot with HTTP Digest or Basic.
+`Listener` is a TCP port that records who connects: as a canary that must never be contacted, or
+as a device that accepts and then never answers.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import ipaddress
+import re
+import secrets
+import socket
+import ssl
+import threading
+from collections.abc import Callable, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from devices.simulator.onvif import DeviceConfig, OnvifDevice, default_jpeg
+
+HOST = "127.0.0.1"
+SOAP_TYPE = "application/soap+xml; charset=utf-8"
+_OPERATION = re.compile(rb"<(?:[\w.-]+:)?Body\b[^>]*>\s*<(?:[\w.-]+:)?([A-Za-z]+)")
+_DIGEST_FIELD = re.compile(r'(\w+)=(?:"([^"]*)"|([^,\s]*))')
+
+#: Writes the whole answer: (handler, the simulated device's status, its body).
+Responder = Callable[["_Handler", int, bytes], None]
+
+
+class Listener:
+    """A TCP listener that counts connections and keeps them open without a word."""
+
+    def __init__(self, host: str = HOST) -> None:
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind((host, 0))
+        self._sock.listen(16)
+        self._sock.settimeout(0.1)
+        self.host = host
+        self.port = int(self._sock.getsockname()[1])
+        self.connections = 0
+        self._held: list[socket.socket] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="listener", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            self._held.append(conn)
+
+    def __enter__(self) -> Listener:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        for conn in self._held:
+            conn.close()
+        self._sock.close()
+
+
+def closed_port(host: str = HOST) -> int:
+    """A port nothing listens on (free at the moment of asking)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A throwaway certificate for 127.0.0.1 and its key, as PEM files in `directory`."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hostile camera")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(HOST))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "camera.crt", directory / "camera.key"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+# -- responders ---------------------------------------------------------------------------------
+
+
+def rewrite(change: Callable[[bytes], bytes], status: int | None = None) -> Responder:
+    """The simulated device's answer, changed."""
+
+    def respond(handler: _Handler, device_status: int, body: bytes) -> None:
+        handler.reply(status or device_status, change(body), SOAP_TYPE)
+
+    return respond
+
+
+def fixed(body: bytes, status: int = 200, content_type: str = SOAP_TYPE) -> Responder:
+    def respond(handler: _Handler, device_status: int, device_body: bytes) -> None:
+        handler.reply(status, body, content_type)
+
+    return respond
+
+
+def with_doctype(doctype: str, reference: str) -> Callable[[bytes], bytes]:
+    """Put `doctype` after the XML declaration and `reference` (e.g. "&xxe;") into the first
+    text the camera gives (its manufacturer, in GetDeviceInformation)."""
+
+    def change(body: bytes) -> bytes:
+        declaration, _, rest = body.partition(b"\n")
+        rest = re.sub(rb"(<tds:Manufacturer>)", rb"\1" + reference.encode(), rest, count=1)
+        return declaration + b"\n" + doctype.encode() + b"\n" + rest
+
+    return change
+
+
+def endless_body(total: int, *, chunked: bool = True) -> Responder:
+    """An envelope whose body goes on for `total` bytes, written as fast as the client reads;
+    how much was written before the client hung up lands in `camera.streamed`."""
+
+    def respond(handler: _Handler, device_status: int, device_body: bytes) -> None:
+        head = (
+            b'<?xml version="1.0" encoding="UTF-8"?>\n'
+            b'<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" '
+            b'xmlns:tds="http://www.onvif.org/ver10/device/wsdl"><env:Body>'
+            b"<tds:GetSystemDateAndTimeResponse><tds:Padding>"
+        )
+        filler = b"A" * (64 * 1024)
+        handler.close_connection = True
+        handler.send_response(200)
+        handler.send_header("Content-Type", SOAP_TYPE)
+        if chunked:
+            handler.send_header("Transfer-Encoding", "chunked")
+        else:
+            handler.send_header("Content-Length", str(total))
+        handler.end_headers()
+        sent = 0
+        try:
+            for piece in [head, *(filler for _ in range(total // len(filler)))]:
+                handler.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
+                sent += len(piece)
+        except OSError:  # the client hung up, as it should
+            pass
+        finally:
+            handler.server.camera.streamed = sent
+
+    return respond
+
+
+def soap_fault(subcode: str, status: int = 500) -> Responder:
+    """A SOAP 1.2 fault with an ONVIF subcode (e.g. "ter:ActionNotSupported")."""
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" '
+        'xmlns:ter="http://www.onvif.org/ver10/error"><env:Body><env:Fault><env:Code>'
+        f"<env:Value>env:Receiver</env:Value><env:Subcode><env:Value>{subcode}</env:Value>"
+        '</env:Subcode></env:Code><env:Reason><env:Text xml:lang="en">Not supported'
+        "</env:Text></env:Reason></env:Fault></env:Body></env:Envelope>"
+    )
+    return fixed(body.encode(), status)
+
+
+def web_page(status: int = 200) -> Responder:
+    page = (
+        b"<!DOCTYPE html>\n<html><head><title>Router</title></head>"
+        b"<body><h1>Welcome</h1><p>Please log in.</p></body></html>\n"
+    )
+    return fixed(page, status, "text/html; charset=utf-8")
+
+
+# -- the scripted camera ------------------------------------------------------------------------
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    camera: ScriptedCamera
+    scheme: str
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def reply(self, status: int, body: bytes, content_type: str, **headers: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        camera = self.server.camera
+        data = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        match = _OPERATION.search(data)
+        operation = match.group(1).decode() if match else ""
+        camera.requests.append((self.server.scheme, operation, self.path))
+        status, body = camera.device.handle_soap(self.path.split("?")[0], data)
+        responder = camera.overrides.get(operation) or camera.every
+        if responder is None:
+            self.reply(status, body, SOAP_TYPE)
+        else:
+            responder(self, status, body)
+
+    def do_GET(self) -> None:
+        camera = self.server.camera
+        camera.requests.append((self.server.scheme, "GET", self.path))
+        if camera.every is not None:
+            camera.every(self, 200, b"")
+            return
+        if not camera.snapshot_login_ok(self):
+            return
+        self.reply(200, camera.snapshot, "image/jpeg")
+
+
+class ScriptedCamera:
+    """A camera on 127.0.0.1 that answers as scripted. Use as a context manager."""
+
+    def __init__(
+        self,
+        user: str,
+        password: str,
+        overrides: Mapping[str, Responder] | None = None,
+        *,
+        every: Responder | None = None,
+        tls_dir: Path | None = None,
+        snapshot_auth: str = "",
+        snapshot: bytes | None = None,
+        stream_host: str = HOST,
+    ) -> None:
+        self.user, self.password = user, password
+        self.overrides = dict(overrides or {})
+        self.every = every
+        self.snapshot_auth = snapshot_auth
+        self.snapshot = default_jpeg() if snapshot is None else snapshot
+        #: (scheme, operation or "GET", path) of every request, in order.
+        self.requests: list[tuple[str, str, str]] = []
+        self.streamed = 0
+        self._realm = "hostile camera"
+        self._nonce = secrets.token_hex(16)
+        self._servers: list[_Server] = []
+        self._threads: list[threading.Thread] = []
+        self.http = self._serve("http")
+        self.port = int(self.http.server_address[1])
+        self.tls_port = 0
+        if tls_dir is not None:
+            cert, key = self_signed_certificate(tls_dir)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(cert, key)
+            tls = self._serve("https")
+            tls.socket = context.wrap_socket(tls.socket, server_side=True)
+            self.tls_port = int(tls.server_address[1])
+        config = DeviceConfig(
+            name="Hostile",
+            address=HOST,
+            port=self.port,
+            main_stream_uri=f"rtsp://{stream_host}:8554/hostile/main",
+            sub_stream_uri=f"rtsp://{stream_host}:8554/hostile/sub",
+            user=user,
+            password=password,
+            main_resolution=(640, 360),
+            sub_resolution=(320, 180),
+        )
+        # Never started: only its SOAP handling (and WS-Security check) is used.
+        self.device = OnvifDevice(config, snapshot_jpeg=self.snapshot)
+
+    def _serve(self, scheme: str) -> _Server:
+        server = _Server((HOST, 0), _Handler)
+        server.camera = self
+        server.scheme = scheme
+        self._servers.append(server)
+        return server
+
+    @property
+    def base(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def operations(self, scheme: str | None = None) -> list[str]:
+        return [op for s, op, _ in self.requests if scheme is None or s == scheme]
+
+    def __enter__(self) -> ScriptedCamera:
+        for server in self._servers:
+            thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    # -- snapshot login ---------------------------------------------------------------------
+
+    def snapshot_login_ok(self, handler: _Handler) -> bool:
+        if not self.snapshot_auth:
+            return True
+        given = handler.headers.get("Authorization", "")
+        if self.snapshot_auth == "basic":
+            expected = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
+            if given == f"Basic {expected}":
+                return True
+            challenge = f'Basic realm="{self._realm}"'
+        else:
+            if given.startswith("Digest ") and self._digest_ok(given[7:], handler.path):
+                return True
+            challenge = f'Digest realm="{self._realm}", qop="auth", nonce="{self._nonce}"'
+        handler.reply(401, b"Unauthorized\n", "text/plain", WWW_Authenticate=challenge)
+        return False
+
+    def _digest_ok(self, header: str, path: str) -> bool:
+        fields = {k: a or b for k, a, b in _DIGEST_FIELD.findall(header)}
+        if fields.get("username") != self.user or fields.get("nonce") != self._nonce:
+            return False
+
+        def md5(text: str) -> str:
+            return hashlib.md5(text.encode()).hexdigest()
+
+        ha1 = md5(f"{self.user}:{self._realm}:{self.password}")
+        ha2 = md5(f"GET:{fields.get('uri', path)}")
+        expected = md5(
+            f"{ha1}:{self._nonce}:{fields.get('nc', '')}:{fields.get('cnonce', '')}:"
+            f"{fields.get('qop', '')}:{ha2}"
+        )
+        return fields.get("response") == expected

@@ -1,0 +1,354 @@
+"""`utkik demo`: the console on a simulated site, ready to try.
+
+Its own data dir (beside the real one, never the real one), the simulated site started in this
+process, its cameras onboarded through the same code as `utkik cameras add`, and three demo users
+(a supervisor who sees video, a technician, an administrator) with passwords generated on every
+start and printed in the terminal. Then the console opens; `--no-gui` keeps the site and the
+data dir ready for other clients until Ctrl-C.
+
+Camera logins live only in the OS keyring. Where this machine has none (a server, a fresh
+container), the demo runs itself inside its own D-Bus session with an ephemeral Secret Service
+(gnome-keyring-daemon with a throw-away keyring folder), so it still never writes a login to a
+file. A composition root like ui/app.py and ui/cli.py; Qt is only loaded to open the console.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import FrameType
+from typing import TextIO
+
+import platformdirs
+
+from console.app import Core
+from console.camera_facts import DeviceFacts
+from console.domain import Actor, Place, Role
+from console.errors import N_, InvalidInput, KnownError, NotFound
+from devices import access_log, keystore
+from devices import secrets as secret_stores
+from devices.simulator.site import CameraEndpoints, SimulatedSite, SiteOptions
+from ui import cli
+
+#: Set in the environment of the demo re-run inside its own keyring session.
+IN_SESSION = "UTKIK_DEMO_KEYRING_SESSION"
+_UNLOCK = "UTKIK_DEMO_KEYRING_UNLOCK"
+_KEYRING_HOME = "UTKIK_DEMO_KEYRING_HOME"
+
+#: (user name, role, what the role is for) of the demo users.
+DEMO_USERS = (
+    ("arbetsledare", Role.SUPERVISOR, "watches live video and approves exports"),
+    ("tekniker", Role.TECHNICIAN, "adds and tests cameras"),
+    ("admin", Role.ADMINISTRATOR, "manages users and settings; sees no video"),
+)
+
+
+def demo_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("utkik-demo", appauthor=False))
+
+
+def demo_key_dir() -> Path:
+    """The demo's access-log keys: a key folder outside its data dir (the keyring session of a
+    machine without a keyring is thrown away after each run)."""
+    return Path(platformdirs.user_config_dir("utkik-demo", appauthor=False)) / "keys"
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    if args.data_dir is None:
+        args.data_dir = demo_data_dir()
+    if args.key_dir is None:
+        args.key_dir = demo_key_dir()
+    if not args.no_gui and _no_display():
+        print(
+            "utkik: there is no display to show the console on. Run the demo in a desktop "
+            "session, under `xvfb-run -a utkik demo`, or with --no-gui.",
+            file=sys.stderr,
+        )
+        return 1
+    if args.reset and not os.environ.get(IN_SESSION):
+        _reset(args, out)
+    if not keystore.keyring_available() and not os.environ.get(IN_SESSION):
+        return _rerun_in_keyring_session(args, out)
+    try:
+        return _run_demo(args, out)
+    except KnownError as err:
+        print(f"utkik: {err}", file=sys.stderr)
+        return 1
+
+
+def _reset(args: argparse.Namespace, out: TextIO) -> None:
+    """Forget the demo: its data dir and its access-log keys (only the demo's own folders)."""
+    for folder in (args.data_dir, args.key_dir):
+        if folder.exists():
+            shutil.rmtree(folder)
+    _say(out, f"The demo starts afresh in {args.data_dir}.")
+
+
+def _no_display() -> bool:
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _say(out: TextIO, text: str) -> None:
+    print(text, file=out, flush=True)
+
+
+def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
+    store = secret_stores.secret_store()
+    if store is None:
+        raise InvalidInput(
+            N_(
+                "There is no keyring to keep camera logins in, and none could be started "
+                "(the packages dbus and gnome-keyring are needed): run installer/setup.sh."
+            )
+        )
+    first = args.first_address.rsplit(".", 1)
+    addresses = tuple(f"{first[0]}.{int(first[1]) + i}" for i in range(args.cameras))
+    options = SiteOptions(
+        cameras=args.cameras,
+        addresses=addresses,
+        onvif_port=args.onvif_port,
+        rtsp_port=args.rtsp_port,
+    )
+    site = SimulatedSite(options, cache_dir=cli.clip_cache_dir(), progress=lambda t: _say(out, t))
+    _say(out, f"Utkik demo — data dir {args.data_dir}")
+    site.start()
+    try:
+        core = Core.open(
+            args.data_dir,
+            keys=access_log.key_store(args.key_dir),
+            witnesses=access_log.witnesses(args.data_dir, args.witness_file),
+            secrets=store,
+            sealer=False,
+        )
+        try:
+            _say(out, "Onboarding the simulated cameras over ONVIF …")
+            added = onboard_site(core, site.endpoints(), args.onvif_port)
+            logins = make_demo_users(core)
+        finally:
+            core.close()
+        _print_summary(out, site, added, logins)
+        if args.no_gui:
+            _say(out, "\nReady. Stop with Ctrl-C.")
+            _wait_for_stop()
+            return 0
+        from ui import app
+
+        _say(out, "\nOpening the console …")
+        return app.run(args)
+    finally:
+        site.stop()
+        _say(out, "The simulated site is stopped.")
+
+
+def onboard_site(core: Core, endpoints: list[CameraEndpoints], port: int) -> list[str]:
+    """Every camera of the site onboarded (or, if known from an earlier run, refreshed with this
+    run's login), at the place it is named after. Returns the cameras' names."""
+    actor = Actor.os_account()
+    places = core.sites.places()
+
+    def learn(endpoint: CameraEndpoints) -> DeviceFacts:
+        return cli.onboard(endpoint.address, port, endpoint.user, endpoint.password)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        learnt = list(pool.map(learn, endpoints))
+    known = {(c.host, c.port): c for c in core.cameras.list(actor)}
+    names = []
+    for index, (endpoint, facts) in enumerate(zip(endpoints, learnt, strict=True)):
+        place = _place_for(core, endpoint.name, places, index)
+        camera = known.get((facts.host, facts.port))
+        if camera is None:
+            camera = core.cameras.add(
+                actor, facts, place, endpoint.name, endpoint.user, endpoint.password
+            )
+        else:
+            core.cameras.update(actor, camera.id, facts=facts)
+            core.cameras.set_login(actor, camera.id, endpoint.user, endpoint.password)
+        names.append(camera.name)
+    return names
+
+
+def _place_for(core: Core, name: str, places: list[Place], index: int) -> Place:
+    try:
+        return core.sites.resolve_place(name)
+    except NotFound:
+        return places[index % len(places)]
+
+
+def make_demo_users(core: Core) -> list[tuple[str, Role, str, str]]:
+    """The demo users with new passwords: (name, role, what for, password)."""
+    actor = Actor.os_account()
+    existing = {u.name for u in core.users.list(actor)}
+    logins = []
+    for name, role, purpose in DEMO_USERS:
+        password = "demo-" + secrets.token_urlsafe(9)
+        if name in existing and role is Role.ADMINISTRATOR:
+            # Local administration cannot take over an administrator (console/users.py): the
+            # demo administrator keeps the password printed when it was made.
+            password = ""
+        elif name in existing:
+            core.users.set_password(actor, name, password)
+        elif role is Role.ADMINISTRATOR and not core.users.has_administrator():
+            core.users.create_first_administrator(actor, name, password)
+        else:
+            core.users.add(actor, name, role, password)
+        logins.append((name, role, purpose, password))
+    return logins
+
+
+def _print_summary(
+    out: TextIO,
+    site: SimulatedSite,
+    cameras: list[str],
+    logins: list[tuple[str, Role, str, str]],
+) -> None:
+    endpoints = site.endpoints()
+    _say(out, f"\nSimulated site: {len(endpoints)} cameras, added to the console:")
+    for endpoint, name in zip(endpoints, cameras, strict=True):
+        _say(out, f"  {name:<22} {endpoint.device_service}")
+    _say(out, "\nDemo users (new passwords on every start):")
+    for name, role, purpose, password in logins:
+        shown = password or "(as printed at the demo's first start)"
+        _say(out, f"  {role.value:<14} user: {name:<11} password: {shown}   ({purpose})")
+    if any(not password for *_, password in logins):
+        _say(out, "  Forgotten it? Start afresh with: utkik demo --reset")
+
+
+def _wait_for_stop() -> None:
+    stop = threading.Event()
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, handle)
+    while not stop.wait(0.5):
+        pass
+    # Asked once; a second signal while the site stops must not cut the stopping short.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.SIG_IGN)
+
+
+def _rerun_in_keyring_session(args: argparse.Namespace, out: TextIO) -> int:
+    """Runs the demo again inside `dbus-run-session` with an ephemeral gnome-keyring."""
+    session, daemon = shutil.which("dbus-run-session"), shutil.which("gnome-keyring-daemon")
+    if session is None or daemon is None:
+        print(
+            "utkik: this machine has no keyring for camera logins, and the packages dbus and "
+            "gnome-keyring are missing to start one for the demo: run installer/setup.sh.",
+            file=sys.stderr,
+        )
+        return 1
+    _say(out, "No keyring here: the demo runs in its own session with a throw-away keyring.")
+    keyring_home = tempfile.mkdtemp(prefix="utkik-demo-keyring-")
+    # The daemon keeps its (throw-away) keyring files in its own XDG_DATA_HOME; the demo keeps
+    # the user's, so that its data dir stays where it is.
+    script = (
+        f'printf %s "${_UNLOCK}" | XDG_DATA_HOME="${_KEYRING_HOME}" '
+        f"{daemon} --unlock --components=secrets >/dev/null 2>&1 || exit 70\n"
+        f'unset {_UNLOCK}\nexec "$@"'
+    )
+    command = [
+        session,
+        "--",
+        "sh",
+        "-c",
+        script,
+        "sh",
+        *sys_argv_again(args),
+    ]
+    environment = {
+        **os.environ,
+        IN_SESSION: "1",
+        _UNLOCK: secrets.token_urlsafe(16),
+        _KEYRING_HOME: keyring_home,
+    }
+    environment.pop("PYTHON_KEYRING_BACKEND", None)
+    # Its own process group: a signal reaches the demo, the bus and the keyring daemon alike
+    # (dbus-run-session does not pass signals on to its child).
+    child = subprocess.Popen(
+        command, env=environment, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    relay = threading.Thread(target=_relay_stderr, args=(child,), daemon=True)
+    relay.start()
+
+    def forward(signum: int, frame: FrameType | None) -> None:
+        # To the demo itself, which stops the site and exits; the session then ends with it.
+        demo = [p for p in _children(child.pid) if _command_name(p) != "dbus-daemon"]
+        for pid in demo or [child.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        code = child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        # Whatever of the session is left (the bus, the keyring daemon) goes with it.
+        _signal_group(child.pid, signal.SIGTERM)
+        relay.join(timeout=5)
+        shutil.rmtree(keyring_home, ignore_errors=True)
+    if code == 70:
+        print("utkik: the throw-away keyring could not be started.", file=sys.stderr)
+        return 1
+    return code
+
+
+def _children(pid: int) -> list[int]:
+    """The direct children of `pid` (Linux), e.g. the demo under dbus-run-session."""
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii")
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def _command_name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+def _signal_group(group: int, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signum)
+
+
+def _relay_stderr(child: subprocess.Popen[str]) -> None:
+    """The session's errors, without the bus daemon's notes about its own limits."""
+    assert child.stderr is not None
+    for line in child.stderr:
+        if not line.startswith("dbus-daemon["):
+            sys.stderr.write(line)
+            sys.stderr.flush()
+
+
+def sys_argv_again(args: argparse.Namespace) -> list[str]:
+    """This demo's command line, with the data and key dirs made explicit."""
+    from devices.simulator.run import utkik_command
+
+    again = [*utkik_command(), "--data-dir", str(args.data_dir), "--key-dir", str(args.key_dir)]
+    if args.lang:
+        again += ["--lang", args.lang]
+    if args.verbose:
+        again.append("-v")
+    again += ["demo", "--cameras", str(args.cameras)]
+    again += ["--onvif-port", str(args.onvif_port), "--rtsp-port", str(args.rtsp_port)]
+    again += ["--first-address", args.first_address]
+    if args.no_gui:
+        again.append("--no-gui")
+    return again
