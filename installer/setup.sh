@@ -91,7 +91,7 @@ if [ "$dev" -eq 1 ]; then
     fi
     printf '*\n' >.venv-ipycam/.gitignore
     .venv-ipycam/bin/python -m pip install -q --upgrade pip
-    .venv-ipycam/bin/python -m pip install -q "ipycam==1.3.0"
+    .venv-ipycam/bin/python -m pip install -q -c installer/constraints-ipycam.txt "ipycam==1.3.0"
 else
     .venv/bin/python -m pip install -q -c installer/constraints.txt -e .
 fi
