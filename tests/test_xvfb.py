@@ -420,3 +420,53 @@ def test_logging_in_with_the_keyboard_shows_the_main_window(
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, Path(keep) / "screenshot.png")
+
+
+def test_the_demo_opens_the_console_on_the_simulated_site(xserver: XServer, tmp_path: Path) -> None:
+    """README command 1's end: `utkik demo` in a display, on a machine without a keyring; the
+    supervisor logs in with the printed password and sees the cameras in the tree."""
+    if shutil.which("xdotool") is None or shutil.which("dbus-run-session") is None:
+        pytest.skip("xdotool or dbus is not installed")
+    import random
+
+    env = dict(os.environ, DISPLAY=xserver.display, QT_QPA_PLATFORM="xcb", PYTHONUNBUFFERED="1")
+    env.pop("WAYLAND_DISPLAY", None)
+    env.pop("PYTHON_KEYRING_BACKEND", None)  # as on a fresh machine: none
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    log_path = tmp_path / "demo.log"
+    block = random.randint(10, 250)
+    command = [sys.executable, "-m", "ui", "--lang", "en", "demo", "--cameras", "3"]
+    command += ["--first-address", f"127.99.{block}.2"]
+    command += ["--onvif-port", str(random.randint(20000, 29999))]
+    command += ["--rtsp-port", str(random.randint(30000, 39999))]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log
+        )
+    console = Console(process, log_path)
+    try:
+        login, where = wait_for_window(xserver, console, TITLE_LOGIN)
+        check_dark_dialog(xserver, where, tmp_path / "login.png")
+        found = re.search(r"user: arbetsledare\s+password: (\S+)", console.log())
+        assert found, console.log()
+        xserver.run("xdotool", "windowfocus", "--sync", login.id)
+        xserver.run("xdotool", "type", "--delay", "20", "arbetsledare")
+        xserver.run("xdotool", "key", "Tab")
+        xserver.run("xdotool", "type", "--delay", "20", found.group(1))
+        xserver.run("xdotool", "key", "Return")
+        main, where = wait_for_window(xserver, console, "Utkik – arbetsledare")
+        tree_area = (0, round(where.height * 0.05), round(where.width * 0.15), where.height // 2)
+
+        def tree_drawn(shot: Path) -> bool:
+            return luma(shot, tree_area).text_pixels >= MIN_TREE_TEXT_PIXELS
+
+        shot = shoot_until(xserver, tmp_path / "demo.png", tree_drawn, window=main.id)
+        assert luma(shot, tree_area).text_pixels >= MIN_TREE_TEXT_PIXELS, shot
+    finally:
+        process.terminate()  # SIGTERM: the console quits and the site stops
+        code = process.wait(60)
+    assert code == 0, console.log()
+    assert "The simulated site is stopped." in console.log()
+    assert "Traceback" not in console.log()
