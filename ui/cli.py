@@ -235,7 +235,12 @@ def run_simulate(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.cameras < 1:
         raise InvalidInput("A simulated site needs at least one camera.")
+    width, height = args.main_size
+    sub_size = (640, 360)
+    if width * height <= 640 * 360:  # a sub stream is smaller than its main stream
+        sub_size = (max(48, width // 4 * 2), max(28, height // 4 * 2))
     options = simulator.SiteOptions(
+        sub_size=sub_size,
         cameras=args.cameras,
         addresses=tuple(args.addresses.split(",")) if args.addresses else (),
         onvif_port=args.onvif_port,
