@@ -12,6 +12,7 @@ import platformdirs
 from console.audit.log import AuditLog
 from console.cameras import CameraService
 from console.clock import Clock, SystemClock
+from console.layouts import LayoutService
 from console.messages import MessageBus
 from console.ports import KeyStore, SecretStore, Witness
 from console.settings import Settings
@@ -34,6 +35,7 @@ class Core:
     sites: SiteService
     users: UserService
     cameras: CameraService
+    layouts: LayoutService
     clock: Clock
 
     @classmethod
@@ -69,6 +71,7 @@ class Core:
             sites=SiteService(db),
             users=UserService(db, settings, audit, clock, hasher),
             cameras=CameraService(db, audit, secrets, clock),
+            layouts=LayoutService(db, clock),
             clock=clock,
         )
 

@@ -365,6 +365,23 @@ class CameraService:
     def end_view(self, session: Session, frames: int = 0) -> None:
         self._audit.end(session, {"frames": frames}).result()
 
+    def control_ptz(self, actor: Actor, camera: Camera, action: str, detail: str = "") -> None:
+        """Log a PTZ command before it is sent (`action`: "move", "stop" is not logged,
+        "preset"); refuses users without PTZ in the camera's area and cameras without PTZ."""
+        require(actor, Permission.PTZ, camera.area_id)
+        if not camera.facts.capabilities.ptz:
+            raise InvalidInput(N_("Camera “{name}” cannot pan, tilt or zoom."), name=camera.name)
+        self._audit.record(
+            actor, f"ptz.{action}", f"camera:{camera.id}", {"name": camera.name, "detail": detail}
+        ).result()
+
+    def record_snapshot(self, actor: Actor, camera: Camera, path: str) -> None:
+        """Log a snapshot to a file before the picture is taken."""
+        require(actor, Permission.SNAPSHOT, camera.area_id)
+        self._audit.record(
+            actor, "snapshot.saved", f"camera:{camera.id}", {"name": camera.name, "path": path}
+        ).result()
+
     def record_health(self, camera_id: int, health: Health) -> None:
         """Keep the latest check (not logged: it is the system's own observation)."""
 

@@ -177,11 +177,40 @@ CREATE TABLE camera_health (
 )
 """
 
+# IF NOT EXISTS: applied again to a database whose version rows were rolled back (as the storage
+# tests do), the migration keeps the tables it made before.
+_SCHEMA_5 = """
+CREATE TABLE IF NOT EXISTS layouts (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL COLLATE NOCASE,
+    grid TEXT NOT NULL,
+    tiles TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (user_id, name)
+);
+CREATE TABLE IF NOT EXISTS tours (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL COLLATE NOCASE,
+    dwell_s INTEGER NOT NULL CHECK (dwell_s > 0),
+    updated_at TEXT NOT NULL,
+    UNIQUE (user_id, name)
+);
+CREATE TABLE IF NOT EXISTS tour_steps (
+    tour_id INTEGER NOT NULL REFERENCES tours(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    layout_id INTEGER NOT NULL REFERENCES layouts(id) ON DELETE CASCADE,
+    PRIMARY KEY (tour_id, position)
+)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "areas, places, cameras, users, settings", _sql(_SCHEMA_1)),
     Migration(2, "seed the action plan's sites", _seed_sites),
     Migration(3, "the access log", _sql(_SCHEMA_3)),
     Migration(4, "onboarded cameras and their health", _sql(_SCHEMA_4)),
+    Migration(5, "named layouts and tours per user", _sql(_SCHEMA_5)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

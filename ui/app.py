@@ -12,12 +12,14 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from console import __version__
@@ -25,12 +27,15 @@ from console.app import Core, default_data_dir
 from console.camera_facts import DeviceFacts, Still
 from console.camera_facts import Health as DeviceHealth
 from console.cameras import Camera
-from console.domain import Actor, Area, Place, User
+from console.domain import Actor, Area, Permission, Place, User
 from console.errors import KnownError
+from console.media.hub import MediaHub, Subscription
+from console.media.packets import Packet, Profile, Source, StreamInfo, StreamKey, StreamStatus
 from console.messages import Level, Message, MessageBus, install_excepthooks
+from console.policy import can
 from console.settings import IDLE_LOCK_MINUTES
 from devices import access_log, discovery, secrets
-from devices.video import libvlc_version
+from devices.video import VideoUnavailable, libvlc_version
 from ui.audit_viewer import AuditViewer
 from ui.camera_wizard import (
     HEALTH_INTERVAL_S,
@@ -40,15 +45,21 @@ from ui.camera_wizard import (
     HealthMonitor,
 )
 from ui.dialogs import FirstAdminDialog, LoginDialog
+from ui.grid import VideoGrid
 from ui.i18n import Translations, error_text, system_language
 from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
 from ui.signals import quit_on_signals
 from ui.tasks import TaskRunner
 from ui.theme import apply_theme
+from ui.tile import LiveViews, VideoBackend
 from ui.users_dialog import UsersDialog
 
 log = logging.getLogger(__name__)
+
+#: At shutdown, how long the live.view end entries still being written are waited for (an entry
+#: left unwritten is closed as recovered on the next start).
+VIEW_END_WAIT_S = 5.0
 
 
 class MessageBridge(QObject):
@@ -73,6 +84,7 @@ class Console(QObject):
         *,
         tools: CameraTools | None = None,
         health_interval_s: float = HEALTH_INTERVAL_S,
+        backend: VideoBackend | None = None,
     ) -> None:
         super().__init__()
         self.app = app
@@ -81,6 +93,10 @@ class Console(QObject):
         self.ui_settings = ui_settings
         self.tools = tools or camera_tools()
         self.health_interval_s = health_interval_s
+        #: draws live video into the grid's tiles; None: tiles say video is not available
+        self.backend = backend
+        #: the live grids' access-log sessions, waited for at shutdown
+        self._live_views: list[LiveViews] = []
         self.runner = TaskRunner(self._show_known_error, self._show_bug, self)
         self.bridge = MessageBridge(self)
         self.bridge.message.connect(self._on_bridge_message)
@@ -106,8 +122,14 @@ class Console(QObject):
         """Save the layout, stop the workers and detach from the application."""
         if self.main_window is not None:
             self.main_window.save_state()
+            self.main_window.stop_video()
         self._forget_camera_wizard()
         self._stop_health()
+        # The end entries of the looks just stopped, before the workers are shut down (which
+        # cancels what has not started); a short wait, once, at quitting.
+        for views in self._live_views:
+            views.wait(VIEW_END_WAIT_S)
+        self._live_views.clear()
         self._log_out("quit")
         self.app.removeEventFilter(self.idle)
         self.idle.set_minutes(0)
@@ -197,9 +219,13 @@ class Console(QObject):
         window.sites.rename_requested.connect(self._on_sites_rename_requested)
         window.sites.remove_requested.connect(self._on_sites_remove_requested)
         window.closed.connect(self._on_main_window_closed)
+        actor = Actor.of(self.user)
+        if can(self.user, Permission.VIEW_LIVE):
+            grid = VideoGrid(self.core.cameras, self.core.layouts, actor, self.runner, self.backend)
+            self._live_views = [v for v in self._live_views if v.ending] + [grid.views]
+            window.set_grid(grid)
         self.main_window = window
         window.show()
-        actor = Actor.of(self.user)
 
         def load() -> tuple[list[Area], list[Place], list[Camera]]:
             return self.core.sites.areas(), self.core.sites.places(), self.core.cameras.list(actor)
@@ -246,6 +272,7 @@ class Console(QObject):
         self._forget_camera_wizard()
         self._stop_health()
         window.save_state()
+        window.stop_video()
         window.hide()
         window.deleteLater()
 
@@ -562,6 +589,170 @@ def camera_tools() -> CameraTools:
     )
 
 
+# -- live video ---------------------------------------------------------------------------------
+
+
+class Player(Protocol):
+    """What the live video uses of devices.media.vlc_feed.LiveView."""
+
+    keyframes_only: bool
+
+    def attach(self, window_id: int) -> None: ...
+
+    def start(self, info: StreamInfo) -> None: ...
+
+    def feed(self, packet: Packet) -> None: ...
+
+    def stats(self) -> dict[str, int]: ...
+
+    def release(self) -> None: ...
+
+
+#: Makes a player that calls its argument (on a libvlc thread) when its first picture is ready.
+PlayerFactory = Callable[[Callable[[], None]], Player]
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    fn: Callable[[], None]
+
+
+class _GuiCalls(QObject):
+    """Runs functions on the GUI thread, where libvlc's players are controlled."""
+
+    #: a _Call, from any thread
+    call = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.call.connect(self._on_self_call, Qt.ConnectionType.QueuedConnection)
+
+    def _on_self_call(self, call: _Call) -> None:
+        call.fn()
+
+
+class HubStream:
+    """One tile's stream: a media hub subscription feeding one libvlc player. The tile's
+    VideoHandle, and the hub's Consumer."""
+
+    def __init__(
+        self, player: Player, gui: _GuiCalls, on_status: Callable[[StreamStatus], None]
+    ) -> None:
+        self._player = player
+        self._gui = gui
+        self._on_status = on_status
+        self._gui_thread = threading.get_ident()
+        self.subscription: Subscription | None = None
+        self._closed = False
+        self._frames = 0
+
+    # -- the hub's Consumer: the hub's threads, and the GUI thread while subscribing ------------
+
+    def on_info(self, info: StreamInfo) -> None:
+        if threading.get_ident() == self._gui_thread:
+            self._start(info)
+        else:
+            # A reconnect: the player starts over on the GUI thread; the packets fed before then
+            # are dropped and the picture comes back at the next keyframe.
+            self._gui.call.emit(_Call(lambda: self._start(info)))
+
+    def on_packet(self, packet: Packet) -> None:
+        self._player.feed(packet)
+
+    def on_status(self, status: StreamStatus) -> None:
+        self._on_status(status)
+
+    def _start(self, info: StreamInfo) -> None:
+        if not self._closed:
+            self._player.start(info)
+
+    # -- the tile's VideoHandle (GUI thread) ----------------------------------------------------
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self.subscription is not None:
+            self.subscription.close()
+        self._frames = self._displayed()
+        self._player.release()
+
+    def frames(self) -> int:
+        return self._frames if self._closed else self._displayed()
+
+    def _displayed(self) -> int:
+        return self._player.stats().get("displayed", 0)
+
+
+class HubVideoBackend:
+    """The tiles' live video: the media hub's shared camera streams (one RTSP session per stream
+    whatever the number of tiles) drawn by libvlc into each tile's native window."""
+
+    def __init__(
+        self, hub: MediaHub, make_player: PlayerFactory, release: Callable[[], None] = lambda: None
+    ) -> None:
+        self.hub = hub
+        self._make_player = make_player
+        self._release = release
+        self._gui = _GuiCalls()
+
+    def open(
+        self,
+        camera: Camera,
+        profile: Profile,
+        window_id: int,
+        *,
+        keyframes_only: bool,
+        on_status: Callable[[StreamStatus], None],
+        on_first_frame: Callable[[], None],
+    ) -> HubStream:
+        player = self._make_player(on_first_frame)
+        player.keyframes_only = keyframes_only
+        player.attach(window_id)
+        stream = HubStream(player, self._gui, on_status)
+        try:
+            # Gives the status, the stream's parameters and its cached GOP at once when it is
+            # open already: the picture starts from the last keyframe.
+            stream.subscription = self.hub.subscribe(StreamKey(camera.id, profile), stream)
+        except BaseException:
+            player.release()
+            raise
+        return stream
+
+    def close(self) -> None:
+        """Close every stream (after the tiles have closed theirs) and libvlc."""
+        self.hub.close()
+        self._release()
+
+
+def media_backend(core: Core) -> HubVideoBackend | None:
+    """The live video of the console, or None where libvlc cannot be loaded (the tiles then say
+    that video is not available here)."""
+    from devices.media.ingest import PyAvSource
+    from devices.media.vlc_feed import LiveView, VlcInstance
+
+    try:
+        instance = VlcInstance()
+    except VideoUnavailable as err:
+        log.warning("no live video: %s", err)
+        return None
+    # The console process itself opens the streams and reads their logins: who watches is
+    # checked, and logged, by the tile before it subscribes.
+    process = Actor.os_account()
+
+    def open_source(key: StreamKey) -> Source:
+        camera = core.cameras.get(process, key.camera_id)
+        uri = camera.main_uri if key.profile is Profile.MAIN else camera.sub_uri or camera.main_uri
+        user, password = core.cameras.login(process, camera)
+        return PyAvSource.open(uri, user, password)
+
+    def make_player(on_first_frame: Callable[[], None]) -> Player:
+        return LiveView(instance, on_first_frame=on_first_frame)
+
+    hub = MediaHub(open_source, now=core.clock.now)
+    return HubVideoBackend(hub, make_player, instance.release)
+
+
 def ui_settings_for(data_dir: Path) -> QSettings:
     """Workstation preferences (window layout, language, theme) beside the database."""
     return QSettings(str(data_dir / "ui.ini"), QSettings.Format.IniFormat)
@@ -610,13 +801,16 @@ def run(args: argparse.Namespace) -> int:
     install_excepthooks(core.bus)
     ui_settings = ui_settings_for(core.data_dir)
     translations.install(args.lang or str(ui_settings.value("language", system_language())))
-    console = Console(app, core, translations, ui_settings)
+    backend = media_backend(core)
+    console = Console(app, core, translations, ui_settings, backend=backend)
     console.finished.connect(app.quit)
     apply_theme(app, console.theme)
     console.start()
 
     def on_quit() -> None:
         console.shutdown()
+        if backend is not None:
+            backend.close()
         core.close()
 
     app.aboutToQuit.connect(on_quit)

@@ -1,14 +1,29 @@
-"""The main window as a shell: dockable panels around the video area, menus, a status bar."""
+"""The main window as a shell: dockable panels around the live grid, menus, a status bar.
+
+The live grid (ui/grid.py) fills the central area for the roles that watch live video; it can move
+to a window of its own on another screen (GridWindow) and back. Full screen (F11) leaves only the
+grid. Locking hides the grid's windows and stops its video: native video windows are drawn over
+any ordinary widget, the lock screen included.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+    QScreen,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
     QLabel,
     QMainWindow,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -16,6 +31,7 @@ from PySide6.QtWidgets import (
 from console.cameras import Camera, Health
 from console.domain import Area, Permission, Place, User
 from console.policy import can
+from ui.grid import VideoGrid
 from ui.i18n import role_label
 from ui.lock import LockScreen
 from ui.sites_panel import SitesPanel
@@ -79,11 +95,37 @@ class MainWindow(QMainWindow):
         self.video_area = QFrame()
         self.video_area.setObjectName("video_area")
         self.video_area.setStyleSheet("#video_area { background: #000000; }")
-        hint = QLabel(self.tr("The video grid appears here once cameras have been added."))
+        if can(user, Permission.VIEW_LIVE):
+            hint = QLabel(self.tr("The video grid appears here once cameras have been added."))
+        else:
+            hint = QLabel(self.tr("Live video is not part of your role."))
         hint.setStyleSheet("color: #8a9099;")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        QVBoxLayout(self.video_area).addWidget(hint)
+        self._hint = hint
+        video_layout = QVBoxLayout(self.video_area)
+        video_layout.setContentsMargins(0, 0, 0, 0)
+        video_layout.addWidget(hint)
+        #: shown in the central area while the grid is on another screen
+        self.grid_away = QWidget()
+        self.grid_away.setObjectName("grid_away")
+        self.grid_away_label = QLabel()
+        self.grid_away_label.setStyleSheet("color: #8a9099;")
+        self.grid_away_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        back = QPushButton(self.tr("&Bring the live video back"))
+        back.setObjectName("grid_back")
+        back.clicked.connect(self.bring_grid_back)
+        away_layout = QVBoxLayout(self.grid_away)
+        away_layout.addStretch(1)
+        away_layout.addWidget(self.grid_away_label)
+        away_layout.addWidget(back, 0, Qt.AlignmentFlag.AlignHCenter)
+        away_layout.addStretch(1)
+        self.grid_away.hide()
+        video_layout.addWidget(self.grid_away)
         self.setCentralWidget(self.video_area)
+        self.grid: VideoGrid | None = None
+        self.grid_window: GridWindow | None = None
+        #: docks that were visible before full screen hid them
+        self._docks_before_full_screen: list[QDockWidget] = []
         self.sites = SitesPanel()
         self.docks = {
             "sites": self._dock("sites_dock", self.tr("Sites and cameras"), self.sites),
@@ -144,6 +186,10 @@ class MainWindow(QMainWindow):
         self.actions["full_screen"].setShortcut(QKeySequence("F11"))
         self.actions["full_screen"].setCheckable(True)
         self.actions["full_screen"].toggled.connect(self._on_full_screen_toggled)
+        # Also on the window itself: in full screen the menu bar is hidden, and with it the keys
+        # of its menus.
+        self.addAction(self.actions["full_screen"])
+        self.addAction(self.actions["lock"])
         themes = view.addMenu(self.tr("&Theme"))
         group = QActionGroup(self)
         for key, label in (("dark", self.tr("Dark")), ("light", self.tr("Light"))):
@@ -177,6 +223,7 @@ class MainWindow(QMainWindow):
             cameras.addAction(self.actions["add_cameras"])
 
         admin = self.menuBar().addMenu(self.tr("&Administration"))
+        self._admin_menu = admin
         self.actions["users"] = admin.addAction(self.tr("&Users…"))
         self.actions["users"].triggered.connect(self.users_requested)
         self.actions["audit"] = admin.addAction(self.tr("&Access log…"))
@@ -192,20 +239,111 @@ class MainWindow(QMainWindow):
         return needed is None or can(self.user, needed)
 
     def _on_full_screen_toggled(self, on: bool) -> None:
+        """Full screen shows the live grid alone; leaving it brings the panels back."""
         if on:
+            self._docks_before_full_screen = [d for d in self.docks.values() if d.isVisible()]
+            for dock in self._docks_before_full_screen:
+                dock.hide()
+            self.menuBar().hide()
+            self.statusBar().hide()
             self.showFullScreen()
         else:
+            for dock in self._docks_before_full_screen:
+                dock.show()
+            self._docks_before_full_screen = []
+            self.menuBar().show()
+            self.statusBar().show()
             self.showNormal()
 
     def show_sites(
         self, areas: list[Area], places: list[Place], cameras: list[Camera] | None = None
     ) -> None:
         self.sites.populate(areas, places, self.user)
+        if self.grid is not None:
+            self.grid.set_sites(places)
         if cameras is not None:
-            self.sites.set_cameras(cameras)
+            self.show_cameras(cameras)
 
     def show_cameras(self, cameras: list[Camera]) -> None:
         self.sites.set_cameras(cameras)
+        if self.grid is not None:
+            self.grid.set_cameras(cameras)
+
+    # -- the live grid -----------------------------------------------------------------------
+
+    def set_grid(self, grid: VideoGrid) -> None:
+        """Put the live grid in the central area, with its Layout menu."""
+        self.grid = grid
+        self._hint.hide()
+        layout = self.video_area.layout()
+        assert layout is not None
+        layout.addWidget(grid)
+        grid.toolbar.addSeparator()
+        grid.toolbar.addAction(self.actions["full_screen"])
+        self.menuBar().insertMenu(self._admin_menu.menuAction(), grid.menu(self))
+        grid.screen_requested.connect(self._on_grid_screen_requested)
+        grid.notice.connect(self._on_grid_notice)
+
+    def _on_grid_notice(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
+
+    def _on_grid_screen_requested(self, index: int) -> None:
+        screens = QGuiApplication.screens()
+        if index < 0:
+            self.bring_grid_back()
+        elif index < len(screens):
+            self.move_grid_to_screen(screens[index])
+
+    def move_grid_to_screen(self, screen: QScreen) -> None:
+        """The grid in a full-screen window of its own on `screen` (a second monitor)."""
+        grid = self.grid
+        if grid is None:
+            return
+        window = self.grid_window
+        moved = window is None
+        if window is None:
+            # The tiles' native video windows cannot follow a widget into another window on
+            # every platform: they are made anew there and the streams reopen (the logged looks
+            # go on).
+            grid.release_video()
+            window = GridWindow(self.user.name, self)
+            window.closed.connect(self.bring_grid_back)
+            window.hold(grid)
+            grid.set_detached(True)
+            self.grid_window = window
+        number = QGuiApplication.screens().index(screen) + 1
+        self.grid_away_label.setText(
+            self.tr("The live video is on screen %1.").replace("%1", str(number))
+        )
+        self.grid_away.show()
+        window.setScreen(screen)
+        window.setGeometry(screen.geometry())
+        window.showFullScreen()
+        if moved:
+            grid.restore_video()
+
+    def bring_grid_back(self) -> None:
+        grid, window = self.grid, self.grid_window
+        if grid is None or window is None:
+            return
+        self.grid_window = None
+        grid.release_video()
+        layout = self.video_area.layout()
+        assert layout is not None
+        layout.addWidget(grid)
+        grid.set_detached(False)
+        self.grid_away.hide()
+        window.closed.disconnect(self.bring_grid_back)
+        window.hide()
+        window.deleteLater()
+        grid.restore_video()
+
+    def stop_video(self) -> None:
+        """Stop every stream and end the logged looks (the window closes or is replaced)."""
+        if self.grid is not None:
+            self.grid.stop()
+        if self.grid_window is not None:
+            self.grid_window.hide()
 
     def show_health(self, camera_id: int, health: Health) -> None:
         self.sites.set_health(camera_id, health)
@@ -231,6 +369,11 @@ class MainWindow(QMainWindow):
         for name, action in self.actions.items():
             if name != "quit":
                 action.setEnabled(False)
+        if self.grid is not None:
+            # No video behind the cover: it is stopped (and its looks ended), not just covered.
+            self.grid.suspend()
+        if self.grid_window is not None:
+            self.grid_window.hide()
         self.lock_screen.show()
         self.lock_screen.raise_()
         self.lock_screen.password.setFocus()
@@ -247,6 +390,10 @@ class MainWindow(QMainWindow):
         self.menuBar().setEnabled(True)
         for name, action in self.actions.items():
             action.setEnabled(self._allowed(name))
+        if self.grid_window is not None:
+            self.grid_window.showFullScreen()
+        if self.grid is not None:
+            self.grid.resume()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -270,5 +417,40 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.stop_video()
+        super().closeEvent(event)
+        self.closed.emit()
+
+
+class GridWindow(QWidget):
+    """The live grid in a window of its own (on another screen). Closing it brings the grid back
+    into the main window."""
+
+    #: the window was closed (by the window manager or Ctrl+W)
+    closed = Signal()
+
+    def __init__(self, user_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("grid_window")
+        self.setWindowTitle(self.tr("Utkik – live video – %1").replace("%1", user_name))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        full_screen = QAction(self.tr("&Full screen"), self)
+        full_screen.setShortcut(QKeySequence("F11"))
+        full_screen.triggered.connect(self._on_full_screen_triggered)
+        self.addAction(full_screen)
+
+    def hold(self, grid: QWidget) -> None:
+        layout = self.layout()
+        assert layout is not None
+        layout.addWidget(grid)
+
+    def _on_full_screen_triggered(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)
         self.closed.emit()

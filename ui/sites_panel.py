@@ -1,16 +1,26 @@
 """The sites and cameras tree: areas holding places, places holding their cameras.
 
 Each camera row shows its latest health check (OK, unreachable, stream fails, clock off, or not
-checked yet) and marks a camera reached over plain HTTP as insecure. Technicians get a context
+checked yet) and marks a camera reached over plain HTTP as insecure. A camera is dragged from here
+onto a tile of the live grid (CAMERA_MIME, carrying its id). Technicians get a context
 menu (and keys) on a camera: Test now, Rename, Remove. The panel only asks: the console runs the
 service calls and feeds the results back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
-from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -47,6 +57,9 @@ STATE_ROLE = Qt.ItemDataRole.UserRole + 4
 
 NAME_COLUMN, STATUS_COLUMN, TRANSPORT_COLUMN = range(3)
 
+#: A camera dragged from the tree: its id as ASCII digits.
+CAMERA_MIME = "application/x-utkik-camera"
+
 HEALTH_STATES = ("unchecked", "ok", "unreachable", "stream", "clock", "failed")
 
 #: Colours of the states, mid-tones readable on the dark and the light theme.
@@ -72,6 +85,20 @@ def health_state(health: Health | None) -> str:
     if health.clock_offset_s is not None and abs(health.clock_offset_s) > CLOCK_WARNING_S:
         return "clock"
     return "ok"
+
+
+def camera_mime(camera_id: int) -> QMimeData:
+    mime = QMimeData()
+    mime.setData(CAMERA_MIME, QByteArray(str(camera_id).encode("ascii")))
+    return mime
+
+
+def camera_id_from_mime(mime: QMimeData) -> int | None:
+    """The camera a drag carries, or None."""
+    if not mime.hasFormat(CAMERA_MIME):
+        return None
+    text = bytes(mime.data(CAMERA_MIME).data()).decode("ascii", "replace")
+    return int(text) if text.isdigit() else None
 
 
 def _dot(colour: str) -> QIcon:
@@ -105,6 +132,8 @@ class SitesModel(QStandardItemModel):
         for area in areas:
             item = QStandardItem(area.name)
             item.setEditable(False)
+            item.setDragEnabled(False)
+            item.setDropEnabled(False)
             item.setData(area.id, AREA_ID_ROLE)
             allowed = can(user, Permission.VIEW_LIVE, area.id) or can(
                 user, Permission.MANAGE_CAMERAS, area.id
@@ -119,6 +148,8 @@ class SitesModel(QStandardItemModel):
             for place in (p for p in places if p.area_id == area.id):
                 child = QStandardItem(place.name)
                 child.setEditable(False)
+                child.setDragEnabled(False)
+                child.setDropEnabled(False)
                 child.setData(place.id, PLACE_ID_ROLE)
                 child.setEnabled(item.isEnabled())
                 item.appendRow(child)
@@ -158,6 +189,9 @@ class SitesModel(QStandardItemModel):
                         "network unencrypted."
                     )
                 )
+            for item in (name, status, transport):
+                # The whole row drags the camera; nothing is dropped into the tree.
+                item.setDropEnabled(False)
             place.appendRow([name, status, transport])
             self._cameras[camera.id] = camera
             self._rows[camera.id] = (name, status)
@@ -213,6 +247,23 @@ class SitesModel(QStandardItemModel):
     def camera(self, camera_id: int) -> Camera | None:
         return self._cameras.get(camera_id)
 
+    def mimeTypes(self) -> list[str]:  # noqa: N802 - Qt override
+        return [CAMERA_MIME]
+
+    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802 - Qt override
+        # Copy only: a move would make the view delete the camera's row after the drop.
+        return Qt.DropAction.CopyAction
+
+    def mimeData(  # noqa: N802 - Qt override
+        self, indexes: Sequence[QModelIndex | QPersistentModelIndex]
+    ) -> QMimeData:
+        """A dragged camera row: the camera's id (for the live grid)."""
+        for index in indexes:
+            camera_id = index.data(CAMERA_ID_ROLE)
+            if camera_id is not None:
+                return camera_mime(int(camera_id))
+        return QMimeData()
+
     def cameras(self) -> list[Camera]:
         return list(self._cameras.values())
 
@@ -242,6 +293,9 @@ class SitesPanel(QWidget):
         self.view.setModel(self.model)
         self.view.setHeaderHidden(True)
         self.view.setUniformRowHeights(True)
+        # Cameras are dragged onto the live grid's tiles.
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QTreeView.DragDropMode.DragOnly)
         # Names are never cut short: a narrow panel scrolls sideways instead.
         header = self.view.header()
         header.setStretchLastSection(False)

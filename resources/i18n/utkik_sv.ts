@@ -304,28 +304,28 @@
   <context>
     <name>Console</name>
     <message>
-      <location filename="../../ui/app.py" line="402" />
+      <location filename="../../ui/app.py" line="430" />
       <source>Added camera %1.</source>
-      <extracomment>a console.messages.Message the person quit (closed the main window, or cancelled the first dialog) the viewer was open when the console locked; it comes back on unlocking the wizard was open when the console locked (it shows live pictures)</extracomment>
+      <extracomment>At shutdown, how long the live.view end entries still being written are waited for (an entry left unwritten is closed as recovered on the next start). a console.messages.Message the person quit (closed the main window, or cancelled the first dialog) draws live video into the grid's tiles; None: tiles say video is not available the live grids' access-log sessions, waited for at shutdown the viewer was open when the console locked; it comes back on unlocking the wizard was open when the console locked (it shows live pictures)</extracomment>
       <translation>Kameran %1 är tillagd.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="474" />
+      <location filename="../../ui/app.py" line="502" />
       <source>Removed camera %1.</source>
       <translation>Kameran %1 är borttagen.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="495" />
+      <location filename="../../ui/app.py" line="523" />
       <source>Internal error</source>
       <translation>Internt fel</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="496" />
+      <location filename="../../ui/app.py" line="524" />
       <source>Utkik hit an internal error. Details are in the log.</source>
       <translation>Utkik råkade ut för ett internt fel. Detaljer finns i loggen.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="501" />
+      <location filename="../../ui/app.py" line="529" />
       <source>Utkik</source>
       <translation>Utkik</translation>
     </message>
@@ -356,6 +356,34 @@
       <location filename="../../ui/camera_wizard.py" line="728" />
       <source>Pass&amp;word</source>
       <translation>Lösen&amp;ord</translation>
+    </message>
+  </context>
+  <context>
+    <name>CustomGridDialog</name>
+    <message>
+      <location filename="../../ui/grid.py" line="827" />
+      <source>Custom grid</source>
+      <translation>Eget rutnät</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="842" />
+      <source>Rows:</source>
+      <translation>Rader:</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="843" />
+      <source>Columns:</source>
+      <translation>Kolumner:</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="844" />
+      <source>Big tile rows:</source>
+      <translation>Rader för den stora rutan:</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="845" />
+      <source>Big tile columns:</source>
+      <translation>Kolumner för den stora rutan:</translation>
     </message>
   </context>
   <context>
@@ -413,6 +441,20 @@
     </message>
   </context>
   <context>
+    <name>GridWindow</name>
+    <message>
+      <location filename="../../ui/main_window.py" line="435" />
+      <source>Utkik – live video – %1</source>
+      <extracomment>the window was closed (by the window manager or Ctrl+W)</extracomment>
+      <translation>Utkik – livevideo – %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="438" />
+      <source>&amp;Full screen</source>
+      <translation>&amp;Helskärm</translation>
+    </message>
+  </context>
+  <context>
     <name>LockScreen</name>
     <message>
       <location filename="../../ui/lock.py" line="82" />
@@ -439,10 +481,10 @@
   <context>
     <name>LoginDialog</name>
     <message>
-      <location filename="../../ui/app.py" line="637" />
+      <location filename="../../ui/app.py" line="833" />
       <location filename="../../ui/dialogs.py" line="134" />
       <source>Log in</source>
-      <extracomment>Seconds each request of a periodic health check may take (the whole check at most three times as long): short, since a camera that slow is worth a warning anyway.</extracomment>
+      <extracomment>Seconds each request of a periodic health check may take (the whole check at most three times as long): short, since a camera that slow is worth a warning anyway. Makes a player that calls its argument (on a libvlc thread) when its first picture is ready. a _Call, from any thread</extracomment>
       <translation>Logga in</translation>
     </message>
     <message>
@@ -475,130 +517,147 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="77" />
+      <location filename="../../ui/main_window.py" line="93" />
       <source>Utkik – %1</source>
       <extracomment>The permission each menu action needs; the others are open to everyone logged in. the person asked to lock the console the password typed on the lock screen log out and show the login "sv" or "en" "dark" or "light" open user management open the access-log viewer open the wizard that finds and adds cameras the person closed the window (Quit, or the window manager's close button)</extracomment>
       <translation>Utkik – %1</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="82" />
+      <location filename="../../ui/main_window.py" line="99" />
       <source>The video grid appears here once cameras have been added.</source>
       <translation>Videorutnätet visas här när kameror har lagts till.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="89" />
+      <location filename="../../ui/main_window.py" line="101" />
+      <source>Live video is not part of your role.</source>
+      <translation>Livevideo ingår inte i din roll.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="114" />
+      <source>&amp;Bring the live video back</source>
+      <extracomment>shown in the central area while the grid is on another screen</extracomment>
+      <translation>&amp;Hämta tillbaka livevideon</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="131" />
       <source>Sites and cameras</source>
+      <extracomment>docks that were visible before full screen hid them</extracomment>
       <translation>Platser och kameror</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="91" />
+      <location filename="../../ui/main_window.py" line="133" />
       <source>Alarms</source>
       <translation>Larm</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="91" />
+      <location filename="../../ui/main_window.py" line="133" />
       <source>No alarms.</source>
       <translation>Inga larm.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="95" />
+      <location filename="../../ui/main_window.py" line="137" />
       <source>Lighting</source>
       <translation>Belysning</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="96" />
+      <location filename="../../ui/main_window.py" line="138" />
       <source>No luminaires connected.</source>
       <translation>Inga armaturer anslutna.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="99" />
+      <location filename="../../ui/main_window.py" line="141" />
       <source>Log</source>
       <translation>Logg</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="99" />
+      <location filename="../../ui/main_window.py" line="141" />
       <source>No entries yet.</source>
       <translation>Inga poster ännu.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="108" />
+      <location filename="../../ui/main_window.py" line="150" />
       <source>Logged in as %1 (%2)</source>
       <translation>Inloggad som %1 (%2)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="127" />
+      <location filename="../../ui/main_window.py" line="169" />
       <source>&amp;Console</source>
       <translation>&amp;Konsol</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="128" />
+      <location filename="../../ui/main_window.py" line="170" />
       <source>&amp;Lock</source>
       <translation>&amp;Lås</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="131" />
+      <location filename="../../ui/main_window.py" line="173" />
       <source>&amp;Switch user…</source>
       <translation>&amp;Byt användare…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="135" />
+      <location filename="../../ui/main_window.py" line="177" />
       <source>&amp;Quit</source>
       <translation>&amp;Avsluta</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="139" />
+      <location filename="../../ui/main_window.py" line="181" />
       <source>&amp;View</source>
       <translation>&amp;Visa</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="143" />
+      <location filename="../../ui/main_window.py" line="185" />
       <source>&amp;Full screen</source>
       <translation>&amp;Helskärm</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="147" />
+      <location filename="../../ui/main_window.py" line="193" />
       <source>&amp;Theme</source>
       <translation>&amp;Tema</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="149" />
+      <location filename="../../ui/main_window.py" line="195" />
       <source>Dark</source>
       <translation>Mörkt</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="149" />
+      <location filename="../../ui/main_window.py" line="195" />
       <source>Light</source>
       <translation>Ljust</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="156" />
+      <location filename="../../ui/main_window.py" line="202" />
       <source>&amp;Language</source>
       <translation>&amp;Språk</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="169" />
+      <location filename="../../ui/main_window.py" line="215" />
       <source>&amp;Add cameras…</source>
       <translation>&amp;Lägg till kameror…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="176" />
+      <location filename="../../ui/main_window.py" line="222" />
       <source>Ca&amp;meras</source>
       <translation>Ka&amp;meror</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="179" />
+      <location filename="../../ui/main_window.py" line="225" />
       <source>&amp;Administration</source>
       <translation>&amp;Administration</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="180" />
+      <location filename="../../ui/main_window.py" line="227" />
       <source>&amp;Users…</source>
       <translation>&amp;Användare…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="182" />
+      <location filename="../../ui/main_window.py" line="229" />
       <source>&amp;Access log…</source>
       <translation>Å&amp;tkomstlogg…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="316" />
+      <source>The live video is on screen %1.</source>
+      <translation>Livevideon visas på skärm %1.</translation>
     </message>
   </context>
   <context>
@@ -801,73 +860,73 @@
   <context>
     <name>SitesModel</name>
     <message>
-      <location filename="../../ui/sites_panel.py" line="93" />
+      <location filename="../../ui/sites_panel.py" line="120" />
       <source>Sites and cameras</source>
-      <extracomment>The camera row's health state: one of HEALTH_STATES. Colours of the states, mid-tones readable on the dark and the light theme.</extracomment>
+      <extracomment>The camera row's health state: one of HEALTH_STATES. A camera dragged from the tree: its id as ASCII digits. Colours of the states, mid-tones readable on the dark and the light theme.</extracomment>
       <translation>Platser och kameror</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="93" />
+      <location filename="../../ui/sites_panel.py" line="120" />
       <source>Status</source>
       <translation>Status</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="93" />
+      <location filename="../../ui/sites_panel.py" line="120" />
       <source>Transport</source>
       <translation>Förbindelse</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="118" />
+      <location filename="../../ui/sites_panel.py" line="147" />
       <source>No permission for this area</source>
       <translation>Behörighet saknas för detta område</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="153" />
+      <location filename="../../ui/sites_panel.py" line="184" />
       <source>insecure</source>
       <translation>osäker</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="157" />
+      <location filename="../../ui/sites_panel.py" line="188" />
       <source>Reached over plain HTTP: the camera's answers and its video cross the network unencrypted.</source>
       <translation>Nås över okrypterad HTTP: kamerans svar och dess video går okrypterade över nätverket.</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="178" />
+      <location filename="../../ui/sites_panel.py" line="212" />
       <source>Cannot check</source>
       <translation>Kan inte kontrolleras</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="186" />
+      <location filename="../../ui/sites_panel.py" line="220" />
       <source>Not checked yet</source>
       <translation>Inte kontrollerad än</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="187" />
+      <location filename="../../ui/sites_panel.py" line="221" />
       <source>OK</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="188" />
+      <location filename="../../ui/sites_panel.py" line="222" />
       <source>Unreachable</source>
       <translation>Går inte att nå</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="189" />
+      <location filename="../../ui/sites_panel.py" line="223" />
       <source>Stream fails</source>
       <translation>Strömmen fungerar inte</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="190" />
+      <location filename="../../ui/sites_panel.py" line="224" />
       <source>Clock off</source>
       <translation>Klockan går fel</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="194" />
+      <location filename="../../ui/sites_panel.py" line="228" />
       <source>Clock off (%1 s)</source>
       <translation>Klockan går fel (%1 s)</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="198" />
+      <location filename="../../ui/sites_panel.py" line="232" />
       <source>Checked %1</source>
       <translation>Kontrollerad %1</translation>
     </message>
@@ -875,38 +934,38 @@
   <context>
     <name>SitesPanel</name>
     <message>
-      <location filename="../../ui/sites_panel.py" line="251" />
+      <location filename="../../ui/sites_panel.py" line="305" />
       <source>&amp;Test now</source>
       <extracomment>camera id: check its health now (camera id, new name) camera id, removal confirmed</extracomment>
       <translation>&amp;Testa nu</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="252" />
+      <location filename="../../ui/sites_panel.py" line="306" />
       <source>&amp;Rename…</source>
       <translation>Byt &amp;namn…</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="254" />
+      <location filename="../../ui/sites_panel.py" line="308" />
       <source>Re&amp;move…</source>
       <translation>Ta &amp;bort…</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="363" />
+      <location filename="../../ui/sites_panel.py" line="417" />
       <source>Rename camera</source>
       <translation>Byt namn på kamera</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="364" />
+      <location filename="../../ui/sites_panel.py" line="418" />
       <source>New name for “%1”:</source>
       <translation>Nytt namn på ”%1”:</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="373" />
+      <location filename="../../ui/sites_panel.py" line="427" />
       <source>Remove camera</source>
       <translation>Ta bort kamera</translation>
     </message>
     <message>
-      <location filename="../../ui/sites_panel.py" line="375" />
+      <location filename="../../ui/sites_panel.py" line="429" />
       <source>Remove the camera “%1” (%2) from Utkik? Its login is deleted from the keyring. The removal is written to the access log.</source>
       <translation>Ta bort kameran ”%1” (%2) från Utkik? Dess inloggning raderas ur nyckelringen. Borttagningen skrivs i åtkomstloggen.</translation>
     </message>
@@ -1116,6 +1175,34 @@
     </message>
   </context>
   <context>
+    <name>TourDialog</name>
+    <message>
+      <location filename="../../ui/grid.py" line="872" />
+      <source>New tour</source>
+      <translation>Ny rundtur</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="884" />
+      <source> s</source>
+      <translation> s</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="886" />
+      <source>Name:</source>
+      <translation>Namn:</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="887" />
+      <source>Layouts:</source>
+      <translation>Layouter:</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="888" />
+      <source>Each shown for:</source>
+      <translation>Var och en visas i:</translation>
+    </message>
+  </context>
+  <context>
     <name>UserEditDialog</name>
     <message>
       <location filename="../../ui/users_dialog.py" line="42" />
@@ -1264,6 +1351,295 @@
       <location filename="../../ui/users_dialog.py" line="292" />
       <source>Enabled %1.</source>
       <translation>Aktiverade %1.</translation>
+    </message>
+  </context>
+  <context>
+    <name>VideoGrid</name>
+    <message>
+      <location filename="../../ui/grid.py" line="198" />
+      <source>&amp;Custom grid…</source>
+      <extracomment>The presets in the order of their keys, Alt+1 … Alt+7. The grid a user starts with. A new tour shows each layout this long unless told otherwise. a screen index: move the grid to its own window there; -1: back into the main window a short line for the status bar (a layout saved, a tour started) place id → name, shared with the tiles for their captions camera ids in the sites tree's order (for PageUp/PageDown) the saved layout shown (Ctrl+S saves over it), if any the tour T starts: the last one started</extracomment>
+      <translation>&amp;Eget rutnät…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="202" />
+      <source>&amp;Save layout</source>
+      <translation>&amp;Spara layout</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="206" />
+      <source>Save layout &amp;as…</source>
+      <translation>Spara layout s&amp;om…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="212" />
+      <source>Start or stop the &amp;tour</source>
+      <translation>Starta eller stoppa &amp;rundturen</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="215" />
+      <source>Tour</source>
+      <translation>Rundtur</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="216" />
+      <source>&amp;New tour…</source>
+      <translation>&amp;Ny rundtur…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="218" />
+      <source>&amp;Maximize tile</source>
+      <translation>&amp;Maximera ruta</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="220" />
+      <source>&amp;Restore tile</source>
+      <translation>&amp;Återställ ruta</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="221" />
+      <source>&amp;Empty tile</source>
+      <translation>Töm rut&amp;a</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="223" />
+      <source>&amp;Previous camera</source>
+      <translation>&amp;Föregående kamera</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="226" />
+      <source>Ne&amp;xt camera</source>
+      <translation>N&amp;ästa kamera</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="244" />
+      <source>&amp;Back to the main window</source>
+      <translation>&amp;Tillbaka till huvudfönstret</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="247" />
+      <source>&amp;Grid</source>
+      <translation>R&amp;utnät</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="251" />
+      <source>&amp;Open layout</source>
+      <translation>&amp;Öppna layout</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="252" />
+      <source>&amp;Delete layout</source>
+      <translation>&amp;Ta bort layout</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="253" />
+      <source>T&amp;ours</source>
+      <translation>Run&amp;dturer</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="254" />
+      <source>D&amp;elete tour</source>
+      <translation>Ta &amp;bort rundtur</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="255" />
+      <source>Move to &amp;screen</source>
+      <translation>F&amp;lytta till skärm</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="262" />
+      <source>&amp;Layout</source>
+      <translation>&amp;Layout</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="308" />
+      <source>No saved layouts</source>
+      <translation>Inga sparade layouter</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="327" />
+      <source>Screen %1: %2 (%3 × %4)</source>
+      <translation>Skärm %1: %2 (%3 × %4)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="574" />
+      <source>Saved the layout “%1”.</source>
+      <translation>Layouten ”%1” har sparats.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="633" />
+      <source>Replace the saved layout “%1”?</source>
+      <translation>Ersätta den sparade layouten ”%1”?</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="643" />
+      <source>Delete the saved layout “%1”?</source>
+      <translation>Ta bort den sparade layouten ”%1”?</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="664" />
+      <source>The tour “%1” has no layouts left.</source>
+      <translation>Rundturen ”%1” har inga layouter kvar.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="675" />
+      <source>Tour “%1” started.</source>
+      <translation>Rundturen ”%1” har startats.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="703" />
+      <source>No tours saved yet: make one with Layout ▸ Tours ▸ New tour…</source>
+      <translation>Inga rundturer sparade ännu: gör en med Layout ▸ Rundturer ▸ Ny rundtur…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="710" />
+      <source>Save a layout first: a tour shows saved layouts.</source>
+      <translation>Spara en layout först: en rundtur visar sparade layouter.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="723" />
+      <source>Saved the tour “%1”.</source>
+      <translation>Rundturen ”%1” har sparats.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="729" />
+      <source>Delete the tour “%1”?</source>
+      <translation>Ta bort rundturen ”%1”?</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="739" />
+      <source>Tour “%1”: %2 (%3 of %4)</source>
+      <translation>Rundtur ”%1”: %2 (%3 av %4)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="754" />
+      <source>Save layout</source>
+      <translation>Spara layout</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="755" />
+      <source>Name of the layout:</source>
+      <translation>Layoutens namn:</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="764" />
+      <source>Layouts</source>
+      <translation>Layouter</translation>
+    </message>
+  </context>
+  <context>
+    <name>VideoTile</name>
+    <message>
+      <location filename="../../ui/tile.py" line="354" />
+      <source>key frames</source>
+      <extracomment>A tile dragged onto another (to swap them) carries its serial number in this format. What the live.view entries say the look was for. waiting for the camera, the log entry or the stream the picture stopped coming; the last one stays, marked the camera is gone (removed from Utkik) no video backend on this workstation the look could not be logged or the stream not opened: nothing is shown Caption strip colours by state: (background, text). Alarm-red stays for alarms. its first picture is on screen a _Report with a status a _Report: that stream's first picture is on screen the person pressed the tile (to select it) the person double-clicked the tile (to maximize or restore it) a QMimeData dropped on the tile (a camera from the tree, or another tile) the tile's state changed (a TileState) the camera shown (or asked for), and what is known of it the tile wants the main stream (it is maximized, or big in its layout) the video is stopped (the console is locked) but the camera stays assigned bumped whenever the tile turns to another camera (or stops): late answers are dropped the surface the front stream is drawn into</extracomment>
+      <translation>nyckelbilder</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="358" />
+      <source>The camera has no sub stream: this small tile shows only the main stream's key frames (about one picture a second).</source>
+      <translation>Kameran har ingen delström: den här lilla rutan visar bara huvudströmmens nyckelbilder (ungefär en bild i sekunden).</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="363" />
+      <source>● REC</source>
+      <translation>● INSP</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="515" />
+      <source>The camera reported no video stream.</source>
+      <translation>Kameran angav ingen videoström.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="744" />
+      <source>Camera %1</source>
+      <translation>Kamera %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="752" />
+      <source>connecting</source>
+      <translation>ansluter</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="753" />
+      <source>● live</source>
+      <translation>● live</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="754" />
+      <source>offline</source>
+      <translation>frånkopplad</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="755" />
+      <source>no permission</source>
+      <translation>ingen behörighet</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="756" />
+      <source>removed</source>
+      <translation>borttagen</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="757" />
+      <source>video not available</source>
+      <translation>ingen video</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="758" />
+      <source>not shown</source>
+      <translation>visas inte</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="762" />
+      <source>STALE</source>
+      <translation>FRUSEN</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="763" />
+      <source>STALE since %1</source>
+      <translation>FRUSEN sedan %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="772" />
+      <source>Offline: %1</source>
+      <translation>Frånkopplad: %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="772" />
+      <source>Offline</source>
+      <translation>Frånkopplad</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="774" />
+      <source>Trying again in %1 s</source>
+      <translation>Nytt försök om %1 s</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="779" />
+      <source>Drag a camera here from the sites tree.</source>
+      <translation>Dra hit en kamera från Platser och kameror.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="780" />
+      <location filename="../../ui/tile.py" line="781" />
+      <source>Connecting…</source>
+      <translation>Ansluter…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="782" />
+      <source>No permission for this camera.</source>
+      <translation>Ingen behörighet för den här kameran.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="783" />
+      <source>This camera has been removed.</source>
+      <translation>Den här kameran har tagits bort.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="784" />
+      <source>Video not available on this workstation.</source>
+      <translation>Video kan inte visas på den här arbetsstationen.</translation>
     </message>
   </context>
   <context>
@@ -1747,6 +2123,102 @@
     <message>
       <source>“{text}” is not an address range. Write FIRST-LAST, such as 192.168.1.10-192.168.1.60 or 192.168.1.10-60, or a network such as 192.168.1.0/24.</source>
       <translation>”{text}” är inget adressintervall. Skriv FÖRSTA-SISTA, till exempel 192.168.1.10-192.168.1.60 eller 192.168.1.10-60, eller ett nät som 192.168.1.0/24.</translation>
+    </message>
+    <message>
+      <source>A grid has 1 to {limit} rows and 1 to {limit} columns.</source>
+      <translation>Ett rutnät har 1 till {limit} rader och 1 till {limit} kolumner.</translation>
+    </message>
+    <message>
+      <source>A layout needs a name.</source>
+      <translation>En layout behöver ett namn.</translation>
+    </message>
+    <message>
+      <source>A name can have at most {limit} characters.</source>
+      <translation>Ett namn kan ha högst {limit} tecken.</translation>
+    </message>
+    <message>
+      <source>A tour needs at least one layout.</source>
+      <translation>En rundtur behöver minst en layout.</translation>
+    </message>
+    <message>
+      <source>A tour shows each layout for {low} to {high} seconds.</source>
+      <translation>En rundtur visar varje layout i {low} till {high} sekunder.</translation>
+    </message>
+    <message>
+      <source>An internal error stopped this video stream. Details are in the log.</source>
+      <translation>Ett internt fel stoppade den här videoströmmen. Detaljer finns i loggen.</translation>
+    </message>
+    <message>
+      <source>Camera “{name}” cannot pan, tilt or zoom.</source>
+      <translation>Kameran ”{name}” kan inte panorera, luta eller zooma.</translation>
+    </message>
+    <message>
+      <source>Live view cannot show video coded as {codec}. Set the camera to H.264.</source>
+      <translation>Livebilden kan inte visa video kodad som {codec}. Ställ in kameran på H.264.</translation>
+    </message>
+    <message>
+      <source>Only console users have layouts and tours.</source>
+      <translation>Bara konsolens användare har layouter och rundturer.</translation>
+    </message>
+    <message>
+      <source>The big tile must fit inside the grid.</source>
+      <translation>Den stora rutan måste få plats i rutnätet.</translation>
+    </message>
+    <message>
+      <source>The camera at {host} refused the PTZ command ({detail}).</source>
+      <translation>Kameran på {host} vägrade PTZ-kommandot ({detail}).</translation>
+    </message>
+    <message>
+      <source>The camera did not send video in time.</source>
+      <translation>Kameran skickade ingen video i tid.</translation>
+    </message>
+    <message>
+      <source>The camera does not answer: it is off, not on the network, or its address is wrong.</source>
+      <translation>Kameran svarar inte: den är avstängd, inte ansluten till nätverket, eller så är dess adress fel.</translation>
+    </message>
+    <message>
+      <source>The camera ended the video stream.</source>
+      <translation>Kameran avslutade videoströmmen.</translation>
+    </message>
+    <message>
+      <source>The camera has no video stream at this address.</source>
+      <translation>Kameran har ingen videoström på den här adressen.</translation>
+    </message>
+    <message>
+      <source>The camera refused the user name or password.</source>
+      <translation>Kameran godtog inte användarnamnet eller lösenordet.</translation>
+    </message>
+    <message>
+      <source>The camera refuses to send video now (it may be restarting or have too many viewers).</source>
+      <translation>Kameran vägrar skicka video just nu (den kanske startar om eller har för många tittare).</translation>
+    </message>
+    <message>
+      <source>The camera sends no video.</source>
+      <translation>Kameran skickar ingen video.</translation>
+    </message>
+    <message>
+      <source>The camera stopped sending video.</source>
+      <translation>Kameran slutade skicka video.</translation>
+    </message>
+    <message>
+      <source>The camera's stream holds no video.</source>
+      <translation>Kamerans ström innehåller ingen video.</translation>
+    </message>
+    <message>
+      <source>The camera's video stream cannot be read.</source>
+      <translation>Kamerans videoström kan inte läsas.</translation>
+    </message>
+    <message>
+      <source>The video stream was closed.</source>
+      <translation>Videoströmmen stängdes.</translation>
+    </message>
+    <message>
+      <source>There is no layout called “{name}”.</source>
+      <translation>Det finns ingen layout som heter ”{name}”.</translation>
+    </message>
+    <message>
+      <source>There is no tour called “{name}”.</source>
+      <translation>Det finns ingen rundtur som heter ”{name}”.</translation>
     </message>
   </context>
   <context>

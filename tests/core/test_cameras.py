@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from datetime import UTC, datetime
 
@@ -212,3 +213,35 @@ def test_no_log_no_video(core: Core) -> None:
     core.audit.begin = broken  # type: ignore[method-assign]
     with pytest.raises(OSError, match="disk full"):
         core.cameras.begin_view(supervisor, "camera:1", None)
+
+
+def test_ptz_and_snapshots_are_logged_for_those_allowed(core: Core) -> None:
+    root = Actor.os_account("root")
+    ptz_camera = core.cameras.add(
+        root, facts("10.0.0.5"), place(core, "Resecentrum"), "P", "u", "p"
+    )
+    fixed = core.cameras.add(
+        root,
+        dataclasses.replace(facts("10.0.0.6"), capabilities=Capabilities()),
+        place(core, "Resecentrum"),
+        "F",
+        "u",
+        "p",
+    )
+    operator = user(core, "operatör", Role.OPERATOR)
+    admin = user(core, "admin2", Role.ADMINISTRATOR)
+    core.cameras.control_ptz(operator, ptz_camera, "preset", "1")
+    core.cameras.record_snapshot(operator, ptz_camera, "/tmp/shot.jpg")
+    with pytest.raises(InvalidInput, match="cannot pan"):
+        core.cameras.control_ptz(operator, fixed, "move")
+    with pytest.raises(PermissionDenied):
+        core.cameras.control_ptz(admin, ptz_camera, "move")
+    with pytest.raises(PermissionDenied):
+        core.cameras.record_snapshot(admin, ptz_camera, "/tmp/x.jpg")
+    snapshot, preset = core.audit.entries(root)[:2]
+    assert (preset.action, preset.actor, preset.details["detail"]) == (
+        "ptz.preset",
+        "operatör",
+        "1",
+    )
+    assert (snapshot.action, snapshot.details["path"]) == ("snapshot.saved", "/tmp/shot.jpg")

@@ -1,0 +1,305 @@
+"""RTSP ingest with PyAV: one camera stream as a `Source` of demuxed packets for the media hub.
+
+The login goes percent-encoded into the URL, the only way FFmpeg's RTSP client takes one. FFmpeg
+and PyAV put that URL into their error messages (and `repr` of a container), so a PyAV error is
+described here by its class only and never chained, logged or kept: the KnownErrors raised are
+made outside the `except` block, so not even `__context__` holds the original.
+
+Stopping a blocked read. Closing a container while another thread is inside `av_read_frame`
+frees the demuxer under it (a use-after-free that crashes the process), and PyAV 18 has no
+other way to interrupt a read than its own timeout: the interrupt callback ends a read that has
+waited `timeout` seconds. So a source is opened with a short read timeout (`INTERRUPT_S`) and a
+read that is interrupted looks at the clock and at `close()`:
+
+- `close()` called: the read raises SourceClosed and the reading thread closes the container
+  (RTSP TEARDOWN), so `close()` itself never waits and a blocked read returns within ~1 s;
+- no packet for `timeout` seconds: NoVideo (the session is open but the camera is silent);
+- otherwise it reads on. FFmpeg's RTSP demuxer resumes after an interrupt between packets
+  (measured: a stalled stream interrupted every 0.3 s reads on without loss when it resumes).
+
+An interrupt can also fall in the middle of one packet that takes longer than INTERRUPT_S to
+arrive (a large keyframe on a slow link): the rest of that packet is then lost and the frame is
+broken until the next keyframe. 1 s keeps that away from any link fast enough to carry the
+stream (a 200 kB 1080p keyframe needs only 1.6 Mbit/s to arrive within it).
+
+A cold stream opens with the smallest probing (`probesize` 32 bytes, `analyzeduration` 0): the
+SDP's sprop-parameter-sets already give the codec, the picture size and the extradata, so
+av.open returns after the first packet (~0.1 s on the simulated site instead of ~1.2 s).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import av
+import av.error
+
+from console.errors import N_, KnownError
+from console.media.packets import Packet, StreamInfo
+
+log = logging.getLogger(__name__)
+
+#: The longest a read waits inside FFmpeg before it looks at close() and the stall clock.
+INTERRUPT_S = 1.0
+#: A failure to open that came only when the open timeout ran out: the camera did not answer, or
+#: answered RTSP but sent no packet (av.open fails with InvalidDataError either way).
+_WAITED = 0.9
+
+_WRONG_LOGIN = N_("The camera refused the user name or password.")
+_UNREACHABLE = N_(
+    "The camera does not answer: it is off, not on the network, or its address is wrong."
+)
+_NOT_FOUND = N_("The camera has no video stream at this address.")
+_REFUSED = N_(
+    "The camera refuses to send video now (it may be restarting or have too many viewers)."
+)
+_NO_PICTURE = N_("The camera did not send video in time.")
+_STOPPED = N_("The camera stopped sending video.")
+_ENDED = N_("The camera ended the video stream.")
+_NO_VIDEO = N_("The camera's stream holds no video.")
+_FAILED = N_("The camera's video stream cannot be read.")
+_CLOSED = N_("The video stream was closed.")
+
+
+class IngestError(KnownError):
+    """A camera stream cannot be opened or read."""
+
+
+class WrongLogin(IngestError):
+    """The camera refused the user name or password (RTSP 401 or 403)."""
+
+
+class CameraUnreachable(IngestError):
+    """Nothing answers RTSP at the camera's address, or not in time."""
+
+
+class StreamRefused(IngestError):
+    """The camera answers but will not stream: no such stream, or busy (RTSP 404, 5xx)."""
+
+
+class NoVideo(IngestError):
+    """The stream holds no video, or the camera sends none (open but silent)."""
+
+
+class StreamEnded(IngestError):
+    """The camera ended the session (connection reset or closed)."""
+
+
+class SourceClosed(IngestError):
+    """The source was closed; raised by a read after (or during) `close()`."""
+
+
+def with_login(url: str, user: str, password: str) -> str:
+    """`url` with `user:password@` percent-encoded into it (replacing any login it had)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
+    netloc = host if parts.port is None else f"{host}:{parts.port}"
+    login = f"{quote(user, safe='')}:{quote(password, safe='')}@" if user or password else ""
+    return urlunsplit(parts._replace(netloc=login + netloc))
+
+
+def without_login(url: str) -> str:
+    """`url` as it may be shown or logged: no login, no query (some cameras take one there)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        netloc = host if parts.port is None else f"{host}:{parts.port}"
+    except ValueError:
+        return "rtsp://?"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+class PyAvSource:
+    """One RTSP session of one camera stream (see the module's docstring). `read` is called by
+    one thread at a time; `close` may be called from any thread, any number of times."""
+
+    def __init__(self, container: Any, shown: str, timeout: float) -> None:
+        self._container = container
+        self._shown = shown
+        self._timeout = timeout
+        video = container.streams.video
+        self._video = video[0]
+        self._info = _stream_info(self._video)
+        self._packets: Any = None  # the demux generator (a new one after each interrupt)
+        self._lock = threading.Lock()
+        self._reading = False
+        self._closing = False
+        self._released = False
+        #: When the data of the last packet read arrived (time.monotonic()).
+        self._last_arrival: float | None = None
+
+    @classmethod
+    def open(
+        cls,
+        url: str,
+        user: str,
+        password: str,
+        *,
+        timeout: float = 10.0,
+        transport: str = "tcp",
+    ) -> PyAvSource:
+        """Opens the stream (DESCRIBE, SETUP, PLAY and the first packet), blocking for at most
+        about `timeout` seconds. Raises WrongLogin, CameraUnreachable, StreamRefused, NoVideo or
+        IngestError, with the camera's address in none of them."""
+        shown = without_login(url)
+        options = {
+            "rtsp_transport": transport,
+            "timeout": str(int(timeout * 1_000_000)),  # socket I/O, microseconds
+            "analyzeduration": "0",
+            "probesize": "32",
+        }
+        failure: IngestError | None = None
+        started = time.monotonic()
+        try:
+            container = av.open(
+                with_login(url, user, password), options=options, timeout=(timeout, INTERRUPT_S)
+            )
+        except av.error.FFmpegError as err:
+            waited = time.monotonic() - started >= _WAITED * timeout
+            failure = _open_error(err, waited)
+            log.info("%s: cannot open (%s)", shown, type(err).__name__)
+        except ValueError as err:  # e.g. a URL FFmpeg cannot even parse
+            failure = IngestError(_FAILED)
+            log.info("%s: cannot open (%s)", shown, type(err).__name__)
+        if failure is not None:
+            raise failure
+        if not container.streams.video:
+            container.close()
+            raise NoVideo(_NO_VIDEO)
+        log.info("%s: open after %.2f s", shown, time.monotonic() - started)
+        return cls(container, shown, timeout)
+
+    def info(self) -> StreamInfo:
+        return self._info
+
+    def read(self) -> Packet | None:
+        """The next video packet; None when the camera ended the stream. Raises NoVideo after
+        `timeout` seconds without a packet, SourceClosed after (or during) `close()`."""
+        with self._lock:
+            if self._closing:
+                raise SourceClosed(_CLOSED)
+            self._reading = True
+        try:
+            return self._next()
+        finally:
+            with self._lock:
+                self._reading = False
+                if self._closing:
+                    self._release()
+
+    def close(self) -> None:
+        """Ends the session. If a read is blocked in another thread it returns within about
+        INTERRUPT_S and that thread closes the container; otherwise it is closed here."""
+        with self._lock:
+            self._closing = True
+            if not self._reading:
+                self._release()
+
+    def __repr__(self) -> str:
+        return f"<PyAvSource {self._shown}>"
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _next(self) -> Packet | None:
+        # Silence counts from the last data, not from this call: the frame FFmpeg's parser
+        # held back came out a second late.
+        quiet_since = self._last_arrival or time.monotonic()
+        while True:
+            if self._packets is None:
+                self._packets = self._container.demux(self._video)
+            failure: IngestError | None = None
+            asked = time.monotonic()
+            try:
+                packet = next(self._packets)
+            except StopIteration:
+                return None  # EOF: the camera closed the session
+            except av.error.ExitError:
+                self._packets = None  # the interrupt ended that generator
+                if self._closing:
+                    failure = SourceClosed(_CLOSED)
+                elif time.monotonic() - quiet_since >= self._timeout:
+                    failure = NoVideo(_STOPPED)
+                else:
+                    continue
+            except av.error.FFmpegError as err:
+                self._packets = None
+                failure = _read_error(err)
+                log.info("%s: read failed (%s)", self._shown, type(err).__name__)
+            if failure is not None:
+                raise failure
+            if packet.size == 0 or packet.stream_index != self._video.index:
+                continue  # the demuxer's flush packets at EOF, or another stream
+            arrived = time.monotonic()
+            if arrived - asked >= INTERRUPT_S:
+                # The interrupt ended this read, and FFmpeg then hands out the frame its H.264
+                # parser held back (it waits for the next frame's start to know one has ended)
+                # instead of the error: that frame's data came before the read began, and that
+                # is what the hub's watchdog must see.
+                arrived = asked
+            self._last_arrival = arrived
+            return Packet(
+                data=bytes(packet),
+                pts=packet.pts,
+                dts=packet.dts,
+                keyframe=packet.is_keyframe,
+                time_base=packet.time_base,
+                duration=packet.duration or 0,
+                received=arrived,
+            )
+
+    def _release(self) -> None:
+        """Closes the container once (with the lock held, never during a read)."""
+        if self._released:
+            return
+        self._released = True
+        self._packets = None
+        try:
+            self._container.close()
+        except av.error.FFmpegError as err:
+            # Closing sends a TEARDOWN; a dead connection may refuse it. Nothing is left open.
+            log.info("%s: closing failed (%s)", self._shown, type(err).__name__)
+
+
+def _stream_info(video: Any) -> StreamInfo:
+    codec = video.codec_context
+    rate = video.average_rate or video.guessed_rate
+    return StreamInfo(
+        codec=codec.name,
+        width=codec.width,
+        height=codec.height,
+        time_base=video.time_base,
+        extradata=bytes(codec.extradata or b""),
+        fps=float(rate) if rate else None,
+    )
+
+
+def _open_error(err: av.error.FFmpegError, waited: bool) -> IngestError:
+    if isinstance(err, av.error.HTTPUnauthorizedError | av.error.HTTPForbiddenError):
+        return WrongLogin(_WRONG_LOGIN)
+    if isinstance(err, av.error.HTTPNotFoundError):
+        return StreamRefused(_NOT_FOUND)
+    if isinstance(err, av.error.HTTPError):
+        return StreamRefused(_REFUSED)
+    if waited and isinstance(err, av.error.InvalidDataError | av.error.ExitError):
+        return NoVideo(_NO_PICTURE)
+    if isinstance(err, OSError | av.error.InvalidDataError | av.error.ExitError):
+        # Refused, reset, timed out, no route: FFmpeg gives InvalidDataError for a host it
+        # cannot reach at all (measured: an unroutable address fails at once with it).
+        return CameraUnreachable(_UNREACHABLE)
+    return IngestError(_FAILED)
+
+
+def _read_error(err: av.error.FFmpegError) -> IngestError:
+    if isinstance(err, av.error.EOFError | ConnectionError):
+        return StreamEnded(_ENDED)
+    if isinstance(err, OSError):
+        return CameraUnreachable(_UNREACHABLE)
+    return IngestError(_FAILED)

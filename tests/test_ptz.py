@@ -1,0 +1,92 @@
+"""PTZ of a simulated camera through devices/ptz.py (onvif-zeep-async underneath)."""
+
+from __future__ import annotations
+
+import random
+import socket
+import time
+from collections.abc import Iterator
+
+import pytest
+
+pytest.importorskip("gi")
+
+from console.camera_facts import WrongLogin
+from devices.ptz import PtzControl
+from devices.simulator.site import SimulatedSite, SiteOptions
+
+PASSWORD = "ptz-lösen"
+
+
+def _free_port(address: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((address, 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatedSite]:
+    block = random.randint(10, 250)
+    addresses = [f"127.47.{block}.{i}" for i in (2, 3)]
+    options = SiteOptions(
+        cameras=2,
+        addresses=addresses,
+        onvif_port=_free_port(addresses[0]),
+        rtsp_port=_free_port(addresses[0]),
+        main_size=(320, 180),
+        sub_size=(160, 90),
+        sensors=False,
+        user="op",
+        password=PASSWORD,
+    )
+    with SimulatedSite(options, cache_dir=tmp_path_factory.mktemp("clips")) as running:
+        yield running
+
+
+def _control(site: SimulatedSite, password: str = PASSWORD) -> PtzControl:
+    config = site.configs[0]  # the first camera has PTZ
+    return PtzControl(config.address, config.port, "op", password, "main")
+
+
+def test_move_stop_and_presets(site: SimulatedSite) -> None:
+    device = site.device(site.configs[0].name)
+    control = _control(site)
+    try:
+        control.move(0.8, -0.5)
+        time.sleep(0.4)
+        control.stop()
+        pan, tilt, zoom = device.ptz_position()
+        assert pan > 0.1
+        assert tilt < -0.05
+        assert zoom == 0.0
+        presets = control.presets()
+        assert [(p.token, p.name) for p in presets][:1] == [("1", "Home")]
+        control.goto("1")
+        assert device.ptz_position() == (0.0, 0.0, 0.0)
+    finally:
+        control.close()
+
+
+def test_a_move_stops_by_itself_if_the_stop_is_lost(site: SimulatedSite) -> None:
+    device = site.device(site.configs[0].name)
+    control = _control(site)
+    try:
+        control.goto("1")
+        control.move(1.0, 0.0)
+    finally:
+        # Gone without a Stop: the thread ends, the camera is not told.
+        control._loop.call_soon_threadsafe(control._loop.stop)
+    time.sleep(2.6)
+    first = device.ptz_position()
+    time.sleep(0.3)
+    assert device.ptz_position() == first
+    assert first[0] > 0.5
+
+
+def test_a_wrong_password_is_a_wrong_login(site: SimulatedSite) -> None:
+    control = _control(site, "fel")
+    try:
+        with pytest.raises(WrongLogin):
+            control.move(0.1, 0.0)
+    finally:
+        control.close()

@@ -1,0 +1,510 @@
+"""The live-view feed: PyAV packets remuxed to MPEG-TS in memory and shown by libvlc.
+
+Unit tests check the muxer by demuxing and decoding its output again with PyAV. The tests marked
+`xvfb` run a real X server (Xvfb, `-displayfd`, as tests/test_xvfb.py) and a child process (this
+file run as a script, with Qt on the xcb platform) that plays a simulated camera's clip, paced in
+real time, into native child widgets and takes screenshots with ImageMagick's `import`; the
+tests read the screenshots: a picture, moving, of the right camera (its pixel code), the whole
+frame, no lost pictures, keyframes only still showing one, and a clean stop.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import os
+import select
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+av = pytest.importorskip("av")
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:  # run as a script (the child)
+    sys.path.insert(0, str(REPO))
+
+from console.media.packets import Packet, StreamInfo  # noqa: E402
+from devices.media.vlc_feed import TsMuxer, UnsupportedCodec, _Feed  # noqa: E402
+from devices.simulator.clips import (  # noqa: E402
+    CAMERA_ROW,
+    FRAME_ROW,
+    camera_code,
+    clip_for,
+    decode_pixel_code,
+    frame_rows,
+)
+
+CAMERA = "Stora torget"
+FPS = 25
+#: The tiles are 16:9 like the clips: the frame fills them exactly, so the pixel code (laid out
+#: in fractions of the frame) decodes from the tile's screenshot only if the whole frame is shown.
+TILE = (640, 360)
+SMALL_TILE = (320, 180)
+#: Luminance standard deviation below which a screenshot counts as uniform (nothing shown).
+MIN_STDDEV = 4.0
+
+
+def clip_packets(path: Path) -> tuple[StreamInfo, list[Packet]]:
+    """A clip's stream parameters and its packets, as the ingest hands them to the hub."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        ctx = stream.codec_context
+        info = StreamInfo(
+            codec=ctx.name,
+            width=ctx.width,
+            height=ctx.height,
+            time_base=stream.time_base,
+            extradata=bytes(ctx.extradata or b""),
+            fps=float(stream.average_rate) if stream.average_rate else None,
+        )
+        packets = [
+            Packet(bytes(p), p.pts, p.dts, p.is_keyframe, p.time_base, p.duration or 0)
+            for p in container.demux(stream)
+            if p.size
+        ]
+    return info, packets
+
+
+def remux(info: StreamInfo, packets: list[Packet], walls: list[float]) -> tuple[bytes, TsMuxer]:
+    muxer = TsMuxer(info)
+    out = b"".join(muxer.mux(p, arrived=w) for p, w in zip(packets, walls, strict=True))
+    return out + muxer.close(), muxer
+
+
+def demux(data: bytes) -> tuple[list[Any], list[Any]]:
+    """Packets and decoded frames of an MPEG-TS byte string."""
+    with av.open(io.BytesIO(data), format="mpegts") as container:
+        packets = [p for p in container.demux(video=0) if p.size]
+    with av.open(io.BytesIO(data), format="mpegts") as container:
+        frames = list(container.decode(video=0))
+    return packets, frames
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("ffmpeg is not installed")
+    return tmp_path_factory.mktemp("clips")
+
+
+@pytest.fixture(scope="module")
+def clip(cache: Path) -> tuple[StreamInfo, list[Packet]]:
+    return clip_packets(clip_for(CAMERA, 320, 180, FPS, 3, cache))
+
+
+# -- the muxer ----------------------------------------------------------------------------------
+
+
+def test_remuxed_stream_has_every_packet_and_decodes_in_order(
+    clip: tuple[StreamInfo, list[Packet]],
+) -> None:
+    info, packets = clip
+    data, muxer = remux(info, packets, [i / FPS for i in range(len(packets))])
+
+    out, frames = demux(data)
+    assert len(out) == len(packets)
+    assert [p.is_keyframe for p in out] == [p.keyframe for p in packets]
+    stamps = [p.pts for p in out]
+    assert stamps == sorted(set(stamps)), "presentation times strictly increase"
+    assert [decode_pixel_code(frame_rows(f)) for f in frames] == list(range(len(packets)))
+    assert muxer.counts.muxed == len(packets)
+    assert muxer.counts.dropped == muxer.counts.restarts == 0
+
+
+def test_missing_and_repeated_timestamps_and_a_restart(
+    clip: tuple[StreamInfo, list[Packet]],
+) -> None:
+    """pts missing, a dts that does not increase, then the camera comes back after a 5 s gap with
+    timestamps from zero and a P-frame before its first keyframe."""
+    info, packets = clip
+    first, second = packets[: FPS + 5], packets[FPS + 5 :]
+    damaged = list(first)
+    damaged[3] = dataclasses.replace(damaged[3], pts=None)
+    damaged[4] = dataclasses.replace(damaged[4], dts=damaged[3].dts)
+    key = next(i for i, p in enumerate(second) if p.keyframe)
+    restarted = [
+        dataclasses.replace(p, pts=p.pts - second[key].pts, dts=p.dts - second[key].dts)
+        for p in second[key - 1 :]
+    ]
+    walls = [i / FPS for i in range(len(damaged))]
+    walls += [walls[-1] + 5 + i / FPS for i in range(len(restarted))]
+
+    data, muxer = remux(info, damaged + restarted, walls)
+
+    out, frames = demux(data)
+    # The P-frame before the restart's keyframe lacks its references: dropped, nothing else.
+    assert len(out) == len(damaged) + len(restarted) - 1
+    assert (muxer.counts.dropped, muxer.counts.restarts) == (1, 1)
+    assert muxer.counts.fixed >= 2
+    stamps = [p.pts for p in out]
+    assert stamps == sorted(set(stamps)), "presentation times strictly increase"
+    gap = (stamps[len(damaged)] - stamps[len(damaged) - 1]) * out[0].time_base
+    assert 4.5 < gap < 5.5, "the timeline continues where the wall clock says"
+    numbers = [decode_pixel_code(frame_rows(f)) for f in frames]
+    assert numbers[: len(damaged)] == list(range(len(damaged)))
+    assert numbers[len(damaged) :] == list(range(FPS + 5 + key, len(packets)))
+
+
+def _strip_parameter_sets(data: bytes) -> bytes:
+    units = [u for u in data.split(b"\x00\x00\x01") if u]
+    kept = [u.rstrip(b"\x00") for u in units if u[0] & 0x1F not in (7, 8)]
+    return b"".join(b"\x00\x00\x00\x01" + u for u in kept)
+
+
+def _avcc(parameter_sets: bytes) -> bytes:
+    units = [u.rstrip(b"\x00") for u in parameter_sets.split(b"\x00\x00\x01") if u]
+    sps = [u for u in units if u[0] & 0x1F == 7]
+    pps = [u for u in units if u[0] & 0x1F == 8]
+    out = bytes([1, sps[0][1], sps[0][2], sps[0][3], 0xFF, 0xE0 | len(sps)])
+    for unit in sps:
+        out += len(unit).to_bytes(2, "big") + unit
+    out += bytes([len(pps)])
+    for unit in pps:
+        out += len(unit).to_bytes(2, "big") + unit
+    return out
+
+
+def _length_prefixed(annexb: bytes) -> bytes:
+    units = [u.rstrip(b"\x00") for u in annexb.split(b"\x00\x00\x01") if u]
+    return b"".join(len(u).to_bytes(4, "big") + u for u in units)
+
+
+@pytest.mark.parametrize("layout", ["annexb", "avcc"])
+def test_parameter_sets_only_out_of_band_are_put_before_keyframes(
+    clip: tuple[StreamInfo, list[Packet]], layout: str
+) -> None:
+    """Cameras often send SPS/PPS only in the SDP (RTSP) or in avcC extradata (MP4)."""
+    info, packets = clip
+    bare = [dataclasses.replace(p, data=_strip_parameter_sets(p.data)) for p in packets]
+    assert info.extradata.startswith(b"\x00\x00")
+    if layout == "avcc":
+        info = dataclasses.replace(info, extradata=_avcc(info.extradata))
+        bare = [dataclasses.replace(p, data=_length_prefixed(p.data)) for p in bare]
+
+    data, _ = remux(info, bare, [i / FPS for i in range(len(bare))])
+
+    _, frames = demux(data)
+    assert [decode_pixel_code(frame_rows(f)) for f in frames] == list(range(len(packets)))
+
+
+def test_other_codecs_are_refused_with_a_reason() -> None:
+    info = StreamInfo("hevc", 1920, 1080, Fraction(1, 90000))
+    with pytest.raises(UnsupportedCodec, match="hevc"):
+        TsMuxer(info)
+
+
+def test_a_player_that_does_not_read_costs_whole_gops_not_memory(
+    clip: tuple[StreamInfo, list[Packet]],
+) -> None:
+    info, packets = clip
+    feed = _Feed(info, max_wait_s=0.2, max_bytes=1 << 30)
+    for packet in packets[1:]:  # from a P-frame: nothing is queued before a keyframe
+        feed.put(packet)
+    assert feed.queue[0].packet.keyframe
+    time.sleep(0.25)
+    feed.put(packets[-1])
+    # The oldest GOP went, whole: the queue starts at the next keyframe.
+    assert feed.dropped_gops == 1
+    assert feed.queue[0].packet is packets[2 * FPS]
+    assert len(feed.queue) == FPS + 1
+
+
+# -- libvlc in a real X server ----------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Played:
+    report: dict[str, Any]
+    output: str
+    code: int
+
+
+def _read_display_number(fd: int, xvfb: subprocess.Popen[bytes], timeout: float) -> str:
+    deadline = time.monotonic() + timeout
+    data = b""
+    while not data.endswith(b"\n"):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError(f"Xvfb did not report its display within {timeout} s")
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if ready:
+            chunk = os.read(fd, 64)
+            if not chunk:
+                raise RuntimeError(f"Xvfb exited (code {xvfb.poll()}) before it reported a display")
+            data += chunk
+    return data.decode().strip()
+
+
+@pytest.fixture(scope="module")
+def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    pytest.importorskip("vlc")
+    pytest.importorskip("PySide6")
+    for tool, package in (("Xvfb", "xvfb"), ("import", "imagemagick")):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed (Debian: apt-get install {package})")
+    log_path = tmp_path_factory.mktemp("xvfb") / "xvfb.log"
+    read_fd, write_fd = os.pipe()
+    with log_path.open("wb") as log:
+        xvfb = subprocess.Popen(
+            [
+                "Xvfb",
+                "-displayfd",
+                str(write_fd),
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ],
+            pass_fds=(write_fd,),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    os.close(write_fd)
+    try:
+        number = _read_display_number(read_fd, xvfb, timeout=15.0)
+    except (TimeoutError, RuntimeError) as err:
+        xvfb.kill()
+        xvfb.wait()
+        pytest.fail(f"{err}\n{log_path.read_text(errors='replace')}")
+    finally:
+        os.close(read_fd)
+    try:
+        yield f":{number}"
+    finally:
+        xvfb.terminate()
+        try:
+            xvfb.wait(5)
+        except subprocess.TimeoutExpired:
+            xvfb.kill()
+            xvfb.wait()
+
+
+@pytest.fixture(scope="module")
+def played(display: str, cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Played:
+    """The child's run: one full tile and one keyframes-only tile of the same camera."""
+    out_dir = tmp_path_factory.mktemp("played")
+    clip = clip_for(CAMERA, *TILE, FPS, 4, cache)
+    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", LC_ALL="C.UTF-8")
+    env.pop("WAYLAND_DISPLAY", None)
+    done = subprocess.run(
+        [sys.executable, __file__, str(clip), str(out_dir)],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    report_path = out_dir / "report.json"
+    report = json.loads(report_path.read_text()) if report_path.is_file() else {}
+    return Played(report, output, done.returncode)
+
+
+def _rows(path: str) -> list[bytes]:
+    from PySide6.QtGui import QImage
+
+    image = QImage(path)
+    assert not image.isNull(), f"cannot read the screenshot {path}"
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    width = rgb.width()
+    return [bytes(rgb.constScanLine(y))[: 3 * width] for y in range(rgb.height())]
+
+
+def _luma_stddev(rows: list[bytes]) -> float:
+    values = [
+        (2 * r[i] + 5 * r[i + 1] + r[i + 2]) / 8 for r in rows[::4] for i in range(0, len(r), 12)
+    ]
+    mean = sum(values) / len(values)
+    return (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+
+
+def _ok(played: Played) -> dict[str, Any]:
+    assert played.code == 0, f"the player failed:\n{played.output}"
+    assert played.report, f"the player wrote no report:\n{played.output}"
+    return played.report
+
+
+@pytest.mark.xvfb
+def test_a_tile_shows_moving_video_of_the_right_camera_whole(played: Played) -> None:
+    report = _ok(played)
+    first, second = _rows(report["shot_1"]), _rows(report["shot_2"])
+    assert (len(first[0]) // 3, len(first)) == TILE
+    assert _luma_stddev(first) > MIN_STDDEV, "the tile is uniform: no picture"
+    assert first != second, "two screenshots 0.5 s apart are the same: the video does not move"
+    assert decode_pixel_code(first, CAMERA_ROW) == camera_code(CAMERA)
+    # Both code rows sit where they are in the frame: the whole frame fills the tile.
+    assert decode_pixel_code(first, FRAME_ROW) is not None
+    assert decode_pixel_code(second, FRAME_ROW) != decode_pixel_code(first, FRAME_ROW)
+
+
+@pytest.mark.xvfb
+def test_first_frame_is_signalled_with_the_picture(played: Played) -> None:
+    report = _ok(played)
+    assert report["first_frame_s"] < 2.0, report
+    rows = _rows(report["shot_first"])
+    assert _luma_stddev(rows) > MIN_STDDEV, "nothing on screen when first_frame was signalled"
+
+
+@pytest.mark.xvfb
+def test_no_pictures_are_lost_at_full_rate(played: Played) -> None:
+    report = _ok(played)
+    stats = report["stats"]
+    seconds = report["stats_span_s"]
+    assert stats["displayed"] >= 0.8 * FPS * seconds, stats
+    assert stats["lost"] <= 2, stats
+    assert stats["dropped"] == stats["mux_dropped"] == 0, stats
+    # Feed to screen: libvlc's fixed 300 ms clock delay plus a frame or two.
+    assert 0 <= report["latency_s"] < 0.8, report
+
+
+@pytest.mark.xvfb
+def test_a_keyframes_only_tile_still_shows_the_camera(played: Played) -> None:
+    report = _ok(played)
+    rows = _rows(report["shot_keyframes"])
+    assert (len(rows[0]) // 3, len(rows)) == SMALL_TILE
+    assert _luma_stddev(rows) > MIN_STDDEV
+    assert decode_pixel_code(rows, CAMERA_ROW) == camera_code(CAMERA)
+    numbers = {decode_pixel_code(_rows(p), FRAME_ROW) for p in report["shots_keyframes"]}
+    assert len(numbers - {None}) >= 2, "keyframes only, the picture still changes every GOP"
+    assert numbers - {None} <= set(range(0, 4 * FPS, FPS)), "only keyframes are shown"
+
+
+@pytest.mark.xvfb
+def test_stop_ends_cleanly(played: Played) -> None:
+    report = _ok(played)
+    assert report["threads_after_stop"] == ["MainThread"]
+    assert report["stop_s"] < 2.0
+    assert "Traceback" not in played.output, played.output
+
+
+# -- the child: plays the clip under Qt on xcb --------------------------------------------------
+
+
+def _child(clip: Path, out_dir: Path) -> int:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from devices.media.vlc_feed import LiveView, VlcInstance
+
+    app = QApplication([])
+    window = QWidget()
+    window.setWindowTitle("vlc feed test")
+    window.setStyleSheet("background: #202020")
+    window.setGeometry(0, 0, TILE[0] + SMALL_TILE[0] + 30, TILE[1] + 20)
+    tiles = []
+    for x, (w, h) in ((10, TILE), (TILE[0] + 20, SMALL_TILE)):
+        tile = QWidget(window)
+        tile.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
+        tile.setGeometry(x, 10, w, h)
+        tiles.append(tile)
+    window.show()
+
+    def pump(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.01)
+
+    pump(0.3)
+    info, packets = clip_packets(clip)
+    span = len(packets) * (packets[1].dts - packets[0].dts)
+    instance = VlcInstance()
+    full, small = LiveView(instance), LiveView(instance)
+    small.keyframes_only = True
+    for view, tile in ((full, tiles[0]), (small, tiles[1])):
+        view.attach(int(tile.winId()))
+        view.start(info)
+
+    fed = [-1]
+    stop = threading.Event()
+
+    def feeder() -> None:
+        start = time.monotonic()
+        n = 0
+        while not stop.is_set():
+            loop, i = divmod(n, len(packets))
+            delay = start + n / FPS - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            p = packets[i]
+            packet = dataclasses.replace(
+                p, pts=p.pts + loop * span, dts=p.dts + loop * span, received=time.monotonic()
+            )
+            full.feed(packet)
+            small.feed(packet)
+            fed[0] = n
+            n += 1
+
+    def shoot(tile: QWidget, name: str) -> str:
+        path = str(out_dir / f"{name}.png")
+        subprocess.run(["import", "-window", str(int(tile.winId())), path], check=True, timeout=10)
+        return path
+
+    thread = threading.Thread(target=feeder, name="feeder")
+    began = time.monotonic()
+    thread.start()
+    report: dict[str, Any] = {}
+    while not full.first_frame.is_set() and time.monotonic() - began < 5:
+        pump(0.01)
+    report["first_frame_s"] = time.monotonic() - began
+    report["shot_first"] = shoot(tiles[0], "first")
+
+    pump(1.0)
+    report["shot_1"] = shoot(tiles[0], "shot-1")
+    pump(0.5)
+    report["shot_2"] = shoot(tiles[0], "shot-2")
+    # Latency: the frame number on screen against the last one fed just before the shot.
+    lags = []
+    for k in range(8):
+        before = fed[0]
+        number = decode_pixel_code(_rows(shoot(tiles[0], f"lag-{k}")), FRAME_ROW)
+        if number is not None:
+            lags.append((before - number) % len(packets))
+        pump(0.1)
+    lags.sort()
+    report["latency_s"] = lags[len(lags) // 2] / FPS if lags else -1.0
+    stats_start, t0 = full.stats(), time.monotonic()
+    report["shots_keyframes"] = []
+    for k in range(5):
+        report["shots_keyframes"].append(shoot(tiles[1], f"keyframes-{k}"))
+        pump(0.5)
+    report["shot_keyframes"] = report["shots_keyframes"][-1]
+    pump(1.2)  # libvlc updates its counters about once a second
+    stats = full.stats()
+    report["stats_span_s"] = time.monotonic() - t0
+    report["stats"] = {
+        k: v - stats_start.get(k, 0) if k in ("displayed", "lost", "decoded") else v
+        for k, v in stats.items()
+    }
+    report["stats_keyframes"] = small.stats()
+
+    stop.set()
+    thread.join()
+    t0 = time.monotonic()
+    for view in (full, small):
+        view.stop()
+        view.release()
+    instance.release()
+    report["stop_s"] = time.monotonic() - t0
+    report["threads_after_stop"] = [t.name for t in threading.enumerate()]
+    (out_dir / "report.json").write_text(json.dumps(report, indent=1))
+    print(json.dumps(report, indent=1))
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child(Path(sys.argv[1]), Path(sys.argv[2])))

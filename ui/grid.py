@@ -1,0 +1,902 @@
+"""The live grid: tiles in a layout, cameras dragged onto them, maximize, saved layouts and tours.
+
+Layouts are the presets 1, 2×2, 3×3, 4×4, 5×5, 1+5, 1+7 and custom ones (console/layouts.py). A
+camera is dragged from the sites tree onto a tile; a tile dragged onto another swaps the two (the
+tiles move, their streams and logged looks go on). Double-click or Enter maximizes the selected
+tile within the grid and Esc restores it. Tiles big enough (the single tile, the big tile of 1+5,
+1+7 and custom layouts, a maximized tile) use the camera's main stream, small ones its sub stream.
+
+Saved layouts and tours belong to the user (LayoutService); a tour shows its layouts in turn, each
+for its dwell time. The grid can move to a window of its own on another screen: the main window
+does the moving (ui/main_window.py); the grid lends its tiles' native windows for it.
+
+Keys (docs/live-view.md): Alt+1 … Alt+7 the preset layouts, arrows select a tile and Ctrl+arrows
+move it, Enter maximizes, Esc restores, PageUp/PageDown the previous/next camera in the selected
+tile, Delete empties it, Ctrl+S saves the layout, Ctrl+Shift+S saves it under a new name, T starts
+or stops the tour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import shiboken6
+from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QSpinBox,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.cameras import Camera, CameraService
+from console.domain import Actor, Permission, Place
+from console.errors import InvalidInput, KnownError
+from console.layouts import (
+    MAX_DWELL_S,
+    MAX_SIDE,
+    MIN_DWELL_S,
+    Grid,
+    GridKind,
+    Layout,
+    LayoutService,
+    Tour,
+)
+from console.policy import can
+from console.text import fold
+from ui.i18n import error_text
+from ui.sites_panel import camera_id_from_mime
+from ui.tasks import TaskRunner
+from ui.tile import LiveViews, VideoBackend, VideoTile, tile_serial_from_mime
+
+#: The presets in the order of their keys, Alt+1 … Alt+7.
+PRESETS = (
+    GridKind.SINGLE,
+    GridKind.GRID_2,
+    GridKind.GRID_3,
+    GridKind.GRID_4,
+    GridKind.GRID_5,
+    GridKind.ONE_PLUS_5,
+    GridKind.ONE_PLUS_7,
+)
+_PRESET_LABELS = {
+    GridKind.SINGLE: "1",
+    GridKind.GRID_2: "2 × 2",
+    GridKind.GRID_3: "3 × 3",
+    GridKind.GRID_4: "4 × 4",
+    GridKind.GRID_5: "5 × 5",
+    GridKind.ONE_PLUS_5: "1 + 5",
+    GridKind.ONE_PLUS_7: "1 + 7",
+}
+#: The grid a user starts with.
+DEFAULT_GRID = Grid.preset(GridKind.GRID_2)
+#: A new tour shows each layout this long unless told otherwise.
+DEFAULT_DWELL_S = 30
+
+
+class VideoGrid(QWidget):
+    """The operator's live view: a toolbar above tiles in a layout."""
+
+    #: a screen index: move the grid to its own window there; -1: back into the main window
+    screen_requested = Signal(int)
+    #: a short line for the status bar (a layout saved, a tour started)
+    notice = Signal(str)
+
+    def __init__(
+        self,
+        cameras: CameraService,
+        layouts: LayoutService,
+        actor: Actor,
+        runner: TaskRunner,
+        backend: VideoBackend | None,
+        *,
+        tour_timer: QTimer | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("video_grid")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.views = LiveViews(cameras, actor, runner)
+        self._layouts = layouts
+        self._actor = actor
+        self._runner = runner
+        self._backend = backend
+        #: place id → name, shared with the tiles for their captions
+        self._places: dict[int, str] = {}
+        self._cameras: dict[int, Camera] = {}
+        #: camera ids in the sites tree's order (for PageUp/PageDown)
+        self._order: list[int] = []
+        self._recording: set[int] = set()
+        self._alarms: set[int] = set()
+        self.tiles: list[VideoTile] = []
+        self.grid_shape = DEFAULT_GRID
+        self.maximized: VideoTile | None = None
+        self.selected = 0
+        #: the saved layout shown (Ctrl+S saves over it), if any
+        self.layout_name: str | None = None
+        self.saved: list[Layout] = []
+        self.tours: list[Tour] = []
+        self.tour: Tour | None = None
+        self._tour_step = 0
+        #: the tour T starts: the last one started
+        self._last_tour: str | None = None
+        self.detached = False
+        self._suspended = False
+        self.tour_timer = tour_timer or QTimer(self)
+        self.tour_timer.timeout.connect(self._on_tour_timer_timeout)
+
+        self.area = QWidget()
+        self.area.setObjectName("grid_area")
+        self.area.setStyleSheet("#grid_area { background: #000000; }")
+        self._grid_layout = QGridLayout(self.area)
+        self._grid_layout.setContentsMargins(0, 0, 0, 0)
+        self._grid_layout.setSpacing(2)
+        self._build_actions()
+        self.toolbar = self._build_toolbar()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.area, 1)
+        self.set_grid(DEFAULT_GRID)
+        self.refresh_saved()
+
+    # -- actions, menus, toolbar -------------------------------------------------------------
+
+    def _action(
+        self,
+        name: str,
+        text: str,
+        slot: Callable[[], None],
+        keys: Sequence[QKeySequence | QKeySequence.StandardKey | str] = (),
+        *,
+        grid_only: bool = True,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(f"grid_{name}")
+        if keys:
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        # Keys that mean something elsewhere too (arrows, Enter, T) work only while the grid
+        # has the focus; the layout keys anywhere in its window.
+        action.setShortcutContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut
+            if grid_only
+            else Qt.ShortcutContext.WindowShortcut
+        )
+        action.triggered.connect(slot)
+        self.addAction(action)
+        self.actions_[name] = action
+        return action
+
+    def _build_actions(self) -> None:
+        self.actions_: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for number, kind in enumerate(PRESETS, start=1):
+            action = self._action(
+                f"layout_{kind.value}",
+                _PRESET_LABELS[kind],
+                lambda _=False, k=kind: self._on_preset_triggered(k),
+                [f"Alt+{number}"],
+                grid_only=False,
+            )
+            action.setCheckable(True)
+            action.setActionGroup(group)
+        custom = self._action("layout_custom", self.tr("&Custom grid…"), self._on_custom_triggered)
+        custom.setCheckable(True)
+        custom.setActionGroup(group)
+        self._action(
+            "save", self.tr("&Save layout"), self._on_save_triggered, ["Ctrl+S"], grid_only=False
+        )
+        self._action(
+            "save_as",
+            self.tr("Save layout &as…"),
+            self._on_save_as_triggered,
+            ["Ctrl+Shift+S"],
+            grid_only=False,
+        )
+        tour = self._action(
+            "tour", self.tr("Start or stop the &tour"), self._on_tour_triggered, ["T"]
+        )
+        tour.setCheckable(True)
+        tour.setIconText(self.tr("Tour"))
+        self._action("new_tour", self.tr("&New tour…"), self._on_new_tour_triggered)
+        self._action(
+            "maximize", self.tr("&Maximize tile"), lambda: self.maximize(), ["Return", "Enter"]
+        )
+        self._action("restore", self.tr("&Restore tile"), self.restore, ["Esc"])
+        self._action("clear", self.tr("&Empty tile"), self._on_clear_triggered, ["Del"])
+        self._action(
+            "previous_camera", self.tr("&Previous camera"), lambda: self.step_camera(-1), ["PgUp"]
+        )
+        self._action(
+            "next_camera", self.tr("Ne&xt camera"), lambda: self.step_camera(1), ["PgDown"]
+        )
+        for name, key, dr, dc in (
+            ("left", "Left", 0, -1),
+            ("right", "Right", 0, 1),
+            ("up", "Up", -1, 0),
+            ("down", "Down", 1, 0),
+        ):
+            self._action(
+                f"select_{name}", key, lambda _=False, r=dr, c=dc: self.move_selection(r, c), [key]
+            )
+            self._action(
+                f"move_{name}",
+                key,
+                lambda _=False, r=dr, c=dc: self.move_tile(r, c),
+                [f"Ctrl+{key}"],
+            )
+        self._action(
+            "back", self.tr("&Back to the main window"), lambda: self.screen_requested.emit(-1)
+        )
+
+        self.grid_menu = QMenu(self.tr("&Grid"), self)
+        for kind in PRESETS:
+            self.grid_menu.addAction(self.actions_[f"layout_{kind.value}"])
+        self.grid_menu.addAction(self.actions_["layout_custom"])
+        self.open_menu = QMenu(self.tr("&Open layout"), self)
+        self.delete_menu = QMenu(self.tr("&Delete layout"), self)
+        self.tours_menu = QMenu(self.tr("T&ours"), self)
+        self.delete_tour_menu = QMenu(self.tr("D&elete tour"), self)
+        self.screens_menu = QMenu(self.tr("Move to &screen"), self)
+        self.screens_menu.aboutToShow.connect(self._fill_screens_menu)
+        self._fill_saved_menus()
+        self._fill_screens_menu()
+
+    def menu(self, parent: QWidget | None = None) -> QMenu:
+        """The Layout menu (for the main window's menu bar)."""
+        menu = QMenu(self.tr("&Layout"), parent)
+        menu.addMenu(self.grid_menu)
+        menu.addSeparator()
+        menu.addAction(self.actions_["save"])
+        menu.addAction(self.actions_["save_as"])
+        menu.addMenu(self.open_menu)
+        menu.addMenu(self.delete_menu)
+        menu.addSeparator()
+        menu.addAction(self.actions_["tour"])
+        menu.addMenu(self.tours_menu)
+        menu.addSeparator()
+        for name in ("maximize", "restore", "previous_camera", "next_camera", "clear"):
+            menu.addAction(self.actions_[name])
+        menu.addSeparator()
+        menu.addMenu(self.screens_menu)
+        return menu
+
+    def _build_toolbar(self) -> QToolBar:
+        bar = QToolBar()
+        bar.setObjectName("grid_toolbar")
+        for menu in (self.grid_menu, self.open_menu, self.tours_menu, self.screens_menu):
+            button = QToolButton()
+            button.setText(menu.title().replace("&", ""))
+            button.setMenu(menu)
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            bar.addWidget(button)
+        bar.addAction(self.actions_["save"])
+        bar.addAction(self.actions_["tour"])
+        self.name_label = QLabel()
+        self.name_label.setObjectName("grid_layout_name")
+        self.name_label.setContentsMargins(12, 0, 0, 0)
+        bar.addWidget(self.name_label)
+        return bar
+
+    def _fill_saved_menus(self) -> None:
+        self.open_menu.clear()
+        self.delete_menu.clear()
+        for layout in self.saved:
+            self.open_menu.addAction(
+                layout.name, lambda _=False, n=layout.name: self._on_open_triggered(n)
+            )
+            self.delete_menu.addAction(
+                layout.name, lambda _=False, n=layout.name: self._on_delete_triggered(n)
+            )
+        for menu in (self.open_menu, self.delete_menu):
+            if not self.saved:
+                menu.addAction(self.tr("No saved layouts")).setEnabled(False)
+        self.tours_menu.clear()
+        self.delete_tour_menu.clear()
+        for tour in self.tours:
+            self.tours_menu.addAction(tour.name, lambda _=False, n=tour.name: self.start_tour(n))
+            self.delete_tour_menu.addAction(
+                tour.name, lambda _=False, n=tour.name: self._on_delete_tour_triggered(n)
+            )
+        if self.tours:
+            self.tours_menu.addSeparator()
+        self.tours_menu.addAction(self.actions_["new_tour"])
+        self.delete_tour_menu.setEnabled(bool(self.tours))
+        self.tours_menu.addMenu(self.delete_tour_menu)
+
+    def _fill_screens_menu(self) -> None:
+        self.screens_menu.clear()
+        for index, screen in enumerate(QGuiApplication.screens()):
+            size = screen.geometry()
+            text = (
+                self.tr("Screen %1: %2 (%3 × %4)")
+                .replace("%1", str(index + 1))
+                .replace("%2", screen.name())
+                .replace("%3", str(size.width()))
+                .replace("%4", str(size.height()))
+            )
+            self.screens_menu.addAction(
+                text, lambda _=False, i=index: self.screen_requested.emit(i)
+            )
+        self.screens_menu.addSeparator()
+        self.screens_menu.addAction(self.actions_["back"])
+        self.actions_["back"].setEnabled(self.detached)
+
+    # -- sites and cameras -------------------------------------------------------------------
+
+    def set_sites(self, places: Iterable[Place]) -> None:
+        self._places.clear()
+        self._places.update({place.id: place.name for place in places})
+        for tile in self.tiles:
+            if tile.camera is not None:
+                tile.update_camera(tile.camera)
+
+    def set_cameras(self, cameras: Iterable[Camera]) -> None:
+        """The cameras the user may see (as the sites tree shows them)."""
+        listed = list(cameras)
+        self._cameras = {camera.id: camera for camera in listed}
+        self._order = [camera.id for camera in listed]
+        for tile in self.tiles:
+            if tile.camera_id is None:
+                continue
+            camera = self._cameras.get(tile.camera_id)
+            if camera is not None:
+                tile.update_camera(camera)
+            elif tile.camera is not None:
+                # Removed, or moved out of the user's areas: the tile finds out which.
+                tile.forget_camera()
+
+    def set_recording(self, camera_id: int, on: bool) -> None:
+        """The recorder's indicator on every tile showing the camera."""
+        (self._recording.add if on else self._recording.discard)(camera_id)
+        for tile in self.tiles:
+            if tile.camera_id == camera_id:
+                tile.set_recording(on)
+
+    def set_alarm(self, camera_id: int, on: bool) -> None:
+        """An alarm's highlight on every tile showing the camera."""
+        (self._alarms.add if on else self._alarms.discard)(camera_id)
+        for tile in self.tiles:
+            if tile.camera_id == camera_id:
+                tile.set_alarm(on)
+
+    # -- the layout --------------------------------------------------------------------------
+
+    def set_grid(self, grid: Grid) -> None:
+        """Show `grid`; tiles beyond its count stop, new ones start empty."""
+        self.maximized = None
+        while len(self.tiles) > grid.count:
+            tile = self.tiles.pop()
+            self._grid_layout.removeWidget(tile)
+            tile.stop()
+            tile.hide()
+            tile.deleteLater()
+        while len(self.tiles) < grid.count:
+            self.tiles.append(self._new_tile())
+        self.grid_shape = grid
+        key = f"layout_{grid.kind.value}"
+        self.actions_[key].setChecked(True)
+        self.select(min(self.selected, grid.count - 1))
+        self._relayout()
+
+    def _new_tile(self) -> VideoTile:
+        tile = VideoTile(self.views, self._backend, self._places, self.area)
+        tile.pressed.connect(lambda t=tile: self._on_tile_pressed(t))
+        tile.double_clicked.connect(lambda t=tile: self._on_tile_double_clicked(t))
+        tile.dropped.connect(lambda mime, t=tile: self._on_tile_dropped(t, mime))
+        if self._suspended:
+            tile.suspend()
+        return tile
+
+    def _relayout(self) -> None:
+        grid = self._grid_layout
+        while grid.count():
+            grid.takeAt(0)
+        shape = self.grid_shape
+        for row in range(max(grid.rowCount(), shape.rows)):
+            grid.setRowStretch(row, 1 if row < shape.rows else 0)
+        for col in range(max(grid.columnCount(), shape.cols)):
+            grid.setColumnStretch(col, 1 if col < shape.cols else 0)
+        if self.maximized is not None:
+            for tile in self.tiles:
+                tile.setVisible(tile is self.maximized)
+            grid.addWidget(self.maximized, 0, 0, shape.rows, shape.cols)
+        else:
+            for tile, cell in zip(self.tiles, shape.cells(), strict=True):
+                grid.addWidget(tile, cell.row, cell.col, cell.rows, cell.cols)
+                tile.show()
+        for index, tile in enumerate(self.tiles):
+            tile.set_big(
+                tile is self.maximized if self.maximized is not None else shape.is_big(index)
+            )
+        self._show_name()
+
+    def layout_state(self) -> tuple[Grid, tuple[int | None, ...]]:
+        """The grid and the camera of each tile, as a layout saves them."""
+        return self.grid_shape, tuple(tile.camera_id for tile in self.tiles)
+
+    def assign(self, index: int, camera_id: int | None) -> None:
+        """Show camera `camera_id` (None: nothing) in tile `index`."""
+        tile = self.tiles[index]
+        tile.assign(camera_id, self._cameras.get(camera_id) if camera_id is not None else None)
+        tile.set_recording(camera_id in self._recording)
+        tile.set_alarm(camera_id in self._alarms)
+
+    def swap(self, a: int, b: int) -> None:
+        """Swap two tiles (their pictures move; nothing reconnects)."""
+        if a == b:
+            return
+        tiles = self.tiles
+        tiles[a], tiles[b] = tiles[b], tiles[a]
+        self._relayout()
+
+    def index_of(self, tile: VideoTile) -> int:
+        return self.tiles.index(tile)
+
+    # -- maximize and selection --------------------------------------------------------------
+
+    def maximize(self, index: int | None = None) -> None:
+        """Maximize tile `index` (the selected one by default) within the grid."""
+        tile = self.tiles[self.selected if index is None else index]
+        if self.maximized is tile:
+            return
+        self.select(self.index_of(tile))
+        self.maximized = tile
+        self._relayout()
+
+    def restore(self) -> None:
+        if self.maximized is None:
+            return
+        self.maximized = None
+        self._relayout()
+
+    def select(self, index: int) -> None:
+        self.selected = index
+        for i, tile in enumerate(self.tiles):
+            tile.set_selected(i == index)
+
+    def _neighbour(self, index: int, dr: int, dc: int) -> int | None:
+        """The tile next to tile `index` in a direction, if there is one."""
+        cells = self.grid_shape.cells()
+        cell = cells[index]
+        row = cell.row + (cell.rows if dr > 0 else dr)
+        col = cell.col + (cell.cols if dc > 0 else dc)
+        if dr == 0:
+            row = cell.row
+        if dc == 0:
+            col = cell.col
+        for other, candidate in enumerate(cells):
+            if (
+                candidate.row <= row < candidate.row + candidate.rows
+                and candidate.col <= col < candidate.col + candidate.cols
+            ):
+                return other
+        return None
+
+    def move_selection(self, dr: int, dc: int) -> None:
+        if self.maximized is not None:
+            return
+        target = self._neighbour(self.selected, dr, dc)
+        if target is not None:
+            self.select(target)
+
+    def move_tile(self, dr: int, dc: int) -> None:
+        """Move the selected tile one step (it swaps with the tile there)."""
+        if self.maximized is not None:
+            return
+        target = self._neighbour(self.selected, dr, dc)
+        if target is not None:
+            self.swap(self.selected, target)
+            self.select(target)
+
+    def step_camera(self, step: int) -> None:
+        """Show the previous (-1) or next (1) camera of the tree in the selected tile."""
+        order = [
+            camera_id
+            for camera_id in self._order
+            if can(self._actor, Permission.VIEW_LIVE, self._cameras[camera_id].area_id)
+        ]
+        if not order:
+            return
+        current = self.tiles[self.selected].camera_id
+        if current in order:
+            position = (order.index(current) + step) % len(order)
+        else:
+            position = 0 if step > 0 else len(order) - 1
+        self.assign(self.selected, order[position])
+
+    def _on_tile_pressed(self, tile: VideoTile) -> None:
+        self.select(self.index_of(tile))
+        self.setFocus()
+
+    def _on_tile_double_clicked(self, tile: VideoTile) -> None:
+        if self.maximized is tile:
+            self.restore()
+        else:
+            self.maximize(self.index_of(tile))
+
+    def _on_tile_dropped(self, tile: VideoTile, mime: QMimeData) -> None:
+        self.drop(self.index_of(tile), mime)
+
+    def drop(self, index: int, mime: QMimeData) -> None:
+        """A camera from the tree, or another tile, dropped on tile `index`."""
+        camera_id = camera_id_from_mime(mime)
+        if camera_id is not None:
+            self.assign(index, camera_id)
+            self.select(index)
+            return
+        serial = tile_serial_from_mime(mime)
+        source = next((i for i, t in enumerate(self.tiles) if t.serial == serial), None)
+        if source is not None:
+            self.swap(source, index)
+            self.select(index)
+
+    def _on_clear_triggered(self) -> None:
+        self.assign(self.selected, None)
+
+    # -- saved layouts -----------------------------------------------------------------------
+
+    def refresh_saved(self) -> None:
+        """Load the user's saved layouts and tours into the menus."""
+        layouts, actor = self._layouts, self._actor
+        self._runner.run(lambda: (layouts.list(actor), layouts.tours(actor)), self._on_saved_loaded)
+
+    def _on_saved_loaded(self, loaded: tuple[list[Layout], list[Tour]]) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.saved, self.tours = loaded
+        self._fill_saved_menus()
+
+    def save_layout(self, name: str) -> None:
+        layouts, actor = self._layouts, self._actor
+        grid, tiles = self.layout_state()
+
+        def saved(layout: Layout) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.layout_name = layout.name
+            self._show_name()
+            self.notice.emit(self.tr("Saved the layout “%1”.").replace("%1", layout.name))
+            self.refresh_saved()
+
+        self._runner.run(lambda: layouts.save(actor, name, grid, tiles), saved)
+
+    def open_layout(self, name: str) -> None:
+        layouts, actor = self._layouts, self._actor
+
+        def loaded(layout: Layout) -> None:
+            if shiboken6.isValid(self):
+                self.apply_layout(layout)
+
+        self._runner.run(lambda: layouts.get(actor, name), loaded)
+
+    def apply_layout(self, layout: Layout) -> None:
+        """Show a saved layout: its grid, its cameras in their tiles."""
+        self.set_grid(layout.grid)
+        for index, camera_id in enumerate(layout.tiles):
+            self.assign(index, camera_id)
+        self.layout_name = layout.name
+        self._show_name()
+
+    def delete_layout(self, name: str) -> None:
+        layouts, actor = self._layouts, self._actor
+
+        def deleted(_none: None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            if self.layout_name is not None and fold(self.layout_name) == fold(name):
+                self.layout_name = None
+                self._show_name()
+            self.refresh_saved()
+
+        self._runner.run(lambda: layouts.delete(actor, name), deleted)
+
+    def _on_preset_triggered(self, kind: GridKind) -> None:
+        self.stop_tour()
+        self.set_grid(Grid.preset(kind))
+
+    def _on_custom_triggered(self) -> None:
+        grid = self.ask_custom_grid()
+        if grid is None:
+            # The checked mark goes back to the grid shown.
+            self.actions_[f"layout_{self.grid_shape.kind.value}"].setChecked(True)
+            return
+        self.stop_tour()
+        self.set_grid(grid)
+
+    def _on_save_triggered(self) -> None:
+        if self.layout_name is None:
+            self._on_save_as_triggered()
+        else:
+            self.save_layout(self.layout_name)
+
+    def _on_save_as_triggered(self) -> None:
+        name = self.ask_layout_name()
+        if not name or not name.strip():
+            return
+        if any(fold(layout.name) == fold(name) for layout in self.saved) and not self.confirm(
+            self.tr("Replace the saved layout “%1”?").replace("%1", name.strip())
+        ):
+            return
+        self.save_layout(name)
+
+    def _on_open_triggered(self, name: str) -> None:
+        self.stop_tour()
+        self.open_layout(name)
+
+    def _on_delete_triggered(self, name: str) -> None:
+        if self.confirm(self.tr("Delete the saved layout “%1”?").replace("%1", name)):
+            self.delete_layout(name)
+
+    # -- tours -------------------------------------------------------------------------------
+
+    def start_tour(self, name: str) -> None:
+        layouts, actor = self._layouts, self._actor
+
+        def loaded(tour: Tour) -> None:
+            if shiboken6.isValid(self):
+                self._begin_tour(tour)
+
+        self._runner.run(lambda: layouts.get_tour(actor, name), loaded, self._on_tour_failed)
+
+    def _on_tour_failed(self, err: KnownError) -> None:
+        self.actions_["tour"].setChecked(self.tour is not None)
+        self.notice.emit(error_text(err))
+
+    def _begin_tour(self, tour: Tour) -> None:
+        if not tour.layouts:
+            self.actions_["tour"].setChecked(False)
+            self.notice.emit(self.tr("The tour “%1” has no layouts left.").replace("%1", tour.name))
+            return
+        self.tour = tour
+        self._last_tour = tour.name
+        self._tour_step = 0
+        self.apply_layout(tour.layouts[0])
+        self.tour_timer.setInterval(tour.dwell_s * 1000)
+        if not self._suspended:
+            self.tour_timer.start()
+        self.actions_["tour"].setChecked(True)
+        self._show_name()
+        self.notice.emit(self.tr("Tour “%1” started.").replace("%1", tour.name))
+
+    def stop_tour(self) -> None:
+        self.tour_timer.stop()
+        if self.tour is None:
+            self.actions_["tour"].setChecked(False)
+            return
+        self.tour = None
+        self.actions_["tour"].setChecked(False)
+        self._show_name()
+
+    def _on_tour_timer_timeout(self) -> None:
+        tour = self.tour
+        if tour is None or self._suspended:
+            return
+        self._tour_step = (self._tour_step + 1) % len(tour.layouts)
+        self.apply_layout(tour.layouts[self._tour_step])
+        self._show_name()
+
+    def _on_tour_triggered(self) -> None:
+        if self.tour is not None:
+            self.stop_tour()
+            return
+        names = [tour.name for tour in self.tours]
+        name = self._last_tour if self._last_tour in names else names[0] if names else None
+        if name is None:
+            self.actions_["tour"].setChecked(False)
+            self.notice.emit(
+                self.tr("No tours saved yet: make one with Layout ▸ Tours ▸ New tour…")
+            )
+            return
+        self.start_tour(name)
+
+    def _on_new_tour_triggered(self) -> None:
+        if not self.saved:
+            self.notice.emit(self.tr("Save a layout first: a tour shows saved layouts."))
+            return
+        answer = self.ask_tour()
+        if answer is not None:
+            self.save_tour(*answer)
+
+    def save_tour(self, name: str, layouts: Sequence[str], dwell_s: int) -> None:
+        service, actor = self._layouts, self._actor
+
+        def saved(tour: Tour) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self._last_tour = tour.name
+            self.notice.emit(self.tr("Saved the tour “%1”.").replace("%1", tour.name))
+            self.refresh_saved()
+
+        self._runner.run(lambda: service.save_tour(actor, name, list(layouts), dwell_s), saved)
+
+    def _on_delete_tour_triggered(self, name: str) -> None:
+        if not self.confirm(self.tr("Delete the tour “%1”?").replace("%1", name)):
+            return
+        service, actor = self._layouts, self._actor
+        if self.tour is not None and fold(self.tour.name) == fold(name):
+            self.stop_tour()
+        self._runner.run(lambda: service.delete_tour(actor, name), lambda _: self.refresh_saved())
+
+    def _show_name(self) -> None:
+        if self.tour is not None:
+            text = (
+                self.tr("Tour “%1”: %2 (%3 of %4)")
+                .replace("%1", self.tour.name)
+                .replace("%2", self.layout_name or "")
+                .replace("%3", str(self._tour_step + 1))
+                .replace("%4", str(len(self.tour.layouts)))
+            )
+        else:
+            text = self.layout_name or ""
+        self.name_label.setText(text)
+
+    # -- questions (tests answer them directly) ----------------------------------------------
+
+    def ask_layout_name(self) -> str | None:
+        name, ok = QInputDialog.getText(
+            self,
+            self.tr("Save layout"),
+            self.tr("Name of the layout:"),
+            QLineEdit.EchoMode.Normal,
+            self.layout_name or "",
+        )
+        return name if ok else None
+
+    def confirm(self, question: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Layouts"),
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_custom_grid(self) -> Grid | None:
+        dialog = CustomGridDialog(self.grid_shape, self)
+        return dialog.grid if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def ask_tour(self) -> tuple[str, list[str], int] | None:
+        dialog = TourDialog([layout.name for layout in self.saved], self)
+        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    # -- the console's life ------------------------------------------------------------------
+
+    def set_detached(self, detached: bool) -> None:
+        """The grid is in a window of its own (or back in the main window)."""
+        self.detached = detached
+        self.actions_["back"].setEnabled(detached)
+
+    def suspend(self) -> None:
+        """Stop every stream and end every logged look, keeping the layout (the console locks)."""
+        self._suspended = True
+        self.tour_timer.stop()
+        for action in self.actions_.values():
+            action.setEnabled(False)
+        for tile in self.tiles:
+            tile.suspend()
+
+    def resume(self) -> None:
+        self._suspended = False
+        for action in self.actions_.values():
+            action.setEnabled(True)
+        self.actions_["back"].setEnabled(self.detached)
+        for tile in self.tiles:
+            tile.resume()
+        if self.tour is not None:
+            self.tour_timer.start()
+
+    def release_video(self) -> None:
+        """Before the grid moves to another window: the tiles give up their native windows."""
+        for tile in self.tiles:
+            tile.release_video()
+
+    def restore_video(self) -> None:
+        for tile in self.tiles:
+            tile.restore_video()
+        self._relayout()
+
+    def stop(self) -> None:
+        """Stop everything (the window closes, the user logs out)."""
+        self.stop_tour()
+        for tile in self.tiles:
+            tile.stop()
+
+
+class CustomGridDialog(QDialog):
+    """Rows and columns of a custom grid, and the size of its big tile at the top left."""
+
+    def __init__(self, current: Grid, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Custom grid"))
+        self.grid: Grid | None = None
+        self.rows, self.cols, self.big_rows, self.big_cols = (QSpinBox() for _ in range(4))
+        for box, value in (
+            (self.rows, current.rows),
+            (self.cols, current.cols),
+            (self.big_rows, current.big_rows),
+            (self.big_cols, current.big_cols),
+        ):
+            box.setRange(1, MAX_SIDE)
+            box.setValue(value)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.hide()
+        form = QFormLayout(self)
+        form.addRow(self.tr("Rows:"), self.rows)
+        form.addRow(self.tr("Columns:"), self.cols)
+        form.addRow(self.tr("Big tile rows:"), self.big_rows)
+        form.addRow(self.tr("Big tile columns:"), self.big_cols)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _on_buttons_accepted(self) -> None:
+        try:
+            self.grid = Grid.custom(
+                self.rows.value(), self.cols.value(), self.big_rows.value(), self.big_cols.value()
+            )
+        except InvalidInput as err:
+            self.error.setText(error_text(err))
+            self.error.show()
+            return
+        self.accept()
+
+
+class TourDialog(QDialog):
+    """A new tour: its name, the saved layouts it shows (ticked, in the order listed; drag to
+    reorder) and how long each is shown."""
+
+    def __init__(self, layouts: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("New tour"))
+        self.name = QLineEdit()
+        self.layouts = QListWidget()
+        self.layouts.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        for name in layouts:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.layouts.addItem(item)
+        self.dwell = QSpinBox()
+        self.dwell.setRange(MIN_DWELL_S, MAX_DWELL_S)
+        self.dwell.setValue(DEFAULT_DWELL_S)
+        self.dwell.setSuffix(self.tr(" s"))
+        form = QFormLayout(self)
+        form.addRow(self.tr("Name:"), self.name)
+        form.addRow(self.tr("Layouts:"), self.layouts)
+        form.addRow(self.tr("Each shown for:"), self.dwell)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def answer(self) -> tuple[str, list[str], int]:
+        chosen = [
+            item.text()
+            for item in (self.layouts.item(row) for row in range(self.layouts.count()))
+            if item.checkState() == Qt.CheckState.Checked
+        ]
+        return self.name.text(), chosen, self.dwell.value()
