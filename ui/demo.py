@@ -35,6 +35,7 @@ from console.app import Core
 from console.camera_facts import DeviceFacts
 from console.domain import Actor, Place, Role
 from console.errors import N_, InvalidInput, KnownError, NotFound
+from console.layouts import Grid, GridKind
 from devices import access_log, keystore
 from devices import secrets as secret_stores
 from devices.simulator.site import CameraEndpoints, SimulatedSite, SiteOptions
@@ -137,6 +138,7 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
             _say(out, "Onboarding the simulated cameras over ONVIF …")
             added = onboard_site(core, site.endpoints(), args.onvif_port)
             logins = make_demo_users(core)
+            make_demo_layout(core)
         finally:
             core.close()
         _print_summary(out, site, added, logins)
@@ -212,6 +214,21 @@ def make_demo_users(core: Core) -> list[tuple[str, Role, str, str]]:
             core.users.add(actor, name, role, password)
         logins.append((name, role, purpose, password))
     return logins
+
+
+DEMO_LAYOUT = "Översikt"
+
+
+def make_demo_layout(core: Core) -> None:
+    """The supervisor's saved layout with every camera, opened at login (2×2 up to 4, 3×3 up
+    to 9, else 4×4)."""
+    supervisor = next(n for n, role, _ in DEMO_USERS if role is Role.SUPERVISOR)
+    actor = Actor.of(core.users.get(Actor.os_account(), supervisor))
+    cameras = [c.id for c in core.cameras.list(actor)]
+    kind = GridKind.GRID_2 if len(cameras) <= 4 else GridKind.GRID_3
+    if len(cameras) > 9:
+        kind = GridKind.GRID_4
+    core.layouts.save(actor, DEMO_LAYOUT, Grid.preset(kind), cameras)
 
 
 def _print_summary(
