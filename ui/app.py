@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -26,7 +26,7 @@ from console import __version__
 from console.app import Core, default_data_dir
 from console.camera_facts import DeviceFacts, Still
 from console.camera_facts import Health as DeviceHealth
-from console.cameras import Camera
+from console.cameras import Camera, CameraService
 from console.domain import Actor, Area, Permission, Place, User
 from console.errors import KnownError
 from console.media.hub import MediaHub, Subscription
@@ -52,8 +52,11 @@ from ui.main_window import MainWindow
 from ui.signals import quit_on_signals
 from ui.tasks import TaskRunner
 from ui.theme import apply_theme
-from ui.tile import LiveViews, VideoBackend
+from ui.tile import CameraControls, LiveViews, PtzPreset, VideoBackend
 from ui.users_dialog import UsersDialog
+
+if TYPE_CHECKING:
+    from devices.ptz import PtzControl
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +88,7 @@ class Console(QObject):
         tools: CameraTools | None = None,
         health_interval_s: float = HEALTH_INTERVAL_S,
         backend: VideoBackend | None = None,
+        controls: CameraControls | None = None,
     ) -> None:
         super().__init__()
         self.app = app
@@ -95,6 +99,8 @@ class Console(QObject):
         self.health_interval_s = health_interval_s
         #: draws live video into the grid's tiles; None: tiles say video is not available
         self.backend = backend
+        #: PTZ and snapshots of the cameras in the grid
+        self.controls = controls or OnvifCameraControls(core.cameras)
         #: the live grids' access-log sessions, waited for at shutdown
         self._live_views: list[LiveViews] = []
         self.runner = TaskRunner(self._show_known_error, self._show_bug, self)
@@ -221,7 +227,15 @@ class Console(QObject):
         window.closed.connect(self._on_main_window_closed)
         actor = Actor.of(self.user)
         if can(self.user, Permission.VIEW_LIVE):
-            grid = VideoGrid(self.core.cameras, self.core.layouts, actor, self.runner, self.backend)
+            grid = VideoGrid(
+                self.core.cameras,
+                self.core.layouts,
+                actor,
+                self.runner,
+                self.backend,
+                controls=self.controls,
+                clock=self.core.clock,
+            )
             self._live_views = [v for v in self._live_views if v.ending] + [grid.views]
             window.set_grid(grid)
         self.main_window = window
@@ -587,6 +601,78 @@ def camera_tools() -> CameraTools:
         grab_keyframe=grab_keyframe,
         check_health=check_health,
     )
+
+
+# -- PTZ and snapshots ---------------------------------------------------------------------------
+
+#: Seconds each PTZ request may take (the whole call at most three times as long): an operator
+#: holding a key learns soon that the camera does not answer.
+PTZ_TIMEOUT_S = 3.0
+
+
+class PtzSession:
+    """The grid's PtzHandle over devices/ptz.py: one camera's PTZ, on an event loop of its own."""
+
+    def __init__(self, control: PtzControl) -> None:
+        self._control = control
+
+    def move(self, pan: float, tilt: float, zoom: float) -> None:
+        self._control.move(pan, tilt, zoom)
+
+    def stop(self) -> None:
+        self._control.stop()
+
+    def presets(self) -> list[PtzPreset]:
+        return [PtzPreset(preset.token, preset.name) for preset in self._control.presets()]
+
+    def goto(self, token: str) -> None:
+        self._control.goto(token)
+
+    def close(self) -> None:
+        self._control.close()
+
+
+class OnvifCameraControls:
+    """The grid's CameraControls over ONVIF: PTZ through the camera's main profile, snapshots
+    from its snapshot URI.
+
+    As with the media hub, the console process reads the camera's login: who steers or takes a
+    picture is checked, and logged, by the grid before each command. devices/ is imported by the
+    worker that first needs it (onvif-zeep-async takes most of a second to import).
+    """
+
+    def __init__(self, cameras: CameraService, *, timeout_s: float = PTZ_TIMEOUT_S) -> None:
+        self._cameras = cameras
+        self._timeout_s = timeout_s
+        self._process = Actor.os_account()
+
+    def open_ptz(self, camera: Camera) -> PtzSession:
+        from devices.ptz import PtzControl
+
+        user, password = self._cameras.login(self._process, camera)
+        health = camera.health
+        offset = (
+            health.clock_offset_s
+            if health is not None and health.clock_offset_s is not None
+            else camera.facts.clock_offset_s
+        )
+        profile = camera.facts.main.token if camera.facts.main is not None else ""
+        control = PtzControl(
+            camera.host,
+            camera.port,
+            user,
+            password,
+            profile,
+            clock_offset_s=offset,
+            timeout=self._timeout_s,
+        )
+        return PtzSession(control)
+
+    def snapshot(self, camera: Camera) -> bytes:
+        from devices import onvif_client
+
+        user, password = self._cameras.login(self._process, camera)
+        return onvif_client.fetch_snapshot_blocking(camera.facts.snapshot_uri, user, password)
 
 
 # -- live video ---------------------------------------------------------------------------------

@@ -13,20 +13,31 @@ does the moving (ui/main_window.py); the grid lends its tiles' native windows fo
 Keys (docs/live-view.md): Alt+1 … Alt+7 the preset layouts, arrows select a tile and Ctrl+arrows
 move it, Enter maximizes, Esc restores, PageUp/PageDown the previous/next camera in the selected
 tile, Delete empties it, Ctrl+S saves the layout, Ctrl+Shift+S saves it under a new name, T starts
-or stops the tour.
+or stops the tour, Ctrl+P saves a snapshot of the selected tile's camera. In a maximized tile of a
+PTZ camera the arrows, the number pad and + / - steer the camera while held (ui/tile.py).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtCore import QDir, QEvent, QMimeData, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QFocusEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QInputDialog,
@@ -44,6 +55,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.cameras import Camera, CameraService
+from console.clock import Clock, SystemClock
 from console.domain import Actor, Permission, Place
 from console.errors import InvalidInput, KnownError
 from console.layouts import (
@@ -58,10 +70,18 @@ from console.layouts import (
 )
 from console.policy import can
 from console.text import fold
+from ui.audit_viewer import LOCAL_ZONE
 from ui.i18n import error_text
 from ui.sites_panel import camera_id_from_mime
 from ui.tasks import TaskRunner
-from ui.tile import LiveViews, VideoBackend, VideoTile, tile_serial_from_mime
+from ui.tile import (
+    CameraControls,
+    LiveViews,
+    VideoBackend,
+    VideoTile,
+    ptz_key_velocity,
+    tile_serial_from_mime,
+)
 
 #: The presets in the order of their keys, Alt+1 … Alt+7.
 PRESETS = (
@@ -86,6 +106,18 @@ _PRESET_LABELS = {
 DEFAULT_GRID = Grid.preset(GridKind.GRID_2)
 #: A new tour shows each layout this long unless told otherwise.
 DEFAULT_DWELL_S = 30
+#: Characters a file name cannot hold on one of the desktops (Windows is the strictest).
+_FILE_NAME_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+def _fill(template: str, *values: str) -> str:
+    """Qt's %1, %2 … filled in one pass (a file name holding "%2" stays as it is)."""
+
+    def value(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        return values[number - 1] if 0 < number <= len(values) else match.group(0)
+
+    return re.sub(r"%(\d)", value, template)
 
 
 class VideoGrid(QWidget):
@@ -104,6 +136,8 @@ class VideoGrid(QWidget):
         runner: TaskRunner,
         backend: VideoBackend | None,
         *,
+        controls: CameraControls | None = None,
+        clock: Clock | None = None,
         tour_timer: QTimer | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -115,6 +149,9 @@ class VideoGrid(QWidget):
         self._actor = actor
         self._runner = runner
         self._backend = backend
+        #: PTZ and snapshots; None: neither is offered
+        self._controls = controls
+        self._clock = clock or SystemClock()
         #: place id → name, shared with the tiles for their captions
         self._places: dict[int, str] = {}
         self._cameras: dict[int, Camera] = {}
@@ -243,6 +280,17 @@ class VideoGrid(QWidget):
         self._action(
             "back", self.tr("&Back to the main window"), lambda: self.screen_requested.emit(-1)
         )
+        if self._controls is not None and can(self._actor, Permission.SNAPSHOT):
+            # Only for users who may take snapshots somewhere; the area is checked on use.
+            snapshot = self._action(
+                "snapshot",
+                self.tr("Save a s&napshot…"),
+                self.snapshot,
+                ["Ctrl+P"],
+                grid_only=False,
+            )
+            snapshot.setIconText(self.tr("Snapshot"))
+            snapshot.setToolTip(self.tr("Save a picture of the selected tile's camera (Ctrl+P)"))
 
         self.grid_menu = QMenu(self.tr("&Grid"), self)
         for kind in PRESETS:
@@ -272,6 +320,8 @@ class VideoGrid(QWidget):
         menu.addSeparator()
         for name in ("maximize", "restore", "previous_camera", "next_camera", "clear"):
             menu.addAction(self.actions_[name])
+        if "snapshot" in self.actions_:
+            menu.addAction(self.actions_["snapshot"])
         menu.addSeparator()
         menu.addMenu(self.screens_menu)
         return menu
@@ -287,6 +337,8 @@ class VideoGrid(QWidget):
             bar.addWidget(button)
         bar.addAction(self.actions_["save"])
         bar.addAction(self.actions_["tour"])
+        if "snapshot" in self.actions_:
+            bar.addAction(self.actions_["snapshot"])
         self.name_label = QLabel()
         self.name_label.setObjectName("grid_layout_name")
         self.name_label.setContentsMargins(12, 0, 0, 0)
@@ -395,7 +447,9 @@ class VideoGrid(QWidget):
         self._relayout()
 
     def _new_tile(self) -> VideoTile:
-        tile = VideoTile(self.views, self._backend, self._places, self.area)
+        tile = VideoTile(
+            self.views, self._backend, self._places, self.area, controls=self._controls
+        )
         tile.pressed.connect(lambda t=tile: self._on_tile_pressed(t))
         tile.double_clicked.connect(lambda t=tile: self._on_tile_double_clicked(t))
         tile.dropped.connect(lambda mime, t=tile: self._on_tile_dropped(t, mime))
@@ -424,6 +478,7 @@ class VideoGrid(QWidget):
             tile.set_big(
                 tile is self.maximized if self.maximized is not None else shape.is_big(index)
             )
+            tile.set_maximized(tile is self.maximized)
         self._show_name()
 
     def layout_state(self) -> tuple[Grid, tuple[int | None, ...]]:
@@ -548,6 +603,97 @@ class VideoGrid(QWidget):
 
     def _on_clear_triggered(self) -> None:
         self.assign(self.selected, None)
+
+    # -- PTZ keys and snapshots --------------------------------------------------------------
+
+    def _ptz_tile(self) -> VideoTile | None:
+        """The maximized tile, when it steers its camera."""
+        tile = self.maximized
+        return tile if tile is not None and tile.ptz is not None else None
+
+    def event(self, event: QEvent) -> bool:
+        # The arrows are the grid's shortcuts (to select a tile); over a maximized PTZ tile they
+        # steer the camera instead, and must come as key presses to be followed by releases.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self._ptz_tile() is not None
+            and ptz_key_velocity(event.key(), event.modifiers()) is not None
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        tile = self._ptz_tile()
+        if tile is not None and tile.ptz_key(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        tile = self._ptz_tile()
+        if tile is not None and tile.ptz_key(event):
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        # The releases of keys held now will go elsewhere: the camera stops now.
+        if self.maximized is not None:
+            self.maximized.release_ptz()
+        super().focusOutEvent(event)
+
+    def snapshot(self) -> None:
+        """Save a picture of the selected tile's camera to a file the operator names. The
+        snapshot.saved entry (with the file's path) is written first: no entry, no picture."""
+        controls = self._controls
+        if controls is None:
+            return
+        camera = self.tiles[self.selected].camera
+        if camera is None:
+            self.notice.emit(self.tr("Select a tile showing a camera first."))
+            return
+        if not can(self._actor, Permission.SNAPSHOT, camera.area_id):
+            self.notice.emit(
+                self.tr("You may not take snapshots of %1.").replace("%1", camera.name)
+            )
+            return
+        path = self.ask_snapshot_path(self.snapshot_path(camera))
+        if not path:
+            return
+        if not Path(path).suffix:
+            path += ".jpg"
+        cameras, actor = self.views.cameras, self._actor
+
+        def take() -> str:
+            cameras.record_snapshot(actor, camera, path)
+            picture = controls.snapshot(camera)
+            try:
+                Path(path).write_bytes(picture)
+            except OSError as err:
+                # The entry stays: the picture was taken, and is what the entry is about.
+                return err.strerror or type(err).__name__
+            return ""
+
+        def taken(problem: str) -> None:
+            if not shiboken6.isValid(self):
+                return
+            if problem:
+                text = _fill(self.tr("The snapshot could not be saved as %1: %2"), path, problem)
+            else:
+                text = _fill(self.tr("Saved a snapshot of %1 as %2."), camera.name, path)
+            self.notice.emit(text)
+
+        self._runner.run(take, taken)
+
+    def snapshot_path(self, camera: Camera) -> str:
+        """Where a snapshot goes unless the operator says otherwise: the camera's name and the
+        local time, a .jpg in the user's Pictures folder."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+        moment = self._clock.now().astimezone(LOCAL_ZONE)
+        name = _FILE_NAME_UNSAFE.sub("_", camera.name).strip(" .") or str(camera.id)
+        return str(Path(folder or QDir.homePath()) / f"{name} {moment:%Y-%m-%d %H.%M.%S}.jpg")
 
     # -- saved layouts -----------------------------------------------------------------------
 
@@ -757,6 +903,12 @@ class VideoGrid(QWidget):
             self.layout_name or "",
         )
         return name if ok else None
+
+    def ask_snapshot_path(self, default: str) -> str | None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Save snapshot"), default, self.tr("JPEG pictures (*.jpg *.jpeg)")
+        )
+        return path or None
 
     def confirm(self, question: str) -> bool:
         answer = QMessageBox.question(

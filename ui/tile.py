@@ -13,6 +13,11 @@ screen, so the tile never goes black; then the old stream is closed.
 Every look at a camera is in the access log: the tile asks for the live.view start entry (on a
 worker) before it opens a stream, shows the error and opens nothing when the entry cannot be
 written or the user may not see the camera, and ends the entry when it stops showing the camera.
+
+A maximized tile of a camera with PTZ, for a user allowed PTZ in its area, also steers the camera:
+a pad under the picture, keys (forwarded by the grid, which has the focus) and a drag on the
+picture. The commands go through `CameraControls` (filled in by ui/app.py) on workers, one at a
+time; the start of each move and each preset is written to the access log first.
 """
 
 from __future__ import annotations
@@ -20,24 +25,46 @@ from __future__ import annotations
 import enum
 import itertools
 import logging
-from collections.abc import Callable, Mapping
+import math
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
 from typing import Protocol
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QMimeData, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QMimeData,
+    QObject,
+    QPoint,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QDrag,
     QDragEnterEvent,
     QDropEvent,
+    QKeyEvent,
     QMouseEvent,
     QPalette,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.audit.log import Session
 from console.cameras import Camera, CameraService
@@ -92,6 +119,52 @@ class VideoBackend(Protocol):
         when the first picture is on screen. Both may be called from any thread, even before
         `open` returns. Raises KnownError when the stream cannot be opened at all.
         """
+        ...
+
+
+# -- camera controls (filled in by ui/app.py) ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PtzPreset:
+    """A position stored in the camera, to go back to."""
+
+    token: str
+    name: str
+
+
+class PtzHandle(Protocol):
+    """Pan, tilt and zoom of one camera, open while its tile is maximized. Every call blocks until
+    the camera answered: the tile makes them on TaskRunner workers, one at a time and in order.
+    Each raises KnownError when the camera refuses or cannot be reached."""
+
+    def move(self, pan: float, tilt: float, zoom: float) -> None:
+        """Start moving at these velocities (-1..1 each; positive is right, up and in). The
+        camera stops by itself after a short while (2 s) unless the move is renewed."""
+        ...
+
+    def stop(self) -> None: ...
+
+    def presets(self) -> Sequence[PtzPreset]: ...
+
+    def goto(self, token: str) -> None: ...
+
+    def close(self) -> None:
+        """Stop the camera (best effort) and let go of it."""
+        ...
+
+
+class CameraControls(Protocol):
+    """What the grid does to a camera besides showing it. Called on TaskRunner workers, so it
+    may block; raises KnownError when the camera cannot be reached. Who may do it, and the access
+    log, are the caller's business (CameraService.control_ptz, record_snapshot)."""
+
+    def open_ptz(self, camera: Camera) -> PtzHandle:
+        """PTZ of `camera` through its main profile (a camera with capabilities.ptz)."""
+        ...
+
+    def snapshot(self, camera: Camera) -> bytes:
+        """The camera's picture now, as a JPEG file's bytes."""
         ...
 
 
@@ -150,6 +223,421 @@ class LiveViews:
 
 def _ignore(_value: object) -> None:
     return None
+
+
+# -- PTZ -----------------------------------------------------------------------------------------
+
+#: (pan, tilt, zoom), each -1..1: positive is right, up and in.
+Velocity = tuple[float, float, float]
+STILL: Velocity = (0.0, 0.0, 0.0)
+
+#: A held move is renewed this often. The adapter's moves end by themselves after 2 s
+#: (devices/ptz.py, MOVE_TIMEOUT_S) so that a stop lost with a crashed console or a dropped
+#: network cannot leave a camera turning; a key held longer must say so again.
+PTZ_RENEW_S = 1.0
+#: At most one move command this often (5 a second) while a drag keeps changing the speed: only
+#: the latest speed is sent, so a slow camera never works through a queue of stale ones.
+PTZ_MIN_INTERVAL_S = 0.2
+#: The speed of the keys and pad buttons; with Shift, the keys go at full speed.
+PTZ_KEY_SPEED = 0.5
+#: A drag nearer than this to where it began (a share of half the picture) does not move: a click
+#: or the first press of a double-click is not a move.
+PTZ_DEAD_ZONE = 0.05
+
+#: The keys that move a maximized PTZ tile's camera while held: arrows, the number pad (with Num
+#: Lock) and + / - for the zoom.
+_PTZ_KEYS: dict[Qt.Key, Velocity] = {
+    Qt.Key.Key_Left: (-1.0, 0.0, 0.0),
+    Qt.Key.Key_Right: (1.0, 0.0, 0.0),
+    Qt.Key.Key_Up: (0.0, 1.0, 0.0),
+    Qt.Key.Key_Down: (0.0, -1.0, 0.0),
+    Qt.Key.Key_Plus: (0.0, 0.0, 1.0),
+    Qt.Key.Key_Minus: (0.0, 0.0, -1.0),
+}
+_PTZ_KEYPAD: dict[Qt.Key, Velocity] = {
+    Qt.Key.Key_4: (-1.0, 0.0, 0.0),
+    Qt.Key.Key_6: (1.0, 0.0, 0.0),
+    Qt.Key.Key_8: (0.0, 1.0, 0.0),
+    Qt.Key.Key_2: (0.0, -1.0, 0.0),
+    Qt.Key.Key_7: (-1.0, 1.0, 0.0),
+    Qt.Key.Key_9: (1.0, 1.0, 0.0),
+    Qt.Key.Key_1: (-1.0, -1.0, 0.0),
+    Qt.Key.Key_3: (1.0, -1.0, 0.0),
+}
+
+
+def _clamp(value: float) -> float:
+    return max(-1.0, min(1.0, value))
+
+
+def ptz_key_velocity(key: int, modifiers: Qt.KeyboardModifier) -> Velocity | None:
+    """The velocity a held key asks for, or None when the key does not steer (Ctrl+arrows and
+    Alt+digits keep their grid meanings)."""
+    shift = Qt.KeyboardModifier.ShiftModifier
+    keypad = Qt.KeyboardModifier.KeypadModifier
+    if modifiers & ~(shift | keypad):
+        return None
+    try:
+        qt_key = Qt.Key(key)
+    except ValueError:
+        return None
+    direction = _PTZ_KEYS.get(qt_key)
+    if direction is None and modifiers & keypad:
+        direction = _PTZ_KEYPAD.get(qt_key)
+    if direction is None:
+        return None
+    speed = 1.0 if modifiers & shift else PTZ_KEY_SPEED
+    pan, tilt, zoom = direction
+    return pan * speed, tilt * speed, zoom * speed
+
+
+def drag_velocity(offset: QPoint, size: QSize) -> Velocity:
+    """A drag on the picture moves at a speed proportional to how far it is from where it began:
+    half the picture's width (or height) is full speed."""
+
+    def axis(share: float) -> float:
+        value = _clamp(share)
+        return 0.0 if abs(value) < PTZ_DEAD_ZONE else round(value, 2)
+
+    half_width, half_height = max(1.0, size.width() / 2), max(1.0, size.height() / 2)
+    return axis(offset.x() / half_width), axis(-offset.y() / half_height), 0.0
+
+
+def _total(velocities: Iterable[Velocity]) -> Velocity:
+    listed = list(velocities)
+    pan, tilt, zoom = (sum(v[axis] for v in listed) for axis in range(3))
+    return pan, tilt, zoom
+
+
+def _describe(velocity: Velocity) -> str:
+    pan, tilt, zoom = velocity
+    return f"pan {pan:+.2f}, tilt {tilt:+.2f}, zoom {zoom:+.2f}"
+
+
+class PtzDriver:
+    """PTZ of the maximized tile's camera: what the operator holds (keys, a drag, a pad button)
+    becomes commands on TaskRunner workers.
+
+    One command at a time, in order, so a stop never overtakes its move; at most one move per
+    PTZ_MIN_INTERVAL_S, always the latest speed; a held move renewed every PTZ_RENEW_S. The start
+    of a move (from standing still) and each preset are written to the access log by the same
+    worker task, before the command (CameraService.control_ptz): when the entry is refused nothing
+    is sent, the error is shown, and the rest of that gesture is refused too until it is let go.
+    Speed changes within a move and stops are not logged.
+
+    A plain object, not a QObject: its worker tasks keep it alive until the camera is let go, even
+    when the tile that made it has been deleted.
+    """
+
+    def __init__(
+        self,
+        views: LiveViews,
+        controls: CameraControls,
+        camera: Camera,
+        *,
+        on_presets: Callable[[list[PtzPreset]], None],
+        on_error: Callable[[str], None],
+    ) -> None:
+        self.camera = camera
+        self._views = views
+        self._controls = controls
+        self._on_presets = on_presets
+        self._on_error = on_error
+        self._handle: PtzHandle | None = None
+        #: a task of ours is on a worker (opening, a command, or letting go)
+        self._busy = False
+        self._closing = False
+        #: what each input (keys, mouse, pad) asks for
+        self._inputs: dict[str, Velocity] = {}
+        #: the velocity the camera was last told
+        self._sent = STILL
+        self._last_move = -math.inf
+        self._renew_due = False
+        #: the gesture going on was refused (its entry, or its first command, failed)
+        self._refused = False
+        self._stop_asked = False
+        self._goto: PtzPreset | None = None
+        self._error_shown = False
+        self._throttle = QTimer()
+        self._throttle.setSingleShot(True)
+        self._throttle.timeout.connect(self._pump)
+        self._renew = QTimer()
+        self._renew.setInterval(round(PTZ_RENEW_S * 1000))
+        self._renew.timeout.connect(self._on_renew_timeout)
+
+    @property
+    def wanted(self) -> Velocity:
+        """What the inputs together ask for."""
+        pan, tilt, zoom = (
+            round(_clamp(sum(v[axis] for v in self._inputs.values())), 2) for axis in range(3)
+        )
+        return pan, tilt, zoom
+
+    @property
+    def ready(self) -> bool:
+        """The camera is open (its presets known)."""
+        return self._handle is not None and not self._closing
+
+    # -- what the operator does (GUI thread) --------------------------------------------------
+
+    def open(self) -> None:
+        controls, camera = self._controls, self.camera
+
+        def op() -> tuple[PtzHandle, list[PtzPreset]]:
+            handle = controls.open_ptz(camera)
+            try:
+                return handle, list(handle.presets())
+            except BaseException:
+                handle.close()
+                raise
+
+        self._busy = True
+        self._views.runner.run(op, self._on_opened, self._on_open_failed)
+
+    def drive(self, source: str, velocity: Velocity) -> None:
+        """`source` (keys, mouse, pad) now asks for `velocity`; STILL: it let go."""
+        if velocity == STILL:
+            self._inputs.pop(source, None)
+        else:
+            self._inputs[source] = velocity
+        if self.wanted == STILL:
+            # The gesture is over: the next one is asked for (and logged) afresh.
+            self._refused = False
+        self._pump()
+
+    def halt(self) -> None:
+        """The Stop button: every input let go, and a stop sent even when nothing was moving
+        (the camera may be on its way to a preset)."""
+        self._inputs.clear()
+        self._refused = False
+        self._stop_asked = True
+        self._pump()
+
+    def goto(self, preset: PtzPreset) -> None:
+        self._goto = preset
+        self._pump()
+
+    def close(self) -> None:
+        """Let go of the camera: after the command on its way, a stop and the connection's end
+        (on a worker). Nothing is reported after this."""
+        self._closing = True
+        self._inputs.clear()
+        self._goto = None
+        self._throttle.stop()
+        self._renew.stop()
+        self._pump()
+
+    # -- commands ------------------------------------------------------------------------------
+
+    def _pump(self) -> None:
+        """Send the next command, if one is due and none is on its way."""
+        if self._busy:
+            return
+        handle = self._handle
+        if self._closing:
+            self._handle = None
+            if handle is not None:
+                self._views.runner.run(handle.close, _ignore)
+            self._dispose()
+            return
+        if handle is None:
+            return
+        cameras, actor, camera = self._views.cameras, self._views.actor, self.camera
+        goto = self._goto
+        if goto is not None:
+            self._goto = None
+
+            def go() -> None:
+                cameras.control_ptz(actor, camera, "preset", f"{goto.name} ({goto.token})")
+                handle.goto(goto.token)
+
+            self._send(go, STILL)
+            return
+        wanted = self.wanted
+        if wanted == STILL:
+            if self._sent != STILL or self._stop_asked:
+                self._stop_asked = False
+                self._send(handle.stop, STILL, stop=True)
+            return
+        if self._refused or (wanted == self._sent and not self._renew_due):
+            return
+        wait = self._last_move + PTZ_MIN_INTERVAL_S - time.monotonic()
+        if wait > 0:
+            if not self._throttle.isActive():
+                self._throttle.start(math.ceil(wait * 1000))
+            return
+        self._renew_due = False
+        self._last_move = time.monotonic()
+        if self._sent == STILL:
+
+            def start() -> None:
+                cameras.control_ptz(actor, camera, "move", _describe(wanted))
+                handle.move(*wanted)
+
+            self._send(start, wanted)
+        else:
+            self._send(lambda: handle.move(*wanted), wanted)
+
+    def _send(self, op: Callable[[], None], after: Velocity, *, stop: bool = False) -> None:
+        """Run command `op` on a worker; `after`: the camera's velocity once it is done."""
+        self._busy = True
+        self._views.runner.run(
+            op,
+            lambda _none: self._on_sent(after, stop=stop),
+            lambda err: self._on_send_failed(err, stop=stop),
+        )
+
+    def _on_sent(self, after: Velocity, *, stop: bool) -> None:
+        self._busy = False
+        self._sent = after
+        if self._closing:
+            self._pump()
+            return
+        if after == STILL:
+            self._renew.stop()
+        elif not self._renew.isActive():
+            self._renew.start()
+        if self._error_shown and not stop:
+            # A move or preset went through: the error shown is over. (The stop ending a failed
+            # gesture leaves it, so that the operator can read it.)
+            self._error_shown = False
+            self._on_error("")
+        self._pump()
+
+    def _on_send_failed(self, err: KnownError, *, stop: bool) -> None:
+        self._busy = False
+        if stop:
+            # Not tried again: the camera stops by itself once its move runs out.
+            self._sent = STILL
+        elif self.wanted != STILL:
+            self._refused = True
+        self._renew.stop()
+        if not self._closing:
+            self._error_shown = True
+            self._on_error(error_text(err))
+        self._pump()
+
+    def _on_opened(self, opened: tuple[PtzHandle, list[PtzPreset]]) -> None:
+        self._busy = False
+        self._handle, presets = opened
+        if not self._closing:
+            self._on_presets(presets)
+        self._pump()
+
+    def _on_open_failed(self, err: KnownError) -> None:
+        self._busy = False
+        if not self._closing:
+            self._on_error(error_text(err))
+        self._pump()
+
+    def _dispose(self) -> None:
+        # The timers go on the GUI thread, now: left to the garbage collector (the driver and its
+        # timers refer to each other) they would be destroyed on whichever thread it runs on.
+        for timer in (self._throttle, self._renew):
+            if shiboken6.isValid(timer):
+                timer.stop()
+                timer.deleteLater()
+
+    def _on_renew_timeout(self) -> None:
+        if self._sent != STILL and not self._refused:
+            self._renew_due = True
+            self._pump()
+
+
+class PtzPad(QWidget):
+    """The PTZ controls under a maximized tile's picture (the picture is a native window: nothing
+    can be drawn over it). Hold an arrow or zoom button to move; Stop; a preset, then Go."""
+
+    #: a Velocity while a button is held, STILL when it is let go
+    held = Signal(object)
+    #: the Stop button was clicked
+    stop_clicked = Signal()
+    #: a PtzPreset to go to
+    goto_clicked = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ptz_pad")
+        self.setAutoFillBackground(True)
+        self.setStyleSheet("#ptz_pad { background: #1e2126; } #ptz_error { color: #ff8a80; }")
+        self.setToolTip(
+            self.tr(
+                "Drag on the picture, hold an arrow key (with Shift: faster) or + and − to move "
+                "the camera; it stops when you let go."
+            )
+        )
+        self._presets: list[PtzPreset] = []
+        row = QHBoxLayout(self)
+        row.setContentsMargins(6, 2, 6, 2)
+        row.setSpacing(4)
+        self.buttons: dict[str, QToolButton] = {}
+        s = PTZ_KEY_SPEED
+        for name, text, tip, velocity in (
+            ("left", "◀", self.tr("Pan left"), (-s, 0.0, 0.0)),
+            ("up", "▲", self.tr("Tilt up"), (0.0, s, 0.0)),
+            ("down", "▼", self.tr("Tilt down"), (0.0, -s, 0.0)),
+            ("right", "▶", self.tr("Pan right"), (s, 0.0, 0.0)),
+            ("zoom_in", "+", self.tr("Zoom in"), (0.0, 0.0, s)),
+            ("zoom_out", "−", self.tr("Zoom out"), (0.0, 0.0, -s)),
+        ):
+            button = self._button(name, text, tip)
+            button.pressed.connect(lambda v=velocity: self.held.emit(v))
+            button.released.connect(lambda: self.held.emit(STILL))
+            row.addWidget(button)
+        stop = self._button("stop", self.tr("Stop"), self.tr("Stop the camera"))
+        stop.clicked.connect(self.stop_clicked)
+        row.addWidget(stop)
+        # No focus for any of them: the keys keep going to the grid.
+        self.preset_box = QComboBox()
+        self.preset_box.setObjectName("ptz_presets")
+        self.preset_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.preset_box.setMinimumContentsLength(12)
+        row.addWidget(self.preset_box)
+        self.go = self._button("go", self.tr("Go"), self.tr("Go to the chosen preset"))
+        self.go.clicked.connect(self._on_go_clicked)
+        row.addWidget(self.go)
+        self.error = QLabel()
+        self.error.setObjectName("ptz_error")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        row.addWidget(self.error, 1)
+        self.set_presets([])
+
+    def _button(self, name: str, text: str, tip: str) -> QToolButton:
+        button = QToolButton()
+        button.setObjectName(f"ptz_{name}")
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.buttons[name] = button
+        return button
+
+    def set_presets(self, presets: Sequence[PtzPreset]) -> None:
+        self._presets = list(presets)
+        self.preset_box.clear()
+        for preset in self._presets:
+            self.preset_box.addItem(preset.name or preset.token)
+        if not self._presets:
+            self.preset_box.addItem(self.tr("No presets"))
+        self.preset_box.setEnabled(bool(self._presets))
+        self.go.setEnabled(bool(self._presets))
+
+    @property
+    def presets(self) -> list[PtzPreset]:
+        return list(self._presets)
+
+    def show_error(self, text: str) -> None:
+        """A refused entry or a failed command ("" clears it); the whole text in the tooltip."""
+        self.error.setText(text)
+        self.error.setToolTip(text)
+
+    def reset(self) -> None:
+        self.set_presets([])
+        self.show_error("")
+
+    def _on_go_clicked(self) -> None:
+        index = self.preset_box.currentIndex()
+        if 0 <= index < len(self._presets):
+            self.goto_clicked.emit(self._presets[index])
 
 
 # -- states --------------------------------------------------------------------------------------
@@ -308,6 +796,8 @@ class VideoTile(QFrame):
         backend: VideoBackend | None,
         places: Mapping[int, str],
         parent: QWidget | None = None,
+        *,
+        controls: CameraControls | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("video_tile")
@@ -315,6 +805,7 @@ class VideoTile(QFrame):
         self._views = views
         self._backend = backend
         self._places = places
+        self._controls = controls
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setMinimumSize(80, 60)
@@ -339,6 +830,12 @@ class VideoTile(QFrame):
         self.alarm = False
         self.selected = False
         self._press: QPoint | None = None
+        #: the tile fills the grid
+        self._maximized = False
+        #: the camera's PTZ while it is offered; the keys held and the drag going on
+        self._ptz: PtzDriver | None = None
+        self._held_keys: dict[int, Velocity] = {}
+        self._drag_from: QPoint | None = None
         self._relay = _Relay(self)
         self._relay.status.connect(self._on_relay_status, Qt.ConnectionType.QueuedConnection)
         self._relay.first_frame.connect(
@@ -386,6 +883,12 @@ class VideoTile(QFrame):
         self._layout.addWidget(self._holder, 1)
         self.screen_: _Screen = _Screen(self._holder)
         self._holder_layout.addWidget(self.screen_)
+        self.ptz_pad = PtzPad()
+        self.ptz_pad.hide()
+        self.ptz_pad.held.connect(self._on_ptz_pad_held)
+        self.ptz_pad.stop_clicked.connect(self._on_ptz_pad_stop_clicked)
+        self.ptz_pad.goto_clicked.connect(self._on_ptz_pad_goto_clicked)
+        self._layout.addWidget(self.ptz_pad)
         self._show()
 
     # -- what the tile shows -----------------------------------------------------------------
@@ -414,6 +917,7 @@ class VideoTile(QFrame):
             return
         self.camera = camera
         self._show()
+        self._sync_ptz()
 
     def forget_camera(self) -> None:
         """The camera is no longer in the user's list: find out whether it was removed or is
@@ -435,6 +939,17 @@ class VideoTile(QFrame):
     @property
     def big(self) -> bool:
         return self._big
+
+    def set_maximized(self, on: bool) -> None:
+        """The tile fills the grid (or no longer does): PTZ is offered only then."""
+        if on == self._maximized:
+            return
+        self._maximized = on
+        self._sync_ptz()
+
+    @property
+    def maximized(self) -> bool:
+        return self._maximized
 
     def set_recording(self, on: bool) -> None:
         """The recorder's indicator for the camera shown."""
@@ -487,6 +1002,110 @@ class VideoTile(QFrame):
         self.camera = None
         self._set_state(TileState.EMPTY)
 
+    # -- PTZ ---------------------------------------------------------------------------------
+
+    @property
+    def ptz(self) -> PtzDriver | None:
+        """The camera's PTZ while it is offered: the tile is maximized, the camera has PTZ, the
+        user holds PTZ in its area and the look is logged and going."""
+        return self._ptz
+
+    def _ptz_allowed(self) -> bool:
+        camera = self.camera
+        return (
+            self._maximized
+            and self._controls is not None
+            and camera is not None
+            and self._session is not None
+            and camera.facts.capabilities.ptz
+            and can(self._views.actor, Permission.PTZ, camera.area_id)
+        )
+
+    def _sync_ptz(self) -> None:
+        """Offer PTZ where it is allowed (the camera's PTZ opens on a worker), let go of it
+        where it no longer is."""
+        driver, camera = self._ptz, self.camera
+        allowed = self._ptz_allowed()
+        if driver is not None and not (
+            allowed and camera is not None and camera.id == driver.camera.id
+        ):
+            self._ptz = None
+            self._held_keys.clear()
+            self._drag_from = None
+            driver.close()
+            self.ptz_pad.reset()
+            self.ptz_pad.hide()
+        if self._ptz is not None or not allowed:
+            return
+        assert camera is not None
+        assert self._controls is not None
+        opened = PtzDriver(
+            self._views,
+            self._controls,
+            camera,
+            on_presets=lambda presets: self._on_ptz_presets(opened, presets),
+            on_error=lambda text: self._on_ptz_error(opened, text),
+        )
+        self._ptz = opened
+        self.ptz_pad.reset()
+        self.ptz_pad.show()
+        opened.open()
+
+    def _on_ptz_presets(self, driver: PtzDriver, presets: list[PtzPreset]) -> None:
+        if shiboken6.isValid(self) and driver is self._ptz:
+            self.ptz_pad.set_presets(presets)
+
+    def _on_ptz_error(self, driver: PtzDriver, text: str) -> None:
+        if shiboken6.isValid(self) and driver is self._ptz:
+            self.ptz_pad.show_error(text)
+
+    def _on_ptz_pad_held(self, velocity: Velocity) -> None:
+        if self._ptz is not None:
+            self._ptz.drive("pad", velocity)
+
+    def _on_ptz_pad_stop_clicked(self) -> None:
+        if self._ptz is not None:
+            self._held_keys.clear()
+            self._drag_from = None
+            self._ptz.halt()
+
+    def _on_ptz_pad_goto_clicked(self, preset: PtzPreset) -> None:
+        if self._ptz is not None:
+            self._ptz.goto(preset)
+
+    def ptz_key(self, event: QKeyEvent) -> bool:
+        """A key press or release the grid passes on while the tile is maximized: True when it
+        steers the camera (held keys move it, letting go of the last one stops it)."""
+        driver = self._ptz
+        if driver is None:
+            return False
+        # The scan code names the physical key in its press and its release alike (Shift let go
+        # before "+" turns the release into "="); synthetic events have none.
+        key = event.nativeScanCode() or event.key()
+        if event.type() == QEvent.Type.KeyPress:
+            velocity = ptz_key_velocity(event.key(), event.modifiers())
+            if velocity is None:
+                return False
+            if not event.isAutoRepeat():
+                self._held_keys[key] = velocity
+                driver.drive("keys", _total(self._held_keys.values()))
+            return True
+        if key not in self._held_keys:
+            return False
+        if not event.isAutoRepeat():
+            del self._held_keys[key]
+            driver.drive("keys", _total(self._held_keys.values()))
+        return True
+
+    def release_ptz(self) -> None:
+        """Let go of the held keys and the drag: their releases will not come (the grid lost the
+        focus)."""
+        self._held_keys.clear()
+        self._drag_from = None
+        if self._ptz is not None:
+            self._ptz.drive("keys", STILL)
+            self._ptz.drive("mouse", STILL)
+
     # -- the look: camera, entry, stream -----------------------------------------------------
 
     def _start(self) -> None:
@@ -526,6 +1145,7 @@ class VideoTile(QFrame):
             self._session = session
             self._frames = 0
             self._sync_streams()
+            self._sync_ptz()
 
         self._views.begin(camera, begun, lambda err: self._on_refused(generation, err))
 
@@ -675,6 +1295,7 @@ class VideoTile(QFrame):
         if session is not None:
             self._views.end(session, self._frames)
         self._frames = 0
+        self._sync_ptz()
 
     def _stop_viewing(self) -> None:
         self._generation += 1
@@ -792,15 +1413,35 @@ class VideoTile(QFrame):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton:
-            self._press = event.position().toPoint()
+            position = event.position().toPoint()
+            if self._ptz is not None and self._holder.geometry().contains(position):
+                # A drag on the picture steers the camera (a maximized tile has no other tile
+                # to be swapped with).
+                self._drag_from = position
+            else:
+                self._press = position
             self.pressed.emit()
         super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = None
+            if self._drag_from is not None:
+                self._drag_from = None
+                if self._ptz is not None:
+                    self._ptz.drive("mouse", STILL)
+        super().mouseReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton:
             self.double_clicked.emit()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if self._drag_from is not None:
+            if self._ptz is not None:
+                offset = event.position().toPoint() - self._drag_from
+                self._ptz.drive("mouse", drag_velocity(offset, self._holder.size()))
+            return
         start = self._press
         if (
             start is None

@@ -304,28 +304,28 @@
   <context>
     <name>Console</name>
     <message>
-      <location filename="../../ui/app.py" line="430" />
+      <location filename="../../ui/app.py" line="444" />
       <source>Added camera %1.</source>
-      <extracomment>At shutdown, how long the live.view end entries still being written are waited for (an entry left unwritten is closed as recovered on the next start). a console.messages.Message the person quit (closed the main window, or cancelled the first dialog) draws live video into the grid's tiles; None: tiles say video is not available the live grids' access-log sessions, waited for at shutdown the viewer was open when the console locked; it comes back on unlocking the wizard was open when the console locked (it shows live pictures)</extracomment>
+      <extracomment>At shutdown, how long the live.view end entries still being written are waited for (an entry left unwritten is closed as recovered on the next start). a console.messages.Message the person quit (closed the main window, or cancelled the first dialog) draws live video into the grid's tiles; None: tiles say video is not available PTZ and snapshots of the cameras in the grid the live grids' access-log sessions, waited for at shutdown the viewer was open when the console locked; it comes back on unlocking the wizard was open when the console locked (it shows live pictures)</extracomment>
       <translation>Kameran %1 är tillagd.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="502" />
+      <location filename="../../ui/app.py" line="516" />
       <source>Removed camera %1.</source>
       <translation>Kameran %1 är borttagen.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="523" />
+      <location filename="../../ui/app.py" line="537" />
       <source>Internal error</source>
       <translation>Internt fel</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="524" />
+      <location filename="../../ui/app.py" line="538" />
       <source>Utkik hit an internal error. Details are in the log.</source>
       <translation>Utkik råkade ut för ett internt fel. Detaljer finns i loggen.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="529" />
+      <location filename="../../ui/app.py" line="543" />
       <source>Utkik</source>
       <translation>Utkik</translation>
     </message>
@@ -361,27 +361,27 @@
   <context>
     <name>CustomGridDialog</name>
     <message>
-      <location filename="../../ui/grid.py" line="827" />
+      <location filename="../../ui/grid.py" line="979" />
       <source>Custom grid</source>
       <translation>Eget rutnät</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="842" />
+      <location filename="../../ui/grid.py" line="994" />
       <source>Rows:</source>
       <translation>Rader:</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="843" />
+      <location filename="../../ui/grid.py" line="995" />
       <source>Columns:</source>
       <translation>Kolumner:</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="844" />
+      <location filename="../../ui/grid.py" line="996" />
       <source>Big tile rows:</source>
       <translation>Rader för den stora rutan:</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="845" />
+      <location filename="../../ui/grid.py" line="997" />
       <source>Big tile columns:</source>
       <translation>Kolumner för den stora rutan:</translation>
     </message>
@@ -481,10 +481,10 @@
   <context>
     <name>LoginDialog</name>
     <message>
-      <location filename="../../ui/app.py" line="833" />
+      <location filename="../../ui/app.py" line="919" />
       <location filename="../../ui/dialogs.py" line="134" />
       <source>Log in</source>
-      <extracomment>Seconds each request of a periodic health check may take (the whole check at most three times as long): short, since a camera that slow is worth a warning anyway. Makes a player that calls its argument (on a libvlc thread) when its first picture is ready. a _Call, from any thread</extracomment>
+      <extracomment>Seconds each request of a periodic health check may take (the whole check at most three times as long): short, since a camera that slow is worth a warning anyway. Seconds each PTZ request may take (the whole call at most three times as long): an operator holding a key learns soon that the camera does not answer. Makes a player that calls its argument (on a libvlc thread) when its first picture is ready. a _Call, from any thread</extracomment>
       <translation>Logga in</translation>
     </message>
     <message>
@@ -720,6 +720,70 @@
       <location filename="../../ui/camera_wizard.py" line="1228" />
       <source>Saving …</source>
       <translation>Sparar …</translation>
+    </message>
+  </context>
+  <context>
+    <name>PtzPad</name>
+    <message>
+      <location filename="../../ui/tile.py" line="565" />
+      <source>Drag on the picture, hold an arrow key (with Shift: faster) or + and − to move the camera; it stops when you let go.</source>
+      <extracomment>A tile dragged onto another (to swap them) carries its serial number in this format. What the live.view entries say the look was for. (pan, tilt, zoom), each -1..1: positive is right, up and in. A held move is renewed this often. The adapter's moves end by themselves after 2 s (devices/ptz.py, MOVE_TIMEOUT_S) so that a stop lost with a crashed console or a dropped network cannot leave a camera turning; a key held longer must say so again. At most one move command this often (5 a second) while a drag keeps changing the speed: only the latest speed is sent, so a slow camera never works through a queue of stale ones. The speed of the keys and pad buttons; with Shift, the keys go at full speed. A drag nearer than this to where it began (a share of half the picture) does not move: a click or the first press of a double-click is not a move. The keys that move a maximized PTZ tile's camera while held: arrows, the number pad (with Num Lock) and + / - for the zoom. a task of ours is on a worker (opening, a command, or letting go) what each input (keys, mouse, pad) asks for the velocity the camera was last told the gesture going on was refused (its entry, or its first command, failed) a Velocity while a button is held, STILL when it is let go the Stop button was clicked a PtzPreset to go to</extracomment>
+      <translation>Dra i bilden, håll ned en piltangent (med Skift: snabbare) eller + och − för att flytta kameran; den stannar när du släpper.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="576" />
+      <source>Pan left</source>
+      <translation>Panorera åt vänster</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="577" />
+      <source>Tilt up</source>
+      <translation>Tilta uppåt</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="578" />
+      <source>Tilt down</source>
+      <translation>Tilta nedåt</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="579" />
+      <source>Pan right</source>
+      <translation>Panorera åt höger</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="580" />
+      <source>Zoom in</source>
+      <translation>Zooma in</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="581" />
+      <source>Zoom out</source>
+      <translation>Zooma ut</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="587" />
+      <source>Stop</source>
+      <translation>Stopp</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="587" />
+      <source>Stop the camera</source>
+      <translation>Stoppa kameran</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="596" />
+      <source>Go</source>
+      <translation>Gå dit</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="596" />
+      <source>Go to the chosen preset</source>
+      <translation>Flytta kameran till den valda förinställda positionen</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="620" />
+      <source>No presets</source>
+      <translation>Inga förinställningar</translation>
     </message>
   </context>
   <context>
@@ -1177,27 +1241,27 @@
   <context>
     <name>TourDialog</name>
     <message>
-      <location filename="../../ui/grid.py" line="872" />
+      <location filename="../../ui/grid.py" line="1024" />
       <source>New tour</source>
       <translation>Ny rundtur</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="884" />
+      <location filename="../../ui/grid.py" line="1036" />
       <source> s</source>
       <translation> s</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="886" />
+      <location filename="../../ui/grid.py" line="1038" />
       <source>Name:</source>
       <translation>Namn:</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="887" />
+      <location filename="../../ui/grid.py" line="1039" />
       <source>Layouts:</source>
       <translation>Layouter:</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="888" />
+      <location filename="../../ui/grid.py" line="1040" />
       <source>Each shown for:</source>
       <translation>Var och en visas i:</translation>
     </message>
@@ -1356,173 +1420,218 @@
   <context>
     <name>VideoGrid</name>
     <message>
-      <location filename="../../ui/grid.py" line="198" />
+      <location filename="../../ui/grid.py" line="235" />
       <source>&amp;Custom grid…</source>
-      <extracomment>The presets in the order of their keys, Alt+1 … Alt+7. The grid a user starts with. A new tour shows each layout this long unless told otherwise. a screen index: move the grid to its own window there; -1: back into the main window a short line for the status bar (a layout saved, a tour started) place id → name, shared with the tiles for their captions camera ids in the sites tree's order (for PageUp/PageDown) the saved layout shown (Ctrl+S saves over it), if any the tour T starts: the last one started</extracomment>
+      <extracomment>The presets in the order of their keys, Alt+1 … Alt+7. The grid a user starts with. A new tour shows each layout this long unless told otherwise. Characters a file name cannot hold on one of the desktops (Windows is the strictest). a screen index: move the grid to its own window there; -1: back into the main window a short line for the status bar (a layout saved, a tour started) PTZ and snapshots; None: neither is offered place id → name, shared with the tiles for their captions camera ids in the sites tree's order (for PageUp/PageDown) the saved layout shown (Ctrl+S saves over it), if any the tour T starts: the last one started</extracomment>
       <translation>&amp;Eget rutnät…</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="202" />
+      <location filename="../../ui/grid.py" line="239" />
       <source>&amp;Save layout</source>
       <translation>&amp;Spara layout</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="206" />
+      <location filename="../../ui/grid.py" line="243" />
       <source>Save layout &amp;as…</source>
       <translation>Spara layout s&amp;om…</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="212" />
+      <location filename="../../ui/grid.py" line="249" />
       <source>Start or stop the &amp;tour</source>
       <translation>Starta eller stoppa &amp;rundturen</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="215" />
+      <location filename="../../ui/grid.py" line="252" />
       <source>Tour</source>
       <translation>Rundtur</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="216" />
+      <location filename="../../ui/grid.py" line="253" />
       <source>&amp;New tour…</source>
       <translation>&amp;Ny rundtur…</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="218" />
+      <location filename="../../ui/grid.py" line="255" />
       <source>&amp;Maximize tile</source>
       <translation>&amp;Maximera ruta</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="220" />
+      <location filename="../../ui/grid.py" line="257" />
       <source>&amp;Restore tile</source>
       <translation>&amp;Återställ ruta</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="221" />
+      <location filename="../../ui/grid.py" line="258" />
       <source>&amp;Empty tile</source>
       <translation>Töm rut&amp;a</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="223" />
+      <location filename="../../ui/grid.py" line="260" />
       <source>&amp;Previous camera</source>
       <translation>&amp;Föregående kamera</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="226" />
+      <location filename="../../ui/grid.py" line="263" />
       <source>Ne&amp;xt camera</source>
       <translation>N&amp;ästa kamera</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="244" />
+      <location filename="../../ui/grid.py" line="281" />
       <source>&amp;Back to the main window</source>
       <translation>&amp;Tillbaka till huvudfönstret</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="247" />
+      <location filename="../../ui/grid.py" line="287" />
+      <source>Save a s&amp;napshot…</source>
+      <translation>Spara en ögonblicks&amp;bild…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="292" />
+      <source>Snapshot</source>
+      <translation>Ögonblicksbild</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="293" />
+      <source>Save a picture of the selected tile's camera (Ctrl+P)</source>
+      <translation>Spara en bild från den valda rutans kamera (Ctrl+P)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="295" />
       <source>&amp;Grid</source>
       <translation>R&amp;utnät</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="251" />
+      <location filename="../../ui/grid.py" line="299" />
       <source>&amp;Open layout</source>
       <translation>&amp;Öppna layout</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="252" />
+      <location filename="../../ui/grid.py" line="300" />
       <source>&amp;Delete layout</source>
       <translation>&amp;Ta bort layout</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="253" />
+      <location filename="../../ui/grid.py" line="301" />
       <source>T&amp;ours</source>
       <translation>Run&amp;dturer</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="254" />
+      <location filename="../../ui/grid.py" line="302" />
       <source>D&amp;elete tour</source>
       <translation>Ta &amp;bort rundtur</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="255" />
+      <location filename="../../ui/grid.py" line="303" />
       <source>Move to &amp;screen</source>
       <translation>F&amp;lytta till skärm</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="262" />
+      <location filename="../../ui/grid.py" line="310" />
       <source>&amp;Layout</source>
       <translation>&amp;Layout</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="308" />
+      <location filename="../../ui/grid.py" line="360" />
       <source>No saved layouts</source>
       <translation>Inga sparade layouter</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="327" />
+      <location filename="../../ui/grid.py" line="379" />
       <source>Screen %1: %2 (%3 × %4)</source>
       <translation>Skärm %1: %2 (%3 × %4)</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="574" />
+      <location filename="../../ui/grid.py" line="655" />
+      <source>Select a tile showing a camera first.</source>
+      <translation>Välj först en ruta som visar en kamera.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="659" />
+      <source>You may not take snapshots of %1.</source>
+      <translation>Du får inte ta ögonblicksbilder från %1.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="683" />
+      <source>The snapshot could not be saved as %1: %2</source>
+      <translation>Ögonblicksbilden kunde inte sparas som %1: %2</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="685" />
+      <source>Saved a snapshot of %1 as %2.</source>
+      <translation>Sparade en ögonblicksbild från %1 som %2.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="720" />
       <source>Saved the layout “%1”.</source>
       <translation>Layouten ”%1” har sparats.</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="633" />
+      <location filename="../../ui/grid.py" line="779" />
       <source>Replace the saved layout “%1”?</source>
       <translation>Ersätta den sparade layouten ”%1”?</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="643" />
+      <location filename="../../ui/grid.py" line="789" />
       <source>Delete the saved layout “%1”?</source>
       <translation>Ta bort den sparade layouten ”%1”?</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="664" />
+      <location filename="../../ui/grid.py" line="810" />
       <source>The tour “%1” has no layouts left.</source>
       <translation>Rundturen ”%1” har inga layouter kvar.</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="675" />
+      <location filename="../../ui/grid.py" line="821" />
       <source>Tour “%1” started.</source>
       <translation>Rundturen ”%1” har startats.</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="703" />
+      <location filename="../../ui/grid.py" line="849" />
       <source>No tours saved yet: make one with Layout ▸ Tours ▸ New tour…</source>
       <translation>Inga rundturer sparade ännu: gör en med Layout ▸ Rundturer ▸ Ny rundtur…</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="710" />
+      <location filename="../../ui/grid.py" line="856" />
       <source>Save a layout first: a tour shows saved layouts.</source>
       <translation>Spara en layout först: en rundtur visar sparade layouter.</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="723" />
+      <location filename="../../ui/grid.py" line="869" />
       <source>Saved the tour “%1”.</source>
       <translation>Rundturen ”%1” har sparats.</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="729" />
+      <location filename="../../ui/grid.py" line="875" />
       <source>Delete the tour “%1”?</source>
       <translation>Ta bort rundturen ”%1”?</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="739" />
+      <location filename="../../ui/grid.py" line="885" />
       <source>Tour “%1”: %2 (%3 of %4)</source>
       <translation>Rundtur ”%1”: %2 (%3 av %4)</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="754" />
+      <location filename="../../ui/grid.py" line="900" />
       <source>Save layout</source>
       <translation>Spara layout</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="755" />
+      <location filename="../../ui/grid.py" line="901" />
       <source>Name of the layout:</source>
       <translation>Layoutens namn:</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="764" />
+      <location filename="../../ui/grid.py" line="909" />
+      <source>Save snapshot</source>
+      <translation>Spara ögonblicksbild</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="909" />
+      <source>JPEG pictures (*.jpg *.jpeg)</source>
+      <translation>JPEG-bilder (*.jpg *.jpeg)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/grid.py" line="916" />
       <source>Layouts</source>
       <translation>Layouter</translation>
     </message>
@@ -1530,114 +1639,114 @@
   <context>
     <name>VideoTile</name>
     <message>
-      <location filename="../../ui/tile.py" line="354" />
+      <location filename="../../ui/tile.py" line="851" />
       <source>key frames</source>
-      <extracomment>A tile dragged onto another (to swap them) carries its serial number in this format. What the live.view entries say the look was for. waiting for the camera, the log entry or the stream the picture stopped coming; the last one stays, marked the camera is gone (removed from Utkik) no video backend on this workstation the look could not be logged or the stream not opened: nothing is shown Caption strip colours by state: (background, text). Alarm-red stays for alarms. its first picture is on screen a _Report with a status a _Report: that stream's first picture is on screen the person pressed the tile (to select it) the person double-clicked the tile (to maximize or restore it) a QMimeData dropped on the tile (a camera from the tree, or another tile) the tile's state changed (a TileState) the camera shown (or asked for), and what is known of it the tile wants the main stream (it is maximized, or big in its layout) the video is stopped (the console is locked) but the camera stays assigned bumped whenever the tile turns to another camera (or stops): late answers are dropped the surface the front stream is drawn into</extracomment>
+      <extracomment>waiting for the camera, the log entry or the stream the picture stopped coming; the last one stays, marked the camera is gone (removed from Utkik) no video backend on this workstation the look could not be logged or the stream not opened: nothing is shown Caption strip colours by state: (background, text). Alarm-red stays for alarms. its first picture is on screen a _Report with a status a _Report: that stream's first picture is on screen the person pressed the tile (to select it) the person double-clicked the tile (to maximize or restore it) a QMimeData dropped on the tile (a camera from the tree, or another tile) the tile's state changed (a TileState) the camera shown (or asked for), and what is known of it the tile wants the main stream (it is maximized, or big in its layout) the video is stopped (the console is locked) but the camera stays assigned bumped whenever the tile turns to another camera (or stops): late answers are dropped the surface the front stream is drawn into the tile fills the grid the camera's PTZ while it is offered; the keys held and the drag going on</extracomment>
       <translation>nyckelbilder</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="358" />
+      <location filename="../../ui/tile.py" line="855" />
       <source>The camera has no sub stream: this small tile shows only the main stream's key frames (about one picture a second).</source>
       <translation>Kameran har ingen delström: den här lilla rutan visar bara huvudströmmens nyckelbilder (ungefär en bild i sekunden).</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="363" />
+      <location filename="../../ui/tile.py" line="860" />
       <source>● REC</source>
       <translation>● INSP</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="515" />
+      <location filename="../../ui/tile.py" line="1134" />
       <source>The camera reported no video stream.</source>
       <translation>Kameran angav ingen videoström.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="744" />
+      <location filename="../../ui/tile.py" line="1365" />
       <source>Camera %1</source>
       <translation>Kamera %1</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="752" />
+      <location filename="../../ui/tile.py" line="1373" />
       <source>connecting</source>
       <translation>ansluter</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="753" />
+      <location filename="../../ui/tile.py" line="1374" />
       <source>● live</source>
       <translation>● live</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="754" />
+      <location filename="../../ui/tile.py" line="1375" />
       <source>offline</source>
       <translation>frånkopplad</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="755" />
+      <location filename="../../ui/tile.py" line="1376" />
       <source>no permission</source>
       <translation>ingen behörighet</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="756" />
+      <location filename="../../ui/tile.py" line="1377" />
       <source>removed</source>
       <translation>borttagen</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="757" />
+      <location filename="../../ui/tile.py" line="1378" />
       <source>video not available</source>
       <translation>ingen video</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="758" />
+      <location filename="../../ui/tile.py" line="1379" />
       <source>not shown</source>
       <translation>visas inte</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="762" />
+      <location filename="../../ui/tile.py" line="1383" />
       <source>STALE</source>
       <translation>FRUSEN</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="763" />
+      <location filename="../../ui/tile.py" line="1384" />
       <source>STALE since %1</source>
       <translation>FRUSEN sedan %1</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="772" />
+      <location filename="../../ui/tile.py" line="1393" />
       <source>Offline: %1</source>
       <translation>Frånkopplad: %1</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="772" />
+      <location filename="../../ui/tile.py" line="1393" />
       <source>Offline</source>
       <translation>Frånkopplad</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="774" />
+      <location filename="../../ui/tile.py" line="1395" />
       <source>Trying again in %1 s</source>
       <translation>Nytt försök om %1 s</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="779" />
+      <location filename="../../ui/tile.py" line="1400" />
       <source>Drag a camera here from the sites tree.</source>
       <translation>Dra hit en kamera från Platser och kameror.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="780" />
-      <location filename="../../ui/tile.py" line="781" />
+      <location filename="../../ui/tile.py" line="1401" />
+      <location filename="../../ui/tile.py" line="1402" />
       <source>Connecting…</source>
       <translation>Ansluter…</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="782" />
+      <location filename="../../ui/tile.py" line="1403" />
       <source>No permission for this camera.</source>
       <translation>Ingen behörighet för den här kameran.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="783" />
+      <location filename="../../ui/tile.py" line="1404" />
       <source>This camera has been removed.</source>
       <translation>Den här kameran har tagits bort.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="784" />
+      <location filename="../../ui/tile.py" line="1405" />
       <source>Video not available on this workstation.</source>
       <translation>Video kan inte visas på den här arbetsstationen.</translation>
     </message>

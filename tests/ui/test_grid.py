@@ -11,6 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
@@ -167,6 +168,9 @@ def runner(qtbot: QtBot, errors: list[BaseException]) -> Iterator[TaskRunner]:
     yield made
     qtbot.waitUntil(lambda: made.pending == 0, timeout=10_000)
     made.shutdown()
+    # Deleted here, on the GUI thread: left to the garbage collector (it sits in a reference
+    # cycle) the QObject could be destroyed on a worker thread, which crashes the interpreter.
+    shiboken6.delete(made)
 
 
 MakeGrid = Callable[..., VideoGrid]
