@@ -311,6 +311,14 @@ def luma(path: Path, area: tuple[int, int, int, int] | None = None) -> Luma:
     return Luma(mean, math.sqrt(variance), text)
 
 
+def _crop_bytes(path: Path, area: tuple[int, int, int, int]) -> bytes:
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(path)).copy(QRect(*area))
+    return bytes(image.convertToFormat(QImage.Format.Format_RGB888).constBits())
+
+
 def screenshot(x: XServer, path: Path, window: str = "root") -> Path:
     x.run("import", "-window", window, str(path))
     return path
@@ -464,6 +472,27 @@ def test_the_demo_opens_the_console_on_the_simulated_site(xserver: XServer, tmp_
 
         shot = shoot_until(xserver, tmp_path / "demo.png", tree_drawn, window=main.id)
         assert luma(shot, tree_area).text_pixels >= MIN_TREE_TEXT_PIXELS, shot
+        # The grid opens on the demo's overview layout with moving video: the middle of the
+        # window (the grid) is not uniform, and two pictures half a second apart differ.
+        grid_area = (
+            round(where.width * 0.35),
+            round(where.height * 0.15),
+            round(where.width * 0.45),
+            round(where.height * 0.6),
+        )
+
+        def video_shown(path: Path) -> bool:
+            return luma(path, grid_area).stddev > 30
+
+        first = shoot_until(
+            xserver, tmp_path / "grid-1.png", video_shown, window=main.id, timeout=20
+        )
+        assert video_shown(first), f"no video in the grid ({first})"
+        time.sleep(0.5)
+        second = screenshot(xserver, tmp_path / "grid-2.png", main.id)
+        assert _crop_bytes(first, grid_area) != _crop_bytes(second, grid_area), (
+            "the video stands still"
+        )
     finally:
         process.terminate()  # SIGTERM: the console quits and the site stops
         code = process.wait(60)

@@ -89,8 +89,11 @@ class Console(QObject):
         health_interval_s: float = HEALTH_INTERVAL_S,
         backend: VideoBackend | None = None,
         controls: CameraControls | None = None,
+        open_first_saved: bool = False,
     ) -> None:
         super().__init__()
+        #: the grid opens the user's first saved layout at login (the demo)
+        self.open_first_saved = open_first_saved
         self.app = app
         self.core = core
         self.translations = translations
@@ -235,6 +238,7 @@ class Console(QObject):
                 self.backend,
                 controls=self.controls,
                 clock=self.core.clock,
+                open_first_saved=self.open_first_saved,
             )
             self._live_views = [v for v in self._live_views if v.ending] + [grid.views]
             window.set_grid(grid)
@@ -888,7 +892,15 @@ def run(args: argparse.Namespace) -> int:
     ui_settings = ui_settings_for(core.data_dir)
     translations.install(args.lang or str(ui_settings.value("language", system_language())))
     backend = media_backend(core)
-    console = Console(app, core, translations, ui_settings, backend=backend)
+    console = Console(
+        app,
+        core,
+        translations,
+        ui_settings,
+        backend=backend,
+        # The demo opens on its overview layout, so that video shows at once.
+        open_first_saved=getattr(args, "command", None) == "demo",
+    )
     console.finished.connect(app.quit)
     apply_theme(app, console.theme)
     console.start()

@@ -139,10 +139,13 @@ class VideoGrid(QWidget):
         controls: CameraControls | None = None,
         clock: Clock | None = None,
         tour_timer: QTimer | None = None,
+        open_first_saved: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("video_grid")
+        #: open the user's first saved layout once it is loaded (the demo's overview)
+        self._open_first_saved = open_first_saved
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.views = LiveViews(cameras, actor, runner)
         self._layouts = layouts
@@ -707,6 +710,10 @@ class VideoGrid(QWidget):
             return
         self.saved, self.tours = loaded
         self._fill_saved_menus()
+        if self._open_first_saved and self.saved:
+            self._open_first_saved = False
+            if all(tile.camera_id is None for tile in self.tiles):
+                self.open_layout(self.saved[0].name)
 
     def save_layout(self, name: str) -> None:
         layouts, actor = self._layouts, self._actor

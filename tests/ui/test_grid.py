@@ -867,3 +867,31 @@ def test_two_tiles_of_one_camera_share_one_session_of_the_hub(
         assert [e.details["frames"] for e in ends] == [1, 1]
     finally:
         backend.close()
+
+
+def test_the_first_saved_layout_opens_when_asked(
+    qtbot: QtBot, core: Core, site: Site, runner: TaskRunner, backend: FakeBackend
+) -> None:
+    """The demo's console opens on the supervisor's overview layout."""
+    sara = person(core, "sara", Role.SUPERVISOR)
+    core.layouts.save(
+        sara, "Översikt", Grid.preset(GridKind.GRID_2), [site.torget.id, site.berga.id]
+    )
+    grid = VideoGrid(core.cameras, core.layouts, sara, runner, backend, open_first_saved=True)
+    qtbot.addWidget(grid)
+    grid.set_sites(core.sites.places())
+    grid.set_cameras(core.cameras.list(sara))
+    grid.show()
+    try:
+        qtbot.waitUntil(lambda: grid.layout_name == "Översikt")
+        assert grid.layout_state()[1][:2] == (site.torget.id, site.berga.id)
+        wait_open(qtbot, backend, 2)
+    finally:
+        grid.stop()
+        qtbot.waitUntil(lambda: runner.pending == 0)
+    plain = VideoGrid(core.cameras, core.layouts, sara, runner, backend)
+    qtbot.addWidget(plain)
+    qtbot.waitUntil(lambda: plain.saved != [])
+    assert all(tile.camera_id is None for tile in plain.tiles)
+    plain.stop()
+    qtbot.waitUntil(lambda: runner.pending == 0)
