@@ -6,9 +6,9 @@ types with `xdotool`. There is no window manager: windows sit where Qt puts them
 and `xdotool windowactivate` does not work (no _NET_ACTIVE_WINDOW), so input focus is set with
 `xdotool windowfocus`.
 
-Set UTKIK_SCREENSHOT_DIR to keep the screenshot of the (administrator's) main window (as `screenshot.png`);
-docs/screenshot.png is the demo's grid (grid-2.png of the demo test). E.g.
-`UTKIK_SCREENSHOT_DIR=docs pytest tests/test_xvfb.py` refreshes docs/screenshot.png.
+Set UTKIK_SCREENSHOT_DIR to keep the screenshot of the administrator's main window (as
+`screenshot.png`), e.g. `UTKIK_SCREENSHOT_DIR=/tmp/shots pytest tests/test_xvfb.py`.
+docs/screenshot.png is the demo's grid instead (grid-2.png of the demo test).
 """
 
 from __future__ import annotations
