@@ -155,6 +155,40 @@ def test_missing_and_repeated_timestamps_and_a_restart(
     assert numbers[len(damaged) :] == list(range(FPS + 5 + key, len(packets)))
 
 
+@pytest.mark.parametrize("restart", [False, True])
+def test_a_first_keyframe_without_timestamps_is_shown(
+    clip: tuple[StreamInfo, list[Packet]], restart: bool
+) -> None:
+    """FFmpeg's RTSP demuxer hands out a session's first packet, a keyframe, without pts or
+    dts (before RTCP has synced). It must start the picture, not wait a GOP for the next
+    keyframe; the timestamped packets after it continue one frame later. Also after a
+    restart: a new session 5 s after the previous one, timestamps from zero."""
+    info, packets = clip
+    first = [dataclasses.replace(packets[0], pts=None, dts=None), *packets[1:FPS]]
+    walls = [i / FPS for i in range(len(first))]
+    session = first
+    if restart:
+        before = packets[:FPS]
+        session = before + first
+        walls = [i / FPS for i in range(FPS)] + [FPS / FPS + 5 + w for w in walls]
+
+    data, muxer = remux(info, session, walls)
+
+    out, frames = demux(data)
+    assert len(out) == len(session)
+    stamps = [p.pts for p in out]
+    assert stamps == sorted(set(stamps)), "presentation times strictly increase"
+    step = stamps[-1] - stamps[-2]
+    assert stamps[-FPS + 1] - stamps[-FPS] == step, "the keyframe sits one frame before"
+    numbers = [decode_pixel_code(frame_rows(f)) for f in frames]
+    assert numbers[-FPS:] == list(range(FPS))
+    assert muxer.counts.dropped == 0
+    assert muxer.counts.restarts == (1 if restart else 0)
+    if restart:
+        gap = (stamps[FPS] - stamps[FPS - 1]) * out[0].time_base
+        assert 4.5 < gap < 6.5, "the timeline continues where the wall clock says"
+
+
 def _strip_parameter_sets(data: bytes) -> bytes:
     units = [u for u in data.split(b"\x00\x00\x01") if u]
     kept = [u.rstrip(b"\x00") for u in units if u[0] & 0x1F not in (7, 8)]
@@ -217,6 +251,30 @@ def test_a_player_that_does_not_read_costs_whole_gops_not_memory(
     assert feed.dropped_gops == 1
     assert feed.queue[0].packet is packets[2 * FPS]
     assert len(feed.queue) == FPS + 1
+
+
+def test_packets_fed_before_start_play_from_their_keyframe(
+    clip: tuple[StreamInfo, list[Packet]],
+) -> None:
+    """A cold stream's first packets reach the view before the GUI thread has started its
+    player; they are kept from the latest keyframe and played by `start`."""
+    pytest.importorskip("vlc")
+    from devices.media.vlc_feed import LiveView, VlcInstance
+
+    info, packets = clip
+    instance = VlcInstance(["--vout=vdummy"])  # no window: nothing is drawn
+    view = LiveView(instance)
+    try:
+        for packet in packets[1:5] + packets[FPS : FPS + 5] + packets[2 * FPS : 2 * FPS + 3]:
+            view.feed(packet)  # P-frames alone, then two keyframes with a few P-frames each
+        view.start(info)
+        stats = view.stats()
+        assert (stats["fed"], stats["dropped"]) == (3, 0), "from the latest keyframe on"
+        view.feed(packets[2 * FPS + 3])
+        assert view.stats()["fed"] == 4
+    finally:
+        view.release()
+        instance.release()
 
 
 # -- libvlc in a real X server ----------------------------------------------------------------

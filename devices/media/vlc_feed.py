@@ -24,15 +24,31 @@ number as a pixel code, read back from screenshots; tests/test_vlc_feed.py):
   were lost as late; with them 1-2 frames and none. At 2 fps 1080p the end-of-picture
   delimiters show each picture within one frame interval (without: 1-2 intervals, some lost).
 - A restart (new session, timestamps from zero, after 3 s): back to the 7-frame lag at once.
-- CPU of one 1080p25 tile (2.6 Mb/s clip, shown 640x360 through Xvfb's xcb_x11 output with
-  libvlc's bicubic swscale): 13 % of a core; libvlc's decode path alone (--vout=vdummy) 12 %;
-  raw decode of the same frames (ffmpeg -threads 1 -f null) 4.0 %; libvlc playing the same TS
-  from a file 5.0-5.5 % (1.3x raw, as BENCHMARKS.md). So the in-memory live input costs ~7 % of
-  a core more per 1080p25 stream (360p: 2.9 % vs 1.5 % from a file, raw 0.7 %): not Python (the
-  remux is 0.03 s of CPU in 11 s, ~25 reads a second, feeding 0.3 %), not the TS (the muxer's
-  output played from a file costs the same as the original), not the prefetch size or --stats;
-  still unexplained (perf gets no samples in this container). Above P1's 1.3x at this clip's
-  cheap decode; to be measured with the hub on camera-like content.
+- CPU of one 1080p25 tile (2.6 Mb/s clip, 20 s windows of /proc/<pid>/stat, medians of 2-3;
+  benchmarks/bench_live_view.py for the grid): the in-memory input is not the cost. The earlier
+  "live input adds ~7 % of a core" compared a tile drawn through Xvfb with a file played into a
+  window-less vdummy output: `set_xwindow` resets the player's "vout" to "any", so an instance's
+  --vout=vdummy is ignored for an attached player and "decode path only" still drew. Measured
+  apart: libvlc's decode path (no window, vdummy) 7.9-8.8 % from this feed, 7.1-7.5 % from the
+  same TS in a file; libvlc's decoding thread alone 5.9-6.6 % in both. Raw decode, ffmpeg
+  -threads 1 -f null: 4.9-6.4 % as fast as it goes, 7.2-7.6 % paced with -re (which adds its own
+  10 ms polling: at 360p burst 0.9 %, -re 2.0-2.3 %). The feed's ~1 % more than a file is its
+  Python (the remux alone is 11-14 us a packet, 0.04 %) and a thread hand-off per packet.
+  Drawing through Xvfb (no XVideo adaptor, no GL: xcb_x11 output, libvlc's swscale converts to
+  RV32 and scales 1920x1080 to 640x360 on the CPU): +5.9 % bicubic (libvlc's default), +3.3 %
+  bilinear (chosen, --swscale-mode=1), +2.1 % fast bilinear (aliased: small text unreadable,
+  moire on fine patterns). So 13.5 % with bicubic, 10.5 % with bilinear. A GPU output
+  (gl, xcb_xv) scales on the GPU and pays none of it.
+- Not worth an option (each within the 0.5 % noise of the decode path, 3 rounds of 20 s): a
+  seek callback (libvlc then calls the input seekable and pace-controllable: 7.95 % against
+  8.20 %; and a live feed would lose libvlc's drift handling for nothing), --clock-jitter=0
+  with --clock-synchro=0 (8.35 %), :avcodec-fast (8.50 %). Polling the queue every 5 ms in
+  read_cb instead of the condition variable: +0.6 % (the reader thread 1.35 % against 0.65 %).
+  libvlc asks for 16 MiB a read (its prefetch filter); read_cb returns one packet's TS, ~25
+  reads a second at 25 fps, so the read size does not matter.
+- At 360p (a sub stream) the fixed cost of a libvlc player dominates: raw decode 0.6-0.9 %,
+  libvlc decode path 2.2-2.5 % from a file, 3.1-3.5 % from the feed; see
+  docs/live-view-performance.md.
 - Keyframes only (skip_frame=nonkey): 5.4 % of a core for that 1080p tile (4.5 % decode path
   only) against 13 % in full; ffmpeg -skip_frame nokey of the same clip 0.4 %.
 - One decoding thread against libvlc's default three: 13.0 % against 13.8 %, same latency.
@@ -229,6 +245,8 @@ class TsMuxer:
         self._parameter_sets, self._length_size = _annexb_parameter_sets(info.extradata)
         self._frame_ticks = round(TS_CLOCK / (info.fps or _DEFAULT_FPS))
         self._offset: int | None = None
+        #: A timestamp-less keyframe began the timeline; the next timestamped packet anchors it.
+        self._floating = False
         self._last_dts: int | None = None
         self._last_wall = 0.0
         self._closed = False
@@ -263,6 +281,7 @@ class TsMuxer:
             # half-written picture.
             _log.warning("the MPEG-TS muxer refused a packet (%s); waiting for a keyframe", err)
             self._offset = None
+            self._floating = False
             self.counts.dropped += 1
             return self._sink.take()
         self._last_dts = dts
@@ -287,10 +306,28 @@ class TsMuxer:
         if packet.pts is None or packet.dts is None:
             self.counts.fixed += 1
         if src_dts is None or src_pts is None:
-            # No timestamp at all: the next frame slot, if there is a timeline to continue.
-            if self._offset is None or last is None:
+            # No timestamp at all: the next frame slot, if there is a timeline to continue (and
+            # the wall clock does not say the packets stopped for a while: a new session).
+            running = last is not None and (self._offset is not None or self._floating)
+            if running and wall - self._last_wall > _JUMP_TOLERANCE_S:
+                self._offset, self._floating, running = None, False, False
+            if running:
+                assert last is not None
+                return last + self._frame_ticks, last + self._frame_ticks
+            if not packet.keyframe:
                 return None
-            return last + self._frame_ticks, last + self._frame_ticks
+            # A keyframe that starts (or restarts) the timeline without timestamps: FFmpeg's
+            # RTSP demuxer hands out a session's first packet so, before RTCP has given it a
+            # clock. Dropping it would cost a whole GOP before the first picture (measured
+            # 1.0 s of a cold start's 1.1 s); it gets a slot and the next timestamped packet
+            # anchors the timeline one frame later.
+            slot = self._restart_slot(last, wall)
+            self._floating = True
+            return slot, slot
+        if self._floating and last is not None:
+            self._floating = False
+            self._offset = last + self._frame_ticks - src_dts
+            return last + self._frame_ticks, max(src_pts + self._offset, last + self._frame_ticks)
         tolerance = _JUMP_TOLERANCE_S * TS_CLOCK
         if self._offset is not None and last is not None:
             dts = src_dts + self._offset
@@ -304,15 +341,19 @@ class TsMuxer:
         if self._offset is None:
             if not packet.keyframe:
                 return None
-            if last is None:
-                target = _TS_START
-            else:
-                self.counts.restarts += 1
-                wall_ticks = round((wall - self._last_wall) * TS_CLOCK)
-                target = last + max(self._frame_ticks, wall_ticks)
+            target = self._restart_slot(last, wall)
             self._offset = target - src_dts
             dts = target
         return dts, max(src_pts + self._offset, dts)
+
+    def _restart_slot(self, last: int | None, wall: float) -> int:
+        """Where a (re)started timeline begins: at 1 s, or after the last packet as far as the
+        wall clock has moved since (at least a frame)."""
+        if last is None:
+            return _TS_START
+        self.counts.restarts += 1
+        wall_ticks = round((wall - self._last_wall) * TS_CLOCK)
+        return last + max(self._frame_ticks, wall_ticks)
 
     def close(self) -> bytes:
         """Ends the stream; returns what the muxer still had."""
@@ -334,7 +375,12 @@ def _ticks(stamp: int | None, time_base: Fraction) -> int | None:
 #: libvlc's arguments for a live-view instance: no audio (and no audio output at all: libvlc
 #: otherwise connects every player to PulseAudio), no on-screen text (the tile draws its own name
 #: and state), no screensaver inhibition per video output (the console decides that once), no Lua
-#: (playlist and art scripts run at every start otherwise).
+#: (playlist and art scripts run at every start otherwise). Bilinear software scaling: where
+#: libvlc has no GPU output (no XVideo adaptor or GL, e.g. Xvfb, some VMs and remote desktops)
+#: its X11 output converts and scales every picture with swscale, bicubic by default; bilinear
+#: costs 45 % less (1080p into a 640x360 tile: 3.3 % of a core instead of 5.9 %), looks the same
+#: at tile sizes and is what a GPU output's texture sampling does anyway. Fast bilinear would
+#: save a little more but aliases visibly (small text, fine patterns).
 INSTANCE_ARGS = (
     "--quiet",
     "--no-xlib",
@@ -347,6 +393,7 @@ INSTANCE_ARGS = (
     "--no-disable-screensaver",
     "--no-lua",
     "--stats",
+    "--swscale-mode=1",
 )
 
 #: Per-media options. The decoder's options work only here: given to the instance, libvlc 3.0
@@ -488,6 +535,13 @@ class LiveView:
     ends it, `release()` frees the player. `start` again (e.g. after the hub reconnected with
     new parameters) replaces the stream.
 
+    Packets fed while no stream is playing (before `start`, or between `stop` and `start`) are
+    kept from the latest keyframe on (at most `max_bytes`) and played first by the next `start`.
+    The hub calls `on_info` of a cold stream on its reader thread and the player can only start
+    on the GUI thread: meanwhile the reader hands out the session's first packet, a keyframe,
+    which was otherwise lost, and the picture waited a whole GOP for the next one (measured:
+    cold first frame 1.11 s with a 1 s GOP, 0.12 s with it kept; a 16-tile grid 1.18 s, 0.20 s).
+
     `first_frame` is set, and `on_first_frame` called on a libvlc thread, when libvlc reports a
     video output for the stream (the MediaPlayerVout event). libvlc 3.0 has no event for "first
     picture shown"; it creates the output when the decoder has its first picture and shows that
@@ -517,6 +571,9 @@ class LiveView:
         self._max_bytes = max_bytes
         self._lock = threading.Lock()
         self._feed: _Feed | None = None
+        #: packets fed while no stream plays, from the latest keyframe (under `_lock`)
+        self._waiting: list[Packet] = []
+        self._waiting_bytes = 0
         self._media: Any = None
         self._keyframes_only = False
         self._info: StreamInfo | None = None
@@ -542,7 +599,8 @@ class LiveView:
             self._player.set_xwindow(window_id)
 
     def start(self, info: StreamInfo) -> None:
-        """Start playing a stream described by `info`; packets fed before are ignored."""
+        """Start playing a stream described by `info`, from the packets fed since the last
+        keyframe while no stream played (see the class docstring), then those fed after."""
         self.stop()
         feed = _Feed(info, self._max_wait_s, self._max_bytes)
         media = self._instance.instance.media_new_callbacks(
@@ -556,6 +614,11 @@ class LiveView:
             media.add_option(KEYFRAMES_ONLY_OPTION)
         self.first_frame.clear()
         with self._lock:
+            # Under the lock, so that no packet fed meanwhile overtakes the waiting ones.
+            for packet in self._waiting:
+                feed.put(packet)
+            self._waiting.clear()
+            self._waiting_bytes = 0
             self._feed = feed
         self._info = info
         self._media = media
@@ -580,6 +643,9 @@ class LiveView:
     def release(self) -> None:
         """Stop and free the player; the view cannot be used afterwards."""
         self.stop()
+        with self._lock:
+            self._waiting.clear()
+            self._waiting_bytes = 0
         if self._player is not None:
             self._events.event_detach(self._vlc.EventType.MediaPlayerVout)
             self._player.release()
@@ -644,11 +710,28 @@ class LiveView:
     def feed(self, packet: Packet) -> None:
         """Hand over a packet from the hub (any thread; returns at once, never waits for libvlc).
         When libvlc has not taken a packet for `max_wait_s`, or the queue holds more than
-        `max_bytes`, the oldest GOP is dropped."""
+        `max_bytes`, the oldest GOP is dropped. While no stream plays, the packets from the
+        latest keyframe on wait for the next `start`."""
         with self._lock:
             feed = self._feed
-        if feed is not None:
-            feed.put(packet)
+            if feed is None:
+                self._wait(packet)
+                return
+        feed.put(packet)
+
+    def _wait(self, packet: Packet) -> None:
+        """Keeps `packet` for the next start (with `_lock` held): a keyframe replaces what was
+        kept; anything before the first keyframe, or past `max_bytes`, is useless alone."""
+        if packet.keyframe:
+            self._waiting.clear()
+            self._waiting_bytes = 0
+        elif not self._waiting:
+            return
+        self._waiting.append(packet)
+        self._waiting_bytes += len(packet.data)
+        if self._waiting_bytes > self._max_bytes:
+            self._waiting.clear()
+            self._waiting_bytes = 0
 
     # -- libvlc's callbacks (libvlc's threads; never call libvlc from here) -----------------------
 

@@ -1,0 +1,1154 @@
+"""Live-view benchmarks (P1, P2, P8, P9): the media hub, PyAV ingest and libvlc tiles showing a
+simulated site under Xvfb, each figure beside a reference measured in the same run.
+
+    .venv/bin/python benchmarks/bench_live_view.py [--quick] [--seconds S] [--repeat N]
+
+The parts, each in a process of its own: Xvfb (started here, 1920×1080), the simulated site
+(devices/simulator/site.py, as benchmarks/bench_simulator.py runs it), and the viewer: a PySide6
+window on Xvfb (QT_QPA_PLATFORM=xcb) with the real MediaHub (console/media/hub.py), PyAvSource
+(devices/media/ingest.py) and one LiveView (devices/media/vlc_feed.py) per tile, drawing into
+the tile's native window. The viewer's consumer does what ui/app.py's HubStream does: the player
+starts on the GUI thread, packets are fed from the hub's reader thread. CPU is the user + system
+time of the viewer's process (/proc/<pid>/stat, every thread) over a window, in % of one core.
+
+P1 CPU     4, 9 and 16 tiles of a grid (1920×1080 split evenly), small tiles on sub streams as
+           the grid does, on a site of 1920×1080 main / 640×360 sub cameras (limit 1.3×) and
+           one of 1280×720 main / 720×576 (D1) sub cameras (limit 1.7×). Reference: raw
+           libavcodec decode of the streams the tiles decode, `ffmpeg -threads 1 -f null` of
+           the same clips, CPU time per second of video (the difference of a 24 s and a 4 s
+           run, so ffmpeg's own start-up is not counted). Each layout runs twice more: drawn
+           through Xvfb (the figure the limit applies to) and in libvlc's decode path alone
+           (no window, --vout=vdummy), so the display's software scaling on Xvfb shows apart.
+P2 loss    12 tiles forced to 1080p30 main streams in a 4×4 grid, in libvlc's decode path
+           (--vout=vdummy, no window: what the target is about) and drawn through Xvfb
+           (reported apart: it adds software scaling a GPU does not pay). Loss is libvlc's lost
+           pictures plus frames the feed dropped before libvlc, of all frames; and, as a check,
+           the pictures shown against the frames the stream carried over the same span (counters
+           read right after libvlc refreshed them, ~1 s apart). Limit < 0.5 %.
+P8 warm    A tile opened on a stream another subscriber keeps open in the hub (its GOP cache):
+           from the call of `subscribe` to LiveView's first_frame. Limit 0.3 s.
+P8 cold    A tile on a stream nobody has open, same span. Reference, same run, other cameras:
+           a bare PyAV RTSP open up to the first packet (the ingest's options) plus one GOP
+           (the keyframe interval, read from the same stream). Limit 1.2× reference.
+P9 grid    From opening 16 tiles at once (a fresh hub: every stream cold) to the last tile's
+           first_frame. Limit 2× the median cold time to first frame above.
+
+Medians over --repeat rounds, interleaved. The table goes to stdout, the numbers to
+benchmarks/results/live_view.json; exit 1 if a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import multiprocessing
+import os
+import platform
+import random
+import select
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import av
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_simulator import (
+    SiteProcess,
+    authenticated,
+    cpu_seconds,
+    site_options,
+)
+
+from devices.simulator.clips import clip_for
+from devices.simulator.site import CameraEndpoints, SimulatedSite, random_credentials
+
+RESULTS = Path(__file__).resolve().parent / "results" / "live_view.json"
+CLIP_CACHE = Path.home() / ".cache" / "utkik" / "clips"
+SCREEN = (1920, 1080)
+#: P1: live grid CPU against raw decode of the streams decoded.
+P1_LIMIT = {"1080p": 1.3, "720p/D1": 1.7}
+SITES = {
+    "1080p": ((1920, 1080), (640, 360)),
+    "720p/D1": ((1280, 720), (720, 576)),
+}
+#: P2: frame loss up to 12 × 1080p30 main streams.
+P2_LIMIT = 0.005
+P2_FPS = 30
+#: P8, P9.
+WARM_LIMIT_S = 0.3
+COLD_LIMIT = 1.2
+GRID_LIMIT = 2.0
+#: A tile must show its first picture within this, or the benchmark stops.
+FIRST_FRAME_TIMEOUT_S = 30.0
+#: After the last first picture, before a CPU window: libvlc's start (GOP burst, clock) is over.
+SETTLE_S = 3.0
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+#: The ingest's options for a cold open (devices/media/ingest.py), for the reference open.
+PYAV_OPTIONS = {
+    "rtsp_transport": "tcp",
+    "analyzeduration": "0",
+    "probesize": "32",
+    "timeout": "10000000",
+}
+
+
+# -- Xvfb ---------------------------------------------------------------------------------------
+
+
+class Xvfb:
+    """An X server of our own (-displayfd picks a free display number)."""
+
+    def __init__(self, size: tuple[int, int]) -> None:
+        if shutil.which("Xvfb") is None:
+            raise SystemExit("Xvfb is not installed (Debian: apt-get install xvfb)")
+        read_fd, write_fd = os.pipe()
+        self.process = subprocess.Popen(
+            [
+                "Xvfb",
+                "-displayfd",
+                str(write_fd),
+                "-screen",
+                "0",
+                f"{size[0]}x{size[1]}x24",
+                "-nolisten",
+                "tcp",
+            ],
+            pass_fds=(write_fd,),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(write_fd)
+        data = b""
+        deadline = time.monotonic() + 15
+        try:
+            while not data.endswith(b"\n"):
+                ready, _, _ = select.select(
+                    [read_fd], [], [], max(0.0, deadline - time.monotonic())
+                )
+                if not ready:
+                    raise SystemExit("Xvfb did not report its display within 15 s")
+                chunk = os.read(read_fd, 64)
+                if not chunk:
+                    raise SystemExit(f"Xvfb exited (code {self.process.poll()})")
+                data += chunk
+        finally:
+            os.close(read_fd)
+        self.display = f":{data.decode().strip()}"
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def close(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+# -- the viewer, in a process of its own -------------------------------------------------------
+
+
+def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, password: str) -> None:
+    """The child: a Qt window on Xvfb, a MediaHub with PyAvSource, LiveView tiles; answers the
+    parent's commands (dicts) on `conn`, handled on the GUI thread."""
+    from PySide6.QtCore import QObject, QSocketNotifier, Qt, Signal
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from console.media.hub import MediaHub
+    from console.media.packets import (
+        Packet,
+        Profile,
+        Source,
+        StreamInfo,
+        StreamKey,
+        StreamStatus,
+    )
+    from devices.media.ingest import PyAvSource
+    from devices.media.vlc_feed import LiveView, VlcInstance
+
+    app = QApplication(["live-view-benchmark"])
+    window = QWidget()
+    window.setWindowFlag(Qt.WindowType.FramelessWindowHint)
+    window.setStyleSheet("background: #000")
+    window.setGeometry(0, 0, *SCREEN)
+    window.show()
+
+    def open_source(key: StreamKey) -> Source:
+        camera = cameras[key.camera_id]
+        return PyAvSource.open(camera[key.profile.value], user, password)
+
+    class Gui(QObject):
+        call = Signal(object)
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.call.connect(self._run, Qt.ConnectionType.QueuedConnection)
+
+        def _run(self, fn: Callable[[], None]) -> None:
+            fn()
+
+    gui = Gui()
+    gui_thread = threading.get_ident()
+
+    class Tile:
+        """One tile: the hub's consumer and its player, as ui/app.py's HubStream."""
+
+        def __init__(self, view: Any, widget: Any) -> None:
+            self.view = view
+            self.widget = widget
+            self.times: dict[str, float] = {}
+            self.started = False
+            self.packets = 0
+            self.state = ""
+            self.subscription: Any = None
+
+        def on_info(self, info: StreamInfo) -> None:
+            self.times.setdefault("info", time.monotonic())
+            if threading.get_ident() == gui_thread:
+                self._start(info)
+            else:
+                gui.call.emit(lambda: self._start(info))
+
+        def _start(self, info: StreamInfo) -> None:
+            if self.view is not None:
+                self.view.start(info)
+            self.started = True
+            self.times.setdefault("start", time.monotonic())
+
+        def on_packet(self, packet: Packet) -> None:
+            self.packets += 1
+            if self.view is not None:
+                self.view.feed(packet)
+            now = time.monotonic()
+            self.times.setdefault("first_packet", now)
+            if packet.keyframe:
+                self.times.setdefault("first_keyframe", now)
+
+        def on_status(self, status: StreamStatus) -> None:
+            self.state = status.state.value
+
+        def first_frame(self) -> None:
+            self.times.setdefault("first_frame", time.monotonic())
+
+    class Null:
+        def on_info(self, info: StreamInfo) -> None:
+            pass
+
+        def on_packet(self, packet: Packet) -> None:
+            pass
+
+        def on_status(self, status: StreamStatus) -> None:
+            pass
+
+    state: dict[str, Any] = {"hub": None, "tiles": [], "holds": [], "instances": {}}
+
+    def hub() -> MediaHub:
+        if state["hub"] is None:
+            state["hub"] = MediaHub(open_source)
+        return state["hub"]
+
+    def instance(mode: str) -> Any:
+        if mode not in state["instances"]:
+            began = time.monotonic()
+            extra = ["--vout=vdummy"] if mode == "decode" else []
+            state["instances"][mode] = VlcInstance(extra)
+            state.setdefault("instance_s", {})[mode] = time.monotonic() - began
+        return state["instances"][mode]
+
+    def close_tiles() -> None:
+        for tile in state["tiles"]:
+            if tile.subscription is not None:
+                tile.subscription.close()
+            if tile.view is not None:
+                tile.view.release()
+            if tile.widget is not None:
+                tile.widget.deleteLater()
+        state["tiles"] = []
+
+    def handle(message: dict[str, Any]) -> Any:
+        op = message["op"]
+        if op == "open":
+            # {"tiles": [[camera, profile], ...], "layout": n, "mode": "display" | "decode"}
+            mode = message["mode"]
+            side = message["layout"]
+            width, height = SCREEN[0] // side, SCREEN[1] // side
+            vlc = instance(mode)
+            prepared = []
+            for index, (camera, profile) in enumerate(message["tiles"]):
+                widget = None
+                if mode == "display":
+                    row, column = divmod(index, side)
+                    widget = QWidget(window)
+                    widget.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
+                    widget.setGeometry(column * width, row * height, width, height)
+                    widget.show()
+                tile = Tile(None, widget)
+                tile.view = LiveView(vlc, on_first_frame=tile.first_frame)
+                if widget is not None:
+                    tile.view.attach(int(widget.winId()))
+                prepared.append((tile, StreamKey(camera, Profile(profile))))
+            began = time.monotonic()
+            for tile, key in prepared:
+                tile.times["subscribe"] = time.monotonic()
+                tile.subscription = hub().subscribe(key, tile)
+                state["tiles"].append(tile)
+            return {"began": began}
+        if op == "status":
+            return [dict(t.times, state=t.state, packets=t.packets) for t in state["tiles"]]
+        if op == "stats":
+            return [
+                dict(t.view.stats(), packets=t.packets) if t.view else {"packets": t.packets}
+                for t in state["tiles"]
+            ]
+        if op == "streams":
+            return sorted(f"{k.camera_id}/{k.profile.value}" for k in hub().open_streams())
+        if op == "close":
+            close_tiles()
+            if message.get("hub") == "close" and state["hub"] is not None:
+                for hold in state["holds"]:
+                    hold.close()
+                state["holds"] = []
+                state["hub"].close()
+                state["hub"] = None
+            return True
+        if op == "hold":
+            key = StreamKey(message["camera"], Profile(message["profile"]))
+            state["holds"].append(hub().subscribe(key, Null()))
+            return True
+        if op == "unhold":
+            for hold in state["holds"]:
+                hold.close()
+            state["holds"] = []
+            return True
+        if op == "threads":
+            return {
+                "main": threading.main_thread().native_id,
+                "python": {str(t.native_id): t.name for t in threading.enumerate()},
+                "instance_s": state.get("instance_s", {}),
+            }
+        if op == "quit":
+            close_tiles()
+            if state["hub"] is not None:
+                state["hub"].close()
+            for each in state["instances"].values():
+                each.release()
+            app.quit()
+            return True
+        raise ValueError(f"unknown command {op}")
+
+    def on_readable() -> None:
+        while conn.poll():
+            message = conn.recv()
+            try:
+                answer: Any = ("ok", handle(message))
+            except Exception as error:  # noqa: BLE001 - handed to the parent as text
+                answer = ("error", f"{type(error).__name__}: {error}")
+            conn.send(answer)
+
+    notifier = QSocketNotifier(conn.fileno(), QSocketNotifier.Type.Read)
+    notifier.activated.connect(on_readable)
+    conn.send(("ok", "ready"))
+    app.exec()
+    notifier.setEnabled(False)
+
+
+class Viewer:
+    """The viewer process; `ask` sends a command and waits for its answer."""
+
+    def __init__(self, site: SiteProcess, endpoints: Sequence[CameraEndpoints]) -> None:
+        cameras = [{"main": c.main_url, "sub": c.sub_url or c.main_url} for c in endpoints]
+        first = endpoints[0]
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self.process = context.Process(
+            target=_viewer_main,
+            args=(child, cameras, first.user, first.password),
+            name="live-view-viewer",
+        )
+        self.process.start()
+        child.close()
+        self._expect(60)
+
+    @property
+    def pid(self) -> int:
+        assert self.process.pid is not None
+        return self.process.pid
+
+    def _expect(self, timeout: float) -> Any:
+        if not self._conn.poll(timeout):
+            raise SystemExit(f"the viewer did not answer within {timeout:.0f} s")
+        status, value = self._conn.recv()
+        if status != "ok":
+            raise SystemExit(f"the viewer failed: {value}")
+        return value
+
+    def ask(self, op: str, timeout: float = 60, **fields: Any) -> Any:
+        self._conn.send({"op": op, **fields})
+        return self._expect(timeout)
+
+    def open(self, tiles: Sequence[tuple[int, str]], layout: int, mode: str) -> float:
+        return float(
+            self.ask("open", tiles=[list(t) for t in tiles], layout=layout, mode=mode)["began"]
+        )
+
+    def wait_first_frames(self, timeout: float = FIRST_FRAME_TIMEOUT_S) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while True:
+            status = self.ask("status")
+            if all("first_frame" in t for t in status):
+                return list(status)
+            if time.monotonic() > deadline:
+                missing = [i for i, t in enumerate(status) if "first_frame" not in t]
+                raise SystemExit(
+                    f"tiles {missing} showed no picture within {timeout:.0f} s: {status}"
+                )
+            time.sleep(0.02)
+
+    def close(self) -> None:
+        with contextlib.suppress(SystemExit, OSError, EOFError):
+            self.ask("quit", timeout=30)
+        self.process.join(30)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(10)
+        self._conn.close()
+
+
+# -- measuring ----------------------------------------------------------------------------------
+
+
+def thread_times(pid: int) -> dict[int, tuple[str, float]]:
+    """CPU seconds (user + system) and name of every thread of process `pid`."""
+    out: dict[int, tuple[str, float]] = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with contextlib.suppress(OSError):
+            stat = Path(f"/proc/{pid}/task/{tid}/stat").read_text()
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            fields = stat[stat.rindex(")") + 2 :].split()
+            out[int(tid)] = (name, (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+    return out
+
+
+def categorize(tid: int, comm: str, known: dict[str, Any]) -> str:
+    """Which part of the viewer a thread belongs to."""
+    name = known["python"].get(str(tid), "")
+    if tid == known["main"]:
+        return "gui"
+    if name.startswith("media-") and name != "media-hub":
+        return "ingest"
+    if name == "media-hub":
+        return "hub"
+    if comm.startswith("Q") or comm.startswith("gmain") or comm.startswith("gdbus"):
+        return "qt"
+    return "libvlc"
+
+
+def cpu_window(viewer: Viewer, xvfb: Xvfb, seconds: float) -> dict[str, Any]:
+    """The viewer's CPU over `seconds`, in % of one core, by part; and Xvfb's."""
+    known = viewer.ask("threads")
+    before = thread_times(viewer.pid)
+    process_before = cpu_seconds(viewer.pid)
+    x_before = cpu_seconds(xvfb.pid)
+    began = time.monotonic()
+    time.sleep(seconds)
+    process_after = cpu_seconds(viewer.pid)
+    x_after = cpu_seconds(xvfb.pid)
+    after = thread_times(viewer.pid)
+    wall = time.monotonic() - began
+    parts: dict[str, float] = {}
+    for tid, (comm, spent) in after.items():
+        part = categorize(tid, comm, known)
+        parts[part] = parts.get(part, 0.0) + spent - before.get(tid, (comm, 0.0))[1]
+    return {
+        "wall_s": wall,
+        "percent": 100 * (process_after - process_before) / wall,
+        "parts_percent": {k: 100 * v / wall for k, v in sorted(parts.items())},
+        "xvfb_percent": 100 * (x_after - x_before) / wall,
+        "threads": len(after),
+    }
+
+
+def raw_decode(clip: Path, clip_seconds: int) -> float:
+    """CPU of `ffmpeg -threads 1 -f null` decoding `clip`, in % of one core per stream shown
+    in real time: (CPU of 6 loops − CPU of 1 loop) / 5 clip lengths, so start-up drops out."""
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        raise SystemExit("ffmpeg is not installed")
+
+    def run(loops: int) -> float:
+        command = [ffmpeg, "-nostdin", "-loglevel", "error", "-threads", "1"]
+        command += ["-stream_loop", str(loops - 1), "-i", str(clip), "-an", "-f", "null", "-"]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+            raise SystemExit(f"ffmpeg could not decode {clip}: {error[-300:]}")
+        if process.stderr:
+            process.stderr.close()
+        return float(usage.ru_utime + usage.ru_stime)
+
+    long, short = run(6), run(1)
+    return 100 * max(0.0, long - short) / (5 * clip_seconds)
+
+
+def reference_decode(clips: Sequence[Path], clip_seconds: int) -> dict[str, Any]:
+    per_stream = [raw_decode(clip, clip_seconds) for clip in clips]
+    return {"streams": len(clips), "per_stream_percent": per_stream, "percent": sum(per_stream)}
+
+
+def live_decode(urls: Sequence[str], seconds: float) -> dict[str, Any]:
+    """Not a target's reference, for the analysis: `ffmpeg -threads 1 -f null` decoding the
+    same live RTSP streams, one process per stream, paced by the cameras; CPU over a window."""
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        raise SystemExit("ffmpeg is not installed")
+    head = [ffmpeg, "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp", "-threads", "1"]
+    processes = [
+        subprocess.Popen(
+            [*head, "-i", url, "-an", "-f", "null", "-"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for url in urls
+    ]
+    try:
+        time.sleep(SETTLE_S)
+        before = sum(cpu_seconds(p.pid) for p in processes)
+        began = time.monotonic()
+        time.sleep(seconds)
+        after = sum(cpu_seconds(p.pid) for p in processes)
+        wall = time.monotonic() - began
+        if any(p.poll() is not None for p in processes):
+            raise SystemExit("a live ffmpeg decode stopped")
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    return {"streams": len(urls), "percent": 100 * (after - before) / wall}
+
+
+def fresh_stats(viewer: Viewer, timeout: float = 2.5) -> list[dict[str, Any]]:
+    """Every tile's counters right after libvlc refreshed them (about once a second): polls
+    until each tile's `displayed` changes and keeps that sample, with the time it was read."""
+    first = viewer.ask("stats")
+    fresh: list[dict[str, Any] | None] = [None] * len(first)
+    deadline = time.monotonic() + timeout
+    while any(f is None for f in fresh) and time.monotonic() < deadline:
+        time.sleep(0.01)
+        asked = time.monotonic()
+        sample = viewer.ask("stats")
+        for i, (old, new) in enumerate(zip(first, sample, strict=True)):
+            if fresh[i] is None and new.get("displayed") != old.get("displayed"):
+                fresh[i] = dict(new, t=asked)
+    stale = [i for i, f in enumerate(fresh) if f is None]
+    if stale:
+        raise SystemExit(f"libvlc's counters of tiles {stale} did not move in {timeout} s")
+    return [f for f in fresh if f is not None]
+
+
+@contextlib.contextmanager
+def site_running(
+    name: str, main: tuple[int, int], sub: tuple[int, int], cameras: int, fps: int, cache: Path
+) -> Iterator[tuple[SiteProcess, list[CameraEndpoints]]]:
+    user, password = random_credentials()
+    options = replace(
+        site_options(random.randrange(1, 255), cameras, user, password),
+        main_size=main,
+        sub_size=sub,
+        fps=fps,
+    )
+    began = time.monotonic()
+    with SiteProcess(options, cache) as site:
+        site.start(timeout=3600)
+        print(
+            f"{name} site: {cameras} cameras, {main[0]}×{main[1]} main, {sub[0]}×{sub[1]} sub,"
+            f" {fps} fps, up in {time.monotonic() - began:.1f} s",
+            flush=True,
+        )
+        try:
+            yield site, site.endpoints
+        finally:
+            site.stop()
+
+
+def clips_of(site: SiteProcess, size: tuple[int, int], count: int) -> list[Path]:
+    options = site.options
+    names = [c.name for c in SimulatedSite(options, cache_dir=site.cache_dir).configs][:count]
+    return [
+        clip_for(name, *size, options.fps, options.clip_seconds, site.cache_dir) for name in names
+    ]
+
+
+# -- P1: CPU of a grid --------------------------------------------------------------------------
+
+
+def play(viewer: Viewer, tiles: Sequence[tuple[int, str]], layout: int, mode: str) -> None:
+    viewer.open(tiles, layout, mode)
+    viewer.wait_first_frames()
+    time.sleep(SETTLE_S)
+
+
+def bench_grid_cpu(
+    name: str, layouts: Sequence[int], seconds: float, repeat: int, cache: Path, xvfb: Xvfb
+) -> dict[str, Any]:
+    main, sub = SITES[name]
+    tiles_max = max(n * n for n in layouts)
+    result: dict[str, Any] = {"site": name, "main": main, "sub": sub, "layouts": {}}
+    with site_running(name, main, sub, tiles_max, 25, cache) as (site, endpoints):
+        clips = clips_of(site, sub, tiles_max)
+        clip_seconds = site.options.clip_seconds
+        viewer = Viewer(site, endpoints)
+        try:
+            rounds: dict[int, dict[str, list[dict[str, Any]]]] = {
+                n: {"display": [], "decode": [], "reference": []} for n in layouts
+            }
+            live: dict[int, dict[str, Any]] = {}
+            for round_number in range(repeat):
+                for n in layouts:
+                    count = n * n
+                    rounds[n]["reference"].append(reference_decode(clips[:count], clip_seconds))
+                    if round_number == 0:
+                        urls = [authenticated(c.sub_url or "", c) for c in endpoints[:count]]
+                        live[n] = live_decode(urls, seconds)
+                    for mode in ("display", "decode"):
+                        tiles = [(i, "sub") for i in range(count)]
+                        play(viewer, tiles, n, mode)
+                        streams = viewer.ask("streams")
+                        stats_before = viewer.ask("stats")
+                        window = cpu_window(viewer, xvfb, seconds)
+                        stats_after = viewer.ask("stats")
+                        window["fps"] = [
+                            (a.get("displayed", 0) - b.get("displayed", 0)) / window["wall_s"]
+                            for a, b in zip(stats_after, stats_before, strict=True)
+                        ]
+                        window["streams_open"] = streams
+                        window["lost"] = sum(
+                            a.get("lost", 0) - b.get("lost", 0)
+                            for a, b in zip(stats_after, stats_before, strict=True)
+                        )
+                        rounds[n][mode].append(window)
+                        viewer.ask("close")
+                        print(
+                            f"  {name} {count:2} tiles, {mode:7} round {round_number + 1}:"
+                            f" viewer {window['percent']:5.1f} % of a core, Xvfb"
+                            f" {window['xvfb_percent']:4.1f} %, reference"
+                            f" {rounds[n]['reference'][-1]['percent']:5.1f} %",
+                            flush=True,
+                        )
+            result["instance_s"] = viewer.ask("threads")["instance_s"]
+        finally:
+            viewer.close()
+    for n in layouts:
+        r = rounds[n]
+        summary: dict[str, Any] = {"tiles": n * n, "rounds": r, "live_decode": live[n]}
+        summary["reference_percent"] = statistics.median(x["percent"] for x in r["reference"])
+        for mode in ("display", "decode"):
+            summary[f"{mode}_percent"] = statistics.median(x["percent"] for x in r[mode])
+            parts = {k for x in r[mode] for k in x["parts_percent"]}
+            summary[f"{mode}_parts_percent"] = {
+                k: statistics.median(x["parts_percent"].get(k, 0.0) for x in r[mode])
+                for k in sorted(parts)
+            }
+            summary[f"{mode}_xvfb_percent"] = statistics.median(x["xvfb_percent"] for x in r[mode])
+            summary[f"{mode}_min_fps"] = min(min(x["fps"]) for x in r[mode])
+            summary[f"{mode}_sub_only"] = all(
+                s.endswith("/sub") for x in r[mode] for s in x["streams_open"]
+            )
+        result["layouts"][str(n * n)] = summary
+    return result
+
+
+# -- P2: frame loss, 12 main streams ------------------------------------------------------------
+
+
+def bench_loss(tiles: int, seconds: float, cache: Path, xvfb: Xvfb) -> dict[str, Any]:
+    main, sub = SITES["1080p"]
+    result: dict[str, Any] = {"tiles": tiles, "fps": P2_FPS, "modes": {}}
+    with site_running("1080p30", main, sub, tiles, P2_FPS, cache) as (site, endpoints):
+        clips = clips_of(site, main, tiles)
+        result["reference"] = reference_decode(clips, site.options.clip_seconds)
+        viewer = Viewer(site, endpoints)
+        try:
+            for mode in ("decode", "display"):
+                play(viewer, [(i, "main") for i in range(tiles)], 4, mode)
+                start = fresh_stats(viewer)
+                window = cpu_window(viewer, xvfb, seconds)
+                end = fresh_stats(viewer)
+                viewer.ask("close")
+                per_tile = []
+                for a, b in zip(start, end, strict=True):
+                    span = b["t"] - a["t"]
+                    per_tile.append(
+                        {
+                            "span_s": span,
+                            "displayed": b["displayed"] - a["displayed"],
+                            "lost": b["lost"] - a["lost"],
+                            "feed_dropped": b["dropped"] - a["dropped"],
+                            "expected": P2_FPS * span,
+                        }
+                    )
+                displayed = sum(t["displayed"] for t in per_tile)
+                lost = sum(t["lost"] + t["feed_dropped"] for t in per_tile)
+                expected = sum(t["expected"] for t in per_tile)
+                window.update(
+                    per_tile=per_tile,
+                    counted_loss=lost / (displayed + lost) if displayed + lost else 1.0,
+                    shown_of_expected=displayed / expected if expected else 0.0,
+                )
+                result["modes"][mode] = window
+                print(
+                    f"  {tiles} × 1080p{P2_FPS} main, {mode:7}: lost {lost} of"
+                    f" {displayed + lost} ({100 * window['counted_loss']:.2f} %), shown"
+                    f" {100 * window['shown_of_expected']:.1f} % of the frames sent; viewer"
+                    f" {window['percent']:.0f} % of a core, Xvfb {window['xvfb_percent']:.0f} %",
+                    flush=True,
+                )
+        finally:
+            viewer.close()
+    return result
+
+
+# -- P8, P9: time to first frame, start-up of a grid --------------------------------------------
+
+
+def reference_open(camera: CameraEndpoints, profile: str) -> dict[str, float]:
+    """A bare PyAV RTSP open to the first packet, then reading to the second keyframe for the
+    stream's GOP (keyframe interval)."""
+    url = authenticated(camera.main_url if profile == "main" else camera.sub_url or "", camera)
+    began = time.monotonic()
+    container = av.open(url, options=PYAV_OPTIONS, timeout=10)
+    try:
+        stream = container.streams.video[0]
+        first_packet = None
+        keyframes: list[float] = []
+        for packet in container.demux(stream):
+            if not packet.size:
+                continue
+            if first_packet is None:
+                first_packet = time.monotonic() - began
+            if packet.is_keyframe and packet.pts is not None:
+                keyframes.append(float(packet.pts * packet.time_base))
+                if len(keyframes) == 2:
+                    break
+    finally:
+        container.close()
+    if first_packet is None or len(keyframes) < 2:
+        raise SystemExit(f"{camera.name}: the stream ended before two keyframes")
+    return {"open_s": first_packet, "gop_s": keyframes[1] - keyframes[0]}
+
+
+def ttff(viewer: Viewer, camera: int, profile: str) -> dict[str, float]:
+    """One tile opened on `camera`: its timeline from subscribe, in seconds."""
+    viewer.open([(camera, profile)], 1, "display")
+    times = viewer.wait_first_frames()[0]
+    viewer.ask("close")
+    began = times["subscribe"]
+    return {k: times[k] - began for k in times if isinstance(times[k], float)}
+
+
+def bench_first_frame(rounds: int, cache: Path) -> dict[str, Any]:
+    main, sub = SITES["1080p"]
+    profiles = ("sub", "main")
+    cameras = 16 + 3 * rounds * len(profiles)
+    result: dict[str, Any] = {"rounds": rounds}
+    with site_running("1080p", main, sub, cameras, 25, cache) as (site, endpoints):
+        viewer = Viewer(site, endpoints)
+        try:
+            # libvlc's first start in a process loads its plugins: not a tile's time.
+            viewer.open([(0, "sub")], 1, "display")
+            viewer.wait_first_frames()
+            viewer.ask("close", hub="close")
+            spare = iter(range(16, cameras))
+            for profile in profiles:
+                cold, reference, warm = [], [], []
+                for _ in range(rounds):
+                    reference.append(reference_open(endpoints[next(spare)], profile))
+                    cold.append(ttff(viewer, next(spare), profile))
+                    # Warm: another subscriber keeps the stream open in the hub.
+                    held = next(spare)
+                    viewer.ask("hold", camera=held, profile=profile)
+                    time.sleep(1.5)
+                    warm.append(ttff(viewer, held, profile))
+                    viewer.ask("unhold")
+                    viewer.ask("close", hub="close")
+                    time.sleep(0.5)
+                result[profile] = {
+                    "cold": cold,
+                    "reference": reference,
+                    "warm": warm,
+                    "cold_s": statistics.median(c["first_frame"] for c in cold),
+                    "warm_s": statistics.median(w["first_frame"] for w in warm),
+                    "reference_s": statistics.median(r["open_s"] + r["gop_s"] for r in reference),
+                }
+                r = result[profile]
+                print(
+                    f"  first frame, {profile}: cold {r['cold_s']:.2f} s (reference"
+                    f" {r['reference_s']:.2f} s), warm {r['warm_s']:.2f} s",
+                    flush=True,
+                )
+            grid = []
+            for _ in range(rounds):
+                viewer.ask("close", hub="close")
+                time.sleep(1.0)
+                began = viewer.open([(i, "sub") for i in range(16)], 4, "display")
+                status = viewer.wait_first_frames()
+                grid.append(
+                    {
+                        "last_s": max(t["first_frame"] for t in status) - began,
+                        "first_frames_s": sorted(t["first_frame"] - began for t in status),
+                        "first_keyframes_s": sorted(
+                            t.get("first_keyframe", math.nan) - began for t in status
+                        ),
+                    }
+                )
+                viewer.ask("close")
+                print(f"  16-tile grid populated in {grid[-1]['last_s']:.2f} s", flush=True)
+            result["grid"] = {
+                "rounds": grid,
+                "median_s": statistics.median(g["last_s"] for g in grid),
+            }
+        finally:
+            viewer.close()
+    return result
+
+
+# -- report -------------------------------------------------------------------------------------
+
+
+def _row(
+    id_: str,
+    what: str,
+    unit: str,
+    project: float,
+    reference: float | None,
+    limit: float | None,
+    limit_kind: str,
+    ok: bool | None,
+    note: str = "",
+) -> dict[str, Any]:
+    """`limit_kind`: "ratio" (project / reference ≤ limit), "max" (project ≤ limit), "below"
+    (project < limit) or "" (shown, not a target)."""
+    ratio = project / reference if reference else None
+    return {
+        "id": id_,
+        "what": what,
+        "unit": unit,
+        "project": project,
+        "reference": reference,
+        "ratio": ratio,
+        "limit": limit,
+        "limit_kind": limit_kind,
+        "pass": ok,
+        "note": note,
+    }
+
+
+def targets(
+    cpu: Sequence[dict[str, Any]], loss: dict[str, Any] | None, first: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for site in cpu:
+        limit = P1_LIMIT[site["site"]]
+        sub = "×".join(map(str, site["sub"]))
+        for count, s in site["layouts"].items():
+            for mode in ("display", "decode"):
+                project, reference = s[f"{mode}_percent"], s["reference_percent"]
+                fps_ok = s[f"{mode}_min_fps"] >= 0.9 * 25
+                ok = project <= limit * reference and fps_ok and s[f"{mode}_sub_only"]
+                note = "" if fps_ok else f"a tile at {s[f'{mode}_min_fps']:.1f} fps"
+                if mode == "display":
+                    what = f"P1 {site['site']} site, {count} tiles ({sub} sub)"
+                    rows.append(_row("P1", what, "%", project, reference, limit, "ratio", ok, note))
+                else:
+                    what = "   the same, libvlc decode path only"
+                    rows.append(_row("P1-decode", what, "%", project, reference, limit, "", None))
+    if loss is not None:
+        for mode in ("decode", "display"):
+            if mode not in loss["modes"]:
+                continue
+            w = loss["modes"][mode]
+            worst = max(w["counted_loss"], 1 - w["shown_of_expected"])
+            what = f"P2 {loss['tiles']} × 1080p{loss['fps']} main, " + (
+                "libvlc decode path" if mode == "decode" else "   drawn through Xvfb"
+            )
+            kind = "below" if mode == "decode" else ""
+            ok = worst < P2_LIMIT if mode == "decode" else None
+            rows.append(_row(f"P2-{mode}", what, "%", 100 * worst, None, 100 * P2_LIMIT, kind, ok))
+    if first is not None:
+        for profile in ("sub", "main"):
+            if profile not in first:
+                continue
+            f = first[profile]
+            rows.append(
+                _row(
+                    "P8-warm",
+                    f"P8 first frame, warm ({profile} stream in the hub)",
+                    "s",
+                    f["warm_s"],
+                    None,
+                    WARM_LIMIT_S,
+                    "max",
+                    f["warm_s"] <= WARM_LIMIT_S,
+                )
+            )
+            rows.append(
+                _row(
+                    "P8-cold",
+                    f"P8 first frame, cold ({profile} stream)",
+                    "s",
+                    f["cold_s"],
+                    f["reference_s"],
+                    COLD_LIMIT,
+                    "ratio",
+                    f["cold_s"] <= COLD_LIMIT * f["reference_s"],
+                )
+            )
+        if "grid" in first and "sub" in first:
+            grid, cold = first["grid"]["median_s"], first["sub"]["cold_s"]
+            rows.append(
+                _row(
+                    "P9",
+                    "P9 16-tile grid populated (vs cold first frame)",
+                    "s",
+                    grid,
+                    cold,
+                    GRID_LIMIT,
+                    "ratio",
+                    grid <= GRID_LIMIT * cold,
+                )
+            )
+    return rows
+
+
+def print_table(rows: Sequence[dict[str, Any]]) -> None:
+    header = f"{'target':<52} {'project':>9} {'reference':>10} {'ratio':>6} {'limit':>8}  result"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        unit = row["unit"]
+        reference = f"{row['reference']:>8.2f}{unit:>2}" if row["reference"] else f"{'—':>10}"
+        ratio = f"{row['ratio']:>6.2f}" if row["ratio"] is not None else f"{'':>6}"
+        kind, limit = row["limit_kind"], row["limit"]
+        if kind == "ratio":
+            limit_text = f"≤ {limit:.1f}×"
+        elif kind == "max":
+            limit_text = f"≤ {limit:.1f}{unit}"
+        elif kind == "below":
+            limit_text = f"< {limit:.1f}{unit}"
+        else:
+            limit_text = ""
+        verdict = "" if row["pass"] is None else ("pass" if row["pass"] else "FAIL")
+        if row["note"]:
+            verdict += f" ({row['note']})"
+        print(
+            f"{row['what']:<52} {row['project']:>7.2f}{unit:>2} {reference} {ratio}"
+            f" {limit_text:>8}  {verdict}"
+        )
+    print("CPU in % of one core; reference for CPU: ffmpeg -threads 1 -f null of the same clips.")
+
+
+def print_details(
+    cpu: Sequence[dict[str, Any]], loss: dict[str, Any] | None, first: dict[str, Any] | None
+) -> None:
+    for site in cpu:
+        print(f"\nwhere the CPU goes, {site['site']} site (medians, % of one core):")
+        print(
+            f"{'tiles':>5} {'mode':<8} {'viewer':>7} {'ingest':>7} {'libvlc':>7} {'gui':>5}"
+            f" {'qt':>5} {'hub':>5} {'Xvfb':>6} {'raw dec':>8} {'live dec':>8} {'min fps':>8}"
+        )
+        for count, s in site["layouts"].items():
+            for mode in ("display", "decode"):
+                parts = s[f"{mode}_parts_percent"]
+                print(
+                    f"{count:>5} {mode:<8} {s[f'{mode}_percent']:>7.1f}"
+                    f" {parts.get('ingest', 0):>7.1f} {parts.get('libvlc', 0):>7.1f}"
+                    f" {parts.get('gui', 0):>5.1f} {parts.get('qt', 0):>5.1f}"
+                    f" {parts.get('hub', 0):>5.1f} {s[f'{mode}_xvfb_percent']:>6.1f}"
+                    f" {s['reference_percent']:>8.1f} {s['live_decode']['percent']:>8.1f}"
+                    f" {s[f'{mode}_min_fps']:>8.1f}"
+                )
+    if loss is not None:
+        ref = loss["reference"]
+        print(
+            f"\nP2: raw decode of the {ref['streams']} main streams"
+            f" {ref['percent']:.0f} % of one core ({ref['percent'] / (os.cpu_count() or 1):.0f} %"
+            " of the machine)"
+        )
+        for mode, w in loss["modes"].items():
+            parts = w["parts_percent"]
+            print(
+                f"  {mode:<8} viewer {w['percent']:.0f} % (ingest {parts.get('ingest', 0):.0f},"
+                f" libvlc {parts.get('libvlc', 0):.0f}), Xvfb {w['xvfb_percent']:.0f} %;"
+                f" counted loss {100 * w['counted_loss']:.2f} %, shown"
+                f" {100 * w['shown_of_expected']:.2f} % of the frames sent"
+            )
+    if first is not None:
+        for profile in ("sub", "main"):
+            if profile not in first:
+                continue
+            f = first[profile]
+            for kind in ("cold", "warm"):
+                steps = ("info", "start", "first_packet", "first_keyframe", "first_frame")
+                medians = {
+                    step: statistics.median(r[step] for r in f[kind] if step in r)
+                    for step in steps
+                    if any(step in r for r in f[kind])
+                }
+                timeline = ", ".join(f"{k} {v:.3f}" for k, v in medians.items())
+                print(f"\n{profile} {kind} (median s from subscribe): {timeline}", end="")
+            opens = [r["open_s"] for r in f["reference"]]
+            gops = [r["gop_s"] for r in f["reference"]]
+            print(
+                f"\n{profile} reference: RTSP open to first packet {statistics.median(opens):.3f} s"
+                f" + GOP {statistics.median(gops):.2f} s"
+            )
+        if "grid" in first:
+            for r in first["grid"]["rounds"]:
+                print(
+                    "16-tile grid, first frames (s): "
+                    + " ".join(f"{t:.2f}" for t in r["first_frames_s"])
+                )
+
+
+def wait_for_quiet(limit: float, poll_s: float, longest_s: float) -> list[float]:
+    """Waits until the 1-minute load average is below `limit` (or `longest_s` passed)."""
+    seen = []
+    deadline = time.monotonic() + longest_s
+    while True:
+        load = os.getloadavg()[0]
+        seen.append(load)
+        if load < limit or time.monotonic() >= deadline:
+            return seen
+        print(f"load average {load:.2f}: waiting for < {limit}", flush=True)
+        time.sleep(poll_s)
+
+
+def machine() -> dict[str, Any]:
+    import vlc
+
+    return {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "pyav": av.__version__,
+        "libvlc": vlc.libvlc_get_version().decode(),
+        "cpus": os.cpu_count(),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=20.0, help="CPU window length")
+    parser.add_argument("--repeat", type=int, default=2, help="rounds of each CPU window")
+    parser.add_argument("--layouts", type=int, nargs="+", default=[2, 3, 4], help="grid sides")
+    parser.add_argument("--loss-tiles", type=int, default=12)
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of P8 and P9")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="8 s windows, 1 round, 2×2 and 3×3 only, 3 first-frame rounds",
+    )
+    parser.add_argument("--skip-cpu", action="store_true")
+    parser.add_argument("--skip-720p", action="store_true")
+    parser.add_argument("--skip-loss", action="store_true")
+    parser.add_argument("--skip-first-frame", action="store_true")
+    parser.add_argument(
+        "--wait-quiet",
+        action="store_true",
+        help="first wait (up to 10 min) for a 1-minute load average below 1.0",
+    )
+    parser.add_argument("--cache-dir", type=Path, default=CLIP_CACHE, help="clip cache")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.seconds, args.repeat, args.layouts, args.rounds = 8.0, 1, [2, 3], 3
+
+    loads = wait_for_quiet(1.0, 30, 600) if args.wait_quiet else [os.getloadavg()[0]]
+    started = time.perf_counter()
+    info = machine()
+    xvfb = Xvfb(SCREEN)
+    runtime = tempfile.mkdtemp(prefix="live-view-")  # libvlc and Qt want one; none in CI
+    os.environ.update(DISPLAY=xvfb.display, QT_QPA_PLATFORM="xcb", XDG_RUNTIME_DIR=runtime)
+    os.environ.pop("WAYLAND_DISPLAY", None)
+    cpu: list[dict[str, Any]] = []
+    loss = first = None
+    try:
+        if not args.skip_cpu:
+            for name in SITES:
+                if name == "720p/D1" and args.skip_720p:
+                    continue
+                print(f"P1: CPU of {', '.join(str(n * n) for n in args.layouts)} tiles", flush=True)
+                cpu.append(
+                    bench_grid_cpu(
+                        name, args.layouts, args.seconds, args.repeat, args.cache_dir, xvfb
+                    )
+                )
+        if not args.skip_loss:
+            print("P2: frame loss", flush=True)
+            loss = bench_loss(args.loss_tiles, args.seconds, args.cache_dir, xvfb)
+        if not args.skip_first_frame:
+            print("P8, P9: first frames", flush=True)
+            first = bench_first_frame(args.rounds, args.cache_dir)
+    finally:
+        xvfb.close()
+        shutil.rmtree(runtime, ignore_errors=True)
+    rows = targets(cpu, loss, first)
+    run_s = time.perf_counter() - started
+    print()
+    print_table(rows)
+    print_details(cpu, loss, first)
+    print(
+        f"\nrun time {run_s:.0f} s, load average at start {info['load_average_at_start'][0]:.2f},"
+        f" at end {os.getloadavg()[0]:.2f}"
+    )
+    results = {
+        "benchmark": "live_view",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "run_seconds": run_s,
+        "machine": {**info, "load_average_at_end": os.getloadavg(), "loads_waited": loads},
+        "settings": {
+            "seconds": args.seconds,
+            "repeat": args.repeat,
+            "layouts": args.layouts,
+            "loss_tiles": args.loss_tiles,
+            "rounds": args.rounds,
+            "screen": SCREEN,
+            "sites": SITES,
+            "settle_s": SETTLE_S,
+        },
+        "targets": rows,
+        "cpu": cpu,
+        "loss": loss,
+        "first_frame": first,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"numbers written to {args.output}")
+    return 0 if all(row["pass"] is not False for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
