@@ -497,7 +497,8 @@ def bench_multicast(cameras: int, rounds: int, cache_dir: Path) -> dict[str, Any
             flush=True,
         )
     return {
-        "command": " ".join(site.command[1:]),
+        # Without the clip cache's path: it is this machine's, not the benchmark's.
+        "command": " ".join(site.command[1:-2]),
         "client_interface": interface,
         "cameras": cameras,
         "window_s": WINDOW_S,
