@@ -37,7 +37,6 @@ import json
 import os
 import queue
 import random
-import select
 import shutil
 import subprocess
 import sys
@@ -156,36 +155,13 @@ class Display:
         return path
 
 
-def _read_display_number(fd: int, xvfb: subprocess.Popen[bytes], timeout: float) -> str:
-    """What Xvfb writes on its -displayfd: the display number and a newline."""
-    deadline = time.monotonic() + timeout
-    data = b""
-    while not data.endswith(b"\n"):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError(f"Xvfb did not report its display within {timeout} s")
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if ready:
-            chunk = os.read(fd, 64)
-            if not chunk:
-                raise RuntimeError(f"Xvfb exited (code {xvfb.poll()}) before it reported a display")
-            data += chunk
-    return data.decode().strip()
-
-
-def _stop(process: subprocess.Popen[Any], timeout: float = 5.0) -> None:
-    """Terminate, then kill after `timeout` (by the PID the Popen holds)."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout)
-
-
 @pytest.fixture(scope="module")
 def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Display]:
+    from tests.xvfb_support import (
+        read_display_number,
+        stop,
+    )  # the parent only: the child runs this file as a script
+
     pytest.importorskip("vlc")
     pytest.importorskip("PySide6")
     for tool, package in (("Xvfb", "xvfb"), ("import", "imagemagick"), ("ffmpeg", "ffmpeg")):
@@ -204,9 +180,9 @@ def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Display]:
         )
     os.close(write_fd)
     try:
-        number = _read_display_number(read_fd, xvfb, timeout=15.0)
+        number = read_display_number(read_fd, xvfb, timeout=15.0)
     except (TimeoutError, RuntimeError) as err:
-        _stop(xvfb)
+        stop(xvfb)
         pytest.fail(f"{err}\n{log_path.read_text(errors='replace')}")
     finally:
         os.close(read_fd)
@@ -218,7 +194,7 @@ def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Display]:
     try:
         yield Display(f":{number}", env, shots_dir)
     finally:
-        _stop(xvfb)
+        stop(xvfb)
 
 
 # -- the simulated site ----------------------------------------------------------------------------
@@ -391,6 +367,8 @@ def _brief(state: dict[str, Any]) -> str:
 def console(
     display: Display, site: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveConsole]:
+    from tests.xvfb_support import stop  # the parent only: the child runs this file as a script
+
     work = tmp_path_factory.mktemp("console")
     home = work / "home"
     config = {
@@ -442,7 +420,7 @@ def console(
                 process.wait(20)
             except (OSError, subprocess.TimeoutExpired):
                 pass
-        _stop(process)
+        stop(process)
 
 
 # -- reading the pictures ------------------------------------------------------------------------

@@ -14,7 +14,6 @@ import dataclasses
 import io
 import json
 import os
-import select
 import shutil
 import subprocess
 import sys
@@ -287,24 +286,12 @@ class Played:
     code: int
 
 
-def _read_display_number(fd: int, xvfb: subprocess.Popen[bytes], timeout: float) -> str:
-    deadline = time.monotonic() + timeout
-    data = b""
-    while not data.endswith(b"\n"):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError(f"Xvfb did not report its display within {timeout} s")
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if ready:
-            chunk = os.read(fd, 64)
-            if not chunk:
-                raise RuntimeError(f"Xvfb exited (code {xvfb.poll()}) before it reported a display")
-            data += chunk
-    return data.decode().strip()
-
-
 @pytest.fixture(scope="module")
 def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from tests.xvfb_support import (
+        read_display_number,
+    )  # the parent only: the child runs this file as a script
+
     pytest.importorskip("vlc")
     pytest.importorskip("PySide6")
     for tool, package in (("Xvfb", "xvfb"), ("import", "imagemagick")):
@@ -331,7 +318,7 @@ def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
     os.close(write_fd)
     try:
-        number = _read_display_number(read_fd, xvfb, timeout=15.0)
+        number = read_display_number(read_fd, xvfb, timeout=15.0)
     except (TimeoutError, RuntimeError) as err:
         xvfb.kill()
         xvfb.wait()

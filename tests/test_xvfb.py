@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import select
 import shutil
 import subprocess
 import sys
@@ -27,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.xvfb_support import read_display_number, stop
 
 pytestmark = pytest.mark.xvfb
 
@@ -76,34 +77,6 @@ class XServer:
         return done.stdout
 
 
-def _read_display_number(fd: int, xvfb: subprocess.Popen[bytes], timeout: float) -> str:
-    """Read what Xvfb writes on its -displayfd: the display number and a newline."""
-    deadline = time.monotonic() + timeout
-    data = b""
-    while not data.endswith(b"\n"):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError(f"Xvfb did not report its display within {timeout} s")
-        ready, _, _ = select.select([fd], [], [], remaining)
-        if ready:
-            chunk = os.read(fd, 64)
-            if not chunk:
-                raise RuntimeError(f"Xvfb exited (code {xvfb.poll()}) before it reported a display")
-            data += chunk
-    return data.decode().strip()
-
-
-def _stop(process: subprocess.Popen[bytes], timeout: float = 5.0) -> None:
-    """Terminate, then kill after `timeout`."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout)
-
-
 @pytest.fixture(scope="module")
 def xserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XServer]:
     xvfb = shutil.which("Xvfb")
@@ -124,9 +97,9 @@ def xserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XServer]:
         )
     os.close(write_fd)
     try:
-        number = _read_display_number(read_fd, process, timeout=15.0)
+        number = read_display_number(read_fd, process, timeout=15.0)
     except (TimeoutError, RuntimeError) as err:
-        _stop(process)
+        stop(process)
         pytest.fail(f"{err}\n{log_path.read_text(errors='replace')}")
     finally:
         os.close(read_fd)
@@ -135,7 +108,7 @@ def xserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XServer]:
     try:
         yield XServer(f":{number}", env)
     finally:
-        _stop(process)  # by its PID, which the Popen holds
+        stop(process)  # by its PID, which the Popen holds
 
 
 # -- windows ---------------------------------------------------------------------------------
@@ -238,7 +211,7 @@ def start_console(xserver: XServer, tmp_path: Path) -> Iterator[Callable[[Path],
 
     yield start
     for console in started:
-        _stop(console.process)
+        stop(console.process)
     # The X server drops a dead client's windows; wait for that so that the next test cannot find
     # this one's windows.
     deadline = time.monotonic() + 5.0
