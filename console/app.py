@@ -15,10 +15,14 @@ from console.clock import Clock, SystemClock
 from console.layouts import LayoutService
 from console.messages import MessageBus
 from console.ports import KeyStore, SecretStore, Witness
+from console.recording.archive import RecordingService
 from console.settings import Settings
 from console.sites import SiteService
 from console.storage import Database
 from console.users import UserService
+
+#: The recordings root inside the data dir.
+RECORDINGS_DIRNAME = "recordings"
 
 
 def default_data_dir() -> Path:
@@ -36,6 +40,7 @@ class Core:
     users: UserService
     cameras: CameraService
     layouts: LayoutService
+    recordings: RecordingService
     clock: Clock
 
     @classmethod
@@ -72,6 +77,7 @@ class Core:
             users=UserService(db, settings, audit, clock, hasher),
             cameras=CameraService(db, audit, secrets, clock),
             layouts=LayoutService(db, clock),
+            recordings=RecordingService(db, audit, clock, directory / RECORDINGS_DIRNAME),
             clock=clock,
         )
 

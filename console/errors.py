@@ -71,3 +71,7 @@ class DatabaseTooNew(StorageError):
 
 class DatabaseLocked(StorageError):
     """Another process keeps the database busy for too long."""
+
+
+class DiskFull(KnownError):
+    """The disk holding the recordings (or the data dir) has no room left."""

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from console.media.packets import StreamInfo
 
 
 class KeyStore(Protocol):
@@ -55,4 +59,45 @@ class SecretStore(Protocol):
 
     def describe(self) -> str:
         """Where logins are kept, in words for a technician (e.g. "the Secret Service keyring")."""
+        ...
+
+
+class SegmentWriter(Protocol):
+    """One recording segment being written (a fragmented MP4 file)."""
+
+    def write(self, data: bytes, dts: int, pts: int, keyframe: bool) -> None:
+        """Append one packet; `dts`/`pts` count the 90 kHz clock from the segment's start.
+        Raises DiskFull when the disk is full (what was written before stays readable)."""
+        ...
+
+    def close(self) -> int:
+        """Finish the file; returns its size in bytes."""
+        ...
+
+
+class SegmentScan(Protocol):
+    """What a scan found valid in a segment file (one left open by a process that died)."""
+
+    #: bytes from the file's start that hold whole fragments (the rest is cut off)
+    valid_bytes: int
+    #: 90 kHz ticks from the first packet to the end of the last whole one
+    duration_ticks: int
+    packets: int
+
+
+class SegmentFormat(Protocol):
+    """Writes and checks recording segments. Implemented in devices/ (PyAV)."""
+
+    suffix: str
+
+    def create(self, path: Path, info: StreamInfo) -> SegmentWriter:
+        """Start a segment file for a stream described by `info` (raises DiskFull, KnownError)."""
+        ...
+
+    def scan(self, path: Path) -> SegmentScan:
+        """How much of the file is whole (a file with nothing whole scans as 0 bytes)."""
+        ...
+
+    def truncate(self, path: Path, valid_bytes: int) -> None:
+        """Cut a damaged file after its last whole fragment."""
         ...

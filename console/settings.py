@@ -26,8 +26,12 @@ LOCKOUT_MINUTES = IntSetting("security.lockout_minutes", 5, 1, 24 * 60)
 #: 0 turns the idle lock off.
 IDLE_LOCK_MINUTES = IntSetting("ui.idle_lock_minutes", 10, 0, 24 * 60)
 
+#: How far back operators may play back recorded video (supervisors have no limit).
+OPERATOR_PLAYBACK_HOURS = IntSetting("playback.operator_hours", 24, 1, 24 * 31)
+
 ALL_SETTINGS: dict[str, IntSetting] = {
-    s.key: s for s in (LOCKOUT_MAX_FAILURES, LOCKOUT_MINUTES, IDLE_LOCK_MINUTES)
+    s.key: s
+    for s in (LOCKOUT_MAX_FAILURES, LOCKOUT_MINUTES, IDLE_LOCK_MINUTES, OPERATOR_PLAYBACK_HOURS)
 }
 
 

@@ -205,12 +205,55 @@ CREATE TABLE IF NOT EXISTS tour_steps (
 )
 """
 
+_SCHEMA_6 = """
+CREATE TABLE IF NOT EXISTS recording_config (
+    camera_id INTEGER PRIMARY KEY REFERENCES cameras(id) ON DELETE CASCADE,
+    mode TEXT NOT NULL,
+    schedule TEXT NOT NULL,
+    retention_hours INTEGER NOT NULL CHECK (retention_hours > 0),
+    justification TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS segments (
+    id INTEGER PRIMARY KEY,
+    camera_id INTEGER NOT NULL,
+    profile TEXT NOT NULL,
+    start_utc TEXT NOT NULL,
+    end_utc TEXT NOT NULL,
+    bytes INTEGER NOT NULL DEFAULT 0,
+    path TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL CHECK (state IN ('open', 'closed'))
+);
+CREATE INDEX IF NOT EXISTS segments_camera_time ON segments(camera_id, profile, start_utc);
+CREATE INDEX IF NOT EXISTS segments_state_end ON segments(state, end_utc);
+CREATE TABLE IF NOT EXISTS evidence_locks (
+    id INTEGER PRIMARY KEY,
+    start_utc TEXT NOT NULL,
+    end_utc TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    case_number TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    lifted_at TEXT,
+    lifted_by TEXT,
+    ended_logged INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS evidence_lock_cameras (
+    lock_id INTEGER NOT NULL REFERENCES evidence_locks(id) ON DELETE CASCADE,
+    camera_id INTEGER NOT NULL,
+    PRIMARY KEY (lock_id, camera_id)
+)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "areas, places, cameras, users, settings", _sql(_SCHEMA_1)),
     Migration(2, "seed the action plan's sites", _seed_sites),
     Migration(3, "the access log", _sql(_SCHEMA_3)),
     Migration(4, "onboarded cameras and their health", _sql(_SCHEMA_4)),
     Migration(5, "named layouts and tours per user", _sql(_SCHEMA_5)),
+    Migration(6, "recordings: settings, segment index, evidence locks", _sql(_SCHEMA_6)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,0 +1,1 @@
+"""Recording: the archive (settings, index, retention, evidence locks) and the engine."""
