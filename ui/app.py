@@ -30,7 +30,7 @@ from console.cameras import Camera, CameraService
 from console.domain import Actor, Area, Permission, Place, User
 from console.errors import KnownError
 from console.media.hub import MediaHub, Subscription
-from console.media.packets import Packet, Profile, Source, StreamInfo, StreamKey, StreamStatus
+from console.media.packets import Packet, Profile, StreamInfo, StreamKey, StreamStatus
 from console.messages import Level, Message, MessageBus, install_excepthooks
 from console.policy import can
 from console.settings import IDLE_LOCK_MINUTES
@@ -818,7 +818,7 @@ class HubVideoBackend:
 def media_backend(core: Core) -> HubVideoBackend | None:
     """The live video of the console, or None where libvlc cannot be loaded (the tiles then say
     that video is not available here)."""
-    from devices.media.ingest import PyAvSource
+    from devices.media.ingest import camera_opener
     from devices.media.vlc_feed import LiveView, VlcInstance
 
     try:
@@ -826,20 +826,11 @@ def media_backend(core: Core) -> HubVideoBackend | None:
     except VideoUnavailable as err:
         log.warning("no live video: %s", err)
         return None
-    # The console process itself opens the streams and reads their logins: who watches is
-    # checked, and logged, by the tile before it subscribes.
-    process = Actor.os_account()
-
-    def open_source(key: StreamKey) -> Source:
-        camera = core.cameras.get(process, key.camera_id)
-        uri = camera.main_uri if key.profile is Profile.MAIN else camera.sub_uri or camera.main_uri
-        user, password = core.cameras.login(process, camera)
-        return PyAvSource.open(uri, user, password)
 
     def make_player(on_first_frame: Callable[[], None]) -> Player:
         return LiveView(instance, on_first_frame=on_first_frame)
 
-    hub = MediaHub(open_source, now=core.clock.now)
+    hub = MediaHub(camera_opener(core.cameras), now=core.clock.now)
     return HubVideoBackend(hub, make_player, instance.release)
 
 

@@ -115,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_simulate_parser(commands)
     add_camera_parsers(commands)
     add_demo_parser(commands)
+    add_serve_parser(commands)
     return parser
 
 
@@ -136,6 +137,19 @@ def add_demo_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     demo.add_argument("--onvif-port", type=int, default=8080)
     demo.add_argument("--rtsp-port", type=int, default=8554)
     demo.add_argument("--first-address", default="127.0.0.2", help=argparse.SUPPRESS)
+
+
+def add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="record the cameras without a GUI until stopped (one recorder per data dir)",
+    )
+    serve.add_argument(
+        "--segment-seconds",
+        type=float,
+        default=10.0,
+        help="length of a recording segment in seconds (default 10)",
+    )
 
 
 def add_camera_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

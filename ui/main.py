@@ -27,6 +27,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ui import demo
 
         return demo.run(args)
+    if args.command == "serve":
+        from ui import serve
+
+        return serve.run(args)
     if args.command in (None, "gui"):
         from ui import app
 

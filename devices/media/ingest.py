@@ -38,8 +38,10 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import av
 import av.error
 
+from console.cameras import CameraService
+from console.domain import Actor
 from console.errors import N_, KnownError
-from console.media.packets import Packet, StreamInfo
+from console.media.packets import OpenSource, Packet, Profile, Source, StreamInfo, StreamKey
 
 log = logging.getLogger(__name__)
 
@@ -303,3 +305,18 @@ def _read_error(err: av.error.FFmpegError) -> IngestError:
     if isinstance(err, OSError):
         return CameraUnreachable(_UNREACHABLE)
     return IngestError(_FAILED)
+
+
+def camera_opener(cameras: CameraService) -> OpenSource:
+    """The media hub's OpenSource for the cameras of a data dir: the stream's address from the
+    camera's facts, its login from the keyring just before connecting. The process itself opens
+    the streams; who watches or records is checked (and logged) before subscribing."""
+    process = Actor.os_account()
+
+    def open_source(key: StreamKey) -> Source:
+        camera = cameras.get(process, key.camera_id)
+        uri = camera.main_uri if key.profile is Profile.MAIN else camera.sub_uri or camera.main_uri
+        user, password = cameras.login(process, camera)
+        return PyAvSource.open(uri, user, password)
+
+    return open_source

@@ -1,0 +1,258 @@
+"""Recording against the simulated site: segments from the hub's shared session that play
+completely and show the right camera, `utkik serve` killed with SIGKILL and restarted (repair,
+the gap), one engine per data dir, and a full disk (a small tmpfs) pausing and resuming."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+av = pytest.importorskip("av")
+pytest.importorskip("gi")
+if shutil.which("ffmpeg") is None:
+    pytest.skip("ffmpeg is not installed", allow_module_level=True)
+try:
+    from devices.simulator.site import SimulatedSite, SiteOptions, free_port
+except (ImportError, ValueError) as error:  # no GStreamer RTSP server typelib
+    pytest.skip(f"GStreamer's RTSP server is missing: {error}", allow_module_level=True)
+
+from console.app import Core  # noqa: E402
+from console.camera_facts import StreamProfile  # noqa: E402
+from console.cameras import Camera  # noqa: E402
+from console.domain import Actor  # noqa: E402
+from console.media.hub import MediaHub  # noqa: E402
+from console.media.packets import Profile, StreamKey  # noqa: E402
+from console.recording.archive import Segment, SegmentState  # noqa: E402
+from console.recording.engine import DiskLevel, EngineStatus, RecorderState  # noqa: E402
+from console.recording.lock import EngineBusy  # noqa: E402
+from devices.media.ingest import camera_opener  # noqa: E402
+from devices.secrets import secret_store  # noqa: E402
+from devices.simulator.clips import (  # noqa: E402
+    CAMERA_ROW,
+    camera_code,
+    decode_pixel_code,
+    frame_rows,
+)
+from tests.conftest import TOP  # noqa: E402
+from tests.core.test_cameras import facts  # noqa: E402
+from ui.serve import recording_engine  # noqa: E402
+
+CLI = Actor.os_account("root")
+MAIN = (320, 180)
+FAR = timedelta(days=1)
+
+
+def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatedSite]:
+    block = random.randint(1, 254)
+    addresses = [f"127.47.{block}.{i}" for i in (1, 2)]
+    options = SiteOptions(
+        cameras=2,
+        addresses=addresses,
+        onvif_port=free_port(addresses),
+        rtsp_port=free_port(addresses),
+        main_size=MAIN,
+        sub_size=(160, 90),
+        clip_seconds=2,
+        sensors=False,
+    )
+    with SimulatedSite(options, cache_dir=tmp_path_factory.mktemp("clips")) as running:
+        yield running
+
+
+def add_cameras(site: SimulatedSite, data_dir: Path) -> list[Camera]:
+    """The site's cameras in a data dir, logins in the (test) keyring, as onboarding leaves
+    them."""
+    core = Core.open(data_dir, secrets=secret_store(), sealer=False)
+    try:
+        places = core.sites.places()
+        added = []
+        for index, endpoint in enumerate(site.endpoints()):
+            camera_facts = dataclasses.replace(
+                facts(endpoint.address),
+                main=StreamProfile("main", endpoint.main_url, *MAIN),
+                sub=None,
+                capabilities=dataclasses.replace(facts().capabilities, ptz=False),
+            )
+            added.append(
+                core.cameras.add(
+                    CLI,
+                    camera_facts,
+                    places[index],
+                    endpoint.name,
+                    endpoint.user,
+                    endpoint.password,
+                )
+            )
+        return added
+    finally:
+        core.close()
+
+
+def segments(core: Core, camera: Camera) -> list[Segment]:
+    now = datetime.now(UTC)
+    return core.recordings.segments(camera.id, now - FAR, now + FAR)
+
+
+def check_plays(root: Path, segment: Segment, name: str) -> int:
+    """Decodes the whole segment; every picture carries the camera's code. Returns frames."""
+    frames = 0
+    with av.open(str(root / segment.path)) as container:
+        stream = container.streams.video[0]
+        for frame in container.decode(stream):
+            assert decode_pixel_code(frame_rows(frame), CAMERA_ROW) == camera_code(name)
+            frames += 1
+    seconds = (segment.end - segment.start).total_seconds()
+    # 25 fps: the segment's index time and its pictures agree within two frames.
+    assert abs(frames - seconds * 25) <= 2, (segment, frames)
+    return frames
+
+
+def test_the_engine_records_playable_segments_and_is_alone_on_its_data_dir(
+    site: SimulatedSite, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    cameras = add_cameras(site, data_dir)
+    core = Core.open(data_dir, secrets=secret_store(), sealer=False)
+    hub = MediaHub(camera_opener(core.cameras), now=core.clock.now)
+    statuses: list[EngineStatus] = []
+    engine = recording_engine(core, hub, "test", segment_s=2.0, on_status=statuses.append)
+    try:
+        engine.start()
+        second = recording_engine(core, hub, "the console")
+        with pytest.raises(EngineBusy, match=rf"runs in test \(process {os.getpid()} on"):
+            second.start()
+        assert wait_for(lambda: all(len(segments(core, c)) >= 3 for c in cameras), 20)
+        assert all(s.state is RecorderState.RECORDING for s in engine.status().cameras.values())
+        # Both cameras, one RTSP session each (the hub's, shared with any viewer).
+        assert hub.open_streams() == {StreamKey(c.id, Profile.MAIN) for c in cameras}
+    finally:
+        engine.stop()
+        hub.close()
+    try:
+        for camera in cameras:
+            found = segments(core, camera)
+            assert all(s.state is SegmentState.CLOSED for s in found)
+            for segment in found:
+                assert (core.recordings.root / segment.path).stat().st_size == segment.bytes
+                check_plays(core.recordings.root, segment, camera.name)
+            # Segments follow each other without a gap: one recorded range.
+            ranges = core.recordings.ranges(camera.id, found[0].start, found[-1].end)
+            assert len(ranges) == 1, ranges
+            assert all(1.9 <= (s.end - s.start).total_seconds() <= 2.2 for s in found[:-1])
+        assert core.recordings.open_segments() == []
+    finally:
+        core.close()
+    assert statuses
+    assert statuses[-1].disk.level is DiskLevel.OK
+
+
+def serve(data_dir: Path, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "ui", "--data-dir", str(data_dir), "serve", *extra],
+        cwd=TOP,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def read_until(process: subprocess.Popen[str], text: str, seconds: float = 30) -> list[str]:
+    assert process.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line.rstrip())
+        if text in line:
+            return lines
+    raise AssertionError(f"{text!r} not printed; got {lines}")
+
+
+def test_serve_killed_with_sigkill_loses_at_most_the_last_fragment(
+    site: SimulatedSite, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    cameras = add_cameras(site, data_dir)
+    first = serve(data_dir, "--segment-seconds", "2")
+    try:
+        read_until(first, "recording to")
+        # A second serve on the same data dir says who records.
+        refused = subprocess.run(
+            [sys.executable, "-m", "ui", "--data-dir", str(data_dir), "serve"],
+            cwd=TOP,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert refused.returncode == 1
+        assert f"Recording already runs in utkik serve (process {first.pid}" in refused.stderr
+        time.sleep(5.5)
+    finally:
+        first.kill()  # SIGKILL: no chance to close anything
+        first.wait(timeout=10)
+    killed_at = datetime.now(UTC)
+    core = Core.open(data_dir, sealer=False)
+    try:
+        left_open = core.recordings.open_segments()
+        assert {s.camera_id for s in left_open} == {c.id for c in cameras}
+    finally:
+        core.close()
+    time.sleep(1.0)  # a gap in the recording
+    second = serve(data_dir, "--segment-seconds", "2")
+    try:
+        lines = read_until(second, "recording to")
+        assert any(line.startswith("repaired after an interruption") for line in lines), lines
+        core = Core.open(data_dir, sealer=False)
+        try:
+            assert wait_for(
+                lambda: all(any(s.start > killed_at for s in segments(core, c)) for c in cameras),
+                20,
+            )
+        finally:
+            core.close()
+    finally:
+        second.send_signal(signal.SIGTERM)
+        out, err = second.communicate(timeout=30)
+    assert second.returncode == 0, err
+    assert "stopped" in out
+    core = Core.open(data_dir, sealer=False)
+    try:
+        assert core.recordings.open_segments() == []
+        for camera in cameras:
+            found = segments(core, camera)
+            for segment in found:
+                check_plays(core.recordings.root, segment, camera.name)
+            ranges = core.recordings.ranges(camera.id, found[0].start, found[-1].end)
+            # Exactly one gap: from the kill (less at most the fragment being built, one GOP
+            # of 1 s, plus the 2 s segments' flush margin) to the restart.
+            assert len(ranges) == 2, ranges
+            before, after = ranges
+            assert killed_at - before[1] < timedelta(seconds=1.5), (killed_at, before)
+            assert after[0] > killed_at
+            assert before[1] - before[0] >= timedelta(seconds=4)
+    finally:
+        core.close()
