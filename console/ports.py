@@ -71,7 +71,8 @@ class SegmentWriter(Protocol):
         ...
 
     def close(self) -> int:
-        """Finish the file; returns its size in bytes."""
+        """Finish the file; returns its size in bytes. Raises DiskFull or KnownError when the
+        end could not be written (the file is closed, its last fragment may be cut short)."""
         ...
 
 

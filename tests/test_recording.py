@@ -256,3 +256,98 @@ def test_serve_killed_with_sigkill_loses_at_most_the_last_fragment(
             assert before[1] - before[0] >= timedelta(seconds=4)
     finally:
         core.close()
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 24 MiB tmpfs (needs root: skipped where mounting is not allowed)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {made.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path, leave: int) -> Path:
+    """A file taking all but `leave` bytes of the disk."""
+    filler = disk / "filler"
+    free = shutil.disk_usage(disk).free
+    with open(filler, "wb") as handle:
+        handle.truncate(0)
+        chunk = b"\xff" * (1 << 20)
+        remaining = max(0, free - leave)
+        while remaining > 0:
+            remaining -= handle.write(chunk[: min(len(chunk), remaining)])
+    return filler
+
+
+@pytest.mark.parametrize("where", ["reserve", "enospc"])
+def test_a_full_disk_pauses_recording_and_it_resumes_when_space_returns(
+    site: SimulatedSite, tmp_path: Path, small_disk: Path, where: str
+) -> None:
+    if where == "reserve":
+        # Database, access log and recordings on the small disk: recording pauses while the
+        # reserve is still free, so the database and the log can still be written.
+        data_dir, reserve, leave = small_disk / "data", 2 << 20, (2 << 20) + (200 << 10)
+    else:
+        # Only the recordings on it, no reserve: a write meets the full disk (ENOSPC).
+        data_dir, reserve, leave = tmp_path / "data", 0, 150 << 10
+    cameras = add_cameras(site, data_dir)
+    if where == "enospc":
+        (data_dir / "recordings").symlink_to(small_disk, target_is_directory=True)
+    filler = fill(small_disk, leave)
+    core = Core.open(data_dir, secrets=secret_store(), sealer=False)
+    hub = MediaHub(camera_opener(core.cameras), now=core.clock.now)
+    statuses: list[EngineStatus] = []
+    engine = recording_engine(
+        core,
+        hub,
+        "test",
+        segment_s=1.0,
+        tick_s=0.2,
+        reserve_bytes=reserve,
+        on_status=statuses.append,
+    )
+    try:
+        engine.start()
+        assert wait_for(lambda: engine.status().disk.level is DiskLevel.FULL, 40), statuses[-1:]
+        assert wait_for(
+            lambda: all(s.state is RecorderState.PAUSED for s in engine.status().cameras.values()),
+            10,
+        ), engine.status()
+        assert "full" in engine.status().disk.message
+        paused_at = datetime.now(UTC)
+        # Nothing committed is lost: the database is whole, the log verifies, every indexed
+        # segment plays to its end.
+        assert core.db.query("PRAGMA integrity_check")[0]["integrity_check"] == "ok"
+        for camera in cameras:
+            for segment in segments(core, camera):
+                check_plays(core.recordings.root, segment, camera.name)
+        filler.unlink()
+        assert wait_for(
+            lambda: all(any(s.start > paused_at for s in segments(core, c)) for c in cameras),
+            20,
+        )
+        # (a 24 MiB disk warns that it fills within 24 h; it is no longer full)
+        assert engine.status().disk.level is not DiskLevel.FULL
+    finally:
+        engine.stop()
+        hub.close()
+    try:
+        assert core.recordings.open_segments() == []
+        for camera in cameras:
+            for segment in segments(core, camera):
+                check_plays(core.recordings.root, segment, camera.name)
+            # Nothing was recorded while paused.
+            assert all(s.end <= paused_at or s.start > paused_at for s in segments(core, camera))
+    finally:
+        core.close()

@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Callable
 from types import FrameType
-from typing import TextIO
+from typing import Any, TextIO
 
 from console.app import Core, default_data_dir
 from console.errors import KnownError
@@ -34,8 +34,10 @@ def recording_engine(
     *,
     segment_s: float = 10.0,
     on_status: Callable[[EngineStatus], None] | None = None,
+    **options: Any,
 ) -> RecordingEngine:
-    """The recording engine of a data dir over a media hub (shared with the live view)."""
+    """The recording engine of a data dir over a media hub (shared with the live view);
+    `options` go to RecordingEngine (tick_s, reserve_bytes, ...)."""
     return RecordingEngine(
         core.recordings,
         core.cameras,
@@ -46,6 +48,7 @@ def recording_engine(
         program=program,
         segment_s=segment_s,
         on_status=on_status,
+        **options,
     )
 
 

@@ -16,8 +16,8 @@ row names (orphans).
 Disk: the engine checks the recordings disk every tick. Below 15 % free, or when the recent write
 rate would fill it within 24 h, it warns; below `reserve_bytes` free (kept for the database and
 the access log), or when a write meets a full disk, recording pauses (segments end cleanly) and
-resumes by itself once twice the reserve is free again. Expired recordings are purged every
-`purge_every_s` (console/recording/archive.py).
+resumes by itself once twice the reserve (and 1 MiB) is free again. Expired recordings are
+purged every `purge_every_s` (console/recording/archive.py).
 """
 
 from __future__ import annotations
@@ -57,6 +57,8 @@ WATCHDOG_S = 120.0
 WARN_FREE_SHARE = 0.15
 WARN_HOURS_TO_FULL = 24.0
 DEFAULT_RESERVE_BYTES = 256 << 20
+#: Recording resumes when twice the reserve and this much more are free (no pause-resume flutter).
+RESUME_MARGIN_BYTES = 1 << 20
 
 
 class DiskLevel(enum.StrEnum):
@@ -130,6 +132,10 @@ class _Open:
     start: datetime
     dts0: int
     end_ticks: int
+    #: a write failed: the file may end in a half-written fragment
+    damaged: bool = False
+    #: bytes of packet data written (the file holds at least this much when whole)
+    payload: int = 0
 
 
 class StreamRecorder:
@@ -285,18 +291,21 @@ class StreamRecorder:
                 packet.data, dts - current.dts0, pts - current.dts0, packet.keyframe
             )
         except DiskFull as err:
+            current.damaged = True
             self._end_segment()
             self._set(RecorderState.PAUSED, err.message)
             self._on_disk_full(err)
             return
         except KnownError as err:
             log.warning("recorder %s: %s", self.key, err)
+            current.damaged = True
             self._end_segment()
             self._set(RecorderState.FAILED, err.message)
             self._timeline.interrupt()
             return
         self._timeline.commit(dts, wall)
         current.end_ticks = dts + self._timeline.frame_ticks
+        current.payload += len(packet.data)
         self.written += len(packet.data)
         self.last_write = time.monotonic()
         if self.status.state is not RecorderState.RECORDING:
@@ -334,8 +343,25 @@ class StreamRecorder:
         current, self._open = self._open, None
         if current is None:
             return
-        size = current.writer.close()
+        try:
+            size = current.writer.close()
+        except KnownError as err:
+            log.warning("recorder %s: %s", self.key, err)
+            current.damaged = True
+            size = 0
+            if isinstance(err, DiskFull):
+                self._on_disk_full(err)
         ticks = current.end_ticks - current.dts0
+        if size < current.payload:
+            # FFmpeg ignores a short write (a disk filling up under it): the file lacks bytes.
+            current.damaged = True
+        if current.damaged:
+            # Keep what is whole, as after a crash.
+            path = self._service.root / current.path
+            scan = self._fmt.scan(path)
+            if 0 < scan.valid_bytes < size:
+                self._fmt.truncate(path, scan.valid_bytes)
+            size, ticks = scan.valid_bytes, scan.duration_ticks
         if ticks <= 0 or size == 0:
             self._service.drop_segment(current.id)
             self._service.delete_file(current.path)
@@ -555,7 +581,7 @@ class RecordingEngine:
                 rate = (b1 - b0) / (t1 - t0)
         hours = (free - self._reserve) / rate / 3600 if rate > 0 else None
         if self._paused:
-            if free >= 2 * self._reserve:
+            if free >= 2 * self._reserve + RESUME_MARGIN_BYTES:
                 self._paused = self._full_reported = False
                 log.info("the recordings disk has room again: recording resumes")
         elif free < self._reserve:

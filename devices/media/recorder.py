@@ -101,13 +101,22 @@ class Mp4Writer:
             ) from err
 
     def close(self) -> int:
+        failure: BaseException | None = None
         if not self._closed:
             self._closed = True
             try:
                 self._container.close()
             except (OSError, av.FFmpegError) as err:
-                # The fragments written so far stay; a scan on the next start trims the rest.
-                _log.warning("closing %s failed: %s", self.path, err)
+                failure = err
+        if failure is not None:
+            # The file is closed; its last fragment may be cut short: the caller scans it.
+            if _is_disk_full(failure):
+                raise _disk_full(self.path)
+            raise SegmentFailed(
+                N_("Finishing the recording file {path} failed: {reason}"),
+                path=self.path,
+                reason=failure,
+            )
         try:
             return self.path.stat().st_size
         except OSError:
