@@ -33,6 +33,8 @@ from console.media.hub import MediaHub, Subscription
 from console.media.packets import Packet, Profile, StreamInfo, StreamKey, StreamStatus
 from console.messages import Level, Message, MessageBus, install_excepthooks
 from console.policy import can
+from console.recording.engine import DiskLevel, EngineStatus, RecorderState, RecordingEngine
+from console.recording.lock import EngineBusy
 from console.settings import IDLE_LOCK_MINUTES
 from devices import access_log, discovery, secrets
 from devices.video import VideoUnavailable, libvlc_version
@@ -46,7 +48,7 @@ from ui.camera_wizard import (
 )
 from ui.dialogs import FirstAdminDialog, LoginDialog
 from ui.grid import VideoGrid
-from ui.i18n import Translations, error_text, system_language
+from ui.i18n import Translations, core_text, error_text, system_language
 from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
 from ui.signals import quit_on_signals
@@ -77,6 +79,8 @@ class Console(QObject):
 
     #: the person quit (closed the main window, or cancelled the first dialog)
     finished = Signal()
+    #: the recording engine's status (emitted on the engine's threads, shown on the GUI thread)
+    recording_changed = Signal(object)
 
     def __init__(
         self,
@@ -126,6 +130,10 @@ class Console(QObject):
         app.installEventFilter(self.idle)
         self.theme = str(ui_settings.value("theme", "dark"))
         self._sites: tuple[list[Area], list[Place]] = ([], [])
+        #: what the recording engine last said, or why this console does not record
+        self._recording: EngineStatus | None = None
+        self._recording_elsewhere = ""
+        self.recording_changed.connect(self._on_recording_changed)
 
     def shutdown(self) -> None:
         """Save the layout, stop the workers and detach from the application."""
@@ -243,6 +251,7 @@ class Console(QObject):
             self._live_views = [v for v in self._live_views if v.ending] + [grid.views]
             window.set_grid(grid)
         self.main_window = window
+        self._show_recording()
         window.show()
 
         def load() -> tuple[list[Area], list[Place], list[Camera]]:
@@ -258,6 +267,39 @@ class Console(QObject):
             return
         window.show_sites(areas, places, cameras)
         self._start_health(self.user)
+
+    # -- recording -----------------------------------------------------------------------------
+
+    def recording_elsewhere(self, text: str) -> None:
+        """This console does not record: `text` says which process does (EngineBusy)."""
+        self._recording_elsewhere = text
+        self._show_recording()
+
+    def _on_recording_changed(self, status: EngineStatus) -> None:
+        self._recording = status
+        self._show_recording()
+
+    def _show_recording(self) -> None:
+        window = self.main_window
+        if window is None:
+            return
+        status = self._recording
+        if status is None:
+            window.show_recording("", False, self._recording_elsewhere)
+            return
+        recording = {
+            camera_id
+            for camera_id, recorder in status.cameras.items()
+            if recorder.state is RecorderState.RECORDING
+        }
+        banner = ""
+        if status.disk.level is not DiskLevel.OK:
+            banner = core_text(status.disk.message, status.disk.params)
+        summary = self.tr("Recording %n camera(s)", "", len(recording))
+        window.show_recording(banner, status.disk.level is DiskLevel.FULL, summary)
+        if window.grid is not None:
+            for camera_id in status.cameras:
+                window.grid.set_recording(camera_id, camera_id in recording)
 
     def refresh_cameras(self) -> None:
         """Reload the cameras the user may see into the tree (after an add, rename or removal)."""
@@ -815,8 +857,9 @@ class HubVideoBackend:
         self._release()
 
 
-def media_backend(core: Core) -> HubVideoBackend | None:
-    """The live video of the console, or None where libvlc cannot be loaded (the tiles then say
+def media_backend(core: Core, hub: MediaHub | None = None) -> HubVideoBackend | None:
+    """The live video of the console over the media hub (shared with the recorder; a hub of
+    its own when none is given), or None where libvlc cannot be loaded (the tiles then say
     that video is not available here)."""
     from devices.media.ingest import camera_opener
     from devices.media.vlc_feed import LiveView, VlcInstance
@@ -830,8 +873,32 @@ def media_backend(core: Core) -> HubVideoBackend | None:
     def make_player(on_first_frame: Callable[[], None]) -> Player:
         return LiveView(instance, on_first_frame=on_first_frame)
 
-    hub = MediaHub(camera_opener(core.cameras), now=core.clock.now)
+    if hub is None:
+        hub = MediaHub(camera_opener(core.cameras), now=core.clock.now)
     return HubVideoBackend(hub, make_player, instance.release)
+
+
+def start_recording(core: Core, hub: MediaHub, console: Console) -> RecordingEngine | None:
+    """The data dir's recording engine in this process, unless another process records it
+    (`utkik serve`, another console): the console then says which."""
+    from ui.serve import recording_engine
+
+    engine = recording_engine(
+        core,
+        hub,
+        f"the console of {Actor.os_account().name.removeprefix('os:')}",
+        on_status=console.recording_changed.emit,
+    )
+    try:
+        engine.start()
+    except EngineBusy as err:
+        console.recording_elsewhere(error_text(err))
+        return None
+    except KnownError as err:
+        log.warning("recording does not start: %s", err)
+        console.recording_elsewhere(error_text(err))
+        return None
+    return engine
 
 
 def ui_settings_for(data_dir: Path) -> QSettings:
@@ -882,7 +949,10 @@ def run(args: argparse.Namespace) -> int:
     install_excepthooks(core.bus)
     ui_settings = ui_settings_for(core.data_dir)
     translations.install(args.lang or str(ui_settings.value("language", system_language())))
-    backend = media_backend(core)
+    from devices.media.ingest import camera_opener
+
+    hub = MediaHub(camera_opener(core.cameras), now=core.clock.now)
+    backend = media_backend(core, hub)
     console = Console(
         app,
         core,
@@ -895,11 +965,16 @@ def run(args: argparse.Namespace) -> int:
     console.finished.connect(app.quit)
     apply_theme(app, console.theme)
     console.start()
+    engine = start_recording(core, hub, console)
 
     def on_quit() -> None:
         console.shutdown()
+        if engine is not None:
+            engine.stop()
         if backend is not None:
             backend.close()
+        else:
+            hub.close()
         core.close()
 
     app.aboutToQuit.connect(on_quit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
@@ -55,12 +56,17 @@ class Translations:
 
 def error_text(err: KnownError) -> str:
     """A KnownError in the operator's language."""
-    template = QCoreApplication.translate("core", err.template)
+    return core_text(err.template, err.params)
+
+
+def core_text(template: str, params: Mapping[str, object]) -> str:
+    """A core message (an N_() template and its parameters) in the operator's language."""
+    translated = QCoreApplication.translate("core", template)
     try:
-        return template.format(**err.params)
+        return translated.format(**params)
     except (KeyError, IndexError, ValueError):
         # A translation with a broken placeholder must not hide the message.
-        return err.message
+        return template.format(**params)
 
 
 def role_label(role: Role) -> str:

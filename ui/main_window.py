@@ -104,6 +104,12 @@ class MainWindow(QMainWindow):
         self._hint = hint
         video_layout = QVBoxLayout(self.video_area)
         video_layout.setContentsMargins(0, 0, 0, 0)
+        #: red while recording is paused (a full disk), amber for a warning; hidden when all is well
+        self.recording_banner = QLabel()
+        self.recording_banner.setObjectName("recording_banner")
+        self.recording_banner.setWordWrap(True)
+        self.recording_banner.hide()
+        video_layout.addWidget(self.recording_banner)
         video_layout.addWidget(hint)
         #: shown in the central area while the grid is on another screen
         self.grid_away = QWidget()
@@ -152,6 +158,10 @@ class MainWindow(QMainWindow):
             .replace("%2", role_label(user.role))
         )
         self.user_label.setObjectName("user_label")
+        #: what the recording engine does (how many cameras, or which process records)
+        self.recording_label = QLabel()
+        self.recording_label.setObjectName("recording_label")
+        self.statusBar().addPermanentWidget(self.recording_label)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(QLabel(data_dir))
         self.lock_screen: LockScreen | None = None
@@ -270,6 +280,18 @@ class MainWindow(QMainWindow):
             self.grid.set_cameras(cameras)
 
     # -- the live grid -----------------------------------------------------------------------
+
+    def show_recording(self, banner: str, alarm: bool, summary: str) -> None:
+        """The recording engine's state: a banner over the video (red when `alarm`, amber
+        otherwise; hidden when `banner` is empty) and a line in the status bar."""
+        colour = "#b3261e" if alarm else "#8a5a00"
+        self.recording_banner.setStyleSheet(
+            f"#recording_banner {{ background: {colour}; color: #ffffff; padding: 6px;"
+            " font-weight: bold; }"
+        )
+        self.recording_banner.setText(banner)
+        self.recording_banner.setVisible(bool(banner))
+        self.recording_label.setText(summary)
 
     def set_grid(self, grid: VideoGrid) -> None:
         """Put the live grid in the central area, with its Layout menu."""
