@@ -303,29 +303,37 @@
   </context>
   <context>
     <name>Console</name>
+    <message numerus="yes">
+      <location filename="../../ui/app.py" line="298" />
+      <source>Recording %n camera(s)</source>
+      <extracomment>At shutdown, how long the live.view end entries still being written are waited for (an entry left unwritten is closed as recovered on the next start). a console.messages.Message the person quit (closed the main window, or cancelled the first dialog) the recording engine's status (emitted on the engine's threads, shown on the GUI thread) the grid opens the user's first saved layout at login (the demo) draws live video into the grid's tiles; None: tiles say video is not available PTZ and snapshots of the cameras in the grid the live grids' access-log sessions, waited for at shutdown the viewer was open when the console locked; it comes back on unlocking the wizard was open when the console locked (it shows live pictures) what the recording engine last said, or why this console does not record</extracomment>
+      <translation>
+        <numerusform>Spelar in %n kamera</numerusform>
+        <numerusform>Spelar in %n kameror</numerusform>
+      </translation>
+    </message>
     <message>
-      <location filename="../../ui/app.py" line="444" />
+      <location filename="../../ui/app.py" line="490" />
       <source>Added camera %1.</source>
-      <extracomment>At shutdown, how long the live.view end entries still being written are waited for (an entry left unwritten is closed as recovered on the next start). a console.messages.Message the person quit (closed the main window, or cancelled the first dialog) draws live video into the grid's tiles; None: tiles say video is not available PTZ and snapshots of the cameras in the grid the live grids' access-log sessions, waited for at shutdown the viewer was open when the console locked; it comes back on unlocking the wizard was open when the console locked (it shows live pictures)</extracomment>
       <translation>Kameran %1 är tillagd.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="516" />
+      <location filename="../../ui/app.py" line="562" />
       <source>Removed camera %1.</source>
       <translation>Kameran %1 är borttagen.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="537" />
+      <location filename="../../ui/app.py" line="583" />
       <source>Internal error</source>
       <translation>Internt fel</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="538" />
+      <location filename="../../ui/app.py" line="584" />
       <source>Utkik hit an internal error. Details are in the log.</source>
       <translation>Utkik råkade ut för ett internt fel. Detaljer finns i loggen.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="543" />
+      <location filename="../../ui/app.py" line="589" />
       <source>Utkik</source>
       <translation>Utkik</translation>
     </message>
@@ -361,27 +369,27 @@
   <context>
     <name>CustomGridDialog</name>
     <message>
-      <location filename="../../ui/grid.py" line="979" />
+      <location filename="../../ui/grid.py" line="989" />
       <source>Custom grid</source>
       <translation>Eget rutnät</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="994" />
+      <location filename="../../ui/grid.py" line="1004" />
       <source>Rows:</source>
       <translation>Rader:</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="995" />
+      <location filename="../../ui/grid.py" line="1005" />
       <source>Columns:</source>
       <translation>Kolumner:</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="996" />
+      <location filename="../../ui/grid.py" line="1006" />
       <source>Big tile rows:</source>
       <translation>Rader för den stora rutan:</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="997" />
+      <location filename="../../ui/grid.py" line="1007" />
       <source>Big tile columns:</source>
       <translation>Kolumner för den stora rutan:</translation>
     </message>
@@ -441,15 +449,59 @@
     </message>
   </context>
   <context>
+    <name>GoToTimeDialog</name>
+    <message>
+      <location filename="../../ui/timeline.py" line="1000" />
+      <source>Go to time</source>
+      <extracomment>the chosen time, UTC</extracomment>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../ui/timeline.py" line="1004" />
+      <source>Date and time in Stockholm:</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../ui/timeline.py" line="1007" />
+      <source>2026-10-25 14:30 or 14:30</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../ui/timeline.py" line="1013" />
+      <source>A time without a date is on %1. An offset such as +01:00 picks one of the times that happen twice when the clocks are put back in October.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../ui/timeline.py" line="1020" />
+      <source>This time happens twice: the clocks are put back an hour that night. Which one?</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../ui/timeline.py" line="1038" />
+      <source>Go</source>
+      <translation type="unfinished">Gå dit</translation>
+    </message>
+    <message>
+      <location filename="../../ui/timeline.py" line="1069" />
+      <source>%1 – before the clocks are put back</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../ui/timeline.py" line="1074" />
+      <source>%1 – after the clocks are put back</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
     <name>GridWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="435" />
+      <location filename="../../ui/main_window.py" line="457" />
       <source>Utkik – live video – %1</source>
       <extracomment>the window was closed (by the window manager or Ctrl+W)</extracomment>
       <translation>Utkik – livevideo – %1</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="438" />
+      <location filename="../../ui/main_window.py" line="460" />
       <source>&amp;Full screen</source>
       <translation>&amp;Helskärm</translation>
     </message>
@@ -481,7 +533,7 @@
   <context>
     <name>LoginDialog</name>
     <message>
-      <location filename="../../ui/app.py" line="919" />
+      <location filename="../../ui/app.py" line="997" />
       <location filename="../../ui/dialogs.py" line="134" />
       <source>Log in</source>
       <extracomment>Seconds each request of a periodic health check may take (the whole check at most three times as long): short, since a camera that slow is worth a warning anyway. Seconds each PTZ request may take (the whole call at most three times as long): an operator holding a key learns soon that the camera does not answer. Makes a player that calls its argument (on a libvlc thread) when its first picture is ready. a _Call, from any thread</extracomment>
@@ -533,129 +585,130 @@
       <translation>Livevideo ingår inte i din roll.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="114" />
+      <location filename="../../ui/main_window.py" line="120" />
       <source>&amp;Bring the live video back</source>
-      <extracomment>shown in the central area while the grid is on another screen</extracomment>
+      <extracomment>red while recording is paused (a full disk), amber for a warning; hidden when all is well shown in the central area while the grid is on another screen</extracomment>
       <translation>&amp;Hämta tillbaka livevideon</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="131" />
+      <location filename="../../ui/main_window.py" line="137" />
       <source>Sites and cameras</source>
       <extracomment>docks that were visible before full screen hid them</extracomment>
       <translation>Platser och kameror</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="133" />
+      <location filename="../../ui/main_window.py" line="139" />
       <source>Alarms</source>
       <translation>Larm</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="133" />
+      <location filename="../../ui/main_window.py" line="139" />
       <source>No alarms.</source>
       <translation>Inga larm.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="137" />
+      <location filename="../../ui/main_window.py" line="143" />
       <source>Lighting</source>
       <translation>Belysning</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="138" />
+      <location filename="../../ui/main_window.py" line="144" />
       <source>No luminaires connected.</source>
       <translation>Inga armaturer anslutna.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="141" />
+      <location filename="../../ui/main_window.py" line="147" />
       <source>Log</source>
       <translation>Logg</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="141" />
+      <location filename="../../ui/main_window.py" line="147" />
       <source>No entries yet.</source>
       <translation>Inga poster ännu.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="150" />
+      <location filename="../../ui/main_window.py" line="156" />
       <source>Logged in as %1 (%2)</source>
       <translation>Inloggad som %1 (%2)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="169" />
+      <location filename="../../ui/main_window.py" line="179" />
       <source>&amp;Console</source>
+      <extracomment>what the recording engine does (how many cameras, or which process records)</extracomment>
       <translation>&amp;Konsol</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="170" />
+      <location filename="../../ui/main_window.py" line="180" />
       <source>&amp;Lock</source>
       <translation>&amp;Lås</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="173" />
+      <location filename="../../ui/main_window.py" line="183" />
       <source>&amp;Switch user…</source>
       <translation>&amp;Byt användare…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="177" />
+      <location filename="../../ui/main_window.py" line="187" />
       <source>&amp;Quit</source>
       <translation>&amp;Avsluta</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="181" />
+      <location filename="../../ui/main_window.py" line="191" />
       <source>&amp;View</source>
       <translation>&amp;Visa</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="185" />
+      <location filename="../../ui/main_window.py" line="195" />
       <source>&amp;Full screen</source>
       <translation>&amp;Helskärm</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="193" />
+      <location filename="../../ui/main_window.py" line="203" />
       <source>&amp;Theme</source>
       <translation>&amp;Tema</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="195" />
+      <location filename="../../ui/main_window.py" line="205" />
       <source>Dark</source>
       <translation>Mörkt</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="195" />
+      <location filename="../../ui/main_window.py" line="205" />
       <source>Light</source>
       <translation>Ljust</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="202" />
+      <location filename="../../ui/main_window.py" line="212" />
       <source>&amp;Language</source>
       <translation>&amp;Språk</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="215" />
+      <location filename="../../ui/main_window.py" line="225" />
       <source>&amp;Add cameras…</source>
       <translation>&amp;Lägg till kameror…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="222" />
+      <location filename="../../ui/main_window.py" line="232" />
       <source>Ca&amp;meras</source>
       <translation>Ka&amp;meror</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="225" />
+      <location filename="../../ui/main_window.py" line="235" />
       <source>&amp;Administration</source>
       <translation>&amp;Administration</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="227" />
+      <location filename="../../ui/main_window.py" line="237" />
       <source>&amp;Users…</source>
       <translation>&amp;Användare…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="229" />
+      <location filename="../../ui/main_window.py" line="239" />
       <source>&amp;Access log…</source>
       <translation>Å&amp;tkomstlogg…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="316" />
+      <location filename="../../ui/main_window.py" line="338" />
       <source>The live video is on screen %1.</source>
       <translation>Livevideon visas på skärm %1.</translation>
     </message>
@@ -725,63 +778,63 @@
   <context>
     <name>PtzPad</name>
     <message>
-      <location filename="../../ui/tile.py" line="565" />
+      <location filename="../../ui/tile.py" line="585" />
       <source>Drag on the picture, hold an arrow key (with Shift: faster) or + and − to move the camera; it stops when you let go.</source>
-      <extracomment>A tile dragged onto another (to swap them) carries its serial number in this format. What the live.view entries say the look was for. (pan, tilt, zoom), each -1..1: positive is right, up and in. A held move is renewed this often. The adapter's moves end by themselves after 2 s (devices/ptz.py, MOVE_TIMEOUT_S) so that a stop lost with a crashed console or a dropped network cannot leave a camera turning; a key held longer must say so again. At most one move command this often (5 a second) while a drag keeps changing the speed: only the latest speed is sent, so a slow camera never works through a queue of stale ones. The speed of the keys and pad buttons; with Shift, the keys go at full speed. A drag nearer than this to where it began (a share of half the picture) does not move: a click or the first press of a double-click is not a move. The keys that move a maximized PTZ tile's camera while held: arrows, the number pad (with Num Lock) and + / - for the zoom. a task of ours is on a worker (opening, a command, or letting go) what each input (keys, mouse, pad) asks for the velocity the camera was last told the gesture going on was refused (its entry, or its first command, failed) a Velocity while a button is held, STILL when it is let go the Stop button was clicked a PtzPreset to go to</extracomment>
+      <extracomment>A tile dragged onto another (to swap them) carries its serial number in this format. What the live.view entries say the look was for. How often a tile looks whether libvlc has fitted its window to a new size (only while it waits for that: after a stream's first picture, and under the curtain). libvlc fits its window to the tile within a picture or two: a stream whose window is not fitted after this long is shown anyway, and the curtain lifted. The curtain stays at least this long when the tile's size does not change at all (it was put up before a layout that turned out to keep the tile's size). libvlc rounds the picture's size: one pixel short of the window still fills it. (pan, tilt, zoom), each -1..1: positive is right, up and in. A held move is renewed this often. The adapter's moves end by themselves after 2 s (devices/ptz.py, MOVE_TIMEOUT_S) so that a stop lost with a crashed console or a dropped network cannot leave a camera turning; a key held longer must say so again. At most one move command this often (5 a second) while a drag keeps changing the speed: only the latest speed is sent, so a slow camera never works through a queue of stale ones. The speed of the keys and pad buttons; with Shift, the keys go at full speed. A drag nearer than this to where it began (a share of half the picture) does not move: a click or the first press of a double-click is not a move. The keys that move a maximized PTZ tile's camera while held: arrows, the number pad (with Num Lock) and + / - for the zoom. a task of ours is on a worker (opening, a command, or letting go) what each input (keys, mouse, pad) asks for the velocity the camera was last told the gesture going on was refused (its entry, or its first command, failed) a Velocity while a button is held, STILL when it is let go the Stop button was clicked a PtzPreset to go to</extracomment>
       <translation>Dra i bilden, håll ned en piltangent (med Skift: snabbare) eller + och − för att flytta kameran; den stannar när du släpper.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="576" />
+      <location filename="../../ui/tile.py" line="596" />
       <source>Pan left</source>
       <translation>Panorera åt vänster</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="577" />
+      <location filename="../../ui/tile.py" line="597" />
       <source>Tilt up</source>
       <translation>Tilta uppåt</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="578" />
+      <location filename="../../ui/tile.py" line="598" />
       <source>Tilt down</source>
       <translation>Tilta nedåt</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="579" />
+      <location filename="../../ui/tile.py" line="599" />
       <source>Pan right</source>
       <translation>Panorera åt höger</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="580" />
+      <location filename="../../ui/tile.py" line="600" />
       <source>Zoom in</source>
       <translation>Zooma in</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="581" />
+      <location filename="../../ui/tile.py" line="601" />
       <source>Zoom out</source>
       <translation>Zooma ut</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="587" />
+      <location filename="../../ui/tile.py" line="607" />
       <source>Stop</source>
       <translation>Stopp</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="587" />
+      <location filename="../../ui/tile.py" line="607" />
       <source>Stop the camera</source>
       <translation>Stoppa kameran</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="596" />
+      <location filename="../../ui/tile.py" line="616" />
       <source>Go</source>
       <translation>Gå dit</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="596" />
+      <location filename="../../ui/tile.py" line="616" />
       <source>Go to the chosen preset</source>
       <translation>Flytta kameran till den valda förinställda positionen</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="620" />
+      <location filename="../../ui/tile.py" line="640" />
       <source>No presets</source>
       <translation>Inga förinställningar</translation>
     </message>
@@ -1239,29 +1292,84 @@
     </message>
   </context>
   <context>
+    <name>Timeline</name>
+    <message>
+      <location filename="../../ui/timeline.py" line="268" />
+      <source>“%1” is not a time. Write for example 2026-10-25 14:30, 14:30 or 14:30:15, optionally followed by an offset such as +01:00.</source>
+      <extracomment>The control room's time zone: the core stores UTC, people read Stockholm time. Tick steps in seconds, finest first; the first that fits the width is used. The coarser boundary that makes a tick of each step major (drawn taller). The narrowest and widest view: a few frames apart up to a week of an incident. The view a new timeline shows: the last hour. One wheel notch (120 units) zooms by this factor. + and − zoom by this factor. An arrow key pans by this part of the view (Shift: a whole view). When playback runs out of the view, the view pages so that the cursor sits this far in. Scrubbing asks the player for a picture at most this often: decoders seek slower than a mouse. A marker is under the pointer when within this many pixels. Fixed colours where the palette has no role for them: (on a dark theme, on a light one). short Stockholm time, "02:30", "02:30:15", a date at midnight; "+02"/"+01" appended where the wall time is ambiguous or the view holds a change of offset on a coarser boundary (drawn taller); midnight always is</extracomment>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../ui/timeline.py" line="350" />
+      <source>%1 does not exist in Stockholm: that night the clocks were put forward from %2 to %3.</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
+    <name>TimelineWidget</name>
+    <message>
+      <location filename="../../ui/timeline.py" line="443" />
+      <source>Timeline</source>
+      <extracomment>alarms and bookmarks: (moment, what it is) (start, end), UTC: the view changed (zoom, pan, follow, set_view); fetch rows for it. Emitted on every change, also while dragging: owners coalesce their fetches. a UTC time the operator is dragging the cursor over (at most one per 50 ms): show a picture a UTC time to play from: the end of a scrub, or a "go to" the key of the row the operator clicked or chose with ↑ ↓</extracomment>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../ui/timeline.py" line="446" />
+      <source>Recorded video of the cameras over time. Left and right pan, plus and minus zoom, Home shows now, End shows the cursor, up and down choose a camera, Ctrl+G goes to a time.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../ui/timeline.py" line="471" />
+      <source>&amp;Go to time…</source>
+      <extracomment>what a left or pan press is doing: None, "scrub", "pan" or "label"</extracomment>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../ui/timeline.py" line="739" />
+      <source>No cameras</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../ui/timeline.py" line="765" />
+      <location filename="../../ui/timeline.py" line="807" />
+      <source>No recording</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../ui/timeline.py" line="809" />
+      <source>Recorded</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <location filename="../../ui/timeline.py" line="811" />
+      <source>Not recorded</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
     <name>TourDialog</name>
     <message>
-      <location filename="../../ui/grid.py" line="1024" />
+      <location filename="../../ui/grid.py" line="1034" />
       <source>New tour</source>
       <translation>Ny rundtur</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="1036" />
+      <location filename="../../ui/grid.py" line="1046" />
       <source> s</source>
       <translation> s</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="1038" />
+      <location filename="../../ui/grid.py" line="1048" />
       <source>Name:</source>
       <translation>Namn:</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="1039" />
+      <location filename="../../ui/grid.py" line="1049" />
       <source>Layouts:</source>
       <translation>Layouter:</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="1040" />
+      <location filename="../../ui/grid.py" line="1050" />
       <source>Each shown for:</source>
       <translation>Var och en visas i:</translation>
     </message>
@@ -1420,218 +1528,218 @@
   <context>
     <name>VideoGrid</name>
     <message>
-      <location filename="../../ui/grid.py" line="235" />
+      <location filename="../../ui/grid.py" line="238" />
       <source>&amp;Custom grid…</source>
-      <extracomment>The presets in the order of their keys, Alt+1 … Alt+7. The grid a user starts with. A new tour shows each layout this long unless told otherwise. Characters a file name cannot hold on one of the desktops (Windows is the strictest). a screen index: move the grid to its own window there; -1: back into the main window a short line for the status bar (a layout saved, a tour started) PTZ and snapshots; None: neither is offered place id → name, shared with the tiles for their captions camera ids in the sites tree's order (for PageUp/PageDown) the saved layout shown (Ctrl+S saves over it), if any the tour T starts: the last one started</extracomment>
+      <extracomment>The presets in the order of their keys, Alt+1 … Alt+7. The grid a user starts with. A new tour shows each layout this long unless told otherwise. Characters a file name cannot hold on one of the desktops (Windows is the strictest). a screen index: move the grid to its own window there; -1: back into the main window a short line for the status bar (a layout saved, a tour started) open the user's first saved layout once it is loaded (the demo's overview) PTZ and snapshots; None: neither is offered place id → name, shared with the tiles for their captions camera ids in the sites tree's order (for PageUp/PageDown) the saved layout shown (Ctrl+S saves over it), if any the tour T starts: the last one started</extracomment>
       <translation>&amp;Eget rutnät…</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="239" />
+      <location filename="../../ui/grid.py" line="242" />
       <source>&amp;Save layout</source>
       <translation>&amp;Spara layout</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="243" />
+      <location filename="../../ui/grid.py" line="246" />
       <source>Save layout &amp;as…</source>
       <translation>Spara layout s&amp;om…</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="249" />
+      <location filename="../../ui/grid.py" line="252" />
       <source>Start or stop the &amp;tour</source>
       <translation>Starta eller stoppa &amp;rundturen</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="252" />
+      <location filename="../../ui/grid.py" line="255" />
       <source>Tour</source>
       <translation>Rundtur</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="253" />
+      <location filename="../../ui/grid.py" line="256" />
       <source>&amp;New tour…</source>
       <translation>&amp;Ny rundtur…</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="255" />
+      <location filename="../../ui/grid.py" line="258" />
       <source>&amp;Maximize tile</source>
       <translation>&amp;Maximera ruta</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="257" />
+      <location filename="../../ui/grid.py" line="260" />
       <source>&amp;Restore tile</source>
       <translation>&amp;Återställ ruta</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="258" />
+      <location filename="../../ui/grid.py" line="261" />
       <source>&amp;Empty tile</source>
       <translation>Töm rut&amp;a</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="260" />
+      <location filename="../../ui/grid.py" line="263" />
       <source>&amp;Previous camera</source>
       <translation>&amp;Föregående kamera</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="263" />
+      <location filename="../../ui/grid.py" line="266" />
       <source>Ne&amp;xt camera</source>
       <translation>N&amp;ästa kamera</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="281" />
+      <location filename="../../ui/grid.py" line="284" />
       <source>&amp;Back to the main window</source>
       <translation>&amp;Tillbaka till huvudfönstret</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="287" />
+      <location filename="../../ui/grid.py" line="290" />
       <source>Save a s&amp;napshot…</source>
       <translation>Spara en ögonblicks&amp;bild…</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="292" />
+      <location filename="../../ui/grid.py" line="295" />
       <source>Snapshot</source>
       <translation>Ögonblicksbild</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="293" />
+      <location filename="../../ui/grid.py" line="296" />
       <source>Save a picture of the selected tile's camera (Ctrl+P)</source>
       <translation>Spara en bild från den valda rutans kamera (Ctrl+P)</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="295" />
+      <location filename="../../ui/grid.py" line="298" />
       <source>&amp;Grid</source>
       <translation>R&amp;utnät</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="299" />
+      <location filename="../../ui/grid.py" line="302" />
       <source>&amp;Open layout</source>
       <translation>&amp;Öppna layout</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="300" />
+      <location filename="../../ui/grid.py" line="303" />
       <source>&amp;Delete layout</source>
       <translation>&amp;Ta bort layout</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="301" />
+      <location filename="../../ui/grid.py" line="304" />
       <source>T&amp;ours</source>
       <translation>Run&amp;dturer</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="302" />
+      <location filename="../../ui/grid.py" line="305" />
       <source>D&amp;elete tour</source>
       <translation>Ta &amp;bort rundtur</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="303" />
+      <location filename="../../ui/grid.py" line="306" />
       <source>Move to &amp;screen</source>
       <translation>F&amp;lytta till skärm</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="310" />
+      <location filename="../../ui/grid.py" line="313" />
       <source>&amp;Layout</source>
       <translation>&amp;Layout</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="360" />
+      <location filename="../../ui/grid.py" line="363" />
       <source>No saved layouts</source>
       <translation>Inga sparade layouter</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="379" />
+      <location filename="../../ui/grid.py" line="382" />
       <source>Screen %1: %2 (%3 × %4)</source>
       <translation>Skärm %1: %2 (%3 × %4)</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="655" />
+      <location filename="../../ui/grid.py" line="661" />
       <source>Select a tile showing a camera first.</source>
       <translation>Välj först en ruta som visar en kamera.</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="659" />
+      <location filename="../../ui/grid.py" line="665" />
       <source>You may not take snapshots of %1.</source>
       <translation>Du får inte ta ögonblicksbilder från %1.</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="683" />
+      <location filename="../../ui/grid.py" line="689" />
       <source>The snapshot could not be saved as %1: %2</source>
       <translation>Ögonblicksbilden kunde inte sparas som %1: %2</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="685" />
+      <location filename="../../ui/grid.py" line="691" />
       <source>Saved a snapshot of %1 as %2.</source>
       <translation>Sparade en ögonblicksbild från %1 som %2.</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="720" />
+      <location filename="../../ui/grid.py" line="730" />
       <source>Saved the layout “%1”.</source>
       <translation>Layouten ”%1” har sparats.</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="779" />
+      <location filename="../../ui/grid.py" line="789" />
       <source>Replace the saved layout “%1”?</source>
       <translation>Ersätta den sparade layouten ”%1”?</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="789" />
+      <location filename="../../ui/grid.py" line="799" />
       <source>Delete the saved layout “%1”?</source>
       <translation>Ta bort den sparade layouten ”%1”?</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="810" />
+      <location filename="../../ui/grid.py" line="820" />
       <source>The tour “%1” has no layouts left.</source>
       <translation>Rundturen ”%1” har inga layouter kvar.</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="821" />
+      <location filename="../../ui/grid.py" line="831" />
       <source>Tour “%1” started.</source>
       <translation>Rundturen ”%1” har startats.</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="849" />
+      <location filename="../../ui/grid.py" line="859" />
       <source>No tours saved yet: make one with Layout ▸ Tours ▸ New tour…</source>
       <translation>Inga rundturer sparade ännu: gör en med Layout ▸ Rundturer ▸ Ny rundtur…</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="856" />
+      <location filename="../../ui/grid.py" line="866" />
       <source>Save a layout first: a tour shows saved layouts.</source>
       <translation>Spara en layout först: en rundtur visar sparade layouter.</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="869" />
+      <location filename="../../ui/grid.py" line="879" />
       <source>Saved the tour “%1”.</source>
       <translation>Rundturen ”%1” har sparats.</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="875" />
+      <location filename="../../ui/grid.py" line="885" />
       <source>Delete the tour “%1”?</source>
       <translation>Ta bort rundturen ”%1”?</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="885" />
+      <location filename="../../ui/grid.py" line="895" />
       <source>Tour “%1”: %2 (%3 of %4)</source>
       <translation>Rundtur ”%1”: %2 (%3 av %4)</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="900" />
+      <location filename="../../ui/grid.py" line="910" />
       <source>Save layout</source>
       <translation>Spara layout</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="901" />
+      <location filename="../../ui/grid.py" line="911" />
       <source>Name of the layout:</source>
       <translation>Layoutens namn:</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="909" />
+      <location filename="../../ui/grid.py" line="919" />
       <source>Save snapshot</source>
       <translation>Spara ögonblicksbild</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="909" />
+      <location filename="../../ui/grid.py" line="919" />
       <source>JPEG pictures (*.jpg *.jpeg)</source>
       <translation>JPEG-bilder (*.jpg *.jpeg)</translation>
     </message>
     <message>
-      <location filename="../../ui/grid.py" line="916" />
+      <location filename="../../ui/grid.py" line="926" />
       <source>Layouts</source>
       <translation>Layouter</translation>
     </message>
@@ -1639,114 +1747,114 @@
   <context>
     <name>VideoTile</name>
     <message>
-      <location filename="../../ui/tile.py" line="851" />
+      <location filename="../../ui/tile.py" line="1139" />
       <source>key frames</source>
-      <extracomment>waiting for the camera, the log entry or the stream the picture stopped coming; the last one stays, marked the camera is gone (removed from Utkik) no video backend on this workstation the look could not be logged or the stream not opened: nothing is shown Caption strip colours by state: (background, text). Alarm-red stays for alarms. its first picture is on screen a _Report with a status a _Report: that stream's first picture is on screen the person pressed the tile (to select it) the person double-clicked the tile (to maximize or restore it) a QMimeData dropped on the tile (a camera from the tree, or another tile) the tile's state changed (a TileState) the camera shown (or asked for), and what is known of it the tile wants the main stream (it is maximized, or big in its layout) the video is stopped (the console is locked) but the camera stays assigned bumped whenever the tile turns to another camera (or stops): late answers are dropped the surface the front stream is drawn into the tile fills the grid the camera's PTZ while it is offered; the keys held and the drag going on</extracomment>
+      <extracomment>waiting for the camera, the log entry or the stream the picture stopped coming; the last one stays, marked the camera is gone (removed from Utkik) no video backend on this workstation the look could not be logged or the stream not opened: nothing is shown Caption strip colours by state: (background, text). Alarm-red stays for alarms. xcb_cw_t XCB_CW_BACK_PIXMAP, and its value XCB_BACK_PIXMAP_NONE. xcb_cw_t XCB_CW_BACK_PIXEL None where the video windows are not X11 windows its first picture is on screen a _Report with a status a _Report: that stream's first picture is on screen the person pressed the tile (to select it) the person double-clicked the tile (to maximize or restore it) a QMimeData dropped on the tile (a camera from the tree, or another tile) the tile's state changed (a TileState) the camera shown (or asked for), and what is known of it the tile wants the main stream (it is maximized, or big in its layout) the video is stopped (the console is locked) but the camera stays assigned bumped whenever the tile turns to another camera (or stops): late answers are dropped the surface the front stream is drawn into the tile fills the grid the camera's PTZ while it is offered; the keys held and the drag going on streams whose first picture is out, until libvlc has fitted its window: token → when to show them anyway while the curtain is up: when it went up, the front surface's size then, and when to lift it at the latest</extracomment>
       <translation>nyckelbilder</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="855" />
+      <location filename="../../ui/tile.py" line="1143" />
       <source>The camera has no sub stream: this small tile shows only the main stream's key frames (about one picture a second).</source>
       <translation>Kameran har ingen delström: den här lilla rutan visar bara huvudströmmens nyckelbilder (ungefär en bild i sekunden).</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="860" />
+      <location filename="../../ui/tile.py" line="1148" />
       <source>● REC</source>
       <translation>● INSP</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1134" />
+      <location filename="../../ui/tile.py" line="1422" />
       <source>The camera reported no video stream.</source>
       <translation>Kameran angav ingen videoström.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1365" />
+      <location filename="../../ui/tile.py" line="1756" />
       <source>Camera %1</source>
       <translation>Kamera %1</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1373" />
+      <location filename="../../ui/tile.py" line="1764" />
       <source>connecting</source>
       <translation>ansluter</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1374" />
+      <location filename="../../ui/tile.py" line="1765" />
       <source>● live</source>
       <translation>● live</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1375" />
+      <location filename="../../ui/tile.py" line="1766" />
       <source>offline</source>
       <translation>frånkopplad</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1376" />
+      <location filename="../../ui/tile.py" line="1767" />
       <source>no permission</source>
       <translation>ingen behörighet</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1377" />
+      <location filename="../../ui/tile.py" line="1768" />
       <source>removed</source>
       <translation>borttagen</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1378" />
+      <location filename="../../ui/tile.py" line="1769" />
       <source>video not available</source>
       <translation>ingen video</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1379" />
+      <location filename="../../ui/tile.py" line="1770" />
       <source>not shown</source>
       <translation>visas inte</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1383" />
+      <location filename="../../ui/tile.py" line="1774" />
       <source>STALE</source>
       <translation>FRUSEN</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1384" />
+      <location filename="../../ui/tile.py" line="1775" />
       <source>STALE since %1</source>
       <translation>FRUSEN sedan %1</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1393" />
+      <location filename="../../ui/tile.py" line="1784" />
       <source>Offline: %1</source>
       <translation>Frånkopplad: %1</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1393" />
+      <location filename="../../ui/tile.py" line="1784" />
       <source>Offline</source>
       <translation>Frånkopplad</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1395" />
+      <location filename="../../ui/tile.py" line="1786" />
       <source>Trying again in %1 s</source>
       <translation>Nytt försök om %1 s</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1400" />
+      <location filename="../../ui/tile.py" line="1791" />
       <source>Drag a camera here from the sites tree.</source>
       <translation>Dra hit en kamera från Platser och kameror.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1401" />
-      <location filename="../../ui/tile.py" line="1402" />
+      <location filename="../../ui/tile.py" line="1792" />
+      <location filename="../../ui/tile.py" line="1793" />
       <source>Connecting…</source>
       <translation>Ansluter…</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1403" />
+      <location filename="../../ui/tile.py" line="1794" />
       <source>No permission for this camera.</source>
       <translation>Ingen behörighet för den här kameran.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1404" />
+      <location filename="../../ui/tile.py" line="1795" />
       <source>This camera has been removed.</source>
       <translation>Den här kameran har tagits bort.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1405" />
+      <location filename="../../ui/tile.py" line="1796" />
       <source>Video not available on this workstation.</source>
       <translation>Video kan inte visas på den här arbetsstationen.</translation>
     </message>
@@ -2329,31 +2437,123 @@
       <source>There is no tour called “{name}”.</source>
       <translation>Det finns ingen rundtur som heter ”{name}”.</translation>
     </message>
+    <message>
+      <source>A recording schedule needs at least one window.</source>
+      <translation>Ett inspelningsschema behöver minst ett tidsfönster.</translation>
+    </message>
+    <message>
+      <source>An evidence lock must expire in the future.</source>
+      <translation>Ett bevisskydd måste upphöra i framtiden.</translation>
+    </message>
+    <message>
+      <source>An evidence lock needs a reason and a case number.</source>
+      <translation>Ett bevisskydd behöver ett skäl och ett ärendenummer.</translation>
+    </message>
+    <message>
+      <source>Another process records this data folder already.</source>
+      <translation>En annan process spelar redan in den här datamappen.</translation>
+    </message>
+    <message>
+      <source>At the current rate the recordings disk is full in {hours} hours.</source>
+      <translation>I nuvarande takt är inspelningsdisken full om {hours} timmar.</translation>
+    </message>
+    <message>
+      <source>Choose at least one camera to lock.</source>
+      <translation>Välj minst en kamera att skydda.</translation>
+    </message>
+    <message>
+      <source>Evidence lock {id} is already lifted.</source>
+      <translation>Bevisskydd {id} är redan hävt.</translation>
+    </message>
+    <message>
+      <source>Finishing the recording file {path} failed: {reason}</source>
+      <translation>Det gick inte att avsluta inspelningsfilen {path}: {reason}</translation>
+    </message>
+    <message>
+      <source>In “{text}” the window must end after it starts.</source>
+      <translation>I ”{text}” måste tidsfönstret sluta efter att det börjar.</translation>
+    </message>
+    <message>
+      <source>Keeping recordings longer than {default} hours needs a justification (why the longer time is necessary), at least {min} characters.</source>
+      <translation>Att spara inspelningar längre än {default} timmar kräver en motivering (varför den längre tiden är nödvändig), minst {min} tecken.</translation>
+    </message>
+    <message>
+      <source>Recording already runs in {program} (process {pid} on {host}, since {since}); this one does not record the same cameras twice.</source>
+      <translation>Inspelningen körs redan i {program} (process {pid} på {host}, sedan {since}); den här spelar inte in samma kameror två gånger.</translation>
+    </message>
+    <message>
+      <source>Recording takes H.264 video; this camera sends {codec}. Set it to H.264.</source>
+      <translation>Inspelningen tar emot H.264-video; den här kameran skickar {codec}. Ställ in den på H.264.</translation>
+    </message>
+    <message>
+      <source>Retention must lie between 1 and {max} hours.</source>
+      <translation>Lagringstiden måste ligga mellan 1 och {max} timmar.</translation>
+    </message>
+    <message>
+      <source>Say why the evidence lock is lifted.</source>
+      <translation>Ange varför bevisskyddet hävs.</translation>
+    </message>
+    <message>
+      <source>The disk holding {path} is full: recording is paused.</source>
+      <translation>Disken med {path} är full: inspelningen är pausad.</translation>
+    </message>
+    <message>
+      <source>The disk is full.</source>
+      <translation>Disken är full.</translation>
+    </message>
+    <message>
+      <source>The locked time range must end after it starts.</source>
+      <translation>Det skyddade tidsintervallet måste sluta efter att det börjar.</translation>
+    </message>
+    <message>
+      <source>The recording file {path} cannot be created: {reason}</source>
+      <translation>Inspelningsfilen {path} kan inte skapas: {reason}</translation>
+    </message>
+    <message>
+      <source>The recordings disk has only {percent} % free.</source>
+      <translation>Inspelningsdisken har bara {percent} % ledigt.</translation>
+    </message>
+    <message>
+      <source>The recordings disk is full: recording is paused until space is freed.</source>
+      <translation>Inspelningsdisken är full: inspelningen är pausad tills utrymme frigörs.</translation>
+    </message>
+    <message>
+      <source>There is no evidence lock number {id}.</source>
+      <translation>Det finns inget bevisskydd nummer {id}.</translation>
+    </message>
+    <message>
+      <source>Writing the recording file {path} failed: {reason}</source>
+      <translation>Det gick inte att skriva inspelningsfilen {path}: {reason}</translation>
+    </message>
+    <message>
+      <source>“{text}” is not a recording window; write e.g. “mon 07:00-19:00”.</source>
+      <translation>”{text}” är inget inspelningsfönster; skriv t.ex. ”mån 07:00-19:00”.</translation>
+    </message>
   </context>
   <context>
     <name>roles</name>
     <message>
-      <location filename="../../ui/i18n.py" line="68" />
+      <location filename="../../ui/i18n.py" line="74" />
       <source>Operator</source>
       <translation>Operatör</translation>
     </message>
     <message>
-      <location filename="../../ui/i18n.py" line="69" />
+      <location filename="../../ui/i18n.py" line="75" />
       <source>Technician</source>
       <translation>Tekniker</translation>
     </message>
     <message>
-      <location filename="../../ui/i18n.py" line="70" />
+      <location filename="../../ui/i18n.py" line="76" />
       <source>Supervisor</source>
       <translation>Arbetsledare</translation>
     </message>
     <message>
-      <location filename="../../ui/i18n.py" line="71" />
+      <location filename="../../ui/i18n.py" line="77" />
       <source>Administrator</source>
       <translation>Administratör</translation>
     </message>
     <message>
-      <location filename="../../ui/i18n.py" line="72" />
+      <location filename="../../ui/i18n.py" line="78" />
       <source>Auditor</source>
       <translation>Granskare</translation>
     </message>
