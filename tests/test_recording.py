@@ -351,3 +351,44 @@ def test_a_full_disk_pauses_recording_and_it_resumes_when_space_returns(
             assert all(s.end <= paused_at or s.start > paused_at for s in segments(core, camera))
     finally:
         core.close()
+
+
+def test_the_recordings_command_sets_mode_and_retention_and_lists(
+    site: SimulatedSite, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    cameras = add_cameras(site, data_dir)
+
+    def utkik(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "ui", "--data-dir", str(data_dir), "recordings", *args],
+            cwd=TOP,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    name = cameras[0].name
+    done = utkik(
+        "mode", name, "scheduled", "--window", "mon 07:00-19:00", "--window", "lör 10:00-14:00"
+    )
+    assert done.returncode == 0, done.stderr
+    refused = utkik("retention", name, "200")
+    assert refused.returncode == 1
+    assert "needs a justification" in refused.stderr
+    done = utkik("retention", name, "200", "--justification", "Utredning av återkommande brand")
+    assert done.returncode == 0, done.stderr
+    listed = utkik("list").stdout.splitlines()
+    assert listed[0].split("\t")[2:4] == ["scheduled", "kept 200 h"]
+    assert listed[1].split("\t")[2:4] == ["continuous", "kept 72 h"]
+    assert "0 cameras purged." in utkik("purge").stdout
+    core = Core.open(data_dir, sealer=False)
+    try:
+        config = core.recordings.config(cameras[0].id)
+        assert [(w.weekday, w.start, w.end) for w in config.schedule] == [
+            (0, 7 * 60, 19 * 60),
+            (5, 10 * 60, 14 * 60),
+        ]
+    finally:
+        core.close()

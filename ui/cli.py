@@ -12,6 +12,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -21,6 +22,7 @@ from console.camera_facts import DeviceFacts, DiscoveredDevice, scope_value
 from console.cameras import Camera, Health
 from console.domain import Actor, Role, User
 from console.errors import N_, InvalidInput, KnownError
+from console.recording.archive import Mode, parse_window
 from console.settings import ALL_SETTINGS, find_setting
 from console.sites import parse_area_list
 from console.users import check_password, parse_role
@@ -116,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_camera_parsers(commands)
     add_demo_parser(commands)
     add_serve_parser(commands)
+    add_recordings_parser(commands)
     return parser
 
 
@@ -150,6 +153,30 @@ def add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
         default=10.0,
         help="length of a recording segment in seconds (default 10)",
     )
+
+
+def add_recordings_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    recordings = commands.add_parser(
+        "recordings", help="what is recorded, how long it is kept, and what is there"
+    ).add_subparsers(dest="recordings_command", metavar="ACTION", required=True)
+    show = recordings.add_parser("list", help="each camera's mode, retention and recorded time")
+    show.add_argument("--hours", type=float, default=24.0, help="how far back (default 24)")
+    mode = recordings.add_parser("mode", help="record a camera continuously, on a schedule, or not")
+    mode.add_argument("camera", help="camera name or number")
+    mode.add_argument("mode", choices=[m.value for m in Mode])
+    mode.add_argument(
+        "--window",
+        action="append",
+        default=[],
+        help='a weekly window in Stockholm time, e.g. "mon 07:00-19:00" (repeat for more)',
+    )
+    keep = recordings.add_parser("retention", help="how many hours a camera's video is kept")
+    keep.add_argument("camera", help="camera name or number")
+    keep.add_argument("hours", type=int)
+    keep.add_argument(
+        "--justification", default="", help="required above 72 h: why the longer time is needed"
+    )
+    recordings.add_parser("purge", help="delete expired recordings now (receipts in the log)")
 
 
 def add_camera_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -371,6 +398,46 @@ def _facts_notes(facts: DeviceFacts) -> list[str]:
         )
     notes.extend(f"note: {problem}" for problem in facts.problems)
     return notes
+
+
+def run_recordings(core: Core, args: argparse.Namespace, out: TextIO) -> int:
+    actor = Actor.os_account()
+    match args.recordings_command:
+        case "list":
+            cameras = core.cameras.list(actor)
+            configs = core.recordings.configs(c.id for c in cameras)
+            end = core.clock.now()
+            start = end - timedelta(hours=args.hours)
+            for camera in cameras:
+                config = configs[camera.id]
+                ranges = core.recordings.ranges(camera.id, start, end)
+                seconds = sum((b - a).total_seconds() for a, b in ranges)
+                print(
+                    f"{camera.id}\t{camera.name}\t{config.mode.value}\t"
+                    f"kept {config.retention_hours} h\t{seconds / 3600:.2f} h recorded in "
+                    f"{len(ranges)} ranges",
+                    file=out,
+                )
+        case "mode":
+            camera = core.cameras.find(actor, args.camera)
+            windows = [parse_window(text) for text in args.window]
+            core.recordings.set_mode(actor, camera, Mode(args.mode), windows)
+            print(f"Camera {camera.id} ({camera.name}) records: {args.mode}.", file=out)
+        case "retention":
+            camera = core.cameras.find(actor, args.camera)
+            core.recordings.set_retention(actor, camera, args.hours, args.justification)
+            print(f"Camera {camera.id} ({camera.name}) keeps {args.hours} h.", file=out)
+        case "purge":
+            receipts = core.recordings.purge()
+            for receipt in receipts:
+                print(
+                    f"camera {receipt.camera_id}: {receipt.segments} segments, "
+                    f"{receipt.bytes} bytes, {receipt.start:%Y-%m-%d %H:%M:%S}Z to "
+                    f"{receipt.end:%Y-%m-%d %H:%M:%S}Z",
+                    file=out,
+                )
+            print(f"{len(receipts)} cameras purged.", file=out)
+    return 0
 
 
 def run_cameras(core: Core, args: argparse.Namespace, out: TextIO) -> int:
@@ -620,6 +687,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             return run_audit(core, args, out)
         if args.command == "cameras":
             return run_cameras(core, args, out)
+        if args.command == "recordings":
+            return run_recordings(core, args, out)
         raise AssertionError(f"unhandled command {args.command}")
     except KnownError as err:
         print(f"utkik: {err}", file=sys.stderr)
