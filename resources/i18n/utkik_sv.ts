@@ -451,45 +451,45 @@
   <context>
     <name>GoToTimeDialog</name>
     <message>
-      <location filename="../../ui/timeline.py" line="1000" />
+      <location filename="../../ui/timeline.py" line="1002" />
       <source>Go to time</source>
       <extracomment>the chosen time, UTC</extracomment>
-      <translation type="unfinished" />
+      <translation>Gå till tid</translation>
     </message>
     <message>
-      <location filename="../../ui/timeline.py" line="1004" />
+      <location filename="../../ui/timeline.py" line="1006" />
       <source>Date and time in Stockholm:</source>
-      <translation type="unfinished" />
+      <translation>Datum och tid i Stockholm:</translation>
     </message>
     <message>
-      <location filename="../../ui/timeline.py" line="1007" />
+      <location filename="../../ui/timeline.py" line="1009" />
       <source>2026-10-25 14:30 or 14:30</source>
-      <translation type="unfinished" />
+      <translation>2026-10-25 14:30 eller 14:30</translation>
     </message>
     <message>
-      <location filename="../../ui/timeline.py" line="1013" />
+      <location filename="../../ui/timeline.py" line="1015" />
       <source>A time without a date is on %1. An offset such as +01:00 picks one of the times that happen twice when the clocks are put back in October.</source>
-      <translation type="unfinished" />
+      <translation>En tid utan datum gäller %1. En UTC-förskjutning som +01:00 väljer en av de tider som inträffar två gånger när klockan ställs tillbaka i oktober.</translation>
     </message>
     <message>
-      <location filename="../../ui/timeline.py" line="1020" />
+      <location filename="../../ui/timeline.py" line="1022" />
       <source>This time happens twice: the clocks are put back an hour that night. Which one?</source>
-      <translation type="unfinished" />
+      <translation>Den här tiden inträffar två gånger: klockan ställs tillbaka en timme den natten. Vilken av dem?</translation>
     </message>
     <message>
-      <location filename="../../ui/timeline.py" line="1038" />
+      <location filename="../../ui/timeline.py" line="1040" />
       <source>Go</source>
-      <translation type="unfinished">Gå dit</translation>
+      <translation>Gå dit</translation>
     </message>
     <message>
-      <location filename="../../ui/timeline.py" line="1069" />
+      <location filename="../../ui/timeline.py" line="1071" />
       <source>%1 – before the clocks are put back</source>
-      <translation type="unfinished" />
+      <translation>%1 – innan klockan ställs tillbaka</translation>
     </message>
     <message>
-      <location filename="../../ui/timeline.py" line="1074" />
+      <location filename="../../ui/timeline.py" line="1076" />
       <source>%1 – after the clocks are put back</source>
-      <translation type="unfinished" />
+      <translation>%1 – efter att klockan ställts tillbaka</translation>
     </message>
   </context>
   <context>
@@ -1297,53 +1297,53 @@
       <location filename="../../ui/timeline.py" line="268" />
       <source>“%1” is not a time. Write for example 2026-10-25 14:30, 14:30 or 14:30:15, optionally followed by an offset such as +01:00.</source>
       <extracomment>The control room's time zone: the core stores UTC, people read Stockholm time. Tick steps in seconds, finest first; the first that fits the width is used. The coarser boundary that makes a tick of each step major (drawn taller). The narrowest and widest view: a few frames apart up to a week of an incident. The view a new timeline shows: the last hour. One wheel notch (120 units) zooms by this factor. + and − zoom by this factor. An arrow key pans by this part of the view (Shift: a whole view). When playback runs out of the view, the view pages so that the cursor sits this far in. Scrubbing asks the player for a picture at most this often: decoders seek slower than a mouse. A marker is under the pointer when within this many pixels. Fixed colours where the palette has no role for them: (on a dark theme, on a light one). short Stockholm time, "02:30", "02:30:15", a date at midnight; "+02"/"+01" appended where the wall time is ambiguous or the view holds a change of offset on a coarser boundary (drawn taller); midnight always is</extracomment>
-      <translation type="unfinished" />
+      <translation>”%1” är ingen tid. Skriv till exempel 2026-10-25 14:30, 14:30 eller 14:30:15, eventuellt följt av en UTC-förskjutning som +01:00.</translation>
     </message>
     <message>
       <location filename="../../ui/timeline.py" line="350" />
       <source>%1 does not exist in Stockholm: that night the clocks were put forward from %2 to %3.</source>
-      <translation type="unfinished" />
+      <translation>%1 finns inte i Stockholm: den natten ställdes klockan fram från %2 till %3.</translation>
     </message>
   </context>
   <context>
     <name>TimelineWidget</name>
     <message>
-      <location filename="../../ui/timeline.py" line="443" />
+      <location filename="../../ui/timeline.py" line="445" />
       <source>Timeline</source>
       <extracomment>alarms and bookmarks: (moment, what it is) (start, end), UTC: the view changed (zoom, pan, follow, set_view); fetch rows for it. Emitted on every change, also while dragging: owners coalesce their fetches. a UTC time the operator is dragging the cursor over (at most one per 50 ms): show a picture a UTC time to play from: the end of a scrub, or a "go to" the key of the row the operator clicked or chose with ↑ ↓</extracomment>
-      <translation type="unfinished" />
+      <translation>Tidslinje</translation>
     </message>
     <message>
-      <location filename="../../ui/timeline.py" line="446" />
+      <location filename="../../ui/timeline.py" line="448" />
       <source>Recorded video of the cameras over time. Left and right pan, plus and minus zoom, Home shows now, End shows the cursor, up and down choose a camera, Ctrl+G goes to a time.</source>
-      <translation type="unfinished" />
+      <translation>Kamerornas inspelade video över tid. Vänster- och högerpil panorerar, plus och minus zoomar, Home visar nu, End visar markören, upp- och nedpil väljer kamera, Ctrl+G går till en tid.</translation>
     </message>
     <message>
-      <location filename="../../ui/timeline.py" line="471" />
+      <location filename="../../ui/timeline.py" line="473" />
       <source>&amp;Go to time…</source>
       <extracomment>what a left or pan press is doing: None, "scrub", "pan" or "label"</extracomment>
-      <translation type="unfinished" />
+      <translation>&amp;Gå till tid…</translation>
     </message>
     <message>
-      <location filename="../../ui/timeline.py" line="739" />
+      <location filename="../../ui/timeline.py" line="741" />
       <source>No cameras</source>
-      <translation type="unfinished" />
+      <translation>Inga kameror</translation>
     </message>
     <message>
-      <location filename="../../ui/timeline.py" line="765" />
-      <location filename="../../ui/timeline.py" line="807" />
-      <source>No recording</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
+      <location filename="../../ui/timeline.py" line="767" />
       <location filename="../../ui/timeline.py" line="809" />
-      <source>Recorded</source>
-      <translation type="unfinished" />
+      <source>No recording</source>
+      <translation>Ingen inspelning</translation>
     </message>
     <message>
       <location filename="../../ui/timeline.py" line="811" />
+      <source>Recorded</source>
+      <translation>Inspelat</translation>
+    </message>
+    <message>
+      <location filename="../../ui/timeline.py" line="813" />
       <source>Not recorded</source>
-      <translation type="unfinished" />
+      <translation>Inte inspelat</translation>
     </message>
   </context>
   <context>
@@ -1768,93 +1768,93 @@
       <translation>Kameran angav ingen videoström.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1756" />
+      <location filename="../../ui/tile.py" line="1764" />
       <source>Camera %1</source>
       <translation>Kamera %1</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1764" />
+      <location filename="../../ui/tile.py" line="1772" />
       <source>connecting</source>
       <translation>ansluter</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1765" />
+      <location filename="../../ui/tile.py" line="1773" />
       <source>● live</source>
       <translation>● live</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1766" />
+      <location filename="../../ui/tile.py" line="1774" />
       <source>offline</source>
       <translation>frånkopplad</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1767" />
+      <location filename="../../ui/tile.py" line="1775" />
       <source>no permission</source>
       <translation>ingen behörighet</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1768" />
+      <location filename="../../ui/tile.py" line="1776" />
       <source>removed</source>
       <translation>borttagen</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1769" />
+      <location filename="../../ui/tile.py" line="1777" />
       <source>video not available</source>
       <translation>ingen video</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1770" />
+      <location filename="../../ui/tile.py" line="1778" />
       <source>not shown</source>
       <translation>visas inte</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1774" />
+      <location filename="../../ui/tile.py" line="1782" />
       <source>STALE</source>
       <translation>FRUSEN</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1775" />
+      <location filename="../../ui/tile.py" line="1783" />
       <source>STALE since %1</source>
       <translation>FRUSEN sedan %1</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1784" />
+      <location filename="../../ui/tile.py" line="1792" />
       <source>Offline: %1</source>
       <translation>Frånkopplad: %1</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1784" />
+      <location filename="../../ui/tile.py" line="1792" />
       <source>Offline</source>
       <translation>Frånkopplad</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1786" />
+      <location filename="../../ui/tile.py" line="1794" />
       <source>Trying again in %1 s</source>
       <translation>Nytt försök om %1 s</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1791" />
+      <location filename="../../ui/tile.py" line="1799" />
       <source>Drag a camera here from the sites tree.</source>
       <translation>Dra hit en kamera från Platser och kameror.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1792" />
-      <location filename="../../ui/tile.py" line="1793" />
+      <location filename="../../ui/tile.py" line="1800" />
+      <location filename="../../ui/tile.py" line="1801" />
       <source>Connecting…</source>
       <translation>Ansluter…</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1794" />
+      <location filename="../../ui/tile.py" line="1802" />
       <source>No permission for this camera.</source>
       <translation>Ingen behörighet för den här kameran.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1795" />
+      <location filename="../../ui/tile.py" line="1803" />
       <source>This camera has been removed.</source>
       <translation>Den här kameran har tagits bort.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1796" />
+      <location filename="../../ui/tile.py" line="1804" />
       <source>Video not available on this workstation.</source>
       <translation>Video kan inte visas på den här arbetsstationen.</translation>
     </message>
