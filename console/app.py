@@ -16,6 +16,7 @@ from console.layouts import LayoutService
 from console.messages import MessageBus
 from console.ports import KeyStore, SecretStore, Witness
 from console.recording.archive import RecordingService
+from console.recording.playback import PlaybackService
 from console.settings import Settings
 from console.sites import SiteService
 from console.storage import Database
@@ -41,6 +42,7 @@ class Core:
     cameras: CameraService
     layouts: LayoutService
     recordings: RecordingService
+    playback: PlaybackService
     clock: Clock
 
     @classmethod
@@ -78,6 +80,7 @@ class Core:
             cameras=CameraService(db, audit, secrets, clock),
             layouts=LayoutService(db, clock),
             recordings=RecordingService(db, audit, clock, directory / RECORDINGS_DIRNAME),
+            playback=PlaybackService(db, audit, settings, clock),
             clock=clock,
         )
 

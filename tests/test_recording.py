@@ -32,14 +32,17 @@ from console.camera_facts import StreamProfile  # noqa: E402
 from console.cameras import Camera  # noqa: E402
 from console.domain import Actor  # noqa: E402
 from console.media.hub import MediaHub  # noqa: E402
-from console.media.packets import Profile, StreamKey  # noqa: E402
+from console.media.packets import Packet, Profile, StreamInfo, StreamKey, StreamStatus  # noqa: E402
 from console.recording.archive import Segment, SegmentState  # noqa: E402
 from console.recording.engine import DiskLevel, EngineStatus, RecorderState  # noqa: E402
 from console.recording.lock import EngineBusy  # noqa: E402
+from console.recording.playback import PlaybackClock  # noqa: E402
 from devices.media.ingest import camera_opener  # noqa: E402
+from devices.media.playback import NO_RECORDING, SegmentFeeder  # noqa: E402
 from devices.secrets import secret_store  # noqa: E402
 from devices.simulator.clips import (  # noqa: E402
     CAMERA_ROW,
+    FRAME_ROW,
     camera_code,
     decode_pixel_code,
     frame_rows,
@@ -392,3 +395,143 @@ def test_the_recordings_command_sets_mode_and_retention_and_lists(
         ]
     finally:
         core.close()
+
+
+class Collector:
+    """A consumer keeping what it is handed, with the time (time.monotonic) it was handed."""
+
+    def __init__(self) -> None:
+        self.info: StreamInfo | None = None
+        self.packets: list[tuple[float, Packet]] = []
+        self.statuses: list[StreamStatus] = []
+
+    def on_info(self, info: StreamInfo) -> None:
+        self.info = info
+
+    def on_packet(self, packet: Packet) -> None:
+        self.packets.append((time.monotonic(), packet))
+
+    def on_status(self, status: StreamStatus) -> None:
+        self.statuses.append(status)
+
+
+def frame_codes(info: StreamInfo, packets: list[tuple[float, Packet]]) -> list[tuple[float, int]]:
+    """(time, the simulator's frame code) of every packet, decoded in order."""
+    context = av.CodecContext.create("h264", "r")
+    context.extradata = info.extradata or None
+    context.thread_count = 1
+    codes: list[int | None] = []
+    for _at, packet in packets:
+        for frame in context.decode(av.Packet(packet.data)):
+            codes.append(decode_pixel_code(frame_rows(frame), FRAME_ROW))
+    codes.extend(decode_pixel_code(frame_rows(f), FRAME_ROW) for f in context.decode(None))
+    assert len(codes) == len(packets)
+    return [(at, code) for (at, _), code in zip(packets, codes, strict=True) if code is not None]
+
+
+def relation(a: list[tuple[float, int]], b: list[tuple[float, int]], frames: int) -> float:
+    """Median of how many frames camera b's clip is ahead of camera a's at the same moment."""
+    diffs = []
+    for at, code in a:
+        bt, bcode = min(b, key=lambda sample: abs(sample[0] - at))
+        diff = (bcode - code) - (bt - at) * 25
+        diffs.append((diff + frames / 2) % frames - frames / 2)
+    diffs.sort()
+    return diffs[len(diffs) // 2]
+
+
+def circular(a: float, b: float, frames: int) -> float:
+    return abs((a - b + frames / 2) % frames - frames / 2)
+
+
+def test_playback_of_two_cameras_stays_in_sync_and_steps_and_seeks(
+    site: SimulatedSite, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    cameras = add_cameras(site, data_dir)
+    core = Core.open(data_dir, secrets=secret_store(), sealer=False)
+    hub = MediaHub(camera_opener(core.cameras), now=core.clock.now)
+    engine = recording_engine(core, hub, "test", segment_s=2.0)
+    live = [Collector(), Collector()]
+    try:
+        engine.start()
+        assert wait_for(lambda: all(len(segments(core, c)) >= 1 for c in cameras), 20)
+        # What the cameras showed at the same moment, as they were recorded.
+        subscriptions = [
+            hub.subscribe(StreamKey(c.id, Profile.MAIN), viewer)
+            for c, viewer in zip(cameras, live, strict=True)
+        ]
+        time.sleep(3.0)
+        for subscription in subscriptions:
+            subscription.close()
+        time.sleep(3.0)
+    finally:
+        engine.stop()
+        hub.close()
+    frames = 2 * 25  # the clips loop every 2 s at 25 fps
+    received = [[(p.received, p) for _, p in viewer.packets] for viewer in live]
+    live_codes = [
+        frame_codes(v.info, r) for v, r in zip(live, received, strict=True) if v.info is not None
+    ]
+    live_relation = relation(*live_codes, frames)
+
+    start = max(segments(core, c)[0].start for c in cameras) + timedelta(seconds=1)
+    clock = PlaybackClock(start)
+    shown = [Collector(), Collector()]
+    feeders = [
+        SegmentFeeder(
+            lambda a, b, cid=c.id: core.recordings.segments(cid, a, b),
+            core.recordings.root,
+            clock,
+            viewer,
+        )
+        for c, viewer in zip(cameras, shown, strict=True)
+    ]
+    try:
+        for feeder in feeders:
+            feeder.start()
+        clock.play()
+        time.sleep(3.0)
+        played = [frame_codes(v.info, v.packets) for v in shown if v.info is not None]
+        # Leave out the first half second: the burst from the keyframe before the start.
+        settled = [[s for s in codes if s[0] > played[0][0][0] + 0.5] for codes in played]
+        assert all(len(codes) >= 50 for codes in settled)
+        play_relation = relation(*settled, frames)
+        # In sync: the two tiles show what the cameras showed at the same moment, within one
+        # frame interval.
+        assert circular(play_relation, live_relation, frames) <= 1.0, (
+            play_relation,
+            live_relation,
+        )
+        # At the clock's speed: 3 s of wall time is ~75 recorded frames.
+        first, last = settled[0][0][0], settled[0][-1][0]
+        shown_s = (feeders[0].last_moment - start).total_seconds()  # type: ignore[operator]
+        assert abs(shown_s - (time.monotonic() - (first - 0.5))) < 0.6, shown_s
+        assert last > first
+
+        # Pause, then step one frame forward: the last frame handed over is the one the
+        # clock is at (the frame shown until the next one is due).
+        clock.pause()
+        time.sleep(0.2)
+        clock.step(1)
+
+        def at_the_clock(feeder: SegmentFeeder) -> bool:
+            if feeder.last_moment is None:
+                return False
+            behind = (clock.position() - feeder.last_moment).total_seconds()
+            return 0 <= behind < 0.041
+
+        assert wait_for(lambda: all(at_the_clock(f) for f in feeders), 3), [
+            (clock.position(), f.last_moment) for f in feeders
+        ]
+        # A time with no recording says so.
+        clock.seek(start - timedelta(hours=1))
+        clock.play()
+        assert wait_for(
+            lambda: all(v.statuses and v.statuses[-1].reason == NO_RECORDING for v in shown), 3
+        )
+    finally:
+        for feeder in feeders:
+            feeder.close()
+        core.close()
+    assert all(f.shown() is not None for f in feeders)
