@@ -601,7 +601,7 @@ class RecordingEngine:
                 total,
                 hours,
                 N_("The recordings disk has only {percent} % free."),
-                {"percent": round(100 * free / total)},
+                {"percent": int(100 * free / total)},
             )
         elif hours is not None and hours < WARN_HOURS_TO_FULL:
             status = DiskStatus(
