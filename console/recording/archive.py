@@ -49,6 +49,8 @@ RECORDER_ACTOR = "system:recorder"
 class Mode(enum.StrEnum):
     CONTINUOUS = "continuous"
     SCHEDULED = "scheduled"
+    #: only around events (alarms), from a pre-event buffer kept ready
+    EVENT = "event"
     OFF = "off"
 
 
@@ -103,10 +105,15 @@ class RecordingConfig:
     retention_hours: int = DEFAULT_RETENTION_HOURS
     justification: str = ""
 
+    def listens_at(self, moment: datetime) -> bool:
+        """Whether the engine follows the camera's stream now: recording, or keeping the
+        pre-event buffer of event recording."""
+        return self.mode is Mode.EVENT or self.records_at(moment)
+
     def records_at(self, moment: datetime) -> bool:
         if self.mode is Mode.CONTINUOUS:
             return True
-        if self.mode is Mode.OFF:
+        if self.mode in (Mode.OFF, Mode.EVENT):
             return False
         local = moment.astimezone(STOCKHOLM)
         return any(window.contains(local) for window in self.schedule)

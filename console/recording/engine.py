@@ -1,12 +1,16 @@
 """The recording engine: the media hub's shared sessions written to segments, and the disk watch.
 
 One engine per data dir (console/recording/lock.py), in the console or in `utkik serve`. Every
-camera whose recording settings say so now (continuous, or inside a scheduled window) has a
-`StreamRecorder` subscribed to its main stream in the hub: the same RTSP session the live view
-uses. A recorder never decodes and never skips: the hub calls it on its reader thread, it only
-queues, and its own thread puts the packets on a timeline that never runs backwards and writes
-them to fragmented MP4 segments of about `segment_s` seconds, each cut at a keyframe and indexed
-(open when it starts, closed with its end and size when it ends).
+camera whose recording settings say so now (continuous, inside a scheduled window, or event
+recording) has a `StreamRecorder` subscribed to its main stream in the hub: the same RTSP
+session the live view uses. A recorder never decodes and never skips: the hub calls it on its
+reader thread, it only queues, and its own thread puts the packets on a timeline that never runs
+backwards and writes them to fragmented MP4 segments of about `segment_s` seconds, each cut at a
+keyframe and indexed (open when it starts, closed with its end and size when it ends).
+
+Event recording keeps the last `pre_event_s` seconds (from a keyframe) in a `PreEventBuffer`
+and writes nothing until `RecordingEngine.trigger` (the alarms feature) says so; it then records
+from the buffer on until the event is `seconds` old.
 
 Crash safety: a killed process leaves its last segment open in the index; `repair` on the next
 start cuts the file after its last whole fragment and closes the row with the time it holds (or
@@ -42,7 +46,7 @@ from console.media.hub import MediaHub, Subscription
 from console.media.packets import Packet, Profile, StreamInfo, StreamKey, StreamState, StreamStatus
 from console.media.timeline import Timeline
 from console.ports import SegmentFormat, SegmentWriter
-from console.recording.archive import RecordingService, segment_path
+from console.recording.archive import Mode, RecordingService, segment_path
 from console.recording.lock import EngineLock
 
 log = logging.getLogger(__name__)
@@ -57,6 +61,9 @@ WATCHDOG_S = 120.0
 WARN_FREE_SHARE = 0.15
 WARN_HOURS_TO_FULL = 24.0
 DEFAULT_RESERVE_BYTES = 256 << 20
+#: Event recording: kept before an event, and recorded after it unless told otherwise.
+DEFAULT_PRE_EVENT_S = 10.0
+DEFAULT_POST_EVENT_S = 30.0
 #: Recording resumes when twice the reserve and this much more are free (no pause-resume flutter).
 RESUME_MARGIN_BYTES = 1 << 20
 
@@ -138,8 +145,54 @@ class _Open:
     payload: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class _Stamped:
+    """A packet on the recorder's timeline, not yet written."""
+
+    data: bytes
+    keyframe: bool
+    dts: int
+    pts: int
+    wall: float
+
+
+class PreEventBuffer:
+    """The last `seconds` of a stream (at least; from a keyframe), kept while nothing is
+    recorded, so a recording started by an event begins before it. Whole GOPs only: what
+    comes before the first keyframe could not be decoded."""
+
+    def __init__(self, seconds: float) -> None:
+        self._span = round(seconds * CLOCK)
+        self._gops: deque[list[_Stamped]] = deque()
+
+    def add(self, item: _Stamped) -> None:
+        if item.keyframe:
+            self._gops.append([item])
+        elif self._gops:
+            self._gops[-1].append(item)
+        else:
+            return
+        while len(self._gops) >= 2 and self._gops[1][0].dts <= item.dts - self._span:
+            self._gops.popleft()
+
+    def take(self) -> list[_Stamped]:
+        """Everything kept, oldest first; the buffer is empty afterwards."""
+        items = [item for gop in self._gops for item in gop]
+        self._gops.clear()
+        return items
+
+    @property
+    def seconds(self) -> float:
+        if not self._gops:
+            return 0.0
+        return (self._gops[-1][-1].dts - self._gops[0][0].dts) / CLOCK
+
+
 class StreamRecorder:
-    """Writes one camera stream's packets to segments (a hub Consumer; see the module doc)."""
+    """Writes one camera stream's packets to segments (a hub Consumer; see the module doc).
+
+    With `pre_event_s` (event recording) it writes only while triggered (`trigger`), and keeps
+    the last `pre_event_s` seconds meanwhile, written first when a trigger comes."""
 
     def __init__(
         self,
@@ -152,8 +205,12 @@ class StreamRecorder:
         paused: Callable[[], bool],
         on_disk_full: Callable[[DiskFull], None],
         on_change: Callable[[], None],
+        pre_event_s: float | None = None,
     ) -> None:
         self.key = key
+        #: event recording: the pre-event buffer, and until when (time.monotonic()) to record
+        self.pre_event = PreEventBuffer(pre_event_s) if pre_event_s is not None else None
+        self._record_until = 0.0
         self._service = service
         self._fmt = fmt
         self._clock = clock
@@ -264,6 +321,11 @@ class StreamRecorder:
         self._info = info
         self._timeline = Timeline(CLOCK, info.fps)
 
+    def trigger(self, seconds: float) -> None:
+        """Event recording: record from the pre-event buffer on, until `seconds` from now (a
+        later trigger extends it)."""
+        self._record_until = max(self._record_until, time.monotonic() + seconds)
+
     def _write(self, packet: Packet, wall: float) -> None:
         if self._timeline is None or self._info is None:
             return
@@ -275,21 +337,39 @@ class StreamRecorder:
         stamps = self._timeline.stamps(packet, wall)
         if stamps is None:
             return
-        dts, pts = stamps
+        self._timeline.commit(stamps[0], wall)
+        item = _Stamped(packet.data, packet.keyframe, stamps[0], stamps[1], wall)
+        if self.pre_event is not None:
+            if time.monotonic() >= self._record_until:
+                # Between events: keep the pre-event buffer, end what an event recorded.
+                if self._open is not None and item.keyframe:
+                    self._open.end_ticks = item.dts
+                    self._end_segment()
+                if self._open is None:
+                    self.pre_event.add(item)
+                    if self.status.state is not RecorderState.STARTING:
+                        self._set(RecorderState.STARTING)
+                    return
+            else:
+                for kept in self.pre_event.take():
+                    self._record(kept)
+        self._record(item)
+
+    def _record(self, item: _Stamped) -> None:
+        assert self._timeline is not None
+        dts, pts = item.dts, item.pts
         current = self._open
-        if packet.keyframe and (current is None or dts - current.dts0 >= self._segment_ticks):
+        if item.keyframe and (current is None or dts - current.dts0 >= self._segment_ticks):
             if current is not None:
                 current.end_ticks = dts
                 self._end_segment()
-            if not self._begin_segment(dts, wall):
+            if not self._begin_segment(dts, item.wall):
                 return
         current = self._open
         if current is None:
             return  # waiting for a keyframe
         try:
-            current.writer.write(
-                packet.data, dts - current.dts0, pts - current.dts0, packet.keyframe
-            )
+            current.writer.write(item.data, dts - current.dts0, pts - current.dts0, item.keyframe)
         except DiskFull as err:
             current.damaged = True
             self._end_segment()
@@ -303,10 +383,9 @@ class StreamRecorder:
             self._set(RecorderState.FAILED, err.message)
             self._timeline.interrupt()
             return
-        self._timeline.commit(dts, wall)
         current.end_ticks = dts + self._timeline.frame_ticks
-        current.payload += len(packet.data)
-        self.written += len(packet.data)
+        current.payload += len(item.data)
+        self.written += len(item.data)
         self.last_write = time.monotonic()
         if self.status.state is not RecorderState.RECORDING:
             self._set(RecorderState.RECORDING)
@@ -395,6 +474,7 @@ class RecordingEngine:
         tick_s: float = 1.0,
         purge_every_s: float = 60.0,
         reserve_bytes: int = DEFAULT_RESERVE_BYTES,
+        pre_event_s: float = DEFAULT_PRE_EVENT_S,
         disk_usage: Callable[[Path], tuple[int, int, int]] = shutil.disk_usage,
         on_status: Callable[[EngineStatus], None] | None = None,
     ) -> None:
@@ -409,6 +489,7 @@ class RecordingEngine:
         self._tick_s = tick_s
         self._purge_every_s = purge_every_s
         self._reserve = reserve_bytes
+        self._pre_event_s = pre_event_s
         self._disk_usage = disk_usage
         self._on_status = on_status
         self._process = Actor.os_account()
@@ -518,7 +599,7 @@ class RecordingEngine:
         wanted = {
             cid
             for cid, camera in cameras.items()
-            if camera.main_uri and configs[cid].records_at(now)
+            if camera.main_uri and configs[cid].listens_at(now)
         }
         for cid in list(self._recorders):
             recorder = self._recorders[cid]
@@ -526,20 +607,34 @@ class RecordingEngine:
                 recorder.status.state is RecorderState.RECORDING
                 and time.monotonic() - recorder.last_write > WATCHDOG_S
             )
-            if cid not in wanted or not recorder.alive or stuck:
+            switched = cid in wanted and (recorder.pre_event is not None) != (
+                configs[cid].mode is Mode.EVENT
+            )
+            if cid not in wanted or not recorder.alive or stuck or switched:
                 if stuck:
                     log.warning("recorder of camera %s wrote nothing for %ds", cid, WATCHDOG_S)
                 del self._recorders[cid]
                 recorder.close()
         for cid in wanted - set(self._recorders):
-            self._recorders[cid] = self._start_recorder(cid)
+            event = configs[cid].mode is Mode.EVENT
+            self._recorders[cid] = self._start_recorder(cid, event=event)
         if time.monotonic() - self._last_purge >= self._purge_every_s:
             self._last_purge = time.monotonic()
             for receipt in self.service.purge():
                 log.info("purged %s", receipt)
         self._report()
 
-    def _start_recorder(self, camera_id: int) -> StreamRecorder:
+    def trigger(self, camera_id: int, seconds: float = DEFAULT_POST_EVENT_S) -> bool:
+        """An event at `camera_id` (the alarms feature): a camera in event recording records
+        from its pre-event buffer until `seconds` from now. False when it is not in event
+        recording (or not followed yet)."""
+        recorder = self._recorders.get(camera_id)
+        if recorder is None or recorder.pre_event is None:
+            return False
+        recorder.trigger(seconds)
+        return True
+
+    def _start_recorder(self, camera_id: int, *, event: bool = False) -> StreamRecorder:
         key = StreamKey(camera_id, Profile.MAIN)
         recorder = StreamRecorder(
             key,
@@ -550,6 +645,7 @@ class RecordingEngine:
             paused=lambda: self._paused,
             on_disk_full=self._disk_full,
             on_change=self._report,
+            pre_event_s=self._pre_event_s if event else None,
         )
         try:
             recorder.subscription = self._hub.subscribe(key, recorder)

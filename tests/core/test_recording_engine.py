@@ -232,3 +232,43 @@ def make_engine(core: Core, hub: FakeHub, fmt: MemoryFormat, **options: object) 
         disk_usage=options.pop("disk_usage", lambda p: (1 << 40, 0, 1 << 39)),  # type: ignore[arg-type]
         **options,  # type: ignore[arg-type]
     )
+
+
+def test_event_recording_starts_from_the_pre_event_buffer(core: Core) -> None:
+    cam = camera(core)
+    technician = user(core, "tekla", Role.TECHNICIAN)
+    core.recordings.set_mode(technician, cam, Mode.EVENT)
+    hub, fmt = FakeHub(), MemoryFormat()
+    engine = make_engine(core, hub, fmt, pre_event_s=2.0)
+    engine.start()
+    try:
+        assert wait_for(lambda: len(hub.consumers) == 1)
+        assert not engine.trigger(cam.id + 1)  # not a camera in event recording
+        consumer = hub.consumers[0]
+        consumer.on_info(INFO)
+        arrivals = iter(time.monotonic() - 20 + 0.04 * k for k in range(400))
+        for i in range(250):  # 10 s before the event: nothing recorded, 2-3 s kept
+            consumer.on_packet(packet(i, at=next(arrivals)))
+        assert wait_for(lambda: engine.status().cameras[cam.id].state is RecorderState.STARTING)
+        time.sleep(0.2)
+        assert fmt.writers == []
+        assert engine.trigger(cam.id, seconds=1.0)
+        for i in range(250, 275):
+            consumer.on_packet(packet(i, at=next(arrivals)))
+        assert wait_for(lambda: engine.status().cameras[cam.id].state is RecorderState.RECORDING)
+        time.sleep(1.1)  # the event is over: the segment ends at the next keyframe
+        for i in range(275, 325):
+            consumer.on_packet(packet(i, at=next(arrivals)))
+        assert wait_for(lambda: core.recordings.open_segments() == [] and len(fmt.writers) == 2)
+        time.sleep(0.2)
+    finally:
+        engine.stop()
+    written = [p for w in fmt.writers for p in w.packets]
+    # From the keyframe 3 s before the trigger (the last one at least 2 s back) to the first
+    # keyframe after the event ended.
+    assert len(written) == 100
+    assert fmt.writers[0].packets[0] == (0, 0, True)
+    rows = core.recordings.segments(
+        cam.id, core.clock.now() - timedelta(hours=1), core.clock.now() + timedelta(hours=1)
+    )
+    assert sum((r.end - r.start).total_seconds() for r in rows) == 4.0
