@@ -524,6 +524,28 @@ def test_playback_of_two_cameras_stays_in_sync_and_steps_and_seeks(
         assert wait_for(lambda: all(at_the_clock(f) for f in feeders), 3), [
             (clock.position(), f.last_moment) for f in feeders
         ]
+        # Fast forward and backwards: keyframes only, in the direction of play.
+        for speed in (8.0, -2.0):
+            before = [len(v.packets) for v in shown]
+            clock.seek(start + timedelta(seconds=2.5))
+            clock.play(speed)
+            assert wait_for(
+                lambda b=before: all(
+                    len(v.packets) >= n + 2 for v, n in zip(shown, b, strict=True)
+                ),
+                5,
+            )
+            clock.pause()
+            time.sleep(0.1)
+            handed = [v.packets[n:] for v, n in zip(shown, before, strict=True)]
+            # (the first packets after a jump are the burst from the keyframe at the position)
+            assert all(p.keyframe for packets in handed for _, p in packets[1:])
+            moments = [feeders[0].last_moment]
+            assert moments[0] is not None
+            if speed < 0:
+                assert moments[0] < start + timedelta(seconds=2.5)
+            else:
+                assert moments[0] > start + timedelta(seconds=2.5)
         # A time with no recording says so.
         clock.seek(start - timedelta(hours=1))
         clock.play()
