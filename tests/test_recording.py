@@ -126,8 +126,9 @@ def check_plays(root: Path, segment: Segment, name: str) -> int:
             assert decode_pixel_code(frame_rows(frame), CAMERA_ROW) == camera_code(name)
             frames += 1
     seconds = (segment.end - segment.start).total_seconds()
-    # 25 fps: the segment's index time and its pictures agree within two frames.
-    assert abs(frames - seconds * 25) <= 2, (segment, frames)
+    # 25 fps: the segment's index time and its pictures agree within two frames, or 2 % (the
+    # simulator's clip loops add up to 60 ms to the camera's timestamps at each seam).
+    assert abs(frames - seconds * 25) <= max(2.0, seconds * 25 * 0.02), (segment, frames)
     return frames
 
 
@@ -194,12 +195,15 @@ def read_until(process: subprocess.Popen[str], text: str, seconds: float = 30) -
     raise AssertionError(f"{text!r} not printed; got {lines}")
 
 
+@pytest.mark.parametrize(
+    ("seconds", "segment"), [(5.5, "2"), pytest.param(60.0, "10", marks=pytest.mark.long)]
+)
 def test_serve_killed_with_sigkill_loses_at_most_the_last_fragment(
-    site: SimulatedSite, tmp_path: Path
+    site: SimulatedSite, tmp_path: Path, seconds: float, segment: str
 ) -> None:
     data_dir = tmp_path / "data"
     cameras = add_cameras(site, data_dir)
-    first = serve(data_dir, "--segment-seconds", "2")
+    first = serve(data_dir, "--segment-seconds", segment)
     try:
         read_until(first, "recording to")
         # A second serve on the same data dir says who records.
@@ -213,7 +217,7 @@ def test_serve_killed_with_sigkill_loses_at_most_the_last_fragment(
         )
         assert refused.returncode == 1
         assert f"Recording already runs in utkik serve (process {first.pid}" in refused.stderr
-        time.sleep(5.5)
+        time.sleep(seconds)
     finally:
         first.kill()  # SIGKILL: no chance to close anything
         first.wait(timeout=10)
@@ -225,7 +229,7 @@ def test_serve_killed_with_sigkill_loses_at_most_the_last_fragment(
     finally:
         core.close()
     time.sleep(1.0)  # a gap in the recording
-    second = serve(data_dir, "--segment-seconds", "2")
+    second = serve(data_dir, "--segment-seconds", segment)
     try:
         lines = read_until(second, "recording to")
         assert any(line.startswith("repaired after an interruption") for line in lines), lines
@@ -256,7 +260,7 @@ def test_serve_killed_with_sigkill_loses_at_most_the_last_fragment(
             before, after = ranges
             assert killed_at - before[1] < timedelta(seconds=1.5), (killed_at, before)
             assert after[0] > killed_at
-            assert before[1] - before[0] >= timedelta(seconds=4)
+            assert before[1] - before[0] >= timedelta(seconds=seconds - 1.5)
     finally:
         core.close()
 
@@ -350,8 +354,12 @@ def test_a_full_disk_pauses_recording_and_it_resumes_when_space_returns(
         for camera in cameras:
             for segment in segments(core, camera):
                 check_plays(core.recordings.root, segment, camera.name)
-            # Nothing was recorded while paused.
-            assert all(s.end <= paused_at or s.start > paused_at for s in segments(core, camera))
+            # Nothing was recorded while paused (the index's times come from the arrival of
+            # the packets: within a frame or two of the moment the test saw the pause).
+            margin = timedelta(seconds=0.1)
+            assert all(
+                s.end <= paused_at + margin or s.start > paused_at for s in segments(core, camera)
+            )
     finally:
         core.close()
 

@@ -41,6 +41,8 @@ DEFAULT_RETENTION_HOURS = 72
 MAX_RETENTION_HOURS = 24 * 366
 #: A justification shorter than this is not one.
 MIN_JUSTIFICATION = 10
+#: No segment is longer (the recorder ends one that reaches it without a keyframe).
+MAX_SEGMENT = timedelta(hours=1)
 #: Who purges: the system itself, named as such in the access log.
 RETENTION_ACTOR = "system:retention"
 RECORDER_ACTOR = "system:recorder"
@@ -276,8 +278,16 @@ class RecordingService:
 
         return self._db.write(insert).result()
 
-    def close_segment(self, segment_id: int, end: datetime, size: int) -> None:
+    def close_segment(
+        self, segment_id: int, end: datetime, size: int, *, start: datetime | None = None
+    ) -> None:
+        """The segment is whole: its end, size and (when known better now) its start."""
+
         def update(db: sqlite_utils.Database) -> None:
+            if start is not None:
+                db.execute(
+                    "UPDATE segments SET start_utc = ? WHERE id = ?", (to_iso(start), segment_id)
+                )
             db.execute(
                 "UPDATE segments SET end_utc = ?, bytes = ?, state = 'closed' WHERE id = ?",
                 (to_iso(end), size, segment_id),
@@ -316,10 +326,12 @@ class RecordingService:
         profile: Profile = Profile.MAIN,
     ) -> list[Segment]:
         """The closed segments of a camera's stream overlapping [start, end), in time order."""
+        # The lower bound on start_utc lets the index narrow both ends (a segment is never
+        # longer than MAX_SEGMENT): constant time however long the archive.
         rows = self._db.query(
             "SELECT * FROM segments WHERE camera_id = ? AND profile = ? AND state = 'closed' "
-            "AND start_utc < ? AND end_utc > ? ORDER BY start_utc",
-            (camera_id, profile.value, to_iso(end), to_iso(start)),
+            "AND start_utc < ? AND start_utc >= ? AND end_utc > ? ORDER BY start_utc",
+            (camera_id, profile.value, to_iso(end), to_iso(start - MAX_SEGMENT), to_iso(start)),
         )
         return [_segment(row) for row in rows]
 

@@ -46,12 +46,13 @@ from console.media.hub import MediaHub, Subscription
 from console.media.packets import Packet, Profile, StreamInfo, StreamKey, StreamState, StreamStatus
 from console.media.timeline import Timeline
 from console.ports import SegmentFormat, SegmentWriter
-from console.recording.archive import Mode, RecordingService, segment_path
+from console.recording.archive import MAX_SEGMENT, Mode, RecordingService, segment_path
 from console.recording.lock import EngineLock
 
 log = logging.getLogger(__name__)
 
 CLOCK = 90_000
+MAX_SEGMENT_TICKS = round(MAX_SEGMENT.total_seconds() * CLOCK)
 #: A recorder queues at most this much when the disk is slower than the cameras; beyond it the
 #: oldest packets up to the next keyframe are dropped (counted and logged).
 MAX_QUEUE_BYTES = 256 << 20
@@ -143,6 +144,11 @@ class _Open:
     damaged: bool = False
     #: bytes of packet data written (the file holds at least this much when whole)
     payload: int = 0
+    #: UTC of the segment's first frame, from its least-delayed packet (see `_anchor`)
+    anchor: datetime | None = None
+    #: time.monotonic() and UTC read together when it opened (arrival times from wall times)
+    mono0: float = 0.0
+    utc0: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +233,7 @@ class StreamRecorder:
         self._info: StreamInfo | None = None
         self._timeline: Timeline | None = None
         self._open: _Open | None = None
-        self._last: _Open | None = None
+        self._clock_pair: tuple[float, datetime] | None = None
         self.status = RecorderStatus(key.camera_id, RecorderState.STARTING, clock.now())
         #: bytes written (for the disk's fill rate), packets dropped for a slow disk
         self.written = 0
@@ -368,6 +374,11 @@ class StreamRecorder:
         current = self._open
         if current is None:
             return  # waiting for a keyframe
+        if dts - current.dts0 >= MAX_SEGMENT_TICKS:
+            # No keyframe for an hour (a broken camera): end here, go on at the next keyframe.
+            current.end_ticks = dts
+            self._end_segment()
+            return
         try:
             current.writer.write(item.data, dts - current.dts0, pts - current.dts0, item.keyframe)
         except DiskFull as err:
@@ -385,6 +396,7 @@ class StreamRecorder:
             return
         current.end_ticks = dts + self._timeline.frame_ticks
         current.payload += len(item.data)
+        self._anchor(current, item)
         self.written += len(item.data)
         self.last_write = time.monotonic()
         if self.status.state is not RecorderState.RECORDING:
@@ -392,15 +404,8 @@ class StreamRecorder:
 
     def _begin_segment(self, dts: int, wall: float) -> bool:
         assert self._info is not None
-        arrived = self._clock.now() - timedelta(seconds=max(0.0, time.monotonic() - wall))
-        start = arrived
-        last = self._last
-        if last is not None:
-            # Continue the previous segment's time exactly when the camera's clock and ours
-            # agree (within a second), so segments follow each other without a gap or overlap.
-            continued = last.start + timedelta(seconds=(dts - last.dts0) / CLOCK)
-            if abs((continued - arrived).total_seconds()) < 1.0:
-                start = continued
+        mono0, utc0 = self._wall_clock()
+        start = utc0 + timedelta(seconds=wall - mono0)
         path = segment_path(self.key.camera_id, self.key.profile, start)
         segment_id = self._service.open_segment(self.key.camera_id, self.key.profile, start, path)
         try:
@@ -415,8 +420,30 @@ class StreamRecorder:
             self._service.drop_segment(segment_id)
             self._set(RecorderState.FAILED, err.message)
             return False
-        self._open = _Open(segment_id, path, writer, start, dts, dts)
+        self._open = _Open(segment_id, path, writer, start, dts, dts, mono0=mono0, utc0=utc0)
         return True
+
+    def _wall_clock(self) -> tuple[float, datetime]:
+        """time.monotonic() and the UTC clock read together, at most an hour ago (monotonic
+        time turns into UTC by it; read again hourly, as NTP slews the UTC clock)."""
+        mono = time.monotonic()
+        if self._clock_pair is None or mono - self._clock_pair[0] > 3600:
+            self._clock_pair = (mono, self._clock.now())
+        return self._clock_pair
+
+    @staticmethod
+    def _anchor(current: _Open, item: _Stamped) -> None:
+        """Where the segment's first frame lies in UTC, estimated as NTP estimates a clock
+        offset: each packet's arrival less its time into the segment is an upper bound (a
+        packet can only arrive after it was made), so the smallest one, the least-delayed
+        packet's, is the best. Every segment is anchored so on its own: a camera whose clock
+        runs fast or slow against ours never drifts from the wall clock by more than within
+        one segment, and the cameras of a site stay in step with each other."""
+        assert current.utc0 is not None
+        arrived = current.utc0 + timedelta(seconds=item.wall - current.mono0)
+        candidate = arrived - timedelta(seconds=(item.dts - current.dts0) / CLOCK)
+        if current.anchor is None or candidate < current.anchor:
+            current.anchor = candidate
 
     def _end_segment(self) -> None:
         current, self._open = self._open, None
@@ -445,9 +472,9 @@ class StreamRecorder:
             self._service.drop_segment(current.id)
             self._service.delete_file(current.path)
             return
-        end = current.start + timedelta(seconds=ticks / CLOCK)
-        self._service.close_segment(current.id, end, size)
-        self._last = current
+        start = current.anchor or current.start
+        end = start + timedelta(seconds=ticks / CLOCK)
+        self._service.close_segment(current.id, end, size, start=start)
         self._on_change()
 
     def _set(self, state: RecorderState, reason: str = "") -> None:

@@ -6,7 +6,7 @@ arrives. A process killed at any moment leaves a file whose fragments before the
 built are whole: `scan` finds where the last whole fragment ends and `truncate` cuts the rest, so
 a crash loses at most that last fragment (one GOP). 90 kHz timestamps from the segment's start.
 
-Measured (benchmarks/bench_recording.py): see docs/recording.md.
+Measured (benchmarks/bench_recording.py): docs/recording-performance.md.
 """
 
 from __future__ import annotations
