@@ -1128,16 +1128,17 @@ async def check_health(
     port: int,
     user: str,
     password: str,
-    stream_uri: str,
+    stream_uri: str | None,
     *,
     timeout: float = 10.0,
 ) -> Health:
     """One health check: is the camera's ONVIF service answering (and how far off is its clock),
-    and does `stream_uri` open and send video. Never raises for the camera's faults."""
-    if stream_uri:
-        stream_check: Awaitable[CameraError | None] = asyncio.to_thread(
-            _stream_flows, stream_uri, user, password, timeout
-        )
+    and does `stream_uri` open and send video (None: the stream is known to flow, e.g. open in
+    the media hub, and is not opened a second time). Never raises for the camera's faults."""
+    if stream_uri is None:
+        stream_check: Awaitable[CameraError | None] = _flowing()
+    elif stream_uri:
+        stream_check = asyncio.to_thread(_stream_flows, stream_uri, user, password, timeout)
     else:
         stream_check = _no_stream(host)
     try:
@@ -1156,6 +1157,10 @@ async def check_health(
     )
 
 
+async def _flowing() -> CameraError | None:
+    return None
+
+
 async def _no_stream(host: str) -> CameraError:
     return StreamFailed(_NO_STREAM_URI, host=host)
 
@@ -1165,7 +1170,7 @@ def check_health_blocking(
     port: int,
     user: str,
     password: str,
-    stream_uri: str,
+    stream_uri: str | None,
     *,
     timeout: float = 10.0,
 ) -> Health:

@@ -266,6 +266,33 @@ def test_health_of_a_working_camera(site: SimulatedSite) -> None:
     assert health.ok
 
 
+def test_health_of_a_camera_streaming_in_the_hub_opens_no_second_session(
+    site: SimulatedSite,
+) -> None:
+    ep = _endpoint(site, PTZ_CAMERA)
+    # A stalled stream fails any check that opens it (test_health_of_a_stalled_camera): this
+    # one, told the stream flows in the hub, does not open it.
+    site.stall(PTZ_CAMERA, True)
+    try:
+        started = time.monotonic()
+        health = asyncio.run(
+            check_health(ep.address, site.options.onvif_port, USER, PASSWORD, None, timeout=2.0)
+        )
+        assert time.monotonic() - started < 1.5
+    finally:
+        site.stall(PTZ_CAMERA, False)
+    assert (health.reachable, health.stream_ok, health.error) == (True, True, "")
+    # Offline, the ONVIF half still tells.
+    site.set_offline(PTZ_CAMERA, True)
+    try:
+        gone = asyncio.run(
+            check_health(ep.address, site.options.onvif_port, USER, PASSWORD, None, timeout=2.0)
+        )
+    finally:
+        site.set_offline(PTZ_CAMERA, False)
+    assert not gone.reachable
+
+
 def test_health_of_a_stalled_camera(site: SimulatedSite) -> None:
     site.stall(PLAIN_CAMERA, True)
     try:

@@ -168,8 +168,9 @@ class CameraTools:
     fetch_snapshot: Callable[[str, str, str], bytes]
     #: (stream URI, user, password) → the first keyframe, decoded.
     grab_keyframe: Callable[[str, str, str], Still]
-    #: (host, port, user, password, stream URI) → one health check; never raises for the camera.
-    check_health: Callable[[str, int, str, str, str], DeviceHealth]
+    #: (host, port, user, password, stream URI, or None when the stream is known to flow) →
+    #: one health check; never raises for the camera.
+    check_health: Callable[[str, int, str, str, str | None], DeviceHealth]
 
 
 # -- words --------------------------------------------------------------------------------------
@@ -1438,11 +1439,15 @@ class HealthMonitor(QObject):
         runner: TaskRunner,
         *,
         interval_s: float = HEALTH_INTERVAL_S,
+        streaming: Callable[[int], bool] = lambda camera_id: False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._cameras = cameras
         self._tools = tools
+        #: whether a camera's stream flows in the media hub now (live view, recording): then
+        #: the check does not open a session of its own (cameras allow few)
+        self._streaming = streaming
         self._actor = actor
         self._clock = clock
         self._runner = runner
@@ -1512,9 +1517,8 @@ class HealthMonitor(QObject):
     def _check(self, camera_id: int) -> CheckedHealth:
         camera = self._cameras.get(self._actor, camera_id)
         user, password = self._cameras.login(self._actor, camera)
-        found = self._tools.check_health(
-            camera.host, camera.port, user, password, camera.main_uri or camera.sub_uri
-        )
+        uri = None if self._streaming(camera.id) else camera.main_uri or camera.sub_uri
+        found = self._tools.check_health(camera.host, camera.port, user, password, uri)
         health = Health(
             checked_at=self._clock.now(),
             reachable=found.reachable,

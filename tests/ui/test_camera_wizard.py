@@ -3,6 +3,7 @@ here (ONVIF, WS-Discovery and RTSP on loopback addresses of its own)."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import threading
 from collections.abc import Callable, Iterator
@@ -16,7 +17,8 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from console.app import Core
-from console.camera_facts import DeviceFacts, DiscoveredDevice, DiscoverySource
+from console.camera_facts import DeviceFacts, DiscoveredDevice, DiscoverySource, StreamProfile
+from console.camera_facts import Health as DeviceHealth
 from console.cameras import Health
 from console.domain import Actor, Role
 from devices.simulator.site import CameraEndpoints, SimulatedSite, SiteOptions, free_port
@@ -688,4 +690,52 @@ def test_discovered_device_sources_are_named(
         "search",
         "range scan",
         "entered",
+    ]
+
+
+def test_the_health_check_opens_no_session_of_its_own_for_a_stream_in_the_hub(
+    qtbot: QtBot, core: Core, clock: FakeClock, runner: TaskRunner
+) -> None:
+    flowing = core.cameras.add(
+        CLI,
+        DeviceFacts(
+            host="192.0.2.10",
+            port=80,
+            xaddr="http://192.0.2.10/onvif/device_service",
+            main=StreamProfile("m", "rtsp://192.0.2.10/main", 1920, 1080),
+        ),
+        core.sites.resolve_place("Stora torget"),
+        "Torget",
+        "u",
+        "p",
+    )
+    core.cameras.add(
+        CLI,
+        DeviceFacts(
+            host="192.0.2.11",
+            port=80,
+            xaddr="http://192.0.2.11/onvif/device_service",
+            main=StreamProfile("m", "rtsp://192.0.2.11/main", 1920, 1080),
+        ),
+        core.sites.resolve_place("Berga centrum"),
+        "Berga",
+        "u",
+        "p",
+    )
+    asked: list[tuple[str, str | None]] = []
+
+    def check(host: str, port: int, user: str, password: str, uri: str | None) -> DeviceHealth:
+        asked.append((host, uri))
+        return DeviceHealth(True, True, 0.1, "")
+
+    tools = dataclasses.replace(camera_tools(), check_health=check)
+    monitor = HealthMonitor(
+        core.cameras, tools, CLI, clock, runner, streaming=lambda cid: cid == flowing.id
+    )
+    monitor.start()
+    qtbot.waitUntil(lambda: len(asked) == 2 and monitor.idle, timeout=5000)
+    monitor.stop()
+    assert sorted(asked, key=lambda a: a[0]) == [
+        ("192.0.2.10", None),
+        ("192.0.2.11", "rtsp://192.0.2.11/main"),
     ]
