@@ -8,9 +8,6 @@ stream) and restoring never show a black frame; a user limited to one area sees 
 for a camera elsewhere, and no stream of it is opened. Besides: every look is in the access log,
 streams close after their last viewer, and the console quits cleanly.
 
-The black-frame check is an expected failure while the product shows one (see the xfail in
-test_maximize_and_restore_never_show_a_black_frame): everything else in that test must pass.
-
 Who does what:
 
 - The test process runs Xvfb (`-displayfd`), the simulated site (16 cameras, 640×360 main and
@@ -731,17 +728,15 @@ def test_maximize_and_restore_never_show_a_black_frame(
     check_moving(console, display, range(4), "after-restore")
     console.check_quiet()
 
+    # libvlc draws a new picture size (after the tile is resized, and a new stream's first
+    # pictures, at its own size) in the corner of a black window: the tile covers the first with
+    # a still of the picture and raises the new stream's window only once libvlc has fitted it
+    # (ui/tile.py, VideoTile.hold_picture and _Xcb).
     bad = maximized.bad + restored.bad
-    if bad:
-        # A product bug (reported with issue 6): libvlc first draws a new picture size (after
-        # the tile is resized, and a new stream's first picture, at its own size) in the
-        # top-left corner of a black window, and the tile raises the new stream's window at
-        # libvlc's MediaPlayerVout event, before the picture is scaled to it. Remove this
-        # xfail when fixed: the test then fails on any such screenshot.
-        pytest.xfail(
-            f"{len(bad)} of {maximized.count + restored.count} screenshots during maximize and "
-            "restore show no picture of the camera (black or partly black):\n" + "\n".join(bad)
-        )
+    assert not bad, (
+        f"{len(bad)} of {maximized.count + restored.count} screenshots during maximize and "
+        "restore show no picture of the camera (black or partly black):\n" + "\n".join(bad)
+    )
 
 
 @dataclass

@@ -514,12 +514,15 @@ class VideoGrid(QWidget):
         if self.maximized is tile:
             return
         self.select(self.index_of(tile))
+        # Its picture stays, scaled, while the tile grows and libvlc catches up.
+        tile.hold_picture()
         self.maximized = tile
         self._relayout()
 
     def restore(self) -> None:
         if self.maximized is None:
             return
+        self.maximized.hold_picture()
         self.maximized = None
         self._relayout()
 

@@ -7,8 +7,12 @@ that overlaps them, so nothing is painted on top of the picture: the camera's na
 state sit in a caption strip above it, and a full-size message ("Connecting…", "Offline: …",
 "No permission") is itself a native window raised above the picture when there is no picture to
 show. Each tile has two video windows: a switch of stream (sub to main on maximizing, and back)
-opens the new stream in the window underneath and raises it only once its first picture is on
-screen, so the tile never goes black; then the old stream is closed.
+opens the new stream in the window underneath and raises it only once its first picture is out
+and libvlc has fitted its window to the tile, so the tile never goes black; then the old stream
+is closed. On X11 (no compositor keeps the contents of covered windows) libvlc's own window is
+made to keep what is on screen where it is uncovered, and while a tile changes size (maximize,
+restore) a still of its picture covers the video until libvlc has caught up with the new size;
+see _Xcb and VideoTile.hold_picture.
 
 Every look at a camera is in the access log: the tile asks for the live.view start entry (on a
 worker) before it opens a stream, shows the error and opens nothing when the entry cannot be
@@ -22,6 +26,8 @@ time; the start of each move and each preset is written to the access log first.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import enum
 import itertools
 import logging
@@ -40,6 +46,7 @@ from PySide6.QtCore import (
     QMimeData,
     QObject,
     QPoint,
+    QRect,
     QSize,
     Qt,
     QTimer,
@@ -50,9 +57,14 @@ from PySide6.QtGui import (
     QDrag,
     QDragEnterEvent,
     QDropEvent,
+    QGuiApplication,
+    QHideEvent,
     QKeyEvent,
     QMouseEvent,
+    QPainter,
+    QPaintEvent,
     QPalette,
+    QPixmap,
     QResizeEvent,
 )
 from PySide6.QtWidgets import (
@@ -83,6 +95,20 @@ log = logging.getLogger(__name__)
 TILE_MIME = "application/x-utkik-tile"
 #: What the live.view entries say the look was for.
 LIVE_PURPOSE = "live"
+
+#: How often a tile looks whether libvlc has fitted its window to a new size (only while it
+#: waits for that: after a stream's first picture, and under the curtain).
+FIT_POLL_MS = 15
+#: libvlc fits its window to the tile within a picture or two: a stream whose window is not
+#: fitted after this long is shown anyway, and the curtain lifted.
+FIT_WAIT_S = 1.5
+#: How long a stream's first picture waits for libvlc to place its window after making it.
+FIT_SETTLE_S = 0.25
+#: The curtain stays at least this long when the tile's size does not change at all (it was put
+#: up before a layout that turned out to keep the tile's size).
+CURTAIN_MIN_S = 0.1
+#: libvlc rounds the picture's size: a pixel or two short of the window still fills it.
+_FIT_SLACK = 2
 
 # -- the backend (filled in by ui/app.py) ---------------------------------------------------------
 
@@ -699,8 +725,187 @@ def _native(widget: QWidget, colour: str) -> None:
     widget.setPalette(palette)
 
 
+# -- X11: libvlc's own window inside ours --------------------------------------------------------
+
+
+class _Cookie(ctypes.Structure):
+    """An xcb request's cookie (every xcb_*_cookie_t is this one field)."""
+
+    _fields_ = [("sequence", ctypes.c_uint)]
+
+
+class _Geometry(ctypes.Structure):
+    """xcb_get_geometry_reply_t."""
+
+    _fields_ = [
+        ("response_type", ctypes.c_uint8),
+        ("depth", ctypes.c_uint8),
+        ("sequence", ctypes.c_uint16),
+        ("length", ctypes.c_uint32),
+        ("root", ctypes.c_uint32),
+        ("x", ctypes.c_int16),
+        ("y", ctypes.c_int16),
+        ("width", ctypes.c_uint16),
+        ("height", ctypes.c_uint16),
+        ("border_width", ctypes.c_uint16),
+        ("pad0", ctypes.c_uint8 * 2),
+    ]
+
+
+#: xcb_cw_t XCB_CW_BACK_PIXMAP, and its value XCB_BACK_PIXMAP_NONE.
+_CW_BACK_PIXMAP = 1
+_BACK_PIXMAP_NONE = 0
+#: xcb_cw_t XCB_CW_BACK_PIXEL
+_CW_BACK_PIXEL = 2
+
+
+class _Xcb:
+    """The few X11 requests Qt has no API for, made on Qt's own xcb connection (so they reach the
+    X server in order with Qt's own), through ctypes.
+
+    libvlc's X11 output draws into a window of its own that it makes inside the tile's video
+    window, sized and placed to the picture (modules/video_output/xcb/x11.c in VLC 3). Without a
+    compositor X keeps no contents of a covered window: when such a window is uncovered or grows,
+    X paints it with its background, which libvlc sets to black, and libvlc draws nothing until its
+    next picture (nor while the window is covered at all). With no background ("None"), X leaves
+    the pixels on screen as they were: the picture that covered it stays until libvlc draws over
+    it. Only X tells where libvlc's window is and whether libvlc has fitted it to a new size.
+    """
+
+    def __init__(self, lib: ctypes.CDLL, libc: ctypes.CDLL, connection: int) -> None:
+        self._lib = lib
+        self._free = libc.free
+        self._connection = ctypes.c_void_p(connection)
+
+    @classmethod
+    def of_application(cls) -> _Xcb | None:
+        """The X connection of the running application, or None when it does not run on X11
+        (Wayland, Windows, macOS, the offscreen platform) or libxcb cannot be loaded."""
+        app = QGuiApplication.instance()
+        if not isinstance(app, QGuiApplication) or app.platformName() != "xcb":
+            return None
+        native = getattr(app, "nativeInterface", None)
+        connection = getattr(native(), "connection", None) if native is not None else None
+        if connection is None:
+            return None
+        try:
+            lib = ctypes.CDLL(ctypes.util.find_library("xcb") or "libxcb.so.1")
+            libc = ctypes.CDLL(ctypes.util.find_library("c"))
+        except OSError as err:
+            log.info("no libxcb (%s): video windows are handled by Qt alone", err)
+            return None
+        pointer, error = ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)
+        for name in ("xcb_query_tree", "xcb_get_geometry"):
+            getattr(lib, name).argtypes = [pointer, ctypes.c_uint32]
+            getattr(lib, name).restype = _Cookie
+        for name in ("xcb_query_tree_reply", "xcb_get_geometry_reply"):
+            getattr(lib, name).argtypes = [pointer, _Cookie, error]
+            getattr(lib, name).restype = pointer
+        lib.xcb_query_tree_children.argtypes = [pointer]
+        lib.xcb_query_tree_children.restype = ctypes.POINTER(ctypes.c_uint32)
+        lib.xcb_query_tree_children_length.argtypes = [pointer]
+        lib.xcb_query_tree_children_length.restype = ctypes.c_int
+        lib.xcb_change_window_attributes_checked.argtypes = [
+            pointer,
+            ctypes.c_uint32,
+            ctypes.c_uint32,
+            ctypes.POINTER(ctypes.c_uint32),
+        ]
+        lib.xcb_change_window_attributes_checked.restype = _Cookie
+        lib.xcb_request_check.argtypes = [pointer, _Cookie]
+        lib.xcb_request_check.restype = pointer
+        libc.free.argtypes = [pointer]
+        libc.free.restype = None
+        return cls(lib, libc, int(connection()))
+
+    def _reply(self, request: str, window: int) -> int | None:
+        """The reply to `request` about `window` (to be freed), or None (the window is gone)."""
+        cookie = getattr(self._lib, f"xcb_{request}")(self._connection, window)
+        error = ctypes.c_void_p()
+        reply: int | None = getattr(self._lib, f"xcb_{request}_reply")(
+            self._connection, cookie, ctypes.byref(error)
+        )
+        if error.value:
+            self._free(error)
+        return reply or None
+
+    def children(self, window: int) -> list[int]:
+        """The windows inside `window`, bottom to top."""
+        reply = self._reply("query_tree", window)
+        if reply is None:
+            return []
+        try:
+            count = self._lib.xcb_query_tree_children_length(reply)
+            ids = self._lib.xcb_query_tree_children(reply)
+            return [int(ids[i]) for i in range(count)]
+        finally:
+            self._free(reply)
+
+    def geometry(self, window: int) -> tuple[int, int, int, int] | None:
+        """(x, y, width, height) of `window` in its parent, in pixels; None once it is gone."""
+        reply = self._reply("get_geometry", window)
+        if reply is None:
+            return None
+        try:
+            g = ctypes.cast(reply, ctypes.POINTER(_Geometry)).contents
+            return int(g.x), int(g.y), int(g.width), int(g.height)
+        finally:
+            self._free(reply)
+
+    def set_background(self, window: int, *, keep: bool) -> None:
+        """`keep`: no background (X leaves what is on screen where `window` is uncovered);
+        else black."""
+        mask, value = (_CW_BACK_PIXMAP, _BACK_PIXMAP_NONE) if keep else (_CW_BACK_PIXEL, 0)
+        values = (ctypes.c_uint32 * 1)(value)
+        cookie = self._lib.xcb_change_window_attributes_checked(
+            self._connection, window, mask, values
+        )
+        error = self._lib.xcb_request_check(self._connection, cookie)
+        if error:
+            # libvlc destroyed its window meanwhile (the stream stopped): nothing to keep.
+            self._free(error)
+
+
+class _Fit(enum.Enum):
+    """How libvlc's window fits the video window it was given (X11 only)."""
+
+    #: not on X11: nothing to know
+    UNKNOWN = "unknown"
+    #: libvlc has made no window in it (yet)
+    NO_WINDOW = "no window"
+    #: exactly as large: how libvlc makes its window, before it places the picture in it (or a
+    #: picture of exactly the video window's shape)
+    WHOLE = "whole"
+    #: as large as fits, centred: libvlc's next picture is drawn at this size
+    FITTED = "fitted"
+    #: another size (the stream's own, or the tile's before it was resized)
+    NOT_FITTED = "not fitted"
+
+
+class _Curtain(QWidget):
+    """A still of the tile's picture, over the video windows while they change size (see
+    VideoTile.hold_picture): scaled as libvlc scales the picture, as large as fits, centred."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("tile_curtain")
+        _native(self, "#000000")
+        self.still = QPixmap()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self.still.isNull():
+            return
+        size = self.still.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        corner = QPoint((self.width() - size.width()) // 2, (self.height() - size.height()) // 2)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawPixmap(QRect(corner, size), self.still)
+        painter.end()
+
+
 class _Screen(QWidget):
-    """The tile's video area: two native video windows and a native message above them."""
+    """The tile's video area: two native video windows, a native curtain and a native message
+    above them."""
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -710,30 +915,118 @@ class _Screen(QWidget):
         for index, surface in enumerate(self.surfaces):
             surface.setObjectName(f"tile_surface_{index}")
             _native(surface, "#000000")
+        self.curtain = _Curtain(self)
+        self.curtain.hide()
         self.message = QLabel(self)
         self.message.setObjectName("tile_message")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setMargin(8)
         _native(self.message, "#101317")
+        #: None where the video windows are not X11 windows
+        self._xcb = _Xcb.of_application()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        for child in (*self.surfaces, self.message):
+        for child in (*self.surfaces, self.curtain, self.message):
             child.setGeometry(self.rect())
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        super().hideEvent(event)
+        self.lift_curtain()
+        self.forget_pictures()
 
     def window_id(self, surface: int) -> int:
         return int(self.surfaces[surface].winId())
 
     def show_picture(self, surface: int) -> None:
-        """Surface `surface` on top, the message hidden."""
+        """Surface `surface` on top (under the curtain while it is up), the message hidden."""
         self.surfaces[surface].raise_()
+        if self.curtain.isVisible():
+            self.curtain.raise_()
         self.message.hide()
 
     def show_message(self, text: str) -> None:
+        self.lift_curtain()
         self.message.setText(text)
         self.message.show()
         self.message.raise_()
+
+    # -- libvlc's window in a surface (X11 only) -------------------------------------------------
+
+    def _drawn(self, surface: int) -> tuple[_Xcb, int] | None:
+        """The X connection and the window libvlc draws in, inside `surface` (the newest)."""
+        xcb = self._xcb
+        if xcb is None:
+            return None
+        children = xcb.children(self.window_id(surface))
+        return (xcb, children[-1]) if children else None
+
+    def fit(self, surface: int) -> _Fit:
+        """How libvlc's window in `surface` fits it. Makes that window keep what is on screen
+        where it is uncovered or grows (see _Xcb), before it is ever uncovered."""
+        drawn = self._drawn(surface)
+        if drawn is None:
+            return _Fit.UNKNOWN if self._xcb is None else _Fit.NO_WINDOW
+        xcb, window = drawn
+        # Every time: X reuses the ids of windows libvlc destroyed for the windows it makes anew.
+        xcb.set_background(window, keep=True)
+        outer = xcb.geometry(self.window_id(surface))
+        inner = xcb.geometry(window)
+        if outer is None or inner is None:
+            return _Fit.NO_WINDOW
+        _, _, width, height = outer
+        x, y, w, h = inner
+        if (x, y, w, h) == (0, 0, width, height):
+            return _Fit.WHOLE
+        inside = x >= 0 and y >= 0 and x + w <= width and y + h <= height
+        filled = w >= width - _FIT_SLACK or h >= height - _FIT_SLACK
+        return _Fit.FITTED if inside and filled else _Fit.NOT_FITTED
+
+    def forget_pictures(self) -> None:
+        """Black again where libvlc has not drawn: a hidden tile shown again has nothing of its
+        own on screen to keep."""
+        for surface in range(len(self.surfaces)):
+            drawn = self._drawn(surface)
+            if drawn is not None:
+                xcb, window = drawn
+                xcb.set_background(window, keep=False)
+
+    def size_in_pixels(self, surface: int) -> tuple[int, int] | None:
+        """The size of `surface` as the X server has it now; None where it cannot be known."""
+        xcb = self._xcb
+        geometry = xcb.geometry(self.window_id(surface)) if xcb is not None else None
+        return None if geometry is None else geometry[2:]
+
+    # -- the curtain -----------------------------------------------------------------------------
+
+    def hold(self, surface: int) -> bool:
+        """Put up the curtain with the picture libvlc shows in `surface` now; False where there
+        is none to take (not on X11, nothing drawn, not on screen)."""
+        drawn = self._drawn(surface)
+        screen = self.screen()
+        if drawn is None or screen is None or self.fit(surface) is _Fit.NO_WINDOW:
+            return False
+        xcb, window = drawn
+        geometry = xcb.geometry(window)
+        if geometry is None or geometry[2] <= 1 or geometry[3] <= 1:
+            return False
+        ratio = self.surfaces[surface].devicePixelRatioF()
+        x, y, w, h = (round(v / ratio) for v in geometry)
+        still = screen.grabWindow(self.window_id(surface), x, y, w, h)
+        if still.isNull():
+            return False
+        self.curtain.still = still
+        self.curtain.show()
+        self.curtain.raise_()
+        if self.message.isVisible():
+            self.message.raise_()
+        return True
+
+    def lift_curtain(self) -> None:
+        if self.curtain.isVisible():
+            self.curtain.hide()
+        self.curtain.still = QPixmap()
 
 
 # -- streams ---------------------------------------------------------------------------------------
@@ -841,6 +1134,15 @@ class VideoTile(QFrame):
         self._relay.first_frame.connect(
             self._on_relay_first_frame, Qt.ConnectionType.QueuedConnection
         )
+        #: streams whose first picture is out, until libvlc has fitted its window: token →
+        #: (when the picture came, when to show them anyway)
+        self._fitting: dict[int, tuple[float, float]] = {}
+        #: while the curtain is up: when it went up, the front surface's size then, and when to
+        #: lift it at the latest
+        self._curtain: tuple[float, tuple[int, int] | None, float] | None = None
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setInterval(FIT_POLL_MS)
+        self._fit_timer.timeout.connect(self._on_fit_timer_timeout)
 
         self.caption = QWidget()
         self.caption.setObjectName("tile_caption")
@@ -1260,12 +1562,50 @@ class VideoTile(QFrame):
                     self._show()
 
     def _on_relay_first_frame(self, report: _Report) -> None:
+        stream = next(
+            (s for s in (self._front, self._back) if s is not None and s.token == report.token),
+            None,
+        )
+        if stream is None or stream.token in self._fitting:
+            return
+        screen = self.screen_
+        if stream.shown or not shiboken6.isValid(screen):
+            # The front stream started again (a reconnect): its new window, too, is to keep what
+            # is on screen when it is uncovered.
+            if shiboken6.isValid(screen):
+                screen.fit(stream.surface)
+            self._show()
+            return
+        # libvlc draws its first pictures at the stream's own size, in the corner of its window,
+        # until it has caught up with the window's size: shown before then, they are a small
+        # picture in a black tile. The stream is shown once libvlc's window fits.
+        now = time.monotonic()
+        self._fitting[stream.token] = now, now + FIT_WAIT_S
+        if self._ready(stream, now):
+            del self._fitting[stream.token]
+            self._on_fitted(stream)
+        else:
+            self._fit_timer.start()
+
+    def _ready(self, stream: _Stream, now: float) -> bool:
+        """`stream`, whose first picture is out, may be shown."""
+        since, until = self._fitting[stream.token]
+        fit = self.screen_.fit(stream.surface)
+        if fit in (_Fit.UNKNOWN, _Fit.FITTED) or now >= until:
+            return True
+        # Right after its first picture libvlc's window (or, from a backend of another kind,
+        # none at all) may be as it was made: wait a little for it to be placed.
+        return fit in (_Fit.WHOLE, _Fit.NO_WINDOW) and now >= since + FIT_SETTLE_S
+
+    def _on_fitted(self, stream: _Stream) -> None:
+        """`stream`'s first picture is out and libvlc's window fitted to the tile."""
         front, back = self._front, self._back
-        if front is not None and front.token == report.token:
+        if stream is front:
             front.shown = True
             self._show()
-        elif back is not None and back.token == report.token:
-            # The new stream is on screen: it goes on top, then the old one closes.
+        elif stream is back:
+            # The new stream goes on top, then the old one closes. Its window keeps the old
+            # picture on screen until libvlc draws the new stream's next one.
             back.shown = True
             self._front, self._back = back, None
             self._front_surface = back.surface
@@ -1273,6 +1613,72 @@ class VideoTile(QFrame):
             if front is not None:
                 self._close(front)
             self._show()
+
+    def _on_fit_timer_timeout(self) -> None:
+        now = time.monotonic()
+        valid = shiboken6.isValid(self.screen_)
+        streams = [s for s in (self._front, self._back) if s is not None]
+        tokens = {s.token for s in streams} if valid else set()
+        self._fitting = {t: times for t, times in self._fitting.items() if t in tokens}
+        for stream in streams:
+            if stream.token in self._fitting and self._ready(stream, now):
+                del self._fitting[stream.token]
+                self._on_fitted(stream)
+        if self._curtain is not None and (not valid or self._may_lift(now)):
+            self._lift_curtain()
+        if not self._fitting and self._curtain is None:
+            self._fit_timer.stop()
+
+    # -- the curtain -------------------------------------------------------------------------
+
+    def hold_picture(self) -> None:
+        """The tile is about to change size (maximized or restored): its picture, as it is on
+        screen now, stays over the video until libvlc has fitted its window to the new size.
+
+        X11 without a compositor keeps nothing of a window's contents: a video window made
+        larger shows the old, smaller picture in its corner and black around it (smaller: a
+        corner of the old picture) until libvlc draws its next picture at the new size, which it
+        does only once it has caught up with the size. Meanwhile the curtain shows the picture
+        scaled. Where libvlc's window cannot be seen (not on X11), there is no curtain."""
+        front, screen = self._front, self.screen_
+        if (
+            front is None
+            or not front.shown
+            or self.state not in (TileState.LIVE, TileState.STALE)
+            or not self.isVisible()
+            or not shiboken6.isValid(screen)
+        ):
+            return
+        now = time.monotonic()
+        if self._curtain is not None:
+            since, size, _ = self._curtain
+            self._curtain = since, size, now + FIT_WAIT_S
+        elif screen.hold(front.surface):
+            self._curtain = now, screen.size_in_pixels(front.surface), now + FIT_WAIT_S
+        else:
+            return
+        self._fit_timer.start()
+
+    def _may_lift(self, now: float) -> bool:
+        """The front stream's window is fitted to the tile's new size (or it is too late)."""
+        assert self._curtain is not None
+        since, size, until = self._curtain
+        front, screen = self._front, self.screen_
+        if now >= until or front is None or not front.shown:
+            return True
+        if self._back is not None and self._back.token in self._fitting:
+            # The new stream is about to be shown: the curtain goes with the swap.
+            return False
+        if screen.size_in_pixels(front.surface) == size and now < since + CURTAIN_MIN_S:
+            # The new layout may not have reached the tile yet.
+            return False
+        return screen.fit(front.surface) is not _Fit.NOT_FITTED
+
+    def _lift_curtain(self) -> None:
+        self._curtain = None
+        if shiboken6.isValid(self.screen_):
+            # libvlc's window keeps the curtain's picture until it draws its next one.
+            self.screen_.lift_curtain()
 
     def _close(self, stream: _Stream) -> None:
         self._frames += stream.handle.frames()
@@ -1348,6 +1754,7 @@ class VideoTile(QFrame):
             assert front is not None
             self.screen_.show_picture(front.surface)
         else:
+            self._curtain = None
             self.screen_.show_message(self.message_text())
         self._paint_border()
         self.state_changed.emit(self.state)
