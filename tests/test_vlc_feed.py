@@ -276,6 +276,38 @@ def test_packets_fed_before_start_play_from_their_keyframe(
         instance.release()
 
 
+def test_after_a_reconnect_the_new_sessions_packets_wait_for_the_new_stream(
+    clip: tuple[StreamInfo, list[Packet]],
+) -> None:
+    """The hub reconnected: its new StreamInfo reaches the view on the hub's thread and the
+    view restarts on the GUI thread a moment later. The new session's first packets, which come
+    meanwhile, must not go into the old stream (whose muxer would take them as a jump and drop
+    them up to the next keyframe): `detach` makes them wait for `start`."""
+    pytest.importorskip("vlc")
+    from devices.media.vlc_feed import LiveView, VlcInstance
+
+    info, packets = clip
+    instance = VlcInstance(["--vout=vdummy"])
+    view = LiveView(instance)
+    try:
+        view.start(info)
+        for packet in packets[:10]:
+            view.feed(packet)
+        assert view.stats()["fed"] == 10
+        view.detach()  # (the hub's thread, at on_info of the new session)
+        for packet in packets[FPS : FPS + 4]:  # the new session: a keyframe and P-frames
+            view.feed(packet)
+        view.start(info)  # (the GUI thread, a moment later)
+        stats = view.stats()
+        assert (stats["fed"], stats["dropped"]) == (4, 0), "the new session from its keyframe"
+        view.detach()
+        view.stop()  # a detached stream is stopped like a playing one
+        assert view.stats() == {}
+    finally:
+        view.release()
+        instance.release()
+
+
 # -- libvlc in a real X server ----------------------------------------------------------------
 
 

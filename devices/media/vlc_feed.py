@@ -71,6 +71,8 @@ import av
 
 from console.errors import N_, KnownError
 from console.media.packets import Packet, StreamInfo
+from console.media.timeline import Timeline
+from devices.media.h264 import AUD, annexb_parameter_sets, to_annexb
 from devices.video import VideoUnavailable
 
 _log = logging.getLogger(__name__)
@@ -80,13 +82,6 @@ TS_CLOCK = 90_000
 _TS_TIME_BASE = Fraction(1, TS_CLOCK)
 #: Where the output timeline starts (1 s: clear of zero, so no muxer shifts it).
 _TS_START = TS_CLOCK
-#: A packet whose timestamp moves this much more (or less) than the wall clock since the previous
-#: packet is a discontinuity (camera restarted, new RTSP session): the muxer waits for the next
-#: keyframe and continues its own timeline from there, so libvlc's clock never sees a jump. A
-#: non-keyframe this far after the previous packet has lost its references: the same.
-_JUMP_TOLERANCE_S = 2.0
-#: Frame interval assumed when the stream does not tell its rate.
-_DEFAULT_FPS = 25.0
 
 #: flush_packets: each packet leaves PyAV's I/O buffer at once instead of per 32 KiB.
 #: omit_video_pes_length=0: video PES carry their length (when it fits, ≤ 64 KiB), so libvlc's TS
@@ -97,86 +92,14 @@ _MUXER_OPTIONS = {"flush_packets": "1", "omit_video_pes_length": "0"}
 #: The largest payload a PES with a length field can carry (65535 minus its header with PTS+DTS).
 _MAX_BOUNDED_PES = 65_535 - 13
 
-_START_CODE = b"\x00\x00\x01"
-_AUD = b"\x00\x00\x00\x01\x09\xf0"
 #: Appended to every access unit: libvlc's H.264 packetizer ends a picture when it meets the next
 #: access unit delimiter, and ends a NAL unit when it meets the next start code, so two
 #: delimiters make it pass the picture to the decoder at once instead of with the next packet.
-_END_OF_PICTURE = _AUD * 2
-_NAL_AUD = 9
-_NAL_SPS = 7
-_NAL_SLICE = 1
-_NAL_IDR = 5
+_END_OF_PICTURE = AUD * 2
 
 
 class UnsupportedCodec(KnownError):
     """The stream's codec cannot be shown by the live view."""
-
-
-# -- H.264 bitstream helpers (Annex B start codes; avcC from MP4-style demuxers) ------------------
-
-
-def _annexb_parameter_sets(extradata: bytes) -> tuple[bytes, int | None]:
-    """SPS/PPS from the extradata as Annex B, and the NAL length size if the packets are
-    length-prefixed (avcC extradata), else None."""
-    if not extradata:
-        return b"", None
-    if extradata[0] != 1:  # already Annex B (RTSP sprop-parameter-sets, MPEG-TS)
-        return extradata, None
-    if len(extradata) < 7:
-        return b"", None
-    length_size = (extradata[4] & 3) + 1
-    out = bytearray()
-    pos = 5
-    for count_mask in (0x1F, 0xFF):  # SPS count (5 bits), then PPS count (8 bits)
-        if pos >= len(extradata):
-            break
-        count = extradata[pos] & count_mask
-        pos += 1
-        for _ in range(count):
-            size = int.from_bytes(extradata[pos : pos + 2], "big")
-            pos += 2
-            out += b"\x00\x00\x00\x01" + extradata[pos : pos + size]
-            pos += size
-    return bytes(out), length_size
-
-
-def _length_prefixed_to_annexb(data: bytes, length_size: int) -> bytes:
-    out = bytearray()
-    pos = 0
-    while pos + length_size <= len(data):
-        size = int.from_bytes(data[pos : pos + length_size], "big")
-        pos += length_size
-        out += b"\x00\x00\x00\x01" + data[pos : pos + size]
-        pos += size
-    return bytes(out)
-
-
-def _is_annexb(data: bytes) -> bool:
-    return data.startswith(_START_CODE) or data.startswith(b"\x00" + _START_CODE)
-
-
-def _with_parameter_sets(data: bytes, parameter_sets: bytes) -> bytes:
-    """A keyframe access unit with SPS/PPS in band: libvlc needs them at every keyframe (a viewer
-    joins there, and many cameras send them only in the SDP). Inserted after a leading access
-    unit delimiter, which must stay first. Scans only the NAL headers before the first slice."""
-    insert_at = 0
-    pos = data.find(_START_CODE)
-    first = True
-    while 0 <= pos < len(data) - 3:
-        nal_type = data[pos + 3] & 0x1F
-        if nal_type == _NAL_SPS:
-            return data
-        if nal_type in (_NAL_SLICE, _NAL_IDR):
-            break
-        following = data.find(_START_CODE, pos + 3)
-        if first and nal_type == _NAL_AUD:
-            end = len(data) if following < 0 else following
-            # A four-byte start code's leading zero belongs to the next NAL unit.
-            insert_at = end - 1 if data[end - 1] == 0 else end
-        first = False
-        pos = following
-    return data[:insert_at] + parameter_sets + data[insert_at:]
 
 
 # -- the muxer ----------------------------------------------------------------------------------
@@ -242,13 +165,8 @@ class TsMuxer:
             "h264", rate=rate, width=info.width, height=info.height
         )
         self._stream.time_base = _TS_TIME_BASE
-        self._parameter_sets, self._length_size = _annexb_parameter_sets(info.extradata)
-        self._frame_ticks = round(TS_CLOCK / (info.fps or _DEFAULT_FPS))
-        self._offset: int | None = None
-        #: A timestamp-less keyframe began the timeline; the next timestamped packet anchors it.
-        self._floating = False
-        self._last_dts: int | None = None
-        self._last_wall = 0.0
+        self._parameter_sets, self._length_size = annexb_parameter_sets(info.extradata)
+        self._timeline = Timeline(TS_CLOCK, info.fps, start=_TS_START)
         self._closed = False
         self.counts = MuxerCounts()
 
@@ -258,16 +176,14 @@ class TsMuxer:
         if self._closed:
             raise ValueError("the muxer is closed")
         wall = packet.received or (arrived if arrived is not None else time.monotonic())
-        stamps = self._timestamps(packet, wall)
+        stamps = self._timeline.stamps(packet, wall)
+        self.counts.fixed = self._timeline.counts.fixed
+        self.counts.restarts = self._timeline.counts.restarts
         if stamps is None:
             self.counts.dropped += 1
             return b""
         dts, pts = stamps
-        data = packet.data
-        if self._length_size is not None and not _is_annexb(data):
-            data = _length_prefixed_to_annexb(data, self._length_size)
-        if packet.keyframe and self._parameter_sets:
-            data = _with_parameter_sets(data, self._parameter_sets)
+        data = to_annexb(packet.data, self._parameter_sets, self._length_size, packet.keyframe)
         if self._end_pictures:
             data += _END_OF_PICTURE
         try:
@@ -280,12 +196,10 @@ class TsMuxer:
             # Whatever the muxer refuses, skip to the next keyframe rather than feed libvlc a
             # half-written picture.
             _log.warning("the MPEG-TS muxer refused a packet (%s); waiting for a keyframe", err)
-            self._offset = None
-            self._floating = False
+            self._timeline.interrupt()
             self.counts.dropped += 1
             return self._sink.take()
-        self._last_dts = dts
-        self._last_wall = wall
+        self._timeline.commit(dts, wall)
         self.counts.muxed += 1
         return self._sink.take()
 
@@ -298,63 +212,6 @@ class TsMuxer:
         out.is_keyframe = keyframe
         self._container.mux_one(out)
 
-    def _timestamps(self, packet: Packet, wall: float) -> tuple[int, int] | None:
-        """(dts, pts) on the output timeline, or None to drop the packet."""
-        src_dts = _ticks(packet.dts if packet.dts is not None else packet.pts, packet.time_base)
-        src_pts = _ticks(packet.pts if packet.pts is not None else packet.dts, packet.time_base)
-        last = self._last_dts
-        if packet.pts is None or packet.dts is None:
-            self.counts.fixed += 1
-        if src_dts is None or src_pts is None:
-            # No timestamp at all: the next frame slot, if there is a timeline to continue (and
-            # the wall clock does not say the packets stopped for a while: a new session).
-            running = last is not None and (self._offset is not None or self._floating)
-            if running and wall - self._last_wall > _JUMP_TOLERANCE_S:
-                self._offset, self._floating, running = None, False, False
-            if running:
-                assert last is not None
-                return last + self._frame_ticks, last + self._frame_ticks
-            if not packet.keyframe:
-                return None
-            # A keyframe that starts (or restarts) the timeline without timestamps: FFmpeg's
-            # RTSP demuxer hands out a session's first packet so, before RTCP has given it a
-            # clock. Dropping it would cost a whole GOP before the first picture (measured
-            # 1.0 s of a cold start's 1.1 s); it gets a slot and the next timestamped packet
-            # anchors the timeline one frame later.
-            slot = self._restart_slot(last, wall)
-            self._floating = True
-            return slot, slot
-        if self._floating and last is not None:
-            self._floating = False
-            self._offset = last + self._frame_ticks - src_dts
-            return last + self._frame_ticks, max(src_pts + self._offset, last + self._frame_ticks)
-        tolerance = _JUMP_TOLERANCE_S * TS_CLOCK
-        if self._offset is not None and last is not None:
-            dts = src_dts + self._offset
-            step = dts - last
-            wall_step = (wall - self._last_wall) * TS_CLOCK
-            if abs(step - wall_step) > tolerance or (not packet.keyframe and step > tolerance):
-                self._offset = None
-            elif step <= 0:
-                self.counts.fixed += 1
-                dts = last + 1
-        if self._offset is None:
-            if not packet.keyframe:
-                return None
-            target = self._restart_slot(last, wall)
-            self._offset = target - src_dts
-            dts = target
-        return dts, max(src_pts + self._offset, dts)
-
-    def _restart_slot(self, last: int | None, wall: float) -> int:
-        """Where a (re)started timeline begins: at 1 s, or after the last packet as far as the
-        wall clock has moved since (at least a frame)."""
-        if last is None:
-            return _TS_START
-        self.counts.restarts += 1
-        wall_ticks = round((wall - self._last_wall) * TS_CLOCK)
-        return last + max(self._frame_ticks, wall_ticks)
-
     def close(self) -> bytes:
         """Ends the stream; returns what the muxer still had."""
         if not self._closed:
@@ -364,10 +221,6 @@ class TsMuxer:
             except av.FFmpegError as err:
                 _log.warning("closing the MPEG-TS muxer failed: %s", err)
         return self._sink.take()
-
-
-def _ticks(stamp: int | None, time_base: Fraction) -> int | None:
-    return None if stamp is None else round(stamp * time_base * TS_CLOCK)
 
 
 # -- libvlc -------------------------------------------------------------------------------------
@@ -567,6 +420,8 @@ class LiveView:
         self._on_first_frame = on_first_frame
         #: set when the stream's first picture is ready (see the class docstring)
         self.first_frame = threading.Event()
+        #: the stream `detach` ended, still to be stopped on the GUI thread
+        self._detached: _Feed | None = None
         self._max_wait_s = max_wait_s
         self._max_bytes = max_bytes
         self._lock = threading.Lock()
@@ -629,6 +484,8 @@ class LiveView:
         """Stop playing; libvlc closes its video output (the window shows its background)."""
         with self._lock:
             feed, self._feed = self._feed, None
+            detached, self._detached = self._detached, None
+        feed = feed or detached
         if feed is None:
             return
         # Wake libvlc's reader first: the player's stop joins libvlc's input thread, which may
@@ -639,6 +496,17 @@ class LiveView:
         if self._media is not None:
             self._media.release()
             self._media = None
+
+    def detach(self) -> None:
+        """The stream starts over (the hub reconnected, maybe with other parameters): packets
+        fed from now on wait for the next `start` instead of going into the old stream, so the
+        new session's first keyframe is kept. Any thread; `start` follows on the GUI thread."""
+        with self._lock:
+            feed, self._feed = self._feed, None
+            if feed is not None:
+                self._detached = feed
+        if feed is not None:
+            feed.close()  # libvlc's reader sees the end of the old stream
 
     def release(self) -> None:
         """Stop and free the player; the view cannot be used afterwards."""
