@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -30,11 +31,19 @@ from console.cameras import Camera, CameraService
 from console.domain import Actor, Area, Permission, Place, User
 from console.errors import KnownError
 from console.media.hub import MediaHub, Subscription
-from console.media.packets import Packet, Profile, StreamInfo, StreamKey, StreamStatus
+from console.media.packets import (
+    Packet,
+    Profile,
+    StreamInfo,
+    StreamKey,
+    StreamState,
+    StreamStatus,
+)
 from console.messages import Level, Message, MessageBus, install_excepthooks
 from console.policy import can
 from console.recording.engine import DiskLevel, EngineStatus, RecorderState, RecordingEngine
 from console.recording.lock import EngineBusy
+from console.recording.playback import PlaybackClock
 from console.settings import IDLE_LOCK_MINUTES
 from devices import access_log, discovery, secrets
 from devices.video import VideoUnavailable, libvlc_version
@@ -51,6 +60,17 @@ from ui.grid import VideoGrid
 from ui.i18n import Translations, core_text, error_text, system_language
 from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
+from ui.playback import (
+    END_WAIT_S,
+    FeedState,
+    FeedStatus,
+    PlaybackBackend,
+    PlaybackContext,
+    PlaybackLog,
+    PlaybackRequest,
+    PlaybackWindow,
+    ask_for_playback,
+)
 from ui.signals import quit_on_signals
 from ui.tasks import TaskRunner
 from ui.theme import apply_theme
@@ -58,6 +78,7 @@ from ui.tile import CameraControls, LiveViews, PtzPreset, VideoBackend
 from ui.users_dialog import UsersDialog
 
 if TYPE_CHECKING:
+    from devices.media.playback import SegmentFeeder
     from devices.ptz import PtzControl
 
 log = logging.getLogger(__name__)
@@ -94,6 +115,7 @@ class Console(QObject):
         backend: VideoBackend | None = None,
         controls: CameraControls | None = None,
         open_first_saved: bool = False,
+        playback: PlaybackBackend | None = None,
     ) -> None:
         super().__init__()
         #: the grid opens the user's first saved layout at login (the demo)
@@ -110,6 +132,11 @@ class Console(QObject):
         self.controls = controls or OnvifCameraControls(core.cameras)
         #: the live grids' access-log sessions, waited for at shutdown
         self._live_views: list[LiveViews] = []
+        #: draws recorded video into the playback window's tiles; None: not available
+        self.playback = playback
+        self.playback_window: PlaybackWindow | None = None
+        #: the playback windows' access-log sessions, waited for at shutdown
+        self._playback_logs: list[PlaybackLog] = []
         self.runner = TaskRunner(self._show_known_error, self._show_bug, self)
         self.bridge = MessageBridge(self)
         self.bridge.message.connect(self._on_bridge_message)
@@ -142,11 +169,15 @@ class Console(QObject):
             self.main_window.stop_video()
         self._forget_camera_wizard()
         self._stop_health()
+        self._close_playback()
         # The end entries of the looks just stopped, before the workers are shut down (which
         # cancels what has not started); a short wait, once, at quitting.
         for views in self._live_views:
             views.wait(VIEW_END_WAIT_S)
         self._live_views.clear()
+        for playback_log in self._playback_logs:
+            playback_log.wait(END_WAIT_S)
+        self._playback_logs.clear()
         self._log_out("quit")
         self.app.removeEventFilter(self.idle)
         self.idle.set_minutes(0)
@@ -232,6 +263,7 @@ class Console(QObject):
         window.users_requested.connect(self._on_main_window_users_requested)
         window.audit_requested.connect(self._on_main_window_audit_requested)
         window.add_cameras_requested.connect(self._on_main_window_add_cameras_requested)
+        window.playback_requested.connect(self._on_main_window_playback_requested)
         window.sites.test_requested.connect(self._on_sites_test_requested)
         window.sites.rename_requested.connect(self._on_sites_rename_requested)
         window.sites.remove_requested.connect(self._on_sites_remove_requested)
@@ -320,6 +352,7 @@ class Console(QObject):
         self._forget_audit_viewer()
         self._forget_camera_wizard()
         self._stop_health()
+        self._close_playback()
         self.finished.emit()
 
     def close_main_window(self) -> None:
@@ -331,6 +364,7 @@ class Console(QObject):
         self._forget_audit_viewer()
         self._forget_camera_wizard()
         self._stop_health()
+        self._close_playback()
         window.save_state()
         window.stop_video()
         window.hide()
@@ -342,6 +376,9 @@ class Console(QObject):
             return
         # Privacy first: the cover goes up at once; the entry follows.
         window.lock()
+        # Recorded video is a window of its own: it ends (with its logged sessions), as the
+        # grid's video stops.
+        self._close_playback()
         # The viewer is a window of its own that the cover cannot reach: hide it too.
         viewer = self.audit_viewer
         if viewer is not None and viewer.isVisible():
@@ -446,6 +483,80 @@ class Console(QObject):
     def _forget_audit_viewer(self) -> None:
         self.audit_viewer = None
         self._viewer_hidden = False
+
+    # -- playback ----------------------------------------------------------------------------
+
+    def _on_main_window_playback_requested(self, this_layout: bool) -> None:
+        window, user = self.main_window, self.user
+        if window is None or user is None or window.locked:
+            return
+        if not can(user, Permission.VIEW_RECORDED):
+            return  # a convenience: the service refuses anyway
+        layout = None
+        preselect: list[int] = []
+        if window.grid is not None:
+            shape, ids = window.grid.layout_state()
+            preselect = [camera_id for camera_id in ids if camera_id is not None]
+            if this_layout:
+                if not preselect:
+                    window.statusBar().showMessage(
+                        self.tr("The layout shows no cameras to play back."), 10_000
+                    )
+                    return
+                layout = (shape, ids)
+        context = self._playback_context(user)
+        ask_for_playback(
+            context,
+            window,
+            lambda request: self._open_playback(context, request),
+            layout=layout,
+            preselect=preselect,
+        )
+
+    def _playback_context(self, user: User) -> PlaybackContext:
+        return PlaybackContext(
+            playback=self.core.playback,
+            recordings=self.core.recordings,
+            cameras=self.core.cameras,
+            sites=self.core.sites,
+            clock=self.core.clock,
+            actor=Actor.of(user),
+            runner=self.runner,
+            backend=self.playback,
+        )
+
+    def _open_playback(self, context: PlaybackContext, request: PlaybackRequest) -> None:
+        window = self.main_window
+        if window is None or self.user is None or window.locked:
+            return
+        if context.actor != Actor.of(self.user):
+            return  # someone else logged in meanwhile
+        self._close_playback()
+        playback = PlaybackWindow(context, request)
+        playback.live_requested.connect(self._on_playback_window_live_requested)
+        playback.closed.connect(lambda p=playback: self._on_playback_window_closed(p))
+        self._playback_logs = [log for log in self._playback_logs if log.ending]
+        self._playback_logs.append(playback.log)
+        self.playback_window = playback
+        playback.show()
+        playback.start()
+
+    def _on_playback_window_live_requested(self) -> None:
+        window = self.main_window
+        if window is not None:
+            window.raise_()
+            window.activateWindow()
+
+    def _on_playback_window_closed(self, playback: PlaybackWindow) -> None:
+        if self.playback_window is playback:
+            self.playback_window = None
+        playback.deleteLater()
+
+    def _close_playback(self) -> None:
+        """Close the playback window: its streams stop and its sessions end."""
+        playback = self.playback_window
+        if playback is not None:
+            playback.close()
 
     # -- cameras -----------------------------------------------------------------------------
 
@@ -878,6 +989,112 @@ def media_backend(core: Core, hub: MediaHub | None = None) -> HubVideoBackend | 
     return HubVideoBackend(hub, make_player, instance.release)
 
 
+# -- recorded video -------------------------------------------------------------------------------
+
+
+class PlaybackHandle:
+    """One playback tile's stream: a SegmentFeeder of the camera's recordings feeding a libvlc
+    player through a HubStream (the feeder is the hub's stand-in)."""
+
+    def __init__(self, stream: HubStream, feeder: SegmentFeeder) -> None:
+        self._stream = stream
+        self._feeder = feeder
+
+    @property
+    def last_moment(self) -> datetime | None:
+        return self._feeder.last_moment
+
+    def shown(self) -> tuple[datetime, datetime] | None:
+        return self._feeder.shown()
+
+    def close(self) -> None:
+        # The player stops now (GUI thread); the feeder's thread ends within a wake-up, waited
+        # for off the GUI thread. What it still hands over goes to a released player: dropped.
+        self._stream.close()
+        threading.Thread(
+            target=self._feeder.close, name="playback-feeder-stop", daemon=True
+        ).start()
+
+
+class SegmentPlaybackBackend:
+    """The playback window's video: each camera's recorded segments (SegmentFeeder, paced by the
+    layout's clock) drawn by libvlc into the tile's native window."""
+
+    def __init__(
+        self,
+        core: Core,
+        make_player: PlayerFactory,
+        no_recording: str,
+        release: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._recordings = core.recordings
+        self._make_player = make_player
+        self._no_recording = no_recording
+        self._release = release
+        self._gui = _GuiCalls()
+
+    def open(
+        self,
+        camera: Camera,
+        window_id: int,
+        clock: PlaybackClock,
+        *,
+        keyframes_only: bool,
+        on_status: Callable[[FeedStatus], None],
+    ) -> PlaybackHandle:
+        from devices.media.playback import SegmentFeeder
+
+        no_recording = self._no_recording
+
+        def status(status: StreamStatus) -> None:
+            if status.state is StreamState.LIVE:
+                on_status(FeedStatus(FeedState.PLAYING))
+            elif status.reason == no_recording:
+                on_status(FeedStatus(FeedState.NO_RECORDING, status.reason))
+            elif status.state is StreamState.OFFLINE:
+                on_status(FeedStatus(FeedState.ERROR, status.reason))
+
+        player = self._make_player(lambda: None)
+        player.keyframes_only = keyframes_only
+        player.attach(window_id)
+        stream = HubStream(player, self._gui, status)
+        recordings, camera_id = self._recordings, camera.id
+        feeder = SegmentFeeder(
+            lambda start, end: recordings.segments(camera_id, start, end),
+            recordings.root,
+            clock,
+            stream,
+        )
+        try:
+            feeder.start()
+        except BaseException:
+            player.release()
+            raise
+        return PlaybackHandle(stream, feeder)
+
+    def close(self) -> None:
+        """Free libvlc (after the playback windows have closed their streams)."""
+        self._release()
+
+
+def playback_backend(core: Core) -> SegmentPlaybackBackend | None:
+    """Recorded video for the playback window, or None where libvlc cannot be loaded (the tiles
+    then say that video is not available here)."""
+    from devices.media.playback import NO_RECORDING
+    from devices.media.vlc_feed import LiveView, VlcInstance
+
+    try:
+        instance = VlcInstance()
+    except VideoUnavailable as err:
+        log.warning("no recorded video: %s", err)
+        return None
+
+    def make_player(on_first_frame: Callable[[], None]) -> Player:
+        return LiveView(instance, on_first_frame=on_first_frame)
+
+    return SegmentPlaybackBackend(core, make_player, NO_RECORDING, instance.release)
+
+
 def start_recording(core: Core, hub: MediaHub, console: Console) -> RecordingEngine | None:
     """The data dir's recording engine in this process, unless another process records it
     (`utkik serve`, another console): the console then says which."""
@@ -953,12 +1170,14 @@ def run(args: argparse.Namespace) -> int:
 
     hub = MediaHub(camera_opener(core.cameras), now=core.clock.now)
     backend = media_backend(core, hub)
+    playback = playback_backend(core)
     console = Console(
         app,
         core,
         translations,
         ui_settings,
         backend=backend,
+        playback=playback,
         # The demo opens on its overview layout, so that video shows at once.
         open_first_saved=getattr(args, "command", None) == "demo",
     )
@@ -975,6 +1194,8 @@ def run(args: argparse.Namespace) -> int:
             backend.close()
         else:
             hub.close()
+        if playback is not None:
+            playback.close()
         core.close()
 
     app.aboutToQuit.connect(on_quit)

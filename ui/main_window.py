@@ -41,6 +41,8 @@ _NEEDS: dict[str, Permission] = {
     "users": Permission.MANAGE_USERS,
     "audit": Permission.VIEW_AUDIT,
     "add_cameras": Permission.MANAGE_CAMERAS,
+    "playback": Permission.VIEW_RECORDED,
+    "playback_layout": Permission.VIEW_RECORDED,
 }
 
 
@@ -73,6 +75,9 @@ class MainWindow(QMainWindow):
     audit_requested = Signal()
     #: open the wizard that finds and adds cameras
     add_cameras_requested = Signal()
+    #: play back recorded video: True for the live grid's layout as it is, False to choose the
+    #: cameras
+    playback_requested = Signal(bool)
     #: the person closed the window (Quit, or the window manager's close button)
     closed = Signal()
 
@@ -231,6 +236,23 @@ class MainWindow(QMainWindow):
         if can(self.user, Permission.VIEW_LIVE) or can(self.user, Permission.MANAGE_CAMERAS):
             cameras = self.menuBar().addMenu(self.tr("Ca&meras"))
             cameras.addAction(self.actions["add_cameras"])
+
+        # As with adding cameras: the actions for everyone (disabled without the permission),
+        # the menu only for the roles that play back. Ctrl+P is the grid's snapshot.
+        self.actions["playback"] = QAction(self.tr("&Play back recorded video…"), self)
+        self.actions["playback"].setObjectName("playback")
+        self.actions["playback"].setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.actions["playback"].triggered.connect(lambda: self.playback_requested.emit(False))
+        self.actions["playback_layout"] = QAction(self.tr("Play back this &layout"), self)
+        self.actions["playback_layout"].setObjectName("playback_layout")
+        self.actions["playback_layout"].setShortcut(QKeySequence("Ctrl+Alt+P"))
+        self.actions["playback_layout"].triggered.connect(
+            lambda: self.playback_requested.emit(True)
+        )
+        if can(self.user, Permission.VIEW_RECORDED):
+            playback = self.menuBar().addMenu(self.tr("Play&back"))
+            playback.addAction(self.actions["playback"])
+            playback.addAction(self.actions["playback_layout"])
 
         admin = self.menuBar().addMenu(self.tr("&Administration"))
         self._admin_menu = admin

@@ -206,97 +206,97 @@
   <context>
     <name>CameraWizard</name>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="180" />
+      <location filename="../../ui/camera_wizard.py" line="181" />
       <source>The camera cannot be reached.</source>
-      <extracomment>How long a WS-Discovery search listens for answers (the Probe is re-sent within it). How often every camera the user may see is checked (reachable, stream opens, clock). What the begin_view entry of the test still says it was for. The ports a range scan asks at unless told otherwise (ONVIF's usual two). Each of the two test pictures is shown this large (16:9; a 4:3 picture gets bars). Text colours of states: (on a dark theme, on a light one), as in the access-log viewer. "FIRST-LAST" or CIDR to addresses; InvalidInput (a KnownError) for anything else. (host, port) typed in by the technician. (host, port, user, password) → what onboarding learnt; CameraError subclasses. (snapshot URI, user, password) → JPEG bytes. (stream URI, user, password) → the first keyframe, decoded. (host, port, user, password, stream URI) → one health check; never raises for the camera. What happened, in a few words, by kind of camera error (translated where shown).</extracomment>
+      <extracomment>How long a WS-Discovery search listens for answers (the Probe is re-sent within it). How often every camera the user may see is checked (reachable, stream opens, clock). What the begin_view entry of the test still says it was for. The ports a range scan asks at unless told otherwise (ONVIF's usual two). Each of the two test pictures is shown this large (16:9; a 4:3 picture gets bars). Text colours of states: (on a dark theme, on a light one), as in the access-log viewer. "FIRST-LAST" or CIDR to addresses; InvalidInput (a KnownError) for anything else. (host, port) typed in by the technician. (host, port, user, password) → what onboarding learnt; CameraError subclasses. (snapshot URI, user, password) → JPEG bytes. (stream URI, user, password) → the first keyframe, decoded. (host, port, user, password, stream URI, or None when the stream is known to flow) → one health check; never raises for the camera. What happened, in a few words, by kind of camera error (translated where shown).</extracomment>
       <translation>Kameran går inte att nå.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="181" />
+      <location filename="../../ui/camera_wizard.py" line="182" />
       <source>The camera did not answer in time.</source>
       <translation>Kameran svarade inte i tid.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="182" />
+      <location filename="../../ui/camera_wizard.py" line="183" />
       <source>Wrong user name or password.</source>
       <translation>Fel användarnamn eller lösenord.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="185" />
+      <location filename="../../ui/camera_wizard.py" line="186" />
       <source>This is not an ONVIF camera (or not its ONVIF port).</source>
       <translation>Det här är ingen ONVIF-kamera (eller inte dess ONVIF-port).</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="189" />
+      <location filename="../../ui/camera_wizard.py" line="190" />
       <source>The camera's answer was refused for safety.</source>
       <translation>Kamerans svar avvisades av säkerhetsskäl.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="191" />
+      <location filename="../../ui/camera_wizard.py" line="192" />
       <source>The video stream cannot be opened.</source>
       <translation>Videoströmmen kan inte öppnas.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="192" />
+      <location filename="../../ui/camera_wizard.py" line="193" />
       <source>The camera gave no snapshot.</source>
       <translation>Kameran gav ingen ögonblicksbild.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="195" />
+      <location filename="../../ui/camera_wizard.py" line="196" />
       <source>search</source>
       <translation>sökning</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="196" />
+      <location filename="../../ui/camera_wizard.py" line="197" />
       <source>range scan</source>
       <translation>intervallavsökning</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="197" />
+      <location filename="../../ui/camera_wizard.py" line="198" />
       <source>entered</source>
       <translation>angiven</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="222" />
+      <location filename="../../ui/camera_wizard.py" line="223" />
       <source>none</source>
       <translation>ingen</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="228" />
+      <location filename="../../ui/camera_wizard.py" line="229" />
       <source>yes</source>
       <translation>ja</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="230" />
+      <location filename="../../ui/camera_wizard.py" line="231" />
       <source>no</source>
       <translation>nej</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="236" />
-      <location filename="../../ui/camera_wizard.py" line="966" />
+      <location filename="../../ui/camera_wizard.py" line="237" />
       <location filename="../../ui/camera_wizard.py" line="967" />
       <location filename="../../ui/camera_wizard.py" line="968" />
+      <location filename="../../ui/camera_wizard.py" line="969" />
       <source>unknown</source>
       <translation>okänd</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="237" />
+      <location filename="../../ui/camera_wizard.py" line="238" />
       <source>%1 s</source>
       <translation>%1 s</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1277" />
+      <location filename="../../ui/camera_wizard.py" line="1278" />
       <source>Add cameras</source>
       <extracomment>a console.cameras.Camera just added</extracomment>
       <translation>Lägg till kameror</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1281" />
+      <location filename="../../ui/camera_wizard.py" line="1282" />
       <source>&amp;Save</source>
       <translation>&amp;Spara</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1282" />
+      <location filename="../../ui/camera_wizard.py" line="1283" />
       <source>Save and add &amp;another</source>
       <translation>Spara och lägg till &amp;fler</translation>
     </message>
@@ -304,36 +304,41 @@
   <context>
     <name>Console</name>
     <message numerus="yes">
-      <location filename="../../ui/app.py" line="298" />
+      <location filename="../../ui/app.py" line="330" />
       <source>Recording %n camera(s)</source>
-      <extracomment>At shutdown, how long the live.view end entries still being written are waited for (an entry left unwritten is closed as recovered on the next start). a console.messages.Message the person quit (closed the main window, or cancelled the first dialog) the recording engine's status (emitted on the engine's threads, shown on the GUI thread) the grid opens the user's first saved layout at login (the demo) draws live video into the grid's tiles; None: tiles say video is not available PTZ and snapshots of the cameras in the grid the live grids' access-log sessions, waited for at shutdown the viewer was open when the console locked; it comes back on unlocking the wizard was open when the console locked (it shows live pictures) what the recording engine last said, or why this console does not record</extracomment>
+      <extracomment>At shutdown, how long the live.view end entries still being written are waited for (an entry left unwritten is closed as recovered on the next start). a console.messages.Message the person quit (closed the main window, or cancelled the first dialog) the recording engine's status (emitted on the engine's threads, shown on the GUI thread) the grid opens the user's first saved layout at login (the demo) draws live video into the grid's tiles; None: tiles say video is not available PTZ and snapshots of the cameras in the grid the live grids' access-log sessions, waited for at shutdown draws recorded video into the playback window's tiles; None: not available the playback windows' access-log sessions, waited for at shutdown the viewer was open when the console locked; it comes back on unlocking the wizard was open when the console locked (it shows live pictures) what the recording engine last said, or why this console does not record</extracomment>
       <translation>
         <numerusform>Spelar in %n kamera</numerusform>
         <numerusform>Spelar in %n kameror</numerusform>
       </translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="490" />
+      <location filename="../../ui/app.py" line="503" />
+      <source>The layout shows no cameras to play back.</source>
+      <translation>Layouten visar inga kameror att spela upp.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/app.py" line="601" />
       <source>Added camera %1.</source>
       <translation>Kameran %1 är tillagd.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="562" />
+      <location filename="../../ui/app.py" line="673" />
       <source>Removed camera %1.</source>
       <translation>Kameran %1 är borttagen.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="583" />
+      <location filename="../../ui/app.py" line="694" />
       <source>Internal error</source>
       <translation>Internt fel</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="584" />
+      <location filename="../../ui/app.py" line="695" />
       <source>Utkik hit an internal error. Details are in the log.</source>
       <translation>Utkik råkade ut för ett internt fel. Detaljer finns i loggen.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="589" />
+      <location filename="../../ui/app.py" line="700" />
       <source>Utkik</source>
       <translation>Utkik</translation>
     </message>
@@ -341,27 +346,27 @@
   <context>
     <name>CredentialsPage</name>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="708" />
+      <location filename="../../ui/camera_wizard.py" line="709" />
       <source>Log in to the camera</source>
       <translation>Logga in på kameran</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="711" />
+      <location filename="../../ui/camera_wizard.py" line="712" />
       <source>The camera's own user name and password (an ONVIF user with administrator rights). Utkik keeps them only in the operating system's keyring.</source>
       <translation>Kamerans eget användarnamn och lösenord (en ONVIF-användare med administratörsrättigheter). Utkik förvarar dem bara i operativsystemets nyckelring.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="726" />
+      <location filename="../../ui/camera_wizard.py" line="727" />
       <source>Camera</source>
       <translation>Kamera</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="727" />
+      <location filename="../../ui/camera_wizard.py" line="728" />
       <source>&amp;User name</source>
       <translation>&amp;Användarnamn</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="728" />
+      <location filename="../../ui/camera_wizard.py" line="729" />
       <source>Pass&amp;word</source>
       <translation>Lösen&amp;ord</translation>
     </message>
@@ -392,6 +397,136 @@
       <location filename="../../ui/grid.py" line="1007" />
       <source>Big tile columns:</source>
       <translation>Kolumner för den stora rutan:</translation>
+    </message>
+  </context>
+  <context>
+    <name>EvidenceLockDialog</name>
+    <message>
+      <location filename="../../ui/evidence.py" line="67" />
+      <source>Lock evidence</source>
+      <extracomment>How long a new lock lasts unless the supervisor says otherwise (a case's first months). (cameras, start, end, reason, case number, expires at) once the input is valid</extracomment>
+      <translation>Bevisskydda</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="92" />
+      <source> days</source>
+      <translation> dagar</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="98" />
+      <source>&amp;Cameras</source>
+      <translation>&amp;Kameror</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="99" />
+      <source>&amp;From (Stockholm time)</source>
+      <translation>&amp;Från (svensk tid)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="100" />
+      <source>&amp;To (Stockholm time)</source>
+      <translation>&amp;Till (svensk tid)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="101" />
+      <source>&amp;Reason</source>
+      <translation>&amp;Skäl</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="102" />
+      <source>Case &amp;number</source>
+      <translation>Ärende&amp;nummer</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="103" />
+      <source>&amp;Expires after</source>
+      <translation>&amp;Upphör efter</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="107" />
+      <source>&amp;Lock</source>
+      <translation>&amp;Skydda</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="113" />
+      <source>Locked recordings are kept whatever the cameras' retention, until the lock expires or is lifted. The lock is written to the access log.</source>
+      <translation>Skyddade inspelningar sparas oavsett kamerornas lagringstid, tills skyddet upphör eller hävs. Skyddet skrivs i åtkomstloggen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>EvidenceLocksDialog</name>
+    <message>
+      <location filename="../../ui/evidence.py" line="176" />
+      <source>Evidence locks</source>
+      <translation>Bevisskydd</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="188" />
+      <source>Case</source>
+      <translation>Ärende</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="189" />
+      <source>Cameras</source>
+      <translation>Kameror</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="190" />
+      <source>From</source>
+      <translation>Från</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="191" />
+      <source>To</source>
+      <translation>Till</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="192" />
+      <source>Expires</source>
+      <translation>Upphör</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="193" />
+      <source>Reason, by</source>
+      <translation>Skäl, av</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="200" />
+      <source>&amp;New lock…</source>
+      <translation>&amp;Nytt skydd…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="203" />
+      <source>&amp;Lift…</source>
+      <translation>&amp;Häv…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="206" />
+      <source>Close</source>
+      <translation>Stäng</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../ui/evidence.py" line="239" />
+      <source>%n lock(s) in force</source>
+      <translation>
+        <numerusform>%n skydd gäller</numerusform>
+        <numerusform>%n skydd gäller</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="290" />
+      <source>Choose the lock to lift.</source>
+      <translation>Välj det skydd som ska hävas.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="295" />
+      <source>Lift evidence lock</source>
+      <translation>Häv bevisskydd</translation>
+    </message>
+    <message>
+      <location filename="../../ui/evidence.py" line="296" />
+      <source>Why is the lock of case %1 lifted?</source>
+      <translation>Varför hävs skyddet för ärende %1?</translation>
     </message>
   </context>
   <context>
@@ -495,13 +630,13 @@
   <context>
     <name>GridWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="457" />
+      <location filename="../../ui/main_window.py" line="479" />
       <source>Utkik – live video – %1</source>
       <extracomment>the window was closed (by the window manager or Ctrl+W)</extracomment>
       <translation>Utkik – livevideo – %1</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="460" />
+      <location filename="../../ui/main_window.py" line="482" />
       <source>&amp;Full screen</source>
       <translation>&amp;Helskärm</translation>
     </message>
@@ -533,7 +668,7 @@
   <context>
     <name>LoginDialog</name>
     <message>
-      <location filename="../../ui/app.py" line="997" />
+      <location filename="../../ui/app.py" line="1218" />
       <location filename="../../ui/dialogs.py" line="134" />
       <source>Log in</source>
       <extracomment>Seconds each request of a periodic health check may take (the whole check at most three times as long): short, since a camera that slow is worth a warning anyway. Seconds each PTZ request may take (the whole call at most three times as long): an operator holding a key learns soon that the camera does not answer. Makes a player that calls its argument (on a libvlc thread) when its first picture is ready. a _Call, from any thread</extracomment>
@@ -569,146 +704,161 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="93" />
+      <location filename="../../ui/main_window.py" line="98" />
       <source>Utkik – %1</source>
-      <extracomment>The permission each menu action needs; the others are open to everyone logged in. the person asked to lock the console the password typed on the lock screen log out and show the login "sv" or "en" "dark" or "light" open user management open the access-log viewer open the wizard that finds and adds cameras the person closed the window (Quit, or the window manager's close button)</extracomment>
+      <extracomment>The permission each menu action needs; the others are open to everyone logged in. the person asked to lock the console the password typed on the lock screen log out and show the login "sv" or "en" "dark" or "light" open user management open the access-log viewer open the wizard that finds and adds cameras play back recorded video: True for the live grid's layout as it is, False to choose the cameras the person closed the window (Quit, or the window manager's close button)</extracomment>
       <translation>Utkik – %1</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="99" />
+      <location filename="../../ui/main_window.py" line="104" />
       <source>The video grid appears here once cameras have been added.</source>
       <translation>Videorutnätet visas här när kameror har lagts till.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="101" />
+      <location filename="../../ui/main_window.py" line="106" />
       <source>Live video is not part of your role.</source>
       <translation>Livevideo ingår inte i din roll.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="120" />
+      <location filename="../../ui/main_window.py" line="125" />
       <source>&amp;Bring the live video back</source>
       <extracomment>red while recording is paused (a full disk), amber for a warning; hidden when all is well shown in the central area while the grid is on another screen</extracomment>
       <translation>&amp;Hämta tillbaka livevideon</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="137" />
+      <location filename="../../ui/main_window.py" line="142" />
       <source>Sites and cameras</source>
       <extracomment>docks that were visible before full screen hid them</extracomment>
       <translation>Platser och kameror</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="139" />
+      <location filename="../../ui/main_window.py" line="144" />
       <source>Alarms</source>
       <translation>Larm</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="139" />
+      <location filename="../../ui/main_window.py" line="144" />
       <source>No alarms.</source>
       <translation>Inga larm.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="143" />
+      <location filename="../../ui/main_window.py" line="148" />
       <source>Lighting</source>
       <translation>Belysning</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="144" />
+      <location filename="../../ui/main_window.py" line="149" />
       <source>No luminaires connected.</source>
       <translation>Inga armaturer anslutna.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="147" />
+      <location filename="../../ui/main_window.py" line="152" />
       <source>Log</source>
       <translation>Logg</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="147" />
+      <location filename="../../ui/main_window.py" line="152" />
       <source>No entries yet.</source>
       <translation>Inga poster ännu.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="156" />
+      <location filename="../../ui/main_window.py" line="161" />
       <source>Logged in as %1 (%2)</source>
       <translation>Inloggad som %1 (%2)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="179" />
+      <location filename="../../ui/main_window.py" line="184" />
       <source>&amp;Console</source>
       <extracomment>what the recording engine does (how many cameras, or which process records)</extracomment>
       <translation>&amp;Konsol</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="180" />
+      <location filename="../../ui/main_window.py" line="185" />
       <source>&amp;Lock</source>
       <translation>&amp;Lås</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="183" />
+      <location filename="../../ui/main_window.py" line="188" />
       <source>&amp;Switch user…</source>
       <translation>&amp;Byt användare…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="187" />
+      <location filename="../../ui/main_window.py" line="192" />
       <source>&amp;Quit</source>
       <translation>&amp;Avsluta</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="191" />
+      <location filename="../../ui/main_window.py" line="196" />
       <source>&amp;View</source>
       <translation>&amp;Visa</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="195" />
+      <location filename="../../ui/main_window.py" line="200" />
       <source>&amp;Full screen</source>
       <translation>&amp;Helskärm</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="203" />
+      <location filename="../../ui/main_window.py" line="208" />
       <source>&amp;Theme</source>
       <translation>&amp;Tema</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="205" />
+      <location filename="../../ui/main_window.py" line="210" />
       <source>Dark</source>
       <translation>Mörkt</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="205" />
+      <location filename="../../ui/main_window.py" line="210" />
       <source>Light</source>
       <translation>Ljust</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="212" />
+      <location filename="../../ui/main_window.py" line="217" />
       <source>&amp;Language</source>
       <translation>&amp;Språk</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="225" />
+      <location filename="../../ui/main_window.py" line="230" />
       <source>&amp;Add cameras…</source>
       <translation>&amp;Lägg till kameror…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="232" />
+      <location filename="../../ui/main_window.py" line="237" />
       <source>Ca&amp;meras</source>
       <translation>Ka&amp;meror</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="235" />
+      <location filename="../../ui/main_window.py" line="242" />
+      <source>&amp;Play back recorded video…</source>
+      <translation>&amp;Spela upp inspelad video…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="246" />
+      <source>Play back this &amp;layout</source>
+      <translation>Spela upp den här &amp;layouten</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="253" />
+      <source>Play&amp;back</source>
+      <translation>&amp;Uppspelning</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="257" />
       <source>&amp;Administration</source>
       <translation>&amp;Administration</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="237" />
+      <location filename="../../ui/main_window.py" line="259" />
       <source>&amp;Users…</source>
       <translation>&amp;Användare…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="239" />
+      <location filename="../../ui/main_window.py" line="261" />
       <source>&amp;Access log…</source>
       <translation>Å&amp;tkomstlogg…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="338" />
+      <location filename="../../ui/main_window.py" line="360" />
       <source>The live video is on screen %1.</source>
       <translation>Livevideon visas på skärm %1.</translation>
     </message>
@@ -739,237 +889,448 @@
   <context>
     <name>PlacePage</name>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1126" />
+      <location filename="../../ui/camera_wizard.py" line="1127" />
       <source>Place and name</source>
       <extracomment>The name field holds what the wizard suggested (it follows the place), not a typed one.</extracomment>
       <translation>Plats och namn</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1127" />
+      <location filename="../../ui/camera_wizard.py" line="1128" />
       <source>Where the camera is, and the name operators will know it by.</source>
       <translation>Var kameran sitter, och namnet som operatörerna känner den under.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1139" />
+      <location filename="../../ui/camera_wizard.py" line="1140" />
       <source>Camera</source>
       <translation>Kamera</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1140" />
+      <location filename="../../ui/camera_wizard.py" line="1141" />
       <source>&amp;Place</source>
       <translation>&amp;Plats</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1141" />
+      <location filename="../../ui/camera_wizard.py" line="1142" />
       <source>&amp;Name</source>
       <translation>&amp;Namn</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1164" />
+      <location filename="../../ui/camera_wizard.py" line="1165" />
       <source>There is no place you may add cameras to.</source>
       <translation>Det finns ingen plats där du får lägga till kameror.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1228" />
+      <location filename="../../ui/camera_wizard.py" line="1229" />
       <source>Saving …</source>
       <translation>Sparar …</translation>
     </message>
   </context>
   <context>
+    <name>PlaybackTile</name>
+    <message>
+      <location filename="../../ui/playback.py" line="676" />
+      <source>Camera %1</source>
+      <extracomment>the access-log entry is being written, or the first pictures are on their way no video backend on this workstation Caption strip colours by state: (background, text), as the live tiles have them. Recorded video is marked apart from live video: an amber time in the caption. (token of the stream, FeedStatus) the person pressed the tile recorded time shown by the streams already closed (a change of speed reopens them) the clock is paused (set by the window)</extracomment>
+      <translation>Kamera %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="682" />
+      <source>opening</source>
+      <translation>öppnar</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="683" />
+      <source>▶ playing</source>
+      <translation>▶ spelar</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="684" />
+      <source>❚❚ paused</source>
+      <translation>❚❚ pausad</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="685" />
+      <source>no recording</source>
+      <translation>ingen inspelning</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="686" />
+      <source>not permitted</source>
+      <translation>ej tillåtet</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="687" />
+      <source>error</source>
+      <translation>fel</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="688" />
+      <source>video not available</source>
+      <translation>ingen video</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="698" />
+      <source>The recording cannot be shown.</source>
+      <translation>Inspelningen kan inte visas.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="701" />
+      <source>Opening the recording…</source>
+      <translation>Öppnar inspelningen…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="704" />
+      <source>No recording at this time.</source>
+      <translation>Ingen inspelning vid den här tiden.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="705" />
+      <source>Video not available on this workstation.</source>
+      <translation>Video kan inte visas på den här arbetsstationen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>PlaybackWindow</name>
+    <message>
+      <location filename="../../ui/playback.py" line="733" />
+      <source>Utkik – recorded video – %1</source>
+      <extracomment>the window closed; its access-log entries are ending the person asked for live video again (the window closes too)</extracomment>
+      <translation>Utkik – inspelad video – %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="848" />
+      <source>Go to the start of the view</source>
+      <extracomment>the layout's media time, shared by every tile's feeder place id → name, for the tiles' captions</extracomment>
+      <translation>Gå till början av det som visas</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="853" />
+      <source>One frame back</source>
+      <translation>En bildruta bakåt</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="855" />
+      <source>Play backwards</source>
+      <translation>Spela baklänges</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="857" />
+      <source>Play or pause</source>
+      <translation>Spela eller pausa</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="861" />
+      <source>One frame forward</source>
+      <translation>En bildruta framåt</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="866" />
+      <source>Pause</source>
+      <translation>Paus</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="869" />
+      <source>Backwards, faster at each press</source>
+      <translation>Bakåt, snabbare för varje tryck</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="875" />
+      <source>Forwards, faster at each press</source>
+      <translation>Framåt, snabbare för varje tryck</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="879" />
+      <source>Slower</source>
+      <translation>Långsammare</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="880" />
+      <source>Faster</source>
+      <translation>Snabbare</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="890" />
+      <source>&amp;Live</source>
+      <translation>&amp;Live</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="890" />
+      <source>Live</source>
+      <translation>Live</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="897" />
+      <source>Speed ([ slower, ] faster)</source>
+      <translation>Hastighet ([ långsammare, ] snabbare)</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../ui/playback.py" line="1020" />
+      <source>Operators may play back the last %n hour(s) only: moved to the earliest time allowed.</source>
+      <translation>
+        <numerusform>Operatörer får bara spela upp den senaste %n timmen: flyttat till den tidigaste tillåtna tiden.</numerusform>
+        <numerusform>Operatörer får bara spela upp de senaste %n timmarna: flyttat till den tidigaste tillåtna tiden.</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="1208" />
+      <source>Playback reached the present. Choose Live for live video.</source>
+      <translation>Uppspelningen har nått nuet. Välj Live för livevideo.</translation>
+    </message>
+  </context>
+  <context>
     <name>PtzPad</name>
     <message>
-      <location filename="../../ui/tile.py" line="585" />
+      <location filename="../../ui/tile.py" line="591" />
       <source>Drag on the picture, hold an arrow key (with Shift: faster) or + and − to move the camera; it stops when you let go.</source>
-      <extracomment>A tile dragged onto another (to swap them) carries its serial number in this format. What the live.view entries say the look was for. How often a tile looks whether libvlc has fitted its window to a new size (only while it waits for that: after a stream's first picture, and under the curtain). libvlc fits its window to the tile within a picture or two: a stream whose window is not fitted after this long is shown anyway, and the curtain lifted. The curtain stays at least this long when the tile's size does not change at all (it was put up before a layout that turned out to keep the tile's size). libvlc rounds the picture's size: one pixel short of the window still fills it. (pan, tilt, zoom), each -1..1: positive is right, up and in. A held move is renewed this often. The adapter's moves end by themselves after 2 s (devices/ptz.py, MOVE_TIMEOUT_S) so that a stop lost with a crashed console or a dropped network cannot leave a camera turning; a key held longer must say so again. At most one move command this often (5 a second) while a drag keeps changing the speed: only the latest speed is sent, so a slow camera never works through a queue of stale ones. The speed of the keys and pad buttons; with Shift, the keys go at full speed. A drag nearer than this to where it began (a share of half the picture) does not move: a click or the first press of a double-click is not a move. The keys that move a maximized PTZ tile's camera while held: arrows, the number pad (with Num Lock) and + / - for the zoom. a task of ours is on a worker (opening, a command, or letting go) what each input (keys, mouse, pad) asks for the velocity the camera was last told the gesture going on was refused (its entry, or its first command, failed) a Velocity while a button is held, STILL when it is let go the Stop button was clicked a PtzPreset to go to</extracomment>
+      <extracomment>A tile dragged onto another (to swap them) carries its serial number in this format. What the live.view entries say the look was for. How often a tile looks whether libvlc has fitted its window to a new size (only while it waits for that: after a stream's first picture, and under the curtain). libvlc fits its window to the tile within a picture or two: a stream whose window is not fitted after this long is shown anyway, and the curtain lifted. How long a stream's first picture waits for libvlc to place its window after making it. The curtain stays at least this long when the tile's size does not change at all (it was put up before a layout that turned out to keep the tile's size). libvlc rounds the picture's size: a pixel or two short of the window still fills it. (pan, tilt, zoom), each -1..1: positive is right, up and in. A held move is renewed this often. The adapter's moves end by themselves after 2 s (devices/ptz.py, MOVE_TIMEOUT_S) so that a stop lost with a crashed console or a dropped network cannot leave a camera turning; a key held longer must say so again. At most one move command this often (5 a second) while a drag keeps changing the speed: only the latest speed is sent, so a slow camera never works through a queue of stale ones. The speed of the keys and pad buttons; with Shift, the keys go at full speed. A drag nearer than this to where it began (a share of half the picture) does not move: a click or the first press of a double-click is not a move. The keys that move a maximized PTZ tile's camera while held: arrows, the number pad (with Num Lock) and + / - for the zoom. a task of ours is on a worker (opening, a command, or letting go) what each input (keys, mouse, pad) asks for the velocity the camera was last told the gesture going on was refused (its entry, or its first command, failed) a Velocity while a button is held, STILL when it is let go the Stop button was clicked a PtzPreset to go to</extracomment>
       <translation>Dra i bilden, håll ned en piltangent (med Skift: snabbare) eller + och − för att flytta kameran; den stannar när du släpper.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="596" />
+      <location filename="../../ui/tile.py" line="602" />
       <source>Pan left</source>
       <translation>Panorera åt vänster</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="597" />
+      <location filename="../../ui/tile.py" line="603" />
       <source>Tilt up</source>
       <translation>Tilta uppåt</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="598" />
+      <location filename="../../ui/tile.py" line="604" />
       <source>Tilt down</source>
       <translation>Tilta nedåt</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="599" />
+      <location filename="../../ui/tile.py" line="605" />
       <source>Pan right</source>
       <translation>Panorera åt höger</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="600" />
+      <location filename="../../ui/tile.py" line="606" />
       <source>Zoom in</source>
       <translation>Zooma in</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="601" />
+      <location filename="../../ui/tile.py" line="607" />
       <source>Zoom out</source>
       <translation>Zooma ut</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="607" />
+      <location filename="../../ui/tile.py" line="613" />
       <source>Stop</source>
       <translation>Stopp</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="607" />
+      <location filename="../../ui/tile.py" line="613" />
       <source>Stop the camera</source>
       <translation>Stoppa kameran</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="616" />
+      <location filename="../../ui/tile.py" line="622" />
       <source>Go</source>
       <translation>Gå dit</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="616" />
+      <location filename="../../ui/tile.py" line="622" />
       <source>Go to the chosen preset</source>
       <translation>Flytta kameran till den valda förinställda positionen</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="640" />
+      <location filename="../../ui/tile.py" line="646" />
       <source>No presets</source>
       <translation>Inga förinställningar</translation>
     </message>
   </context>
   <context>
+    <name>ReasonDialog</name>
+    <message>
+      <location filename="../../ui/playback.py" line="280" />
+      <source>Play back recorded video</source>
+      <extracomment>A new playback starts this long before now: what just happened, with a little before it. The timeline first shows this much before and after the start. Frame step: the cameras' usual rate (PAL 25 fps); a step at most one picture of a 30 fps one. How often the cursor, the tiles' times and their states follow the clock. The timeline's rows are fetched this long after the view last changed (a drag or a wheel changes it many times a second; one query per pause). The rows are fetched again this often, so that recording going on shows. At shutdown, how long the playback.view end entries still being written are waited for. The grids chosen cameras are shown in: the smallest square that holds them. At most this many cameras play back together (a 5 × 5 grid). pictures are being handed over nothing is recorded at the clock's position the recording cannot be read why (for ERROR): a core message template (console.errors.N_), shown translated None: video is not available on this workstation how far back the person may go (None: no limit), as of when asked</extracomment>
+      <translation>Spela upp inspelad video</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="283" />
+      <source>Every playback is written to the access log with your name, the cameras and the reason you give here.</source>
+      <translation>Varje uppspelning skrivs i åtkomstloggen med ditt namn, kamerorna och skälet du anger här.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="290" />
+      <source>Choose a reason…</source>
+      <translation>Välj ett skäl…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="296" />
+      <source>Details: what happened, an alarm or case number</source>
+      <translation>Detaljer: vad som hände, ett larm- eller ärendenummer</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="298" />
+      <source>&amp;Reason:</source>
+      <translation>&amp;Skäl:</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="299" />
+      <source>&amp;Details:</source>
+      <translation>&amp;Detaljer:</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="312" />
+      <source>&amp;Cameras:</source>
+      <translation>&amp;Kameror:</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="321" />
+      <source>&amp;Play back</source>
+      <translation>&amp;Spela upp</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="355" />
+      <source>Choose a reason or write one.</source>
+      <translation>Välj ett skäl eller skriv ett.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="359" />
+      <source>Choose at least one camera.</source>
+      <translation>Välj minst en kamera.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/playback.py" line="361" />
+      <source>At most %1 cameras play back together.</source>
+      <translation>Högst %1 kameror kan spelas upp samtidigt.</translation>
+    </message>
+  </context>
+  <context>
     <name>ScanPage</name>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="340" />
+      <location filename="../../ui/camera_wizard.py" line="341" />
       <source>Find cameras</source>
       <extracomment>The camera sent something that does not decode as a picture. The camera offers nothing to take this picture from. a DiscoveredDevice, the moment it answered (addresses done, addresses in all) of a range scan</extracomment>
       <translation>Hitta kameror</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="343" />
+      <location filename="../../ui/camera_wizard.py" line="344" />
       <source>Search the network, scan a range of addresses where the search does not reach, or enter a camera's address. Then pick the camera to add.</source>
       <translation>Sök i nätverket, avsök ett adressintervall dit sökningen inte når, eller ange en kameras adress. Välj sedan kameran som ska läggas till.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="356" />
+      <location filename="../../ui/camera_wizard.py" line="357" />
       <source>Search the &amp;network (WS-Discovery)</source>
       <extracomment>Every search's bridge, kept while the page lives: a worker may still emit on one after its search was cancelled, and must never find it deleted.</extracomment>
       <translation>Sök i nät&amp;verket (WS-Discovery)</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="360" />
+      <location filename="../../ui/camera_wizard.py" line="361" />
       <source>All interfaces</source>
       <translation>Alla gränssnitt</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="361" />
+      <location filename="../../ui/camera_wizard.py" line="362" />
       <source>Scan an address &amp;range</source>
       <translation>Avsök ett adress&amp;intervall</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="365" />
+      <location filename="../../ui/camera_wizard.py" line="366" />
       <source>192.168.1.10-192.168.1.60 or 192.168.1.0/24</source>
       <translation>192.168.1.10-192.168.1.60 eller 192.168.1.0/24</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="369" />
+      <location filename="../../ui/camera_wizard.py" line="370" />
       <source>The ports to ask for ONVIF at, separated by commas</source>
       <translation>Portarna att fråga efter ONVIF på, åtskilda med kommatecken</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="370" />
+      <location filename="../../ui/camera_wizard.py" line="371" />
       <source>Enter an &amp;address</source>
       <translation>Ange en &amp;adress</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="374" />
+      <location filename="../../ui/camera_wizard.py" line="375" />
       <source>host name or IP address</source>
       <translation>värdnamn eller IP-adress</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="391" />
+      <location filename="../../ui/camera_wizard.py" line="392" />
       <source>&amp;Search</source>
       <translation>&amp;Sök</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="398" />
+      <location filename="../../ui/camera_wizard.py" line="399" />
       <source>Cancel search</source>
       <translation>Avbryt sökningen</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="407" />
+      <location filename="../../ui/camera_wizard.py" line="408" />
       <source>Name</source>
       <translation>Namn</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="407" />
+      <location filename="../../ui/camera_wizard.py" line="408" />
       <source>Address</source>
       <translation>Adress</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="407" />
+      <location filename="../../ui/camera_wizard.py" line="408" />
       <source>Model</source>
       <translation>Modell</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="407" />
+      <location filename="../../ui/camera_wizard.py" line="408" />
       <source>Found by</source>
       <translation>Hittad genom</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="424" />
+      <location filename="../../ui/camera_wizard.py" line="425" />
       <source>&amp;Ports</source>
       <translation>&amp;Portar</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="430" />
+      <location filename="../../ui/camera_wizard.py" line="431" />
       <source>P&amp;ort</source>
       <translation>Po&amp;rt</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="482" />
+      <location filename="../../ui/camera_wizard.py" line="483" />
       <source>for example %1 or 192.168.1.10-60</source>
       <translation>till exempel %1 eller 192.168.1.10-60</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="511" />
+      <location filename="../../ui/camera_wizard.py" line="512" />
       <source>Enter the addresses to scan, such as 192.168.1.10-60.</source>
       <translation>Ange adresserna som ska avsökas, till exempel 192.168.1.10-60.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="513" />
+      <location filename="../../ui/camera_wizard.py" line="514" />
       <source>The ports must be numbers from 1 to 65535, such as 80, 8080.</source>
       <translation>Portarna måste vara tal från 1 till 65535, till exempel 80, 8080.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="560" />
+      <location filename="../../ui/camera_wizard.py" line="561" />
       <source>Search cancelled.</source>
       <translation>Sökningen avbröts.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="572" />
+      <location filename="../../ui/camera_wizard.py" line="573" />
       <source>Searching …</source>
       <translation>Söker …</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="597" />
+      <location filename="../../ui/camera_wizard.py" line="598" />
       <source>This camera has been added already as “%1”.</source>
       <translation>Den här kameran är redan tillagd som ”%1”.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="604" />
+      <location filename="../../ui/camera_wizard.py" line="605" />
       <source>No cameras answered.</source>
       <translation>Inga kameror svarade.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="606" />
+      <location filename="../../ui/camera_wizard.py" line="607" />
       <source>Cameras found: %1.</source>
       <translation>Hittade kameror: %1.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="667" />
+      <location filename="../../ui/camera_wizard.py" line="668" />
       <source>added already as “%1”</source>
       <translation>redan tillagd som ”%1”</translation>
     </message>
@@ -1090,203 +1451,203 @@
   <context>
     <name>TestPage</name>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="796" />
+      <location filename="../../ui/camera_wizard.py" line="797" />
       <source>Test the camera</source>
       <translation>Testa kameran</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="799" />
+      <location filename="../../ui/camera_wizard.py" line="800" />
       <source>Utkik asks the camera what it is and what it offers, then takes its snapshot and one picture of its live video. Looking at the live picture is logged.</source>
       <translation>Utkik frågar kameran vad den är och vad den erbjuder, och tar sedan dess ögonblicksbild och en bild ur dess livevideo. Att titta på livebilden loggas.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="804" />
+      <location filename="../../ui/camera_wizard.py" line="805" />
       <source>Connect and log in</source>
       <translation>Anslut och logga in</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="805" />
+      <location filename="../../ui/camera_wizard.py" line="806" />
       <source>What the camera offers</source>
       <translation>Vad kameran erbjuder</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="806" />
+      <location filename="../../ui/camera_wizard.py" line="807" />
       <source>Snapshot</source>
       <translation>Ögonblicksbild</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="807" />
+      <location filename="../../ui/camera_wizard.py" line="808" />
       <source>Live picture (one keyframe)</source>
       <translation>Livebild (en nyckelbild)</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="809" />
+      <location filename="../../ui/camera_wizard.py" line="810" />
       <source>Test &amp;again</source>
       <translation>Testa &amp;igen</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="822" />
+      <location filename="../../ui/camera_wizard.py" line="823" />
       <source>Snapshot (from the camera)</source>
       <translation>Ögonblicksbild (från kameran)</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="823" />
+      <location filename="../../ui/camera_wizard.py" line="824" />
       <source>Live picture (decoded keyframe)</source>
       <translation>Livebild (avkodad nyckelbild)</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="834" />
+      <location filename="../../ui/camera_wizard.py" line="835" />
       <source>Manufacturer</source>
       <translation>Tillverkare</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="835" />
+      <location filename="../../ui/camera_wizard.py" line="836" />
       <source>Model</source>
       <translation>Modell</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="836" />
+      <location filename="../../ui/camera_wizard.py" line="837" />
       <source>Firmware</source>
       <translation>Firmware</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="837" />
+      <location filename="../../ui/camera_wizard.py" line="838" />
       <source>Main stream</source>
       <translation>Huvudström</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="838" />
+      <location filename="../../ui/camera_wizard.py" line="839" />
       <source>Sub stream</source>
       <translation>Delström</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="839" />
+      <location filename="../../ui/camera_wizard.py" line="840" />
       <source>PTZ</source>
       <translation>PTZ</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="840" />
+      <location filename="../../ui/camera_wizard.py" line="841" />
       <source>Events</source>
       <translation>Händelser</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="841" />
+      <location filename="../../ui/camera_wizard.py" line="842" />
       <source>Relay outputs</source>
       <translation>Reläutgångar</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="842" />
+      <location filename="../../ui/camera_wizard.py" line="843" />
       <source>Clock offset</source>
       <translation>Klockavvikelse</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="843" />
+      <location filename="../../ui/camera_wizard.py" line="844" />
       <source>Transport</source>
       <translation>Förbindelse</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="850" />
+      <location filename="../../ui/camera_wizard.py" line="851" />
       <source>Insecure transport</source>
       <translation>Osäker förbindelse</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="854" />
+      <location filename="../../ui/camera_wizard.py" line="855" />
       <source>The camera is reached over plain HTTP: its answers, and the video, cross the network unencrypted.</source>
       <translation>Kameran nås över okrypterad HTTP: dess svar, och videon, går okrypterade över nätverket.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="927" />
-      <location filename="../../ui/camera_wizard.py" line="1022" />
+      <location filename="../../ui/camera_wizard.py" line="928" />
+      <location filename="../../ui/camera_wizard.py" line="1023" />
       <source>testing …</source>
       <translation>testar …</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="949" />
-      <location filename="../../ui/camera_wizard.py" line="1101" />
-      <location filename="../../ui/camera_wizard.py" line="1105" />
+      <location filename="../../ui/camera_wizard.py" line="950" />
+      <location filename="../../ui/camera_wizard.py" line="1102" />
+      <location filename="../../ui/camera_wizard.py" line="1106" />
       <source>failed</source>
       <translation>misslyckades</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="958" />
-      <location filename="../../ui/camera_wizard.py" line="1017" />
-      <location filename="../../ui/camera_wizard.py" line="1089" />
+      <location filename="../../ui/camera_wizard.py" line="959" />
+      <location filename="../../ui/camera_wizard.py" line="1018" />
+      <location filename="../../ui/camera_wizard.py" line="1090" />
       <source>OK</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="975" />
+      <location filename="../../ui/camera_wizard.py" line="976" />
       <source>HTTPS</source>
       <translation>HTTPS</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="975" />
+      <location filename="../../ui/camera_wizard.py" line="976" />
       <source>plain HTTP</source>
       <translation>okrypterad HTTP</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="987" />
+      <location filename="../../ui/camera_wizard.py" line="988" />
       <source>The camera's clock is %1 off, more than 2 s: set its time (NTP). Evidence timestamps and logins depend on it.</source>
       <translation>Kamerans klocka går %1 fel, mer än 2 s: ställ in dess tid (NTP). Tidsstämplar i bevis och inloggningar beror på den.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="994" />
+      <location filename="../../ui/camera_wizard.py" line="995" />
       <source>The camera names another host (%1) for its video or snapshot. That address was not contacted; check the camera's network settings.</source>
       <translation>Kameran anger en annan värd (%1) för sin video eller ögonblicksbild. Den adressen kontaktades inte; kontrollera kamerans nätverksinställningar.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1000" />
+      <location filename="../../ui/camera_wizard.py" line="1001" />
       <source>The camera is reached over plain HTTP: its traffic is not encrypted.</source>
       <translation>Kameran nås över okrypterad HTTP: dess trafik är inte krypterad.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1007" />
+      <location filename="../../ui/camera_wizard.py" line="1008" />
       <source>Problems:</source>
       <translation>Problem:</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1012" />
+      <location filename="../../ui/camera_wizard.py" line="1013" />
       <source>clock off</source>
       <translation>klockan fel</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1012" />
+      <location filename="../../ui/camera_wizard.py" line="1013" />
       <source>The clock is too far off.</source>
       <translation>Klockan går för mycket fel.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1015" />
+      <location filename="../../ui/camera_wizard.py" line="1016" />
       <source>incomplete</source>
       <translation>ofullständigt</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1076" />
+      <location filename="../../ui/camera_wizard.py" line="1077" />
       <source>not shown</source>
       <translation>visas inte</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1077" />
-      <location filename="../../ui/camera_wizard.py" line="1106" />
+      <location filename="../../ui/camera_wizard.py" line="1078" />
+      <location filename="../../ui/camera_wizard.py" line="1107" />
       <source>No picture.</source>
       <translation>Ingen bild.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1094" />
+      <location filename="../../ui/camera_wizard.py" line="1095" />
       <source>The camera gives no snapshot address.</source>
       <translation>Kameran anger ingen adress för ögonblicksbilder.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1096" />
+      <location filename="../../ui/camera_wizard.py" line="1097" />
       <source>The camera gives no stream address.</source>
       <translation>Kameran anger ingen strömadress.</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1098" />
+      <location filename="../../ui/camera_wizard.py" line="1099" />
       <source>none</source>
       <translation>saknas</translation>
     </message>
     <message>
-      <location filename="../../ui/camera_wizard.py" line="1101" />
+      <location filename="../../ui/camera_wizard.py" line="1102" />
       <source>What the camera sent is not a picture.</source>
       <translation>Det kameran skickade är ingen bild.</translation>
     </message>
@@ -1747,114 +2108,114 @@
   <context>
     <name>VideoTile</name>
     <message>
-      <location filename="../../ui/tile.py" line="1139" />
+      <location filename="../../ui/tile.py" line="1153" />
       <source>key frames</source>
-      <extracomment>waiting for the camera, the log entry or the stream the picture stopped coming; the last one stays, marked the camera is gone (removed from Utkik) no video backend on this workstation the look could not be logged or the stream not opened: nothing is shown Caption strip colours by state: (background, text). Alarm-red stays for alarms. xcb_cw_t XCB_CW_BACK_PIXMAP, and its value XCB_BACK_PIXMAP_NONE. xcb_cw_t XCB_CW_BACK_PIXEL None where the video windows are not X11 windows its first picture is on screen a _Report with a status a _Report: that stream's first picture is on screen the person pressed the tile (to select it) the person double-clicked the tile (to maximize or restore it) a QMimeData dropped on the tile (a camera from the tree, or another tile) the tile's state changed (a TileState) the camera shown (or asked for), and what is known of it the tile wants the main stream (it is maximized, or big in its layout) the video is stopped (the console is locked) but the camera stays assigned bumped whenever the tile turns to another camera (or stops): late answers are dropped the surface the front stream is drawn into the tile fills the grid the camera's PTZ while it is offered; the keys held and the drag going on streams whose first picture is out, until libvlc has fitted its window: token → when to show them anyway while the curtain is up: when it went up, the front surface's size then, and when to lift it at the latest</extracomment>
+      <extracomment>waiting for the camera, the log entry or the stream the picture stopped coming; the last one stays, marked the camera is gone (removed from Utkik) no video backend on this workstation the look could not be logged or the stream not opened: nothing is shown Caption strip colours by state: (background, text). Alarm-red stays for alarms. xcb_cw_t XCB_CW_BACK_PIXMAP, and its value XCB_BACK_PIXMAP_NONE. xcb_cw_t XCB_CW_BACK_PIXEL not on X11: nothing to know libvlc has made no window in it (yet) exactly as large: how libvlc makes its window, before it places the picture in it (or a picture of exactly the video window's shape) as large as fits, centred: libvlc's next picture is drawn at this size another size (the stream's own, or the tile's before it was resized) None where the video windows are not X11 windows its first picture is on screen a _Report with a status a _Report: that stream's first picture is on screen the person pressed the tile (to select it) the person double-clicked the tile (to maximize or restore it) a QMimeData dropped on the tile (a camera from the tree, or another tile) the tile's state changed (a TileState) the camera shown (or asked for), and what is known of it the tile wants the main stream (it is maximized, or big in its layout) the video is stopped (the console is locked) but the camera stays assigned bumped whenever the tile turns to another camera (or stops): late answers are dropped the surface the front stream is drawn into the tile fills the grid the camera's PTZ while it is offered; the keys held and the drag going on streams whose first picture is out, until libvlc has fitted its window: token → (when the picture came, when to show them anyway) while the curtain is up: when it went up, the front surface's size then, and when to lift it at the latest</extracomment>
       <translation>nyckelbilder</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1143" />
+      <location filename="../../ui/tile.py" line="1157" />
       <source>The camera has no sub stream: this small tile shows only the main stream's key frames (about one picture a second).</source>
       <translation>Kameran har ingen delström: den här lilla rutan visar bara huvudströmmens nyckelbilder (ungefär en bild i sekunden).</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1148" />
+      <location filename="../../ui/tile.py" line="1162" />
       <source>● REC</source>
       <translation>● INSP</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1422" />
+      <location filename="../../ui/tile.py" line="1436" />
       <source>The camera reported no video stream.</source>
       <translation>Kameran angav ingen videoström.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1764" />
+      <location filename="../../ui/tile.py" line="1772" />
       <source>Camera %1</source>
       <translation>Kamera %1</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1772" />
+      <location filename="../../ui/tile.py" line="1780" />
       <source>connecting</source>
       <translation>ansluter</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1773" />
+      <location filename="../../ui/tile.py" line="1781" />
       <source>● live</source>
       <translation>● live</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1774" />
+      <location filename="../../ui/tile.py" line="1782" />
       <source>offline</source>
       <translation>frånkopplad</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1775" />
+      <location filename="../../ui/tile.py" line="1783" />
       <source>no permission</source>
       <translation>ingen behörighet</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1776" />
+      <location filename="../../ui/tile.py" line="1784" />
       <source>removed</source>
       <translation>borttagen</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1777" />
+      <location filename="../../ui/tile.py" line="1785" />
       <source>video not available</source>
       <translation>ingen video</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1778" />
+      <location filename="../../ui/tile.py" line="1786" />
       <source>not shown</source>
       <translation>visas inte</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1782" />
+      <location filename="../../ui/tile.py" line="1790" />
       <source>STALE</source>
       <translation>FRUSEN</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1783" />
+      <location filename="../../ui/tile.py" line="1791" />
       <source>STALE since %1</source>
       <translation>FRUSEN sedan %1</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1792" />
+      <location filename="../../ui/tile.py" line="1800" />
       <source>Offline: %1</source>
       <translation>Frånkopplad: %1</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1792" />
+      <location filename="../../ui/tile.py" line="1800" />
       <source>Offline</source>
       <translation>Frånkopplad</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1794" />
+      <location filename="../../ui/tile.py" line="1802" />
       <source>Trying again in %1 s</source>
       <translation>Nytt försök om %1 s</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1799" />
+      <location filename="../../ui/tile.py" line="1807" />
       <source>Drag a camera here from the sites tree.</source>
       <translation>Dra hit en kamera från Platser och kameror.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1800" />
-      <location filename="../../ui/tile.py" line="1801" />
+      <location filename="../../ui/tile.py" line="1808" />
+      <location filename="../../ui/tile.py" line="1809" />
       <source>Connecting…</source>
       <translation>Ansluter…</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1802" />
+      <location filename="../../ui/tile.py" line="1810" />
       <source>No permission for this camera.</source>
       <translation>Ingen behörighet för den här kameran.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1803" />
+      <location filename="../../ui/tile.py" line="1811" />
       <source>This camera has been removed.</source>
       <translation>Den här kameran har tagits bort.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1804" />
+      <location filename="../../ui/tile.py" line="1812" />
       <source>Video not available on this workstation.</source>
       <translation>Video kan inte visas på den här arbetsstationen.</translation>
     </message>
@@ -2528,6 +2889,30 @@
     <message>
       <source>“{text}” is not a recording window; write e.g. “mon 07:00-19:00”.</source>
       <translation>”{text}” är inget inspelningsfönster; skriv t.ex. ”mån 07:00-19:00”.</translation>
+    </message>
+    <message>
+      <source>Keep at least one reason for playback.</source>
+      <translation>Behåll minst ett skäl för uppspelning.</translation>
+    </message>
+    <message>
+      <source>No recording at this time.</source>
+      <translation>Ingen inspelning vid den här tiden.</translation>
+    </message>
+    <message>
+      <source>Operators may play back the last {hours} hours only.</source>
+      <translation>Operatörer får bara spela upp de senaste {hours} timmarna.</translation>
+    </message>
+    <message>
+      <source>Say why you open recorded video.</source>
+      <translation>Ange varför du öppnar inspelad video.</translation>
+    </message>
+    <message>
+      <source>The reason can have at most {limit} characters.</source>
+      <translation>Skälet får vara högst {limit} tecken.</translation>
+    </message>
+    <message>
+      <source>The recording cannot be read.</source>
+      <translation>Inspelningen kan inte läsas.</translation>
     </message>
   </context>
   <context>
