@@ -56,6 +56,7 @@ from ui.camera_wizard import (
     HealthMonitor,
 )
 from ui.dialogs import FirstAdminDialog, LoginDialog
+from ui.evidence import EvidenceLocksDialog
 from ui.grid import VideoGrid
 from ui.i18n import Translations, core_text, error_text, system_language
 from ui.lock import IdleWatcher
@@ -264,6 +265,7 @@ class Console(QObject):
         window.audit_requested.connect(self._on_main_window_audit_requested)
         window.add_cameras_requested.connect(self._on_main_window_add_cameras_requested)
         window.playback_requested.connect(self._on_main_window_playback_requested)
+        window.evidence_requested.connect(self._on_main_window_evidence_requested)
         window.sites.test_requested.connect(self._on_sites_test_requested)
         window.sites.rename_requested.connect(self._on_sites_rename_requested)
         window.sites.remove_requested.connect(self._on_sites_remove_requested)
@@ -299,6 +301,17 @@ class Console(QObject):
             return
         window.show_sites(areas, places, cameras)
         self._start_health(self.user)
+
+    def _streaming(self, camera_id: int) -> bool:
+        """Whether a stream of the camera flows in the media hub now (any thread)."""
+        hub = getattr(self.backend, "hub", None)  # a HubVideoBackend's (not every backend has)
+        if not isinstance(hub, MediaHub):
+            return False
+        for profile in Profile:
+            status = hub.status(StreamKey(camera_id, profile))
+            if status is not None and status.state is StreamState.LIVE:
+                return True
+        return False
 
     # -- recording -----------------------------------------------------------------------------
 
@@ -484,6 +497,25 @@ class Console(QObject):
         self.audit_viewer = None
         self._viewer_hidden = False
 
+    # -- evidence locks ------------------------------------------------------------------------
+
+    def _on_main_window_evidence_requested(self) -> None:
+        window, user = self.main_window, self.user
+        if window is None or user is None or window.locked:
+            return
+        actor = Actor.of(user)
+
+        def show(cameras: list[Camera]) -> None:
+            if self.main_window is not window:
+                return
+            dialog = EvidenceLocksDialog(
+                self.core.recordings, cameras, actor, self.runner, self.core.clock, window
+            )
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+
+        self.runner.run(lambda: self.core.cameras.list(actor), show)
+
     # -- playback ----------------------------------------------------------------------------
 
     def _on_main_window_playback_requested(self, this_layout: bool) -> None:
@@ -626,6 +658,7 @@ class Console(QObject):
             self.core.clock,
             self.runner,
             interval_s=self.health_interval_s,
+            streaming=self._streaming,
             parent=self,
         )
         monitor.checked.connect(self._on_health_checked)
@@ -740,7 +773,9 @@ def camera_tools() -> CameraTools:
 
         return onvif_client.grab_keyframe(uri, user, password)
 
-    def check_health(host: str, port: int, user: str, password: str, uri: str) -> DeviceHealth:
+    def check_health(
+        host: str, port: int, user: str, password: str, uri: str | None
+    ) -> DeviceHealth:
         from devices import onvif_client
 
         return asyncio.run(
@@ -846,6 +881,10 @@ class Player(Protocol):
 
     def feed(self, packet: Packet) -> None: ...
 
+    def detach(self) -> None:
+        """Any thread: packets fed from now on wait for the next start (a reconnect)."""
+        ...
+
     def stats(self) -> dict[str, int]: ...
 
     def release(self) -> None: ...
@@ -895,8 +934,10 @@ class HubStream:
         if threading.get_ident() == self._gui_thread:
             self._start(info)
         else:
-            # A reconnect: the player starts over on the GUI thread; the packets fed before then
-            # are dropped and the picture comes back at the next keyframe.
+            # A reconnect: the player starts over on the GUI thread. The new session's packets
+            # that come meanwhile wait for it (from its first keyframe) instead of going into
+            # the old stream, where they would be taken as a jump and dropped.
+            self._player.detach()
             self._gui.call.emit(_Call(lambda: self._start(info)))
 
     def on_packet(self, packet: Packet) -> None:

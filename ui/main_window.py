@@ -43,6 +43,7 @@ _NEEDS: dict[str, Permission] = {
     "add_cameras": Permission.MANAGE_CAMERAS,
     "playback": Permission.VIEW_RECORDED,
     "playback_layout": Permission.VIEW_RECORDED,
+    "evidence": Permission.EVIDENCE_LOCK,
 }
 
 
@@ -78,6 +79,8 @@ class MainWindow(QMainWindow):
     #: play back recorded video: True for the live grid's layout as it is, False to choose the
     #: cameras
     playback_requested = Signal(bool)
+    #: the supervisor asks for the evidence locks
+    evidence_requested = Signal()
     #: the person closed the window (Quit, or the window manager's close button)
     closed = Signal()
 
@@ -249,10 +252,16 @@ class MainWindow(QMainWindow):
         self.actions["playback_layout"].triggered.connect(
             lambda: self.playback_requested.emit(True)
         )
+        self.actions["evidence"] = QAction(self.tr("&Evidence locks…"), self)
+        self.actions["evidence"].setObjectName("evidence")
+        self.actions["evidence"].triggered.connect(self.evidence_requested)
         if can(self.user, Permission.VIEW_RECORDED):
             playback = self.menuBar().addMenu(self.tr("Play&back"))
             playback.addAction(self.actions["playback"])
             playback.addAction(self.actions["playback_layout"])
+            if can(self.user, Permission.EVIDENCE_LOCK):
+                playback.addSeparator()
+                playback.addAction(self.actions["evidence"])
 
         admin = self.menuBar().addMenu(self.tr("&Administration"))
         self._admin_menu = admin

@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence, QMouseEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -289,7 +289,10 @@ class ReasonDialog(QDialog):
         self.choice.setObjectName("playback_reason_choice")
         self.choice.addItem(self.tr("Choose a reason…"), "")
         for reason in reasons:
-            self.choice.addItem(reason, reason)
+            # The default reasons are core texts (translated); ones the administrators wrote
+            # are shown as written. What is chosen is logged as shown.
+            shown = QCoreApplication.translate("core", reason)
+            self.choice.addItem(shown, shown)
         self.details = QLineEdit()
         self.details.setObjectName("playback_reason_details")
         self.details.setMaxLength(MAX_REASON // 2)

@@ -33,12 +33,13 @@ SPEEDS = (-16.0, -8.0, -4.0, -2.0, -1.0, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 1
 #: Above this speed (and backwards) a feeder hands over keyframes only.
 KEYFRAMES_ONLY_ABOVE = 4.0
 REASONS_KEY = "playback.reasons"
+#: Offered until the administrators set their own (shown in the operator's language).
 DEFAULT_REASONS = (
-    "Incident under way",
-    "Follow-up of an alarm",
-    "Request from the police",
-    "Complaint or request for one's own footage",
-    "Checking the camera",
+    N_("Incident under way"),
+    N_("Follow-up of an alarm"),
+    N_("Request from the police"),
+    N_("Complaint or request for one's own footage"),
+    N_("Checking the camera"),
 )
 MAX_REASON = 500
 

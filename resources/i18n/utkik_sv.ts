@@ -304,7 +304,7 @@
   <context>
     <name>Console</name>
     <message numerus="yes">
-      <location filename="../../ui/app.py" line="330" />
+      <location filename="../../ui/app.py" line="342" />
       <source>Recording %n camera(s)</source>
       <extracomment>At shutdown, how long the live.view end entries still being written are waited for (an entry left unwritten is closed as recovered on the next start). a console.messages.Message the person quit (closed the main window, or cancelled the first dialog) the recording engine's status (emitted on the engine's threads, shown on the GUI thread) the grid opens the user's first saved layout at login (the demo) draws live video into the grid's tiles; None: tiles say video is not available PTZ and snapshots of the cameras in the grid the live grids' access-log sessions, waited for at shutdown draws recorded video into the playback window's tiles; None: not available the playback windows' access-log sessions, waited for at shutdown the viewer was open when the console locked; it comes back on unlocking the wizard was open when the console locked (it shows live pictures) what the recording engine last said, or why this console does not record</extracomment>
       <translation>
@@ -313,32 +313,32 @@
       </translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="503" />
+      <location filename="../../ui/app.py" line="534" />
       <source>The layout shows no cameras to play back.</source>
       <translation>Layouten visar inga kameror att spela upp.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="601" />
+      <location filename="../../ui/app.py" line="632" />
       <source>Added camera %1.</source>
       <translation>Kameran %1 är tillagd.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="673" />
+      <location filename="../../ui/app.py" line="705" />
       <source>Removed camera %1.</source>
       <translation>Kameran %1 är borttagen.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="694" />
+      <location filename="../../ui/app.py" line="726" />
       <source>Internal error</source>
       <translation>Internt fel</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="695" />
+      <location filename="../../ui/app.py" line="727" />
       <source>Utkik hit an internal error. Details are in the log.</source>
       <translation>Utkik råkade ut för ett internt fel. Detaljer finns i loggen.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="700" />
+      <location filename="../../ui/app.py" line="732" />
       <source>Utkik</source>
       <translation>Utkik</translation>
     </message>
@@ -630,13 +630,13 @@
   <context>
     <name>GridWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="479" />
+      <location filename="../../ui/main_window.py" line="488" />
       <source>Utkik – live video – %1</source>
       <extracomment>the window was closed (by the window manager or Ctrl+W)</extracomment>
       <translation>Utkik – livevideo – %1</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="482" />
+      <location filename="../../ui/main_window.py" line="491" />
       <source>&amp;Full screen</source>
       <translation>&amp;Helskärm</translation>
     </message>
@@ -668,7 +668,7 @@
   <context>
     <name>LoginDialog</name>
     <message>
-      <location filename="../../ui/app.py" line="1218" />
+      <location filename="../../ui/app.py" line="1258" />
       <location filename="../../ui/dialogs.py" line="134" />
       <source>Log in</source>
       <extracomment>Seconds each request of a periodic health check may take (the whole check at most three times as long): short, since a camera that slow is worth a warning anyway. Seconds each PTZ request may take (the whole call at most three times as long): an operator holding a key learns soon that the camera does not answer. Makes a player that calls its argument (on a libvlc thread) when its first picture is ready. a _Call, from any thread</extracomment>
@@ -704,161 +704,166 @@
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../ui/main_window.py" line="98" />
+      <location filename="../../ui/main_window.py" line="101" />
       <source>Utkik – %1</source>
-      <extracomment>The permission each menu action needs; the others are open to everyone logged in. the person asked to lock the console the password typed on the lock screen log out and show the login "sv" or "en" "dark" or "light" open user management open the access-log viewer open the wizard that finds and adds cameras play back recorded video: True for the live grid's layout as it is, False to choose the cameras the person closed the window (Quit, or the window manager's close button)</extracomment>
+      <extracomment>The permission each menu action needs; the others are open to everyone logged in. the person asked to lock the console the password typed on the lock screen log out and show the login "sv" or "en" "dark" or "light" open user management open the access-log viewer open the wizard that finds and adds cameras play back recorded video: True for the live grid's layout as it is, False to choose the cameras the supervisor asks for the evidence locks the person closed the window (Quit, or the window manager's close button)</extracomment>
       <translation>Utkik – %1</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="104" />
+      <location filename="../../ui/main_window.py" line="107" />
       <source>The video grid appears here once cameras have been added.</source>
       <translation>Videorutnätet visas här när kameror har lagts till.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="106" />
+      <location filename="../../ui/main_window.py" line="109" />
       <source>Live video is not part of your role.</source>
       <translation>Livevideo ingår inte i din roll.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="125" />
+      <location filename="../../ui/main_window.py" line="128" />
       <source>&amp;Bring the live video back</source>
       <extracomment>red while recording is paused (a full disk), amber for a warning; hidden when all is well shown in the central area while the grid is on another screen</extracomment>
       <translation>&amp;Hämta tillbaka livevideon</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="142" />
+      <location filename="../../ui/main_window.py" line="145" />
       <source>Sites and cameras</source>
       <extracomment>docks that were visible before full screen hid them</extracomment>
       <translation>Platser och kameror</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="144" />
+      <location filename="../../ui/main_window.py" line="147" />
       <source>Alarms</source>
       <translation>Larm</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="144" />
+      <location filename="../../ui/main_window.py" line="147" />
       <source>No alarms.</source>
       <translation>Inga larm.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="148" />
+      <location filename="../../ui/main_window.py" line="151" />
       <source>Lighting</source>
       <translation>Belysning</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="149" />
+      <location filename="../../ui/main_window.py" line="152" />
       <source>No luminaires connected.</source>
       <translation>Inga armaturer anslutna.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="152" />
+      <location filename="../../ui/main_window.py" line="155" />
       <source>Log</source>
       <translation>Logg</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="152" />
+      <location filename="../../ui/main_window.py" line="155" />
       <source>No entries yet.</source>
       <translation>Inga poster ännu.</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="161" />
+      <location filename="../../ui/main_window.py" line="164" />
       <source>Logged in as %1 (%2)</source>
       <translation>Inloggad som %1 (%2)</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="184" />
+      <location filename="../../ui/main_window.py" line="187" />
       <source>&amp;Console</source>
       <extracomment>what the recording engine does (how many cameras, or which process records)</extracomment>
       <translation>&amp;Konsol</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="185" />
+      <location filename="../../ui/main_window.py" line="188" />
       <source>&amp;Lock</source>
       <translation>&amp;Lås</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="188" />
+      <location filename="../../ui/main_window.py" line="191" />
       <source>&amp;Switch user…</source>
       <translation>&amp;Byt användare…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="192" />
+      <location filename="../../ui/main_window.py" line="195" />
       <source>&amp;Quit</source>
       <translation>&amp;Avsluta</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="196" />
+      <location filename="../../ui/main_window.py" line="199" />
       <source>&amp;View</source>
       <translation>&amp;Visa</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="200" />
+      <location filename="../../ui/main_window.py" line="203" />
       <source>&amp;Full screen</source>
       <translation>&amp;Helskärm</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="208" />
+      <location filename="../../ui/main_window.py" line="211" />
       <source>&amp;Theme</source>
       <translation>&amp;Tema</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="210" />
+      <location filename="../../ui/main_window.py" line="213" />
       <source>Dark</source>
       <translation>Mörkt</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="210" />
+      <location filename="../../ui/main_window.py" line="213" />
       <source>Light</source>
       <translation>Ljust</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="217" />
+      <location filename="../../ui/main_window.py" line="220" />
       <source>&amp;Language</source>
       <translation>&amp;Språk</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="230" />
+      <location filename="../../ui/main_window.py" line="233" />
       <source>&amp;Add cameras…</source>
       <translation>&amp;Lägg till kameror…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="237" />
+      <location filename="../../ui/main_window.py" line="240" />
       <source>Ca&amp;meras</source>
       <translation>Ka&amp;meror</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="242" />
+      <location filename="../../ui/main_window.py" line="245" />
       <source>&amp;Play back recorded video…</source>
       <translation>&amp;Spela upp inspelad video…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="246" />
+      <location filename="../../ui/main_window.py" line="249" />
       <source>Play back this &amp;layout</source>
       <translation>Spela upp den här &amp;layouten</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="253" />
+      <location filename="../../ui/main_window.py" line="255" />
+      <source>&amp;Evidence locks…</source>
+      <translation>&amp;Bevisskydd…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/main_window.py" line="259" />
       <source>Play&amp;back</source>
       <translation>&amp;Uppspelning</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="257" />
+      <location filename="../../ui/main_window.py" line="266" />
       <source>&amp;Administration</source>
       <translation>&amp;Administration</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="259" />
+      <location filename="../../ui/main_window.py" line="268" />
       <source>&amp;Users…</source>
       <translation>&amp;Användare…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="261" />
+      <location filename="../../ui/main_window.py" line="270" />
       <source>&amp;Access log…</source>
       <translation>Å&amp;tkomstlogg…</translation>
     </message>
     <message>
-      <location filename="../../ui/main_window.py" line="360" />
+      <location filename="../../ui/main_window.py" line="369" />
       <source>The live video is on screen %1.</source>
       <translation>Livevideon visas på skärm %1.</translation>
     </message>
@@ -928,63 +933,63 @@
   <context>
     <name>PlaybackTile</name>
     <message>
-      <location filename="../../ui/playback.py" line="676" />
+      <location filename="../../ui/playback.py" line="679" />
       <source>Camera %1</source>
       <extracomment>the access-log entry is being written, or the first pictures are on their way no video backend on this workstation Caption strip colours by state: (background, text), as the live tiles have them. Recorded video is marked apart from live video: an amber time in the caption. (token of the stream, FeedStatus) the person pressed the tile recorded time shown by the streams already closed (a change of speed reopens them) the clock is paused (set by the window)</extracomment>
       <translation>Kamera %1</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="682" />
+      <location filename="../../ui/playback.py" line="685" />
       <source>opening</source>
       <translation>öppnar</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="683" />
+      <location filename="../../ui/playback.py" line="686" />
       <source>▶ playing</source>
       <translation>▶ spelar</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="684" />
+      <location filename="../../ui/playback.py" line="687" />
       <source>❚❚ paused</source>
       <translation>❚❚ pausad</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="685" />
+      <location filename="../../ui/playback.py" line="688" />
       <source>no recording</source>
       <translation>ingen inspelning</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="686" />
+      <location filename="../../ui/playback.py" line="689" />
       <source>not permitted</source>
       <translation>ej tillåtet</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="687" />
+      <location filename="../../ui/playback.py" line="690" />
       <source>error</source>
       <translation>fel</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="688" />
+      <location filename="../../ui/playback.py" line="691" />
       <source>video not available</source>
       <translation>ingen video</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="698" />
+      <location filename="../../ui/playback.py" line="701" />
       <source>The recording cannot be shown.</source>
       <translation>Inspelningen kan inte visas.</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="701" />
+      <location filename="../../ui/playback.py" line="704" />
       <source>Opening the recording…</source>
       <translation>Öppnar inspelningen…</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="704" />
+      <location filename="../../ui/playback.py" line="707" />
       <source>No recording at this time.</source>
       <translation>Ingen inspelning vid den här tiden.</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="705" />
+      <location filename="../../ui/playback.py" line="708" />
       <source>Video not available on this workstation.</source>
       <translation>Video kan inte visas på den här arbetsstationen.</translation>
     </message>
@@ -992,79 +997,79 @@
   <context>
     <name>PlaybackWindow</name>
     <message>
-      <location filename="../../ui/playback.py" line="733" />
+      <location filename="../../ui/playback.py" line="736" />
       <source>Utkik – recorded video – %1</source>
       <extracomment>the window closed; its access-log entries are ending the person asked for live video again (the window closes too)</extracomment>
       <translation>Utkik – inspelad video – %1</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="848" />
+      <location filename="../../ui/playback.py" line="851" />
       <source>Go to the start of the view</source>
       <extracomment>the layout's media time, shared by every tile's feeder place id → name, for the tiles' captions</extracomment>
       <translation>Gå till början av det som visas</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="853" />
+      <location filename="../../ui/playback.py" line="856" />
       <source>One frame back</source>
       <translation>En bildruta bakåt</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="855" />
+      <location filename="../../ui/playback.py" line="858" />
       <source>Play backwards</source>
       <translation>Spela baklänges</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="857" />
+      <location filename="../../ui/playback.py" line="860" />
       <source>Play or pause</source>
       <translation>Spela eller pausa</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="861" />
+      <location filename="../../ui/playback.py" line="864" />
       <source>One frame forward</source>
       <translation>En bildruta framåt</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="866" />
+      <location filename="../../ui/playback.py" line="869" />
       <source>Pause</source>
       <translation>Paus</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="869" />
+      <location filename="../../ui/playback.py" line="872" />
       <source>Backwards, faster at each press</source>
       <translation>Bakåt, snabbare för varje tryck</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="875" />
+      <location filename="../../ui/playback.py" line="878" />
       <source>Forwards, faster at each press</source>
       <translation>Framåt, snabbare för varje tryck</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="879" />
+      <location filename="../../ui/playback.py" line="882" />
       <source>Slower</source>
       <translation>Långsammare</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="880" />
+      <location filename="../../ui/playback.py" line="883" />
       <source>Faster</source>
       <translation>Snabbare</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="890" />
+      <location filename="../../ui/playback.py" line="893" />
       <source>&amp;Live</source>
       <translation>&amp;Live</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="890" />
+      <location filename="../../ui/playback.py" line="893" />
       <source>Live</source>
       <translation>Live</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="897" />
+      <location filename="../../ui/playback.py" line="900" />
       <source>Speed ([ slower, ] faster)</source>
       <translation>Hastighet ([ långsammare, ] snabbare)</translation>
     </message>
     <message numerus="yes">
-      <location filename="../../ui/playback.py" line="1020" />
+      <location filename="../../ui/playback.py" line="1023" />
       <source>Operators may play back the last %n hour(s) only: moved to the earliest time allowed.</source>
       <translation>
         <numerusform>Operatörer får bara spela upp den senaste %n timmen: flyttat till den tidigaste tillåtna tiden.</numerusform>
@@ -1072,7 +1077,7 @@
       </translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="1208" />
+      <location filename="../../ui/playback.py" line="1211" />
       <source>Playback reached the present. Choose Live for live video.</source>
       <translation>Uppspelningen har nått nuet. Välj Live för livevideo.</translation>
     </message>
@@ -1160,42 +1165,42 @@
       <translation>Välj ett skäl…</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="296" />
+      <location filename="../../ui/playback.py" line="299" />
       <source>Details: what happened, an alarm or case number</source>
       <translation>Detaljer: vad som hände, ett larm- eller ärendenummer</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="298" />
+      <location filename="../../ui/playback.py" line="301" />
       <source>&amp;Reason:</source>
       <translation>&amp;Skäl:</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="299" />
+      <location filename="../../ui/playback.py" line="302" />
       <source>&amp;Details:</source>
       <translation>&amp;Detaljer:</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="312" />
+      <location filename="../../ui/playback.py" line="315" />
       <source>&amp;Cameras:</source>
       <translation>&amp;Kameror:</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="321" />
+      <location filename="../../ui/playback.py" line="324" />
       <source>&amp;Play back</source>
       <translation>&amp;Spela upp</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="355" />
+      <location filename="../../ui/playback.py" line="358" />
       <source>Choose a reason or write one.</source>
       <translation>Välj ett skäl eller skriv ett.</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="359" />
+      <location filename="../../ui/playback.py" line="362" />
       <source>Choose at least one camera.</source>
       <translation>Välj minst en kamera.</translation>
     </message>
     <message>
-      <location filename="../../ui/playback.py" line="361" />
+      <location filename="../../ui/playback.py" line="364" />
       <source>At most %1 cameras play back together.</source>
       <translation>Högst %1 kameror kan spelas upp samtidigt.</translation>
     </message>
@@ -2913,6 +2918,26 @@
     <message>
       <source>The recording cannot be read.</source>
       <translation>Inspelningen kan inte läsas.</translation>
+    </message>
+    <message>
+      <source>Checking the camera</source>
+      <translation>Kontroll av kameran</translation>
+    </message>
+    <message>
+      <source>Complaint or request for one's own footage</source>
+      <translation>Klagomål eller begäran om egna bilder</translation>
+    </message>
+    <message>
+      <source>Follow-up of an alarm</source>
+      <translation>Uppföljning av ett larm</translation>
+    </message>
+    <message>
+      <source>Incident under way</source>
+      <translation>Pågående händelse</translation>
+    </message>
+    <message>
+      <source>Request from the police</source>
+      <translation>Begäran från polisen</translation>
     </message>
   </context>
   <context>

@@ -808,6 +808,7 @@ class FakePlayer:
         self.started_on: list[int] = []
         self.packets: list[Packet] = []
         self.released = False
+        self.detached = 0
 
     def attach(self, window_id: int) -> None:
         self.window = window_id
@@ -819,6 +820,9 @@ class FakePlayer:
         self.packets.append(packet)
         if len(self.packets) == 1:
             self.on_first_frame()
+
+    def detach(self) -> None:
+        self.detached += 1
 
     def stats(self) -> dict[str, int]:
         return {"displayed": len(self.packets)}
@@ -895,3 +899,41 @@ def test_the_first_saved_layout_opens_when_asked(
     assert all(tile.camera_id is None for tile in plain.tiles)
     plain.stop()
     qtbot.waitUntil(lambda: runner.pending == 0)
+
+
+def test_after_a_reconnect_the_player_restarts_with_the_new_sessions_packets(
+    qtbot: QtBot, core: Core, site: Site, runner: TaskRunner
+) -> None:
+    opened: list[QueueSource] = []
+
+    def open_source(key: StreamKey) -> QueueSource:
+        opened.append(QueueSource())
+        return opened[-1]
+
+    players: list[FakePlayer] = []
+
+    def make_player(on_first_frame: Callable[[], None]) -> FakePlayer:
+        players.append(FakePlayer(on_first_frame))
+        return players[-1]
+
+    backend = HubVideoBackend(MediaHub(open_source, grace_s=0.1, now=core.clock.now), make_player)
+    try:
+        grid = VideoGrid(core.cameras, core.layouts, person(core, "olle"), runner, backend)
+        qtbot.addWidget(grid)
+        grid.set_cameras(core.cameras.list(CLI))
+        grid.assign(0, site.torget.id)
+        qtbot.waitUntil(lambda: len(players) == 1 and len(players[0].started_on) == 1)
+        opened[0].packets.put(Packet(b"\x00\x00\x00\x01idr", 0, 0, True, INFO.time_base))
+        qtbot.waitUntil(lambda: grid.tiles[0].state is TileState.LIVE)
+        # The camera ends the session; the hub reconnects (after its first backoff, 1-3 s).
+        opened[0].packets.put(None)
+        qtbot.waitUntil(lambda: len(opened) == 2, timeout=10_000)
+        qtbot.waitUntil(lambda: len(players[0].started_on) == 2, timeout=5000)
+        # The new session's parameters came on the hub's thread: the player was detached there
+        # first, and started again on the GUI thread.
+        assert players[0].detached == 1
+        assert set(players[0].started_on) == {threading.get_ident()}
+        grid.stop()
+        qtbot.waitUntil(lambda: runner.pending == 0)
+    finally:
+        backend.close()
