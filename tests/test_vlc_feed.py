@@ -585,3 +585,34 @@ def _child(clip: Path, out_dir: Path) -> int:
 
 if __name__ == "__main__":
     sys.exit(_child(Path(sys.argv[1]), Path(sys.argv[2])))
+
+
+def test_a_player_that_falls_behind_says_so_once_per_dropped_gop(
+    clip: tuple[StreamInfo, list[Packet]],
+) -> None:
+    """libvlc not reading (it cannot decode fast enough) makes the feed drop the oldest GOP;
+    the view reports each drop so the tile can degrade to keyframes only instead of
+    stuttering."""
+    pytest.importorskip("vlc")
+    from devices.media.vlc_feed import LiveView, VlcInstance
+
+    info, packets = clip
+    instance = VlcInstance(["--vout=vdummy"])
+    view = LiveView(instance, max_wait_s=0.2)
+    reports: list[int] = []
+    try:
+        # A stream libvlc does not read (no player runs): as a decoder that cannot keep up.
+        stuck = _Feed(info, max_wait_s=0.2, max_bytes=1 << 30)
+        view._feed = stuck
+        view.on_behind = lambda: reports.append(stuck.dropped_gops)
+        for packet in packets[: 2 * FPS]:
+            view.feed(packet)
+        assert reports == []
+        time.sleep(0.25)
+        for packet in packets[2 * FPS :]:
+            view.feed(packet)
+        assert stuck.dropped_gops == 2
+        assert reports == [1, 2]
+    finally:
+        view.release()
+        instance.release()

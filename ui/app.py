@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from console import __version__
@@ -874,6 +874,8 @@ class Player(Protocol):
     """What the live video uses of devices.media.vlc_feed.LiveView."""
 
     keyframes_only: bool
+    #: called on the feeding thread when the player fell behind and dropped a GOP
+    on_behind: Callable[[], None] | None
 
     def attach(self, window_id: int) -> None: ...
 
@@ -915,7 +917,14 @@ class _GuiCalls(QObject):
 
 class HubStream:
     """One tile's stream: a media hub subscription feeding one libvlc player. The tile's
-    VideoHandle, and the hub's Consumer."""
+    VideoHandle, and the hub's Consumer.
+
+    When the player falls behind (the workstation cannot decode every stream: libvlc stopped
+    taking packets and a whole GOP was dropped), the stream degrades to keyframes only, about
+    a seventh of the decoding, instead of freezing or stuttering; full decoding is tried again
+    after `FULL_AGAIN_S`."""
+
+    FULL_AGAIN_S = 60.0
 
     def __init__(
         self, player: Player, gui: _GuiCalls, on_status: Callable[[StreamStatus], None]
@@ -927,6 +936,10 @@ class HubStream:
         self.subscription: Subscription | None = None
         self._closed = False
         self._frames = 0
+        #: keyframes only because the player fell behind (not because the tile asked)
+        self._degraded = False
+        self._behind_reported = False
+        player.on_behind = self._on_behind
 
     # -- the hub's Consumer: the hub's threads, and the GUI thread while subscribing ------------
 
@@ -949,6 +962,32 @@ class HubStream:
     def _start(self, info: StreamInfo) -> None:
         if not self._closed:
             self._player.start(info)
+
+    def _on_behind(self) -> None:
+        # The hub's thread: only hand over, once until it is handled.
+        if not self._behind_reported:
+            self._behind_reported = True
+            self._gui.call.emit(_Call(self._degrade))
+
+    def _degrade(self) -> None:
+        if self._closed or self._player.keyframes_only:
+            return  # keyframes only already (a small tile without a sub stream)
+        log.warning("a live stream fell behind: keyframes only for %d s", self.FULL_AGAIN_S)
+        self._degraded = True
+        self._player.keyframes_only = True
+        QTimer.singleShot(round(self.FULL_AGAIN_S * 1000), self._full_again)
+
+    def _full_again(self) -> None:
+        if self._closed or not self._degraded:
+            return
+        self._degraded = False
+        self._behind_reported = False
+        self._player.keyframes_only = False
+
+    @property
+    def degraded(self) -> bool:
+        """Keyframes only because the workstation could not keep up."""
+        return self._degraded
 
     # -- the tile's VideoHandle (GUI thread) ----------------------------------------------------
 

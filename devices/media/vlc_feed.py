@@ -422,6 +422,9 @@ class LiveView:
         self.first_frame = threading.Event()
         #: the stream `detach` ended, still to be stopped on the GUI thread
         self._detached: _Feed | None = None
+        #: called on the feeding thread when libvlc fell behind (decoding slower than the
+        #: stream: the machine is overloaded) and a whole GOP was dropped; hand over only
+        self.on_behind: Callable[[], None] | None = None
         self._max_wait_s = max_wait_s
         self._max_bytes = max_bytes
         self._lock = threading.Lock()
@@ -585,7 +588,10 @@ class LiveView:
             if feed is None:
                 self._wait(packet)
                 return
+        before = feed.dropped_gops
         feed.put(packet)
+        if feed.dropped_gops != before and self.on_behind is not None:
+            self.on_behind()
 
     def _wait(self, packet: Packet) -> None:
         """Keeps `packet` for the next start (with `_lock` held): a keyframe replaces what was

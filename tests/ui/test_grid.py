@@ -34,7 +34,7 @@ from console.media.packets import (
     StreamStatus,
 )
 from tests.conftest import PASSWORD, FakeClock
-from ui.app import Console, HubVideoBackend, ui_settings_for
+from ui.app import Console, HubStream, HubVideoBackend, ui_settings_for
 from ui.grid import VideoGrid
 from ui.i18n import Translations
 from ui.main_window import MainWindow
@@ -809,6 +809,7 @@ class FakePlayer:
         self.packets: list[Packet] = []
         self.released = False
         self.detached = 0
+        self.on_behind: Callable[[], None] | None = None
 
     def attach(self, window_id: int) -> None:
         self.window = window_id
@@ -933,6 +934,46 @@ def test_after_a_reconnect_the_player_restarts_with_the_new_sessions_packets(
         # first, and started again on the GUI thread.
         assert players[0].detached == 1
         assert set(players[0].started_on) == {threading.get_ident()}
+        grid.stop()
+        qtbot.waitUntil(lambda: runner.pending == 0)
+    finally:
+        backend.close()
+
+
+def test_a_stream_that_falls_behind_degrades_to_keyframes_and_recovers(
+    qtbot: QtBot, core: Core, site: Site, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources: list[QueueSource] = []
+
+    def open_source(key: StreamKey) -> QueueSource:
+        sources.append(QueueSource())
+        return sources[-1]
+
+    players: list[FakePlayer] = []
+
+    def make_player(on_first_frame: Callable[[], None]) -> FakePlayer:
+        players.append(FakePlayer(on_first_frame))
+        return players[-1]
+
+    monkeypatch.setattr(HubStream, "FULL_AGAIN_S", 0.3)
+    backend = HubVideoBackend(MediaHub(open_source, grace_s=0.1, now=core.clock.now), make_player)
+    try:
+        grid = VideoGrid(core.cameras, core.layouts, person(core, "olle"), runner, backend)
+        qtbot.addWidget(grid)
+        grid.set_cameras(core.cameras.list(CLI))
+        grid.assign(0, site.torget.id)
+        qtbot.waitUntil(lambda: len(players) == 1 and players[0].on_behind is not None)
+        player = players[0]
+        assert not player.keyframes_only
+        # libvlc fell behind (reported on the hub's thread, twice): keyframes only, once.
+        behind = player.on_behind
+        assert behind is not None
+        thread = threading.Thread(target=lambda: (behind(), behind()))
+        thread.start()
+        thread.join()
+        qtbot.waitUntil(lambda: player.keyframes_only)
+        # ...and full decoding again after a while.
+        qtbot.waitUntil(lambda: not player.keyframes_only, timeout=3000)
         grid.stop()
         qtbot.waitUntil(lambda: runner.pending == 0)
     finally:
