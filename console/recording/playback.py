@@ -48,7 +48,8 @@ class PlaybackClock:
     """A layout's media time: where playback is (UTC), at a speed, paused or playing.
 
     Thread-safe: the GUI sets it, every tile's feeder reads `position()`. `generation` grows at
-    every jump (seek, step, speed change), so a feeder knows to start over from the position."""
+    every jump (seek, step back, speed change), so a feeder knows to start over from the
+    position."""
 
     def __init__(self, start: datetime, *, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._monotonic = monotonic
@@ -100,12 +101,15 @@ class PlaybackClock:
             self.generation += 1
 
     def step(self, frames: int, fps: float = 25.0) -> None:
-        """Pause and move by whole frames (negative: back)."""
+        """Pause and move by whole frames (negative: back). Forward is no jump: the feeders
+        hand over the next frames as if time had passed. Back is (the decoder must start again
+        from the keyframe before)."""
         with self._lock:
             self._rebase()
             self._paused = True
             self._anchor += timedelta(seconds=frames / fps)
-            self.generation += 1
+            if frames < 0:
+                self.generation += 1
 
     def _rebase(self) -> None:
         self._anchor = self._position()

@@ -41,7 +41,7 @@ _TIME_BASE = Fraction(1, CLOCK)
 #: How often a waiting feeder looks at the clock again (a seek or pause is seen this fast).
 POLL_S = 0.02
 #: Packets are handed over this much before they are due (the player's own pacing does the rest).
-LEAD_S = 0.05
+LEAD_S = 0.0
 #: Recorded time further than this from the clock is a gap ("no recording").
 GAP = timedelta(seconds=1)
 #: How far to look for the next segment after a gap.

@@ -44,8 +44,11 @@ def test_the_clock_plays_pauses_seeks_steps_and_changes_speed() -> None:
     clock.pause()
     ticks.now += 10
     assert clock.position() == T0 + timedelta(seconds=6.5)
-    clock.step(1)
-    clock.step(-3)
+    generation = clock.generation
+    clock.step(1)  # forward is no jump: the feeders hand over the next frame
+    assert clock.generation == generation
+    clock.step(-3)  # back is: the decoder starts again from a keyframe
+    assert clock.generation == generation + 1
     assert clock.position() == T0 + timedelta(seconds=6.5 - 2 / 25)
     clock.seek(T0)
     clock.play(-2.0)
