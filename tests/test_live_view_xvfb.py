@@ -902,8 +902,7 @@ def _child(config_path: str) -> int:
     import asyncio
     import logging
 
-    from PySide6.QtCore import QObject, QPoint, Qt, Signal
-    from PySide6.QtWidgets import QMessageBox, QWidget
+    from PySide6.QtWidgets import QMessageBox
 
     from console.app import Core
     from console.domain import Actor, Role
@@ -912,6 +911,7 @@ def _child(config_path: str) -> int:
     from devices import onvif_client
     from devices import secrets as secret_stores
     from tests.conftest import FAST_HASHER
+    from tests.xvfb_support import replier, screen_rect, serve_commands
     from ui.app import Console, create_application, media_backend, ui_settings_for
     from ui.i18n import Translations
     from ui.theme import apply_theme
@@ -1001,13 +1001,8 @@ def _child(config_path: str) -> int:
 
     app.aboutToQuit.connect(on_quit)
 
-    def reply(value: dict[str, Any]) -> None:
-        sys.stdout.write(_REPLY + json.dumps(value) + "\n")
-        sys.stdout.flush()
-
-    def rect(widget: QWidget) -> list[int]:
-        corner = widget.mapToGlobal(QPoint(0, 0))
-        return [corner.x(), corner.y(), widget.width(), widget.height()]
+    reply = replier(_REPLY)
+    rect = screen_rect
 
     def grid_of() -> Any:
         window = console.main_window
@@ -1104,31 +1099,12 @@ def _child(config_path: str) -> int:
             return {"error": f"unknown command {name}"}
         return {"ok": True}
 
-    class Commands(QObject):
-        #: one line read from stdin (the reader's thread to the GUI thread)
-        line = Signal(str)
-
-        def on_line(self, text: str) -> None:
-            try:
-                reply(handle(json.loads(text)))
-            except Exception as err:  # reported to the test, which fails on it
-                logging.getLogger(__name__).exception("command failed: %s", text)
-                reply({"error": f"{type(err).__name__}: {err}"})
-
-    commands = Commands()
-    commands.line.connect(commands.on_line, Qt.ConnectionType.QueuedConnection)
-
-    def read() -> None:
-        for text in sys.stdin:
-            commands.line.emit(text)
-        # The test has gone: quit as if told to.
-        commands.line.emit(json.dumps({"cmd": "quit"}))
-
-    threading.Thread(target=read, name="commands", daemon=True).start()
-    console.start()
-    reply({"event": "ready", "cameras": cameras})
-    return app.exec()
+    return serve_commands(
+        app, handle, reply, {"event": "ready", "cameras": cameras}, before=console.start
+    )
 
 
 if __name__ == "__main__":
+    # Run as a script: the project's root on the path, for tests.xvfb_support.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     sys.exit(_child(sys.argv[1]))
