@@ -33,6 +33,11 @@ P8 cold    A tile on a stream nobody has open, same span. Reference, same run, o
 P9 grid    From opening 16 tiles at once (a fresh hub: every stream cold) to the last tile's
            first_frame. Limit 2× the median cold time to first frame above.
 
+Overload  (--overload, run alone) N tiles on 1080p30 main streams through ui/app.py's
+           HubVideoBackend/HubStream (degrade to keyframes only when a LiveView falls behind)
+           in libvlc's decode path: who degraded and when, shown rate, lost pictures, frozen
+           tiles, CPU; to benchmarks/results/live_view_overload.json, no limit asserted.
+
 Medians over --repeat rounds, interleaved. The table goes to stdout, the numbers to
 benchmarks/results/live_view.json; exit 1 if a target is missed.
 """
@@ -41,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import math
 import multiprocessing
@@ -168,7 +174,7 @@ class Xvfb:
 def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, password: str) -> None:
     """The child: a Qt window on Xvfb, a MediaHub with PyAvSource, LiveView tiles; answers the
     parent's commands (dicts) on `conn`, handled on the GUI thread."""
-    from PySide6.QtCore import QObject, QSocketNotifier, Qt, Signal
+    from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal
     from PySide6.QtWidgets import QApplication, QWidget
 
     from console.media.hub import MediaHub
@@ -257,7 +263,83 @@ def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, pas
         def on_status(self, status: StreamStatus) -> None:
             pass
 
-    state: dict[str, Any] = {"hub": None, "tiles": [], "holds": [], "instances": {}}
+    state: dict[str, Any] = {
+        "hub": None,
+        "tiles": [],
+        "hub_tiles": [],
+        "holds": [],
+        "instances": {},
+    }
+
+    #: libvlc's and the feed's counters that start over with a new media (a restart)
+    counted = ("decoded", "displayed", "lost", "fed", "dropped", "dropped_gops")
+
+    class BenchView(LiveView):
+        """The real LiveView in libvlc's decode path (no window: `attach` would reset the
+        vout to "any", see docs/live-view-performance.md), counting across restarts and
+        noting when it fell behind and when keyframes_only switched."""
+
+        def __init__(self, vlc: Any, on_first_frame: Callable[[], None]) -> None:
+            self.behind_times: list[float] = []
+            self._behind_fn: Callable[[], None] | None = None
+            self.first_frame_at: float | None = None
+
+            def first() -> None:  # a libvlc thread
+                if self.first_frame_at is None:
+                    self.first_frame_at = time.monotonic()
+                on_first_frame()
+
+            super().__init__(vlc, on_first_frame=first)
+            self.base = dict.fromkeys(counted, 0)
+            self.switches: list[tuple[float, bool]] = []
+
+        def attach(self, window_id: int) -> None:
+            pass
+
+        @property  # type: ignore[override]
+        def on_behind(self) -> Callable[[], None] | None:
+            return self._behind_fn
+
+        @on_behind.setter
+        def on_behind(self, fn: Callable[[], None] | None) -> None:
+            if fn is None:
+                self._behind_fn = None
+                return
+
+            def noted() -> None:
+                self.behind_times.append(time.monotonic())
+                fn()
+
+            self._behind_fn = noted
+
+        @property  # type: ignore[override]
+        def keyframes_only(self) -> bool:
+            return bool(LiveView.keyframes_only.fget(self))  # type: ignore[attr-defined]
+
+        @keyframes_only.setter
+        def keyframes_only(self, value: bool) -> None:
+            if value != self.keyframes_only and hasattr(self, "base"):
+                # The restart starts libvlc's and the feed's counters over: keep what they
+                # say now (libvlc's are up to ~1 s old, so up to a second of pictures goes
+                # uncounted at a switch).
+                now = self.stats()
+                for key in counted:
+                    self.base[key] += now.get(key, 0)
+                self.switches.append((time.monotonic(), value))
+            LiveView.keyframes_only.fset(self, value)  # type: ignore[attr-defined]
+
+        def totals(self) -> dict[str, Any]:
+            now = self.stats()
+            out: dict[str, Any] = {k: self.base[k] + now.get(k, 0) for k in counted}
+            out.update(
+                queued=now.get("queued", 0),
+                keyframes_only=self.keyframes_only,
+                behind=len(self.behind_times),
+                first_behind=self.behind_times[0] if self.behind_times else None,
+                switches=list(self.switches),
+                first_frame=self.first_frame_at,
+            )
+            return out
 
     def hub() -> MediaHub:
         if state["hub"] is None:
@@ -272,7 +354,50 @@ def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, pas
             state.setdefault("instance_s", {})[mode] = time.monotonic() - began
         return state["instances"][mode]
 
+    def lost_trigger(hub_tiles: list[tuple[Any, BenchView]], params: dict[str, float]) -> QTimer:
+        """An experiment, not the console's behaviour: a trigger on libvlc's lost pictures
+        for the whole grid. Every second, when a stream at full rate lost more than
+        `share` of its pictures over the last `span_s`, the worst such stream is handed to its
+        HubStream's own on_behind (so it degrades as the console would); then `hold_s` passes
+        before the next, so the load can settle and not every stream degrades at once."""
+        history: dict[int, list[tuple[float, int, int]]] = {}
+        last = {"degraded": 0.0}
+
+        def tick() -> None:
+            now = time.monotonic()
+            worst, worst_share = None, params["share"]
+            for index, (stream, view) in enumerate(hub_tiles):
+                totals = view.totals()
+                seen = history.setdefault(index, [])
+                seen.append((now, totals["displayed"], totals["lost"]))
+                while len(seen) > 1 and now - seen[1][0] >= params["span_s"]:
+                    seen.pop(0)
+                if stream.degraded or view.keyframes_only or now - seen[0][0] < params["span_s"]:
+                    continue
+                shown = (seen[-1][1] - seen[0][1]) + (seen[-1][2] - seen[0][2])
+                share = (seen[-1][2] - seen[0][2]) / shown if shown else 0.0
+                if share > worst_share:
+                    worst, worst_share = index, share
+            if worst is not None and now - last["degraded"] >= params["hold_s"]:
+                last["degraded"] = now
+                history.pop(worst, None)
+                # HubStream's own handler (not the view's on_behind, which counts the feed's
+                # GOP drops): degrades on the GUI thread, full decoding FULL_AGAIN_S later.
+                hub_tiles[worst][0]._on_behind()
+
+        timer = QTimer()
+        timer.setInterval(1000)
+        timer.timeout.connect(tick)
+        timer.start()
+        return timer
+
     def close_tiles() -> None:
+        if state.get("trigger") is not None:
+            state["trigger"].stop()
+            state["trigger"] = None
+        for stream, _view in state["hub_tiles"]:
+            stream.close()
+        state["hub_tiles"] = []
         for tile in state["tiles"]:
             if tile.subscription is not None:
                 tile.subscription.close()
@@ -310,6 +435,47 @@ def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, pas
                 tile.subscription = hub().subscribe(key, tile)
                 state["tiles"].append(tile)
             return {"began": began}
+        if op == "open_hub":
+            # The console's own wiring: ui/app.py's HubVideoBackend and HubStream (degrading to
+            # keyframes only when the player falls behind), players in libvlc's decode path.
+            # {"tiles": [[camera, profile], ...], "full_again_s": s | None}
+            import types
+
+            from ui.app import HubStream, HubVideoBackend
+
+            if message.get("full_again_s") is not None:
+                HubStream.FULL_AGAIN_S = float(message["full_again_s"])
+            vlc = instance("decode")
+            views: list[BenchView] = []
+
+            def make_player(on_first_frame: Callable[[], None]) -> BenchView:
+                view = BenchView(vlc, on_first_frame)
+                views.append(view)
+                return view
+
+            backend = HubVideoBackend(hub(), make_player)
+            began = time.monotonic()
+            for camera, profile in message["tiles"]:
+                stream = backend.open(
+                    types.SimpleNamespace(id=camera),  # type: ignore[arg-type]
+                    Profile(profile),
+                    0,
+                    keyframes_only=False,
+                    on_status=lambda status: None,
+                    on_first_frame=lambda: None,
+                )
+                state["hub_tiles"].append((stream, views[-1]))
+            if message.get("trigger"):
+                state["trigger"] = lost_trigger(state["hub_tiles"], message["trigger"])
+            return {"began": began, "full_again_s": HubStream.FULL_AGAIN_S}
+        if op == "hub_stats":
+            return {
+                "t": time.monotonic(),
+                "tiles": [
+                    dict(view.totals(), degraded=stream.degraded)
+                    for stream, view in state["hub_tiles"]
+                ],
+            }
         if op == "status":
             return [dict(t.times, state=t.state, packets=t.packets) for t in state["tiles"]]
         if op == "stats":
@@ -731,6 +897,297 @@ def bench_loss(tiles: int, seconds: float, cache: Path, xvfb: Xvfb) -> dict[str,
     return result
 
 
+# -- P2 above 12 streams: overload, degrading to keyframes only ---------------------------------
+
+#: After a switch of keyframes_only the stream restarts (picture back with the next keyframe,
+#: libvlc's counters a second behind): not counted in the rate of either mode.
+SWITCH_SETTLE_S = 3.0
+#: A tile whose shown-pictures counter did not move for longer than this, after its first
+#: picture, froze. libvlc refreshes the counter about once a second.
+FREEZE_S = 2.0
+
+
+def bench_overload(
+    counts: Sequence[int],
+    seconds: float,
+    cache: Path,
+    full_again_s: float | None,
+    trigger: dict[str, float] | None = None,
+    sample_s: float = 0.25,
+) -> dict[str, Any]:
+    """N tiles on 1080p30 main streams through ui/app.py's HubVideoBackend / HubStream (the
+    console's wiring, degrading to keyframes only when a player falls behind) with LiveView
+    players in libvlc's decode path; every `sample_s` each tile's counters, for `seconds`
+    from opening."""
+    main, sub = SITES["1080p"]
+    result: dict[str, Any] = {"fps": P2_FPS, "seconds": seconds, "trigger": trigger, "runs": []}
+    with site_running("1080p30", main, sub, max(counts), P2_FPS, cache) as (site, endpoints):
+        clips = clips_of(site, main, 3)
+        reference = reference_decode(clips, site.options.clip_seconds)
+        result["raw_decode_per_stream_percent"] = statistics.median(reference["per_stream_percent"])
+        viewer = Viewer(site, endpoints)
+        try:
+            # libvlc's first start in a process loads its plugins: not part of a run.
+            viewer.ask("open_hub", tiles=[[0, "sub"]], full_again_s=full_again_s)
+            time.sleep(2.0)
+            viewer.ask("close")
+            for n in counts:
+                time.sleep(3.0)
+                load_before = os.getloadavg()
+                known = viewer.ask("threads")
+                threads_before = thread_times(viewer.pid)
+                opened = viewer.ask(
+                    "open_hub",
+                    tiles=[[i, "main"] for i in range(n)],
+                    full_again_s=full_again_s,
+                    trigger=trigger,
+                )
+                result["full_again_s"] = opened["full_again_s"]
+                samples = []
+                while True:
+                    sample = viewer.ask("hub_stats")
+                    sample["cpu"] = cpu_seconds(viewer.pid)
+                    sample["site_cpu"] = cpu_seconds(site.pid)
+                    sample["rss_mb"] = rss_mb(viewer.pid)
+                    samples.append(sample)
+                    if sample["t"] - opened["began"] >= seconds:
+                        break
+                    time.sleep(sample_s)
+                threads_after = thread_times(viewer.pid)
+                viewer.ask("close")
+                run = analyse_overload(n, opened["began"], samples)
+                wall = samples[-1]["t"] - opened["began"]
+                parts: dict[str, float] = {}
+                for tid, (comm, spent) in threads_after.items():
+                    part = categorize(tid, comm, known)
+                    before = threads_before.get(tid, (comm, 0.0))[1]
+                    parts[part] = parts.get(part, 0.0) + spent - before
+                run.update(
+                    load_before=load_before,
+                    load_after=os.getloadavg(),
+                    parts_percent_whole_run={k: 100 * v / wall for k, v in sorted(parts.items())},
+                )
+                result["runs"].append(run)
+                print_overload_run(run)
+        finally:
+            viewer.close()
+    return result
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return math.nan
+
+
+def analyse_overload(n: int, began: float, samples: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Per tile: when it fell behind and switched, its rate and losses in each mode, its
+    longest stall; per run: the viewer's CPU in the steady window (after every first picture
+    and SETTLE_S), before the first degrade and after the last switch."""
+    times = [s["t"] for s in samples]
+    end = times[-1]
+    last = samples[-1]["tiles"]
+    firsts = [t["first_frame"] for t in last]
+    all_shown = max(firsts) if all(f is not None for f in firsts) else None
+    window_start = (all_shown if all_shown is not None else began) + SETTLE_S
+
+    def index_at_or_after(t: float) -> int:
+        return next((k for k, x in enumerate(times) if x >= t), len(times) - 1)
+
+    def index_at_or_before(t: float) -> int:
+        return max((k for k, x in enumerate(times) if x <= t), default=0)
+
+    tiles = []
+    for i in range(n):
+        series = [s["tiles"][i] for s in samples]
+        switches = [(t, bool(v)) for t, v in last[i]["switches"]]
+        # Phases of one mode: from the window's start (or a switch + SWITCH_SETTLE_S) on.
+        bounds = [(window_start, False)] + [(t + SWITCH_SETTLE_S, v) for t, v in switches]
+        modes: dict[str, dict[str, float]] = {}
+        for j, (start, keyframes_only) in enumerate(bounds):
+            stop = switches[j][0] if j < len(switches) else end
+            start = max(start, window_start)
+            if stop - start < 2.0:
+                continue
+            a, b = index_at_or_after(start), index_at_or_before(stop)
+            if b <= a:
+                continue
+            mode = modes.setdefault(
+                "keyframes" if keyframes_only else "full",
+                {"seconds": 0.0, "displayed": 0, "lost": 0, "feed_dropped": 0, "decoded": 0},
+            )
+            mode["seconds"] += times[b] - times[a]
+            for key, field in (
+                ("displayed", "displayed"),
+                ("lost", "lost"),
+                ("feed_dropped", "dropped"),
+                ("decoded", "decoded"),
+            ):
+                mode[key] += series[b][field] - series[a][field]
+        for mode in modes.values():
+            mode["fps"] = mode["displayed"] / mode["seconds"] if mode["seconds"] else 0.0
+            shown = mode["displayed"] + mode["lost"] + mode["feed_dropped"]
+            mode["loss"] = (mode["lost"] + mode["feed_dropped"]) / shown if shown else 0.0
+        # Stalls: the longest time the shown-pictures counter stood still after it first moved
+        # (to the end of the run for the last stretch).
+        moved = [
+            times[k]
+            for k in range(1, len(series))
+            if series[k]["displayed"] > series[k - 1]["displayed"]
+        ]
+        gaps = [b - a for a, b in itertools.pairwise(moved)] + ([end - moved[-1]] if moved else [])
+        first_frame = last[i]["first_frame"]
+        # Frames libvlc took from the feed in the window but neither showed nor counted lost:
+        # skipped by its decoder when late, or still queued inside libvlc (latency).
+        a = index_at_or_after(window_start)
+        took = (series[-1]["fed"] - series[-1]["dropped"]) - (
+            series[a]["fed"] - series[a]["dropped"]
+        )
+        accounted = (series[-1]["displayed"] + series[-1]["lost"]) - (
+            series[a]["displayed"] + series[a]["lost"]
+        )
+        stalled = bool(gaps) and max(gaps) > FREEZE_S
+        tiles.append(
+            {
+                "first_frame_s": first_frame - began if first_frame is not None else None,
+                "first_behind_s": (
+                    last[i]["first_behind"] - began if last[i]["first_behind"] is not None else None
+                ),
+                "behind_calls": last[i]["behind"],
+                "switches_s": [(t - began, v) for t, v in switches],
+                "degraded_at_end": bool(last[i]["degraded"]),
+                "modes": modes,
+                "longest_stall_s": max(gaps) if gaps else None,
+                "frozen": (not moved) or max(gaps) > FREEZE_S,
+                "totals": {k: series[-1][k] for k in ("displayed", "lost", "dropped", "fed")},
+                "unaccounted": took - accounted,
+                # The counters of a stalled tile, to see what stood still.
+                "series": (
+                    [
+                        [round(times[k] - began, 2)]
+                        + [series[k][f] for f in ("displayed", "lost", "decoded", "fed")]
+                        for k in range(len(series))
+                    ]
+                    if stalled or not moved
+                    else None
+                ),
+            }
+        )
+
+    def cpu_between(t0: float, t1: float, key: str = "cpu") -> float | None:
+        a, b = index_at_or_after(t0), index_at_or_before(t1)
+        if b <= a or times[b] - times[a] < 2.0:
+            return None
+        return 100 * (samples[b][key] - samples[a][key]) / (times[b] - times[a])
+
+    degrade_times = sorted(t for tile in tiles for t, v in tile["switches_s"] if v)
+    switch_times = sorted(t for tile in tiles for t, _ in tile["switches_s"])
+    full = [t["modes"]["full"] for t in tiles if "full" in t["modes"]]
+    keyframes = [t["modes"]["keyframes"] for t in tiles if "keyframes" in t["modes"]]
+    full_shown = sum(m["displayed"] + m["lost"] + m["feed_dropped"] for m in full)
+    full_lost = sum(m["lost"] + m["feed_dropped"] for m in full)
+    return {
+        "tiles": n,
+        "seconds": end - began,
+        "all_shown_s": all_shown - began if all_shown is not None else None,
+        "window_start_s": window_start - began,
+        "degraded": sum(1 for t in tiles if any(v for _, v in t["switches_s"])),
+        "degraded_at_end": sum(1 for t in tiles if t["degraded_at_end"]),
+        "fell_behind": sum(1 for t in tiles if t["behind_calls"]),
+        "degrade_times_s": degrade_times,
+        "switches": len(switch_times),
+        "full_fps_min": min((m["fps"] for m in full), default=None),
+        "full_fps_median": statistics.median(m["fps"] for m in full) if full else None,
+        "keyframes_fps_median": (
+            statistics.median(m["fps"] for m in keyframes) if keyframes else None
+        ),
+        "full_loss": full_lost / full_shown if full_shown else None,
+        "full_lost": full_lost,
+        "full_shown": full_shown,
+        "frozen": sum(1 for t in tiles if t["frozen"]),
+        "longest_stall_s": max((t["longest_stall_s"] or 0.0) for t in tiles),
+        "cpu_percent": cpu_between(window_start, end),
+        "cpu_before_degrade_percent": (
+            cpu_between(window_start, began + degrade_times[0]) if degrade_times else None
+        ),
+        "cpu_after_switches_percent": (
+            cpu_between(began + switch_times[-1] + SWITCH_SETTLE_S, end) if switch_times else None
+        ),
+        "site_cpu_percent": cpu_between(window_start, end, "site_cpu"),
+        "unaccounted_per_tile_per_s": statistics.median(t["unaccounted"] for t in tiles)
+        / max(1e-9, end - window_start),
+        "rss_mb": [samples[index_at_or_after(window_start)]["rss_mb"], samples[-1]["rss_mb"]],
+        "per_tile": tiles,
+        "samples": len(samples),
+    }
+
+
+def _fmt(value: float | None, spec: str, missing: str = "—") -> str:
+    return missing if value is None else format(value, spec)
+
+
+def print_overload_run(r: dict[str, Any]) -> None:
+    times = ", ".join(f"{t:.1f}" for t in r["degrade_times_s"])
+    print(
+        f"  {r['tiles']:2} × 1080p30: degraded {r['degraded']} (fell behind {r['fell_behind']},"
+        f" at {times or '—'} s), full-rate tiles {_fmt(r['full_fps_min'], '.1f')}–"
+        f"{_fmt(r['full_fps_median'], '.1f')} fps (min–median), keyframes-only"
+        f" {_fmt(r['keyframes_fps_median'], '.1f')} fps, lost at full rate"
+        f" {_fmt(r['full_loss'] and 100 * r['full_loss'], '.2f')} %, frozen {r['frozen']}"
+        f" (longest stall {r['longest_stall_s']:.1f} s), viewer {_fmt(r['cpu_percent'], '.0f')} %"
+        f" of a core, load {r['load_before'][0]:.2f} → {r['load_after'][0]:.2f}",
+        flush=True,
+    )
+
+
+def print_overload(result: dict[str, Any]) -> None:
+    print(
+        f"\nOverload: N × 1080p{result['fps']} main through HubVideoBackend/HubStream, libvlc"
+        f" decode path, {result['seconds']:.0f} s from opening, full decoding again after"
+        f" {result.get('full_again_s', 0):.0f} s"
+        + (
+            f", trigger on lost pictures {result['trigger']}"
+            if result.get("trigger")
+            else ", the console's trigger (on_behind) only"
+        )
+        + "; raw decode"
+        f" {result['raw_decode_per_stream_percent']:.1f} % of a core per stream"
+    )
+    header = (
+        f"{'N':>3} {'all up':>6} {'behind':>6} {'degr':>4} {'first degr':>10} {'full fps':>11}"
+        f" {'kf fps':>6} {'lost full':>9} {'frozen':>6} {'stall':>5} {'CPU':>5} {'before':>6}"
+        f" {'after':>5} {'site':>5} {'unacc':>5} {'RSS MB':>9} {'load':>10}"
+    )
+    print(header)
+    for r in result["runs"]:
+        first = r["degrade_times_s"][0] if r["degrade_times_s"] else None
+        fps = f"{_fmt(r['full_fps_min'], '.1f')}/{_fmt(r['full_fps_median'], '.1f')}"
+        loss = None if r["full_loss"] is None else 100 * r["full_loss"]
+        print(
+            f"{r['tiles']:>3} {_fmt(r['all_shown_s'], '.2f'):>6} {r['fell_behind']:>6}"
+            f" {r['degraded']:>4} {_fmt(first, '.1f'):>10} {fps:>11}"
+            f" {_fmt(r['keyframes_fps_median'], '.1f'):>6} {_fmt(loss, '.2f'):>8}%"
+            f" {r['frozen']:>6} {r['longest_stall_s']:>5.1f} {_fmt(r['cpu_percent'], '.0f'):>5}"
+            f" {_fmt(r['cpu_before_degrade_percent'], '.0f'):>6}"
+            f" {_fmt(r['cpu_after_switches_percent'], '.0f'):>5}"
+            f" {_fmt(r['site_cpu_percent'], '.0f'):>5} {r['unaccounted_per_tile_per_s']:>5.1f}"
+            f" {r['rss_mb'][0]:>4.0f}→{r['rss_mb'][1]:<4.0f}"
+            f" {r['load_before'][0]:>4.2f}→{r['load_after'][0]:<5.2f}"
+        )
+    print(
+        "all up: s to every tile's first picture; behind: tiles whose feed dropped a GOP"
+        " (on_behind); degr: tiles switched to keyframes only; full fps: min/median of tiles"
+        " at full rate (libvlc's displayed count); kf fps: the same of keyframes-only tiles,"
+        " which counts libvlc re-displaying the last picture every 80 ms (new pictures: one a"
+        " GOP); lost full: libvlc's lost pictures + feed drops at full rate; stall:"
+        " longest time a tile's shown-pictures counter stood still; CPU: viewer, % of a core"
+        " (steady window; before the first degrade; after the last switch); site: the"
+        " simulated cameras' process; unacc: frames a tile's libvlc took but neither showed"
+        " nor counted lost, per s (median tile); RSS: viewer, window start → end."
+    )
+
+
 # -- P8, P9: time to first frame, start-up of a grid --------------------------------------------
 
 
@@ -1059,6 +1516,56 @@ def machine() -> dict[str, Any]:
     }
 
 
+def main_overload(args: argparse.Namespace) -> int:
+    loads = wait_for_quiet(1.0, 30, 600) if args.wait_quiet else [os.getloadavg()[0]]
+    started = time.perf_counter()
+    info = machine()
+    xvfb = Xvfb(SCREEN)
+    runtime = tempfile.mkdtemp(prefix="live-view-")
+    os.environ.update(DISPLAY=xvfb.display, QT_QPA_PLATFORM="xcb", XDG_RUNTIME_DIR=runtime)
+    os.environ.pop("WAYLAND_DISPLAY", None)
+    try:
+        print("P2 above 12 streams: overload", flush=True)
+        trigger = (
+            {"share": args.lost_trigger, "span_s": 2.0, "hold_s": 3.0}
+            if args.lost_trigger
+            else None
+        )
+        result = bench_overload(
+            args.overload_tiles, args.overload_seconds, args.cache_dir, args.full_again, trigger
+        )
+    finally:
+        xvfb.close()
+        shutil.rmtree(runtime, ignore_errors=True)
+    run_s = time.perf_counter() - started
+    print_overload(result)
+    print(
+        f"\nrun time {run_s:.0f} s, load average at start {info['load_average_at_start'][0]:.2f},"
+        f" at end {os.getloadavg()[0]:.2f}"
+    )
+    output = args.output or RESULTS.with_name("live_view_overload.json")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    results = {
+        "benchmark": "live_view_overload",
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "run_seconds": run_s,
+        "machine": {**info, "load_average_at_end": os.getloadavg(), "loads_waited": loads},
+        "settings": {
+            "tiles": args.overload_tiles,
+            "seconds": args.overload_seconds,
+            "full_again_s": result.get("full_again_s"),
+            "lost_trigger": result.get("trigger"),
+            "settle_s": SETTLE_S,
+            "switch_settle_s": SWITCH_SETTLE_S,
+            "freeze_s": FREEZE_S,
+        },
+        "overload": result,
+    }
+    output.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"numbers written to {output}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="CPU window length")
@@ -1080,9 +1587,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="first wait (up to 10 min) for a 1-minute load average below 1.0",
     )
+    parser.add_argument(
+        "--overload",
+        action="store_true",
+        help="only the overload run (P2 above 12 streams), to results/live_view_overload.json",
+    )
+    parser.add_argument(
+        "--overload-tiles", type=int, nargs="+", default=[12, 16, 20, 24, 28], help="N streams"
+    )
+    parser.add_argument("--overload-seconds", type=float, default=40.0, help="each N, from opening")
+    parser.add_argument(
+        "--full-again",
+        type=float,
+        default=None,
+        help="HubStream.FULL_AGAIN_S for the overload run (default: the console's, 60 s)",
+    )
+    parser.add_argument(
+        "--lost-trigger",
+        type=float,
+        default=None,
+        metavar="SHARE",
+        help="experiment: also degrade the worst stream losing more than SHARE of its pictures"
+        " over 2 s, one stream per 3 s (see lost_trigger)",
+    )
     parser.add_argument("--cache-dir", type=Path, default=CLIP_CACHE, help="clip cache")
-    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
+    if args.overload:
+        return main_overload(args)
+    args.output = args.output or RESULTS
     if args.quick:
         args.seconds, args.repeat, args.layouts, args.rounds = 8.0, 1, [2, 3], 3
 
