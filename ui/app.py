@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from console import __version__
@@ -61,6 +61,7 @@ from ui.grid import VideoGrid
 from ui.i18n import Translations, core_text, error_text, system_language
 from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
+from ui.overload import OverloadGovernor
 from ui.playback import (
     END_WAIT_S,
     FeedState,
@@ -917,17 +918,17 @@ class _GuiCalls(QObject):
 
 class HubStream:
     """One tile's stream: a media hub subscription feeding one libvlc player. The tile's
-    VideoHandle, and the hub's Consumer.
-
-    When the player falls behind (the workstation cannot decode every stream: libvlc stopped
-    taking packets and a whole GOP was dropped), the stream degrades to keyframes only, about
-    a seventh of the decoding, instead of freezing or stuttering; full decoding is tried again
-    after `FULL_AGAIN_S`."""
-
-    FULL_AGAIN_S = 60.0
+    VideoHandle, the hub's Consumer, and what the overload governor (ui/overload.py) degrades
+    to keyframes only when the workstation cannot decode every stream."""
 
     def __init__(
-        self, player: Player, gui: _GuiCalls, on_status: Callable[[StreamStatus], None]
+        self,
+        player: Player,
+        gui: _GuiCalls,
+        on_status: Callable[[StreamStatus], None],
+        *,
+        governor: OverloadGovernor | None = None,
+        main_stream: bool = False,
     ) -> None:
         self._player = player
         self._gui = gui
@@ -936,10 +937,14 @@ class HubStream:
         self.subscription: Subscription | None = None
         self._closed = False
         self._frames = 0
-        #: keyframes only because the player fell behind (not because the tile asked)
+        #: keyframes only because the workstation could not keep up (not because the tile asked)
         self._degraded = False
         self._behind_reported = False
+        self._governor = governor
+        self.main_stream = main_stream
         player.on_behind = self._on_behind
+        if governor is not None:
+            governor.add(self)
 
     # -- the hub's Consumer: the hub's threads, and the GUI thread while subscribing ------------
 
@@ -967,27 +972,41 @@ class HubStream:
         # The hub's thread: only hand over, once until it is handled.
         if not self._behind_reported:
             self._behind_reported = True
-            self._gui.call.emit(_Call(self._degrade))
+            self._gui.call.emit(_Call(self._behind))
 
-    def _degrade(self) -> None:
-        if self._closed or self._player.keyframes_only:
-            return  # keyframes only already (a small tile without a sub stream)
-        log.warning("a live stream fell behind: keyframes only for %d s", self.FULL_AGAIN_S)
-        self._degraded = True
-        self._player.keyframes_only = True
-        QTimer.singleShot(round(self.FULL_AGAIN_S * 1000), self._full_again)
-
-    def _full_again(self) -> None:
-        if self._closed or not self._degraded:
-            return
-        self._degraded = False
+    def _behind(self) -> None:
         self._behind_reported = False
-        self._player.keyframes_only = False
+        if self._governor is not None:
+            self._governor.behind(self)
+        else:
+            self.degrade()
+
+    # -- for the overload governor (GUI thread) -------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     @property
     def degraded(self) -> bool:
         """Keyframes only because the workstation could not keep up."""
         return self._degraded
+
+    def degrade(self) -> bool:
+        if self._closed or self._player.keyframes_only:
+            return False  # keyframes only already (a small tile without a sub stream)
+        self._degraded = True
+        self._player.keyframes_only = True
+        return True
+
+    def restore(self) -> None:
+        if self._closed or not self._degraded:
+            return
+        self._degraded = False
+        self._player.keyframes_only = False
+
+    def stats(self) -> dict[str, int]:
+        return {} if self._closed else self._player.stats()
 
     # -- the tile's VideoHandle (GUI thread) ----------------------------------------------------
 
@@ -1018,6 +1037,8 @@ class HubVideoBackend:
         self._make_player = make_player
         self._release = release
         self._gui = _GuiCalls()
+        #: degrades streams to keyframes only when the workstation cannot decode them all
+        self.governor = OverloadGovernor()
 
     def open(
         self,
@@ -1032,13 +1053,19 @@ class HubVideoBackend:
         player = self._make_player(on_first_frame)
         player.keyframes_only = keyframes_only
         player.attach(window_id)
-        stream = HubStream(player, self._gui, on_status)
+        stream = HubStream(
+            player,
+            self._gui,
+            on_status,
+            governor=self.governor,
+            main_stream=profile is Profile.MAIN,
+        )
         try:
             # Gives the status, the stream's parameters and its cached GOP at once when it is
             # open already: the picture starts from the last keyframe.
             stream.subscription = self.hub.subscribe(StreamKey(camera.id, profile), stream)
         except BaseException:
-            player.release()
+            stream.close()
             raise
         return stream
 

@@ -34,7 +34,7 @@ from console.media.packets import (
     StreamStatus,
 )
 from tests.conftest import PASSWORD, FakeClock
-from ui.app import Console, HubStream, HubVideoBackend, ui_settings_for
+from ui.app import Console, HubVideoBackend, ui_settings_for
 from ui.grid import VideoGrid
 from ui.i18n import Translations
 from ui.main_window import MainWindow
@@ -941,7 +941,7 @@ def test_after_a_reconnect_the_player_restarts_with_the_new_sessions_packets(
 
 
 def test_a_stream_that_falls_behind_degrades_to_keyframes_and_recovers(
-    qtbot: QtBot, core: Core, site: Site, runner: TaskRunner, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, core: Core, site: Site, runner: TaskRunner
 ) -> None:
     sources: list[QueueSource] = []
 
@@ -955,8 +955,8 @@ def test_a_stream_that_falls_behind_degrades_to_keyframes_and_recovers(
         players.append(FakePlayer(on_first_frame))
         return players[-1]
 
-    monkeypatch.setattr(HubStream, "FULL_AGAIN_S", 0.3)
     backend = HubVideoBackend(MediaHub(open_source, grace_s=0.1, now=core.clock.now), make_player)
+    backend.governor.quiet_s = 0.5
     try:
         grid = VideoGrid(core.cameras, core.layouts, person(core, "olle"), runner, backend)
         qtbot.addWidget(grid)
@@ -972,8 +972,8 @@ def test_a_stream_that_falls_behind_degrades_to_keyframes_and_recovers(
         thread.start()
         thread.join()
         qtbot.waitUntil(lambda: player.keyframes_only)
-        # ...and full decoding again after a while.
-        qtbot.waitUntil(lambda: not player.keyframes_only, timeout=3000)
+        # ...and full decoding again once nothing was lost for a while (the governor's tick).
+        qtbot.waitUntil(lambda: not player.keyframes_only, timeout=5000)
         grid.stop()
         qtbot.waitUntil(lambda: runner.pending == 0)
     finally:
