@@ -34,9 +34,10 @@ P9 grid    From opening 16 tiles at once (a fresh hub: every stream cold) to the
            first_frame. Limit 2× the median cold time to first frame above.
 
 Overload  (--overload, run alone) N tiles on 1080p30 main streams through ui/app.py's
-           HubVideoBackend/HubStream (degrade to keyframes only when a LiveView falls behind)
-           in libvlc's decode path: who degraded and when, shown rate, lost pictures, frozen
-           tiles, CPU; to benchmarks/results/live_view_overload.json, no limit asserted.
+           HubVideoBackend/HubStream and its OverloadGovernor (ui/overload.py: keyframes only
+           on libvlc's lost pictures, back after quiet_s) in libvlc's decode path: streams
+           degraded over time, shown rate, lost pictures, frozen tiles, CPU; to
+           benchmarks/results/live_view_overload.json, no limit asserted.
 
 Medians over --repeat rounds, interleaved. The table goes to stdout, the numbers to
 benchmarks/results/live_view.json; exit 1 if a target is missed.
@@ -174,7 +175,7 @@ class Xvfb:
 def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, password: str) -> None:
     """The child: a Qt window on Xvfb, a MediaHub with PyAvSource, LiveView tiles; answers the
     parent's commands (dicts) on `conn`, handled on the GUI thread."""
-    from PySide6.QtCore import QObject, QSocketNotifier, Qt, QTimer, Signal
+    from PySide6.QtCore import QObject, QSocketNotifier, Qt, Signal
     from PySide6.QtWidgets import QApplication, QWidget
 
     from console.media.hub import MediaHub
@@ -354,47 +355,7 @@ def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, pas
             state.setdefault("instance_s", {})[mode] = time.monotonic() - began
         return state["instances"][mode]
 
-    def lost_trigger(hub_tiles: list[tuple[Any, BenchView]], params: dict[str, float]) -> QTimer:
-        """An experiment, not the console's behaviour: a trigger on libvlc's lost pictures
-        for the whole grid. Every second, when a stream at full rate lost more than
-        `share` of its pictures over the last `span_s`, the worst such stream is handed to its
-        HubStream's own on_behind (so it degrades as the console would); then `hold_s` passes
-        before the next, so the load can settle and not every stream degrades at once."""
-        history: dict[int, list[tuple[float, int, int]]] = {}
-        last = {"degraded": 0.0}
-
-        def tick() -> None:
-            now = time.monotonic()
-            worst, worst_share = None, params["share"]
-            for index, (stream, view) in enumerate(hub_tiles):
-                totals = view.totals()
-                seen = history.setdefault(index, [])
-                seen.append((now, totals["displayed"], totals["lost"]))
-                while len(seen) > 1 and now - seen[1][0] >= params["span_s"]:
-                    seen.pop(0)
-                if stream.degraded or view.keyframes_only or now - seen[0][0] < params["span_s"]:
-                    continue
-                shown = (seen[-1][1] - seen[0][1]) + (seen[-1][2] - seen[0][2])
-                share = (seen[-1][2] - seen[0][2]) / shown if shown else 0.0
-                if share > worst_share:
-                    worst, worst_share = index, share
-            if worst is not None and now - last["degraded"] >= params["hold_s"]:
-                last["degraded"] = now
-                history.pop(worst, None)
-                # HubStream's own handler (not the view's on_behind, which counts the feed's
-                # GOP drops): degrades on the GUI thread, full decoding FULL_AGAIN_S later.
-                hub_tiles[worst][0]._on_behind()
-
-        timer = QTimer()
-        timer.setInterval(1000)
-        timer.timeout.connect(tick)
-        timer.start()
-        return timer
-
     def close_tiles() -> None:
-        if state.get("trigger") is not None:
-            state["trigger"].stop()
-            state["trigger"] = None
         for stream, _view in state["hub_tiles"]:
             stream.close()
         state["hub_tiles"] = []
@@ -436,15 +397,14 @@ def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, pas
                 state["tiles"].append(tile)
             return {"began": began}
         if op == "open_hub":
-            # The console's own wiring: ui/app.py's HubVideoBackend and HubStream (degrading to
-            # keyframes only when the player falls behind), players in libvlc's decode path.
-            # {"tiles": [[camera, profile], ...], "full_again_s": s | None}
+            # The console's own wiring: ui/app.py's HubVideoBackend and HubStream, with its
+            # OverloadGovernor (ui/overload.py) ticking on this process's Qt event loop
+            # (app.exec(): the commands come in through a QSocketNotifier), players in
+            # libvlc's decode path. {"tiles": [[camera, profile], ...], "quiet_s": s | None}
             import types
 
-            from ui.app import HubStream, HubVideoBackend
+            from ui.app import HubVideoBackend
 
-            if message.get("full_again_s") is not None:
-                HubStream.FULL_AGAIN_S = float(message["full_again_s"])
             vlc = instance("decode")
             views: list[BenchView] = []
 
@@ -454,6 +414,9 @@ def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, pas
                 return view
 
             backend = HubVideoBackend(hub(), make_player)
+            if message.get("quiet_s") is not None:
+                backend.governor.quiet_s = float(message["quiet_s"])
+            state["backend"] = backend
             began = time.monotonic()
             for camera, profile in message["tiles"]:
                 stream = backend.open(
@@ -465,9 +428,14 @@ def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, pas
                     on_first_frame=lambda: None,
                 )
                 state["hub_tiles"].append((stream, views[-1]))
-            if message.get("trigger"):
-                state["trigger"] = lost_trigger(state["hub_tiles"], message["trigger"])
-            return {"began": began, "full_again_s": HubStream.FULL_AGAIN_S}
+            governor = backend.governor
+            return {
+                "began": began,
+                "quiet_s": governor.quiet_s,
+                "loss_share": governor._loss_share,
+                "gap_s": governor._gap_s,
+                "interval_s": governor.timer.interval() / 1000,
+            }
         if op == "hub_stats":
             return {
                 "t": time.monotonic(),
@@ -475,6 +443,14 @@ def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, pas
                     dict(view.totals(), degraded=stream.degraded)
                     for stream, view in state["hub_tiles"]
                 ],
+                "governor": (
+                    {
+                        "active": state["backend"].governor.timer.isActive(),
+                        "quiet_s": state["backend"].governor.quiet_s,
+                    }
+                    if state.get("backend") is not None
+                    else None
+                ),
             }
         if op == "status":
             return [dict(t.times, state=t.state, packets=t.packets) for t in state["tiles"]]
@@ -911,16 +887,16 @@ def bench_overload(
     counts: Sequence[int],
     seconds: float,
     cache: Path,
-    full_again_s: float | None,
-    trigger: dict[str, float] | None = None,
+    quiet_s: float | None,
     sample_s: float = 0.25,
 ) -> dict[str, Any]:
     """N tiles on 1080p30 main streams through ui/app.py's HubVideoBackend / HubStream (the
-    console's wiring, degrading to keyframes only when a player falls behind) with LiveView
-    players in libvlc's decode path; every `sample_s` each tile's counters, for `seconds`
-    from opening."""
+    console's wiring: its OverloadGovernor degrades streams to keyframes only on libvlc's lost
+    pictures and restores them after `quiet_s`, default the console's) with LiveView players
+    in libvlc's decode path; every `sample_s` each tile's counters, for `seconds` from
+    opening."""
     main, sub = SITES["1080p"]
-    result: dict[str, Any] = {"fps": P2_FPS, "seconds": seconds, "trigger": trigger, "runs": []}
+    result: dict[str, Any] = {"fps": P2_FPS, "seconds": seconds, "runs": []}
     with site_running("1080p30", main, sub, max(counts), P2_FPS, cache) as (site, endpoints):
         clips = clips_of(site, main, 3)
         reference = reference_decode(clips, site.options.clip_seconds)
@@ -928,7 +904,7 @@ def bench_overload(
         viewer = Viewer(site, endpoints)
         try:
             # libvlc's first start in a process loads its plugins: not part of a run.
-            viewer.ask("open_hub", tiles=[[0, "sub"]], full_again_s=full_again_s)
+            viewer.ask("open_hub", tiles=[[0, "sub"]], quiet_s=quiet_s)
             time.sleep(2.0)
             viewer.ask("close")
             for n in counts:
@@ -939,10 +915,9 @@ def bench_overload(
                 opened = viewer.ask(
                     "open_hub",
                     tiles=[[i, "main"] for i in range(n)],
-                    full_again_s=full_again_s,
-                    trigger=trigger,
+                    quiet_s=quiet_s,
                 )
-                result["full_again_s"] = opened["full_again_s"]
+                result["governor"] = {k: v for k, v in opened.items() if k != "began"}
                 samples = []
                 while True:
                     sample = viewer.ask("hub_stats")
@@ -1081,6 +1056,13 @@ def analyse_overload(n: int, began: float, samples: Sequence[dict[str, Any]]) ->
             return None
         return 100 * (samples[b][key] - samples[a][key]) / (times[b] - times[a])
 
+    # Streams degraded (the governor's view), at every change and at the end.
+    degraded_over_time: list[tuple[float, int]] = []
+    for sample in samples:
+        count = sum(1 for t in sample["tiles"] if t["degraded"])
+        if not degraded_over_time or count != degraded_over_time[-1][1]:
+            degraded_over_time.append((round(sample["t"] - began, 1), count))
+    degraded_over_time.append((round(end - began, 1), degraded_over_time[-1][1]))
     degrade_times = sorted(t for tile in tiles for t, v in tile["switches_s"] if v)
     switch_times = sorted(t for tile in tiles for t, _ in tile["switches_s"])
     full = [t["modes"]["full"] for t in tiles if "full" in t["modes"]]
@@ -1094,6 +1076,8 @@ def analyse_overload(n: int, began: float, samples: Sequence[dict[str, Any]]) ->
         "window_start_s": window_start - began,
         "degraded": sum(1 for t in tiles if any(v for _, v in t["switches_s"])),
         "degraded_at_end": sum(1 for t in tiles if t["degraded_at_end"]),
+        "degraded_over_time": degraded_over_time,
+        "restores": sum(1 for tile in tiles for _, v in tile["switches_s"] if not v),
         "fell_behind": sum(1 for t in tiles if t["behind_calls"]),
         "degrade_times_s": degrade_times,
         "switches": len(switch_times),
@@ -1128,10 +1112,11 @@ def _fmt(value: float | None, spec: str, missing: str = "—") -> str:
 
 
 def print_overload_run(r: dict[str, Any]) -> None:
-    times = ", ".join(f"{t:.1f}" for t in r["degrade_times_s"])
+    times = ", ".join(f"{t:.0f} s: {n}" for t, n in r["degraded_over_time"])
     print(
-        f"  {r['tiles']:2} × 1080p30: degraded {r['degraded']} (fell behind {r['fell_behind']},"
-        f" at {times or '—'} s), full-rate tiles {_fmt(r['full_fps_min'], '.1f')}–"
+        f"  {r['tiles']:2} × 1080p30: degraded {r['degraded']}, {r['degraded_at_end']} at the end"
+        f" ({r['restores']} restores; over time {times}; fell behind {r['fell_behind']}),"
+        f" full-rate tiles {_fmt(r['full_fps_min'], '.1f')}–"
         f"{_fmt(r['full_fps_median'], '.1f')} fps (min–median), keyframes-only"
         f" {_fmt(r['keyframes_fps_median'], '.1f')} fps, lost at full rate"
         f" {_fmt(r['full_loss'] and 100 * r['full_loss'], '.2f')} %, frozen {r['frozen']}"
@@ -1145,17 +1130,12 @@ def print_overload(result: dict[str, Any]) -> None:
     print(
         f"\nOverload: N × 1080p{result['fps']} main through HubVideoBackend/HubStream, libvlc"
         f" decode path, {result['seconds']:.0f} s from opening, full decoding again after"
-        f" {result.get('full_again_s', 0):.0f} s"
-        + (
-            f", trigger on lost pictures {result['trigger']}"
-            if result.get("trigger")
-            else ", the console's trigger (on_behind) only"
-        )
-        + "; raw decode"
+        f" {result.get('governor', {}).get('quiet_s', 0):.0f} s without losses (the console's"
+        " OverloadGovernor); raw decode"
         f" {result['raw_decode_per_stream_percent']:.1f} % of a core per stream"
     )
     header = (
-        f"{'N':>3} {'all up':>6} {'behind':>6} {'degr':>4} {'first degr':>10} {'full fps':>11}"
+        f"{'N':>3} {'all up':>6} {'behind':>6} {'degr/end':>5} {'first degr':>10} {'full fps':>11}"
         f" {'kf fps':>6} {'lost full':>9} {'frozen':>6} {'stall':>5} {'CPU':>5} {'before':>6}"
         f" {'after':>5} {'site':>5} {'unacc':>5} {'RSS MB':>9} {'load':>10}"
     )
@@ -1166,7 +1146,7 @@ def print_overload(result: dict[str, Any]) -> None:
         loss = None if r["full_loss"] is None else 100 * r["full_loss"]
         print(
             f"{r['tiles']:>3} {_fmt(r['all_shown_s'], '.2f'):>6} {r['fell_behind']:>6}"
-            f" {r['degraded']:>4} {_fmt(first, '.1f'):>10} {fps:>11}"
+            f" {r['degraded']:>2}/{r['degraded_at_end']:<2} {_fmt(first, '.1f'):>10} {fps:>11}"
             f" {_fmt(r['keyframes_fps_median'], '.1f'):>6} {_fmt(loss, '.2f'):>8}%"
             f" {r['frozen']:>6} {r['longest_stall_s']:>5.1f} {_fmt(r['cpu_percent'], '.0f'):>5}"
             f" {_fmt(r['cpu_before_degrade_percent'], '.0f'):>6}"
@@ -1177,10 +1157,11 @@ def print_overload(result: dict[str, Any]) -> None:
         )
     print(
         "all up: s to every tile's first picture; behind: tiles whose feed dropped a GOP"
-        " (on_behind); degr: tiles switched to keyframes only; full fps: min/median of tiles"
-        " at full rate (libvlc's displayed count); kf fps: the same of keyframes-only tiles,"
-        " which counts libvlc re-displaying the last picture every 80 ms (new pictures: one a"
-        " GOP); lost full: libvlc's lost pictures + feed drops at full rate; stall:"
+        " (on_behind); degr/end: tiles switched to keyframes only / still at the end; full"
+        " fps: min/median of tiles at full rate (libvlc's displayed count); kf fps: the same"
+        " of keyframes-only tiles, which counts libvlc re-displaying the last picture every"
+        " 80 ms (new pictures: one a GOP); lost full: libvlc's lost pictures + feed drops at"
+        " full rate; stall:"
         " longest time a tile's shown-pictures counter stood still; CPU: viewer, % of a core"
         " (steady window; before the first degrade; after the last switch); site: the"
         " simulated cameras' process; unacc: frames a tile's libvlc took but neither showed"
@@ -1526,13 +1507,8 @@ def main_overload(args: argparse.Namespace) -> int:
     os.environ.pop("WAYLAND_DISPLAY", None)
     try:
         print("P2 above 12 streams: overload", flush=True)
-        trigger = (
-            {"share": args.lost_trigger, "span_s": 2.0, "hold_s": 3.0}
-            if args.lost_trigger
-            else None
-        )
         result = bench_overload(
-            args.overload_tiles, args.overload_seconds, args.cache_dir, args.full_again, trigger
+            args.overload_tiles, args.overload_seconds, args.cache_dir, args.governor_quiet
         )
     finally:
         xvfb.close()
@@ -1553,8 +1529,7 @@ def main_overload(args: argparse.Namespace) -> int:
         "settings": {
             "tiles": args.overload_tiles,
             "seconds": args.overload_seconds,
-            "full_again_s": result.get("full_again_s"),
-            "lost_trigger": result.get("trigger"),
+            "governor": result.get("governor"),
             "settle_s": SETTLE_S,
             "switch_settle_s": SWITCH_SETTLE_S,
             "freeze_s": FREEZE_S,
@@ -1597,18 +1572,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--overload-seconds", type=float, default=40.0, help="each N, from opening")
     parser.add_argument(
+        "--governor-quiet",
         "--full-again",
         type=float,
         default=None,
-        help="HubStream.FULL_AGAIN_S for the overload run (default: the console's, 60 s)",
-    )
-    parser.add_argument(
-        "--lost-trigger",
-        type=float,
-        default=None,
-        metavar="SHARE",
-        help="experiment: also degrade the worst stream losing more than SHARE of its pictures"
-        " over 2 s, one stream per 3 s (see lost_trigger)",
+        metavar="S",
+        help="the overload governor's quiet_s: seconds without losses before a stream goes back"
+        " to full decoding (default: the console's, 60 s)",
     )
     parser.add_argument("--cache-dir", type=Path, default=CLIP_CACHE, help="clip cache")
     parser.add_argument("--output", type=Path, default=None)
