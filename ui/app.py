@@ -940,6 +940,7 @@ class HubStream:
         #: keyframes only because the workstation could not keep up (not because the tile asked)
         self._degraded = False
         self._behind_reported = False
+        self._last_status: StreamStatus | None = None
         self._governor = governor
         self.main_stream = main_stream
         player.on_behind = self._on_behind
@@ -962,11 +963,17 @@ class HubStream:
         self._player.feed(packet)
 
     def on_status(self, status: StreamStatus) -> None:
+        self._last_status = status
         self._on_status(status)
 
     def _start(self, info: StreamInfo) -> None:
         if not self._closed:
             self._player.start(info)
+
+    def _tell_tile(self) -> None:
+        """The tile shows `degraded` when it next paints: the last status again makes it."""
+        if self._last_status is not None:
+            self._on_status(self._last_status)
 
     def _on_behind(self) -> None:
         # The hub's thread: only hand over, once until it is handled.
@@ -997,6 +1004,7 @@ class HubStream:
             return False  # keyframes only already (a small tile without a sub stream)
         self._degraded = True
         self._player.keyframes_only = True
+        self._tell_tile()
         return True
 
     def restore(self) -> None:
@@ -1004,6 +1012,7 @@ class HubStream:
             return
         self._degraded = False
         self._player.keyframes_only = False
+        self._tell_tile()
 
     def stats(self) -> dict[str, int]:
         return {} if self._closed else self._player.stats()

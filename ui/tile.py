@@ -1152,12 +1152,15 @@ class VideoTile(QFrame):
         self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.badge = QLabel(self.tr("key frames"))
         self.badge.setObjectName("tile_keyframes")
-        self.badge.setToolTip(
-            self.tr(
-                "The camera has no sub stream: this small tile shows only the main stream's "
-                "key frames (about one picture a second)."
-            )
+        self._badge_no_sub = self.tr(
+            "The camera has no sub stream: this small tile shows only the main stream's "
+            "key frames (about one picture a second)."
         )
+        self._badge_overload = self.tr(
+            "This workstation cannot decode every stream now: this tile shows only key frames "
+            "(about one picture a second) until there is room again."
+        )
+        self.badge.setToolTip(self._badge_no_sub)
         self.badge.hide()
         self.rec = QLabel(self.tr("● REC"))
         self.rec.setObjectName("tile_recording")
@@ -1738,7 +1741,10 @@ class VideoTile(QFrame):
         self.title.setText(self.title_text())
         self.status_label.setText(self.status_text())
         front = self._front
-        self.badge.setVisible(front is not None and front.keyframes_only)
+        # Degraded: keyframes only because the workstation cannot keep up (ui/overload.py).
+        degraded = front is not None and bool(getattr(front.handle, "degraded", False))
+        self.badge.setVisible(front is not None and (front.keyframes_only or degraded))
+        self.badge.setToolTip(self._badge_overload if degraded else self._badge_no_sub)
         background, text = _STRIP[self.state]
         _restyle(
             self.caption,

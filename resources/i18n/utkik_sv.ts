@@ -304,7 +304,7 @@
   <context>
     <name>Console</name>
     <message numerus="yes">
-      <location filename="../../ui/app.py" line="342" />
+      <location filename="../../ui/app.py" line="344" />
       <source>Recording %n camera(s)</source>
       <extracomment>At shutdown, how long the live.view end entries still being written are waited for (an entry left unwritten is closed as recovered on the next start). a console.messages.Message the person quit (closed the main window, or cancelled the first dialog) the recording engine's status (emitted on the engine's threads, shown on the GUI thread) the grid opens the user's first saved layout at login (the demo) draws live video into the grid's tiles; None: tiles say video is not available PTZ and snapshots of the cameras in the grid the live grids' access-log sessions, waited for at shutdown draws recorded video into the playback window's tiles; None: not available the playback windows' access-log sessions, waited for at shutdown the viewer was open when the console locked; it comes back on unlocking the wizard was open when the console locked (it shows live pictures) what the recording engine last said, or why this console does not record</extracomment>
       <translation>
@@ -313,32 +313,32 @@
       </translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="534" />
+      <location filename="../../ui/app.py" line="536" />
       <source>The layout shows no cameras to play back.</source>
       <translation>Layouten visar inga kameror att spela upp.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="632" />
+      <location filename="../../ui/app.py" line="634" />
       <source>Added camera %1.</source>
       <translation>Kameran %1 är tillagd.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="705" />
+      <location filename="../../ui/app.py" line="707" />
       <source>Removed camera %1.</source>
       <translation>Kameran %1 är borttagen.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="726" />
+      <location filename="../../ui/app.py" line="728" />
       <source>Internal error</source>
       <translation>Internt fel</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="727" />
+      <location filename="../../ui/app.py" line="729" />
       <source>Utkik hit an internal error. Details are in the log.</source>
       <translation>Utkik råkade ut för ett internt fel. Detaljer finns i loggen.</translation>
     </message>
     <message>
-      <location filename="../../ui/app.py" line="732" />
+      <location filename="../../ui/app.py" line="734" />
       <source>Utkik</source>
       <translation>Utkik</translation>
     </message>
@@ -668,10 +668,10 @@
   <context>
     <name>LoginDialog</name>
     <message>
-      <location filename="../../ui/app.py" line="1258" />
+      <location filename="../../ui/app.py" line="1334" />
       <location filename="../../ui/dialogs.py" line="134" />
       <source>Log in</source>
-      <extracomment>Seconds each request of a periodic health check may take (the whole check at most three times as long): short, since a camera that slow is worth a warning anyway. Seconds each PTZ request may take (the whole call at most three times as long): an operator holding a key learns soon that the camera does not answer. Makes a player that calls its argument (on a libvlc thread) when its first picture is ready. a _Call, from any thread</extracomment>
+      <extracomment>Seconds each request of a periodic health check may take (the whole check at most three times as long): short, since a camera that slow is worth a warning anyway. Seconds each PTZ request may take (the whole call at most three times as long): an operator holding a key learns soon that the camera does not answer. called on the feeding thread when the player fell behind and dropped a GOP Makes a player that calls its argument (on a libvlc thread) when its first picture is ready. a _Call, from any thread keyframes only because the workstation could not keep up (not because the tile asked) degrades streams to keyframes only when the workstation cannot decode them all</extracomment>
       <translation>Logga in</translation>
     </message>
     <message>
@@ -2119,108 +2119,113 @@
       <translation>nyckelbilder</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1157" />
+      <location filename="../../ui/tile.py" line="1156" />
       <source>The camera has no sub stream: this small tile shows only the main stream's key frames (about one picture a second).</source>
       <translation>Kameran har ingen delström: den här lilla rutan visar bara huvudströmmens nyckelbilder (ungefär en bild i sekunden).</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1162" />
+      <location filename="../../ui/tile.py" line="1160" />
+      <source>This workstation cannot decode every stream now: this tile shows only key frames (about one picture a second) until there is room again.</source>
+      <translation>Arbetsstationen hinner inte avkoda alla strömmar just nu: den här rutan visar bara nyckelbilder (ungefär en bild i sekunden) tills det finns utrymme igen.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/tile.py" line="1165" />
       <source>● REC</source>
       <translation>● INSP</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1436" />
+      <location filename="../../ui/tile.py" line="1439" />
       <source>The camera reported no video stream.</source>
       <translation>Kameran angav ingen videoström.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1772" />
+      <location filename="../../ui/tile.py" line="1778" />
       <source>Camera %1</source>
       <translation>Kamera %1</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1780" />
+      <location filename="../../ui/tile.py" line="1786" />
       <source>connecting</source>
       <translation>ansluter</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1781" />
+      <location filename="../../ui/tile.py" line="1787" />
       <source>● live</source>
       <translation>● live</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1782" />
+      <location filename="../../ui/tile.py" line="1788" />
       <source>offline</source>
       <translation>frånkopplad</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1783" />
+      <location filename="../../ui/tile.py" line="1789" />
       <source>no permission</source>
       <translation>ingen behörighet</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1784" />
+      <location filename="../../ui/tile.py" line="1790" />
       <source>removed</source>
       <translation>borttagen</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1785" />
+      <location filename="../../ui/tile.py" line="1791" />
       <source>video not available</source>
       <translation>ingen video</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1786" />
+      <location filename="../../ui/tile.py" line="1792" />
       <source>not shown</source>
       <translation>visas inte</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1790" />
+      <location filename="../../ui/tile.py" line="1796" />
       <source>STALE</source>
       <translation>FRUSEN</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1791" />
+      <location filename="../../ui/tile.py" line="1797" />
       <source>STALE since %1</source>
       <translation>FRUSEN sedan %1</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1800" />
+      <location filename="../../ui/tile.py" line="1806" />
       <source>Offline: %1</source>
       <translation>Frånkopplad: %1</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1800" />
+      <location filename="../../ui/tile.py" line="1806" />
       <source>Offline</source>
       <translation>Frånkopplad</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1802" />
+      <location filename="../../ui/tile.py" line="1808" />
       <source>Trying again in %1 s</source>
       <translation>Nytt försök om %1 s</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1807" />
+      <location filename="../../ui/tile.py" line="1813" />
       <source>Drag a camera here from the sites tree.</source>
       <translation>Dra hit en kamera från Platser och kameror.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1808" />
-      <location filename="../../ui/tile.py" line="1809" />
+      <location filename="../../ui/tile.py" line="1814" />
+      <location filename="../../ui/tile.py" line="1815" />
       <source>Connecting…</source>
       <translation>Ansluter…</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1810" />
+      <location filename="../../ui/tile.py" line="1816" />
       <source>No permission for this camera.</source>
       <translation>Ingen behörighet för den här kameran.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1811" />
+      <location filename="../../ui/tile.py" line="1817" />
       <source>This camera has been removed.</source>
       <translation>Den här kameran har tagits bort.</translation>
     </message>
     <message>
-      <location filename="../../ui/tile.py" line="1812" />
+      <location filename="../../ui/tile.py" line="1818" />
       <source>Video not available on this workstation.</source>
       <translation>Video kan inte visas på den här arbetsstationen.</translation>
     </message>

@@ -972,8 +972,13 @@ def test_a_stream_that_falls_behind_degrades_to_keyframes_and_recovers(
         thread.start()
         thread.join()
         qtbot.waitUntil(lambda: player.keyframes_only)
+        tile = grid.tiles[0]
+        sources[0].packets.put(Packet(b"\x00\x00\x00\x01idr", 0, 0, True, INFO.time_base))
+        qtbot.waitUntil(lambda: tile.badge.isVisibleTo(tile))  # the tile says so
+        assert "cannot decode every stream" in tile.badge.toolTip()
         # ...and full decoding again once nothing was lost for a while (the governor's tick).
         qtbot.waitUntil(lambda: not player.keyframes_only, timeout=5000)
+        qtbot.waitUntil(lambda: not tile.badge.isVisibleTo(tile))
         grid.stop()
         qtbot.waitUntil(lambda: runner.pending == 0)
     finally:
