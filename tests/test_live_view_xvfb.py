@@ -32,12 +32,10 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import random
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +43,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.xvfb_support import (
+    CommandChild,
+    replier,
+    screen_rect,
+    serve_commands,
+    start_xvfb,
+    stop,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script (the child)
@@ -154,42 +161,21 @@ class Display:
 
 @pytest.fixture(scope="module")
 def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Display]:
-    from tests.xvfb_support import (
-        read_display_number,
-        stop,
-    )  # the parent only: the child runs this file as a script
 
     pytest.importorskip("vlc")
     pytest.importorskip("PySide6")
     for tool, package in (("Xvfb", "xvfb"), ("import", "imagemagick"), ("ffmpeg", "ffmpeg")):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed (Debian: apt-get install {package})")
-    log_path = tmp_path_factory.mktemp("xvfb") / "xvfb.log"
-    read_fd, write_fd = os.pipe()
-    screen = f"{SCREEN[0]}x{SCREEN[1]}x24"
-    with log_path.open("wb") as log:
-        xvfb = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", screen, "-nolisten", "tcp"],
-            pass_fds=(write_fd,),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    os.close(write_fd)
     try:
-        number = read_display_number(read_fd, xvfb, timeout=15.0)
-    except (TimeoutError, RuntimeError) as err:
-        stop(xvfb)
-        pytest.fail(f"{err}\n{log_path.read_text(errors='replace')}")
-    finally:
-        os.close(read_fd)
-    env = dict(os.environ, DISPLAY=f":{number}", LC_ALL="C.UTF-8")
-    env.pop("WAYLAND_DISPLAY", None)
+        xvfb, env = start_xvfb(tmp_path_factory.mktemp("xvfb") / "xvfb.log", SCREEN)
+    except RuntimeError as err:
+        pytest.fail(str(err))
     kept = os.environ.get("UTKIK_LIVE_SHOTS")
     shots_dir = Path(kept) if kept else tmp_path_factory.mktemp("shots")
     shots_dir.mkdir(parents=True, exist_ok=True)
     try:
-        yield Display(f":{number}", env, shots_dir)
+        yield Display(env["DISPLAY"], env, shots_dir)
     finally:
         stop(xvfb)
 
@@ -252,63 +238,21 @@ def wait_for_sessions(
 
 
 @dataclass
-class LiveConsole:
+class LiveConsole(CommandChild):
     """The child: commands in, one JSON reply a command out."""
 
-    process: subprocess.Popen[str]
-    log_path: Path
+    prefix: str = _REPLY
+    what: str = "the console"
     #: camera name → {"id", "area"}
     cameras: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: user → the cameras given to that user's tiles so far
     assigned: dict[str, set[str]] = field(default_factory=dict)
-    _replies: queue.Queue[dict[str, Any] | None] = field(default_factory=queue.Queue)
-
-    def start_reading(self) -> None:
-        def read() -> None:
-            assert self.process.stdout is not None
-            for line in self.process.stdout:
-                if line.startswith(_REPLY):
-                    self._replies.put(json.loads(line[len(_REPLY) :]))
-            self._replies.put(None)
-
-        threading.Thread(target=read, name="live-console-reader", daemon=True).start()
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def _next(self, timeout: float) -> dict[str, Any]:
-        try:
-            reply = self._replies.get(timeout=timeout)
-        except queue.Empty:
-            pytest.fail(f"the console did not answer within {timeout} s\n{self.log()[-6000:]}")
-        if reply is None:
-            code = self.process.wait(10)
-            pytest.fail(f"the console exited (code {code})\n{self.log()[-6000:]}")
-        return reply
-
-    def ask(self, command: str, timeout: float = 20.0, **args: Any) -> dict[str, Any]:
-        assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps({"cmd": command, **args}) + "\n")
-        self.process.stdin.flush()
-        reply = self._next(timeout)
-        assert "error" not in reply, f"{command} failed in the console: {reply['error']}"
-        return reply
 
     def state(self) -> dict[str, Any]:
         return self.ask("state")
 
-    def wait(
-        self, what: str, ready: Callable[[dict[str, Any]], bool], timeout: float
-    ) -> dict[str, Any]:
-        """Poll the state until `ready` says yes; fail after `timeout` with the last state."""
-        deadline = time.monotonic() + timeout
-        while True:
-            state = self.state()
-            if ready(state):
-                return state
-            if time.monotonic() > deadline:
-                pytest.fail(f"{what}: not within {timeout} s; last state:\n{_brief(state)}")
-            time.sleep(0.05)
+    def brief(self, state: dict[str, Any]) -> str:
+        return _brief(state)
 
     def login(self, user: str) -> dict[str, Any]:
         """Log `user` in through the login dialog (switching user if someone else is in)."""
@@ -364,7 +308,6 @@ def _brief(state: dict[str, Any]) -> str:
 def console(
     display: Display, site: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveConsole]:
-    from tests.xvfb_support import stop  # the parent only: the child runs this file as a script
 
     work = tmp_path_factory.mktemp("console")
     home = work / "home"
@@ -394,7 +337,7 @@ def console(
     log_path = work / "console.log"
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
-            [sys.executable, __file__, str(config_path)],
+            [sys.executable, "-m", "tests.test_live_view_xvfb", str(config_path)],
             cwd=REPO,
             env=env,
             stdin=subprocess.PIPE,
@@ -406,7 +349,7 @@ def console(
     child = LiveConsole(process, log_path)
     child.start_reading()
     try:
-        ready = child._next(timeout=90)
+        ready = child.next(timeout=90)
         assert ready.get("event") == "ready", ready
         child.cameras = ready["cameras"]
         yield child
@@ -911,7 +854,6 @@ def _child(config_path: str) -> int:
     from devices import onvif_client
     from devices import secrets as secret_stores
     from tests.conftest import FAST_HASHER
-    from tests.xvfb_support import replier, screen_rect, serve_commands
     from ui.app import Console, create_application, media_backend, ui_settings_for
     from ui.i18n import Translations
     from ui.theme import apply_theme
@@ -1105,6 +1047,4 @@ def _child(config_path: str) -> int:
 
 
 if __name__ == "__main__":
-    # Run as a script: the project's root on the path, for tests.xvfb_support.
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     sys.exit(_child(sys.argv[1]))

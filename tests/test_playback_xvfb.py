@@ -23,20 +23,26 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import queue
 import shutil
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.xvfb_support import (
+    CommandChild,
+    replier,
+    screen_rect,
+    serve_commands,
+    start_xvfb,
+    stop,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script (the child)
@@ -108,42 +114,16 @@ class Display:
 
 @pytest.fixture(scope="module")
 def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Display]:
-    from tests.xvfb_support import read_display_number, stop
 
     pytest.importorskip("vlc")
     pytest.importorskip("av")
     for tool, package in (("Xvfb", "xvfb"), ("import", "imagemagick"), ("ffmpeg", "ffmpeg")):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed (Debian: apt-get install {package})")
-    log_path = tmp_path_factory.mktemp("xvfb") / "xvfb.log"
-    read_fd, write_fd = os.pipe()
-    with log_path.open("wb") as log:
-        xvfb = subprocess.Popen(
-            [
-                "Xvfb",
-                "-displayfd",
-                str(write_fd),
-                "-screen",
-                "0",
-                f"{SCREEN[0]}x{SCREEN[1]}x24",
-                "-nolisten",
-                "tcp",
-            ],
-            pass_fds=(write_fd,),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    os.close(write_fd)
     try:
-        number = read_display_number(read_fd, xvfb, timeout=15.0)
-    except (TimeoutError, RuntimeError) as err:
-        stop(xvfb)
-        pytest.fail(f"{err}\n{log_path.read_text(errors='replace')}")
-    finally:
-        os.close(read_fd)
-    env = dict(os.environ, DISPLAY=f":{number}", LC_ALL="C.UTF-8")
-    env.pop("WAYLAND_DISPLAY", None)
+        xvfb, env = start_xvfb(tmp_path_factory.mktemp("xvfb") / "xvfb.log", SCREEN)
+    except RuntimeError as err:
+        pytest.fail(str(err))
     try:
         yield Display(env)
     finally:
@@ -217,57 +197,13 @@ def record(data_dir: Path, clips_dir: Path, starts: Sequence[tuple[datetime, int
 
 
 @dataclass
-class Child:
-    process: subprocess.Popen[str]
-    log_path: Path
-    _replies: queue.Queue[dict[str, Any] | None] = field(default_factory=queue.Queue)
-
-    def start_reading(self) -> None:
-        def read() -> None:
-            assert self.process.stdout is not None
-            for line in self.process.stdout:
-                if line.startswith(_REPLY):
-                    self._replies.put(json.loads(line[len(_REPLY) :]))
-            self._replies.put(None)
-
-        threading.Thread(target=read, name="playback-reader", daemon=True).start()
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")[-6000:]
-
-    def next(self, timeout: float) -> dict[str, Any]:
-        try:
-            reply = self._replies.get(timeout=timeout)
-        except queue.Empty:
-            pytest.fail(f"the playback window did not answer within {timeout} s\n{self.log()}")
-        if reply is None:
-            pytest.fail(f"the playback window exited ({self.process.wait(10)})\n{self.log()}")
-        return reply
-
-    def ask(self, command: str, timeout: float = 20.0, **args: Any) -> dict[str, Any]:
-        assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps({"cmd": command, **args}) + "\n")
-        self.process.stdin.flush()
-        reply = self.next(timeout)
-        assert "error" not in reply, f"{command}: {reply['error']}\n{self.log()}"
-        return reply
-
-    def wait(
-        self, what: str, ready: Callable[[dict[str, Any]], bool], timeout: float = 15.0
-    ) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while True:
-            state = self.ask("state")
-            if ready(state):
-                return state
-            if time.monotonic() > deadline:
-                pytest.fail(f"{what}: not within {timeout} s; last state {state}\n{self.log()}")
-            time.sleep(0.05)
+class Child(CommandChild):
+    prefix: str = _REPLY
+    what: str = "the playback window"
 
 
 @pytest.fixture(scope="module")
 def child(display: Display, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Child]:
-    from tests.xvfb_support import stop
 
     work = tmp_path_factory.mktemp("playback")
     now = datetime.now(UTC).replace(microsecond=0)
@@ -289,7 +225,7 @@ def child(display: Display, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     log_path = work / "child.log"
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
-            [sys.executable, __file__, str(config_path)],
+            [sys.executable, "-m", "tests.test_playback_xvfb", str(config_path)],
             cwd=REPO,
             env=env,
             stdin=subprocess.PIPE,
@@ -569,7 +505,6 @@ def _child(config_path: str) -> int:
     from console.domain import Actor, Role
     from console.layouts import Grid
     from tests.conftest import FAST_HASHER
-    from tests.xvfb_support import replier, screen_rect, serve_commands
     from ui.app import create_application, playback_backend
     from ui.i18n import Translations
     from ui.playback import PlaybackContext, PlaybackRequest, PlaybackWindow
@@ -663,6 +598,4 @@ def _child(config_path: str) -> int:
 
 
 if __name__ == "__main__":
-    # Run as a script: the project's root on the path, for tests.xvfb_support.
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     sys.exit(_child(sys.argv[1]))

@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import logging
 import os
+import queue
 import select
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -97,3 +100,104 @@ def serve_commands(
     before()
     reply(ready)
     return int(app.exec())
+
+
+def start_xvfb(
+    log_path: Path, size: tuple[int, int]
+) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
+    """An Xvfb of `size` on a display it chooses, and the environment for clients of it.
+    Raises RuntimeError (with Xvfb's log) when it does not come up."""
+    read_fd, write_fd = os.pipe()
+    with log_path.open("wb") as log:
+        xvfb = subprocess.Popen(
+            [
+                "Xvfb",
+                "-displayfd",
+                str(write_fd),
+                "-screen",
+                "0",
+                f"{size[0]}x{size[1]}x24",
+                "-nolisten",
+                "tcp",
+            ],
+            pass_fds=(write_fd,),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    os.close(write_fd)
+    try:
+        number = read_display_number(read_fd, xvfb, timeout=15.0)
+    except (TimeoutError, RuntimeError) as err:
+        stop(xvfb)
+        raise RuntimeError(f"{err}\n{log_path.read_text(errors='replace')}") from err
+    finally:
+        os.close(read_fd)
+    env = dict(os.environ, DISPLAY=f":{number}", LC_ALL="C.UTF-8")
+    env.pop("WAYLAND_DISPLAY", None)
+    return xvfb, env
+
+
+@dataclass
+class CommandChild:
+    """The parent's side of a test child (see serve_commands): a JSON command a line on its
+    stdin, its replies read from stdout after `prefix`, its stderr in `log_path`."""
+
+    process: subprocess.Popen[str]
+    log_path: Path
+    prefix: str
+    #: what the child is, for failure messages ("the console")
+    what: str = "the child"
+    _replies: queue.Queue[dict[str, Any] | None] = field(default_factory=queue.Queue)
+
+    def start_reading(self) -> None:
+        def read() -> None:
+            assert self.process.stdout is not None
+            for line in self.process.stdout:
+                if line.startswith(self.prefix):
+                    self._replies.put(json.loads(line[len(self.prefix) :]))
+            self._replies.put(None)
+
+        threading.Thread(target=read, name="child-reader", daemon=True).start()
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def next(self, timeout: float) -> dict[str, Any]:
+        import pytest
+
+        try:
+            reply = self._replies.get(timeout=timeout)
+        except queue.Empty:
+            pytest.fail(f"{self.what} did not answer within {timeout} s\n{self.log()[-6000:]}")
+        if reply is None:
+            code = self.process.wait(10)
+            pytest.fail(f"{self.what} exited (code {code})\n{self.log()[-6000:]}")
+        return reply
+
+    def ask(self, command: str, timeout: float = 20.0, **args: Any) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps({"cmd": command, **args}) + "\n")
+        self.process.stdin.flush()
+        reply = self.next(timeout)
+        assert "error" not in reply, f"{command} failed in {self.what}: {reply['error']}"
+        return reply
+
+    def brief(self, state: dict[str, Any]) -> str:
+        """A state as failure messages show it."""
+        return str(state)
+
+    def wait(
+        self, what: str, ready: Callable[[dict[str, Any]], bool], timeout: float = 15.0
+    ) -> dict[str, Any]:
+        """Poll the state until `ready` says yes; fail after `timeout` with the last state."""
+        import pytest
+
+        deadline = time.monotonic() + timeout
+        while True:
+            state = self.ask("state")
+            if ready(state):
+                return state
+            if time.monotonic() > deadline:
+                pytest.fail(f"{what}: not within {timeout} s; last state:\n{self.brief(state)}")
+            time.sleep(0.05)
