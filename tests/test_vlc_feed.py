@@ -320,52 +320,22 @@ class Played:
 
 @pytest.fixture(scope="module")
 def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from tests.xvfb_support import (
-        read_display_number,
-    )  # the parent only: the child runs this file as a script
+    # The parent only: the child runs this file as a script.
+    from tests.xvfb_support import start_xvfb, stop
 
     pytest.importorskip("vlc")
     pytest.importorskip("PySide6")
     for tool, package in (("Xvfb", "xvfb"), ("import", "imagemagick")):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed (Debian: apt-get install {package})")
-    log_path = tmp_path_factory.mktemp("xvfb") / "xvfb.log"
-    read_fd, write_fd = os.pipe()
-    with log_path.open("wb") as log:
-        xvfb = subprocess.Popen(
-            [
-                "Xvfb",
-                "-displayfd",
-                str(write_fd),
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ],
-            pass_fds=(write_fd,),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    os.close(write_fd)
     try:
-        number = read_display_number(read_fd, xvfb, timeout=15.0)
-    except (TimeoutError, RuntimeError) as err:
-        xvfb.kill()
-        xvfb.wait()
-        pytest.fail(f"{err}\n{log_path.read_text(errors='replace')}")
-    finally:
-        os.close(read_fd)
+        xvfb, env = start_xvfb(tmp_path_factory.mktemp("xvfb") / "xvfb.log", (1280, 800))
+    except RuntimeError as err:
+        pytest.fail(str(err))
     try:
-        yield f":{number}"
+        yield env["DISPLAY"]
     finally:
-        xvfb.terminate()
-        try:
-            xvfb.wait(5)
-        except subprocess.TimeoutExpired:
-            xvfb.kill()
-            xvfb.wait()
+        stop(xvfb)
 
 
 @pytest.fixture(scope="module")

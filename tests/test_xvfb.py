@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.xvfb_support import read_display_number, stop
+from tests.xvfb_support import start_xvfb, stop
 
 pytestmark = pytest.mark.xvfb
 
@@ -85,28 +85,12 @@ def xserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XServer]:
     for tool, package in (("xwininfo", "x11-utils"), ("import", "imagemagick")):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed (Debian: apt-get install {package})")
-    log_path = tmp_path_factory.mktemp("xvfb") / "xvfb.log"
-    read_fd, write_fd = os.pipe()
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-            pass_fds=(write_fd,),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    os.close(write_fd)
     try:
-        number = read_display_number(read_fd, process, timeout=15.0)
-    except (TimeoutError, RuntimeError) as err:
-        stop(process)
-        pytest.fail(f"{err}\n{log_path.read_text(errors='replace')}")
-    finally:
-        os.close(read_fd)
-    env = dict(os.environ, DISPLAY=f":{number}", LC_ALL="C.UTF-8")
-    env.pop("WAYLAND_DISPLAY", None)
+        process, env = start_xvfb(tmp_path_factory.mktemp("xvfb") / "xvfb.log", (1280, 800))
+    except RuntimeError as err:
+        pytest.fail(str(err))
     try:
-        yield XServer(f":{number}", env)
+        yield XServer(env["DISPLAY"], env)
     finally:
         stop(process)  # by its PID, which the Popen holds
 
