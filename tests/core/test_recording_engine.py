@@ -105,7 +105,8 @@ def test_segments_are_cut_at_keyframes_on_a_timeline_that_never_runs_backwards(
     rec = recorder(core, fmt, cam.id)
     rec.on_info(INFO)
     # The packets arrived at 25 fps over the last 10 s.
-    arrivals = iter(time.monotonic() - 10 + 0.04 * k for k in range(200))
+    base = time.monotonic() - 10  # read once: evenly spaced however slow the test runs
+    arrivals = iter(base + 0.04 * k for k in range(200))
     # Before the first keyframe: nothing to start from.
     for i in range(20, 25):
         rec.on_packet(packet(i, at=next(arrivals)))
@@ -248,7 +249,8 @@ def test_event_recording_starts_from_the_pre_event_buffer(core: Core) -> None:
         assert not engine.trigger(cam.id + 1)  # not a camera in event recording
         consumer = hub.consumers[0]
         consumer.on_info(INFO)
-        arrivals = iter(time.monotonic() - 20 + 0.04 * k for k in range(400))
+        base = time.monotonic() - 20
+        arrivals = iter(base + 0.04 * k for k in range(400))
         for i in range(250):  # 10 s before the event: nothing recorded, 2-3 s kept
             consumer.on_packet(packet(i, at=next(arrivals)))
         assert wait_for(lambda: engine.status().cameras[cam.id].state is RecorderState.STARTING)
