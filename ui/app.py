@@ -74,7 +74,7 @@ from ui.playback import (
     ask_for_playback,
 )
 from ui.signals import quit_on_signals
-from ui.tasks import TaskRunner, ignore
+from ui.tasks import TaskRunner
 from ui.theme import apply_theme
 from ui.tile import CameraControls, LiveViews, PtzPreset, VideoBackend
 from ui.users_dialog import UsersDialog
@@ -1211,11 +1211,9 @@ def playback_backend(core: Core) -> SegmentPlaybackBackend | None:
     return SegmentPlaybackBackend(core, make_player, NO_RECORDING, instance.release)
 
 
-def start_recording(core: Core, hub: MediaHub, console: Console) -> RecordingEngine:
-    """The data dir's recording engine in this process, started on a worker (it takes the
-    lock and repairs what a crash left: file work, never on the GUI thread), unless another
-    process records the data dir (`utkik serve`, another console): the console then says which.
-    `stop()` the engine at quitting after the console's shutdown (which waits for the start)."""
+def start_recording(core: Core, hub: MediaHub, console: Console) -> RecordingEngine | None:
+    """The data dir's recording engine in this process, unless another process records it
+    (`utkik serve`, another console): the console then says which."""
     from ui.serve import recording_engine
 
     engine = recording_engine(
@@ -1224,13 +1222,15 @@ def start_recording(core: Core, hub: MediaHub, console: Console) -> RecordingEng
         f"the console of {Actor.os_account().name.removeprefix('os:')}",
         on_status=console.recording_changed.emit,
     )
-
-    def refused(err: KnownError) -> None:
-        if not isinstance(err, EngineBusy):
-            log.warning("recording does not start: %s", err)
+    try:
+        engine.start()
+    except EngineBusy as err:
         console.recording_elsewhere(error_text(err))
-
-    console.runner.run(engine.start, ignore, refused)
+        return None
+    except KnownError as err:
+        log.warning("recording does not start: %s", err)
+        console.recording_elsewhere(error_text(err))
+        return None
     return engine
 
 
@@ -1304,7 +1304,8 @@ def run(args: argparse.Namespace) -> int:
 
     def on_quit() -> None:
         console.shutdown()
-        engine.stop()
+        if engine is not None:
+            engine.stop()
         if backend is not None:
             backend.close()
         else:

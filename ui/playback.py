@@ -33,7 +33,7 @@ from typing import Protocol
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QMouseEvent
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence, QMouseEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -68,8 +68,7 @@ from console.recording.playback import (
 )
 from console.sites import SiteService
 from ui.i18n import core_text, error_text
-from ui.tasks import TaskRunner, ignore
-from ui.tile import BORDER, BORDER_SELECTED, native_surface
+from ui.tasks import TaskRunner
 from ui.timeline import TimelineRow, TimelineWidget, format_moment
 
 log = logging.getLogger(__name__)
@@ -203,6 +202,10 @@ class PlaybackRequest:
     limit: timedelta | None
 
 
+def _ignore(_value: object) -> None:
+    return None
+
+
 class PlaybackLog:
     """The playback.view entries of one window, begun and ended on TaskRunner workers (never on
     the GUI thread). The end entries still being written can be waited for at shutdown."""
@@ -237,7 +240,7 @@ class PlaybackLog:
         """The end entry with what `shown` says was shown (asked on the worker, after the
         stream's last picture); a failure reaches the operator (the runner's default)."""
         playback = self._playback
-        future = self.runner.run(lambda: playback.end(session, shown()), ignore)
+        future = self.runner.run(lambda: playback.end(session, shown()), _ignore)
         self._ending.add(future)
         future.add_done_callback(self._ending.discard)
 
@@ -442,6 +445,20 @@ _STRIP = {
 }
 #: Recorded video is marked apart from live video: an amber time in the caption.
 _PLAYBACK_AMBER = "#f0b429"
+_BORDER = "#2b3038"
+_BORDER_SELECTED = "#2f8ef0"
+
+
+def _native(widget: QWidget, colour: str) -> None:
+    # Only the video area is native (see ui/tile.py): native ancestors would make the whole
+    # window native.
+    widget.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors)
+    widget.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
+    widget.setAutoFillBackground(True)
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(colour))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor("#c9d1d9"))
+    widget.setPalette(palette)
 
 
 class _Relay(QObject):
@@ -505,17 +522,17 @@ class PlaybackTile(QFrame):
         holder_layout.setContentsMargins(0, 0, 0, 0)
         self.screen_ = QWidget(holder)
         self.screen_.setObjectName("playback_screen")
-        native_surface(self.screen_, "#000000")
+        _native(self.screen_, "#000000")
         holder_layout.addWidget(self.screen_)
         self.surface = QWidget(self.screen_)
         self.surface.setObjectName("playback_surface")
-        native_surface(self.surface, "#000000")
+        _native(self.surface, "#000000")
         self.message = QLabel(self.screen_)
         self.message.setObjectName("playback_message")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setMargin(8)
-        native_surface(self.message, "#101317")
+        _native(self.message, "#101317")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(0)
@@ -640,7 +657,7 @@ class PlaybackTile(QFrame):
         self._paint_border()
 
     def _paint_border(self) -> None:
-        colour = BORDER_SELECTED if self.selected else BORDER
+        colour = _BORDER_SELECTED if self.selected else _BORDER
         self.setStyleSheet(f"#playback_tile {{ border: 2px solid {colour}; background: #000; }}")
 
     def show_time(self, fallback: datetime) -> None:

@@ -83,8 +83,3 @@ class TaskRunner(QObject):
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
-
-
-def ignore(_value: object) -> None:
-    """An on_success for work whose result nobody needs."""
-    return None

@@ -87,7 +87,7 @@ from console.policy import can
 from ui.audit_viewer import LOCAL_ZONE
 from ui.i18n import error_text
 from ui.sites_panel import CAMERA_MIME
-from ui.tasks import TaskRunner, ignore
+from ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -234,7 +234,7 @@ class LiveViews:
     def end(self, session: Session, frames: int) -> None:
         """The end entry with what was shown; a failure reaches the operator (the runner's
         default)."""
-        future = self.runner.run(lambda: self.cameras.end_view(session, frames), ignore)
+        future = self.runner.run(lambda: self.cameras.end_view(session, frames), _ignore)
         self._ending.add(future)
         future.add_done_callback(self._ending.discard)
 
@@ -245,6 +245,10 @@ class LiveViews:
     @property
     def ending(self) -> int:
         return len(self._ending)
+
+
+def _ignore(_value: object) -> None:
+    return None
 
 
 # -- PTZ -----------------------------------------------------------------------------------------
@@ -459,7 +463,7 @@ class PtzDriver:
         if self._closing:
             self._handle = None
             if handle is not None:
-                self._views.runner.run(handle.close, ignore)
+                self._views.runner.run(handle.close, _ignore)
             self._dispose()
             return
         if handle is None:
@@ -694,8 +698,8 @@ _STRIP = {
     TileState.NO_VIDEO: ("#2b3038", "#c9d1d9"),
     TileState.REFUSED: ("#8e2c28", "#ffffff"),
 }
-BORDER = "#2b3038"
-BORDER_SELECTED = "#2f8ef0"
+_BORDER = "#2b3038"
+_BORDER_SELECTED = "#2f8ef0"
 _BORDER_ALARM = "#ff3b30"
 _LIVE_DOT = "#3fa55b"
 
@@ -708,8 +712,7 @@ def clock_text(status: StreamStatus) -> str:
 # -- the native parts ------------------------------------------------------------------------------
 
 
-def native_surface(widget: QWidget, colour: str) -> None:
-    """Make `widget` a native window for video (libvlc draws into it), filled with `colour`."""
+def _native(widget: QWidget, colour: str) -> None:
     # Only the video area is native: native ancestors (and their siblings) up to the main window
     # would make every tile, dock and toolbar a native window too. Set before WA_NativeWindow,
     # which on a widget already shown makes its native window at once.
@@ -886,7 +889,7 @@ class _Curtain(QWidget):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("tile_curtain")
-        native_surface(self, "#000000")
+        _native(self, "#000000")
         self.still = QPixmap()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -907,11 +910,11 @@ class _Screen(QWidget):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("tile_screen")
-        native_surface(self, "#000000")
+        _native(self, "#000000")
         self.surfaces = (QWidget(self), QWidget(self))
         for index, surface in enumerate(self.surfaces):
             surface.setObjectName(f"tile_surface_{index}")
-            native_surface(surface, "#000000")
+            _native(surface, "#000000")
         self.curtain = _Curtain(self)
         self.curtain.hide()
         self.message = QLabel(self)
@@ -919,7 +922,7 @@ class _Screen(QWidget):
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setMargin(8)
-        native_surface(self.message, "#101317")
+        _native(self.message, "#101317")
         #: None where the video windows are not X11 windows
         self._xcb = _Xcb.of_application()
 
@@ -1763,7 +1766,7 @@ class VideoTile(QFrame):
         self.state_changed.emit(self.state)
 
     def _paint_border(self) -> None:
-        colour = _BORDER_ALARM if self.alarm else BORDER_SELECTED if self.selected else BORDER
+        colour = _BORDER_ALARM if self.alarm else _BORDER_SELECTED if self.selected else _BORDER
         width = 3 if self.alarm else 2
         _restyle(self, f"#video_tile {{ border: {width}px solid {colour}; background: #000000; }}")
 

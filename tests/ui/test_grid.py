@@ -3,7 +3,6 @@ no black tile, statuses, area limits, the access log, saved layouts, tours and k
 
 from __future__ import annotations
 
-import dataclasses
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -833,40 +832,22 @@ class FakePlayer:
         self.released = True
 
 
-@dataclasses.dataclass
-class FakeHub:
-    """The real HubVideoBackend and MediaHub over QueueSources and FakePlayers."""
-
-    backend: HubVideoBackend
-    #: every session opened, in order, and the players made
-    opened: list[tuple[StreamKey, QueueSource]]
-    players: list[FakePlayer]
-
-    def source(self, key: StreamKey) -> QueueSource:
-        return next(source for k, source in reversed(self.opened) if k == key)
-
-
-def fake_hub(core: Core) -> FakeHub:
-    opened: list[tuple[StreamKey, QueueSource]] = []
-    players: list[FakePlayer] = []
+def test_two_tiles_of_one_camera_share_one_session_of_the_hub(
+    qtbot: QtBot, core: Core, site: Site, runner: TaskRunner
+) -> None:
+    sources: dict[StreamKey, QueueSource] = {}
 
     def open_source(key: StreamKey) -> QueueSource:
-        opened.append((key, QueueSource()))
-        return opened[-1][1]
+        sources[key] = QueueSource()
+        return sources[key]
+
+    players: list[FakePlayer] = []
 
     def make_player(on_first_frame: Callable[[], None]) -> FakePlayer:
         players.append(FakePlayer(on_first_frame))
         return players[-1]
 
-    hub = MediaHub(open_source, grace_s=0.1, now=core.clock.now)
-    return FakeHub(HubVideoBackend(hub, make_player), opened, players)
-
-
-def test_two_tiles_of_one_camera_share_one_session_of_the_hub(
-    qtbot: QtBot, core: Core, site: Site, runner: TaskRunner
-) -> None:
-    fake = fake_hub(core)
-    backend, players = fake.backend, fake.players
+    backend = HubVideoBackend(MediaHub(open_source, grace_s=0.1, now=core.clock.now), make_player)
     try:
         grid = VideoGrid(core.cameras, core.layouts, person(core, "olle"), runner, backend)
         qtbot.addWidget(grid)
@@ -876,11 +857,11 @@ def test_two_tiles_of_one_camera_share_one_session_of_the_hub(
         qtbot.waitUntil(lambda: len(players) == 2 and all(p.started_on for p in players))
         # The stream's parameters came from the hub's reader; the players start on the GUI thread.
         assert {p.started_on[0] for p in players} == {threading.get_ident()}
-        assert [key for key, _ in fake.opened] == [StreamKey(site.torget.id, Profile.SUB)]
+        assert list(sources) == [StreamKey(site.torget.id, Profile.SUB)]
         assert [p.window for p in players] == [
             int(grid.tiles[i].screen_.surfaces[0].winId()) for i in (0, 3)
         ]
-        source = fake.source(StreamKey(site.torget.id, Profile.SUB))
+        source = sources[StreamKey(site.torget.id, Profile.SUB)]
         source.packets.put(Packet(b"\x00\x00\x00\x01idr", 0, 0, True, INFO.time_base))
         qtbot.waitUntil(lambda: all(grid.tiles[i].state is TileState.LIVE for i in (0, 3)))
         grid.stop()
@@ -924,19 +905,30 @@ def test_the_first_saved_layout_opens_when_asked(
 def test_after_a_reconnect_the_player_restarts_with_the_new_sessions_packets(
     qtbot: QtBot, core: Core, site: Site, runner: TaskRunner
 ) -> None:
-    fake = fake_hub(core)
-    backend, players = fake.backend, fake.players
+    opened: list[QueueSource] = []
+
+    def open_source(key: StreamKey) -> QueueSource:
+        opened.append(QueueSource())
+        return opened[-1]
+
+    players: list[FakePlayer] = []
+
+    def make_player(on_first_frame: Callable[[], None]) -> FakePlayer:
+        players.append(FakePlayer(on_first_frame))
+        return players[-1]
+
+    backend = HubVideoBackend(MediaHub(open_source, grace_s=0.1, now=core.clock.now), make_player)
     try:
         grid = VideoGrid(core.cameras, core.layouts, person(core, "olle"), runner, backend)
         qtbot.addWidget(grid)
         grid.set_cameras(core.cameras.list(CLI))
         grid.assign(0, site.torget.id)
         qtbot.waitUntil(lambda: len(players) == 1 and len(players[0].started_on) == 1)
-        fake.opened[0][1].packets.put(Packet(b"\x00\x00\x00\x01idr", 0, 0, True, INFO.time_base))
+        opened[0].packets.put(Packet(b"\x00\x00\x00\x01idr", 0, 0, True, INFO.time_base))
         qtbot.waitUntil(lambda: grid.tiles[0].state is TileState.LIVE)
         # The camera ends the session; the hub reconnects (after its first backoff, 1-3 s).
-        fake.opened[0][1].packets.put(None)
-        qtbot.waitUntil(lambda: len(fake.opened) == 2, timeout=10_000)
+        opened[0].packets.put(None)
+        qtbot.waitUntil(lambda: len(opened) == 2, timeout=10_000)
         qtbot.waitUntil(lambda: len(players[0].started_on) == 2, timeout=5000)
         # The new session's parameters came on the hub's thread: the player was detached there
         # first, and started again on the GUI thread.
@@ -951,8 +943,19 @@ def test_after_a_reconnect_the_player_restarts_with_the_new_sessions_packets(
 def test_a_stream_that_falls_behind_degrades_to_keyframes_and_recovers(
     qtbot: QtBot, core: Core, site: Site, runner: TaskRunner
 ) -> None:
-    fake = fake_hub(core)
-    backend, players = fake.backend, fake.players
+    sources: list[QueueSource] = []
+
+    def open_source(key: StreamKey) -> QueueSource:
+        sources.append(QueueSource())
+        return sources[-1]
+
+    players: list[FakePlayer] = []
+
+    def make_player(on_first_frame: Callable[[], None]) -> FakePlayer:
+        players.append(FakePlayer(on_first_frame))
+        return players[-1]
+
+    backend = HubVideoBackend(MediaHub(open_source, grace_s=0.1, now=core.clock.now), make_player)
     backend.governor.quiet_s = 0.5
     try:
         grid = VideoGrid(core.cameras, core.layouts, person(core, "olle"), runner, backend)
@@ -970,7 +973,7 @@ def test_a_stream_that_falls_behind_degrades_to_keyframes_and_recovers(
         thread.join()
         qtbot.waitUntil(lambda: player.keyframes_only)
         tile = grid.tiles[0]
-        fake.opened[0][1].packets.put(Packet(b"\x00\x00\x00\x01idr", 0, 0, True, INFO.time_base))
+        sources[0].packets.put(Packet(b"\x00\x00\x00\x01idr", 0, 0, True, INFO.time_base))
         qtbot.waitUntil(lambda: tile.badge.isVisibleTo(tile))  # the tile says so
         assert "cannot decode every stream" in tile.badge.toolTip()
         # ...and full decoding again once nothing was lost for a while (the governor's tick).
