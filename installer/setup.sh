@@ -49,6 +49,11 @@ as_root() {
     fi
 }
 
+# For developers: strace shows every connection the suite makes (docs/development.md).
+if [ "$dev" -eq 1 ]; then
+    apt_packages+=(strace util-linux)
+fi
+
 if command -v dpkg-query >/dev/null 2>&1; then
     missing=()
     for pkg in "${apt_packages[@]}"; do

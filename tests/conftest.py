@@ -16,6 +16,17 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from console.app import Core
+from tests import netguard
+
+# Installed before any test module is imported: collection is guarded too.
+netguard.install()
+
+#: CI runs with `CI=true`: there a test skipped for a missing runtime tool (PyAV, libvlc, Xvfb,
+#: mosquitto, GStreamer's RTSP server, ...) fails instead, so a machine without it cannot pass.
+IN_CI = os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+#: Skips that are not about a missing tool, and so stay skips under CI too.
+_DELIBERATE_SKIPS = ("a soak test: run it with -m long",)
 
 
 class FakeClock:
@@ -182,3 +193,51 @@ def core(
     )
     yield opened
     opened.close()
+
+
+@pytest.fixture(autouse=True)
+def _only_this_machine(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fails a test that tried to reach beyond this machine (tests/netguard.py), even where the
+    code under test caught the error it got."""
+    netguard.take_attempts()
+    yield
+    tried = netguard.take_attempts()
+    if tried:
+        pytest.fail(
+            f"{request.node.nodeid} tried to reach beyond this machine: " + "; ".join(tried),
+            pytrace=False,
+        )
+
+
+def _missing_tool_under_ci(report: pytest.CollectReport | pytest.TestReport) -> bool:
+    if not (IN_CI and report.skipped) or hasattr(report, "wasxfail"):
+        return False
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return not any(phrase in reason for phrase in _DELIBERATE_SKIPS)
+
+
+def _fail_instead(report: pytest.CollectReport | pytest.TestReport) -> None:
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    report.outcome = "failed"
+    report.longrepr = (
+        f"skipped under CI, where every runtime tool must be installed: {reason} "
+        "(installer/setup.sh --dev installs them)"
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if _missing_tool_under_ci(report):
+        _fail_instead(report)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    outcome = yield
+    report: pytest.CollectReport = outcome.get_result()
+    if _missing_tool_under_ci(report):
+        _fail_instead(report)

@@ -18,6 +18,7 @@ import ipaddress
 import re
 import secrets
 import socket
+import socketserver
 import ssl
 import threading
 from collections.abc import Callable, Mapping
@@ -209,6 +210,13 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     camera: ScriptedCamera
     scheme: str
+
+    def server_bind(self) -> None:
+        # Not HTTPServer's: it asks the resolver for the address's name (a reverse DNS query).
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name = str(host)
+        self.server_port = int(port)
 
 
 class _Handler(BaseHTTPRequestHandler):

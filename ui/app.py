@@ -112,10 +112,10 @@ class Console(QObject):
         translations: Translations,
         ui_settings: QSettings,
         *,
-        tools: CameraTools | None = None,
+        tools: CameraTools,
+        controls: CameraControls,
         health_interval_s: float = HEALTH_INTERVAL_S,
         backend: VideoBackend | None = None,
-        controls: CameraControls | None = None,
         open_first_saved: bool = False,
         playback: PlaybackBackend | None = None,
     ) -> None:
@@ -126,12 +126,14 @@ class Console(QObject):
         self.core = core
         self.translations = translations
         self.ui_settings = ui_settings
-        self.tools = tools or camera_tools()
+        #: the device adapters behind the camera wizard and the health check: given by the
+        #: composition root (run() passes the real ones; tests pass fakes or the simulated site)
+        self.tools = tools
         self.health_interval_s = health_interval_s
         #: draws live video into the grid's tiles; None: tiles say video is not available
         self.backend = backend
         #: PTZ and snapshots of the cameras in the grid
-        self.controls = controls or OnvifCameraControls(core.cameras)
+        self.controls = controls
         #: the live grids' access-log sessions, waited for at shutdown
         self._live_views: list[LiveViews] = []
         #: draws recorded video into the playback window's tiles; None: not available
@@ -1292,6 +1294,8 @@ def run(args: argparse.Namespace) -> int:
         core,
         translations,
         ui_settings,
+        tools=camera_tools(),
+        controls=OnvifCameraControls(core.cameras),
         backend=backend,
         playback=playback,
         # The demo opens on its overview layout, so that video shows at once.

@@ -18,6 +18,7 @@ import hmac
 import re
 import shutil
 import socket
+import socketserver
 import subprocess
 import threading
 import time
@@ -1121,6 +1122,14 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     device: OnvifDevice
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind() asks the resolver for the bound address's name
+        # (socket.getfqdn): a reverse DNS query off the machine for a name nothing uses.
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name = str(host)
+        self.server_port = int(port)
 
 
 class _Handler(BaseHTTPRequestHandler):

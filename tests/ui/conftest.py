@@ -11,9 +11,12 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from console.app import Core
+from tests.ui.fakes import OfflineControls, OfflineTools
 from ui.app import Console, ui_settings_for
+from ui.camera_wizard import CameraTools
 from ui.i18n import Translations
 from ui.theme import apply_theme
+from ui.tile import CameraControls
 
 
 @pytest.fixture
@@ -27,11 +30,20 @@ def translations(qapp: QApplication) -> Iterator[Translations]:
 @pytest.fixture
 def make_console(
     qapp: QApplication, core: Core, data_dir: Path, translations: Translations, qtbot: QtBot
-) -> Iterator[Callable[[], Console]]:
+) -> Iterator[Callable[..., Console]]:
+    """A console whose cameras are unreachable fakes unless a test gives it `tools` (the real
+    ones, against the simulated site on loopback) or `controls`."""
     made: list[Console] = []
 
-    def make() -> Console:
-        console = Console(qapp, core, translations, ui_settings_for(data_dir))
+    def make(tools: CameraTools | None = None, controls: CameraControls | None = None) -> Console:
+        console = Console(
+            qapp,
+            core,
+            translations,
+            ui_settings_for(data_dir),
+            tools=tools or OfflineTools().tools(),
+            controls=controls or OfflineControls(),
+        )
         apply_theme(qapp, console.theme)
         made.append(console)
         return console

@@ -38,7 +38,7 @@ from ui.sites_panel import STATE_ROLE, SitesPanel, health_state
 from ui.tasks import TaskRunner
 
 CLI = Actor.os_account("root")
-MakeConsole = Callable[[], Console]
+MakeConsole = Callable[..., Console]
 
 
 # -- the simulated site and the people ----------------------------------------------------------
@@ -173,7 +173,7 @@ def test_a_technician_finds_tests_and_adds_a_camera(
     people: dict[str, Actor],
     tmp_path: Path,
 ) -> None:
-    console = make_console()
+    console = make_console(camera_tools())
     console.start()
     window = log_in(qtbot, console, "tove")
     action = window.actions["add_cameras"]
@@ -584,7 +584,7 @@ def test_the_tree_shows_health_and_lets_a_technician_test_rename_and_remove(
     core.cameras._require_secrets().delete(lost.credential_ref)
     # No round at login: the test asks for each check itself.
     monkeypatch.setattr(HealthMonitor, "check_all", lambda self: None)
-    console = make_console()
+    console = make_console(camera_tools())
     console.start()
     window = log_in(qtbot, console, "tove")
     panel = window.sites

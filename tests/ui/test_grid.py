@@ -34,6 +34,7 @@ from console.media.packets import (
     StreamStatus,
 )
 from tests.conftest import PASSWORD, FakeClock
+from tests.ui.fakes import OfflineControls, OfflineTools
 from ui.app import Console, HubVideoBackend, ui_settings_for
 from ui.grid import VideoGrid
 from ui.i18n import Translations
@@ -691,7 +692,15 @@ def console(
     translations: Translations,
     backend: FakeBackend,
 ) -> Iterator[Console]:
-    made = Console(qapp, core, translations, ui_settings_for(data_dir), backend=backend)
+    made = Console(
+        qapp,
+        core,
+        translations,
+        ui_settings_for(data_dir),
+        tools=OfflineTools().tools(),
+        controls=OfflineControls(),
+        backend=backend,
+    )
     yield made
     if made.main_window is not None:
         made.main_window.close()

@@ -20,7 +20,7 @@ from ui.sites_panel import SitesModel
 from ui.users_dialog import UserEditDialog, UsersDialog
 
 CLI = Actor.os_account("root")
-MakeConsole = Callable[[], Console]
+MakeConsole = Callable[..., Console]
 
 
 def click_default(qtbot: QtBot, dialog: QWidget, name: str) -> None:
