@@ -854,7 +854,14 @@ def _child(config_path: str) -> int:
     from devices import onvif_client
     from devices import secrets as secret_stores
     from tests.conftest import FAST_HASHER
-    from ui.app import Console, create_application, media_backend, ui_settings_for
+    from ui.app import (
+        Console,
+        OnvifCameraControls,
+        camera_tools,
+        create_application,
+        media_backend,
+        ui_settings_for,
+    )
     from ui.i18n import Translations
     from ui.theme import apply_theme
 
@@ -929,6 +936,9 @@ def _child(config_path: str) -> int:
         core,
         translations,
         ui_settings_for(core.data_dir),
+        # The real camera tools: the simulated site is on loopback.
+        tools=camera_tools(),
+        controls=OnvifCameraControls(core.cameras),
         backend=backend,
         health_interval_s=3600,
     )

@@ -19,6 +19,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if args.command in (None, "gui", "demo") and not getattr(args, "no_gui", False):
+        import os
+
+        from ui.display import choose_platform
+
+        note = choose_platform(os.environ)
+        if note:
+            print(note, file=sys.stderr)
     if args.self_check:
         from ui import app
 

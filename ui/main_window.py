@@ -48,6 +48,8 @@ _NEEDS: dict[str, Permission] = {
 
 
 def _placeholder(text: str, name: str) -> QWidget:
+    """A panel for a feature this version does not have: it says so, rather than showing an
+    empty state that could be read as "nothing is wrong"."""
     widget = QWidget()
     widget.setObjectName(name)
     label = QLabel(text)
@@ -144,15 +146,19 @@ class MainWindow(QMainWindow):
         self.docks = {
             "sites": self._dock("sites_dock", self.tr("Sites and cameras"), self.sites),
             "alarms": self._dock(
-                "alarms_dock", self.tr("Alarms"), _placeholder(self.tr("No alarms."), "alarms")
+                "alarms_dock",
+                self.tr("Alarms"),
+                _placeholder(self.tr("Alarm handling is not available yet."), "alarms"),
             ),
             "lighting": self._dock(
                 "lighting_dock",
                 self.tr("Lighting"),
-                _placeholder(self.tr("No luminaires connected."), "lighting"),
+                _placeholder(self.tr("Lighting control is not available yet."), "lighting"),
             ),
             "log": self._dock(
-                "log_dock", self.tr("Log"), _placeholder(self.tr("No entries yet."), "log")
+                "log_dock",
+                self.tr("Log"),
+                _placeholder(self.tr("The event log is not available yet."), "log"),
             ),
         }
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.docks["sites"])

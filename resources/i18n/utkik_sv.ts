@@ -738,8 +738,8 @@
     </message>
     <message>
       <location filename="../../ui/main_window.py" line="147" />
-      <source>No alarms.</source>
-      <translation>Inga larm.</translation>
+      <source>Alarm handling is not available yet.</source>
+      <translation>Larmhantering finns inte ännu.</translation>
     </message>
     <message>
       <location filename="../../ui/main_window.py" line="151" />
@@ -748,8 +748,8 @@
     </message>
     <message>
       <location filename="../../ui/main_window.py" line="152" />
-      <source>No luminaires connected.</source>
-      <translation>Inga armaturer anslutna.</translation>
+      <source>Lighting control is not available yet.</source>
+      <translation>Belysningsstyrning finns inte ännu.</translation>
     </message>
     <message>
       <location filename="../../ui/main_window.py" line="155" />
@@ -758,8 +758,8 @@
     </message>
     <message>
       <location filename="../../ui/main_window.py" line="155" />
-      <source>No entries yet.</source>
-      <translation>Inga poster ännu.</translation>
+      <source>The event log is not available yet.</source>
+      <translation>Händelseloggen finns inte ännu.</translation>
     </message>
     <message>
       <location filename="../../ui/main_window.py" line="164" />
