@@ -2,9 +2,8 @@
 
 Anything on the camera network can answer a probe or a SOAP call, so its XML is untrusted: no
 external entities (file or network reads), no DTD at all (entity expansion bombs such as the
-billion laughs), no huge trees, and a size limit checked before lxml sees a byte. The same rules
-as the simulated device's request parser (devices/simulator/onvif.py), which is test equipment
-and therefore not imported by the adapters.
+billion laughs), no huge trees, and a size limit checked before lxml sees a byte. The simulated
+device parses the requests it receives with the same function (devices/simulator/onvif.py).
 """
 
 from __future__ import annotations
@@ -15,6 +14,10 @@ from lxml import etree
 
 #: Larger than any WS-Discovery datagram or GetSystemDateAndTime answer a camera sends.
 DEFAULT_MAX_BYTES = 64 * 1024
+
+
+#: What UnsafeXml says of a document with a DTD.
+DTD_REFUSED = "a DTD is not accepted"
 
 
 class UnsafeXml(ValueError):
@@ -33,13 +36,14 @@ def hardened_parser() -> Any:
     )
 
 
-def parse_untrusted(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
-    """The root element of `data`; UnsafeXml if it is over `max_bytes`, has a DTD or is malformed.
+def parse_untrusted(data: bytes, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Any:
+    """The root element of `data`; UnsafeXml if it is over `max_bytes` (None: the caller bounded
+    it already), has a DTD or is malformed.
 
     A DOCTYPE is refused outright even though the parser would not expand its entities: no
     device has a reason to send one, and an unexpanded entity would silently drop text.
     """
-    if len(data) > max_bytes:
+    if max_bytes is not None and len(data) > max_bytes:
         raise UnsafeXml(f"{len(data)} bytes is over the limit of {max_bytes}")
     try:
         root = etree.fromstring(data, parser=hardened_parser())
@@ -49,5 +53,5 @@ def parse_untrusted(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
         raise UnsafeXml("no root element")
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise UnsafeXml("a DTD is not accepted")
+        raise UnsafeXml(DTD_REFUSED)
     return root
