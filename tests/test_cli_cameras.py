@@ -3,45 +3,27 @@
 from __future__ import annotations
 
 import json
-import random
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-pytest.importorskip("gi")
+from tests.sites import loopback_addresses, require_simulated_video, simulated_site
 
-from console.app import Core
-from console.domain import Actor
-from devices.simulator.site import SimulatedSite, SiteOptions
-from tests.conftest import run_utkik
+require_simulated_video()
+
+from console.app import Core  # noqa: E402
+from console.domain import Actor  # noqa: E402
+from devices.simulator.site import SimulatedSite, free_port  # noqa: E402
+from tests.conftest import run_utkik  # noqa: E402
 
 PASSWORD = "kamera-lösen-7"
 
 
-def _free_port(address: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((address, 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatedSite]:
-    block = random.randint(10, 250)
-    addresses = [f"127.77.{block}.{i}" for i in range(2, 5)]
-    options = SiteOptions(
-        cameras=3,
-        addresses=addresses,
-        onvif_port=_free_port(addresses[0]),
-        rtsp_port=_free_port(addresses[0]),
-        main_size=(320, 180),
-        sub_size=(160, 90),
-        sensors=False,
-        user="tekniker",
-        password=PASSWORD,
-    )
-    with SimulatedSite(options, cache_dir=tmp_path_factory.mktemp("clips")) as running:
+    addresses = loopback_addresses(77, range(2, 5))
+    with simulated_site(tmp_path_factory, addresses, user="tekniker", password=PASSWORD) as running:
         yield running
 
 
@@ -156,7 +138,7 @@ def test_an_unreachable_camera_is_said_in_plain_words(site: SimulatedSite, tmp_p
         "add",
         "127.0.0.1",
         "--port",
-        _free_port("127.0.0.1"),
+        free_port(["127.0.0.1"]),
         "--user",
         "x",
         "--password-stdin",

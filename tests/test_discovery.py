@@ -38,7 +38,8 @@ from devices.discovery import (
 from devices.simulator.discovery import DiscoveryResponder
 from devices.simulator.namespace import NamespacePair, can_create_namespaces
 from devices.simulator.onvif import DeviceConfig, stream_uris
-from devices.simulator.site import SimulatedSite, SiteOptions, free_port
+from devices.simulator.site import SimulatedSite
+from tests.sites import simulated_site
 
 #: 127.44.<block>.x for the site, 127.45.<block>.x for silent hosts: parallel runs do not collide.
 BLOCK = random.randrange(1, 255)
@@ -114,22 +115,7 @@ def with_entity(system_id: str) -> bytes:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatedSite]:
     addresses = [f"{NET}.{i}" for i in range(2, 8)]
-    onvif_port = free_port(addresses)
-    rtsp_port = free_port(addresses)
-    while rtsp_port == onvif_port:
-        rtsp_port = free_port(addresses)
-    options = SiteOptions(
-        cameras=6,
-        addresses=addresses,
-        onvif_port=onvif_port,
-        rtsp_port=rtsp_port,
-        main_size=(320, 180),
-        sub_size=(160, 90),
-        fps=5,
-        clip_seconds=1,
-        sensors=False,
-    )
-    with SimulatedSite(options, cache_dir=tmp_path_factory.mktemp("clips")) as running:
+    with simulated_site(tmp_path_factory, addresses, fps=5, clip_seconds=1) as running:
         yield running
 
 

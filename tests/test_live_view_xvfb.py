@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -44,6 +43,7 @@ from typing import Any
 
 import pytest
 
+from tests.sites import loopback_addresses, require_simulated_video, simulated_site
 from tests.xvfb_support import (
     CommandChild,
     replier,
@@ -185,30 +185,12 @@ def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Display]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    pytest.importorskip("gi")
-    from devices.simulator.site import SimulatedSite, SiteOptions, free_port
-
-    block = random.randint(10, 250)
-    addresses = [f"127.48.{block}.{i}" for i in range(2, 2 + CAMERAS)]
-    onvif_port = free_port(addresses)
-    rtsp_port = free_port(addresses)
-    while rtsp_port == onvif_port:
-        rtsp_port = free_port(addresses)
-    options = SiteOptions(
-        cameras=CAMERAS,
-        addresses=addresses,
-        onvif_port=onvif_port,
-        rtsp_port=rtsp_port,
-        main_size=MAIN_SIZE,
-        sub_size=SUB_SIZE,
-        sensors=False,
-    )
-    simulated = SimulatedSite(options, cache_dir=tmp_path_factory.mktemp("clips"))
-    simulated.start()
-    try:
+    require_simulated_video()
+    addresses = loopback_addresses(48, range(2, 2 + CAMERAS))
+    with simulated_site(
+        tmp_path_factory, addresses, main_size=MAIN_SIZE, sub_size=SUB_SIZE
+    ) as simulated:
         yield simulated
-    finally:
-        simulated.stop()
 
 
 def mount(name: str, profile: str) -> str:

@@ -4,23 +4,19 @@ session per stream, the GOP cache, STALE, OFFLINE and reconnecting, a wrong logi
 from __future__ import annotations
 
 import random
-import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 
-av = pytest.importorskip("av")
-pytest.importorskip("gi")
-if shutil.which("ffmpeg") is None:
-    pytest.skip("ffmpeg is not installed", allow_module_level=True)
-try:
-    from devices.simulator.site import CameraEndpoints, SimulatedSite, SiteOptions, free_port
-except (ImportError, ValueError) as error:  # no GStreamer RTSP server typelib
-    pytest.skip(f"GStreamer's RTSP server is missing: {error}", allow_module_level=True)
+from tests.sites import loopback_addresses, require_simulated_video, simulated_site, wait_for
+
+require_simulated_video()
+
+import av  # noqa: E402
 
 from console.media.hub import MediaHub  # noqa: E402
 from console.media.packets import (  # noqa: E402
@@ -49,6 +45,7 @@ from devices.simulator.clips import (  # noqa: E402
     frame_rows,
 )
 from devices.simulator.onvif import slugify  # noqa: E402
+from devices.simulator.site import CameraEndpoints, SimulatedSite  # noqa: E402
 
 USER = "utkik-test"
 #: Characters that must be percent-encoded in a URL's login.
@@ -57,32 +54,12 @@ MAIN = (320, 180)
 SUB = (160, 90)
 
 
-def wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatedSite]:
-    block = random.randint(1, 254)
-    addresses = [f"127.46.{block}.{i}" for i in (1, 2)]
-    options = SiteOptions(
-        cameras=2,
-        addresses=addresses,
-        onvif_port=free_port(addresses),
-        rtsp_port=free_port(addresses),
-        main_size=MAIN,
-        sub_size=SUB,
-        clip_seconds=2,
-        sensors=False,
-        user=USER,
-        password=PASSWORD,
-    )
-    with SimulatedSite(options, cache_dir=tmp_path_factory.mktemp("clips")) as running:
+    addresses = loopback_addresses(46, (1, 2))
+    with simulated_site(
+        tmp_path_factory, addresses, clip_seconds=2, user=USER, password=PASSWORD
+    ) as running:
         yield running
 
 

@@ -6,26 +6,22 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import random
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-av = pytest.importorskip("av")
-pytest.importorskip("gi")
-if shutil.which("ffmpeg") is None:
-    pytest.skip("ffmpeg is not installed", allow_module_level=True)
-try:
-    from devices.simulator.site import SimulatedSite, SiteOptions, free_port
-except (ImportError, ValueError) as error:  # no GStreamer RTSP server typelib
-    pytest.skip(f"GStreamer's RTSP server is missing: {error}", allow_module_level=True)
+from tests.sites import loopback_addresses, require_simulated_video, simulated_site, wait_for
+
+require_simulated_video()
+
+import av  # noqa: E402
 
 from console.app import Core  # noqa: E402
 from console.camera_facts import StreamProfile  # noqa: E402
@@ -47,6 +43,7 @@ from devices.simulator.clips import (  # noqa: E402
     decode_pixel_code,
     frame_rows,
 )
+from devices.simulator.site import SimulatedSite  # noqa: E402
 from tests.conftest import TOP  # noqa: E402
 from tests.core.test_cameras import facts  # noqa: E402
 from ui.serve import recording_engine  # noqa: E402
@@ -56,30 +53,10 @@ MAIN = (320, 180)
 FAR = timedelta(days=1)
 
 
-def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatedSite]:
-    block = random.randint(1, 254)
-    addresses = [f"127.47.{block}.{i}" for i in (1, 2)]
-    options = SiteOptions(
-        cameras=2,
-        addresses=addresses,
-        onvif_port=free_port(addresses),
-        rtsp_port=free_port(addresses),
-        main_size=MAIN,
-        sub_size=(160, 90),
-        clip_seconds=2,
-        sensors=False,
-    )
-    with SimulatedSite(options, cache_dir=tmp_path_factory.mktemp("clips")) as running:
+    addresses = loopback_addresses(47, (1, 2))
+    with simulated_site(tmp_path_factory, addresses, main_size=MAIN, clip_seconds=2) as running:
         yield running
 
 

@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import itertools
-import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-av = pytest.importorskip("av")
-pytest.importorskip("gi")
-if shutil.which("ffmpeg") is None:
-    pytest.skip("ffmpeg is not installed", allow_module_level=True)
-try:
-    from devices.simulator.rtsp import RtspServer
-except (ImportError, ValueError) as error:  # no GStreamer RTSP server typelib
-    pytest.skip(f"GStreamer's RTSP server is missing: {error}", allow_module_level=True)
+from tests.sites import require_simulated_video, wait_for
+
+require_simulated_video()
+
+import av  # noqa: E402
 
 from devices.simulator.clips import (  # noqa: E402
     CAMERA_ROW,
@@ -30,6 +26,7 @@ from devices.simulator.clips import (  # noqa: E402
     decode_pixel_code,
     frame_rows,
 )
+from devices.simulator.rtsp import RtspServer  # noqa: E402
 
 FPS = 10
 SECONDS = 2
@@ -47,15 +44,6 @@ OPTIONS = {
 
 def open_stream(url: str) -> Any:
     return av.open(url, options=OPTIONS, timeout=10)
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 @pytest.fixture(scope="module")
