@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import secrets
+import unicodedata
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import argon2
@@ -16,7 +20,6 @@ from console.clock import Clock, SystemClock, from_iso, to_iso
 from console.domain import Actor, Permission, Role, User
 from console.errors import (
     N_,
-    AccountDisabled,
     AccountLocked,
     AlreadyExists,
     AuthenticationFailed,
@@ -29,7 +32,13 @@ from console.settings import LOCKOUT_MAX_FAILURES, LOCKOUT_MINUTES, Settings
 from console.storage import Database
 
 MIN_PASSWORD_LENGTH = 10
-_NAME_RE = re.compile(r"^[\w][\w.\-@]{0,63}$")
+#: Longer passwords are refused when set and never verified at login.
+MAX_PASSWORD_LENGTH = 1024
+_NAME_RE = re.compile(r"[\w][\w.\-@]{0,63}")
+#: Who a login under a name no user has is logged as.
+UNKNOWN_USER = "unknown user"
+#: The key of the hash that marks unknown names in the log (a row of the settings table).
+_MARK_KEY = "security.login_mark_key"
 
 
 def parse_role(token: str) -> Role:
@@ -53,8 +62,14 @@ def check_password(password: str) -> None:
         )
 
 
+def normalize_name(name: str) -> str:
+    """A user name as stored and looked up: NFKC, so that look-alike forms of the same
+    characters (full-width letters, ligatures) are one name."""
+    return unicodedata.normalize("NFKC", name.strip())
+
+
 def check_name(name: str) -> None:
-    if not _NAME_RE.match(name):
+    if not _NAME_RE.fullmatch(name):
         raise InvalidInput(
             N_("A user name has 1 to 64 letters, digits, dots, dashes or underscores, no spaces.")
         )
@@ -307,66 +322,132 @@ class UserService:
         """The user, if the password is right and the account is neither locked nor disabled.
 
         Every attempt is written to the access log; a success only once its entry is durable
-        (`purpose` names it: "login", or "console.unlocked" on the lock screen).
+        (`purpose` names it: "login", or "console.unlocked" on the lock screen). The lock, the
+        account's state and the count of failures are read and written in the one transaction
+        that logs the attempt, so parallel attempts (threads, other processes) cannot slip past
+        the limit or a lock set meanwhile.
         """
-        name = name.strip()
-        rows = self._db.query("SELECT * FROM users WHERE name = ?", (name,))
-        if not rows:
-            self._verify(self._dummy_hash, password)
-            self._audit.record(name, "login.failed", name, {"unknown_user": True}).result()
-            raise AuthenticationFailed(N_("Wrong user name or password."))
-        row = rows[0]
+        name = normalize_name(name)
+        rows = []
+        if _NAME_RE.fullmatch(name):
+            rows = self._db.query("SELECT * FROM users WHERE name = ?", (name,))
+        row = rows[0] if rows else None
+        # Verified even for an unknown name, so that a wrong name takes as long as a wrong
+        # password and login times do not reveal which names exist.
+        password_ok = self._verify(row["password_hash"] if row else self._dummy_hash, password)
+        limit = self._settings.get_int(LOCKOUT_MAX_FAILURES)
+        minutes = self._settings.get_int(LOCKOUT_MINUTES)
         now = self._clock.now()
-        if row["locked_until"] and from_iso(row["locked_until"]) > now:
-            self._audit.record(row["name"], "login.refused", row["name"], {"reason": "locked"})
-            raise _locked(from_iso(row["locked_until"]) - now)
-        if not self._verify(row["password_hash"], password):
-            self._record_failure(row["id"], row["name"])
+        if row is None:
+            remaining = self._db.write(
+                lambda db: self._unknown_attempt(db, name, now, limit, minutes)
+            ).result()
+            if remaining is not None:
+                raise _locked(remaining)
             raise AuthenticationFailed(N_("Wrong user name or password."))
-        if row["disabled"]:
-            self._audit.record(row["name"], "login.refused", row["name"], {"reason": "disabled"})
-            raise AccountDisabled(N_("This account is disabled. Ask an administrator."))
         new_hash = None
-        if self._hasher.check_needs_rehash(row["password_hash"]):
+        if password_ok and self._hasher.check_needs_rehash(row["password_hash"]):
             new_hash = self._hasher.hash(password)
 
-        def succeed(db: sqlite_utils.Database) -> None:
-            self._audit.append(db, row["name"], purpose, row["name"])
-            changes: dict[str, object] = {"failed_logins": 0, "locked_until": None}
-            if new_hash is not None:
-                changes["password_hash"] = new_hash
-            db.table("users").update(row["id"], changes)
+        def attempt(db: sqlite_utils.Database) -> timedelta | bool:
+            """True: logged in; a timedelta: locked for that long; False: refused."""
+            current = db.execute(
+                "SELECT name, password_hash, disabled, failed_logins, locked_until "
+                "FROM users WHERE id = ?",
+                (row["id"],),
+            ).fetchone()
+            if current is None:
+                return self._unknown_attempt(db, name, now, limit, minutes) or False
+            user_name, stored_hash, disabled, failures, locked_until = current
+            if locked_until and from_iso(locked_until) > now:
+                self._audit.append(db, user_name, "login.refused", user_name, {"reason": "locked"})
+                return from_iso(locked_until) - now
+            if disabled:
+                # The same answer and the same count whether the password was right or not:
+                # the answer must not tell a guesser that a guess was right.
+                self._audit.append(
+                    db, user_name, "login.refused", user_name, {"reason": "disabled"}
+                )
+            elif password_ok and stored_hash == row["password_hash"]:
+                self._audit.append(db, user_name, purpose, user_name)
+                changes: dict[str, object] = {"failed_logins": 0, "locked_until": None}
+                if new_hash is not None:
+                    changes["password_hash"] = new_hash
+                db.table("users").update(row["id"], changes)
+                return True
+            failures += 1
+            self._audit.append(db, user_name, "login.failed", user_name, {"failures": failures})
+            if failures >= limit:
+                until = to_iso(now + timedelta(minutes=minutes))
+                db.table("users").update(row["id"], {"failed_logins": 0, "locked_until": until})
+                self._audit.append(db, user_name, "account.locked", user_name, {"minutes": minutes})
+                return timedelta(minutes=minutes)
+            db.table("users").update(row["id"], {"failed_logins": failures})
+            return False
 
         # Fail closed: no entry, no login.
-        self._db.write(succeed).result()
-        return self._to_user(row)
+        outcome = self._db.write(attempt).result()
+        if outcome is True:
+            return self._find(row["name"])
+        if isinstance(outcome, timedelta):
+            raise _locked(outcome)
+        raise AuthenticationFailed(N_("Wrong user name or password."))
+
+    def _unknown_attempt(
+        self, db: sqlite_utils.Database, name: str, now: datetime, limit: int, minutes: int
+    ) -> timedelta | None:
+        """Log a login under a name no user has, and lock that name as an account would be
+        locked, so that a lock does not tell which names exist. What was typed is never
+        logged (it is often a password typed in the wrong field, and may be of any length):
+        only a short keyed hash of it, which shows repeated attempts with the same name."""
+        target = f"{UNKNOWN_USER} #{_name_mark(db, name)}"
+        # The log holds the count: one place, in the same transaction as the new entry.
+        day_ago = to_iso(now - timedelta(days=1))
+        last_lock = db.execute(
+            "SELECT max(time) FROM audit_entries "
+            "WHERE action = 'account.locked' AND target = ? AND time > ?",
+            (target, day_ago),
+        ).fetchone()[0]
+        if last_lock is not None:
+            until = from_iso(last_lock) + timedelta(minutes=minutes)
+            if until > now:
+                self._audit.append(db, UNKNOWN_USER, "login.refused", target, {"reason": "locked"})
+                return until - now
+        failures = 1 + int(
+            db.execute(
+                "SELECT count(*) FROM audit_entries "
+                "WHERE action = 'login.failed' AND target = ? AND time > ?",
+                (target, max(day_ago, last_lock or day_ago)),
+            ).fetchone()[0]
+        )
+        self._audit.append(
+            db, UNKNOWN_USER, "login.failed", target, {"unknown_user": True, "failures": failures}
+        )
+        if failures >= limit:
+            self._audit.append(db, UNKNOWN_USER, "account.locked", target, {"minutes": minutes})
+            return timedelta(minutes=minutes)
+        return None
 
     def _verify(self, password_hash: str, password: str) -> bool:
+        if len(password) > MAX_PASSWORD_LENGTH:
+            # No password this long was ever accepted; spare the hasher a megabyte.
+            password = ""
         try:
             return bool(self._hasher.verify(password_hash, password))
         except (VerificationError, InvalidHashError):
             return False
 
-    def _record_failure(self, user_id: int, name: str) -> None:
-        limit = self._settings.get_int(LOCKOUT_MAX_FAILURES)
-        minutes = self._settings.get_int(LOCKOUT_MINUTES)
-        now = self._clock.now()
 
-        def count(db: sqlite_utils.Database) -> bool:
-            failures = 1 + int(
-                db.execute("SELECT failed_logins FROM users WHERE id = ?", (user_id,)).fetchone()[0]
-            )
-            self._audit.append(db, name, "login.failed", name, {"failures": failures})
-            if failures >= limit:
-                until = to_iso(now + timedelta(minutes=minutes))
-                db.table("users").update(user_id, {"failed_logins": 0, "locked_until": until})
-                self._audit.append(db, name, "account.locked", name, {"minutes": minutes})
-                return True
-            db.table("users").update(user_id, {"failed_logins": failures})
-            return False
-
-        if self._db.write(count).result():
-            raise _locked(timedelta(minutes=minutes))
+def _name_mark(db: sqlite_utils.Database, name: str) -> str:
+    """A short keyed hash of a typed user name. The key lives in the database, not in the log,
+    so an exported log does not let anyone test guesses of what was typed."""
+    db.execute(
+        "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+        (_MARK_KEY, secrets.token_hex(32)),
+    )
+    key = db.execute("SELECT value FROM settings WHERE key = ?", (_MARK_KEY,)).fetchone()[0]
+    typed = name.casefold().encode("utf-8", "surrogatepass")
+    return hmac.new(bytes.fromhex(key), typed, hashlib.sha256).hexdigest()[:12]
 
 
 def _locked(remaining: timedelta) -> AccountLocked:

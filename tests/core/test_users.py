@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
 import pytest
 
 from console.app import Core
 from console.domain import Actor, Role
 from console.errors import (
-    AccountDisabled,
     AccountLocked,
     AlreadyExists,
     AuthenticationFailed,
@@ -16,7 +19,7 @@ from console.errors import (
     PermissionDenied,
 )
 from console.settings import LOCKOUT_MAX_FAILURES, LOCKOUT_MINUTES
-from tests.conftest import PASSWORD, FakeClock
+from tests.conftest import FAST_HASHER, PASSWORD, FakeClock, MemoryKeyStore
 
 CLI = Actor.os_account("root")
 
@@ -131,7 +134,7 @@ def test_disabled_user_cannot_log_in(core: Core) -> None:
     admin = admin_actor(core)
     core.users.add(admin, "olle", Role.OPERATOR, PASSWORD)
     core.users.set_disabled(admin, "olle", True)
-    with pytest.raises(AccountDisabled):
+    with pytest.raises(AuthenticationFailed, match="Wrong user name or password"):
         core.users.authenticate("olle", PASSWORD)
     core.users.set_disabled(admin, "olle", False)
     assert core.users.authenticate("olle", PASSWORD).name == "olle"
@@ -183,3 +186,136 @@ def test_settings_need_permission_and_range(core: Core) -> None:
     with pytest.raises(PermissionDenied):
         core.settings.set_int(olle, LOCKOUT_MAX_FAILURES, 3)
     assert core.settings.get_int(LOCKOUT_MAX_FAILURES) == 5
+
+
+# -- attacks on the login ---------------------------------------------------------------------
+
+
+def _logged(core: Core, action: str) -> list[dict[str, object]]:
+    return core.db.query(
+        "SELECT actor, target, body FROM audit_entries WHERE action = ? ORDER BY seq", (action,)
+    )
+
+
+def test_parallel_wrong_logins_count_to_the_limit_and_lock(
+    core: Core, data_dir: Path, clock: FakeClock, keys: MemoryKeyStore
+) -> None:
+    """40 wrong passwords at once, from two processes' connections to the same file: the
+    check and the count are one transaction, so exactly the limit is counted and the account
+    stays locked, also for the right password."""
+    admin = admin_actor(core)
+    core.users.add(admin, "olle", Role.OPERATOR, PASSWORD)
+    other = Core.open(data_dir, clock=clock, hasher=FAST_HASHER, keys=keys, sealer=False)
+    try:
+        cores = [core, other]
+
+        def attempt(i: int) -> str:
+            try:
+                cores[i % 2].users.authenticate("olle", f"wrong password {i}!")
+            except AccountLocked:
+                return "locked"
+            except AuthenticationFailed:
+                return "failed"
+            return "in"
+
+        with ThreadPoolExecutor(max_workers=40) as pool:
+            outcomes = list(pool.map(attempt, range(40)))
+        assert "in" not in outcomes
+        assert len(_logged(core, "login.failed")) == 5
+        assert len(_logged(core, "account.locked")) == 1
+        with pytest.raises(AccountLocked):
+            other.users.authenticate("olle", PASSWORD)
+    finally:
+        other.close()
+
+
+def test_a_login_racing_the_lock_is_refused(core: Core, clock: FakeClock) -> None:
+    """The right password whose check started before the lock was written does not log in."""
+    admin = admin_actor(core)
+    core.users.add(admin, "olle", Role.OPERATOR, PASSWORD)
+    for _ in range(4):
+        with pytest.raises(AuthenticationFailed):
+            core.users.authenticate("olle", "wrong password!")
+    barrier = threading.Barrier(2)
+    real_verify = core.users._verify
+
+    def slow_verify(password_hash: str, password: str) -> bool:
+        ok = real_verify(password_hash, password)
+        if ok:
+            barrier.wait(timeout=10)  # the lock lands while the right password is verified
+            barrier.wait(timeout=10)
+        return ok
+
+    core.users._verify = slow_verify  # type: ignore[method-assign]
+
+    def right() -> str:
+        try:
+            core.users.authenticate("olle", PASSWORD)
+        except AccountLocked:
+            return "locked"
+        return "in"
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(right)
+        barrier.wait(timeout=10)
+        with pytest.raises(AccountLocked):
+            core.users.authenticate("olle", "wrong password!")
+        barrier.wait(timeout=10)
+        assert result.result(timeout=10) == "locked"
+
+
+def test_a_disabled_account_answers_the_same_for_any_password(core: Core) -> None:
+    admin = admin_actor(core)
+    core.users.add(admin, "olle", Role.OPERATOR, PASSWORD)
+    core.users.set_disabled(admin, "olle", True)
+    answers = []
+    for password in (PASSWORD, "wrong password!"):
+        with pytest.raises(AuthenticationFailed) as caught:
+            core.users.authenticate("olle", password)
+        answers.append((type(caught.value), str(caught.value)))
+    assert answers[0] == answers[1]
+    # What happened is in the log, for the administrator.
+    assert [row["target"] for row in _logged(core, "login.refused")] == ["olle", "olle"]
+
+
+def test_unknown_user_names_are_logged_hashed_and_bounded(core: Core) -> None:
+    admin_actor(core)
+    typed = "My-Secret-Passw0rd!"
+    with pytest.raises(AuthenticationFailed):
+        core.users.authenticate(typed, typed)
+    with pytest.raises(AuthenticationFailed):
+        core.users.authenticate("x" * 1_000_000, "whatever password")
+    rows = _logged(core, "login.failed")
+    assert len(rows) == 2
+    for row in rows:
+        body = bytes(row["body"])  # type: ignore[arg-type]
+        assert typed.encode() not in body
+        assert b"xxxxxxxxxx" not in body
+        assert len(body) < 600
+        assert row["actor"] == "unknown user"
+        assert str(row["target"]).startswith("unknown user #")
+    # The same name gives the same short mark (to see repeated attempts), another a different one.
+    with pytest.raises(AuthenticationFailed):
+        core.users.authenticate(typed, "again")
+    marks = [row["target"] for row in _logged(core, "login.failed")]
+    assert marks[0] == marks[2] != marks[1]
+    assert len(str(marks[0])) <= len("unknown user #") + 16
+
+
+def test_unknown_user_names_are_rate_limited_too(core: Core, clock: FakeClock) -> None:
+    admin_actor(core)
+    for _ in range(4):
+        with pytest.raises(AuthenticationFailed):
+            core.users.authenticate("nobody", "wrong password!")
+    # As a real account would: an unknown name cannot be told from a known one by its lock.
+    with pytest.raises(AccountLocked, match="locked for 5 min"):
+        core.users.authenticate("nobody", "wrong password!")
+    with pytest.raises(AccountLocked):
+        core.users.authenticate("NOBODY", "wrong password!")
+    assert len(_logged(core, "login.failed")) == 5
+    # Another unknown name is not locked by the first one.
+    with pytest.raises(AuthenticationFailed):
+        core.users.authenticate("somebody", "wrong password!")
+    clock.advance(minutes=5, seconds=1)
+    with pytest.raises(AuthenticationFailed):
+        core.users.authenticate("nobody", "wrong password!")
