@@ -7,12 +7,13 @@ import hmac
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import argon2
 import sqlite_utils
+import zxcvbn
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from console.audit.log import AuditLog
@@ -28,10 +29,17 @@ from console.errors import (
     PermissionDenied,
 )
 from console.policy import require
-from console.settings import LOCKOUT_MAX_FAILURES, LOCKOUT_MINUTES, Settings
+from console.settings import (
+    LOCKOUT_MAX_FAILURES,
+    LOCKOUT_MINUTES,
+    PASSWORD_MIN_LENGTH,
+    PASSWORD_MIN_SCORE,
+    Settings,
+)
 from console.storage import Database
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = PASSWORD_MIN_LENGTH.default
+MIN_PASSWORD_SCORE = PASSWORD_MIN_SCORE.default
 #: Longer passwords are refused when set and never verified at login.
 MAX_PASSWORD_LENGTH = 1024
 _NAME_RE = re.compile(r"[\w][\w.\-@]{0,63}")
@@ -51,15 +59,78 @@ def parse_role(token: str) -> Role:
         ) from None
 
 
-def check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
+def check_password(
+    password: str,
+    *,
+    min_length: int = MIN_PASSWORD_LENGTH,
+    min_score: int = MIN_PASSWORD_SCORE,
+    user_inputs: Sequence[str] = (),
+) -> None:
+    """Refuse a password that is short or easy to guess (zxcvbn's estimate and its lists of
+    common passwords, words and names; `user_inputs` are guessable too, such as the user's
+    name), saying in plain words what is wrong with it."""
+    if len(password) < min_length:
         raise InvalidInput(
-            N_("The password must have at least {count} characters."), count=MIN_PASSWORD_LENGTH
+            N_("The password must have at least {count} characters."), count=min_length
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput(
+            N_("The password must have at most {count} characters."), count=MAX_PASSWORD_LENGTH
         )
     if password.strip() != password or not password.isprintable():
         raise InvalidInput(
             N_("The password must not begin or end with spaces or hold control keys.")
         )
+    if min_score <= 0:
+        return
+    # zxcvbn refuses longer input; whatever follows its limit only makes a password stronger.
+    estimate = zxcvbn.zxcvbn(password[:_ZXCVBN_MAX_LENGTH], user_inputs=list(user_inputs))
+    if int(estimate["score"]) < min_score:
+        raise InvalidInput(_weakness(estimate["sequence"]))
+
+
+#: zxcvbn's own limit on the length it estimates.
+_ZXCVBN_MAX_LENGTH = 72
+
+#: Why a password is easy to guess, by the kind of zxcvbn's longest match in it. zxcvbn's own
+#: feedback is English only: the operator sees these templates instead.
+_WEAKNESSES = {
+    "repeat": N_(
+        "The password is too easy to guess: it repeats the same characters or words. "
+        "Use a longer one, for example a few unrelated words."
+    ),
+    "sequence": N_(
+        "The password is too easy to guess: it is a run such as abc or 1234. "
+        "Use a longer one, for example a few unrelated words."
+    ),
+    "spatial": N_(
+        "The password is too easy to guess: it is a row of neighbouring keys on the keyboard. "
+        "Use a longer one, for example a few unrelated words."
+    ),
+    "date": N_(
+        "The password is too easy to guess: it is built around a date or a year. "
+        "Use a longer one, for example a few unrelated words."
+    ),
+    "dictionary": N_(
+        "The password is too easy to guess: it is built from a common password, word or name. "
+        "Use a longer one, for example a few unrelated words."
+    ),
+}
+_WEAKNESSES["regex"] = _WEAKNESSES["date"]  # zxcvbn's only pattern: recent years
+
+
+def _weakness(sequence: Sequence[Mapping[str, Any]]) -> str:
+    patterns = [
+        (len(str(match.get("token", ""))), str(match.get("pattern", "")))
+        for match in sequence
+        if match.get("pattern") in _WEAKNESSES
+    ]
+    if not patterns:
+        return N_(
+            "The password is too easy to guess: it is too short for the characters it uses. "
+            "Use a longer one, for example a few unrelated words."
+        )
+    return _WEAKNESSES[max(patterns)[1]]
 
 
 def normalize_name(name: str) -> str:
@@ -92,6 +163,15 @@ class UserService:
         # Verified against when the user does not exist, so that a wrong name takes as long as a
         # wrong password and login times do not reveal which names exist.
         self._dummy_hash = self._hasher.hash("not a password of anyone")
+
+    def check_password(self, password: str, name: str = "") -> None:
+        """Refuse a password the administrators' rules do not accept (see `check_password`)."""
+        check_password(
+            password,
+            min_length=self._settings.get_int(PASSWORD_MIN_LENGTH),
+            min_score=self._settings.get_int(PASSWORD_MIN_SCORE),
+            user_inputs=[name, *re.split(r"[\W_]+", name)] if name else (),
+        )
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -132,7 +212,7 @@ class UserService:
     def create_first_administrator(self, actor: Actor, name: str, password: str) -> User:
         """Create the first administrator; allowed to anyone only while there is none."""
         check_name(name)
-        check_password(password)
+        self.check_password(password, name)
         password_hash = self._hasher.hash(password)
 
         def create(db: sqlite_utils.Database) -> None:
@@ -157,7 +237,7 @@ class UserService:
     ) -> User:
         require(actor, Permission.MANAGE_USERS)
         check_name(name)
-        check_password(password)
+        self.check_password(password, name)
         password_hash = self._hasher.hash(password)
         area_ids = frozenset(areas)
 
@@ -253,7 +333,7 @@ class UserService:
         own = actor.user is not None and actor.user.name.casefold() == name.casefold()
         if not own:
             require(actor, Permission.MANAGE_USERS)
-        check_password(password)
+        self.check_password(password, name)
         target = self._find(name)
         password_hash = self._hasher.hash(password)
         if target.role is Role.ADMINISTRATOR and actor.is_local_admin:

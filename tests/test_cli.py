@@ -78,7 +78,7 @@ def test_users_lifecycle(data_dir: Path) -> None:
     assert utkik(data_dir, "users", "enable", "olle").returncode == 0
     assert listed(data_dir)["olle"]["disabled"] is False
 
-    passwd = utkik(data_dir, "users", "passwd", "olle", "--password-stdin", stdin="x" * 12)
+    passwd = utkik(data_dir, "users", "passwd", "olle", "--password-stdin", stdin="Corr3ct-Horse!")
     assert passwd.returncode == 0, passwd.stderr
 
     plain = utkik(data_dir, "users", "list")
@@ -121,6 +121,11 @@ def test_second_administrator_is_refused(data_dir: Path) -> None:
             "no area called “Norrköping”",
         ),
         (["users", "add", "x", "--role", "operator", "--password-stdin"], "short", "at least 10"),
+        (
+            ["users", "add", "x", "--role", "operator", "--password-stdin"],
+            "0123456789",
+            "too easy to guess: it is a run such as abc or 1234",
+        ),
         (["users", "add", "x", "--role", "operator"], "", "use --password-stdin"),
         (["users", "disable", "nobody"], None, "no user called “nobody”"),
         (["users", "set", "nobody"], None, "Nothing to change"),

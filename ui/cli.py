@@ -11,7 +11,7 @@ import getpass
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
@@ -25,7 +25,7 @@ from console.errors import N_, InvalidInput, KnownError
 from console.recording.archive import Mode, parse_window
 from console.settings import ALL_SETTINGS, find_setting
 from console.sites import parse_area_list
-from console.users import check_password, parse_role
+from console.users import parse_role
 from devices import access_log, secrets
 
 log = logging.getLogger(__name__)
@@ -529,16 +529,19 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return build_parser().parse_args(argv)
 
 
-def read_new_password(from_stdin: bool, stdin: TextIO | None = None) -> str:
+def read_new_password(
+    from_stdin: bool, check: Callable[[str], None], stdin: TextIO | None = None
+) -> str:
+    """A new password, refused at once if `check` (the administrators' rules) refuses it."""
     if from_stdin:
         line = (stdin or sys.stdin).readline()
         password = line.rstrip("\r\n")
-        check_password(password)
+        check(password)
         return password
     if not sys.stdin.isatty():
         raise InvalidInput("No terminal to ask for the password: use --password-stdin.")
     password = getpass.getpass("New password: ")
-    check_password(password)
+    check(password)
     if getpass.getpass("Repeat the password: ") != password:
         raise InvalidInput("The two passwords differ.")
     return password
@@ -566,7 +569,9 @@ def run_users(core: Core, args: argparse.Namespace, out: TextIO) -> int:
         case "add":
             role = parse_role(args.role)
             areas = core.sites.resolve_areas(parse_area_list(args.areas or ""))
-            password = read_new_password(args.password_stdin)
+            password = read_new_password(
+                args.password_stdin, lambda p: users.check_password(p, args.name)
+            )
             user = users.add(actor, args.name, role, password, areas)
             print(f"Added {user.name} ({user.role.value}).", file=out)
         case "list":
@@ -589,7 +594,9 @@ def run_users(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             user = users.update(actor, args.name, role=role, areas=new_areas)
             print(f"Changed {user.name}.", file=out)
         case "passwd":
-            password = read_new_password(args.password_stdin)
+            password = read_new_password(
+                args.password_stdin, lambda p: users.check_password(p, args.name)
+            )
             users.set_password(actor, args.name, password)
             print(f"Set a new password for {args.name}.", file=out)
         case "disable" | "enable":

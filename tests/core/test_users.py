@@ -18,7 +18,12 @@ from console.errors import (
     NotFound,
     PermissionDenied,
 )
-from console.settings import LOCKOUT_MAX_FAILURES, LOCKOUT_MINUTES
+from console.settings import (
+    LOCKOUT_MAX_FAILURES,
+    LOCKOUT_MINUTES,
+    PASSWORD_MIN_LENGTH,
+    PASSWORD_MIN_SCORE,
+)
 from tests.conftest import FAST_HASHER, PASSWORD, FakeClock, MemoryKeyStore
 
 CLI = Actor.os_account("root")
@@ -319,3 +324,55 @@ def test_unknown_user_names_are_rate_limited_too(core: Core, clock: FakeClock) -
     clock.advance(minutes=5, seconds=1)
     with pytest.raises(AuthenticationFailed):
         core.users.authenticate("nobody", "wrong password!")
+
+
+# -- password strength ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("aaaaaaaaaa", "repeats"),
+        ("0123456789", "run such as"),
+        ("qwertyuiop", "common password"),
+        ("password123", "common password"),
+        ("anna-anna-anna", "repeats"),
+    ],
+)
+def test_weak_passwords_are_refused_in_plain_words(core: Core, password: str, reason: str) -> None:
+    admin = admin_actor(core)
+    with pytest.raises(InvalidInput, match="too easy to guess") as caught:
+        core.users.add(admin, "olle", Role.OPERATOR, password)
+    assert reason in str(caught.value)
+    with pytest.raises(InvalidInput, match="too easy to guess"):
+        core.users.set_password(admin, "anna", password)
+    with pytest.raises(NotFound):
+        core.users.get(admin, "olle")
+
+
+def test_strong_passwords_pass(core: Core) -> None:
+    admin = admin_actor(core)
+    for i, password in enumerate(("Corr3ct-Horse!", "An0ther-Pass!", PASSWORD)):
+        core.users.add(admin, f"user{i}", Role.OPERATOR, password)
+        assert core.users.authenticate(f"user{i}", password).name == f"user{i}"
+
+
+def test_password_rules_are_settings(core: Core) -> None:
+    admin = admin_actor(core)
+    with pytest.raises(InvalidInput, match="at least 10"):
+        core.users.add(admin, "olle", Role.OPERATOR, "Gx8!vQ2#m")
+    core.settings.set_int(admin, PASSWORD_MIN_LENGTH, 9)
+    core.users.add(admin, "olle", Role.OPERATOR, "Gx8!vQ2#m")
+    core.settings.set_int(admin, PASSWORD_MIN_LENGTH, 16)
+    with pytest.raises(InvalidInput, match="at least 16"):
+        core.users.add(admin, "sara", Role.OPERATOR, "Corr3ct-Horse!")
+    core.settings.set_int(admin, PASSWORD_MIN_LENGTH, 10)
+    core.settings.set_int(admin, PASSWORD_MIN_SCORE, 4)
+    with pytest.raises(InvalidInput, match="too easy to guess"):
+        core.users.add(admin, "sara", Role.OPERATOR, "An0ther-Pass!")
+    with pytest.raises(InvalidInput, match="between"):
+        core.settings.set_int(admin, PASSWORD_MIN_SCORE, 5)
+    with pytest.raises(InvalidInput, match="between"):
+        core.settings.set_int(admin, PASSWORD_MIN_LENGTH, 6)
+    with pytest.raises(InvalidInput, match="at most 1024"):
+        core.users.add(admin, "sara", Role.OPERATOR, "Corr3ct-Horse!" * 100)
