@@ -134,9 +134,57 @@ def _weakness(sequence: Sequence[Mapping[str, Any]]) -> str:
 
 
 def normalize_name(name: str) -> str:
-    """A user name as stored and looked up: NFKC, so that look-alike forms of the same
-    characters (full-width letters, ligatures) are one name."""
-    return unicodedata.normalize("NFKC", name.strip())
+    """A user name as stored and looked up: NFKC, so that other forms of the same characters
+    (full-width letters, ligatures) are one name."""
+    return unicodedata.normalize("NFKC", name)
+
+
+# Letters of other scripts that look like Latin ones, in the manner of Unicode's confusables
+# (UTS #39) but only for the scripts a Swedish municipality's staff are likely to type. Names are
+# unique regardless of case, so a letter counts as a look-alike if it looks Latin in either case:
+# one table for the lower-case form of a name, one for the upper-case form.
+# fmt: off
+_LOWER_LOOK_ALIKES = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a", "в": "b", "ь": "b", "е": "e", "ё": "e", "һ": "h", "і": "i", "ї": "i",
+        "ј": "j", "к": "k", "ӏ": "l", "м": "m", "п": "n", "о": "o", "р": "p", "ԛ": "q",
+        "г": "r", "ѕ": "s", "т": "t", "у": "y", "ԝ": "w", "х": "x", "ԁ": "d", "ԍ": "g",
+        # Greek
+        "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+        "τ": "t", "υ": "u", "χ": "x", "γ": "y", "η": "n",
+        # Latin letters and digits that pass for others
+        "ɑ": "a", "ı": "i", "ȷ": "j", "ɡ": "g", "0": "o", "1": "l",
+    }
+)
+_UPPER_LOOK_ALIKES = str.maketrans(
+    {
+        # Cyrillic
+        "А": "A", "В": "B", "Е": "E", "Ё": "E", "З": "3", "І": "I", "Ї": "I", "Ј": "J",
+        "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T", "Х": "X",
+        "Ѕ": "S", "Ԛ": "Q", "Ԝ": "W", "Ү": "Y", "Ӏ": "I",
+        # Greek
+        "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
+        "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+        # Digits that pass for letters
+        "0": "O", "1": "I",
+    }
+)
+# fmt: on
+
+
+def name_skeletons(name: str) -> tuple[str, str]:
+    """What a name looks like, in lower and in upper case: two names with the same lower or
+    the same upper skeleton cannot be told apart on screen or in the log."""
+    normal = normalize_name(name)
+    lower = normal.casefold().translate(_LOWER_LOOK_ALIKES).replace("rn", "m")
+    upper = normal.upper().translate(_UPPER_LOOK_ALIKES)
+    return lower, upper
+
+
+def looks_alike(a: str, b: str) -> bool:
+    (lower_a, upper_a), (lower_b, upper_b) = name_skeletons(a), name_skeletons(b)
+    return lower_a == lower_b or upper_a == upper_b
 
 
 def check_name(name: str) -> None:
@@ -191,7 +239,7 @@ class UserService:
         return self._find(name)
 
     def _find(self, name: str) -> User:
-        rows = self._db.query("SELECT * FROM users WHERE name = ?", (name,))
+        rows = self._db.query("SELECT * FROM users WHERE name = ?", (normalize_name(name),))
         if not rows:
             raise NotFound(N_("There is no user called “{name}”."), name=name)
         return self._to_user(rows[0])
@@ -211,6 +259,7 @@ class UserService:
 
     def create_first_administrator(self, actor: Actor, name: str, password: str) -> User:
         """Create the first administrator; allowed to anyone only while there is none."""
+        name = normalize_name(name)
         check_name(name)
         self.check_password(password, name)
         password_hash = self._hasher.hash(password)
@@ -236,6 +285,7 @@ class UserService:
         areas: Iterable[int] = (),
     ) -> User:
         require(actor, Permission.MANAGE_USERS)
+        name = normalize_name(name)
         check_name(name)
         self.check_password(password, name)
         password_hash = self._hasher.hash(password)
@@ -262,6 +312,15 @@ class UserService:
     ) -> None:
         if db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
             raise AlreadyExists(N_("There already is a user called “{name}”."), name=name)
+        # Checked in the write transaction, against every name, so that no second "admin" in
+        # Cyrillic letters can pass for the first in the console or in the access log.
+        for (other,) in db.execute("SELECT name FROM users"):
+            if looks_alike(name, other):
+                raise AlreadyExists(
+                    N_("The name “{name}” looks like that of the user “{other}”: choose another."),
+                    name=name,
+                    other=other,
+                )
         now = to_iso(self._clock.now())
         user_id = (
             db.table("users")
@@ -407,7 +466,7 @@ class UserService:
         that logs the attempt, so parallel attempts (threads, other processes) cannot slip past
         the limit or a lock set meanwhile.
         """
-        name = normalize_name(name)
+        name = normalize_name(name.strip())
         rows = []
         if _NAME_RE.fullmatch(name):
             rows = self._db.query("SELECT * FROM users WHERE name = ?", (name,))

@@ -376,3 +376,56 @@ def test_password_rules_are_settings(core: Core) -> None:
         core.settings.set_int(admin, PASSWORD_MIN_LENGTH, 6)
     with pytest.raises(InvalidInput, match="at most 1024"):
         core.users.add(admin, "sara", Role.OPERATOR, "Corr3ct-Horse!" * 100)
+
+
+# -- user names -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["olle\n", "olle\r\n", "\nolle", "ol le", "", "x" * 65])
+def test_user_names_are_checked_whole(core: Core, name: str) -> None:
+    admin = admin_actor(core)
+    with pytest.raises(InvalidInput, match="user name"):
+        core.users.add(admin, name, Role.OPERATOR, PASSWORD)
+    assert [u.name for u in core.users.list(admin)] == ["anna"]
+
+
+def test_user_names_are_normalised(core: Core) -> None:
+    admin = admin_actor(core)
+    # Full-width letters are the same name in another form.
+    with pytest.raises(AlreadyExists):
+        core.users.add(admin, "ａｎｎａ", Role.OPERATOR, PASSWORD)
+    user = core.users.add(admin, "ﬁnn", Role.OPERATOR, PASSWORD)
+    assert user.name == "finn"
+    assert core.users.authenticate("ｆｉｎｎ", PASSWORD).name == "finn"
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "\u0430nna",  # Cyrillic а
+        "ANN\u0391",  # Greek capital alpha
+        "\u0410NNA",  # Cyrillic capital А
+        "ann\u0251",  # Latin alpha
+        "\u0430\u043f\u043f\u0430",  # Cyrillic а, п, п, а
+        "anna\u200b",  # a zero-width space
+    ],
+)
+def test_names_that_look_like_another_users_are_refused(core: Core, look_alike: str) -> None:
+    admin = admin_actor(core)
+    with pytest.raises((AlreadyExists, InvalidInput)):
+        core.users.add(admin, look_alike, Role.ADMINISTRATOR, PASSWORD)
+    assert [u.name for u in core.users.list(admin)] == ["anna"]
+
+
+def test_look_alikes_of_latin_names_both_ways(core: Core) -> None:
+    admin = admin_actor(core)
+    core.users.add(admin, "\u0441\u0435\u0440\u0433\u0435\u0439", Role.OPERATOR, PASSWORD)
+    with pytest.raises(AlreadyExists, match="looks like"):
+        core.users.add(admin, "ce\u0440\u0433\u0435\u0439", Role.OPERATOR, PASSWORD)
+    core.users.add(admin, "olle", Role.OPERATOR, PASSWORD)
+    for digits in ("o11e", "0LLE"):
+        with pytest.raises(AlreadyExists, match="looks like"):
+            core.users.add(admin, digits, Role.OPERATOR, PASSWORD)
+    # Names that merely share letters are fine.
+    core.users.add(admin, "anne", Role.OPERATOR, PASSWORD)
+    core.users.add(admin, "\u0430\u043d\u043d\u0430", Role.OPERATOR, PASSWORD)  # анна: "ahha"
