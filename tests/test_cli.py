@@ -65,10 +65,27 @@ def test_users_lifecycle(data_dir: Path) -> None:
     assert users["anna"]["role"] == "administrator"
     assert users["anna"]["areas"] == []
     assert users["olle"]["areas"] == ["City", "Skäggetorp"]
+    added = utkik(
+        data_dir,
+        "users",
+        "add",
+        "sara",
+        "--role",
+        "operator",
+        "--all-areas",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    assert added.returncode == 0, added.stderr
+    assert listed(data_dir)["sara"]["areas"] == []
 
     changed = utkik(data_dir, "users", "set", "olle", "--role", "supervisor", "--areas", "2")
     assert changed.returncode == 0, changed.stderr
     assert listed(data_dir)["olle"]["role"] == "supervisor"
+    assert listed(data_dir)["olle"]["areas"] == ["Berga"]
+    # An empty list is a mistake, not "all areas": the limit stays.
+    emptied = utkik(data_dir, "users", "set", "olle", "--areas", "")
+    assert emptied.returncode == 1
     assert listed(data_dir)["olle"]["areas"] == ["Berga"]
     assert utkik(data_dir, "users", "set", "olle", "--all-areas").returncode == 0
     assert listed(data_dir)["olle"]["areas"] == []
@@ -128,6 +145,12 @@ def test_second_administrator_is_refused(data_dir: Path) -> None:
         ),
         (["users", "add", "x", "--role", "operator"], "", "use --password-stdin"),
         (["users", "disable", "nobody"], None, "no user called “nobody”"),
+        (
+            ["users", "add", "x", "--role", "operator", "--areas", "", "--password-stdin"],
+            PASSWORD,
+            "--areas names no area",
+        ),
+        (["users", "set", "nobody", "--areas", " "], None, "--areas names no area"),
         (["users", "set", "nobody"], None, "Nothing to change"),
     ],
 )

@@ -70,7 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     add = users.add_parser("add", help="add a user (the password is prompted)")
     add.add_argument("name")
     add.add_argument("--role", required=True, help=", ".join(r.value for r in Role))
-    add.add_argument("--areas", help="limit the user to these areas (comma-separated)")
+    add_areas = add.add_mutually_exclusive_group()
+    add_areas.add_argument(
+        "--areas", help="limit the user to these areas (comma-separated; default: all areas)"
+    )
+    add_areas.add_argument("--all-areas", action="store_true", help="all areas (the default)")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
 
     lst = users.add_parser("list", help="list users")
@@ -561,6 +565,17 @@ def _user_json(user: User, area_names: dict[int, str]) -> str:
     )
 
 
+def _area_limit(core: Core, text: str) -> frozenset[int]:
+    """The areas `--areas` names. An empty list is refused: read as "no limit", a slip (an
+    empty shell variable) would open every area to the user."""
+    names = parse_area_list(text)
+    if not names:
+        raise InvalidInput(
+            N_("--areas names no area: name at least one, or give --all-areas for all areas.")
+        )
+    return core.sites.resolve_areas(names)
+
+
 def run_users(core: Core, args: argparse.Namespace, out: TextIO) -> int:
     actor = Actor.os_account()
     users = core.users
@@ -568,7 +583,7 @@ def run_users(core: Core, args: argparse.Namespace, out: TextIO) -> int:
     match args.users_command:
         case "add":
             role = parse_role(args.role)
-            areas = core.sites.resolve_areas(parse_area_list(args.areas or ""))
+            areas = frozenset() if args.areas is None else _area_limit(core, args.areas)
             password = read_new_password(
                 args.password_stdin, lambda p: users.check_password(p, args.name)
             )
@@ -588,7 +603,7 @@ def run_users(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             if args.all_areas:
                 new_areas = frozenset()
             elif args.areas is not None:
-                new_areas = core.sites.resolve_areas(parse_area_list(args.areas))
+                new_areas = _area_limit(core, args.areas)
             if role is None and new_areas is None:
                 raise InvalidInput("Nothing to change: give --role, --areas or --all-areas.")
             user = users.update(actor, args.name, role=role, areas=new_areas)
