@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -232,3 +234,24 @@ def test_console_without_a_display_says_so(data_dir: Path) -> None:
     assert result.returncode == 1
     assert "there is no display" in result.stderr
     assert "xvfb-run" in result.stderr
+
+
+def test_the_acting_account_is_the_process_owner_not_the_environment(data_dir: Path) -> None:
+    """`USER=alice utkik ...` run by root is logged as root: the environment is the caller's to
+    choose, the effective uid is not."""
+    env = {"USER": "alice", "LOGNAME": "alice", "LNAME": "alice", "USERNAME": "alice"}
+    changed = utkik(data_dir, "settings", "set", "ui.idle_lock_minutes", "3", extra_env=env)
+    assert changed.returncode == 0, changed.stderr
+    owner = pwd.getpwuid(os.geteuid()).pw_name
+    assert owner != "alice"
+    conn = sqlite3.connect(data_dir / "utkik.db")
+    try:
+        actors = [
+            row[0]
+            for row in conn.execute(
+                "SELECT actor FROM audit_entries WHERE action = 'setting.changed'"
+            )
+        ]
+    finally:
+        conn.close()
+    assert actors == [f"os:{owner}"]
