@@ -6,6 +6,7 @@ import json
 import os
 import pwd
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -255,3 +256,18 @@ def test_the_acting_account_is_the_process_owner_not_the_environment(data_dir: P
     finally:
         conn.close()
     assert actors == [f"os:{owner}"]
+
+
+def test_a_data_dir_open_to_other_accounts_is_warned_about(data_dir: Path) -> None:
+    first = utkik(data_dir, "users", "list")
+    assert first.returncode == 0, first.stderr
+    assert first.stderr == ""
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data_dir / "utkik.db").stat().st_mode) == 0o600
+    data_dir.chmod(0o755)
+    (data_dir / "utkik.db").chmod(0o644)
+    warned = utkik(data_dir, "users", "list")
+    assert warned.returncode == 0, warned.stderr
+    assert "can be read or changed by other accounts" in warned.stderr
+    assert f"chmod 700 {data_dir}" in warned.stderr
+    assert f"chmod 600 {data_dir / 'utkik.db'}" in warned.stderr

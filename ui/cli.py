@@ -700,6 +700,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     except KnownError as err:
         print(f"utkik: {err}", file=sys.stderr)
         return 1
+    # What the core found at start (a data dir open to other accounts) goes to stderr.
+    core.bus.subscribe(lambda message: print(f"utkik: {message.text}", file=sys.stderr))
     try:
         if args.command == "users":
             return run_users(core, args, out)
