@@ -16,7 +16,7 @@ import sqlite_utils
 import zxcvbn
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from console.audit.log import AuditLog
+from console.audit.log import AuditLog, AuditUnavailable
 from console.clock import Clock, SystemClock, from_iso, to_iso
 from console.domain import Actor, Permission, Role, User
 from console.errors import (
@@ -27,6 +27,7 @@ from console.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    StorageError,
 )
 from console.policy import require
 from console.settings import (
@@ -478,9 +479,16 @@ class UserService:
         minutes = self._settings.get_int(LOCKOUT_MINUTES)
         now = self._clock.now()
         if row is None:
-            remaining = self._db.write(
-                lambda db: self._unknown_attempt(db, name, now, limit, minutes)
-            ).result()
+            try:
+                remaining = self._db.write(
+                    lambda db: self._unknown_attempt(db, name, now, limit, minutes)
+                ).result()
+            except StorageError as err:
+                # Only the attempt's entry was to be written: say that the log could not be.
+                raise AuditUnavailable(
+                    N_("The access log cannot be written ({reason}); the action was refused."),
+                    reason=str(err),
+                ) from err
             if remaining is not None:
                 raise _locked(remaining)
             raise AuthenticationFailed(N_("Wrong user name or password."))
