@@ -19,7 +19,7 @@ from console.recording.archive import RecordingService
 from console.recording.playback import PlaybackService
 from console.settings import Settings
 from console.sites import SiteService
-from console.storage import Database
+from console.storage import Database, exposure
 from console.users import UserService
 
 #: The recordings root inside the data dir.
@@ -69,11 +69,14 @@ class Core:
             db.close()
             raise
         settings = Settings(db, audit)
+        bus = bus or MessageBus()
+        for problem in exposure(directory):
+            bus.warning(str(problem))
         return cls(
             data_dir=directory,
             db=db,
             audit=audit,
-            bus=bus or MessageBus(),
+            bus=bus,
             settings=settings,
             sites=SiteService(db),
             users=UserService(db, settings, audit, clock, hasher),

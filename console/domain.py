@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import getpass
+import os
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -98,9 +99,26 @@ class Actor:
     @classmethod
     def os_account(cls, account: str | None = None) -> Actor:
         """The operating-system account running this process (or the one named)."""
-        if account is None:
-            try:
-                account = getpass.getuser()
-            except (KeyError, OSError):
-                account = "unknown"
-        return cls(name=f"os:{account}")
+        return cls(name=f"os:{account if account is not None else _process_account()}")
+
+
+def _process_account() -> str:
+    """The account whose rights this process uses: its effective uid where there is one. Not
+    USER or LOGNAME (getpass.getuser() reads those first): whoever starts a command chooses
+    its environment, so `USER=alice utkik ...` run by root would be logged as alice."""
+    if hasattr(os, "geteuid"):
+        import pwd  # POSIX only
+
+        uid = os.geteuid()
+        try:
+            return pwd.getpwuid(uid).pw_name
+        except KeyError:
+            return f"uid {uid}"  # an account without a passwd entry (a container)
+    # Windows: the logon session's account, which the environment does not override.
+    import ctypes
+
+    size = ctypes.c_ulong(257)
+    buffer = ctypes.create_unicode_buffer(size.value)
+    if ctypes.windll.advapi32.GetUserNameW(buffer, ctypes.byref(size)):  # type: ignore[attr-defined]
+        return buffer.value
+    return getpass.getuser()

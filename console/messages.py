@@ -34,6 +34,9 @@ class Message:
 
 Listener = Callable[[Message], None]
 
+#: Messages kept for a first listener that may never come (a process without a UI).
+_UNHEARD_KEPT = 50
+
 
 class MessageBus:
     """Thread-safe; listeners are called on the publishing thread (the UI bridges to its own)."""
@@ -41,10 +44,16 @@ class MessageBus:
     def __init__(self) -> None:
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
+        #: published while no one listened (warnings found at start, before the UI is up):
+        #: handed to the first listener
+        self._unheard: list[Message] = []
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         with self._lock:
             self._listeners.append(listener)
+            unheard, self._unheard = self._unheard, []
+        for message in unheard:
+            listener(message)
 
         def unsubscribe() -> None:
             with self._lock:
@@ -56,6 +65,8 @@ class MessageBus:
     def publish(self, message: Message) -> None:
         with self._lock:
             listeners = list(self._listeners)
+            if not listeners and len(self._unheard) < _UNHEARD_KEPT:
+                self._unheard.append(message)
         for listener in listeners:
             listener(message)
 

@@ -23,6 +23,11 @@ class IntSetting:
 
 LOCKOUT_MAX_FAILURES = IntSetting("security.lockout_max_failures", 5, 1, 100)
 LOCKOUT_MINUTES = IntSetting("security.lockout_minutes", 5, 1, 24 * 60)
+#: What a new password needs: this many characters, and at least this strength as zxcvbn
+#: estimates it (0 too guessable ... 4 very unguessable; 3 resists an offline attack on a slow
+#: hash such as ours).
+PASSWORD_MIN_LENGTH = IntSetting("security.password_min_length", 10, 8, 128)
+PASSWORD_MIN_SCORE = IntSetting("security.password_min_score", 3, 0, 4)
 #: 0 turns the idle lock off.
 IDLE_LOCK_MINUTES = IntSetting("ui.idle_lock_minutes", 10, 0, 24 * 60)
 
@@ -31,7 +36,14 @@ OPERATOR_PLAYBACK_HOURS = IntSetting("playback.operator_hours", 24, 1, 24 * 31)
 
 ALL_SETTINGS: dict[str, IntSetting] = {
     s.key: s
-    for s in (LOCKOUT_MAX_FAILURES, LOCKOUT_MINUTES, IDLE_LOCK_MINUTES, OPERATOR_PLAYBACK_HOURS)
+    for s in (
+        LOCKOUT_MAX_FAILURES,
+        LOCKOUT_MINUTES,
+        PASSWORD_MIN_LENGTH,
+        PASSWORD_MIN_SCORE,
+        IDLE_LOCK_MINUTES,
+        OPERATOR_PLAYBACK_HOURS,
+    )
 }
 
 

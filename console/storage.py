@@ -9,8 +9,10 @@ transaction. Reads use a connection per thread; WAL lets them run beside the wri
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Callable
@@ -23,7 +25,14 @@ import sqlite_utils
 
 from console import __version__
 from console.clock import Clock, SystemClock, to_iso
-from console.errors import N_, DatabaseCorrupt, DatabaseLocked, DatabaseTooNew, StorageError
+from console.errors import (
+    N_,
+    DatabaseCorrupt,
+    DatabaseLocked,
+    DatabaseTooNew,
+    KnownError,
+    StorageError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +42,70 @@ DB_FILENAME = "utkik.db"
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: A CLI command and a running console may both write; a writer waits this long for the other.
 BUSY_TIMEOUT_S = 15.0
+#: The data dir and the database hold password hashes and who watched what: the account's own.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+#: The database and the files SQLite keeps beside it (they hold the newest pages).
+DB_FILES = (DB_FILENAME, DB_FILENAME + "-wal", DB_FILENAME + "-shm", DB_FILENAME + "-journal")
+
+
+class FilesExposed(KnownError):
+    """A file or folder of the data dir can be read or changed by other accounts."""
+
+
+def make_private_dir(path: Path) -> None:
+    """Create `path` (and its parents) if missing; a folder made here is the account's own,
+    whatever the umask. An existing folder keeps its mode: `exposure` reports it."""
+    if path.is_dir():
+        return
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    if os.name == "posix":
+        os.chmod(path, PRIVATE_DIR_MODE)
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty `path` readable by this account only, unless it exists. SQLite gives
+    the WAL and shared-memory files the mode of the database file, so they are private too."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except FileExistsError:
+        return
+    try:
+        if os.name == "posix":
+            os.fchmod(fd, PRIVATE_FILE_MODE)
+    finally:
+        os.close(fd)
+
+
+def exposure(data_dir: Path) -> list[KnownError]:
+    """What of the data dir other accounts may read or change, each as a warning. Only
+    reported: an administrator may have opened it on purpose (a group of operators' accounts)."""
+    if os.name != "posix":
+        return []  # there the folder's ACL inherited from the profile decides
+    problems: list[KnownError] = []
+    checks = [(data_dir, PRIVATE_DIR_MODE)] + [(data_dir / n, PRIVATE_FILE_MODE) for n in DB_FILES]
+    for path, wanted in checks:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            continue
+        except OSError as err:
+            log.debug("cannot check the mode of %s", path, exc_info=err)
+            continue
+        if mode & ~wanted:
+            problems.append(
+                FilesExposed(
+                    N_(
+                        "{path} can be read or changed by other accounts of this computer (mode "
+                        "{mode}), and it holds password hashes and who watched what. Make it "
+                        "private: chmod {wanted} {path}"
+                    ),
+                    path=path,
+                    mode=f"{mode:o}",
+                    wanted=f"{wanted:o}",
+                )
+            )
+    return problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,7 +457,8 @@ class Database:
     def open(cls, data_dir: Path, clock: Clock | None = None) -> Database:
         """Open (creating if needed) and migrate the database of `data_dir`."""
         try:
-            data_dir.mkdir(parents=True, exist_ok=True)
+            make_private_dir(data_dir)
+            create_private_file(data_dir / DB_FILENAME)
         except OSError as err:
             raise StorageError(
                 N_("The data folder {path} cannot be created: {reason}."),

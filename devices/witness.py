@@ -17,7 +17,10 @@ class FileWitness:
     def append(self, note: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps({"note": note}, ensure_ascii=False, separators=(",", ":")) + "\n"
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o640)
+        # The account's own, whatever the umask: checkpoints say how far the log reached.
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        if os.name == "posix" and os.fstat(fd).st_size == 0:
+            os.fchmod(fd, 0o600)
         with os.fdopen(fd, "ab") as out:
             out.write(line.encode("utf-8"))
             out.flush()

@@ -130,6 +130,8 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             "XDG_STATE_HOME": str(home / "state"),
             "XDG_CACHE_HOME": str(home / "cache"),
             "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring",
+            # Camera logins refuse a plain-text keyring unless allowed, as here, on purpose.
+            "UTKIK_ALLOW_PLAINTEXT_KEYRING": "1",
         }
     )
     yield
@@ -146,6 +148,7 @@ _ISOLATED = (
     "XDG_STATE_HOME",
     "XDG_CACHE_HOME",
     "PYTHON_KEYRING_BACKEND",
+    "UTKIK_ALLOW_PLAINTEXT_KEYRING",
 )
 
 

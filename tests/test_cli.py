@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
+import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -65,10 +68,27 @@ def test_users_lifecycle(data_dir: Path) -> None:
     assert users["anna"]["role"] == "administrator"
     assert users["anna"]["areas"] == []
     assert users["olle"]["areas"] == ["City", "Skäggetorp"]
+    added = utkik(
+        data_dir,
+        "users",
+        "add",
+        "sara",
+        "--role",
+        "operator",
+        "--all-areas",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    assert added.returncode == 0, added.stderr
+    assert listed(data_dir)["sara"]["areas"] == []
 
     changed = utkik(data_dir, "users", "set", "olle", "--role", "supervisor", "--areas", "2")
     assert changed.returncode == 0, changed.stderr
     assert listed(data_dir)["olle"]["role"] == "supervisor"
+    assert listed(data_dir)["olle"]["areas"] == ["Berga"]
+    # An empty list is a mistake, not "all areas": the limit stays.
+    emptied = utkik(data_dir, "users", "set", "olle", "--areas", "")
+    assert emptied.returncode == 1
     assert listed(data_dir)["olle"]["areas"] == ["Berga"]
     assert utkik(data_dir, "users", "set", "olle", "--all-areas").returncode == 0
     assert listed(data_dir)["olle"]["areas"] == []
@@ -78,7 +98,7 @@ def test_users_lifecycle(data_dir: Path) -> None:
     assert utkik(data_dir, "users", "enable", "olle").returncode == 0
     assert listed(data_dir)["olle"]["disabled"] is False
 
-    passwd = utkik(data_dir, "users", "passwd", "olle", "--password-stdin", stdin="x" * 12)
+    passwd = utkik(data_dir, "users", "passwd", "olle", "--password-stdin", stdin="Corr3ct-Horse!")
     assert passwd.returncode == 0, passwd.stderr
 
     plain = utkik(data_dir, "users", "list")
@@ -121,8 +141,19 @@ def test_second_administrator_is_refused(data_dir: Path) -> None:
             "no area called “Norrköping”",
         ),
         (["users", "add", "x", "--role", "operator", "--password-stdin"], "short", "at least 10"),
+        (
+            ["users", "add", "x", "--role", "operator", "--password-stdin"],
+            "0123456789",
+            "too easy to guess: it is a run such as abc or 1234",
+        ),
         (["users", "add", "x", "--role", "operator"], "", "use --password-stdin"),
         (["users", "disable", "nobody"], None, "no user called “nobody”"),
+        (
+            ["users", "add", "x", "--role", "operator", "--areas", "", "--password-stdin"],
+            PASSWORD,
+            "--areas names no area",
+        ),
+        (["users", "set", "nobody", "--areas", " "], None, "--areas names no area"),
         (["users", "set", "nobody"], None, "Nothing to change"),
     ],
 )
@@ -204,3 +235,39 @@ def test_console_without_a_display_says_so(data_dir: Path) -> None:
     assert result.returncode == 1
     assert "there is no display" in result.stderr
     assert "xvfb-run" in result.stderr
+
+
+def test_the_acting_account_is_the_process_owner_not_the_environment(data_dir: Path) -> None:
+    """`USER=alice utkik ...` run by root is logged as root: the environment is the caller's to
+    choose, the effective uid is not."""
+    env = {"USER": "alice", "LOGNAME": "alice", "LNAME": "alice", "USERNAME": "alice"}
+    changed = utkik(data_dir, "settings", "set", "ui.idle_lock_minutes", "3", extra_env=env)
+    assert changed.returncode == 0, changed.stderr
+    owner = pwd.getpwuid(os.geteuid()).pw_name
+    assert owner != "alice"
+    conn = sqlite3.connect(data_dir / "utkik.db")
+    try:
+        actors = [
+            row[0]
+            for row in conn.execute(
+                "SELECT actor FROM audit_entries WHERE action = 'setting.changed'"
+            )
+        ]
+    finally:
+        conn.close()
+    assert actors == [f"os:{owner}"]
+
+
+def test_a_data_dir_open_to_other_accounts_is_warned_about(data_dir: Path) -> None:
+    first = utkik(data_dir, "users", "list")
+    assert first.returncode == 0, first.stderr
+    assert first.stderr == ""
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((data_dir / "utkik.db").stat().st_mode) == 0o600
+    data_dir.chmod(0o755)
+    (data_dir / "utkik.db").chmod(0o644)
+    warned = utkik(data_dir, "users", "list")
+    assert warned.returncode == 0, warned.stderr
+    assert "can be read or changed by other accounts" in warned.stderr
+    assert f"chmod 700 {data_dir}" in warned.stderr
+    assert f"chmod 600 {data_dir / 'utkik.db'}" in warned.stderr

@@ -45,6 +45,8 @@ def _environment(home: Path) -> dict[str, str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     # As on a fresh machine: no keyring configured (keyrings.alt's plain file is refused).
     env.pop("PYTHON_KEYRING_BACKEND", None)
+    # The demo's throw-away Secret Service is a real keyring: it needs no plain-text allowance.
+    env.pop("UTKIK_ALLOW_PLAINTEXT_KEYRING", None)
     env["XDG_DATA_HOME"] = str(home / "data")
     env["XDG_CONFIG_HOME"] = str(home / "config")
     env["XDG_CACHE_HOME"] = str(home.parent / "demo-cache")

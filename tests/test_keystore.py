@@ -298,6 +298,16 @@ def test_file_witness_appends_lines_the_verifier_reads(tmp_path: Path) -> None:
     assert v.read_notes(path) == [*notes, "third\n\n— key sig\n"]
 
 
+def test_the_witness_file_is_private_under_a_permissive_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "log" / "witness.jsonl"
+        FileWitness(path).append("first\n\n— key sig\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
 def test_the_witness_file_receives_the_checkpoints(tmp_path: Path) -> None:
     witness_file = tmp_path / "witness.jsonl"
     core = Core.open(

@@ -11,7 +11,7 @@ import getpass
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
@@ -25,7 +25,7 @@ from console.errors import N_, InvalidInput, KnownError
 from console.recording.archive import Mode, parse_window
 from console.settings import ALL_SETTINGS, find_setting
 from console.sites import parse_area_list
-from console.users import check_password, parse_role
+from console.users import parse_role
 from devices import access_log, secrets
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     add = users.add_parser("add", help="add a user (the password is prompted)")
     add.add_argument("name")
     add.add_argument("--role", required=True, help=", ".join(r.value for r in Role))
-    add.add_argument("--areas", help="limit the user to these areas (comma-separated)")
+    add_areas = add.add_mutually_exclusive_group()
+    add_areas.add_argument(
+        "--areas", help="limit the user to these areas (comma-separated; default: all areas)"
+    )
+    add_areas.add_argument("--all-areas", action="store_true", help="all areas (the default)")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
 
     lst = users.add_parser("list", help="list users")
@@ -529,16 +533,19 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return build_parser().parse_args(argv)
 
 
-def read_new_password(from_stdin: bool, stdin: TextIO | None = None) -> str:
+def read_new_password(
+    from_stdin: bool, check: Callable[[str], None], stdin: TextIO | None = None
+) -> str:
+    """A new password, refused at once if `check` (the administrators' rules) refuses it."""
     if from_stdin:
         line = (stdin or sys.stdin).readline()
         password = line.rstrip("\r\n")
-        check_password(password)
+        check(password)
         return password
     if not sys.stdin.isatty():
         raise InvalidInput("No terminal to ask for the password: use --password-stdin.")
     password = getpass.getpass("New password: ")
-    check_password(password)
+    check(password)
     if getpass.getpass("Repeat the password: ") != password:
         raise InvalidInput("The two passwords differ.")
     return password
@@ -558,6 +565,17 @@ def _user_json(user: User, area_names: dict[int, str]) -> str:
     )
 
 
+def _area_limit(core: Core, text: str) -> frozenset[int]:
+    """The areas `--areas` names. An empty list is refused: read as "no limit", a slip (an
+    empty shell variable) would open every area to the user."""
+    names = parse_area_list(text)
+    if not names:
+        raise InvalidInput(
+            N_("--areas names no area: name at least one, or give --all-areas for all areas.")
+        )
+    return core.sites.resolve_areas(names)
+
+
 def run_users(core: Core, args: argparse.Namespace, out: TextIO) -> int:
     actor = Actor.os_account()
     users = core.users
@@ -565,8 +583,10 @@ def run_users(core: Core, args: argparse.Namespace, out: TextIO) -> int:
     match args.users_command:
         case "add":
             role = parse_role(args.role)
-            areas = core.sites.resolve_areas(parse_area_list(args.areas or ""))
-            password = read_new_password(args.password_stdin)
+            areas = frozenset() if args.areas is None else _area_limit(core, args.areas)
+            password = read_new_password(
+                args.password_stdin, lambda p: users.check_password(p, args.name)
+            )
             user = users.add(actor, args.name, role, password, areas)
             print(f"Added {user.name} ({user.role.value}).", file=out)
         case "list":
@@ -583,13 +603,15 @@ def run_users(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             if args.all_areas:
                 new_areas = frozenset()
             elif args.areas is not None:
-                new_areas = core.sites.resolve_areas(parse_area_list(args.areas))
+                new_areas = _area_limit(core, args.areas)
             if role is None and new_areas is None:
                 raise InvalidInput("Nothing to change: give --role, --areas or --all-areas.")
             user = users.update(actor, args.name, role=role, areas=new_areas)
             print(f"Changed {user.name}.", file=out)
         case "passwd":
-            password = read_new_password(args.password_stdin)
+            password = read_new_password(
+                args.password_stdin, lambda p: users.check_password(p, args.name)
+            )
             users.set_password(actor, args.name, password)
             print(f"Set a new password for {args.name}.", file=out)
         case "disable" | "enable":
@@ -678,6 +700,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     except KnownError as err:
         print(f"utkik: {err}", file=sys.stderr)
         return 1
+    # What the core found at start (a data dir open to other accounts) goes to stderr.
+    core.bus.subscribe(lambda message: print(f"utkik: {message.text}", file=sys.stderr))
     try:
         if args.command == "users":
             return run_users(core, args, out)

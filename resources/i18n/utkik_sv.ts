@@ -2310,7 +2310,7 @@
     </message>
     <message>
       <source>This account is disabled. Ask an administrator.</source>
-      <translation>Kontot är inaktiverat. Fråga en administratör.</translation>
+      <translation type="vanished">Kontot är inaktiverat. Fråga en administratör.</translation>
     </message>
     <message>
       <source>Too many failed logins: the account is locked for {minutes} min. An administrator can unlock it by setting a new password.</source>
@@ -2943,6 +2943,46 @@
     <message>
       <source>Request from the police</source>
       <translation>Begäran från polisen</translation>
+    </message>
+    <message>
+      <source>Camera logins are not kept in the keyring {backend}: it keeps them in plain text (or not at all), and it was chosen by PYTHON_KEYRING_BACKEND or a keyringrc.cfg. Use the OS keyring; only for tests or a throw-away setup, UTKIK_ALLOW_PLAINTEXT_KEYRING=1 allows it.</source>
+      <translation>Kamerainloggningar sparas inte i nyckelringen {backend}: den sparar dem i klartext (eller inte alls), och den valdes med PYTHON_KEYRING_BACKEND eller en keyringrc.cfg. Använd operativsystemets nyckelring; bara för tester eller en tillfällig installation tillåter UTKIK_ALLOW_PLAINTEXT_KEYRING=1 den.</translation>
+    </message>
+    <message>
+      <source>The name “{name}” looks like that of the user “{other}”: choose another.</source>
+      <translation>Namnet ”{name}” liknar användaren ”{other}”: välj ett annat.</translation>
+    </message>
+    <message>
+      <source>The password is too easy to guess: it is a row of neighbouring keys on the keyboard. Use a longer one, for example a few unrelated words.</source>
+      <translation>Lösenordet är för lätt att gissa: det är en rad intilliggande tangenter på tangentbordet. Använd ett längre, till exempel några orelaterade ord.</translation>
+    </message>
+    <message>
+      <source>The password is too easy to guess: it is a run such as abc or 1234. Use a longer one, for example a few unrelated words.</source>
+      <translation>Lösenordet är för lätt att gissa: det är en följd som abc eller 1234. Använd ett längre, till exempel några orelaterade ord.</translation>
+    </message>
+    <message>
+      <source>The password is too easy to guess: it is built around a date or a year. Use a longer one, for example a few unrelated words.</source>
+      <translation>Lösenordet är för lätt att gissa: det är byggt kring ett datum eller ett årtal. Använd ett längre, till exempel några orelaterade ord.</translation>
+    </message>
+    <message>
+      <source>The password is too easy to guess: it is built from a common password, word or name. Use a longer one, for example a few unrelated words.</source>
+      <translation>Lösenordet är för lätt att gissa: det är byggt av ett vanligt lösenord, ord eller namn. Använd ett längre, till exempel några orelaterade ord.</translation>
+    </message>
+    <message>
+      <source>The password is too easy to guess: it is too short for the characters it uses. Use a longer one, for example a few unrelated words.</source>
+      <translation>Lösenordet är för lätt att gissa: det är för kort för de tecken det använder. Använd ett längre, till exempel några orelaterade ord.</translation>
+    </message>
+    <message>
+      <source>The password is too easy to guess: it repeats the same characters or words. Use a longer one, for example a few unrelated words.</source>
+      <translation>Lösenordet är för lätt att gissa: det upprepar samma tecken eller ord. Använd ett längre, till exempel några orelaterade ord.</translation>
+    </message>
+    <message>
+      <source>The password must have at most {count} characters.</source>
+      <translation>Lösenordet får ha högst {count} tecken.</translation>
+    </message>
+    <message>
+      <source>{path} can be read or changed by other accounts of this computer (mode {mode}), and it holds password hashes and who watched what. Make it private: chmod {wanted} {path}</source>
+      <translation>{path} kan läsas eller ändras av andra konton på den här datorn (läge {mode}), och den innehåller lösenordshashar och vem som tittade på vad. Gör den privat: chmod {wanted} {path}</translation>
     </message>
   </context>
   <context>

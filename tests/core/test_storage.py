@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+import stat
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from console.errors import DatabaseCorrupt, DatabaseTooNew
-from console.storage import DB_FILENAME, LATEST_VERSION, MIGRATIONS, SEED_SITES, Database
+from console.messages import Message, MessageBus
+from console.storage import (
+    DB_FILENAME,
+    LATEST_VERSION,
+    MIGRATIONS,
+    SEED_SITES,
+    Database,
+    exposure,
+)
 
 
 def digest(path: Path) -> str:
@@ -209,3 +220,62 @@ def test_two_opens_of_a_new_data_dir_at_once(tmp_path: Path) -> None:
         finally:
             for db in opened:
                 db.close()
+
+
+# -- who may read the files ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def permissive_umask() -> Iterator[None]:
+    """The common umask 022: what is created without an explicit mode is world-readable."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.usefixtures("permissive_umask")
+def test_a_new_data_dir_and_database_are_private(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    with Database.open(data_dir) as db:
+        db.write(lambda d: d.execute("CREATE TABLE t (x)")).result()
+        db.query("SELECT * FROM t")
+        files = {p.name: _mode(p) for p in data_dir.iterdir()}
+        assert set(files) >= {DB_FILENAME, DB_FILENAME + "-wal", DB_FILENAME + "-shm"}
+        assert all(mode == 0o600 for mode in files.values()), files
+    assert _mode(data_dir) == 0o700
+    assert exposure(data_dir) == []
+
+
+@pytest.mark.usefixtures("permissive_umask")
+def test_files_open_to_other_accounts_are_reported(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    with Database.open(data_dir):
+        pass
+    data_dir.chmod(0o755)
+    (data_dir / DB_FILENAME).chmod(0o644)
+    problems = [str(p) for p in exposure(data_dir)]
+    assert len(problems) == 2
+    assert f"{data_dir} can be read" in problems[0]
+    assert "(mode 755)" in problems[0]
+    assert f"{DB_FILENAME} can be read" in problems[1]
+    assert "(mode 644)" in problems[1]
+    # Reported, never changed behind the administrator's back.
+    assert _mode(data_dir) == 0o755
+
+
+def test_warnings_made_before_anyone_listens_reach_the_first_listener() -> None:
+    bus = MessageBus()
+    bus.warning("early")
+    heard: list[Message] = []
+    bus.subscribe(heard.append)
+    bus.warning("later")
+    assert [m.text for m in heard] == ["early", "later"]
+    again: list[Message] = []
+    bus.subscribe(again.append)
+    assert again == []
