@@ -25,6 +25,7 @@ from console.cameras import Camera
 from console.domain import Actor, Permission, Role
 from console.errors import N_, StorageError
 from console.policy import ROLE_PERMISSIONS
+from console.runtime import DeviceLoop
 from tests.conftest import FakeClock
 from tests.ui.test_grid import CLI, FakeBackend, focus, person, place
 from ui.app import OnvifCameraControls
@@ -537,7 +538,7 @@ class Simulated:
 
 
 @pytest.fixture
-def simulated(core: Core, tmp_path: Path) -> Iterator[Simulated]:
+def simulated(core: Core, tmp_path: Path, device_loop: DeviceLoop) -> Iterator[Simulated]:
     pytest.importorskip("gi")
     from devices.onvif_client import onboard_blocking
     from devices.simulator.site import SimulatedSite, SiteOptions
@@ -556,7 +557,7 @@ def simulated(core: Core, tmp_path: Path) -> Iterator[Simulated]:
     )
     with SimulatedSite(options, cache_dir=tmp_path / "clips") as site:
         config = site.configs[0]
-        found = onboard_blocking(config.address, config.port, "op", "ptz-lösen")
+        found = onboard_blocking(device_loop, config.address, config.port, "op", "ptz-lösen")
         assert found.capabilities.ptz
         camera = core.cameras.add(
             CLI, found, place(core, "Stora torget"), "Torget PTZ", "op", "ptz-lösen"
@@ -565,6 +566,7 @@ def simulated(core: Core, tmp_path: Path) -> Iterator[Simulated]:
 
 
 def test_the_real_controls_steer_the_simulated_camera_and_save_its_picture(
+    device_loop: DeviceLoop,
     qtbot: QtBot,
     core: Core,
     simulated: Simulated,
@@ -573,7 +575,7 @@ def test_the_real_controls_steer_the_simulated_camera_and_save_its_picture(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     device = simulated.site.device(simulated.name)  # type: ignore[attr-defined]
-    grid = make_grid(person(core, "olle"), OnvifCameraControls(core.cameras))
+    grid = make_grid(person(core, "olle"), OnvifCameraControls(core.cameras, device_loop))
     tile = maximized(qtbot, grid, simulated.camera)
     assert tile.ptz is not None
     qtbot.waitUntil(lambda: tile.ptz_pad.presets != [], timeout=10_000)
