@@ -17,10 +17,10 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from console.camera_facts import CameraError
+from console.camera_facts import CameraError, CameraTimedOut
 from console.errors import N_
 from console.runtime import DeviceLoop
-from devices.onvif_client import camera_error, open_camera
+from devices.onvif_client import _TIMED_OUT, camera_error, open_camera
 
 T = TypeVar("T")
 
@@ -117,9 +117,12 @@ class PtzControl:
         return self._run(self._invoke(operation, request))
 
     def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        # A camera that does not answer within this is cancelled (its sockets closed) and the
-        # caller gets TimeoutError.
-        return self._loop.run(coroutine, timeout=self._timeout * 3)
+        # A camera that does not answer within this is given up (its request cancelled, its
+        # sockets closed): the environment's fault, in words, like every other camera error.
+        try:
+            return self._loop.run(coroutine, timeout=self._timeout * 3)
+        except TimeoutError:
+            raise CameraTimedOut(_TIMED_OUT, host=self.host) from None
 
     async def _invoke(self, operation: str, request: dict[str, Any]) -> Any:
         try:
