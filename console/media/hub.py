@@ -8,7 +8,8 @@ Threads (all daemons, all joined by `close`):
 
 - one reader per open stream ("media-<camera>-<profile>"): opens the Source, reads packets and
   hands each to every subscriber in turn; after a failure it waits out the backoff and reopens;
-- one housekeeper ("media-hub"): the watchdog (STALE) and the grace timers, every `tick_s`.
+- one housekeeper ("media-hub", a console.workers.Worker): the watchdog (STALE) and the grace
+  timers, every `tick_s`.
 
 Consumers are called on those threads, in order, under the stream's lock, and must return at
 once: a consumer that blocks holds up every other consumer of that stream (the recorder too).
@@ -65,6 +66,7 @@ from console.media.packets import (
     StreamState,
     StreamStatus,
 )
+from console.workers import Worker
 
 log = logging.getLogger(__name__)
 
@@ -220,8 +222,7 @@ class MediaHub:
         self._readers: set[threading.Thread] = set()
         self._closing: dict[StreamKey, threading.Thread] = {}  # key -> reader still closing
         self._closed = False
-        self._stop = threading.Event()
-        self._housekeeper = threading.Thread(target=self._housekeep, name="media-hub", daemon=True)
+        self._housekeeper = Worker("media-hub", self._housekeep)
         self._housekeeper.start()
 
     # -- the public face ------------------------------------------------------------------------
@@ -291,12 +292,12 @@ class MediaHub:
                 return
             self._closed = True
             streams = list(self._streams.values())
-        self._stop.set()
+        self._housekeeper.request_stop()
         for stream in streams:
             with stream.lock:
                 if not stream.retired:
                     self._retire(stream)
-        self._housekeeper.join()
+        self._housekeeper.join(None)
         with self._lock:
             readers = list(self._readers)
         deadline = time.monotonic() + JOIN_TIMEOUT_S
@@ -501,6 +502,6 @@ class MediaHub:
 
     # -- the housekeeper ------------------------------------------------------------------------
 
-    def _housekeep(self) -> None:
-        while not self._wait(self._stop, self._tick_s):
+    def _housekeep(self, worker: Worker) -> None:
+        while not self._wait(worker.stop_event, self._tick_s):
             self.check()
