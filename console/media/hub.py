@@ -4,12 +4,11 @@ A camera allows few RTSP sessions, and a VMS opens each stream once: the first `
 stream opens its Source, every later subscriber shares it, and the Source is closed `grace_s`
 after the last one left (a viewer flicking between layouts does not reconnect).
 
-Threads (all daemons, all joined by `close`):
+Threads (console.workers.Worker, all daemons, all joined by `close`):
 
 - one reader per open stream ("media-<camera>-<profile>"): opens the Source, reads packets and
   hands each to every subscriber in turn; after a failure it waits out the backoff and reopens;
-- one housekeeper ("media-hub", a console.workers.Worker): the watchdog (STALE) and the grace
-  timers, every `tick_s`.
+- one housekeeper ("media-hub"): the watchdog (STALE) and the grace timers, every `tick_s`.
 
 Consumers are called on those threads, in order, under the stream's lock, and must return at
 once: a consumer that blocks holds up every other consumer of that stream (the recorder too).
@@ -321,15 +320,13 @@ class MediaHub:
         stream = _Stream(key, StreamStatus(StreamState.CONNECTING, self._now()))
         stream.idle_since = self._monotonic()  # until the subscriber is added
         stream.predecessor = self._closing.pop(key, None)
-        stream.thread = threading.Thread(
-            target=self._read,
-            args=(stream,),
-            name=f"media-{key.camera_id}-{key.profile}",
-            daemon=True,
-        )
+        reader = Worker(f"media-{key.camera_id}-{key.profile}", lambda _w: self._read(stream))
+        # The reader's stop is the stream's: retiring the stream stops it.
+        stream.stop = reader.stop_event
+        stream.thread = reader.thread
         self._streams[key] = stream
-        self._readers.add(stream.thread)
-        stream.thread.start()
+        self._readers.add(reader.thread)
+        reader.start()
         return stream
 
     def _retire(self, stream: _Stream) -> None:
