@@ -15,9 +15,16 @@ Jobs run in one of two pools, so that a camera that does not answer never delays
 access-log write: `Pool.DEVICES` for device I/O (ONVIF, PTZ, snapshots, scans, health checks),
 `Pool.STORAGE` (the default) for the database, the access log and files.
 
-    runner.job(lambda control: scan(cancel=control.cancel_event), receiver=self,
-               pool=Pool.DEVICES).success(self._on_found).failure(self._on_failed)
-          .with_progress(self._on_progress).run()
+    handle = (
+        runner.job(lambda control: scan(control.progress, control.cancel_event),
+                   receiver=self, pool=Pool.DEVICES)
+        .success(self._on_found)
+        .failure(self._on_failed)
+        .with_progress(self._on_progress)
+        .run()
+    )
+    ...
+    handle.cancel()
 """
 
 from __future__ import annotations
@@ -141,12 +148,13 @@ class _Relay(QObject):
             case Outcome.SUCCESS:
                 if job._on_success is not None:
                     job._on_success(delivery.value)
-            case Outcome.FAILURE:
-                assert isinstance(delivery.value, BaseException)
+            case Outcome.FAILURE if isinstance(delivery.value, BaseException):
                 job._runner._fail(delivery.value, job._on_failure)
             case Outcome.CANCELLED:
                 if job._on_cancelled is not None:
                     job._on_cancelled()
+            case _:
+                raise TypeError(f"not an outcome: {delivery!r}")
 
     @Slot(object)
     def _on_emitter_progressed(self, progress: _Progress) -> None:
