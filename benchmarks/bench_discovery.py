@@ -19,7 +19,8 @@ onboarding `devices.onvif_client.onboard` of every camera the range scan found, 
            one event loop (`asyncio.gather`), against the same calls made one camera after
            another, in the same run, the modes interleaved over the rounds; medians kept.
            Target: ≤ 0.3× the one-after-another time. For comparison (no target): a bounded
-           gather, what `utkik demo` does today (6 threads, each `onboard_blocking`), and both
+           gather, 6 threads each waiting for `onboard_blocking` on one device loop (as the
+           console's workers onboard), and both
            modes against a site whose HTTP server sets TCP_NODELAY (see --no-prompt-site).
 
 The site of the range scan and of onboarding runs in a child process of its own, so that its
@@ -57,6 +58,7 @@ from pathlib import Path
 from typing import Any
 
 from console.camera_facts import CameraError, DeviceFacts, DiscoveredDevice
+from console.runtime import DeviceLoop
 from devices.discovery import DISCOVERY_PORT, parse_range, scan_range
 from devices.onvif_client import onboard, onboard_blocking
 from devices.simulator.namespace import can_create_namespaces
@@ -238,7 +240,8 @@ def range_round(addresses: Sequence[str], onvif_port: int, cameras: set[str]) ->
         devices.append(device)
 
     cpu = time.process_time()
-    scan_range(addresses, onvif_port=onvif_port, ports=CLI_PORTS, on_found=found)
+    with DeviceLoop() as loop:
+        scan_range(loop, addresses, onvif_port=onvif_port, ports=CLI_PORTS, on_found=found)
     done = time.monotonic() - began
     result = _times(found_at)
     result["done_s"] = done
@@ -549,17 +552,18 @@ async def _gather(targets: Sequence[Target], user: str, password: str, limit: in
 
 
 def _demo_threads(targets: Sequence[Target], user: str, password: str) -> list[Outcome]:
-    """As ui/demo.py onboards a site: a pool of threads, each onboard_blocking (its own loop)."""
+    """A pool of threads, each waiting for onboard_blocking on the one device loop (as the
+    console's workers do)."""
     began = time.monotonic()
 
     def one(target: Target) -> Outcome:
         try:
-            facts: DeviceFacts | CameraError = onboard_blocking(*target, user, password)
+            facts: DeviceFacts | CameraError = onboard_blocking(loop, *target, user, password)
         except CameraError as error:
             facts = error
         return facts, time.monotonic() - began
 
-    with ThreadPoolExecutor(max_workers=DEMO_THREADS) as pool:
+    with DeviceLoop() as loop, ThreadPoolExecutor(max_workers=DEMO_THREADS) as pool:
         return list(pool.map(one, targets))
 
 

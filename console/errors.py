@@ -29,6 +29,14 @@ class KnownError(Exception):
         return self.message
 
 
+class InternalError(KnownError):
+    """A bug, in words, for a caller that shows only KnownErrors: the bug itself (the cause) is
+    logged with its trace where it was caught."""
+
+    def __init__(self) -> None:
+        super().__init__(N_("Utkik hit an internal error. Details are in the log."))
+
+
 class PermissionDenied(KnownError):
     """The acting user lacks a permission, or the target lies outside the user's areas."""
 

@@ -10,9 +10,10 @@ Three ways, one result type (console.camera_facts.DiscoveredDevice):
   unauthenticated GetSystemDateAndTime on its device service; either answer counts.
 - `manual_device`: a host and port typed in by the technician.
 
-Every function blocks its caller until done (or until `cancel` is set) and calls `on_found` and
-`on_progress` on the caller's thread: run them on a worker thread, never on the GUI thread and
-never inside a running asyncio loop. Answers are untrusted and parsed with devices/xml_safety.py.
+Every function blocks its caller until done (or until `cancel` is set): run them on a worker
+thread, never on the GUI thread and never on the device loop. `on_found` and `on_progress` are
+called on the caller's thread, except by `scan_range`, which runs on the device loop and calls
+them there. Answers are untrusted and parsed with devices/xml_safety.py.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from lxml import etree
 
 from console.camera_facts import DiscoveredDevice, DiscoverySource
 from console.errors import N_, InvalidInput, KnownError
+from console.runtime import DeviceLoop
 from devices.xml_safety import UnsafeXml, parse_untrusted
 
 DISCOVERY_PORT = 3702
@@ -548,6 +550,7 @@ def _scannable(addresses: Iterable[str]) -> list[str]:
 
 
 def scan_range(
+    loop: DeviceLoop,
     addresses: Sequence[str],
     *,
     onvif_port: int = 80,
@@ -572,10 +575,11 @@ def scan_range(
     address (and starts with (0, total)); `on_found` gets each new device as it is found.
     Setting `cancel` ends the scan within CANCEL_POLL_S and returns what was found so far.
 
-    The scan runs on a private asyncio loop in the calling thread rather than a thread pool:
-    an address is up to 1 + len(ports) sockets that mostly wait, so 64 addresses in flight are
-    ~200 sockets in one thread instead of as many threads, timeouts are exact, and a cancel
-    closes every socket at once instead of waiting for blocked threads to time out.
+    The scan runs on the device loop `loop` (the caller blocks until it is done) rather than a
+    thread pool: an address is up to 1 + len(ports) sockets that mostly wait, so 64 addresses
+    in flight are ~200 sockets in one thread instead of as many threads, timeouts are exact, and
+    a cancel closes every socket at once instead of waiting for blocked threads to time out.
+    `on_found` and `on_progress` are called on the loop's thread: they must not block.
     """
     targets = _scannable(addresses)
     http_ports = tuple(dict.fromkeys((onvif_port, *ports)))
@@ -591,7 +595,7 @@ def scan_range(
         on_found=on_found,
         on_progress=on_progress,
     )
-    asyncio.run(scan.run_until(cancel))
+    loop.run(scan.run_until(cancel))
     return scan.found()
 
 

@@ -6,7 +6,8 @@ are fatal; every other capability is probed on its own and a failure becomes one
 in `DeviceFacts.problems` (a template marked with N_() and without placeholders, so the UI can
 translate it as it is). `fetch_snapshot()` fetches the snapshot JPEG, `grab_keyframe()` decodes one
 keyframe of an RTSP stream with PyAV, and `check_health()` is the periodic check (clock, stream).
-Each async function has a `_blocking` twin, or is blocking itself, for callers without a loop.
+Each async function has a `_blocking` twin, or is blocking itself, for worker threads: the twin
+runs it on the one device loop (console/runtime.py `DeviceLoop`) and waits for it.
 
 Everything a camera sends is untrusted (anything on the camera network can answer):
 
@@ -73,6 +74,7 @@ from console.camera_facts import (
     scope_value,
 )
 from console.errors import N_
+from console.runtime import DeviceLoop
 
 # onvif.client calls logging.basicConfig(level=INFO) at import, which would give the application's
 # root logger a handler and a level it never chose. basicConfig does nothing while the root logger
@@ -914,10 +916,10 @@ async def onboard(
 
 
 def onboard_blocking(
-    host: str, port: int, user: str, password: str, *, timeout: float = 10.0
+    loop: DeviceLoop, host: str, port: int, user: str, password: str, *, timeout: float = 10.0
 ) -> DeviceFacts:
-    """onboard() in a fresh event loop, for a thread without one (a Qt worker, the CLI)."""
-    return asyncio.run(onboard(host, port, user, password, timeout=timeout))
+    """onboard() on the device loop, waited for by a worker thread (a job, the CLI)."""
+    return loop.run(onboard(host, port, user, password, timeout=timeout))
 
 
 # -- snapshot ------------------------------------------------------------------------------------
@@ -977,6 +979,7 @@ async def _get_snapshot(
 
 
 def fetch_snapshot_blocking(
+    loop: DeviceLoop,
     uri: str,
     user: str,
     password: str,
@@ -984,8 +987,8 @@ def fetch_snapshot_blocking(
     timeout: float = 10.0,
     max_bytes: int = 8_000_000,
 ) -> bytes:
-    """fetch_snapshot() in a fresh event loop, for a thread without one."""
-    return asyncio.run(fetch_snapshot(uri, user, password, timeout=timeout, max_bytes=max_bytes))
+    """fetch_snapshot() on the device loop, waited for by a worker thread."""
+    return loop.run(fetch_snapshot(uri, user, password, timeout=timeout, max_bytes=max_bytes))
 
 
 # -- RTSP: one keyframe, or whether the stream flows ---------------------------------------------
@@ -1166,6 +1169,7 @@ async def _no_stream(host: str) -> CameraError:
 
 
 def check_health_blocking(
+    loop: DeviceLoop,
     host: str,
     port: int,
     user: str,
@@ -1174,5 +1178,5 @@ def check_health_blocking(
     *,
     timeout: float = 10.0,
 ) -> Health:
-    """check_health() in a fresh event loop, for a thread without one."""
-    return asyncio.run(check_health(host, port, user, password, stream_uri, timeout=timeout))
+    """check_health() on the device loop, waited for by a worker thread."""
+    return loop.run(check_health(host, port, user, password, stream_uri, timeout=timeout))

@@ -1,8 +1,9 @@
 """Pan, tilt and zoom of one camera over ONVIF PTZ, for the maximized tile.
 
 A `PtzControl` keeps one guarded onvif-zeep-async camera (devices/onvif_client.py `open_camera`:
-size limits, hardened parsing) on an event loop of its own thread, so that key presses and mouse
-moves in the GUI become quick, non-blocking calls. Moves are continuous velocities in -1..1 with a
+size limits, hardened parsing) open on the device loop (console/runtime.py `DeviceLoop`, shared
+with every other camera), so that key presses and mouse moves in the GUI become quick calls made
+from a worker. Moves are continuous velocities in -1..1 with a
 short ONVIF timeout, so a lost Stop (a crashed console, a dropped network) cannot leave a camera
 turning: the camera stops by itself after `MOVE_TIMEOUT_S`.
 
@@ -11,17 +12,15 @@ The access log is written by the caller before each command (CameraService.contr
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import threading
 from collections.abc import Coroutine
-from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from console.camera_facts import CameraError
+from console.camera_facts import CameraError, CameraTimedOut
 from console.errors import N_
-from devices.onvif_client import camera_error, open_camera
+from console.runtime import DeviceLoop
+from devices.onvif_client import _TIMED_OUT, camera_error, open_camera
 
 T = TypeVar("T")
 
@@ -44,10 +43,11 @@ def _clamp(value: float) -> float:
 
 
 class PtzControl:
-    """PTZ of the camera at host:port through media profile `profile_token`."""
+    """PTZ of the camera at host:port through media profile `profile_token`, on `loop`."""
 
     def __init__(
         self,
+        loop: DeviceLoop,
         host: str,
         port: int,
         user: str,
@@ -62,11 +62,8 @@ class PtzControl:
         self._profile = profile_token
         self._clock_offset_s = clock_offset_s
         self._timeout = timeout
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self._loop.run_forever, name=f"ptz-{host}", daemon=True
-        )
-        self._thread.start()
+        self._loop = loop
+        self._closed = False
         self._stack: contextlib.AsyncExitStack | None = None
         self._service: Any = None
 
@@ -99,26 +96,33 @@ class PtzControl:
         self._call("GotoPreset", {"ProfileToken": self._profile, "PresetToken": token})
 
     def close(self) -> None:
-        """Stops the camera's movement (best effort) and ends the control's thread."""
-        if not self._thread.is_alive():
+        """Stops the camera's movement (best effort) and closes the session with the camera."""
+        if self._closed:
             return
-        with contextlib.suppress(CameraError):
+        self._closed = True
+        # Best effort, whatever went wrong before (a timeout, a dropped network): the session is
+        # closed in any case, and a lost Stop is covered by the move's own timeout.
+        with contextlib.suppress(Exception):
             if self._service is not None:
-                self.stop()
+                request = {"ProfileToken": self._profile, "PanTilt": True, "Zoom": True}
+                self._run(self._invoke("Stop", request))
         with contextlib.suppress(Exception):
             self._run(self._close())
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=5)
-        self._loop.close()
 
     # -- internals -------------------------------------------------------------------------------
 
     def _call(self, operation: str, request: dict[str, Any]) -> Any:
+        if self._closed:
+            raise RuntimeError(f"{self!r} is closed")
         return self._run(self._invoke(operation, request))
 
     def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        future: Future[T] = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
-        return future.result(timeout=self._timeout * 3)
+        # A camera that does not answer within this is given up (its request cancelled, its
+        # sockets closed): the environment's fault, in words, like every other camera error.
+        try:
+            return self._loop.run(coroutine, timeout=self._timeout * 3)
+        except TimeoutError:
+            raise CameraTimedOut(_TIMED_OUT, host=self.host) from None
 
     async def _invoke(self, operation: str, request: dict[str, Any]) -> Any:
         try:

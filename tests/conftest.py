@@ -16,6 +16,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from console.app import Core
+from console.runtime import DeviceLoop
 from tests import netguard
 
 # Installed before any test module is imported: collection is guarded too.
@@ -196,6 +197,14 @@ def core(
     )
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def device_loop() -> Iterator[DeviceLoop]:
+    """The one device loop, as a composition root makes it; stopped (and checked) at the end."""
+    loop = DeviceLoop("test-devices").start()
+    yield loop
+    assert loop.stop(), "the device loop did not stop in time"
 
 
 @pytest.fixture(autouse=True)

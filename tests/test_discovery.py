@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from console.camera_facts import DiscoveredDevice, DiscoverySource
+from console.runtime import DeviceLoop
 from devices.discovery import (
     MAX_MESSAGE_BYTES,
     MAX_RANGE,
@@ -223,6 +224,7 @@ def _by_address(devices: list[DiscoveredDevice]) -> dict[str, DiscoveredDevice]:
 
 
 def test_a_range_scan_finds_exactly_the_cameras_and_reports_each_as_it_answers(
+    device_loop: DeviceLoop,
     site: SimulatedSite,
 ) -> None:
     port = site.options.onvif_port
@@ -239,6 +241,7 @@ def test_a_range_scan_finds_exactly_the_cameras_and_reports_each_as_it_answers(
 
     try:
         devices = scan_range(
+            device_loop,
             parse_range(f"{NET}.1-{NET}.20"),
             onvif_port=port,
             ports=(port, other),
@@ -275,25 +278,33 @@ def test_a_range_scan_finds_exactly_the_cameras_and_reports_each_as_it_answers(
     assert hostile.bytes_sent < 10 * 1024 * 1024
 
 
-def test_a_camera_that_is_offline_is_not_found(site: SimulatedSite) -> None:
+def test_a_camera_that_is_offline_is_not_found(
+    device_loop: DeviceLoop, site: SimulatedSite
+) -> None:
     name = site.configs[2].name
     # Offline: its ONVIF service, WS-Discovery and streams are all gone.
     site.set_offline(name, True)
     try:
-        devices = scan_range([c.address for c in site.configs], onvif_port=site.options.onvif_port)
+        devices = scan_range(
+            device_loop, [c.address for c in site.configs], onvif_port=site.options.onvif_port
+        )
     finally:
         site.set_offline(name, False)
     assert sorted(d.name for d in devices) == sorted(c.name for c in site.configs if c.name != name)
 
 
-def test_either_answer_is_enough_and_the_probe_answer_is_preferred(site: SimulatedSite) -> None:
+def test_either_answer_is_enough_and_the_probe_answer_is_preferred(
+    device_loop: DeviceLoop, site: SimulatedSite
+) -> None:
     port = site.options.onvif_port
     no_onvif, no_discovery = site.configs[0], site.configs[1]
     site.device(no_onvif.name).offline = True
     _responder(site, no_discovery.name).stop()
     try:
         devices = _by_address(
-            scan_range([no_onvif.address, no_discovery.address], onvif_port=port, ports=())
+            scan_range(
+                device_loop, [no_onvif.address, no_discovery.address], onvif_port=port, ports=()
+            )
         )
     finally:
         _responder(site, no_discovery.name).start()
@@ -313,21 +324,33 @@ def test_either_answer_is_enough_and_the_probe_answer_is_preferred(site: Simulat
     assert by_http.name == ""
 
 
-def test_silent_hosts_take_the_timeout_and_concurrency_bounds_the_scan() -> None:
+def test_silent_hosts_take_the_timeout_and_concurrency_bounds_the_scan(
+    device_loop: DeviceLoop,
+) -> None:
     port = _closed_port(f"{SILENT_NET}.1")
     addresses = [f"{SILENT_NET}.{i}" for i in range(1, 5)]
     with Silent(addresses, (port,)):
         start = time.monotonic()
-        assert scan_range(addresses, onvif_port=port, ports=(), timeout=0.4, concurrency=2) == []
+        assert (
+            scan_range(
+                device_loop, addresses, onvif_port=port, ports=(), timeout=0.4, concurrency=2
+            )
+            == []
+        )
         two_at_a_time = time.monotonic() - start
         start = time.monotonic()
-        assert scan_range(addresses, onvif_port=port, ports=(), timeout=0.4, concurrency=4) == []
+        assert (
+            scan_range(
+                device_loop, addresses, onvif_port=port, ports=(), timeout=0.4, concurrency=4
+            )
+            == []
+        )
         all_at_once = time.monotonic() - start
     assert 0.8 <= two_at_a_time < 1.3
     assert 0.4 <= all_at_once < 0.8
 
 
-def test_cancel_stops_a_big_scan_quickly() -> None:
+def test_cancel_stops_a_big_scan_quickly(device_loop: DeviceLoop) -> None:
     port = _closed_port(f"{SILENT_NET}.1")
     silent_hosts = [f"{SILENT_NET}.{i}" for i in range(1, 65)]
     rest = [a for a in parse_range(f"127.46.{BLOCK}.0/20") if a not in silent_hosts]
@@ -340,6 +363,7 @@ def test_cancel_stops_a_big_scan_quickly() -> None:
         timer.start()
         start = time.monotonic()
         found = scan_range(
+            device_loop,
             addresses,
             onvif_port=port,
             ports=(),
@@ -765,9 +789,11 @@ def test_nonsense_ranges_are_refused_in_plain_words(text: str, message: str) -> 
         parse_range(text)
 
 
-def test_scan_range_refuses_a_multicast_address_before_sending_anything() -> None:
+def test_scan_range_refuses_a_multicast_address_before_sending_anything(
+    device_loop: DeviceLoop,
+) -> None:
     with pytest.raises(InvalidAddress, match=r"239\.255\.255\.250 cannot be scanned"):
-        scan_range(["127.0.0.1", "239.255.255.250"])
+        scan_range(device_loop, ["127.0.0.1", "239.255.255.250"])
 
 
 def test_manual_devices() -> None:

@@ -33,6 +33,7 @@ from console.camera_facts import (
     StreamFailed,
     WrongLogin,
 )
+from console.runtime import DeviceLoop
 from devices import onvif_client
 from devices.onvif_client import (
     HARDENED_SETTINGS,
@@ -95,9 +96,16 @@ def _endpoint(site: SimulatedSite, name: str) -> CameraEndpoints:
     return next(e for e in site.endpoints() if e.name == name)
 
 
-def _onboard(site: SimulatedSite, name: str, password: str = PASSWORD, **kwargs: Any) -> Any:
+def _onboard(
+    device_loop: DeviceLoop, site: SimulatedSite, name: str, password: str = PASSWORD, **kwargs: Any
+) -> Any:
     return onboard_blocking(
-        _endpoint(site, name).address, site.options.onvif_port, USER, password, **kwargs
+        device_loop,
+        _endpoint(site, name).address,
+        site.options.onvif_port,
+        USER,
+        password,
+        **kwargs,
     )
 
 
@@ -111,9 +119,11 @@ def _everything_said(err: BaseException) -> str:
     return "".join(traceback.format_exception(err)) + repr(err)
 
 
-def test_onboarding_learns_what_the_camera_is_and_offers(site: SimulatedSite) -> None:
+def test_onboarding_learns_what_the_camera_is_and_offers(
+    device_loop: DeviceLoop, site: SimulatedSite
+) -> None:
     ep = _endpoint(site, PTZ_CAMERA)
-    facts = _onboard(site, PTZ_CAMERA)
+    facts = _onboard(device_loop, site, PTZ_CAMERA)
 
     assert (facts.host, facts.port, facts.xaddr) == (
         ep.address,
@@ -148,51 +158,57 @@ def test_onboarding_learns_what_the_camera_is_and_offers(site: SimulatedSite) ->
     assert abs(facts.clock_offset_s) < 1.5
     assert not facts.clock_warning
 
-    jpeg = fetch_snapshot_blocking(facts.snapshot_uri, USER, PASSWORD)
+    jpeg = fetch_snapshot_blocking(device_loop, facts.snapshot_uri, USER, PASSWORD)
     assert jpeg.startswith(b"\xff\xd8\xff")
     assert jpeg == site.device(PTZ_CAMERA).snapshot()
 
 
-def test_only_the_first_camera_has_ptz(site: SimulatedSite) -> None:
-    facts = _onboard(site, PLAIN_CAMERA)
+def test_only_the_first_camera_has_ptz(device_loop: DeviceLoop, site: SimulatedSite) -> None:
+    facts = _onboard(device_loop, site, PLAIN_CAMERA)
     assert facts.capabilities.ptz is False
     assert facts.capabilities.events is True
     assert facts.capabilities.relay_outputs == 1
     assert facts.model == "SimCam 1"
 
 
-def test_a_camera_with_one_profile_has_no_sub_stream(site: SimulatedSite) -> None:
-    facts = _onboard(site, NO_SUB_CAMERA)
+def test_a_camera_with_one_profile_has_no_sub_stream(
+    device_loop: DeviceLoop, site: SimulatedSite
+) -> None:
+    facts = _onboard(device_loop, site, NO_SUB_CAMERA)
     assert facts.main is not None
     assert (facts.main.width, facts.main.height) == (320, 180)
     assert facts.sub is None
     assert facts.problems == ()
 
 
-def test_a_wrong_password_is_a_wrong_login(site: SimulatedSite) -> None:
+def test_a_wrong_password_is_a_wrong_login(device_loop: DeviceLoop, site: SimulatedSite) -> None:
     ep = _endpoint(site, PLAIN_CAMERA)
     with pytest.raises(WrongLogin) as caught:
-        _onboard(site, PLAIN_CAMERA, password="not the password")
+        _onboard(device_loop, site, PLAIN_CAMERA, password="not the password")
     assert caught.value.step == "login"
     assert ep.address in str(caught.value)
     assert "user name or password" in str(caught.value)
 
 
-def test_a_camera_refusing_every_login_is_a_wrong_login(site: SimulatedSite) -> None:
+def test_a_camera_refusing_every_login_is_a_wrong_login(
+    device_loop: DeviceLoop, site: SimulatedSite
+) -> None:
     site.reject_auth(PLAIN_CAMERA, True)
     try:
         with pytest.raises(WrongLogin):
-            _onboard(site, PLAIN_CAMERA)
+            _onboard(device_loop, site, PLAIN_CAMERA)
     finally:
         site.reject_auth(PLAIN_CAMERA, False)
 
 
-def test_an_offline_camera_is_unreachable_at_once(site: SimulatedSite) -> None:
+def test_an_offline_camera_is_unreachable_at_once(
+    device_loop: DeviceLoop, site: SimulatedSite
+) -> None:
     site.set_offline(PLAIN_CAMERA, True)
     try:
         started = time.monotonic()
         with pytest.raises(CameraUnreachable) as caught:
-            _onboard(site, PLAIN_CAMERA)
+            _onboard(device_loop, site, PLAIN_CAMERA)
         assert time.monotonic() - started < 1.0
         assert caught.value.step == "connect"
     finally:
@@ -201,13 +217,13 @@ def test_an_offline_camera_is_unreachable_at_once(site: SimulatedSite) -> None:
 
 @pytest.mark.parametrize("drift", [30.0, -400.0])
 def test_clock_drift_is_measured_and_does_not_stop_the_login(
-    site: SimulatedSite, drift: float
+    device_loop: DeviceLoop, site: SimulatedSite, drift: float
 ) -> None:
     # 400 s is beyond the 300 s a camera allows a WS-Security timestamp: only signing with the
     # camera's own time lets the login through.
     site.drift_clock(PLAIN_CAMERA, drift)
     try:
-        facts = _onboard(site, PLAIN_CAMERA)
+        facts = _onboard(device_loop, site, PLAIN_CAMERA)
     finally:
         site.drift_clock(PLAIN_CAMERA, 0.0)
     assert facts.clock_offset_s == pytest.approx(drift, abs=1.5)
@@ -319,16 +335,16 @@ def test_health_of_an_offline_camera(site: SimulatedSite) -> None:
 
 
 def test_the_password_never_reaches_logs_errors_or_values(
-    site: SimulatedSite, caplog: pytest.LogCaptureFixture
+    device_loop: DeviceLoop, site: SimulatedSite, caplog: pytest.LogCaptureFixture
 ) -> None:
     secrets = [PASSWORD, quote(PASSWORD, safe=""), quote(PASSWORD)]
     said: list[str] = []
     with caplog.at_level(logging.DEBUG):
-        facts = _onboard(site, PTZ_CAMERA)
+        facts = _onboard(device_loop, site, PTZ_CAMERA)
         said.append(repr(facts))
         assert facts.main is not None
         for attempt in (
-            lambda: _onboard(site, PTZ_CAMERA, password=PASSWORD + "x"),
+            lambda: _onboard(device_loop, site, PTZ_CAMERA, password=PASSWORD + "x"),
             lambda: grab_keyframe(facts.main.uri, USER, PASSWORD + "x", timeout=3),
         ):
             with pytest.raises(CameraError) as caught:
@@ -347,29 +363,31 @@ def test_the_password_never_reaches_logs_errors_or_values(
 HOSTILE_USER, HOSTILE_PASSWORD = "admin", "hostile-test"
 
 
-def _onboard_hostile(camera: ScriptedCamera, **kwargs: Any) -> Any:
+def _onboard_hostile(device_loop: DeviceLoop, camera: ScriptedCamera, **kwargs: Any) -> Any:
     kwargs.setdefault("timeout", 5.0)
-    return onboard_blocking(HOST, camera.port, HOSTILE_USER, HOSTILE_PASSWORD, **kwargs)
+    return onboard_blocking(
+        device_loop, HOST, camera.port, HOSTILE_USER, HOSTILE_PASSWORD, **kwargs
+    )
 
 
 def _scripted(**kwargs: Any) -> ScriptedCamera:
     return ScriptedCamera(HOSTILE_USER, HOSTILE_PASSWORD, **kwargs)
 
 
-def test_a_scripted_camera_without_tricks_onboards() -> None:
+def test_a_scripted_camera_without_tricks_onboards(device_loop: DeviceLoop) -> None:
     """The hostile tests' baseline: without overrides the scripted camera is a good camera."""
     with _scripted() as camera:
-        facts = _onboard_hostile(camera)
+        facts = _onboard_hostile(device_loop, camera)
     assert facts.manufacturer == "Utkik simulated"
     assert facts.main is not None
     assert facts.main.uri == "rtsp://127.0.0.1:8554/hostile/main"
     assert facts.problems == ()
 
 
-def test_without_get_services_the_capabilities_are_read() -> None:
+def test_without_get_services_the_capabilities_are_read(device_loop: DeviceLoop) -> None:
     overrides = {"GetServices": soap_fault("ter:ActionNotSupported")}
     with _scripted(overrides=overrides) as camera:
-        facts = _onboard_hostile(camera)
+        facts = _onboard_hostile(device_loop, camera)
     assert "GetCapabilities" in camera.operations()
     assert facts.main is not None
     assert facts.sub is not None
@@ -398,7 +416,9 @@ def _xxe_payloads(canary: int) -> dict[str, tuple[str, str]]:
 
 @pytest.mark.parametrize("variant", ["external entity", "external DTD", "parameter entity"])
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
-def test_an_external_entity_is_never_fetched(variant: str, encoding: str) -> None:
+def test_an_external_entity_is_never_fetched(
+    device_loop: DeviceLoop, variant: str, encoding: str
+) -> None:
     # UTF-16 hides the declaration from a byte search: the parsers' own settings must hold.
     with Listener() as canary:
         doctype, reference = _xxe_payloads(canary.port)[variant]
@@ -413,7 +433,7 @@ def test_an_external_entity_is_never_fetched(variant: str, encoding: str) -> Non
             _scripted(overrides={"GetDeviceInformation": rewrite(change)}) as camera,
             pytest.raises(HostileResponse),
         ):
-            _onboard_hostile(camera)
+            _onboard_hostile(device_loop, camera)
         time.sleep(0.2)  # a fetch, had there been one, has reached the canary by now
         assert canary.connections == 0
 
@@ -459,7 +479,7 @@ BILLION_LAUGHS = (
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
-def test_billion_laughs_are_refused_at_once(encoding: str) -> None:
+def test_billion_laughs_are_refused_at_once(device_loop: DeviceLoop, encoding: str) -> None:
     def change(body: bytes) -> bytes:
         text = body.decode()
         declaration, _, rest = text.partition("\n")
@@ -472,19 +492,19 @@ def test_billion_laughs_are_refused_at_once(encoding: str) -> None:
     with _scripted(overrides={"GetProfiles": rewrite(change)}) as camera:
         started = time.monotonic()
         with pytest.raises(HostileResponse):
-            _onboard_hostile(camera)
+            _onboard_hostile(device_loop, camera)
         assert time.monotonic() - started < 3.0
         assert "GetProfiles" in camera.operations()
 
 
 @pytest.mark.parametrize("chunked", [True, False], ids=["streamed", "declared"])
-def test_a_100_mb_answer_is_given_up_early(chunked: bool) -> None:
+def test_a_100_mb_answer_is_given_up_early(device_loop: DeviceLoop, chunked: bool) -> None:
     total = 100_000_000
     overrides = {"GetSystemDateAndTime": endless_body(total, chunked=chunked)}
     with _scripted(overrides=overrides) as camera:
         started = time.monotonic()
         with pytest.raises(HostileResponse) as caught:
-            _onboard_hostile(camera)
+            _onboard_hostile(device_loop, camera)
         elapsed = time.monotonic() - started
         deadline = time.monotonic() + 5
         while camera.streamed == 0 and time.monotonic() < deadline:
@@ -495,16 +515,16 @@ def test_a_100_mb_answer_is_given_up_early(chunked: bool) -> None:
     assert 0 < camera.streamed < 20_000_000
 
 
-def test_a_stream_uri_naming_another_host_is_flagged() -> None:
+def test_a_stream_uri_naming_another_host_is_flagged(device_loop: DeviceLoop) -> None:
     # Onboarding never opens the stream, so the named host is not contacted.
     with _scripted(stream_host="127.0.0.9") as camera:
-        facts = _onboard_hostile(camera)
+        facts = _onboard_hostile(device_loop, camera)
     assert facts.main is not None
     assert facts.main.uri.startswith("rtsp://127.0.0.9:")
     assert facts.foreign_host == "127.0.0.9"
 
 
-def test_a_service_address_naming_another_host_is_not_followed() -> None:
+def test_a_service_address_naming_another_host_is_not_followed(device_loop: DeviceLoop) -> None:
     with Listener("127.0.0.2") as elsewhere:
 
         def change(body: bytes) -> bytes:
@@ -513,7 +533,7 @@ def test_a_service_address_naming_another_host_is_not_followed() -> None:
             return body.replace(own + b"%d/onvif/media_service" % camera.port, foreign)
 
         with _scripted(overrides={"GetServices": rewrite(change)}) as camera:
-            facts = _onboard_hostile(camera)
+            facts = _onboard_hostile(device_loop, camera)
         assert elsewhere.connections == 0
     assert "GetProfiles" in camera.operations()
     assert facts.main is not None
@@ -521,27 +541,27 @@ def test_a_service_address_naming_another_host_is_not_followed() -> None:
 
 
 @pytest.mark.parametrize("status", [200, 404])
-def test_a_web_page_is_not_an_onvif_camera(status: int) -> None:
+def test_a_web_page_is_not_an_onvif_camera(device_loop: DeviceLoop, status: int) -> None:
     with _scripted(every=web_page(status)) as camera, pytest.raises(NotOnvif) as caught:
-        _onboard_hostile(camera)
+        _onboard_hostile(device_loop, camera)
     assert "not as an ONVIF camera" in str(caught.value)
 
 
-def test_a_device_that_never_answers_times_out() -> None:
+def test_a_device_that_never_answers_times_out(device_loop: DeviceLoop) -> None:
     with Listener() as silent:
         started = time.monotonic()
         with pytest.raises(CameraTimedOut):
-            onboard_blocking(HOST, silent.port, "u", "p", timeout=0.5)
+            onboard_blocking(device_loop, HOST, silent.port, "u", "p", timeout=0.5)
         assert time.monotonic() - started < 2.0
         assert silent.connections >= 1
 
 
-def test_a_closed_port_is_unreachable() -> None:
+def test_a_closed_port_is_unreachable(device_loop: DeviceLoop) -> None:
     with pytest.raises(CameraUnreachable):
-        onboard_blocking(HOST, closed_port(), "u", "p", timeout=2.0)
+        onboard_blocking(device_loop, HOST, closed_port(), "u", "p", timeout=2.0)
 
 
-def test_a_login_fault_with_an_undeclared_prefix_is_a_wrong_login() -> None:
+def test_a_login_fault_with_an_undeclared_prefix_is_a_wrong_login(device_loop: DeviceLoop) -> None:
     # zeep cannot even read this fault (XMLParseError: ter is not declared).
     fault = (
         b'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -553,15 +573,15 @@ def test_a_login_fault_with_an_undeclared_prefix_is_a_wrong_login() -> None:
     )
     overrides = {"GetDeviceInformation": fixed(fault, status=400)}
     with _scripted(overrides=overrides) as camera, pytest.raises(WrongLogin):
-        _onboard_hostile(camera)
+        _onboard_hostile(device_loop, camera)
 
 
-def test_https_is_preferred_when_offered(tmp_path: Path) -> None:
+def test_https_is_preferred_when_offered(device_loop: DeviceLoop, tmp_path: Path) -> None:
     with _scripted(tls_dir=tmp_path) as camera:
         own = f"http://{HOST}:{camera.port}/".encode()
         secure = f"https://{HOST}:{camera.tls_port}/".encode()
         camera.overrides["GetServices"] = rewrite(lambda body: body.replace(own, secure))
-        facts = _onboard_hostile(camera)
+        facts = _onboard_hostile(device_loop, camera)
         over_tls = camera.operations("https")
     assert facts.secure
     assert facts.capabilities.https
@@ -571,13 +591,13 @@ def test_https_is_preferred_when_offered(tmp_path: Path) -> None:
     assert facts.problems == ()
 
 
-def test_https_that_does_not_answer_falls_back_to_http() -> None:
+def test_https_that_does_not_answer_falls_back_to_http(device_loop: DeviceLoop) -> None:
     dead = closed_port()
     with _scripted() as camera:
         own = f"http://{HOST}:{camera.port}/".encode()
         secure = f"https://{HOST}:{dead}/".encode()
         camera.overrides["GetServices"] = rewrite(lambda body: body.replace(own, secure))
-        facts = _onboard_hostile(camera)
+        facts = _onboard_hostile(device_loop, camera)
     assert facts.capabilities.https
     assert not facts.secure
     assert facts.xaddr.startswith("http://")
@@ -586,21 +606,26 @@ def test_https_that_does_not_answer_falls_back_to_http() -> None:
 
 
 @pytest.mark.parametrize("auth", ["digest", "basic"])
-def test_the_snapshot_logs_in_as_the_camera_asks(auth: str) -> None:
+def test_the_snapshot_logs_in_as_the_camera_asks(device_loop: DeviceLoop, auth: str) -> None:
     with _scripted(snapshot_auth=auth) as camera:
         uri = f"{camera.base}/snapshot.jpg"
-        assert fetch_snapshot_blocking(uri, HOSTILE_USER, HOSTILE_PASSWORD) == camera.snapshot
+        assert (
+            fetch_snapshot_blocking(device_loop, uri, HOSTILE_USER, HOSTILE_PASSWORD)
+            == camera.snapshot
+        )
         with pytest.raises(WrongLogin):
-            fetch_snapshot_blocking(uri, HOSTILE_USER, "wrong")
+            fetch_snapshot_blocking(device_loop, uri, HOSTILE_USER, "wrong")
 
 
-def test_a_snapshot_too_large_or_not_a_jpeg_is_refused() -> None:
+def test_a_snapshot_too_large_or_not_a_jpeg_is_refused(device_loop: DeviceLoop) -> None:
     large = b"\xff\xd8\xff\xe0" + bytes(3_000_000)
     with _scripted(snapshot=large) as camera, pytest.raises(HostileResponse):
-        fetch_snapshot_blocking(f"{camera.base}/snapshot.jpg", "u", "p", max_bytes=1_000_000)
+        fetch_snapshot_blocking(
+            device_loop, f"{camera.base}/snapshot.jpg", "u", "p", max_bytes=1_000_000
+        )
     with _scripted(snapshot=b"<html>no picture</html>") as camera:
         with pytest.raises(SnapshotFailed) as caught:
-            fetch_snapshot_blocking(f"{camera.base}/snapshot.jpg", "u", "p")
+            fetch_snapshot_blocking(device_loop, f"{camera.base}/snapshot.jpg", "u", "p")
         assert caught.value.step == "snapshot"
 
 
@@ -633,11 +658,13 @@ IPYCAM_USER, IPYCAM_PASSWORD = "tekniker", "ipy s3cret:pw"
 _CLIENT = """
 import dataclasses, json, sys
 from console.camera_facts import CameraError
+from console.runtime import DeviceLoop
 from devices import onvif_client as oc
 
 args = json.load(sys.stdin)
 host, port, user, password = args["host"], args["port"], args["user"], args["password"]
 out = {}
+loop = DeviceLoop().start()
 
 def attempt(key, call):
     try:
@@ -645,17 +672,21 @@ def attempt(key, call):
     except CameraError as err:
         out[key] = {"error": type(err).__name__, "message": str(err)}
 
-attempt("facts", lambda: dataclasses.asdict(oc.onboard_blocking(host, port, user, password)))
-attempt("wrong", lambda: dataclasses.asdict(oc.onboard_blocking(host, port, user, "x" + password)))
+def onboard(password):
+    return dataclasses.asdict(oc.onboard_blocking(loop, host, port, user, password))
+
+attempt("facts", lambda: onboard(password))
+attempt("wrong", lambda: onboard("x" + password))
 facts = out["facts"].get("ok") or {}
 if facts.get("snapshot_uri"):
     uri = facts["snapshot_uri"]
-    attempt("snapshot", lambda: len(oc.fetch_snapshot_blocking(uri, user, password)))
+    attempt("snapshot", lambda: len(oc.fetch_snapshot_blocking(loop, uri, user, password)))
 if facts.get("main"):
     def still():
         picture = oc.grab_keyframe(facts["main"]["uri"], user, password, timeout=10)
         return [picture.width, picture.height]
     attempt("still", still)
+loop.stop()
 print(json.dumps(out))
 """
 

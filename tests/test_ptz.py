@@ -12,6 +12,7 @@ import pytest
 pytest.importorskip("gi")
 
 from console.camera_facts import WrongLogin
+from console.runtime import DeviceLoop
 from devices.ptz import PtzControl
 from devices.simulator.site import SimulatedSite, SiteOptions
 
@@ -43,14 +44,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatedSite]:
         yield running
 
 
-def _control(site: SimulatedSite, password: str = PASSWORD) -> PtzControl:
+def _control(loop: DeviceLoop, site: SimulatedSite, password: str = PASSWORD) -> PtzControl:
     config = site.configs[0]  # the first camera has PTZ
-    return PtzControl(config.address, config.port, "op", password, "main")
+    return PtzControl(loop, config.address, config.port, "op", password, "main")
 
 
-def test_move_stop_and_presets(site: SimulatedSite) -> None:
+def test_move_stop_and_presets(site: SimulatedSite, device_loop: DeviceLoop) -> None:
     device = site.device(site.configs[0].name)
-    control = _control(site)
+    control = _control(device_loop, site)
     try:
         control.move(0.8, -0.5)
         time.sleep(0.4)
@@ -69,13 +70,14 @@ def test_move_stop_and_presets(site: SimulatedSite) -> None:
 
 def test_a_move_stops_by_itself_if_the_stop_is_lost(site: SimulatedSite) -> None:
     device = site.device(site.configs[0].name)
-    control = _control(site)
+    loop = DeviceLoop("lost").start()
+    control = _control(loop, site)
     try:
         control.goto("1")
         control.move(1.0, 0.0)
     finally:
-        # Gone without a Stop: the thread ends, the camera is not told.
-        control._loop.call_soon_threadsafe(control._loop.stop)
+        # Gone without a Stop: the device loop ends, the camera is not told.
+        assert loop.stop()
     time.sleep(2.6)
     first = device.ptz_position()
     time.sleep(0.3)
@@ -83,8 +85,8 @@ def test_a_move_stops_by_itself_if_the_stop_is_lost(site: SimulatedSite) -> None
     assert first[0] > 0.5
 
 
-def test_a_wrong_password_is_a_wrong_login(site: SimulatedSite) -> None:
-    control = _control(site, "fel")
+def test_a_wrong_password_is_a_wrong_login(site: SimulatedSite, device_loop: DeviceLoop) -> None:
+    control = _control(device_loop, site, "fel")
     try:
         with pytest.raises(WrongLogin):
             control.move(0.1, 0.0)

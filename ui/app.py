@@ -7,13 +7,12 @@ main window. Idle time locks it; switching user returns to the login.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from console import __version__
 from console.app import Core, default_data_dir
-from console.camera_facts import DeviceFacts, Still
+from console.camera_facts import DeviceFacts, DiscoveredDevice, Still
 from console.camera_facts import Health as DeviceHealth
 from console.cameras import Camera, CameraService
 from console.domain import Actor, Area, Permission, Place, User
@@ -44,6 +43,7 @@ from console.policy import can
 from console.recording.engine import DiskLevel, EngineStatus, RecorderState, RecordingEngine
 from console.recording.lock import EngineBusy
 from console.recording.playback import PlaybackClock
+from console.runtime import DeviceLoop
 from console.settings import IDLE_LOCK_MINUTES
 from devices import access_log, discovery, secrets
 from devices.video import VideoUnavailable, libvlc_version
@@ -754,8 +754,9 @@ def _report_audit_failure(bus: MessageBus) -> Callable[[Future[Any]], None]:
 HEALTH_TIMEOUT_S = 5.0
 
 
-def camera_tools() -> CameraTools:
-    """The devices/ adapters behind the camera wizard and the health check.
+def camera_tools(loop: DeviceLoop) -> CameraTools:
+    """The devices/ adapters behind the camera wizard and the health check; their ONVIF calls
+    run on `loop`, the workers that call them wait for the answers.
 
     devices.onvif_client (onvif-zeep-async, zeep, PyAV) takes most of a second to import, so it
     is imported by the worker that first needs it rather than when the console starts.
@@ -764,12 +765,12 @@ def camera_tools() -> CameraTools:
     def onboard(host: str, port: int, user: str, password: str) -> DeviceFacts:
         from devices import onvif_client
 
-        return onvif_client.onboard_blocking(host, port, user, password)
+        return onvif_client.onboard_blocking(loop, host, port, user, password)
 
     def fetch_snapshot(uri: str, user: str, password: str) -> bytes:
         from devices import onvif_client
 
-        return onvif_client.fetch_snapshot_blocking(uri, user, password)
+        return onvif_client.fetch_snapshot_blocking(loop, uri, user, password)
 
     def grab_keyframe(uri: str, user: str, password: str) -> Still:
         from devices import onvif_client
@@ -781,15 +782,32 @@ def camera_tools() -> CameraTools:
     ) -> DeviceHealth:
         from devices import onvif_client
 
-        return asyncio.run(
-            onvif_client.check_health(host, port, user, password, uri, timeout=HEALTH_TIMEOUT_S)
+        return onvif_client.check_health_blocking(
+            loop, host, port, user, password, uri, timeout=HEALTH_TIMEOUT_S
+        )
+
+    def scan_range(
+        addresses: Sequence[str],
+        *,
+        ports: Sequence[int] = (80, 8080),
+        on_found: Callable[[DiscoveredDevice], None] | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> list[DiscoveredDevice]:
+        return discovery.scan_range(
+            loop,
+            addresses,
+            ports=ports,
+            on_found=on_found,
+            on_progress=on_progress,
+            cancel=cancel,
         )
 
     return CameraTools(
         interfaces=discovery.interfaces,
         probe_multicast=discovery.probe_multicast,
         parse_range=discovery.parse_range,
-        scan_range=discovery.scan_range,
+        scan_range=scan_range,
         manual_device=discovery.manual_device,
         onboard=onboard,
         fetch_snapshot=fetch_snapshot,
@@ -806,7 +824,7 @@ PTZ_TIMEOUT_S = 3.0
 
 
 class PtzSession:
-    """The grid's PtzHandle over devices/ptz.py: one camera's PTZ, on an event loop of its own."""
+    """The grid's PtzHandle over devices/ptz.py: one camera's PTZ, on the device loop."""
 
     def __init__(self, control: PtzControl) -> None:
         self._control = control
@@ -836,8 +854,11 @@ class OnvifCameraControls:
     worker that first needs it (onvif-zeep-async takes most of a second to import).
     """
 
-    def __init__(self, cameras: CameraService, *, timeout_s: float = PTZ_TIMEOUT_S) -> None:
+    def __init__(
+        self, cameras: CameraService, loop: DeviceLoop, *, timeout_s: float = PTZ_TIMEOUT_S
+    ) -> None:
         self._cameras = cameras
+        self._loop = loop
         self._timeout_s = timeout_s
         self._process = Actor.os_account()
 
@@ -853,6 +874,7 @@ class OnvifCameraControls:
         )
         profile = camera.facts.main.token if camera.facts.main is not None else ""
         control = PtzControl(
+            self._loop,
             camera.host,
             camera.port,
             user,
@@ -867,7 +889,9 @@ class OnvifCameraControls:
         from devices import onvif_client
 
         user, password = self._cameras.login(self._process, camera)
-        return onvif_client.fetch_snapshot_blocking(camera.facts.snapshot_uri, user, password)
+        return onvif_client.fetch_snapshot_blocking(
+            self._loop, camera.facts.snapshot_uri, user, password
+        )
 
 
 # -- live video ---------------------------------------------------------------------------------
@@ -1287,6 +1311,8 @@ def run(args: argparse.Namespace) -> int:
     from devices.media.ingest import camera_opener
 
     hub = MediaHub(camera_opener(core.cameras), now=core.clock.now)
+    # The one asyncio loop of the console's device I/O (ONVIF, PTZ, range scans).
+    devices = DeviceLoop().start()
     backend = media_backend(core, hub)
     playback = playback_backend(core)
     console = Console(
@@ -1294,8 +1320,8 @@ def run(args: argparse.Namespace) -> int:
         core,
         translations,
         ui_settings,
-        tools=camera_tools(),
-        controls=OnvifCameraControls(core.cameras),
+        tools=camera_tools(devices),
+        controls=OnvifCameraControls(core.cameras, devices),
         backend=backend,
         playback=playback,
         # The demo opens on its overview layout, so that video shows at once.
@@ -1316,6 +1342,8 @@ def run(args: argparse.Namespace) -> int:
             hub.close()
         if playback is not None:
             playback.close()
+        # After the console's workers, which may still have closed PTZ sessions on it.
+        devices.stop()
         core.close()
 
     app.aboutToQuit.connect(on_quit)

@@ -23,6 +23,7 @@ from console.cameras import Camera, Health
 from console.domain import Actor, Role, User
 from console.errors import N_, InvalidInput, KnownError
 from console.recording.archive import Mode, parse_window
+from console.runtime import DeviceLoop
 from console.settings import ALL_SETTINGS, find_setting
 from console.sites import parse_area_list
 from console.users import parse_role
@@ -342,7 +343,8 @@ def run_discover(args: argparse.Namespace, out: TextIO) -> int:
     if args.address_range:
         addresses = discovery.parse_range(args.address_range)
         ports = tuple(args.ports) if args.ports else (80, 8080)
-        devices = discovery.scan_range(addresses, ports=ports, on_found=found)
+        with DeviceLoop() as loop:
+            devices = discovery.scan_range(loop, addresses, ports=ports, on_found=found)
     else:
         interface = None
         if args.interface:
@@ -484,19 +486,19 @@ def onboard(host: str, port: int, user: str, password: str) -> DeviceFacts:
     """What the camera at host:port tells about itself (the technician's onboarding)."""
     from devices import onvif_client
 
-    return onvif_client.onboard_blocking(host, port, user, password)
+    with DeviceLoop() as loop:
+        return onvif_client.onboard_blocking(loop, host, port, user, password)
 
 
 def _test_camera(core: Core, actor: Actor, which: str, out: TextIO) -> int:
-    import asyncio
-
     from devices import onvif_client
 
     camera = core.cameras.find(actor, which)
     user, password = core.cameras.login(actor, camera)
-    health = asyncio.run(
-        onvif_client.check_health(camera.host, camera.port, user, password, camera.main_uri)
-    )
+    with DeviceLoop() as loop:
+        health = onvif_client.check_health_blocking(
+            loop, camera.host, camera.port, user, password, camera.main_uri
+        )
     checked = Health(
         checked_at=core.clock.now(),
         reachable=health.reachable,

@@ -4,7 +4,7 @@ A camera allows few RTSP sessions, and a VMS opens each stream once: the first `
 stream opens its Source, every later subscriber shares it, and the Source is closed `grace_s`
 after the last one left (a viewer flicking between layouts does not reconnect).
 
-Threads (all daemons, all joined by `close`):
+Threads (console.workers.Worker, all daemons, all joined by `close`):
 
 - one reader per open stream ("media-<camera>-<profile>"): opens the Source, reads packets and
   hands each to every subscriber in turn; after a failure it waits out the backoff and reopens;
@@ -65,6 +65,7 @@ from console.media.packets import (
     StreamState,
     StreamStatus,
 )
+from console.workers import Worker
 
 log = logging.getLogger(__name__)
 
@@ -220,8 +221,7 @@ class MediaHub:
         self._readers: set[threading.Thread] = set()
         self._closing: dict[StreamKey, threading.Thread] = {}  # key -> reader still closing
         self._closed = False
-        self._stop = threading.Event()
-        self._housekeeper = threading.Thread(target=self._housekeep, name="media-hub", daemon=True)
+        self._housekeeper = Worker("media-hub", self._housekeep)
         self._housekeeper.start()
 
     # -- the public face ------------------------------------------------------------------------
@@ -291,12 +291,12 @@ class MediaHub:
                 return
             self._closed = True
             streams = list(self._streams.values())
-        self._stop.set()
+        self._housekeeper.request_stop()
         for stream in streams:
             with stream.lock:
                 if not stream.retired:
                     self._retire(stream)
-        self._housekeeper.join()
+        self._housekeeper.join(None)
         with self._lock:
             readers = list(self._readers)
         deadline = time.monotonic() + JOIN_TIMEOUT_S
@@ -320,15 +320,13 @@ class MediaHub:
         stream = _Stream(key, StreamStatus(StreamState.CONNECTING, self._now()))
         stream.idle_since = self._monotonic()  # until the subscriber is added
         stream.predecessor = self._closing.pop(key, None)
-        stream.thread = threading.Thread(
-            target=self._read,
-            args=(stream,),
-            name=f"media-{key.camera_id}-{key.profile}",
-            daemon=True,
-        )
+        reader = Worker(f"media-{key.camera_id}-{key.profile}", lambda _w: self._read(stream))
+        # The reader's stop is the stream's: retiring the stream stops it.
+        stream.stop = reader.stop_event
+        stream.thread = reader.thread
         self._streams[key] = stream
-        self._readers.add(stream.thread)
-        stream.thread.start()
+        self._readers.add(reader.thread)
+        reader.start()
         return stream
 
     def _retire(self, stream: _Stream) -> None:
@@ -501,6 +499,6 @@ class MediaHub:
 
     # -- the housekeeper ------------------------------------------------------------------------
 
-    def _housekeep(self) -> None:
-        while not self._wait(self._stop, self._tick_s):
+    def _housekeep(self, worker: Worker) -> None:
+        while not self._wait(worker.stop_event, self._tick_s):
             self.check()

@@ -48,6 +48,7 @@ from console.media.timeline import Timeline
 from console.ports import SegmentFormat, SegmentWriter
 from console.recording.archive import MAX_SEGMENT, Mode, RecordingService, segment_path
 from console.recording.lock import EngineLock
+from console.workers import Worker
 
 log = logging.getLogger(__name__)
 
@@ -525,9 +526,7 @@ class RecordingEngine:
         self._full_reported = False
         self._disk = DiskStatus(DiskLevel.OK, 0, 0)
         self._rate: deque[tuple[float, int]] = deque(maxlen=120)
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._worker: Worker | None = None
         self._last_purge = 0.0
         self._status_lock = threading.Lock()
         self._reported: EngineStatus | None = None
@@ -544,18 +543,15 @@ class RecordingEngine:
         except BaseException:
             self.lock.release()
             raise
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="recording-engine", daemon=True)
-        self._thread.start()
+        self._worker = Worker("recording-engine", self._loop)
+        self._worker.start()
         return report
 
     def stop(self) -> None:
         """End every segment cleanly and give up the lock."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout=60)
-            self._thread = None
+        if self._worker is not None:
+            self._worker.stop(timeout=60)
+            self._worker = None
         for recorder in list(self._recorders.values()):
             recorder.close()
         self._recorders.clear()
@@ -563,7 +559,9 @@ class RecordingEngine:
 
     def refresh(self) -> None:
         """Settings changed: apply them now rather than at the next tick."""
-        self._wake.set()
+        worker = self._worker
+        if worker is not None:
+            worker.wake()
 
     def status(self) -> EngineStatus:
         cameras = {cid: rec.status for cid, rec in list(self._recorders.items())}
@@ -609,14 +607,14 @@ class RecordingEngine:
 
     # -- the engine's thread -----------------------------------------------------------------------
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
+    def _loop(self, worker: Worker) -> None:
+        while not worker.stopping:
             try:
                 self._tick()
             except Exception:
                 log.exception("the recording engine's tick failed")
-            self._wake.wait(self._tick_s)
-            self._wake.clear()
+            worker.heartbeat()
+            worker.wait(self._tick_s)
 
     def _tick(self) -> None:
         self._check_disk()
@@ -685,7 +683,7 @@ class RecordingEngine:
         log.warning("%s", err)
         self._paused = True
         self._full_reported = True
-        self._wake.set()
+        self.refresh()
 
     def _check_disk(self) -> None:
         root = self.service.root

@@ -19,7 +19,6 @@ rest as they fall due.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from console.errors import N_
 from console.media.packets import Consumer, Packet, StreamInfo, StreamState, StreamStatus
 from console.recording.archive import Segment
 from console.recording.playback import KEYFRAMES_ONLY_ABOVE, PlaybackClock
+from console.workers import Worker
 
 _log = logging.getLogger(__name__)
 
@@ -124,7 +124,8 @@ class SegmentFeeder:
         self._consumer = consumer
         self._monotonic = monotonic
         self._now = now
-        self._stop = threading.Event()
+        self._worker = Worker("playback-feeder", lambda _worker: self._run())
+        self._stop = self._worker.stop_event
         self._info: StreamInfo | None = None
         self._t0 = monotonic()
         self._last_out = -1
@@ -135,15 +136,12 @@ class SegmentFeeder:
         #: packets handed over, and the recorded time of the last one
         self.packets = 0
         self.last_moment: datetime | None = None
-        self._thread = threading.Thread(target=self._run, name="playback-feeder", daemon=True)
 
     def start(self) -> None:
-        self._thread.start()
+        self._worker.start()
 
     def close(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive() and self._thread is not threading.current_thread():
-            self._thread.join(timeout=5)
+        self._worker.stop(timeout=5)
 
     def shown(self) -> tuple[datetime, datetime] | None:
         if self.shown_from is None or self.shown_to is None:

@@ -2233,6 +2233,10 @@
   <context>
     <name>core</name>
     <message>
+      <source>Utkik hit an internal error. Details are in the log.</source>
+      <translation>Utkik råkade ut för ett internt fel. Detaljer finns i loggen.</translation>
+    </message>
+    <message>
       <source>A user name has 1 to 64 letters, digits, dots, dashes or underscores, no spaces.</source>
       <translation>Ett användarnamn har 1 till 64 bokstäver, siffror, punkter, bindestreck eller understreck, inga mellanslag.</translation>
     </message>

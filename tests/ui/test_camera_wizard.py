@@ -21,6 +21,7 @@ from console.camera_facts import DeviceFacts, DiscoveredDevice, DiscoverySource,
 from console.camera_facts import Health as DeviceHealth
 from console.cameras import Health
 from console.domain import Actor, Role
+from console.runtime import DeviceLoop
 from devices.simulator.site import CameraEndpoints, SimulatedSite, SiteOptions, free_port
 from tests.conftest import PASSWORD, FakeClock
 from tests.ui.conftest import distinct_colours
@@ -63,8 +64,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatedSite]:
 
 
 @pytest.fixture
-def tools() -> CameraTools:
-    return camera_tools()
+def tools(device_loop: DeviceLoop) -> CameraTools:
+    return camera_tools(device_loop)
 
 
 @pytest.fixture
@@ -166,6 +167,7 @@ def camera_rows(panel: SitesPanel) -> dict[str, list[tuple[str, str, str]]]:
 
 
 def test_a_technician_finds_tests_and_adds_a_camera(
+    device_loop: DeviceLoop,
     qtbot: QtBot,
     make_console: MakeConsole,
     core: Core,
@@ -173,7 +175,7 @@ def test_a_technician_finds_tests_and_adds_a_camera(
     people: dict[str, Actor],
     tmp_path: Path,
 ) -> None:
-    console = make_console(camera_tools())
+    console = make_console(camera_tools(device_loop))
     console.start()
     window = log_in(qtbot, console, "tove")
     action = window.actions["add_cameras"]
@@ -561,6 +563,7 @@ def test_only_technicians_may_add_cameras(
 
 
 def test_the_tree_shows_health_and_lets_a_technician_test_rename_and_remove(
+    device_loop: DeviceLoop,
     qtbot: QtBot,
     make_console: MakeConsole,
     core: Core,
@@ -584,7 +587,7 @@ def test_the_tree_shows_health_and_lets_a_technician_test_rename_and_remove(
     core.cameras._require_secrets().delete(lost.credential_ref)
     # No round at login: the test asks for each check itself.
     monkeypatch.setattr(HealthMonitor, "check_all", lambda self: None)
-    console = make_console(camera_tools())
+    console = make_console(camera_tools(device_loop))
     console.start()
     window = log_in(qtbot, console, "tove")
     panel = window.sites
@@ -694,7 +697,7 @@ def test_discovered_device_sources_are_named(
 
 
 def test_the_health_check_opens_no_session_of_its_own_for_a_stream_in_the_hub(
-    qtbot: QtBot, core: Core, clock: FakeClock, runner: TaskRunner
+    device_loop: DeviceLoop, qtbot: QtBot, core: Core, clock: FakeClock, runner: TaskRunner
 ) -> None:
     flowing = core.cameras.add(
         CLI,
@@ -728,7 +731,7 @@ def test_the_health_check_opens_no_session_of_its_own_for_a_stream_in_the_hub(
         asked.append((host, uri))
         return DeviceHealth(True, True, 0.1, "")
 
-    tools = dataclasses.replace(camera_tools(), check_health=check)
+    tools = dataclasses.replace(camera_tools(device_loop), check_health=check)
     monitor = HealthMonitor(
         core.cameras, tools, CLI, clock, runner, streaming=lambda cid: cid == flowing.id
     )
