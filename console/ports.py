@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from console.media.packets import StreamInfo
+    from console.cameras import Camera
+    from console.media.packets import Profile, StreamInfo, StreamStatus
 
 
 class KeyStore(Protocol):
@@ -101,4 +104,96 @@ class SegmentFormat(Protocol):
 
     def truncate(self, path: Path, valid_bytes: int) -> None:
         """Cut a damaged file after its last whole fragment."""
+        ...
+
+
+# -- cameras: PTZ and snapshots (implemented in devices/, wired by the composition roots) --------
+
+
+@dataclass(frozen=True, slots=True)
+class PtzPreset:
+    """A position stored in the camera, to go back to."""
+
+    token: str
+    name: str
+
+
+class PtzHandle(Protocol):
+    """Pan, tilt and zoom of one camera, open while an operator steers it. Every call blocks until
+    the camera answered: callers make them on workers, one at a time and in order. Each raises
+    KnownError when the camera refuses or cannot be reached."""
+
+    def move(self, pan: float, tilt: float, zoom: float) -> None:
+        """Start moving at these velocities (-1..1 each; positive is right, up and in). The
+        camera stops by itself after a short while (2 s) unless the move is renewed."""
+        ...
+
+    def stop(self) -> None: ...
+
+    def presets(self) -> Sequence[PtzPreset]: ...
+
+    def goto(self, token: str) -> None: ...
+
+    def close(self) -> None:
+        """Stop the camera (best effort) and let go of it."""
+        ...
+
+
+class PtzControl(Protocol):
+    """Opens a camera's PTZ. May block (called on workers); raises KnownError when the camera
+    cannot be reached. Who may steer, and the access log, are PtzDriver's business."""
+
+    def open_ptz(self, camera: Camera) -> PtzHandle:
+        """PTZ of `camera` through its main profile (a camera with capabilities.ptz)."""
+        ...
+
+
+class Snapshotter(Protocol):
+    """Takes a camera's picture. May block (called on workers); raises KnownError when the
+    camera cannot be reached. Who may take it, and the access log, are SnapshotService's."""
+
+    def snapshot(self, camera: Camera) -> bytes:
+        """The camera's picture now, as a JPEG file's bytes."""
+        ...
+
+
+class CameraControls(PtzControl, Snapshotter, Protocol):
+    """What the live grid does to a camera besides showing it: PTZ and snapshots."""
+
+
+# -- live video (implemented by the GUI's backends over devices/) -----------------------------
+
+
+class VideoHandle(Protocol):
+    """One open stream drawn into one window."""
+
+    def close(self) -> None:
+        """Stop drawing and release the stream; no callback arrives after it returns."""
+        ...
+
+    def frames(self) -> int:
+        """Pictures shown so far (for the access log's end entry); 0 when unknown."""
+        ...
+
+
+class VideoBackend(Protocol):
+    """Opens camera streams into native windows. Called on the GUI thread: must not block."""
+
+    def open(
+        self,
+        camera: Camera,
+        profile: Profile,
+        window_id: int,
+        *,
+        keyframes_only: bool,
+        on_status: Callable[[StreamStatus], None],
+        on_first_frame: Callable[[], None],
+    ) -> VideoHandle:
+        """Start drawing `camera`'s `profile` stream into the native window `window_id` (only
+        its key frames when `keyframes_only`: a small tile of a camera without a sub stream).
+
+        `on_status` gets every change of the stream's state; `on_first_frame` is called once,
+        when the first picture is on screen. Both may be called from any thread, even before
+        `open` returns. Raises KnownError when the stream cannot be opened at all.
+        """
         ...

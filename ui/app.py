@@ -41,6 +41,7 @@ from console.media.packets import (
 )
 from console.messages import Level, Message, MessageBus, install_excepthooks
 from console.policy import can
+from console.ports import CameraControls, PtzPreset, VideoBackend
 from console.recording.engine import DiskLevel, EngineStatus, RecorderState, RecordingEngine
 from console.recording.lock import EngineBusy
 from console.recording.playback import PlaybackClock
@@ -76,7 +77,7 @@ from ui.playback import (
 from ui.signals import quit_on_signals
 from ui.tasks import TaskRunner
 from ui.theme import apply_theme
-from ui.tile import CameraControls, LiveViews, PtzPreset, VideoBackend
+from ui.tile import LiveViews
 from ui.users_dialog import UsersDialog
 
 if TYPE_CHECKING:

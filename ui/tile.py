@@ -37,7 +37,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
-from typing import Protocol
 
 import shiboken6
 from PySide6.QtCore import (
@@ -84,6 +83,7 @@ from console.domain import Actor, Permission
 from console.errors import KnownError, NotFound, PermissionDenied
 from console.media.packets import Profile, StreamState, StreamStatus
 from console.policy import can
+from console.ports import CameraControls, PtzHandle, PtzPreset, VideoBackend, VideoHandle
 from ui.audit_viewer import LOCAL_ZONE
 from ui.i18n import error_text
 from ui.sites_panel import CAMERA_MIME
@@ -109,90 +109,6 @@ FIT_SETTLE_S = 0.25
 CURTAIN_MIN_S = 0.1
 #: libvlc rounds the picture's size: a pixel or two short of the window still fills it.
 _FIT_SLACK = 2
-
-# -- the backend (filled in by ui/app.py) ---------------------------------------------------------
-
-
-class VideoHandle(Protocol):
-    """One open stream drawn into one window."""
-
-    def close(self) -> None:
-        """Stop drawing and release the stream; no callback arrives after it returns."""
-        ...
-
-    def frames(self) -> int:
-        """Pictures shown so far (for the access log's end entry); 0 when unknown."""
-        ...
-
-
-class VideoBackend(Protocol):
-    """Opens camera streams into native windows. Called on the GUI thread: must not block."""
-
-    def open(
-        self,
-        camera: Camera,
-        profile: Profile,
-        window_id: int,
-        *,
-        keyframes_only: bool,
-        on_status: Callable[[StreamStatus], None],
-        on_first_frame: Callable[[], None],
-    ) -> VideoHandle:
-        """Start drawing `camera`'s `profile` stream into the native window `window_id` (only
-        its key frames when `keyframes_only`: a small tile of a camera without a sub stream).
-
-        `on_status` gets every change of the stream's state; `on_first_frame` is called once,
-        when the first picture is on screen. Both may be called from any thread, even before
-        `open` returns. Raises KnownError when the stream cannot be opened at all.
-        """
-        ...
-
-
-# -- camera controls (filled in by ui/app.py) ----------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PtzPreset:
-    """A position stored in the camera, to go back to."""
-
-    token: str
-    name: str
-
-
-class PtzHandle(Protocol):
-    """Pan, tilt and zoom of one camera, open while its tile is maximized. Every call blocks until
-    the camera answered: the tile makes them on TaskRunner workers, one at a time and in order.
-    Each raises KnownError when the camera refuses or cannot be reached."""
-
-    def move(self, pan: float, tilt: float, zoom: float) -> None:
-        """Start moving at these velocities (-1..1 each; positive is right, up and in). The
-        camera stops by itself after a short while (2 s) unless the move is renewed."""
-        ...
-
-    def stop(self) -> None: ...
-
-    def presets(self) -> Sequence[PtzPreset]: ...
-
-    def goto(self, token: str) -> None: ...
-
-    def close(self) -> None:
-        """Stop the camera (best effort) and let go of it."""
-        ...
-
-
-class CameraControls(Protocol):
-    """What the grid does to a camera besides showing it. Called on TaskRunner workers, so it
-    may block; raises KnownError when the camera cannot be reached. Who may do it, and the access
-    log, are the caller's business (CameraService.control_ptz, record_snapshot)."""
-
-    def open_ptz(self, camera: Camera) -> PtzHandle:
-        """PTZ of `camera` through its main profile (a camera with capabilities.ptz)."""
-        ...
-
-    def snapshot(self, camera: Camera) -> bytes:
-        """The camera's picture now, as a JPEG file's bytes."""
-        ...
-
 
 # -- the access log ------------------------------------------------------------------------------
 
