@@ -5,11 +5,48 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from console.cameras import Camera
     from console.media.packets import Profile, StreamInfo, StreamStatus
+
+T = TypeVar("T")
+
+
+# -- running work (implemented by the GUI's task runner; Qt-free hosts may use a thread pool) ----
+
+
+class Jobs(Protocol):
+    """Runs blocking work off the caller's thread and delivers the result back on it (the GUI
+    thread in the console)."""
+
+    def run(self, op: Callable[[], T], on_success: Callable[[T], None]) -> object:
+        """Run `op` on a worker; `on_success` gets its result on the caller's thread. Callers that
+        must see every outcome make `op` return its failures as values."""
+        ...
+
+
+class Timer(Protocol):
+    """A one-shot timer that calls back on the thread that owns it (the GUI thread)."""
+
+    def start(self, delay_s: float) -> None:
+        """Call back once after `delay_s`; a timer already running starts over."""
+        ...
+
+    def stop(self) -> None: ...
+
+    def is_active(self) -> bool: ...
+
+    def dispose(self) -> None:
+        """Stop for good and release what the timer holds."""
+        ...
+
+
+class Timers(Protocol):
+    def timer(self, callback: Callable[[], None]) -> Timer:
+        """A new, stopped timer calling `callback`."""
+        ...
 
 
 class KeyStore(Protocol):

@@ -25,13 +25,15 @@ from console.cameras import Camera
 from console.domain import Actor, Permission, Role
 from console.errors import N_, StorageError
 from console.policy import ROLE_PERMISSIONS
+from console.ports import CameraControls, PtzHandle, PtzPreset
+from console.ptz import PTZ_MIN_INTERVAL_S
 from tests.conftest import FakeClock
 from tests.ui.test_grid import CLI, FakeBackend, focus, person, place
 from ui.app import OnvifCameraControls
 from ui.audit_viewer import LOCAL_ZONE
 from ui.grid import VideoGrid
 from ui.tasks import TaskRunner
-from ui.tile import PTZ_KEY_SPEED, PTZ_MIN_INTERVAL_S, PtzPreset, VideoTile, drag_velocity
+from ui.tile import PTZ_KEY_SPEED, VideoTile, drag_velocity
 
 #: The start and end of a JPEG file, enough for a fake camera's snapshot.
 JPEG = b"\xff\xd8\xff\xe0fake picture\xff\xd9"
@@ -50,17 +52,22 @@ class Call:
 
 
 @dataclass(eq=False)
-class FakePtz:
+class FakePtz(PtzHandle):
     """One camera's PTZ: notes each command with the access log's ptz entries at that moment."""
 
     entries: Callable[[], int]
     calls: list[Call] = field(default_factory=list)
     closed: bool = False
+    #: raised by the next move instead of moving
+    raise_once: BaseException | None = None
 
     def _note(self, command: str, *args: object) -> None:
         self.calls.append(Call(command, args, self.entries(), time.monotonic()))
 
     def move(self, pan: float, tilt: float, zoom: float) -> None:
+        if self.raise_once is not None:
+            err, self.raise_once = self.raise_once, None
+            raise err
         self._note("move", pan, tilt, zoom)
 
     def stop(self) -> None:
@@ -79,7 +86,7 @@ class FakePtz:
         return [call for call in self.calls if call.command == command]
 
 
-class FakeControls:
+class FakeControls(CameraControls):
     def __init__(self, core: Core) -> None:
         self.core = core
         self.opened: list[FakePtz] = []
@@ -414,6 +421,28 @@ def test_no_entry_no_command(
     assert tile.ptz_pad.error.text() == ""
     qtbot.keyRelease(grid, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: len(handle.sent("stop")) == 1)
+
+
+def test_a_command_failing_with_a_built_in_exception_leaves_ptz_working(
+    qtbot: QtBot, core: Core, cameras: Cameras, controls: FakeControls, make_grid: MakeGrid
+) -> None:
+    grid = make_grid(person(core, "olle"), controls)
+    tile = maximized(qtbot, grid, cameras.dome)
+    handle = opened(qtbot, controls)
+    handle.raise_once = TimeoutError()
+    qtbot.keyPress(grid, Qt.Key.Key_Left)
+    qtbot.waitUntil(lambda: tile.ptz_pad.error.text() != "")
+    assert "did not carry out the command (TimeoutError)" in tile.ptz_pad.error.text()
+    qtbot.keyRelease(grid, Qt.Key.Key_Left)
+    # The next gesture goes out: PTZ is not stuck behind the failed command.
+    qtbot.keyPress(grid, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: len(handle.sent("move")) == 1)
+    assert tile.ptz_pad.error.text() == ""
+    qtbot.keyRelease(grid, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: len(handle.sent("stop")) == 1)
+    # Restoring the tile lets go of the camera.
+    qtbot.keyClick(grid, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: handle.closed)
 
 
 def test_no_ptz_for_a_fixed_camera_or_a_user_without_ptz(
