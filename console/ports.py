@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from console.camera_facts import Health
     from console.cameras import Camera
     from console.media.packets import Profile, StreamInfo, StreamStatus
 
@@ -196,6 +197,12 @@ class Snapshotter(Protocol):
 
 class CameraControls(PtzControl, Snapshotter, Protocol):
     """What the live grid does to a camera besides showing it: PTZ and snapshots."""
+
+
+#: One health check of a camera (devices/ implements it): (host, port, user, password, stream
+#: URI, or None when the stream is known to flow: then no session of its own is opened, cameras
+#: allow few) → Health. Blocks; never raises for the camera: what went wrong is in `error`.
+HealthProbe = Callable[[str, int, str, str, "str | None"], "Health"]
 
 
 # -- live video (implemented by the GUI's backends over devices/) -----------------------------

@@ -30,6 +30,7 @@ from console.camera_facts import Health as DeviceHealth
 from console.cameras import Camera, CameraService
 from console.domain import Actor, Area, Permission, Place, User
 from console.errors import KnownError
+from console.health import HEALTH_INTERVAL_S, CheckedHealth
 from console.media.hub import MediaHub, Subscription
 from console.media.packets import (
     Packet,
@@ -49,13 +50,7 @@ from console.settings import IDLE_LOCK_MINUTES
 from devices import access_log, discovery, secrets
 from devices.video import VideoUnavailable, libvlc_version
 from ui.audit_viewer import AuditViewer
-from ui.camera_wizard import (
-    HEALTH_INTERVAL_S,
-    CameraTools,
-    CameraWizard,
-    CheckedHealth,
-    HealthMonitor,
-)
+from ui.camera_wizard import CameraTools, CameraWizard, HealthMonitor
 from ui.dialogs import FirstAdminDialog, LoginDialog
 from ui.evidence import EvidenceLocksDialog
 from ui.grid import VideoGrid

@@ -43,8 +43,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.camera_facts import CLOCK_WARNING_S
-from console.cameras import Camera, Health
+from console.camera_facts import CLOCK_WARNING_S, Health
+from console.cameras import Camera
 from console.domain import Area, Permission, Place, User
 from console.policy import can
 from ui.audit_viewer import local_time_text

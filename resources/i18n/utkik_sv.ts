@@ -2737,6 +2737,10 @@
       <translation>Ett internt fel stoppade den här videoströmmen. Detaljer finns i loggen.</translation>
     </message>
     <message>
+      <source>The check failed ({problem}).</source>
+      <translation>Kontrollen misslyckades ({problem}).</translation>
+    </message>
+    <message>
       <source>Camera “{name}” did not carry out the command ({problem}).</source>
       <translation>Kameran ”{name}” utförde inte kommandot ({problem}).</translation>
     </message>
