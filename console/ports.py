@@ -23,8 +23,9 @@ class Jobs(Protocol):
     thread in the console)."""
 
     def run(self, op: Callable[[], T], on_success: Callable[[T], None]) -> object:
-        """Run `op` on a worker; `on_success` gets its result on the caller's thread. Callers that
-        must see every outcome make `op` return its failures as values."""
+        """Run `op` on a worker; `on_success` gets its result on the caller's thread. An exception
+        from `op` goes to the host's default report (a KnownError to the operator, anything else
+        as a bug): callers that must see every outcome make `op` return its failures as values."""
         ...
 
 

@@ -47,6 +47,7 @@ from console.recording.engine import DiskLevel, EngineStatus, RecorderState, Rec
 from console.recording.lock import EngineBusy
 from console.recording.playback import PlaybackClock
 from console.settings import IDLE_LOCK_MINUTES
+from console.viewing import LiveViews, PlaybackViews
 from devices import access_log, discovery, secrets
 from devices.video import VideoUnavailable, libvlc_version
 from ui.audit_viewer import AuditViewer
@@ -64,7 +65,6 @@ from ui.playback import (
     FeedStatus,
     PlaybackBackend,
     PlaybackContext,
-    PlaybackLog,
     PlaybackRequest,
     PlaybackWindow,
     ask_for_playback,
@@ -72,7 +72,6 @@ from ui.playback import (
 from ui.signals import quit_on_signals
 from ui.tasks import TaskRunner
 from ui.theme import apply_theme
-from ui.tile import LiveViews
 from ui.users_dialog import UsersDialog
 
 if TYPE_CHECKING:
@@ -136,7 +135,7 @@ class Console(QObject):
         self.playback = playback
         self.playback_window: PlaybackWindow | None = None
         #: the playback windows' access-log sessions, waited for at shutdown
-        self._playback_logs: list[PlaybackLog] = []
+        self._playback_logs: list[PlaybackViews] = []
         self.runner = TaskRunner(self._show_known_error, self._show_bug, self)
         self.bridge = MessageBridge(self)
         self.bridge.message.connect(self._on_bridge_message)

@@ -72,11 +72,11 @@ from console.policy import can
 from console.ports import CameraControls, VideoBackend
 from console.snapshots import SnapshotResult, SnapshotService, snapshot_file_name
 from console.text import fold
+from console.viewing import LiveViews
 from ui.i18n import error_text
 from ui.sites_panel import camera_id_from_mime
 from ui.tasks import TaskRunner
 from ui.tile import (
-    LiveViews,
     VideoTile,
     ptz_key_velocity,
     tile_serial_from_mime,

@@ -25,8 +25,6 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import Future
-from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -67,6 +65,7 @@ from console.recording.playback import (
     PlaybackSession,
 )
 from console.sites import SiteService
+from console.viewing import PlaybackViews
 from ui.i18n import core_text, error_text
 from ui.tasks import TaskRunner
 from ui.timeline import TimelineRow, TimelineWidget, format_moment
@@ -200,56 +199,6 @@ class PlaybackRequest:
     reason: str
     #: how far back the person may go (None: no limit), as of when asked
     limit: timedelta | None
-
-
-def _ignore(_value: object) -> None:
-    return None
-
-
-class PlaybackLog:
-    """The playback.view entries of one window, begun and ended on TaskRunner workers (never on
-    the GUI thread). The end entries still being written can be waited for at shutdown."""
-
-    def __init__(self, playback: PlaybackService, actor: Actor, runner: TaskRunner) -> None:
-        self._playback = playback
-        self.actor = actor
-        self.runner = runner
-        self._ending: set[Future[None]] = set()
-
-    def begin(
-        self,
-        cameras: CameraService,
-        camera_id: int,
-        start: datetime,
-        reason: str,
-        on_begun: Callable[[tuple[Camera, PlaybackSession]], None],
-        on_refused: Callable[[KnownError], None],
-    ) -> None:
-        """The start entry, durable before `on_begun` runs (fails closed: no entry, no video)."""
-        actor, playback = self.actor, self._playback
-
-        def begin() -> tuple[Camera, PlaybackSession]:
-            camera = cameras.get(actor, camera_id)
-            return camera, playback.begin(actor, camera, start, reason)
-
-        self.runner.run(begin, on_begun, on_refused)
-
-    def end(
-        self, session: PlaybackSession, shown: Callable[[], tuple[datetime, datetime] | None]
-    ) -> None:
-        """The end entry with what `shown` says was shown (asked on the worker, after the
-        stream's last picture); a failure reaches the operator (the runner's default)."""
-        playback = self._playback
-        future = self.runner.run(lambda: playback.end(session, shown()), _ignore)
-        self._ending.add(future)
-        future.add_done_callback(self._ending.discard)
-
-    def wait(self, timeout_s: float) -> None:
-        wait_futures(list(self._ending), timeout=timeout_s)
-
-    @property
-    def ending(self) -> int:
-        return len(self._ending)
 
 
 def _union(
@@ -728,7 +677,7 @@ class PlaybackWindow(QMainWindow):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.context = context
         self.request = request
-        self.log = PlaybackLog(context.playback, context.actor, context.runner)
+        self.log = PlaybackViews(context.playback, context.actor, context.runner)
         self._limit = request.limit
         self._stopped = False
         self._started = False

@@ -32,9 +32,7 @@ import enum
 import itertools
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future
-from concurrent.futures import wait as wait_futures
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import shiboken6
@@ -77,25 +75,23 @@ from PySide6.QtWidgets import (
 )
 
 from console.audit.log import Session
-from console.cameras import Camera, CameraService
-from console.domain import Actor, Permission
+from console.cameras import Camera
+from console.domain import Permission
 from console.errors import KnownError, NotFound, PermissionDenied
 from console.media.packets import Profile, StreamState, StreamStatus
 from console.policy import can
 from console.ports import CameraControls, PtzPreset, VideoBackend, VideoHandle
 from console.ptz import STILL, PtzDriver, Velocity, clamp
+from console.viewing import LiveViews
 from ui.audit_viewer import LOCAL_ZONE
 from ui.i18n import error_text
 from ui.sites_panel import CAMERA_MIME
-from ui.tasks import TaskRunner
 from ui.timers import QtTimers
 
 log = logging.getLogger(__name__)
 
 #: A tile dragged onto another (to swap them) carries its serial number in this format.
 TILE_MIME = "application/x-utkik-tile"
-#: What the live.view entries say the look was for.
-LIVE_PURPOSE = "live"
 
 #: How often a tile looks whether libvlc has fitted its window to a new size (only while it
 #: waits for that: after a stream's first picture, and under the curtain).
@@ -110,63 +106,6 @@ FIT_SETTLE_S = 0.25
 CURTAIN_MIN_S = 0.1
 #: libvlc rounds the picture's size: a pixel or two short of the window still fills it.
 _FIT_SLACK = 2
-
-# -- the access log ------------------------------------------------------------------------------
-
-
-class LiveViews:
-    """What a tile needs of the core: the camera, and the live.view entries begun and ended on
-    TaskRunner workers (never on the GUI thread)."""
-
-    def __init__(self, cameras: CameraService, actor: Actor, runner: TaskRunner) -> None:
-        self.cameras = cameras
-        self.actor = actor
-        self.runner = runner
-        self._ending: set[Future[None]] = set()
-
-    def lookup(
-        self,
-        camera_id: int,
-        on_found: Callable[[Camera], None],
-        on_failed: Callable[[KnownError], None],
-    ) -> None:
-        self.runner.run(lambda: self.cameras.get(self.actor, camera_id), on_found, on_failed)
-
-    def begin(
-        self,
-        camera: Camera,
-        on_begun: Callable[[Session], None],
-        on_refused: Callable[[KnownError], None],
-    ) -> None:
-        """The start entry, durable before `on_begun` runs (fails closed: no entry, no video)."""
-        actor = self.actor
-        self.runner.run(
-            lambda: self.cameras.begin_view(
-                actor, f"camera:{camera.id}", camera.area_id, LIVE_PURPOSE
-            ),
-            on_begun,
-            on_refused,
-        )
-
-    def end(self, session: Session, frames: int) -> None:
-        """The end entry with what was shown; a failure reaches the operator (the runner's
-        default)."""
-        future = self.runner.run(lambda: self.cameras.end_view(session, frames), _ignore)
-        self._ending.add(future)
-        future.add_done_callback(self._ending.discard)
-
-    def wait(self, timeout_s: float) -> None:
-        """Wait for the end entries still being written (at shutdown, before the workers go)."""
-        wait_futures(list(self._ending), timeout=timeout_s)
-
-    @property
-    def ending(self) -> int:
-        return len(self._ending)
-
-
-def _ignore(_value: object) -> None:
-    return None
-
 
 # -- PTZ -----------------------------------------------------------------------------------------
 
@@ -1017,7 +956,7 @@ class VideoTile(QFrame):
             views.actor,
             self._controls,
             camera,
-            views.runner,
+            views.jobs,
             QtTimers(),
             on_presets=lambda presets: self._on_ptz_presets(opened, presets),
             on_error=lambda err: self._on_ptz_error(opened, "" if err is None else error_text(err)),
