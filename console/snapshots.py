@@ -10,15 +10,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from console.cameras import Camera, CameraService
 from console.domain import Actor, Permission
+from console.localtime import LOCAL_ZONE
 from console.policy import can
 from console.ports import Snapshotter
-
-#: Where the operator works: the default file name carries this local time.
-LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
 
 _FILE_NAME_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 

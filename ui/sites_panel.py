@@ -46,8 +46,8 @@ from PySide6.QtWidgets import (
 from console.camera_facts import CLOCK_WARNING_S, Health
 from console.cameras import Camera
 from console.domain import Area, Permission, Place, User
+from console.localtime import local_time_text
 from console.policy import can
-from ui.audit_viewer import local_time_text
 
 AREA_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PLACE_ID_ROLE = Qt.ItemDataRole.UserRole + 2

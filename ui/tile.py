@@ -78,12 +78,12 @@ from console.audit.log import Session
 from console.cameras import Camera
 from console.domain import Permission
 from console.errors import KnownError, NotFound, PermissionDenied
+from console.localtime import LOCAL_ZONE
 from console.media.packets import Profile, StreamState, StreamStatus
 from console.policy import can
 from console.ports import CameraControls, PtzPreset, VideoBackend, VideoHandle
 from console.ptz import STILL, PtzDriver, Velocity, clamp
 from console.viewing import LiveViews
-from ui.audit_viewer import LOCAL_ZONE
 from ui.i18n import error_text
 from ui.sites_panel import CAMERA_MIME
 from ui.timers import QtTimers

@@ -24,13 +24,13 @@ from console.camera_facts import Capabilities, DeviceFacts, StreamProfile
 from console.cameras import Camera
 from console.domain import Actor, Permission, Role
 from console.errors import N_, StorageError
+from console.localtime import LOCAL_ZONE
 from console.policy import ROLE_PERMISSIONS
 from console.ports import CameraControls, PtzHandle, PtzPreset
 from console.ptz import PTZ_MIN_INTERVAL_S
 from tests.conftest import FakeClock
 from tests.ui.test_grid import CLI, FakeBackend, focus, person, place
 from ui.app import OnvifCameraControls
-from ui.audit_viewer import LOCAL_ZONE
 from ui.grid import VideoGrid
 from ui.tasks import TaskRunner
 from ui.tile import PTZ_KEY_SPEED, VideoTile, drag_velocity
