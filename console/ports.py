@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import enum
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from console.camera_facts import DeviceFacts, DiscoveredDevice, Health, Still
 
 if TYPE_CHECKING:
-    from console.camera_facts import Health
     from console.cameras import Camera
-    from console.media.packets import Profile, StreamInfo, StreamStatus
+    from console.media.packets import Packet, Profile, StreamInfo, StreamStatus
+    from console.recording.playback import PlaybackClock
 
 T = TypeVar("T")
 
@@ -203,7 +208,7 @@ class CameraControls(PtzControl, Snapshotter, Protocol):
 #: One health check of a camera (devices/ implements it): (host, port, user, password, stream
 #: URI, or None when the stream is known to flow: then no session of its own is opened, cameras
 #: allow few) → Health. Blocks; never raises for the camera: what went wrong is in `error`.
-HealthProbe = Callable[[str, int, str, str, "str | None"], "Health"]
+HealthProbe = Callable[[str, int, str, str, str | None], Health]
 
 
 # -- live video (implemented by the GUI's backends over devices/) -----------------------------
@@ -242,3 +247,154 @@ class VideoBackend(Protocol):
         `open` returns. Raises KnownError when the stream cannot be opened at all.
         """
         ...
+
+
+class Player(Protocol):
+    """What the live video uses of devices.media.vlc_feed.LiveView."""
+
+    keyframes_only: bool
+    #: called on the feeding thread when the player fell behind and dropped a GOP
+    on_behind: Callable[[], None] | None
+
+    def attach(self, window_id: int) -> None: ...
+
+    def start(self, info: StreamInfo) -> None: ...
+
+    def feed(self, packet: Packet) -> None: ...
+
+    def detach(self) -> None:
+        """Any thread: packets fed from now on wait for the next start (a reconnect)."""
+        ...
+
+    def stats(self) -> dict[str, int]: ...
+
+    def release(self) -> None: ...
+
+
+#: Makes a player that calls its argument (on a libvlc thread) when its first picture is ready.
+PlayerFactory = Callable[[Callable[[], None]], Player]
+
+
+# -- recorded video (the GUI's playback backend over devices/) -------------------------------
+
+
+class FeedState(enum.StrEnum):
+    #: pictures are being handed over
+    PLAYING = "playing"
+    #: nothing is recorded at the clock's position
+    NO_RECORDING = "no_recording"
+    #: the recording cannot be read
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStatus:
+    state: FeedState
+    #: why (for ERROR): a core message template (console.errors.N_), shown translated
+    reason: str = ""
+
+
+class PlaybackStream(Protocol):
+    """One camera's recordings drawn into one native window, paced by the layout's clock."""
+
+    @property
+    def last_moment(self) -> datetime | None:
+        """The recorded time of the last picture handed to the player (UTC), if any."""
+        ...
+
+    def shown(self) -> tuple[datetime, datetime] | None:
+        """The recorded time handed to the player so far (for the access log's end entry);
+        any thread."""
+        ...
+
+    def close(self) -> None:
+        """Stop drawing and reading (GUI thread; returns at once, no status arrives after)."""
+        ...
+
+
+class PlaybackBackend(Protocol):
+    """Opens recorded video into native windows. Called on the GUI thread: must not block."""
+
+    def open(
+        self,
+        camera: Camera,
+        window_id: int,
+        clock: PlaybackClock,
+        *,
+        keyframes_only: bool,
+        on_status: Callable[[FeedStatus], None],
+    ) -> PlaybackStream:
+        """Start drawing `camera`'s recordings from `clock`'s position into the native window
+        `window_id`, following the clock. `on_status` gets every change of the feed's state, on
+        any thread. With `keyframes_only` the player decodes keyframes only (fast or backwards
+        playback, where the feeder hands over nothing else)."""
+        ...
+
+
+# -- finding and onboarding cameras (devices/discovery.py, devices/onvif_client.py) ----------
+
+
+class NetworkInterface(Protocol):
+    """One IPv4 address of a network interface that is up (devices.discovery.Interface)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def address(self) -> str: ...
+
+    @property
+    def prefix(self) -> int: ...
+
+
+Found = Callable[[DiscoveredDevice], None]
+
+
+class MulticastProbe(Protocol):
+    """devices.discovery.probe_multicast. `interface` is one of the objects `interfaces()`
+    returned, or None for every interface that is up."""
+
+    def __call__(
+        self,
+        interface: Any = None,
+        *,
+        window: float = ...,
+        on_found: Found | None = ...,
+        cancel: threading.Event | None = ...,
+    ) -> list[DiscoveredDevice]: ...
+
+
+class RangeScan(Protocol):
+    """devices.discovery.scan_range."""
+
+    def __call__(
+        self,
+        addresses: Sequence[str],
+        *,
+        ports: Sequence[int] = ...,
+        on_found: Found | None = ...,
+        on_progress: Callable[[int, int], None] | None = ...,
+        cancel: threading.Event | None = ...,
+    ) -> list[DiscoveredDevice]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CameraTools:
+    """The device adapters the wizard and the health check use; every one of them blocks."""
+
+    interfaces: Callable[[], Sequence[NetworkInterface]]
+    probe_multicast: MulticastProbe
+    #: "FIRST-LAST" or CIDR to addresses; InvalidInput (a KnownError) for anything else.
+    parse_range: Callable[[str], list[str]]
+    scan_range: RangeScan
+    #: (host, port) typed in by the technician.
+    manual_device: Callable[[str, int], DiscoveredDevice]
+    #: (host, port, user, password) → what onboarding learnt; CameraError subclasses.
+    onboard: Callable[[str, int, str, str], DeviceFacts]
+    #: (snapshot URI, user, password) → JPEG bytes.
+    fetch_snapshot: Callable[[str, str, str], bytes]
+    #: (stream URI, user, password) → the first keyframe, decoded.
+    grab_keyframe: Callable[[str, str, str], Still]
+    #: (host, port, user, password, stream URI, or None when the stream is known to flow) →
+    #: one health check; never raises for the camera.
+    check_health: HealthProbe

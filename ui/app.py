@@ -18,7 +18,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -42,7 +42,17 @@ from console.media.packets import (
 )
 from console.messages import Level, Message, MessageBus, install_excepthooks
 from console.policy import can
-from console.ports import CameraControls, PtzPreset, VideoBackend
+from console.ports import (
+    CameraControls,
+    CameraTools,
+    FeedState,
+    FeedStatus,
+    PlaybackBackend,
+    Player,
+    PlayerFactory,
+    PtzPreset,
+    VideoBackend,
+)
 from console.recording.engine import DiskLevel, EngineStatus, RecorderState, RecordingEngine
 from console.recording.lock import EngineBusy
 from console.recording.playback import PlaybackClock
@@ -51,7 +61,7 @@ from console.viewing import LiveViews, PlaybackViews
 from devices import access_log, discovery, secrets
 from devices.video import VideoUnavailable, libvlc_version
 from ui.audit_viewer import AuditViewer
-from ui.camera_wizard import CameraTools, CameraWizard, HealthMonitor
+from ui.camera_wizard import CameraWizard, HealthMonitor
 from ui.dialogs import FirstAdminDialog, LoginDialog
 from ui.evidence import EvidenceLocksDialog
 from ui.grid import VideoGrid
@@ -61,9 +71,6 @@ from ui.main_window import MainWindow
 from ui.overload import OverloadGovernor
 from ui.playback import (
     END_WAIT_S,
-    FeedState,
-    FeedStatus,
-    PlaybackBackend,
     PlaybackContext,
     PlaybackRequest,
     PlaybackWindow,
@@ -866,32 +873,6 @@ class OnvifCameraControls:
 
 
 # -- live video ---------------------------------------------------------------------------------
-
-
-class Player(Protocol):
-    """What the live video uses of devices.media.vlc_feed.LiveView."""
-
-    keyframes_only: bool
-    #: called on the feeding thread when the player fell behind and dropped a GOP
-    on_behind: Callable[[], None] | None
-
-    def attach(self, window_id: int) -> None: ...
-
-    def start(self, info: StreamInfo) -> None: ...
-
-    def feed(self, packet: Packet) -> None: ...
-
-    def detach(self) -> None:
-        """Any thread: packets fed from now on wait for the next start (a reconnect)."""
-        ...
-
-    def stats(self) -> dict[str, int]: ...
-
-    def release(self) -> None: ...
-
-
-#: Makes a player that calls its argument (on a libvlc thread) when its first picture is ready.
-PlayerFactory = Callable[[Callable[[], None]], Player]
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import ipaddress
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import (
@@ -78,7 +78,7 @@ from console.errors import KnownError
 from console.health import HEALTH_INTERVAL_S, CheckedHealth, HealthService
 from console.health import HealthMonitor as CoreHealthMonitor
 from console.policy import can
-from console.ports import HealthProbe
+from console.ports import CameraTools, NetworkInterface
 from console.text import fold
 from ui.i18n import error_text
 from ui.tasks import TaskRunner
@@ -102,75 +102,6 @@ _COLOURS = {
     "bad": ("#ff6b6b", "#cf222e"),
     "busy": ("#8a9099", "#57606a"),
 }
-
-
-# -- the adapters (filled in by ui/app.py) ------------------------------------------------------
-
-
-class NetworkInterface(Protocol):
-    """One IPv4 address of a network interface that is up (devices.discovery.Interface)."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def address(self) -> str: ...
-
-    @property
-    def prefix(self) -> int: ...
-
-
-Found = Callable[[DiscoveredDevice], None]
-
-
-class MulticastProbe(Protocol):
-    """devices.discovery.probe_multicast. `interface` is one of the objects `interfaces()`
-    returned, or None for every interface that is up."""
-
-    def __call__(
-        self,
-        interface: Any = None,
-        *,
-        window: float = ...,
-        on_found: Found | None = ...,
-        cancel: threading.Event | None = ...,
-    ) -> list[DiscoveredDevice]: ...
-
-
-class RangeScan(Protocol):
-    """devices.discovery.scan_range."""
-
-    def __call__(
-        self,
-        addresses: Sequence[str],
-        *,
-        ports: Sequence[int] = ...,
-        on_found: Found | None = ...,
-        on_progress: Callable[[int, int], None] | None = ...,
-        cancel: threading.Event | None = ...,
-    ) -> list[DiscoveredDevice]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class CameraTools:
-    """The device adapters the wizard and the health check use; every one of them blocks."""
-
-    interfaces: Callable[[], Sequence[NetworkInterface]]
-    probe_multicast: MulticastProbe
-    #: "FIRST-LAST" or CIDR to addresses; InvalidInput (a KnownError) for anything else.
-    parse_range: Callable[[str], list[str]]
-    scan_range: RangeScan
-    #: (host, port) typed in by the technician.
-    manual_device: Callable[[str, int], DiscoveredDevice]
-    #: (host, port, user, password) → what onboarding learnt; CameraError subclasses.
-    onboard: Callable[[str, int, str, str], DeviceFacts]
-    #: (snapshot URI, user, password) → JPEG bytes.
-    fetch_snapshot: Callable[[str, str, str], bytes]
-    #: (stream URI, user, password) → the first keyframe, decoded.
-    grab_keyframe: Callable[[str, str, str], Still]
-    #: (host, port, user, password, stream URI, or None when the stream is known to flow) →
-    #: one health check; never raises for the camera.
-    check_health: HealthProbe
 
 
 # -- words --------------------------------------------------------------------------------------

@@ -27,7 +27,6 @@ import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
@@ -55,6 +54,8 @@ from console.clock import Clock
 from console.domain import Actor, Place
 from console.errors import KnownError, NotFound, PermissionDenied
 from console.layouts import Grid, GridKind
+from console.localtime import format_moment
+from console.ports import FeedState, FeedStatus, PlaybackBackend, PlaybackStream
 from console.recording.archive import RecordingService
 from console.recording.playback import (
     KEYFRAMES_ONLY_ABOVE,
@@ -68,7 +69,7 @@ from console.sites import SiteService
 from console.viewing import PlaybackViews
 from ui.i18n import core_text, error_text
 from ui.tasks import TaskRunner
-from ui.timeline import TimelineRow, TimelineWidget, format_moment
+from ui.timeline import TimelineRow, TimelineWidget
 
 log = logging.getLogger(__name__)
 
@@ -114,62 +115,6 @@ def grid_for(count: int) -> Grid:
         if grid.count >= count:
             return grid
     return Grid.preset(_SQUARES[-1])
-
-
-# -- the backend (filled in by ui/app.py) ---------------------------------------------------------
-
-
-class FeedState(enum.StrEnum):
-    #: pictures are being handed over
-    PLAYING = "playing"
-    #: nothing is recorded at the clock's position
-    NO_RECORDING = "no_recording"
-    #: the recording cannot be read
-    ERROR = "error"
-
-
-@dataclass(frozen=True, slots=True)
-class FeedStatus:
-    state: FeedState
-    #: why (for ERROR): a core message template (console.errors.N_), shown translated
-    reason: str = ""
-
-
-class PlaybackStream(Protocol):
-    """One camera's recordings drawn into one native window, paced by the layout's clock."""
-
-    @property
-    def last_moment(self) -> datetime | None:
-        """The recorded time of the last picture handed to the player (UTC), if any."""
-        ...
-
-    def shown(self) -> tuple[datetime, datetime] | None:
-        """The recorded time handed to the player so far (for the access log's end entry);
-        any thread."""
-        ...
-
-    def close(self) -> None:
-        """Stop drawing and reading (GUI thread; returns at once, no status arrives after)."""
-        ...
-
-
-class PlaybackBackend(Protocol):
-    """Opens recorded video into native windows. Called on the GUI thread: must not block."""
-
-    def open(
-        self,
-        camera: Camera,
-        window_id: int,
-        clock: PlaybackClock,
-        *,
-        keyframes_only: bool,
-        on_status: Callable[[FeedStatus], None],
-    ) -> PlaybackStream:
-        """Start drawing `camera`'s recordings from `clock`'s position into the native window
-        `window_id`, following the clock. `on_status` gets every change of the feed's state, on
-        any thread. With `keyframes_only` the player decodes keyframes only (fast or backwards
-        playback, where the feeder hands over nothing else)."""
-        ...
 
 
 # -- what the window needs of the core ------------------------------------------------------------

@@ -229,7 +229,9 @@ class SitesModel(QStandardItemModel):
         status.setText(text)
         tip = ""
         if health is not None:
-            tip = self.tr("Checked %1").replace("%1", local_time_text(health.checked_at))
+            # Health read back from the database always carries the time of its check.
+            if health.checked_at is not None:
+                tip = self.tr("Checked %1").replace("%1", local_time_text(health.checked_at))
             if health.error:
                 tip += "\n" + health.error
         status.setToolTip(tip)

@@ -26,13 +26,13 @@ from console.camera_facts import (
 )
 from console.camera_facts import Health as DeviceHealth
 from console.domain import Actor, Role
+from console.ports import CameraTools
 from devices.simulator.site import CameraEndpoints, SimulatedSite, SiteOptions, free_port
 from tests.conftest import PASSWORD, FakeClock
 from tests.ui.conftest import distinct_colours
 from tests.ui.test_shell import log_in
 from ui.app import Console, camera_tools
 from ui.camera_wizard import (
-    CameraTools,
     CameraWizard,
     HealthMonitor,
     plain_words,
