@@ -1385,6 +1385,7 @@ class HealthMonitor(QObject):
         return self._monitor.idle
 
     def start(self) -> None:
+        # The first round through this object's check_all, like every round the window asks for.
         self._monitor.start(first_round=False)
         self.check_all()
 

@@ -418,7 +418,7 @@ def test_no_entry_no_command(
     monkeypatch.undo()
     qtbot.keyPress(grid, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: len(handle.sent("move")) == 1)
-    assert tile.ptz_pad.error.text() == ""
+    qtbot.waitUntil(lambda: tile.ptz_pad.error.text() == "")
     qtbot.keyRelease(grid, Qt.Key.Key_Down)
     qtbot.waitUntil(lambda: len(handle.sent("stop")) == 1)
 
