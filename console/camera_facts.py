@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import unquote
 
 from console.errors import KnownError
@@ -172,12 +173,14 @@ class Still:
 class Health:
     """One periodic check of a camera: whether its ONVIF service answers, whether its stream
     opens and sends video, and its clock offset (camera minus ours, None when unknown).
-    `error` is the first failure in plain words, "" when all is well."""
+    `error` is the first failure in plain words, "" when all is well. `checked_at` (UTC) is set
+    once the check is stamped and kept (console/health.py); an adapter leaves it None."""
 
     reachable: bool
     stream_ok: bool
     clock_offset_s: float | None
     error: str = ""
+    checked_at: datetime | None = None
 
     @property
     def ok(self) -> bool:

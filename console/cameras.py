@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from console.audit.log import AuditLog, Session
-from console.camera_facts import Capabilities, DeviceFacts, StreamProfile
+from console.camera_facts import Capabilities, DeviceFacts, Health, StreamProfile
 from console.clock import Clock, SystemClock, from_iso, to_iso
 from console.domain import Actor, Permission, Place
 from console.errors import N_, AlreadyExists, InvalidInput, NotFound
@@ -30,21 +30,6 @@ from console.storage import Database
 from console.text import fold
 
 MAX_NAME = 80
-
-
-@dataclass(frozen=True, slots=True)
-class Health:
-    """The latest periodic check of a camera."""
-
-    checked_at: datetime
-    reachable: bool
-    stream_ok: bool
-    clock_offset_s: float | None = None
-    error: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.reachable and self.stream_ok
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,7 +368,11 @@ class CameraService:
         ).result()
 
     def record_health(self, camera_id: int, health: Health) -> None:
-        """Keep the latest check (not logged: it is the system's own observation)."""
+        """Keep the latest check (not logged: it is the system's own observation); `health`
+        must carry the time it was checked."""
+        checked_at = health.checked_at
+        if checked_at is None:
+            raise ValueError("a kept health check needs the time it was made")
 
         def upsert(db: sqlite_utils.Database) -> None:
             db.execute(
@@ -394,7 +383,7 @@ class CameraService:
                 "clock_offset_s = excluded.clock_offset_s, error = excluded.error",
                 (
                     camera_id,
-                    to_iso(health.checked_at),
+                    to_iso(checked_at),
                     int(health.reachable),
                     int(health.stream_ok),
                     health.clock_offset_s,

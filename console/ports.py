@@ -2,11 +2,58 @@
 
 from __future__ import annotations
 
+import enum
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from console.camera_facts import DeviceFacts, DiscoveredDevice, Health, Still
 
 if TYPE_CHECKING:
-    from console.media.packets import StreamInfo
+    from console.cameras import Camera
+    from console.media.packets import Packet, Profile, StreamInfo, StreamStatus
+    from console.recording.playback import PlaybackClock
+
+T = TypeVar("T")
+
+
+# -- running work (implemented by the GUI's task runner; Qt-free hosts may use a thread pool) ----
+
+
+class Jobs(Protocol):
+    """Runs blocking work off the caller's thread and delivers the result back on it (the GUI
+    thread in the console)."""
+
+    def run(self, op: Callable[[], T], on_success: Callable[[T], None]) -> object:
+        """Run `op` on a worker; `on_success` gets its result on the caller's thread. An exception
+        from `op` goes to the host's default report (a KnownError to the operator, anything else
+        as a bug): callers that must see every outcome make `op` return its failures as values."""
+        ...
+
+
+class Timer(Protocol):
+    """A one-shot timer that calls back on the thread that owns it (the GUI thread)."""
+
+    def start(self, delay_s: float) -> None:
+        """Call back once after `delay_s`; a timer already running starts over."""
+        ...
+
+    def stop(self) -> None: ...
+
+    def is_active(self) -> bool: ...
+
+    def dispose(self) -> None:
+        """Stop for good and release what the timer holds."""
+        ...
+
+
+class Timers(Protocol):
+    def timer(self, callback: Callable[[], None]) -> Timer:
+        """A new, stopped timer calling `callback`."""
+        ...
 
 
 class KeyStore(Protocol):
@@ -102,3 +149,252 @@ class SegmentFormat(Protocol):
     def truncate(self, path: Path, valid_bytes: int) -> None:
         """Cut a damaged file after its last whole fragment."""
         ...
+
+
+# -- cameras: PTZ and snapshots (implemented in devices/, wired by the composition roots) --------
+
+
+@dataclass(frozen=True, slots=True)
+class PtzPreset:
+    """A position stored in the camera, to go back to."""
+
+    token: str
+    name: str
+
+
+class PtzHandle(Protocol):
+    """Pan, tilt and zoom of one camera, open while an operator steers it. Every call blocks until
+    the camera answered: callers make them on workers, one at a time and in order. Each raises
+    KnownError when the camera refuses or cannot be reached."""
+
+    def move(self, pan: float, tilt: float, zoom: float) -> None:
+        """Start moving at these velocities (-1..1 each; positive is right, up and in). The
+        camera stops by itself after a short while (2 s) unless the move is renewed."""
+        ...
+
+    def stop(self) -> None: ...
+
+    def presets(self) -> Sequence[PtzPreset]: ...
+
+    def goto(self, token: str) -> None: ...
+
+    def close(self) -> None:
+        """Stop the camera (best effort) and let go of it."""
+        ...
+
+
+class PtzControl(Protocol):
+    """Opens a camera's PTZ. May block (called on workers); raises KnownError when the camera
+    cannot be reached. Who may steer, and the access log, are PtzDriver's business."""
+
+    def open_ptz(self, camera: Camera) -> PtzHandle:
+        """PTZ of `camera` through its main profile (a camera with capabilities.ptz)."""
+        ...
+
+
+class Snapshotter(Protocol):
+    """Takes a camera's picture. May block (called on workers); raises KnownError when the
+    camera cannot be reached. Who may take it, and the access log, are SnapshotService's."""
+
+    def snapshot(self, camera: Camera) -> bytes:
+        """The camera's picture now, as a JPEG file's bytes."""
+        ...
+
+
+class CameraControls(PtzControl, Snapshotter, Protocol):
+    """What the live grid does to a camera besides showing it: PTZ and snapshots."""
+
+
+#: One health check of a camera (devices/ implements it): (host, port, user, password, stream
+#: URI, or None when the stream is known to flow: then no session of its own is opened, cameras
+#: allow few) → Health. Blocks; never raises for the camera: what went wrong is in `error`.
+HealthProbe = Callable[[str, int, str, str, str | None], Health]
+
+
+# -- live video (implemented by the GUI's backends over devices/) -----------------------------
+
+
+class VideoHandle(Protocol):
+    """One open stream drawn into one window."""
+
+    def close(self) -> None:
+        """Stop drawing and release the stream; no callback arrives after it returns."""
+        ...
+
+    def frames(self) -> int:
+        """Pictures shown so far (for the access log's end entry); 0 when unknown."""
+        ...
+
+
+class VideoBackend(Protocol):
+    """Opens camera streams into native windows. Called on the GUI thread: must not block."""
+
+    def open(
+        self,
+        camera: Camera,
+        profile: Profile,
+        window_id: int,
+        *,
+        keyframes_only: bool,
+        on_status: Callable[[StreamStatus], None],
+        on_first_frame: Callable[[], None],
+    ) -> VideoHandle:
+        """Start drawing `camera`'s `profile` stream into the native window `window_id` (only
+        its key frames when `keyframes_only`: a small tile of a camera without a sub stream).
+
+        `on_status` gets every change of the stream's state; `on_first_frame` is called once,
+        when the first picture is on screen. Both may be called from any thread, even before
+        `open` returns. Raises KnownError when the stream cannot be opened at all.
+        """
+        ...
+
+
+class Player(Protocol):
+    """What the live video uses of devices.media.vlc_feed.LiveView."""
+
+    keyframes_only: bool
+    #: called on the feeding thread when the player fell behind and dropped a GOP
+    on_behind: Callable[[], None] | None
+
+    def attach(self, window_id: int) -> None: ...
+
+    def start(self, info: StreamInfo) -> None: ...
+
+    def feed(self, packet: Packet) -> None: ...
+
+    def detach(self) -> None:
+        """Any thread: packets fed from now on wait for the next start (a reconnect)."""
+        ...
+
+    def stats(self) -> dict[str, int]: ...
+
+    def release(self) -> None: ...
+
+
+#: Makes a player that calls its argument (on a libvlc thread) when its first picture is ready.
+PlayerFactory = Callable[[Callable[[], None]], Player]
+
+
+# -- recorded video (the GUI's playback backend over devices/) -------------------------------
+
+
+class FeedState(enum.StrEnum):
+    #: pictures are being handed over
+    PLAYING = "playing"
+    #: nothing is recorded at the clock's position
+    NO_RECORDING = "no_recording"
+    #: the recording cannot be read
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStatus:
+    state: FeedState
+    #: why (for ERROR): a core message template (console.errors.N_), shown translated
+    reason: str = ""
+
+
+class PlaybackStream(Protocol):
+    """One camera's recordings drawn into one native window, paced by the layout's clock."""
+
+    @property
+    def last_moment(self) -> datetime | None:
+        """The recorded time of the last picture handed to the player (UTC), if any."""
+        ...
+
+    def shown(self) -> tuple[datetime, datetime] | None:
+        """The recorded time handed to the player so far (for the access log's end entry);
+        any thread."""
+        ...
+
+    def close(self) -> None:
+        """Stop drawing and reading (GUI thread; returns at once, no status arrives after)."""
+        ...
+
+
+class PlaybackBackend(Protocol):
+    """Opens recorded video into native windows. Called on the GUI thread: must not block."""
+
+    def open(
+        self,
+        camera: Camera,
+        window_id: int,
+        clock: PlaybackClock,
+        *,
+        keyframes_only: bool,
+        on_status: Callable[[FeedStatus], None],
+    ) -> PlaybackStream:
+        """Start drawing `camera`'s recordings from `clock`'s position into the native window
+        `window_id`, following the clock. `on_status` gets every change of the feed's state, on
+        any thread. With `keyframes_only` the player decodes keyframes only (fast or backwards
+        playback, where the feeder hands over nothing else)."""
+        ...
+
+
+# -- finding and onboarding cameras (devices/discovery.py, devices/onvif_client.py) ----------
+
+
+class NetworkInterface(Protocol):
+    """One IPv4 address of a network interface that is up (devices.discovery.Interface)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def address(self) -> str: ...
+
+    @property
+    def prefix(self) -> int: ...
+
+
+Found = Callable[[DiscoveredDevice], None]
+
+
+class MulticastProbe(Protocol):
+    """devices.discovery.probe_multicast. `interface` is one of the objects `interfaces()`
+    returned, or None for every interface that is up."""
+
+    def __call__(
+        self,
+        interface: Any = None,
+        *,
+        window: float = ...,
+        on_found: Found | None = ...,
+        cancel: threading.Event | None = ...,
+    ) -> list[DiscoveredDevice]: ...
+
+
+class RangeScan(Protocol):
+    """devices.discovery.scan_range."""
+
+    def __call__(
+        self,
+        addresses: Sequence[str],
+        *,
+        ports: Sequence[int] = ...,
+        on_found: Found | None = ...,
+        on_progress: Callable[[int, int], None] | None = ...,
+        cancel: threading.Event | None = ...,
+    ) -> list[DiscoveredDevice]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CameraTools:
+    """The device adapters the wizard and the health check use; every one of them blocks."""
+
+    interfaces: Callable[[], Sequence[NetworkInterface]]
+    probe_multicast: MulticastProbe
+    #: "FIRST-LAST" or CIDR to addresses; InvalidInput (a KnownError) for anything else.
+    parse_range: Callable[[str], list[str]]
+    scan_range: RangeScan
+    #: (host, port) typed in by the technician.
+    manual_device: Callable[[str, int], DiscoveredDevice]
+    #: (host, port, user, password) → what onboarding learnt; CameraError subclasses.
+    onboard: Callable[[str, int, str, str], DeviceFacts]
+    #: (snapshot URI, user, password) → JPEG bytes.
+    fetch_snapshot: Callable[[str, str, str], bytes]
+    #: (stream URI, user, password) → the first keyframe, decoded.
+    grab_keyframe: Callable[[str, str, str], Still]
+    #: (host, port, user, password, stream URI, or None when the stream is known to flow) →
+    #: one health check; never raises for the camera.
+    check_health: HealthProbe

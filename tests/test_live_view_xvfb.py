@@ -836,6 +836,7 @@ def _child(config_path: str) -> int:
     from devices import onvif_client
     from devices import secrets as secret_stores
     from tests.conftest import FAST_HASHER
+    from console.runtime import DeviceLoop
     from ui.app import (
         Console,
         OnvifCameraControls,
@@ -911,6 +912,8 @@ def _child(config_path: str) -> int:
 
     backend = media_backend(core)
     assert backend is not None, "libvlc cannot be loaded"
+    devices = DeviceLoop()
+    devices.start()
     # One health round at login (it opens each camera's main stream once), none later to
     # disturb the session counts.
     console = Console(
@@ -919,8 +922,8 @@ def _child(config_path: str) -> int:
         translations,
         ui_settings_for(core.data_dir),
         # The real camera tools: the simulated site is on loopback.
-        tools=camera_tools(),
-        controls=OnvifCameraControls(core.cameras),
+        tools=camera_tools(devices),
+        controls=OnvifCameraControls(core.cameras, devices),
         backend=backend,
         health_interval_s=3600,
     )
@@ -930,6 +933,7 @@ def _child(config_path: str) -> int:
     def on_quit() -> None:
         # As ui.app.run does.
         console.shutdown()
+        devices.stop()
         backend.close()
         core.close()
 

@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -29,6 +29,7 @@ from console.camera_facts import Health as DeviceHealth
 from console.cameras import Camera, CameraService
 from console.domain import Actor, Area, Permission, Place, User
 from console.errors import KnownError
+from console.health import HEALTH_INTERVAL_S, CheckedHealth
 from console.media.hub import MediaHub, Subscription
 from console.media.packets import (
     Packet,
@@ -40,21 +41,27 @@ from console.media.packets import (
 )
 from console.messages import Level, Message, MessageBus, install_excepthooks
 from console.policy import can
+from console.ports import (
+    CameraControls,
+    CameraTools,
+    FeedState,
+    FeedStatus,
+    PlaybackBackend,
+    Player,
+    PlayerFactory,
+    PtzPreset,
+    VideoBackend,
+)
 from console.recording.engine import DiskLevel, EngineStatus, RecorderState, RecordingEngine
 from console.recording.lock import EngineBusy
 from console.recording.playback import PlaybackClock
 from console.runtime import DeviceLoop
 from console.settings import IDLE_LOCK_MINUTES
+from console.viewing import LiveViews, PlaybackViews
 from devices import access_log, discovery, secrets
 from devices.video import VideoUnavailable, libvlc_version
 from ui.audit_viewer import AuditViewer
-from ui.camera_wizard import (
-    HEALTH_INTERVAL_S,
-    CameraTools,
-    CameraWizard,
-    CheckedHealth,
-    HealthMonitor,
-)
+from ui.camera_wizard import CameraWizard, HealthMonitor
 from ui.dialogs import FirstAdminDialog, LoginDialog
 from ui.evidence import EvidenceLocksDialog
 from ui.grid import VideoGrid
@@ -64,11 +71,7 @@ from ui.main_window import MainWindow
 from ui.overload import OverloadGovernor
 from ui.playback import (
     END_WAIT_S,
-    FeedState,
-    FeedStatus,
-    PlaybackBackend,
     PlaybackContext,
-    PlaybackLog,
     PlaybackRequest,
     PlaybackWindow,
     ask_for_playback,
@@ -76,7 +79,6 @@ from ui.playback import (
 from ui.signals import quit_on_signals
 from ui.tasks import TaskRunner
 from ui.theme import apply_theme
-from ui.tile import CameraControls, LiveViews, PtzPreset, VideoBackend
 from ui.users_dialog import UsersDialog
 
 if TYPE_CHECKING:
@@ -140,7 +142,7 @@ class Console(QObject):
         self.playback = playback
         self.playback_window: PlaybackWindow | None = None
         #: the playback windows' access-log sessions, waited for at shutdown
-        self._playback_logs: list[PlaybackLog] = []
+        self._playback_logs: list[PlaybackViews] = []
         self.runner = TaskRunner(self._show_known_error, self._show_bug, self)
         self.bridge = MessageBridge(self)
         self.bridge.message.connect(self._on_bridge_message)
@@ -895,32 +897,6 @@ class OnvifCameraControls:
 
 
 # -- live video ---------------------------------------------------------------------------------
-
-
-class Player(Protocol):
-    """What the live video uses of devices.media.vlc_feed.LiveView."""
-
-    keyframes_only: bool
-    #: called on the feeding thread when the player fell behind and dropped a GOP
-    on_behind: Callable[[], None] | None
-
-    def attach(self, window_id: int) -> None: ...
-
-    def start(self, info: StreamInfo) -> None: ...
-
-    def feed(self, packet: Packet) -> None: ...
-
-    def detach(self) -> None:
-        """Any thread: packets fed from now on wait for the next start (a reconnect)."""
-        ...
-
-    def stats(self) -> dict[str, int]: ...
-
-    def release(self) -> None: ...
-
-
-#: Makes a player that calls its argument (on a libvlc thread) when its first picture is ready.
-PlayerFactory = Callable[[Callable[[], None]], Player]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,16 +8,11 @@ database or the disk runs on the TaskRunner's workers.
 
 from __future__ import annotations
 
-import csv
-import json
-import tempfile
 import weakref
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import shiboken6
 from PySide6.QtCore import (
@@ -50,17 +45,20 @@ from PySide6.QtWidgets import (
 )
 
 from console.audit.log import AuditLog, Entry
-from console.audit.verify import Report, verify
-from console.domain import Actor, Permission
+from console.audit.reading import (
+    ROW_LIMIT,
+    AuditReader,
+    CsvWritten,
+    Filters,
+    Loaded,
+    Verified,
+    row_texts,
+)
+from console.domain import Actor
 from console.errors import KnownError
-from console.policy import require
+from console.localtime import LOCAL_ZONE
 from ui.i18n import error_text
 from ui.tasks import TaskRunner
-
-#: The control room's time zone: the core stores UTC, people read local time.
-LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
-#: At most this many entries are shown (newest first).
-ROW_LIMIT = 5000
 
 #: Text colours of the status lines: (on a dark theme, on a light one).
 _COLOURS = {
@@ -71,68 +69,6 @@ _COLOURS = {
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
-
-
-def local_time_text(moment: datetime) -> str:
-    """A UTC time as Stockholm wall-clock time with its offset: 2026-11-24 07:20:12 +01:00."""
-    local = moment.astimezone(LOCAL_ZONE)
-    offset = local.utcoffset() or timedelta(0)
-    minutes = int(offset.total_seconds()) // 60
-    sign = "+" if minutes >= 0 else "-"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"{local:%Y-%m-%d %H:%M:%S} {sign}{hours:02d}:{rest:02d}"
-
-
-def details_text(details: Mapping[str, object]) -> str:
-    """key=value, comma separated. Text stands as it is unless it could be misread (empty, or
-    holding a comma, an equals sign, a quote or outer spaces): then it is quoted as in JSON, like
-    the numbers, booleans and nulls are written as in the entry's JSON."""
-    return ", ".join(f"{key}={_value_text(value)}" for key, value in details.items())
-
-
-def _value_text(value: object) -> str:
-    if isinstance(value, str) and value and value == value.strip() and not _AMBIGUOUS & set(value):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
-_AMBIGUOUS = frozenset(',="\n')
-
-
-def row_texts(entry: Entry) -> tuple[str, str, str, str, str, str]:
-    return (
-        str(entry.seq),
-        local_time_text(entry.time),
-        entry.actor,
-        entry.action,
-        entry.target,
-        details_text(entry.details),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    user: str | None = None
-    action: str | None = None
-    target: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Verified:
-    report: Report | None
-    #: why the verification could not be done, when it could not
-    failure: str
-    status: dict[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class _Written:
-    path: Path
-    rows: int
-    #: the reason the file could not be written, or ""
-    failure: str
 
 
 class AuditModel(QAbstractTableModel):
@@ -238,8 +174,7 @@ class AuditViewer(QDialog):
         self.setObjectName("audit_viewer")
         self.setWindowTitle(self.tr("Access log"))
         self.resize(1100, 640)
-        self._audit = audit
-        self._actor = actor
+        self._reader = AuditReader(audit, actor)
         self._runner = runner
         self._limit = limit
         self._viewed = False
@@ -388,40 +323,27 @@ class AuditViewer(QDialog):
 
     def reload(self) -> None:
         """Load the entries for the filters; the first load records that the log was viewed."""
-        audit, actor, limit, filters = self._audit, self._actor, self._limit, self.filters()
-        first = not self._viewed
+        reader, limit, filters = self._reader, self._limit, self.filters()
         self._generation += 1
         generation = self._generation
-
-        def load() -> tuple[dict[str, str], list[Entry]]:
-            if first:
-                require(actor, Permission.VIEW_AUDIT)
-                # Nothing is shown unless the viewing is on record.
-                audit.record(actor, "audit.viewed").result()
-            entries = audit.entries(
-                actor,
-                user=filters.user,
-                action=filters.action,
-                target=filters.target,
-                since=filters.since,
-                until=filters.until,
-                limit=limit,
-            )
-            return audit.status(), entries
 
         self.count.setText(self.tr("Loading…"))
         # One load at a time: the first one must have recorded the viewing before another reads.
         self.apply_button.setEnabled(False)
-        self._run(load, self._on_load_done, self._on_load_failed, generation)
+        self._run(
+            lambda: reader.load(filters, limit),
+            self._on_load_done,
+            self._on_load_failed,
+            generation,
+        )
 
-    def _on_load_done(self, result: tuple[dict[str, str], list[Entry]], generation: int) -> None:
+    def _on_load_done(self, result: Loaded, generation: int) -> None:
         if generation != self._generation:
             return  # a later load is on its way
         self.apply_button.setEnabled(True)
-        status, entries = result
         self._viewed = True
-        self._show_status(status)
-        self._show_entries(entries)
+        self._show_status(result.status)
+        self._show_entries(result.entries)
 
     def _on_load_failed(self, err: KnownError, generation: int) -> None:
         if generation != self._generation:
@@ -464,27 +386,16 @@ class AuditViewer(QDialog):
     # -- verification ------------------------------------------------------------------------
 
     def _on_verify_clicked(self) -> None:
-        audit, actor = self._audit, self._actor
-
-        def check() -> _Verified:
-            with tempfile.TemporaryDirectory(prefix="utkik-verify-") as tmp:
-                folder = Path(tmp) / "export"
-                audit.export(actor, folder)
-                try:
-                    report = verify(folder)
-                except (OSError, ValueError, KeyError) as err:
-                    return _Verified(None, str(err), audit.status())
-            return _Verified(report, "", audit.status())
-
+        reader = self._reader
         self.verify_button.setEnabled(False)
         self._show_verification("", self.tr("Verifying…"))
-        self._run(check, self._on_verified, self._on_verify_failed)
+        self._run(reader.verify, self._on_verified, self._on_verify_failed)
 
     def _on_verify_failed(self, err: KnownError) -> None:
         self.verify_button.setEnabled(True)
         self._show_verification("bad", self.tr("Not verified: %1").replace("%1", error_text(err)))
 
-    def _on_verified(self, result: _Verified) -> None:
+    def _on_verified(self, result: Verified) -> None:
         self.verify_button.setEnabled(True)
         self._show_status(result.status)
         report = result.report
@@ -547,29 +458,19 @@ class AuditViewer(QDialog):
     def write_csv(self, path: Path) -> None:
         """Write the rows shown to `path` (UTF-8, a header row), on a worker; the export is
         recorded in the access log first, and nothing is written if that fails."""
-        audit, actor = self._audit, self._actor
+        reader = self._reader
         header, rows = self.model.headers(), self.model.texts()
 
-        def write() -> _Written:
-            audit.record(actor, "audit.csv_exported", str(path), {"rows": len(rows)}).result()
-            try:
-                # utf-8-sig: spreadsheet programs then read å, ä and ö right.
-                with path.open("w", encoding="utf-8-sig", newline="") as out:
-                    writer = csv.writer(out)
-                    writer.writerow(header)
-                    writer.writerows([_cell(c) for c in row] for row in rows)
-            except OSError as err:
-                return _Written(path, len(rows), err.strerror or str(err))
-            return _Written(path, len(rows), "")
-
         self.export_button.setEnabled(False)
-        self._run(write, self._on_written, self._on_write_failed)
+        self._run(
+            lambda: reader.write_csv(path, header, rows), self._on_written, self._on_write_failed
+        )
 
     def _on_write_failed(self, err: KnownError) -> None:
         self.export_button.setEnabled(True)
         self._show_message(error_text(err))
 
-    def _on_written(self, result: _Written) -> None:
+    def _on_written(self, result: CsvWritten) -> None:
         self.export_button.setEnabled(self.model.rowCount() > 0)
         if result.failure:
             self._show_message(
@@ -616,8 +517,3 @@ class AuditViewer(QDialog):
             lambda value: deliver(success_method, value),
             lambda err: deliver(failure_method, err),
         )
-
-
-def _cell(text: str) -> str:
-    """A CSV cell a spreadsheet shows as text: a leading =, +, - or @ would start a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -19,7 +19,7 @@ import ipaddress
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import (
@@ -30,7 +30,6 @@ from PySide6.QtCore import (
     QObject,
     QSize,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QImage, QKeyEvent, QPixmap
@@ -72,22 +71,23 @@ from console.camera_facts import (
     StreamProfile,
     WrongLogin,
 )
-from console.camera_facts import Health as DeviceHealth
-from console.cameras import Camera, CameraService, Health
+from console.cameras import Camera, CameraService
 from console.clock import Clock
 from console.domain import Actor, Area, Permission, Place
 from console.errors import KnownError
+from console.health import HEALTH_INTERVAL_S, CheckedHealth, HealthService
+from console.health import HealthMonitor as CoreHealthMonitor
 from console.policy import can
+from console.ports import CameraTools, NetworkInterface
 from console.text import fold
 from ui.i18n import error_text
 from ui.tasks import TaskRunner
+from ui.timers import QtTimers
 
 T = TypeVar("T")
 
 #: How long a WS-Discovery search listens for answers (the Probe is re-sent within it).
 MULTICAST_WINDOW_S = 3.0
-#: How often every camera the user may see is checked (reachable, stream opens, clock).
-HEALTH_INTERVAL_S = 60
 #: What the begin_view entry of the test still says it was for.
 TEST_PURPOSE = "onboarding test"
 #: The ports a range scan asks at unless told otherwise (ONVIF's usual two).
@@ -102,75 +102,6 @@ _COLOURS = {
     "bad": ("#ff6b6b", "#cf222e"),
     "busy": ("#8a9099", "#57606a"),
 }
-
-
-# -- the adapters (filled in by ui/app.py) ------------------------------------------------------
-
-
-class NetworkInterface(Protocol):
-    """One IPv4 address of a network interface that is up (devices.discovery.Interface)."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def address(self) -> str: ...
-
-    @property
-    def prefix(self) -> int: ...
-
-
-Found = Callable[[DiscoveredDevice], None]
-
-
-class MulticastProbe(Protocol):
-    """devices.discovery.probe_multicast. `interface` is one of the objects `interfaces()`
-    returned, or None for every interface that is up."""
-
-    def __call__(
-        self,
-        interface: Any = None,
-        *,
-        window: float = ...,
-        on_found: Found | None = ...,
-        cancel: threading.Event | None = ...,
-    ) -> list[DiscoveredDevice]: ...
-
-
-class RangeScan(Protocol):
-    """devices.discovery.scan_range."""
-
-    def __call__(
-        self,
-        addresses: Sequence[str],
-        *,
-        ports: Sequence[int] = ...,
-        on_found: Found | None = ...,
-        on_progress: Callable[[int, int], None] | None = ...,
-        cancel: threading.Event | None = ...,
-    ) -> list[DiscoveredDevice]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class CameraTools:
-    """The device adapters the wizard and the health check use; every one of them blocks."""
-
-    interfaces: Callable[[], Sequence[NetworkInterface]]
-    probe_multicast: MulticastProbe
-    #: "FIRST-LAST" or CIDR to addresses; InvalidInput (a KnownError) for anything else.
-    parse_range: Callable[[str], list[str]]
-    scan_range: RangeScan
-    #: (host, port) typed in by the technician.
-    manual_device: Callable[[str, int], DiscoveredDevice]
-    #: (host, port, user, password) → what onboarding learnt; CameraError subclasses.
-    onboard: Callable[[str, int, str, str], DeviceFacts]
-    #: (snapshot URI, user, password) → JPEG bytes.
-    fetch_snapshot: Callable[[str, str, str], bytes]
-    #: (stream URI, user, password) → the first keyframe, decoded.
-    grab_keyframe: Callable[[str, str, str], Still]
-    #: (host, port, user, password, stream URI, or None when the stream is known to flow) →
-    #: one health check; never raises for the camera.
-    check_health: Callable[[str, int, str, str, str | None], DeviceHealth]
 
 
 # -- words --------------------------------------------------------------------------------------
@@ -1414,16 +1345,9 @@ class CameraWizard(QWizard):
 # -- the periodic health check ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class CheckedHealth:
-    camera_id: int
-    health: Health
-
-
 class HealthMonitor(QObject):
-    """Checks every camera the user may see, every `interval_s` seconds, one camera at a time on
-    a TaskRunner worker (a stalled camera costs one worker, never the GUI), and keeps each result
-    with CameraService.record_health."""
+    """The Qt side of the periodic health check (console/health.py schedules and checks): the
+    schedule's results as signals on the GUI thread, its timer a QTimer."""
 
     #: a CheckedHealth, just recorded
     checked = Signal(object)
@@ -1443,102 +1367,41 @@ class HealthMonitor(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._cameras = cameras
-        self._tools = tools
-        #: whether a camera's stream flows in the media hub now (live view, recording): then
-        #: the check does not open a session of its own (cameras allow few)
-        self._streaming = streaming
-        self._actor = actor
-        self._clock = clock
-        self._runner = runner
-        self._queue: list[int] = []
-        self._busy = False
-        self._listing = False
-        self._stopped = True
-        self.timer = QTimer(self)
-        self.timer.setInterval(int(interval_s * 1000))
-        self.timer.timeout.connect(self.check_all)
+        self._monitor = CoreHealthMonitor(
+            HealthService(cameras, tools.check_health, clock),
+            actor,
+            runner,
+            QtTimers(),
+            list_cameras=lambda: [c.id for c in cameras.list(actor)],
+            on_checked=self._on_monitor_checked,
+            on_failed=self._on_monitor_failed,
+            interval_s=interval_s,
+            streaming=streaming,
+        )
+        self.destroyed.connect(self._monitor.dispose)
 
     @property
     def idle(self) -> bool:
-        return not (self._busy or self._listing or self._queue)
+        return self._monitor.idle
 
     def start(self) -> None:
-        self._stopped = False
-        self.timer.start()
+        # The first round through this object's check_all, like every round the window asks for.
+        self._monitor.start(first_round=False)
         self.check_all()
 
     def stop(self) -> None:
-        self._stopped = True
-        self.timer.stop()
-        self._queue.clear()
+        self._monitor.stop()
 
     def check_all(self) -> None:
-        """A round over every camera, unless one is still going on."""
-        if self._stopped or self._listing or self._busy or self._queue:
-            return
-        self._listing = True
-        self._runner.run(
-            lambda: [c.id for c in self._cameras.list(self._actor)],
-            self._on_listed,
-            self._on_list_failed,
-        )
+        self._monitor.check_all()
 
     def check_now(self, camera_id: int) -> None:
-        """Check one camera next (Test now, or a camera just added)."""
-        if self._stopped:
-            return
-        if camera_id in self._queue:
-            self._queue.remove(camera_id)
-        self._queue.insert(0, camera_id)
-        self._next()
+        self._monitor.check_now(camera_id)
 
-    def _on_listed(self, ids: list[int]) -> None:
-        self._listing = False
-        if self._stopped:
-            return
-        self._queue.extend(i for i in ids if i not in self._queue)
-        self._next()
+    def _on_monitor_checked(self, result: CheckedHealth) -> None:
+        if shiboken6.isValid(self):
+            self.checked.emit(result)
 
-    def _on_list_failed(self, err: KnownError) -> None:
-        self._listing = False
-
-    def _next(self) -> None:
-        if self._busy or self._stopped or not self._queue:
-            return
-        self._busy = True
-        camera_id = self._queue.pop(0)
-        self._runner.run(
-            lambda: self._check(camera_id),
-            self._on_check_done,
-            lambda err: self._on_check_failed(camera_id, err),
-        )
-
-    def _check(self, camera_id: int) -> CheckedHealth:
-        camera = self._cameras.get(self._actor, camera_id)
-        user, password = self._cameras.login(self._actor, camera)
-        uri = None if self._streaming(camera.id) else camera.main_uri or camera.sub_uri
-        found = self._tools.check_health(camera.host, camera.port, user, password, uri)
-        health = Health(
-            checked_at=self._clock.now(),
-            reachable=found.reachable,
-            stream_ok=found.stream_ok,
-            clock_offset_s=found.clock_offset_s,
-            error=found.error,
-        )
-        self._cameras.record_health(camera.id, health)
-        return CheckedHealth(camera.id, health)
-
-    def _on_check_done(self, result: CheckedHealth) -> None:
-        self._busy = False
-        if not shiboken6.isValid(self):
-            return
-        self.checked.emit(result)
-        self._next()
-
-    def _on_check_failed(self, camera_id: int, err: KnownError) -> None:
-        self._busy = False
-        if not shiboken6.isValid(self):
-            return
-        self.failed.emit(camera_id, error_text(err))
-        self._next()
+    def _on_monitor_failed(self, camera_id: int, err: KnownError) -> None:
+        if shiboken6.isValid(self):
+            self.failed.emit(camera_id, error_text(err))

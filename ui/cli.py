@@ -18,10 +18,11 @@ from typing import TextIO
 
 from console import __version__
 from console.app import Core, default_data_dir
-from console.camera_facts import DeviceFacts, DiscoveredDevice, scope_value
-from console.cameras import Camera, Health
+from console.camera_facts import DeviceFacts, DiscoveredDevice, Health, scope_value
+from console.cameras import Camera
 from console.domain import Actor, Role, User
 from console.errors import N_, InvalidInput, KnownError
+from console.health import HealthService
 from console.recording.archive import Mode, parse_window
 from console.runtime import DeviceLoop
 from console.settings import ALL_SETTINGS, find_setting
@@ -494,19 +495,12 @@ def _test_camera(core: Core, actor: Actor, which: str, out: TextIO) -> int:
     from devices import onvif_client
 
     camera = core.cameras.find(actor, which)
-    user, password = core.cameras.login(actor, camera)
     with DeviceLoop() as loop:
-        health = onvif_client.check_health_blocking(
-            loop, camera.host, camera.port, user, password, camera.main_uri
-        )
-    checked = Health(
-        checked_at=core.clock.now(),
-        reachable=health.reachable,
-        stream_ok=health.stream_ok,
-        clock_offset_s=health.clock_offset_s,
-        error=health.error,
-    )
-    core.cameras.record_health(camera.id, checked)
+
+        def probe(host: str, port: int, user: str, password: str, uri: str | None) -> Health:
+            return onvif_client.check_health_blocking(loop, host, port, user, password, uri)
+
+        checked = HealthService(core.cameras, probe, core.clock).check(actor, camera.id).health
     print(f"{camera.name}: {'reachable' if checked.reachable else 'NOT reachable'}", file=out)
     print(f"stream: {'opens' if checked.stream_ok else 'does NOT open'}", file=out)
     if checked.clock_offset_s is not None:

@@ -30,11 +30,11 @@ from console.cameras import Camera
 from console.clock import Clock
 from console.domain import Actor, Permission
 from console.errors import KnownError
+from console.localtime import format_moment, parse_local_time
 from console.policy import can
 from console.recording.archive import EvidenceLock, RecordingService
 from ui.i18n import error_text
 from ui.tasks import TaskRunner
-from ui.timeline import format_moment, parse_local_time
 
 #: How long a new lock lasts unless the supervisor says otherwise (a case's first months).
 DEFAULT_EXPIRY_DAYS = 180

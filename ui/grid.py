@@ -69,15 +69,14 @@ from console.layouts import (
     Tour,
 )
 from console.policy import can
+from console.ports import CameraControls, VideoBackend
+from console.snapshots import SnapshotResult, SnapshotService, snapshot_file_name
 from console.text import fold
-from ui.audit_viewer import LOCAL_ZONE
+from console.viewing import LiveViews
 from ui.i18n import error_text
 from ui.sites_panel import camera_id_from_mime
 from ui.tasks import TaskRunner
 from ui.tile import (
-    CameraControls,
-    LiveViews,
-    VideoBackend,
     VideoTile,
     ptz_key_velocity,
     tile_serial_from_mime,
@@ -107,7 +106,6 @@ DEFAULT_GRID = Grid.preset(GridKind.GRID_2)
 #: A new tour shows each layout this long unless told otherwise.
 DEFAULT_DWELL_S = 30
 #: Characters a file name cannot hold on one of the desktops (Windows is the strictest).
-_FILE_NAME_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
 def _fill(template: str, *values: str) -> str:
@@ -154,6 +152,7 @@ class VideoGrid(QWidget):
         self._backend = backend
         #: PTZ and snapshots; None: neither is offered
         self._controls = controls
+        self._snapshots = None if controls is None else SnapshotService(cameras, controls)
         self._clock = clock or SystemClock()
         #: place id → name, shared with the tiles for their captions
         self._places: dict[int, str] = {}
@@ -651,16 +650,17 @@ class VideoGrid(QWidget):
         super().focusOutEvent(event)
 
     def snapshot(self) -> None:
-        """Save a picture of the selected tile's camera to a file the operator names. The
-        snapshot.saved entry (with the file's path) is written first: no entry, no picture."""
-        controls = self._controls
-        if controls is None:
+        """Save a picture of the selected tile's camera to a file the operator names
+        (SnapshotService: the entry first, then the picture)."""
+        snapshots = self._snapshots
+        if snapshots is None:
             return
         camera = self.tiles[self.selected].camera
         if camera is None:
             self.notice.emit(self.tr("Select a tile showing a camera first."))
             return
-        if not can(self._actor, Permission.SNAPSHOT, camera.area_id):
+        actor = self._actor
+        if not snapshots.may_take(actor, camera):
             self.notice.emit(
                 self.tr("You may not take snapshots of %1.").replace("%1", camera.name)
             )
@@ -668,38 +668,28 @@ class VideoGrid(QWidget):
         path = self.ask_snapshot_path(self.snapshot_path(camera))
         if not path:
             return
-        if not Path(path).suffix:
-            path += ".jpg"
-        cameras, actor = self.views.cameras, self._actor
 
-        def take() -> str:
-            cameras.record_snapshot(actor, camera, path)
-            picture = controls.snapshot(camera)
-            try:
-                Path(path).write_bytes(picture)
-            except OSError as err:
-                # The entry stays: the picture was taken, and is what the entry is about.
-                return err.strerror or type(err).__name__
-            return ""
-
-        def taken(problem: str) -> None:
+        def taken(result: SnapshotResult) -> None:
             if not shiboken6.isValid(self):
                 return
-            if problem:
-                text = _fill(self.tr("The snapshot could not be saved as %1: %2"), path, problem)
+            if result.write_error:
+                text = _fill(
+                    self.tr("The snapshot could not be saved as %1: %2"),
+                    result.path,
+                    result.write_error,
+                )
             else:
-                text = _fill(self.tr("Saved a snapshot of %1 as %2."), camera.name, path)
+                text = _fill(self.tr("Saved a snapshot of %1 as %2."), camera.name, result.path)
             self.notice.emit(text)
 
-        self._runner.run(take, taken)
+        self._runner.run(lambda: snapshots.take(actor, camera, path), taken)
 
     def snapshot_path(self, camera: Camera) -> str:
         """Where a snapshot goes unless the operator says otherwise: the camera's name and the
         local time, a .jpg in the user's Pictures folder."""
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
-        moment = self._clock.now().astimezone(LOCAL_ZONE)
-        name = _FILE_NAME_UNSAFE.sub("_", camera.name).strip(" .") or str(camera.id)
-        return str(Path(folder or QDir.homePath()) / f"{name} {moment:%Y-%m-%d %H.%M.%S}.jpg")
+        name = snapshot_file_name(camera, self._clock.now())
+        return str(Path(folder or QDir.homePath()) / name)
 
     # -- saved layouts -----------------------------------------------------------------------
 

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.cameras import Camera, Health
+from console.camera_facts import Health
+from console.cameras import Camera
 from console.domain import Area, Permission, Place, User
 from console.policy import can
 from ui.grid import VideoGrid

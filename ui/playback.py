@@ -25,11 +25,8 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import Future
-from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
@@ -57,6 +54,8 @@ from console.clock import Clock
 from console.domain import Actor, Place
 from console.errors import KnownError, NotFound, PermissionDenied
 from console.layouts import Grid, GridKind
+from console.localtime import format_moment
+from console.ports import FeedState, FeedStatus, PlaybackBackend, PlaybackStream
 from console.recording.archive import RecordingService
 from console.recording.playback import (
     KEYFRAMES_ONLY_ABOVE,
@@ -67,9 +66,10 @@ from console.recording.playback import (
     PlaybackSession,
 )
 from console.sites import SiteService
+from console.viewing import PlaybackViews
 from ui.i18n import core_text, error_text
 from ui.tasks import TaskRunner
-from ui.timeline import TimelineRow, TimelineWidget, format_moment
+from ui.timeline import TimelineRow, TimelineWidget
 
 log = logging.getLogger(__name__)
 
@@ -117,62 +117,6 @@ def grid_for(count: int) -> Grid:
     return Grid.preset(_SQUARES[-1])
 
 
-# -- the backend (filled in by ui/app.py) ---------------------------------------------------------
-
-
-class FeedState(enum.StrEnum):
-    #: pictures are being handed over
-    PLAYING = "playing"
-    #: nothing is recorded at the clock's position
-    NO_RECORDING = "no_recording"
-    #: the recording cannot be read
-    ERROR = "error"
-
-
-@dataclass(frozen=True, slots=True)
-class FeedStatus:
-    state: FeedState
-    #: why (for ERROR): a core message template (console.errors.N_), shown translated
-    reason: str = ""
-
-
-class PlaybackStream(Protocol):
-    """One camera's recordings drawn into one native window, paced by the layout's clock."""
-
-    @property
-    def last_moment(self) -> datetime | None:
-        """The recorded time of the last picture handed to the player (UTC), if any."""
-        ...
-
-    def shown(self) -> tuple[datetime, datetime] | None:
-        """The recorded time handed to the player so far (for the access log's end entry);
-        any thread."""
-        ...
-
-    def close(self) -> None:
-        """Stop drawing and reading (GUI thread; returns at once, no status arrives after)."""
-        ...
-
-
-class PlaybackBackend(Protocol):
-    """Opens recorded video into native windows. Called on the GUI thread: must not block."""
-
-    def open(
-        self,
-        camera: Camera,
-        window_id: int,
-        clock: PlaybackClock,
-        *,
-        keyframes_only: bool,
-        on_status: Callable[[FeedStatus], None],
-    ) -> PlaybackStream:
-        """Start drawing `camera`'s recordings from `clock`'s position into the native window
-        `window_id`, following the clock. `on_status` gets every change of the feed's state, on
-        any thread. With `keyframes_only` the player decodes keyframes only (fast or backwards
-        playback, where the feeder hands over nothing else)."""
-        ...
-
-
 # -- what the window needs of the core ------------------------------------------------------------
 
 
@@ -200,56 +144,6 @@ class PlaybackRequest:
     reason: str
     #: how far back the person may go (None: no limit), as of when asked
     limit: timedelta | None
-
-
-def _ignore(_value: object) -> None:
-    return None
-
-
-class PlaybackLog:
-    """The playback.view entries of one window, begun and ended on TaskRunner workers (never on
-    the GUI thread). The end entries still being written can be waited for at shutdown."""
-
-    def __init__(self, playback: PlaybackService, actor: Actor, runner: TaskRunner) -> None:
-        self._playback = playback
-        self.actor = actor
-        self.runner = runner
-        self._ending: set[Future[None]] = set()
-
-    def begin(
-        self,
-        cameras: CameraService,
-        camera_id: int,
-        start: datetime,
-        reason: str,
-        on_begun: Callable[[tuple[Camera, PlaybackSession]], None],
-        on_refused: Callable[[KnownError], None],
-    ) -> None:
-        """The start entry, durable before `on_begun` runs (fails closed: no entry, no video)."""
-        actor, playback = self.actor, self._playback
-
-        def begin() -> tuple[Camera, PlaybackSession]:
-            camera = cameras.get(actor, camera_id)
-            return camera, playback.begin(actor, camera, start, reason)
-
-        self.runner.run(begin, on_begun, on_refused)
-
-    def end(
-        self, session: PlaybackSession, shown: Callable[[], tuple[datetime, datetime] | None]
-    ) -> None:
-        """The end entry with what `shown` says was shown (asked on the worker, after the
-        stream's last picture); a failure reaches the operator (the runner's default)."""
-        playback = self._playback
-        future = self.runner.run(lambda: playback.end(session, shown()), _ignore)
-        self._ending.add(future)
-        future.add_done_callback(self._ending.discard)
-
-    def wait(self, timeout_s: float) -> None:
-        wait_futures(list(self._ending), timeout=timeout_s)
-
-    @property
-    def ending(self) -> int:
-        return len(self._ending)
 
 
 def _union(
@@ -728,7 +622,7 @@ class PlaybackWindow(QMainWindow):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.context = context
         self.request = request
-        self.log = PlaybackLog(context.playback, context.actor, context.runner)
+        self.log = PlaybackViews(context.playback, context.actor, context.runner)
         self._limit = request.limit
         self._stopped = False
         self._started = False

@@ -43,11 +43,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.camera_facts import CLOCK_WARNING_S
-from console.cameras import Camera, Health
+from console.camera_facts import CLOCK_WARNING_S, Health
+from console.cameras import Camera
 from console.domain import Area, Permission, Place, User
+from console.localtime import local_time_text
 from console.policy import can
-from ui.audit_viewer import local_time_text
 
 AREA_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PLACE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -229,7 +229,9 @@ class SitesModel(QStandardItemModel):
         status.setText(text)
         tip = ""
         if health is not None:
-            tip = self.tr("Checked %1").replace("%1", local_time_text(health.checked_at))
+            # Health read back from the database always carries the time of its check.
+            if health.checked_at is not None:
+                tip = self.tr("Checked %1").replace("%1", local_time_text(health.checked_at))
             if health.error:
                 tip += "\n" + health.error
         status.setToolTip(tip)

@@ -31,13 +31,9 @@ import ctypes.util
 import enum
 import itertools
 import logging
-import math
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future
-from concurrent.futures import wait as wait_futures
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import shiboken6
 from PySide6.QtCore import (
@@ -79,22 +75,23 @@ from PySide6.QtWidgets import (
 )
 
 from console.audit.log import Session
-from console.cameras import Camera, CameraService
-from console.domain import Actor, Permission
+from console.cameras import Camera
+from console.domain import Permission
 from console.errors import KnownError, NotFound, PermissionDenied
+from console.localtime import LOCAL_ZONE
 from console.media.packets import Profile, StreamState, StreamStatus
 from console.policy import can
-from ui.audit_viewer import LOCAL_ZONE
+from console.ports import CameraControls, PtzPreset, VideoBackend, VideoHandle
+from console.ptz import STILL, PtzDriver, Velocity, clamp
+from console.viewing import LiveViews
 from ui.i18n import error_text
 from ui.sites_panel import CAMERA_MIME
-from ui.tasks import TaskRunner
+from ui.timers import QtTimers
 
 log = logging.getLogger(__name__)
 
 #: A tile dragged onto another (to swap them) carries its serial number in this format.
 TILE_MIME = "application/x-utkik-tile"
-#: What the live.view entries say the look was for.
-LIVE_PURPOSE = "live"
 
 #: How often a tile looks whether libvlc has fitted its window to a new size (only while it
 #: waits for that: after a stream's first picture, and under the curtain).
@@ -110,160 +107,8 @@ CURTAIN_MIN_S = 0.1
 #: libvlc rounds the picture's size: a pixel or two short of the window still fills it.
 _FIT_SLACK = 2
 
-# -- the backend (filled in by ui/app.py) ---------------------------------------------------------
-
-
-class VideoHandle(Protocol):
-    """One open stream drawn into one window."""
-
-    def close(self) -> None:
-        """Stop drawing and release the stream; no callback arrives after it returns."""
-        ...
-
-    def frames(self) -> int:
-        """Pictures shown so far (for the access log's end entry); 0 when unknown."""
-        ...
-
-
-class VideoBackend(Protocol):
-    """Opens camera streams into native windows. Called on the GUI thread: must not block."""
-
-    def open(
-        self,
-        camera: Camera,
-        profile: Profile,
-        window_id: int,
-        *,
-        keyframes_only: bool,
-        on_status: Callable[[StreamStatus], None],
-        on_first_frame: Callable[[], None],
-    ) -> VideoHandle:
-        """Start drawing `camera`'s `profile` stream into the native window `window_id` (only
-        its key frames when `keyframes_only`: a small tile of a camera without a sub stream).
-
-        `on_status` gets every change of the stream's state; `on_first_frame` is called once,
-        when the first picture is on screen. Both may be called from any thread, even before
-        `open` returns. Raises KnownError when the stream cannot be opened at all.
-        """
-        ...
-
-
-# -- camera controls (filled in by ui/app.py) ----------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PtzPreset:
-    """A position stored in the camera, to go back to."""
-
-    token: str
-    name: str
-
-
-class PtzHandle(Protocol):
-    """Pan, tilt and zoom of one camera, open while its tile is maximized. Every call blocks until
-    the camera answered: the tile makes them on TaskRunner workers, one at a time and in order.
-    Each raises KnownError when the camera refuses or cannot be reached."""
-
-    def move(self, pan: float, tilt: float, zoom: float) -> None:
-        """Start moving at these velocities (-1..1 each; positive is right, up and in). The
-        camera stops by itself after a short while (2 s) unless the move is renewed."""
-        ...
-
-    def stop(self) -> None: ...
-
-    def presets(self) -> Sequence[PtzPreset]: ...
-
-    def goto(self, token: str) -> None: ...
-
-    def close(self) -> None:
-        """Stop the camera (best effort) and let go of it."""
-        ...
-
-
-class CameraControls(Protocol):
-    """What the grid does to a camera besides showing it. Called on TaskRunner workers, so it
-    may block; raises KnownError when the camera cannot be reached. Who may do it, and the access
-    log, are the caller's business (CameraService.control_ptz, record_snapshot)."""
-
-    def open_ptz(self, camera: Camera) -> PtzHandle:
-        """PTZ of `camera` through its main profile (a camera with capabilities.ptz)."""
-        ...
-
-    def snapshot(self, camera: Camera) -> bytes:
-        """The camera's picture now, as a JPEG file's bytes."""
-        ...
-
-
-# -- the access log ------------------------------------------------------------------------------
-
-
-class LiveViews:
-    """What a tile needs of the core: the camera, and the live.view entries begun and ended on
-    TaskRunner workers (never on the GUI thread)."""
-
-    def __init__(self, cameras: CameraService, actor: Actor, runner: TaskRunner) -> None:
-        self.cameras = cameras
-        self.actor = actor
-        self.runner = runner
-        self._ending: set[Future[None]] = set()
-
-    def lookup(
-        self,
-        camera_id: int,
-        on_found: Callable[[Camera], None],
-        on_failed: Callable[[KnownError], None],
-    ) -> None:
-        self.runner.run(lambda: self.cameras.get(self.actor, camera_id), on_found, on_failed)
-
-    def begin(
-        self,
-        camera: Camera,
-        on_begun: Callable[[Session], None],
-        on_refused: Callable[[KnownError], None],
-    ) -> None:
-        """The start entry, durable before `on_begun` runs (fails closed: no entry, no video)."""
-        actor = self.actor
-        self.runner.run(
-            lambda: self.cameras.begin_view(
-                actor, f"camera:{camera.id}", camera.area_id, LIVE_PURPOSE
-            ),
-            on_begun,
-            on_refused,
-        )
-
-    def end(self, session: Session, frames: int) -> None:
-        """The end entry with what was shown; a failure reaches the operator (the runner's
-        default)."""
-        future = self.runner.run(lambda: self.cameras.end_view(session, frames), _ignore)
-        self._ending.add(future)
-        future.add_done_callback(self._ending.discard)
-
-    def wait(self, timeout_s: float) -> None:
-        """Wait for the end entries still being written (at shutdown, before the workers go)."""
-        wait_futures(list(self._ending), timeout=timeout_s)
-
-    @property
-    def ending(self) -> int:
-        return len(self._ending)
-
-
-def _ignore(_value: object) -> None:
-    return None
-
-
 # -- PTZ -----------------------------------------------------------------------------------------
 
-#: (pan, tilt, zoom), each -1..1: positive is right, up and in.
-Velocity = tuple[float, float, float]
-STILL: Velocity = (0.0, 0.0, 0.0)
-
-#: A held move is renewed this often. The adapter's moves end by themselves after 2 s
-#: (devices/ptz.py, MOVE_TIMEOUT_S) so that a stop lost with a crashed console or a dropped
-#: network cannot leave a camera turning; a key held longer must say so again.
-PTZ_RENEW_S = 1.0
-#: At most one move command this often (5 a second) while a drag keeps changing the speed: only
-#: the latest speed is sent, so a slow camera never works through a queue of stale ones.
-PTZ_MIN_INTERVAL_S = 0.2
 #: The speed of the keys and pad buttons; with Shift, the keys go at full speed.
 PTZ_KEY_SPEED = 0.5
 #: A drag nearer than this to where it began (a share of half the picture) does not move: a click
@@ -292,10 +137,6 @@ _PTZ_KEYPAD: dict[Qt.Key, Velocity] = {
 }
 
 
-def _clamp(value: float) -> float:
-    return max(-1.0, min(1.0, value))
-
-
 def ptz_key_velocity(key: int, modifiers: Qt.KeyboardModifier) -> Velocity | None:
     """The velocity a held key asks for, or None when the key does not steer (Ctrl+arrows and
     Alt+digits keep their grid meanings)."""
@@ -322,7 +163,7 @@ def drag_velocity(offset: QPoint, size: QSize) -> Velocity:
     half the picture's width (or height) is full speed."""
 
     def axis(share: float) -> float:
-        value = _clamp(share)
+        value = clamp(share)
         return 0.0 if abs(value) < PTZ_DEAD_ZONE else round(value, 2)
 
     half_width, half_height = max(1.0, size.width() / 2), max(1.0, size.height() / 2)
@@ -333,241 +174,6 @@ def _total(velocities: Iterable[Velocity]) -> Velocity:
     listed = list(velocities)
     pan, tilt, zoom = (sum(v[axis] for v in listed) for axis in range(3))
     return pan, tilt, zoom
-
-
-def _describe(velocity: Velocity) -> str:
-    pan, tilt, zoom = velocity
-    return f"pan {pan:+.2f}, tilt {tilt:+.2f}, zoom {zoom:+.2f}"
-
-
-class PtzDriver:
-    """PTZ of the maximized tile's camera: what the operator holds (keys, a drag, a pad button)
-    becomes commands on TaskRunner workers.
-
-    One command at a time, in order, so a stop never overtakes its move; at most one move per
-    PTZ_MIN_INTERVAL_S, always the latest speed; a held move renewed every PTZ_RENEW_S. The start
-    of a move (from standing still) and each preset are written to the access log by the same
-    worker task, before the command (CameraService.control_ptz): when the entry is refused nothing
-    is sent, the error is shown, and the rest of that gesture is refused too until it is let go.
-    Speed changes within a move and stops are not logged.
-
-    A plain object, not a QObject: its worker tasks keep it alive until the camera is let go, even
-    when the tile that made it has been deleted.
-    """
-
-    def __init__(
-        self,
-        views: LiveViews,
-        controls: CameraControls,
-        camera: Camera,
-        *,
-        on_presets: Callable[[list[PtzPreset]], None],
-        on_error: Callable[[str], None],
-    ) -> None:
-        self.camera = camera
-        self._views = views
-        self._controls = controls
-        self._on_presets = on_presets
-        self._on_error = on_error
-        self._handle: PtzHandle | None = None
-        #: a task of ours is on a worker (opening, a command, or letting go)
-        self._busy = False
-        self._closing = False
-        #: what each input (keys, mouse, pad) asks for
-        self._inputs: dict[str, Velocity] = {}
-        #: the velocity the camera was last told
-        self._sent = STILL
-        self._last_move = -math.inf
-        self._renew_due = False
-        #: the gesture going on was refused (its entry, or its first command, failed)
-        self._refused = False
-        self._stop_asked = False
-        self._goto: PtzPreset | None = None
-        self._error_shown = False
-        self._throttle = QTimer()
-        self._throttle.setSingleShot(True)
-        self._throttle.timeout.connect(self._pump)
-        self._renew = QTimer()
-        self._renew.setInterval(round(PTZ_RENEW_S * 1000))
-        self._renew.timeout.connect(self._on_renew_timeout)
-
-    @property
-    def wanted(self) -> Velocity:
-        """What the inputs together ask for."""
-        pan, tilt, zoom = (
-            round(_clamp(sum(v[axis] for v in self._inputs.values())), 2) for axis in range(3)
-        )
-        return pan, tilt, zoom
-
-    @property
-    def ready(self) -> bool:
-        """The camera is open (its presets known)."""
-        return self._handle is not None and not self._closing
-
-    # -- what the operator does (GUI thread) --------------------------------------------------
-
-    def open(self) -> None:
-        controls, camera = self._controls, self.camera
-
-        def op() -> tuple[PtzHandle, list[PtzPreset]]:
-            handle = controls.open_ptz(camera)
-            try:
-                return handle, list(handle.presets())
-            except BaseException:
-                handle.close()
-                raise
-
-        self._busy = True
-        self._views.runner.run(op, self._on_opened, self._on_open_failed)
-
-    def drive(self, source: str, velocity: Velocity) -> None:
-        """`source` (keys, mouse, pad) now asks for `velocity`; STILL: it let go."""
-        if velocity == STILL:
-            self._inputs.pop(source, None)
-        else:
-            self._inputs[source] = velocity
-        if self.wanted == STILL:
-            # The gesture is over: the next one is asked for (and logged) afresh.
-            self._refused = False
-        self._pump()
-
-    def halt(self) -> None:
-        """The Stop button: every input let go, and a stop sent even when nothing was moving
-        (the camera may be on its way to a preset)."""
-        self._inputs.clear()
-        self._refused = False
-        self._stop_asked = True
-        self._pump()
-
-    def goto(self, preset: PtzPreset) -> None:
-        self._goto = preset
-        self._pump()
-
-    def close(self) -> None:
-        """Let go of the camera: after the command on its way, a stop and the connection's end
-        (on a worker). Nothing is reported after this."""
-        self._closing = True
-        self._inputs.clear()
-        self._goto = None
-        self._throttle.stop()
-        self._renew.stop()
-        self._pump()
-
-    # -- commands ------------------------------------------------------------------------------
-
-    def _pump(self) -> None:
-        """Send the next command, if one is due and none is on its way."""
-        if self._busy:
-            return
-        handle = self._handle
-        if self._closing:
-            self._handle = None
-            if handle is not None:
-                self._views.runner.run(handle.close, _ignore)
-            self._dispose()
-            return
-        if handle is None:
-            return
-        cameras, actor, camera = self._views.cameras, self._views.actor, self.camera
-        goto = self._goto
-        if goto is not None:
-            self._goto = None
-
-            def go() -> None:
-                cameras.control_ptz(actor, camera, "preset", f"{goto.name} ({goto.token})")
-                handle.goto(goto.token)
-
-            self._send(go, STILL)
-            return
-        wanted = self.wanted
-        if wanted == STILL:
-            if self._sent != STILL or self._stop_asked:
-                self._stop_asked = False
-                self._send(handle.stop, STILL, stop=True)
-            return
-        if self._refused or (wanted == self._sent and not self._renew_due):
-            return
-        wait = self._last_move + PTZ_MIN_INTERVAL_S - time.monotonic()
-        if wait > 0:
-            if not self._throttle.isActive():
-                self._throttle.start(math.ceil(wait * 1000))
-            return
-        self._renew_due = False
-        self._last_move = time.monotonic()
-        if self._sent == STILL:
-
-            def start() -> None:
-                cameras.control_ptz(actor, camera, "move", _describe(wanted))
-                handle.move(*wanted)
-
-            self._send(start, wanted)
-        else:
-            self._send(lambda: handle.move(*wanted), wanted)
-
-    def _send(self, op: Callable[[], None], after: Velocity, *, stop: bool = False) -> None:
-        """Run command `op` on a worker; `after`: the camera's velocity once it is done."""
-        self._busy = True
-        self._views.runner.run(
-            op,
-            lambda _none: self._on_sent(after, stop=stop),
-            lambda err: self._on_send_failed(err, stop=stop),
-        )
-
-    def _on_sent(self, after: Velocity, *, stop: bool) -> None:
-        self._busy = False
-        self._sent = after
-        if self._closing:
-            self._pump()
-            return
-        if after == STILL:
-            self._renew.stop()
-        elif not self._renew.isActive():
-            self._renew.start()
-        if self._error_shown and not stop:
-            # A move or preset went through: the error shown is over. (The stop ending a failed
-            # gesture leaves it, so that the operator can read it.)
-            self._error_shown = False
-            self._on_error("")
-        self._pump()
-
-    def _on_send_failed(self, err: KnownError, *, stop: bool) -> None:
-        self._busy = False
-        if stop:
-            # Not tried again: the camera stops by itself once its move runs out.
-            self._sent = STILL
-        elif self.wanted != STILL:
-            self._refused = True
-        self._renew.stop()
-        if not self._closing:
-            self._error_shown = True
-            self._on_error(error_text(err))
-        self._pump()
-
-    def _on_opened(self, opened: tuple[PtzHandle, list[PtzPreset]]) -> None:
-        self._busy = False
-        self._handle, presets = opened
-        if not self._closing:
-            self._on_presets(presets)
-        self._pump()
-
-    def _on_open_failed(self, err: KnownError) -> None:
-        self._busy = False
-        if not self._closing:
-            self._on_error(error_text(err))
-        self._pump()
-
-    def _dispose(self) -> None:
-        # The timers go on the GUI thread, now: left to the garbage collector (the driver and its
-        # timers refer to each other) they would be destroyed on whichever thread it runs on.
-        for timer in (self._throttle, self._renew):
-            if shiboken6.isValid(timer):
-                timer.stop()
-                timer.deleteLater()
-
-    def _on_renew_timeout(self) -> None:
-        if self._sent != STILL and not self._refused:
-            self._renew_due = True
-            self._pump()
 
 
 class PtzPad(QWidget):
@@ -1344,12 +950,16 @@ class VideoTile(QFrame):
             return
         assert camera is not None
         assert self._controls is not None
+        views = self._views
         opened = PtzDriver(
-            self._views,
+            views.cameras,
+            views.actor,
             self._controls,
             camera,
+            views.jobs,
+            QtTimers(),
             on_presets=lambda presets: self._on_ptz_presets(opened, presets),
-            on_error=lambda text: self._on_ptz_error(opened, text),
+            on_error=lambda err: self._on_ptz_error(opened, "" if err is None else error_text(err)),
         )
         self._ptz = opened
         self.ptz_pad.reset()

@@ -1658,20 +1658,6 @@
     </message>
   </context>
   <context>
-    <name>Timeline</name>
-    <message>
-      <location filename="../../ui/timeline.py" line="268" />
-      <source>“%1” is not a time. Write for example 2026-10-25 14:30, 14:30 or 14:30:15, optionally followed by an offset such as +01:00.</source>
-      <extracomment>The control room's time zone: the core stores UTC, people read Stockholm time. Tick steps in seconds, finest first; the first that fits the width is used. The coarser boundary that makes a tick of each step major (drawn taller). The narrowest and widest view: a few frames apart up to a week of an incident. The view a new timeline shows: the last hour. One wheel notch (120 units) zooms by this factor. + and − zoom by this factor. An arrow key pans by this part of the view (Shift: a whole view). When playback runs out of the view, the view pages so that the cursor sits this far in. Scrubbing asks the player for a picture at most this often: decoders seek slower than a mouse. A marker is under the pointer when within this many pixels. Fixed colours where the palette has no role for them: (on a dark theme, on a light one). short Stockholm time, "02:30", "02:30:15", a date at midnight; "+02"/"+01" appended where the wall time is ambiguous or the view holds a change of offset on a coarser boundary (drawn taller); midnight always is</extracomment>
-      <translation>”%1” är ingen tid. Skriv till exempel 2026-10-25 14:30, 14:30 eller 14:30:15, eventuellt följt av en UTC-förskjutning som +01:00.</translation>
-    </message>
-    <message>
-      <location filename="../../ui/timeline.py" line="350" />
-      <source>%1 does not exist in Stockholm: that night the clocks were put forward from %2 to %3.</source>
-      <translation>%1 finns inte i Stockholm: den natten ställdes klockan fram från %2 till %3.</translation>
-    </message>
-  </context>
-  <context>
     <name>TimelineWidget</name>
     <message>
       <location filename="../../ui/timeline.py" line="445" />
@@ -2739,6 +2725,22 @@
     <message>
       <source>An internal error stopped this video stream. Details are in the log.</source>
       <translation>Ett internt fel stoppade den här videoströmmen. Detaljer finns i loggen.</translation>
+    </message>
+    <message>
+      <source>“{text}” is not a time. Write for example 2026-10-25 14:30, 14:30 or 14:30:15, optionally followed by an offset such as +01:00.</source>
+      <translation>”{text}” är ingen tid. Skriv till exempel 2026-10-25 14:30, 14:30 eller 14:30:15, eventuellt följt av en UTC-förskjutning som +01:00.</translation>
+    </message>
+    <message>
+      <source>{wall} does not exist in Stockholm: that night the clocks were put forward from {before} to {after}.</source>
+      <translation>{wall} finns inte i Stockholm: den natten ställdes klockan fram från {before} till {after}.</translation>
+    </message>
+    <message>
+      <source>The check failed ({problem}).</source>
+      <translation>Kontrollen misslyckades ({problem}).</translation>
+    </message>
+    <message>
+      <source>Camera “{name}” did not carry out the command ({problem}).</source>
+      <translation>Kameran ”{name}” utförde inte kommandot ({problem}).</translation>
     </message>
     <message>
       <source>Camera “{name}” cannot pan, tilt or zoom.</source>

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from console.app import Core
-from console.camera_facts import Capabilities, DeviceFacts, StreamProfile
-from console.cameras import Health, facts_from_json, facts_to_json
+from console.camera_facts import Capabilities, DeviceFacts, Health, StreamProfile
+from console.cameras import facts_from_json, facts_to_json
 from console.domain import Actor, Place, Role
 from console.errors import AlreadyExists, InvalidInput, NotFound, PermissionDenied
 from tests.conftest import PASSWORD, MemorySecretStore
@@ -166,12 +166,12 @@ def test_health_is_kept_per_camera(core: Core) -> None:
     actor = Actor.os_account("root")
     camera = core.cameras.add(actor, facts(), place(core, "Resecentrum"), "Rese", "u", SECRET)
     moment = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
-    core.cameras.record_health(camera.id, Health(moment, True, False, 3.5, "no stream"))
+    core.cameras.record_health(camera.id, Health(True, False, 3.5, "no stream", checked_at=moment))
     health = core.cameras.get(actor, camera.id).health
-    assert health == Health(moment, True, False, 3.5, "no stream")
+    assert health == Health(True, False, 3.5, "no stream", checked_at=moment)
     assert health is not None
     assert not health.ok
-    core.cameras.record_health(camera.id, Health(moment, True, True, 0.1))
+    core.cameras.record_health(camera.id, Health(True, True, 0.1, checked_at=moment))
     again = core.cameras.get(actor, camera.id).health
     assert again is not None
     assert again.ok

@@ -11,12 +11,11 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from console.app import Core
+from console.ports import CameraControls, CameraTools
 from tests.ui.fakes import OfflineControls, OfflineTools
 from ui.app import Console, ui_settings_for
-from ui.camera_wizard import CameraTools
 from ui.i18n import Translations
 from ui.theme import apply_theme
-from ui.tile import CameraControls
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from console.camera_facts import CameraUnreachable, DeviceFacts, DiscoveredDevic
 from console.camera_facts import Health as DeviceHealth
 from console.cameras import Camera
 from console.errors import N_
-from ui.camera_wizard import CameraTools
-from ui.tile import CameraControls, PtzHandle
+from console.ports import CameraControls, CameraTools, PtzHandle
 
 _UNREACHABLE = N_("The camera at {host} cannot be reached.")
 

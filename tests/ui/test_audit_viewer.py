@@ -22,7 +22,7 @@ from console.settings import LOCKOUT_MINUTES
 from tests.conftest import FAST_HASHER, PASSWORD, FakeClock
 from tests.ui.test_shell import log_in
 from ui.app import Console
-from ui.audit_viewer import AuditViewer, details_text, local_time_text
+from ui.audit_viewer import AuditViewer
 from ui.tasks import TaskRunner
 
 CLI = Actor.os_account("root")
@@ -95,33 +95,6 @@ def apply(qtbot: QtBot, viewer: AuditViewer) -> None:
 
 def entries_of(core: Core, action: str) -> list[Entry]:
     return core.audit.entries(CLI, action=action)
-
-
-# -- pure helpers ------------------------------------------------------------------------------
-
-
-def test_local_time_follows_stockholm_summer_time() -> None:
-    assert local_time_text(datetime(2026, 11, 24, 6, 20, 12, tzinfo=UTC)) == (
-        "2026-11-24 07:20:12 +01:00"
-    )
-    assert local_time_text(datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC)) == (
-        "2026-03-29 01:59:59 +01:00"
-    )
-    assert local_time_text(datetime(2026, 3, 29, 1, 0, 0, tzinfo=UTC)) == (
-        "2026-03-29 03:00:00 +02:00"
-    )
-
-
-def test_details_text() -> None:
-    assert details_text({}) == ""
-    assert details_text({"reason": "idle"}) == "reason=idle"
-    assert details_text({"failures": 3, "own": True, "note": None}) == (
-        "failures=3, own=true, note=null"
-    )
-    # Text that would read as more than one value is quoted.
-    assert details_text({"areas": "2,4", "role": "operator"}) == 'areas="2,4", role=operator'
-    assert details_text({"areas": ""}) == 'areas=""'
-    assert details_text({"name": "Trädgårdstorget"}) == "name=Trädgårdstorget"
 
 
 # -- the viewer --------------------------------------------------------------------------------

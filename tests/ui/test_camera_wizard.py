@@ -17,10 +17,16 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from console.app import Core
-from console.camera_facts import DeviceFacts, DiscoveredDevice, DiscoverySource, StreamProfile
+from console.camera_facts import (
+    DeviceFacts,
+    DiscoveredDevice,
+    DiscoverySource,
+    Health,
+    StreamProfile,
+)
 from console.camera_facts import Health as DeviceHealth
-from console.cameras import Health
 from console.domain import Actor, Role
+from console.ports import CameraTools
 from console.runtime import DeviceLoop
 from devices.simulator.site import CameraEndpoints, SimulatedSite, SiteOptions, free_port
 from tests.conftest import PASSWORD, FakeClock
@@ -28,7 +34,6 @@ from tests.ui.conftest import distinct_colours
 from tests.ui.test_shell import log_in
 from ui.app import Console, camera_tools
 from ui.camera_wizard import (
-    CameraTools,
     CameraWizard,
     HealthMonitor,
     plain_words,
@@ -601,10 +606,17 @@ def test_the_tree_shows_health_and_lets_a_technician_test_rename_and_remove(
     # Health recorded elsewhere (the CLI, another console) shows after a refresh.
     stora, berga = cams["Stora torget"], cams["Berga centrum"]
     core.cameras.record_health(
-        berga.id, Health(clock.now(), reachable=False, stream_ok=False, error="gone")
+        berga.id,
+        Health(
+            reachable=False,
+            stream_ok=False,
+            clock_offset_s=None,
+            error="gone",
+            checked_at=clock.now(),
+        ),
     )
     core.cameras.record_health(
-        stora.id, Health(clock.now(), reachable=True, stream_ok=True, clock_offset_s=3.5)
+        stora.id, Health(reachable=True, stream_ok=True, clock_offset_s=3.5, checked_at=clock.now())
     )
     console.refresh_cameras()
     qtbot.waitUntil(lambda: camera_rows(panel)["Berga centrum"][0][1] == "Unreachable")
@@ -674,7 +686,7 @@ def test_an_operator_sees_cameras_but_gets_no_technician_actions(
     assert not panel.test_action.isEnabled()
     assert not panel.remove_action.isEnabled()
     assert health_state(None) == "unchecked"
-    old = Health(camera.created_at - timedelta(hours=1), True, True, 0.4)
+    old = Health(True, True, 0.4, checked_at=camera.created_at - timedelta(hours=1))
     assert health_state(old) == "ok"
     assert health_state(replace(old, clock_offset_s=-2.5)) == "clock"
     assert health_state(replace(old, stream_ok=False)) == "stream"

@@ -33,6 +33,7 @@ from console.media.packets import (
     StreamState,
     StreamStatus,
 )
+from console.ports import Player, VideoBackend, VideoHandle
 from tests.conftest import PASSWORD, FakeClock
 from tests.ui.fakes import OfflineControls, OfflineTools
 from ui.app import Console, HubVideoBackend, ui_settings_for
@@ -50,7 +51,7 @@ CLI = Actor.os_account("root")
 
 
 @dataclass(eq=False)
-class FakeHandle:
+class FakeHandle(VideoHandle):
     camera: Camera
     profile: Profile
     window_id: int
@@ -77,7 +78,7 @@ class FakeHandle:
 
 
 @dataclass
-class FakeBackend:
+class FakeBackend(VideoBackend):
     handles: list[FakeHandle] = field(default_factory=list)
     refuse: KnownError | None = None
 
@@ -807,7 +808,7 @@ class QueueSource:
         self.packets.put(None)
 
 
-class FakePlayer:
+class FakePlayer(Player):
     """A libvlc LiveView stand-in: keeps what it is given; the first keyframe is its picture."""
 
     def __init__(self, on_first_frame: Callable[[], None]) -> None:

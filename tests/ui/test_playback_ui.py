@@ -20,14 +20,13 @@ from console.cameras import Camera
 from console.clock import to_iso
 from console.domain import Actor, Role
 from console.layouts import Grid, GridKind
+from console.ports import FeedState, FeedStatus, PlaybackBackend, PlaybackStream
 from console.recording.playback import PlaybackClock
 from tests.conftest import PASSWORD, FakeClock
 from tests.core.test_cameras import user
 from tests.core.test_recording_archive import add_segment, camera
 from ui.app import Console
 from ui.playback import (
-    FeedState,
-    FeedStatus,
     PlaybackContext,
     PlaybackRequest,
     PlaybackWindow,
@@ -48,7 +47,7 @@ REASON = "Follow-up of an alarm: larm 4711"
 
 
 @dataclass(eq=False)
-class FakeStream:
+class FakeStream(PlaybackStream):
     camera: Camera
     window_id: int
     clock: PlaybackClock
@@ -74,7 +73,7 @@ class FakeStream:
 
 
 @dataclass
-class FakeBackend:
+class FakeBackend(PlaybackBackend):
     core: Core
     streams: list[FakeStream] = field(default_factory=list)
     #: for each open: the playback.view.start entries of the camera in the log at that moment
