@@ -833,10 +833,10 @@ def _child(config_path: str) -> int:
     from console.domain import Actor, Role
     from console.layouts import Grid, GridKind
     from console.messages import install_excepthooks
+    from console.runtime import DeviceLoop
     from devices import onvif_client
     from devices import secrets as secret_stores
     from tests.conftest import FAST_HASHER
-    from console.runtime import DeviceLoop
     from ui.app import (
         Console,
         OnvifCameraControls,
