@@ -12,8 +12,9 @@ import platformdirs
 from console.audit.log import AuditLog
 from console.cameras import CameraService
 from console.clock import Clock, SystemClock
+from console.events import EventHub
 from console.layouts import LayoutService
-from console.messages import MessageBus
+from console.messages import Level, MessageBus
 from console.ports import KeyStore, SecretStore, Witness
 from console.recording.archive import RecordingService
 from console.recording.playback import PlaybackService
@@ -36,6 +37,8 @@ class Core:
     db: Database
     audit: AuditLog
     bus: MessageBus
+    #: what the services' writes changed (console/events.py); views subscribe
+    events: EventHub
     settings: Settings
     sites: SiteService
     users: UserService
@@ -68,21 +71,23 @@ class Core:
         except BaseException:
             db.close()
             raise
-        settings = Settings(db, audit)
+        events = EventHub()
+        settings = Settings(db, audit, events)
         bus = bus or MessageBus()
         for problem in exposure(directory):
-            bus.warning(str(problem))
+            bus.known(problem, Level.WARNING)
         return cls(
             data_dir=directory,
             db=db,
             audit=audit,
             bus=bus,
+            events=events,
             settings=settings,
             sites=SiteService(db),
-            users=UserService(db, settings, audit, clock, hasher),
-            cameras=CameraService(db, audit, secrets, clock),
-            layouts=LayoutService(db, clock),
-            recordings=RecordingService(db, audit, clock, directory / RECORDINGS_DIRNAME),
+            users=UserService(db, settings, audit, clock, hasher, events),
+            cameras=CameraService(db, audit, secrets, clock, events),
+            layouts=LayoutService(db, clock, events),
+            recordings=RecordingService(db, audit, clock, directory / RECORDINGS_DIRNAME, events),
             playback=PlaybackService(db, audit, settings, clock),
             clock=clock,
         )

@@ -24,6 +24,7 @@ from console.camera_facts import Capabilities, DeviceFacts, Health, StreamProfil
 from console.clock import Clock, SystemClock, from_iso, to_iso
 from console.domain import Actor, Permission, Place
 from console.errors import N_, AlreadyExists, InvalidInput, NotFound
+from console.events import ChangeKind, EventHub
 from console.policy import can, require
 from console.ports import SecretStore
 from console.storage import Database
@@ -95,11 +96,14 @@ class CameraService:
         audit: AuditLog,
         secrets: SecretStore | None,
         clock: Clock | None = None,
+        events: EventHub | None = None,
     ) -> None:
         self._db = db
         self._audit = audit
         self._secrets = secrets
         self._clock = clock or SystemClock()
+        #: CAMERAS after an add, change or removal; HEALTH after a kept check
+        self._events = events or EventHub()
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -262,6 +266,7 @@ class CameraService:
         except BaseException:
             secrets.delete(ref)
             raise
+        self._events.announce(ChangeKind.CAMERAS, {camera_id})
         return self.get(actor, camera_id)
 
     def update(
@@ -300,6 +305,7 @@ class CameraService:
             self._audit.append(db, actor, "camera.changed", f"camera:{camera_id}", details)
 
         self._db.write(change).result()
+        self._events.announce(ChangeKind.CAMERAS, {camera_id})
         return self.get(actor, camera_id)
 
     def set_login(self, actor: Actor, camera_id: int, user: str, password: str) -> None:
@@ -333,6 +339,7 @@ class CameraService:
             )
 
         self._db.write(delete).result()
+        self._events.announce(ChangeKind.CAMERAS, {camera_id})
         if self._secrets is not None:
             self._secrets.delete(camera.credential_ref)
         return camera
@@ -392,6 +399,7 @@ class CameraService:
             )
 
         self._db.write(upsert).result()
+        self._events.announce(ChangeKind.HEALTH, {camera_id})
 
     def _require_secrets(self) -> SecretStore:
         if self._secrets is None:

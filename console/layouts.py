@@ -23,6 +23,7 @@ import sqlite_utils
 from console.clock import Clock, SystemClock, from_iso, to_iso
 from console.domain import Actor, Permission
 from console.errors import N_, InvalidInput, NotFound
+from console.events import ChangeKind, EventHub
 from console.policy import require
 from console.storage import Database
 
@@ -175,9 +176,13 @@ def fit_tiles(grid: Grid, tiles: Sequence[int | None]) -> tuple[int | None, ...]
 
 
 class LayoutService:
-    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+    def __init__(
+        self, db: Database, clock: Clock | None = None, events: EventHub | None = None
+    ) -> None:
         self._db = db
         self._clock = clock or SystemClock()
+        #: LAYOUTS (layout ids) and TOURS (tour ids) after a save or a deletion
+        self._events = events or EventHub()
 
     # -- layouts -----------------------------------------------------------------------------
 
@@ -199,7 +204,9 @@ class LayoutService:
             )
 
         self._db.write(upsert).result()
-        return self.get(actor, name)
+        layout = self.get(actor, name)
+        self._events.announce(ChangeKind.LAYOUTS, {layout.id})
+        return layout
 
     def list(self, actor: Actor) -> list[Layout]:
         """The acting user's layouts, by name."""
@@ -222,13 +229,19 @@ class LayoutService:
         """Delete a layout; tours lose it as a step."""
         user_id = self._owner(actor)
 
-        def delete(db: sqlite_utils.Database) -> int:
-            return db.execute(
-                "DELETE FROM layouts WHERE user_id = ? AND name = ?", (user_id, name.strip())
-            ).rowcount
+        def delete(db: sqlite_utils.Database) -> list[int]:
+            return [
+                row[0]
+                for row in db.execute(
+                    "DELETE FROM layouts WHERE user_id = ? AND name = ? RETURNING id",
+                    (user_id, name.strip()),
+                ).fetchall()
+            ]
 
-        if not self._db.write(delete).result():
+        deleted = self._db.write(delete).result()
+        if not deleted:
             raise NotFound(N_("There is no layout called “{name}”."), name=name)
+        self._events.announce(ChangeKind.LAYOUTS, deleted)
 
     # -- tours -------------------------------------------------------------------------------
 
@@ -266,7 +279,9 @@ class LayoutService:
                 )
 
         self._db.write(upsert).result()
-        return self.get_tour(actor, name)
+        tour = self.get_tour(actor, name)
+        self._events.announce(ChangeKind.TOURS, {tour.id})
+        return tour
 
     def tours(self, actor: Actor) -> builtins.list[Tour]:
         """The acting user's tours, by name."""
@@ -288,13 +303,19 @@ class LayoutService:
     def delete_tour(self, actor: Actor, name: str) -> None:
         user_id = self._owner(actor)
 
-        def delete(db: sqlite_utils.Database) -> int:
-            return db.execute(
-                "DELETE FROM tours WHERE user_id = ? AND name = ?", (user_id, name.strip())
-            ).rowcount
+        def delete(db: sqlite_utils.Database) -> list[int]:
+            return [
+                row[0]
+                for row in db.execute(
+                    "DELETE FROM tours WHERE user_id = ? AND name = ? RETURNING id",
+                    (user_id, name.strip()),
+                ).fetchall()
+            ]
 
-        if not self._db.write(delete).result():
+        deleted = self._db.write(delete).result()
+        if not deleted:
             raise NotFound(N_("There is no tour called “{name}”."), name=name)
+        self._events.announce(ChangeKind.TOURS, deleted)
 
     # -- helpers -----------------------------------------------------------------------------
 

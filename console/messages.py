@@ -3,6 +3,10 @@
 Services raise KnownErrors; whoever catches one at the edge publishes it here. The UI subscribes
 and shows messages on the GUI thread; the CLI prints them. Uncaught exceptions on any thread are
 logged with their trace and published as an internal error.
+
+A message carries its N_() template and parameters, as a KnownError does, never a finished
+sentence: the console shows it in the operator's language (`ui.i18n.message_text`), the CLI and
+the log in English (`Message.text`).
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ import enum
 import logging
 import sys
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from types import TracebackType
+
+from console.errors import N_, KnownError
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +35,24 @@ class Level(enum.Enum):
 @dataclass(frozen=True, slots=True)
 class Message:
     level: Level
-    text: str
+    #: an N_() template (translated in the context "core"); without `params`, a finished text
+    #: shown as it is when it has no translation
+    template: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, err: KnownError, level: Level = Level.ERROR) -> Message:
+        return cls(level, err.template, dict(err.params))
+
+    @property
+    def text(self) -> str:
+        """In English, for the log and the command line."""
+        return render(self.template, self.params)
+
+
+def render(template: str, params: Mapping[str, object]) -> str:
+    """A template filled in; a text without parameters is taken as it is (it may hold braces)."""
+    return template.format(**params) if params else template
 
 
 Listener = Callable[[Message], None]
@@ -70,14 +93,19 @@ class MessageBus:
         for listener in listeners:
             listener(message)
 
-    def info(self, text: str) -> None:
-        self.publish(Message(Level.INFO, text))
+    def info(self, template: str, **params: object) -> None:
+        """`template` marked with N_(), e.g. `bus.info(N_("Saved {path}."), path=path)`."""
+        self.publish(Message(Level.INFO, template, params))
 
-    def warning(self, text: str) -> None:
-        self.publish(Message(Level.WARNING, text))
+    def warning(self, template: str, **params: object) -> None:
+        self.publish(Message(Level.WARNING, template, params))
 
-    def error(self, text: str) -> None:
-        self.publish(Message(Level.ERROR, text))
+    def error(self, template: str, **params: object) -> None:
+        self.publish(Message(Level.ERROR, template, params))
+
+    def known(self, err: KnownError, level: Level = Level.ERROR) -> None:
+        """A KnownError caught at the edge, with its template and parameters."""
+        self.publish(Message.of(err, level))
 
 
 def install_excepthooks(bus: MessageBus) -> None:
@@ -90,7 +118,8 @@ def install_excepthooks(bus: MessageBus) -> None:
         bus.publish(
             Message(
                 Level.INTERNAL,
-                f"An internal error occurred ({exc_type.__name__}: {exc}). Details are in the log.",
+                N_("An internal error occurred ({kind}: {error}). Details are in the log."),
+                {"kind": exc_type.__name__, "error": str(exc)},
             )
         )
 

@@ -9,6 +9,7 @@ import sqlite_utils
 from console.audit.log import AuditLog
 from console.domain import Actor, Permission
 from console.errors import N_, InvalidInput
+from console.events import ChangeKind, EventHub
 from console.policy import require
 from console.storage import Database
 
@@ -59,9 +60,11 @@ def find_setting(key: str) -> IntSetting:
 
 
 class Settings:
-    def __init__(self, db: Database, audit: AuditLog) -> None:
+    def __init__(self, db: Database, audit: AuditLog, events: EventHub | None = None) -> None:
         self._db = db
         self._audit = audit
+        #: SETTINGS after a change
+        self._events = events or EventHub()
 
     def get_int(self, setting: IntSetting) -> int:
         rows = self._db.query("SELECT value FROM settings WHERE key = ?", (setting.key,))
@@ -88,3 +91,4 @@ class Settings:
             db.table("settings").upsert({"key": setting.key, "value": str(value)}, pk="key")
 
         self._db.write(change).result()
+        self._events.announce(ChangeKind.SETTINGS)

@@ -29,6 +29,7 @@ from console.errors import (
     PermissionDenied,
     StorageError,
 )
+from console.events import ChangeKind, EventHub
 from console.policy import require
 from console.settings import (
     LOCKOUT_MAX_FAILURES,
@@ -203,10 +204,14 @@ class UserService:
         audit: AuditLog,
         clock: Clock | None = None,
         hasher: argon2.PasswordHasher | None = None,
+        events: EventHub | None = None,
     ) -> None:
         self._db = db
         self._settings = settings
         self._audit = audit
+        #: USERS after an add, a change, a new password, disabling or enabling (user ids); a
+        #: login's failure count and lock are the login's bookkeeping and not announced
+        self._events = events or EventHub()
         self._clock = clock or SystemClock()
         self._hasher = hasher or argon2.PasswordHasher()
         # Verified against when the user does not exist, so that a wrong name takes as long as a
@@ -275,7 +280,7 @@ class UserService:
             )
 
         self._db.write(create).result()
-        return self._find(name)
+        return self._announced(self._find(name))
 
     def add(
         self,
@@ -301,7 +306,7 @@ class UserService:
             )
 
         self._db.write(create).result()
-        return self._find(name)
+        return self._announced(self._find(name))
 
     def _insert(
         self,
@@ -386,7 +391,7 @@ class UserService:
             self._audit.append(db, actor, "user.changed", target.name, details)
 
         self._db.write(change).result()
-        return self._find(name)
+        return self._announced(self._find(name))
 
     def set_password(self, actor: Actor, name: str, password: str) -> None:
         """An administrator resets a password, or a user changes their own."""
@@ -404,6 +409,7 @@ class UserService:
                 self._audit.append(db, actor, "user.password_set", target.name)
 
             self._db.write(reset_admin).result()
+            self._events.announce(ChangeKind.USERS, {target.id})
             return
 
         def reset(db: sqlite_utils.Database) -> None:
@@ -411,6 +417,11 @@ class UserService:
             self._audit.append(db, actor, "user.password_set", target.name, {"own": own})
 
         self._db.write(reset).result()
+        self._events.announce(ChangeKind.USERS, {target.id})
+
+    def _announced(self, user: User) -> User:
+        self._events.announce(ChangeKind.USERS, {user.id})
+        return user
 
     def _store_password(self, db: sqlite_utils.Database, user_id: int, password_hash: str) -> None:
         # A new password also lifts a lockout: that is how an administrator lets someone back in.
@@ -443,7 +454,7 @@ class UserService:
             self._audit.append(db, actor, action, target.name)
 
         self._db.write(change).result()
-        return self._find(name)
+        return self._announced(self._find(name))
 
     def _check_not_last_admin(self, db: sqlite_utils.Database, target: User) -> None:
         others = db.execute(

@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from console.domain import Role
 from console.errors import KnownError
+from console.messages import Message, render
 from ui.resources import translations_dir
 
 log = logging.getLogger(__name__)
@@ -59,14 +60,20 @@ def error_text(err: KnownError) -> str:
     return core_text(err.template, err.params)
 
 
+def message_text(message: Message) -> str:
+    """A message of the core's message bus in the operator's language."""
+    return core_text(message.template, message.params)
+
+
 def core_text(template: str, params: Mapping[str, object]) -> str:
-    """A core message (an N_() template and its parameters) in the operator's language."""
+    """A core message (an N_() template and its parameters) in the operator's language. A text
+    without parameters is shown as it is (translated when it is a template)."""
     translated = QCoreApplication.translate("core", template)
     try:
-        return translated.format(**params)
+        return render(translated, params)
     except (KeyError, IndexError, ValueError):
         # A translation with a broken placeholder must not hide the message.
-        return template.format(**params)
+        return render(template, params)
 
 
 def role_label(role: Role) -> str:

@@ -28,6 +28,7 @@ from console.cameras import Camera
 from console.clock import Clock, from_iso, to_iso
 from console.domain import Actor, Permission
 from console.errors import N_, InvalidInput, NotFound
+from console.events import ChangeKind, EventHub
 from console.media.packets import Profile
 from console.policy import require
 from console.storage import Database
@@ -181,10 +182,21 @@ class PurgeReceipt:
 class RecordingService:
     """Recording settings, the segment index, retention and evidence locks (one data dir)."""
 
-    def __init__(self, db: Database, audit: AuditLog, clock: Clock, root: Path) -> None:
+    def __init__(
+        self,
+        db: Database,
+        audit: AuditLog,
+        clock: Clock,
+        root: Path,
+        events: EventHub | None = None,
+    ) -> None:
         self._db = db
         self._audit = audit
         self._clock = clock
+        #: RECORDINGS after a mode or retention change and a purge (camera ids); EVIDENCE after
+        #: a lock is made, lifted or logged as expired (lock ids). The segment index the engine
+        #: keeps is not announced: it changes every few seconds per camera.
+        self._events = events or EventHub()
         #: where the segments are
         self.root = root
 
@@ -262,6 +274,7 @@ class RecordingService:
             )
 
         self._db.write(change).result()
+        self._events.announce(ChangeKind.RECORDINGS, {config.camera_id})
 
     # -- the segment index (the engine's; no user acts here) ------------------------------------
 
@@ -417,7 +430,9 @@ class RecordingService:
             self._audit.append(db, actor, "evidence.lock", f"lock:{lock_id}", details)
             return lock_id
 
-        return self.lock(self._db.write(insert).result())
+        lock_id = self._db.write(insert).result()
+        self._events.announce(ChangeKind.EVIDENCE, {lock_id})
+        return self.lock(lock_id)
 
     def lift_lock(self, actor: Actor, lock_id: int, reason: str, cameras: Sequence[Camera]) -> None:
         """End a lock before its expiry (supervisors in the area of every camera it covers;
@@ -448,6 +463,7 @@ class RecordingService:
             )
 
         self._db.write(lift).result()
+        self._events.announce(ChangeKind.EVIDENCE, {lock_id})
 
     def lock(self, lock_id: int) -> EvidenceLock:
         locks = self._locks("WHERE l.id = ?", (lock_id,))
@@ -475,7 +491,9 @@ class RecordingService:
         chosen inside the write transaction, so a lock made meanwhile is respected."""
         now = self._clock.now()
 
-        def commit(db: sqlite_utils.Database) -> tuple[list[PurgeReceipt], list[Segment]]:
+        def commit(
+            db: sqlite_utils.Database,
+        ) -> tuple[list[PurgeReceipt], list[Segment], list[int]]:
             locks = _read_locks(db)
             active = [lock for lock in locks if lock.active_at(now)]
             rows = db.query("SELECT * FROM segments WHERE state = 'closed' ORDER BY start_utc")
@@ -487,6 +505,7 @@ class RecordingService:
                 keep = timedelta(hours=config.retention_hours)
                 if segment.end <= now - keep and not any(lock.covers(segment) for lock in active):
                     expired.setdefault(segment.camera_id, []).append(segment)
+            ended = []
             for lock in locks:
                 if lock.lifted_at is None and not lock.active_at(now) and not lock.ended_logged:
                     self._audit.append(
@@ -499,6 +518,7 @@ class RecordingService:
                     db.execute(
                         "UPDATE evidence_locks SET ended_logged = 1 WHERE id = ?", (lock.id,)
                     )
+                    ended.append(lock.id)
             receipts = []
             for camera_id, gone in sorted(expired.items()):
                 receipt = PurgeReceipt(
@@ -525,11 +545,15 @@ class RecordingService:
                 for segment in gone:
                     db.execute("DELETE FROM segments WHERE id = ?", (segment.id,))
                 receipts.append(receipt)
-            return receipts, [s for gone in expired.values() for s in gone]
+            return receipts, [s for gone in expired.values() for s in gone], ended
 
-        receipts, deleted = self._db.write(commit).result()
+        receipts, deleted, ended = self._db.write(commit).result()
         for segment in deleted:
             self.delete_file(segment.path)
+        if ended:
+            self._events.announce(ChangeKind.EVIDENCE, ended)
+        if receipts:
+            self._events.announce(ChangeKind.RECORDINGS, {r.camera_id for r in receipts})
         return receipts
 
     def delete_file(self, relative: str) -> None:

@@ -2990,6 +2990,10 @@
       <source>{path} can be read or changed by other accounts of this computer (mode {mode}), and it holds password hashes and who watched what. Make it private: chmod {wanted} {path}</source>
       <translation>{path} kan läsas eller ändras av andra konton på den här datorn (läge {mode}), och den innehåller lösenordshashar och vem som tittade på vad. Gör den privat: chmod {wanted} {path}</translation>
     </message>
+    <message>
+      <source>An internal error occurred ({kind}: {error}). Details are in the log.</source>
+      <translation>Ett internt fel inträffade ({kind}: {error}). Detaljer finns i loggen.</translation>
+    </message>
   </context>
   <context>
     <name>roles</name>

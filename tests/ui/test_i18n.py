@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from console.app import Core
 from console.errors import N_, PermissionDenied
+from console.messages import Level, Message, MessageBus
+from tests.conftest import FAST_HASHER
 from ui import i18n_build
-from ui.i18n import Translations, error_text
+from ui.i18n import Translations, error_text, message_text
 from ui.resources import translations_dir
 
 TS = translations_dir() / "utkik_sv.ts"
@@ -82,3 +85,47 @@ def test_english_is_the_source(qapp: QApplication) -> None:
     Translations(qapp).install("en")
     err = PermissionDenied(N_("{name} is not allowed to manage users."), name="olle")
     assert error_text(err) == "olle is not allowed to manage users."
+
+
+def test_a_message_published_by_the_core_is_shown_in_swedish(
+    swedish: object, tmp_path: Path
+) -> None:
+    """The core warns about a data dir open to other accounts at start: the message carries
+    its template, so the console shows it in Swedish while the log keeps English."""
+    data_dir = tmp_path / "data"
+    Core.open(data_dir, hasher=FAST_HASHER, sealer=False).close()
+    data_dir.chmod(0o755)
+    bus = MessageBus()
+    core = Core.open(data_dir, hasher=FAST_HASHER, sealer=False, bus=bus)
+    try:
+        heard: list[Message] = []
+        bus.subscribe(heard.append)
+    finally:
+        core.close()
+    assert [m.level for m in heard] == [Level.WARNING]
+    assert heard[0].text.startswith(f"{data_dir} can be read or changed by other accounts")
+    assert message_text(heard[0]) == (
+        f"{data_dir} kan läsas eller ändras av andra konton på den här datorn (läge 755), och "
+        "den innehåller lösenordshashar och vem som tittade på vad. Gör den privat: chmod 700 "
+        f"{data_dir}"
+    )
+
+
+def test_an_internal_error_and_a_finished_text_on_the_bus(swedish: object) -> None:
+    bus = MessageBus()
+    heard: list[Message] = []
+    bus.subscribe(heard.append)
+    bus.publish(
+        Message(
+            Level.INTERNAL,
+            N_("An internal error occurred ({kind}: {error}). Details are in the log."),
+            {"kind": "KeyError", "error": "'{x}'"},
+        )
+    )
+    # A text without parameters is shown as it is, braces and all.
+    bus.error("Redan översatt {inte en mall}")
+    assert [message_text(m) for m in heard] == [
+        "Ett internt fel inträffade (KeyError: '{x}'). Detaljer finns i loggen.",
+        "Redan översatt {inte en mall}",
+    ]
+    assert heard[0].text == "An internal error occurred (KeyError: '{x}'). Details are in the log."
