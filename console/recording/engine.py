@@ -283,14 +283,15 @@ class StreamRecorder:
 
     # -- control (the engine's thread) -------------------------------------------------------------
 
-    def close(self) -> None:
-        """Stop, ending the open segment with what was written (blocks until it is indexed)."""
+    def close(self, timeout: float = 30.0) -> None:
+        """Stop, ending the open segment with what was written (blocks until it is indexed,
+        at most `timeout` seconds: see `alive`)."""
         if self.subscription is not None:
             self.subscription.close()
         with self._cond:
             self._stopping = True
             self._cond.notify()
-        self._thread.join(timeout=30)
+        self._thread.join(timeout=timeout)
 
     @property
     def alive(self) -> bool:
@@ -530,32 +531,64 @@ class RecordingEngine:
         self._last_purge = 0.0
         self._status_lock = threading.Lock()
         self._reported: EngineStatus | None = None
+        #: prepare, start and stop may come from different threads (a job, the GUI thread)
+        self._life = threading.RLock()
+        self._prepared: RepairReport | None = None
 
     # -- life ------------------------------------------------------------------------------------
 
+    def prepare(self, progress: Callable[[int, int], None] | None = None) -> RepairReport:
+        """Take the data dir's recording lock (EngineBusy names who has it) and repair what a
+        crash left: file and database work that can take seconds, so the GUI calls it on a
+        worker (any thread will do), then `start`. `progress(done, total)` counts the open
+        segments repaired. Called again, it returns the first report."""
+        with self._life:
+            if self._prepared is not None:
+                return self._prepared
+            self.lock.acquire(self._program)
+            try:
+                report = self.repair(progress)
+                self.service.root.mkdir(parents=True, exist_ok=True)
+            except BaseException:
+                self.lock.release()
+                raise
+            self._prepared = report
+            return report
+
     def start(self) -> RepairReport:
-        """Take the data dir's recording lock (EngineBusy names who has it), repair what a crash
-        left, and start recording."""
-        self.lock.acquire(self._program)
-        try:
-            report = self.repair()
-            self.service.root.mkdir(parents=True, exist_ok=True)
-        except BaseException:
-            self.lock.release()
-            raise
-        self._worker = Worker("recording-engine", self._loop)
-        self._worker.start()
+        """Start recording, after `prepare` (done here first if it was not): with the data dir
+        prepared it only starts the engine's thread. `on_status` is then called on the engine's
+        and the recorders' threads, never the caller's."""
+        report = self.prepare()
+        with self._life:
+            if self._worker is None:
+                self._worker = Worker("recording-engine", self._loop)
+                self._worker.start()
         return report
 
-    def stop(self) -> None:
-        """End every segment cleanly and give up the lock."""
-        if self._worker is not None:
-            self._worker.stop(timeout=60)
-            self._worker = None
-        for recorder in list(self._recorders.values()):
-            recorder.close()
-        self._recorders.clear()
-        self.lock.release()
+    def stop(self, timeout: float = 60.0) -> bool:
+        """End every segment cleanly and give up the lock, within `timeout` seconds; callable
+        from any thread (the GUI calls it on a worker at quitting). False when a recorder did
+        not end in time: its segment stays open in the index, for the next start's repair, and
+        the lock is kept until this process ends, so no other engine takes over its files."""
+        deadline = time.monotonic() + timeout
+        with self._life:
+            stopped = True
+            if self._worker is not None:
+                stopped = self._worker.stop(timeout=max(0.0, deadline - time.monotonic()))
+                self._worker = None
+            for recorder in list(self._recorders.values()):
+                recorder.close(timeout=max(0.0, deadline - time.monotonic()))
+                stopped = stopped and not recorder.alive
+            self._recorders.clear()
+            if self._prepared is None:
+                return stopped
+            self._prepared = None
+            if not stopped:
+                log.warning("the recording engine did not stop within %.0f s", timeout)
+                return False
+            self.lock.release()
+            return True
 
     def refresh(self) -> None:
         """Settings changed: apply them now rather than at the next tick."""
@@ -567,11 +600,15 @@ class RecordingEngine:
         cameras = {cid: rec.status for cid, rec in list(self._recorders.items())}
         return EngineStatus(self._disk, cameras)
 
-    def repair(self) -> RepairReport:
-        """Close what a killed process left open, forget what is gone, remove orphans."""
+    def repair(self, progress: Callable[[int, int], None] | None = None) -> RepairReport:
+        """Close what a killed process left open, forget what is gone, remove orphans;
+        `progress(done, total)` after each open segment."""
         repaired = dropped = missing = orphans = 0
         root = self.service.root
-        for segment in self.service.open_segments():
+        open_segments = self.service.open_segments()
+        for done, segment in enumerate(open_segments, 1):
+            if progress is not None:
+                progress(done - 1, len(open_segments))
             path = root / segment.path
             if not path.exists():
                 self.service.drop_segment(segment.id)
@@ -588,6 +625,8 @@ class RecordingEngine:
             end = segment.start + timedelta(seconds=scan.duration_ticks / CLOCK)
             self.service.close_segment(segment.id, end, scan.valid_bytes)
             repaired += 1
+        if progress is not None and open_segments:
+            progress(len(open_segments), len(open_segments))
         if root.is_dir():
             indexed = self.service.indexed_paths()
             for path in root.rglob(f"*{self._fmt.suffix}"):
