@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 
+import pytest
+
 from console.app import Core
 from console.domain import Role
 from console.media.packets import Consumer, Packet, Profile, StreamInfo, StreamKey
@@ -23,7 +25,7 @@ from console.recording.engine import (
     RecordingEngine,
     StreamRecorder,
 )
-from console.recording.lock import EngineLock
+from console.recording.lock import EngineBusy, EngineLock
 from tests.conftest import FakeClock
 from tests.core.test_cameras import user
 from tests.core.test_recording_archive import camera
@@ -276,3 +278,56 @@ def test_event_recording_starts_from_the_pre_event_buffer(core: Core) -> None:
         cam.id, core.clock.now() - timedelta(hours=1), core.clock.now() + timedelta(hours=1)
     )
     assert sum((r.end - r.start).total_seconds() for r in rows) == 4.0
+
+
+@dataclass
+class StuckWriter(MemoryWriter):
+    """A writer whose file does not close until `release` is set (a disk that hangs)."""
+
+    release: threading.Event = field(default_factory=threading.Event)
+
+    def close(self) -> int:
+        self.release.wait(30)
+        return super().close()
+
+
+@dataclass
+class StuckFormat(MemoryFormat):
+    release: threading.Event = field(default_factory=threading.Event)
+
+    def create(self, path: Path, info: StreamInfo) -> MemoryWriter:
+        writer = StuckWriter(path, release=self.release)
+        self.writers.append(writer)
+        return writer
+
+
+def test_prepare_on_a_worker_then_start_and_a_stop_that_keeps_its_deadline(core: Core) -> None:
+    cam = camera(core)
+    hub, fmt = FakeHub(), StuckFormat()
+    engine = make_engine(core, hub, fmt)
+    reports = []
+    worker = threading.Thread(target=lambda: reports.append(engine.prepare()))
+    worker.start()
+    worker.join()
+    assert engine.lock.held
+    with pytest.raises(EngineBusy):
+        make_engine(core, FakeHub(), MemoryFormat()).prepare()
+    assert engine.start() is reports[0]
+    assert wait_for(lambda: len(hub.consumers) == 1)
+    consumer = hub.consumers[0]
+    consumer.on_info(INFO)
+    for i in range(30):
+        consumer.on_packet(packet(i))
+    assert wait_for(lambda: engine.status().cameras[cam.id].state is RecorderState.RECORDING)
+    began = time.monotonic()
+    try:
+        # The recorder cannot close its file: the stop gives up at its deadline and keeps the
+        # lock, so no other engine takes over a file still being written.
+        assert engine.stop(timeout=0.5) is False
+        assert time.monotonic() - began < 2.0
+        assert engine.lock.held
+        assert [s.id for s in core.recordings.open_segments()] != []
+    finally:
+        fmt.release.set()
+    assert wait_for(lambda: core.recordings.open_segments() == [])
+    engine.lock.release()
