@@ -77,6 +77,10 @@ class DatabaseDiskFull(StorageError):
     """The disk holding the database has no room left."""
 
 
+class DamagedRecord(DatabaseCorrupt):
+    """A table, a row or a value of the database is missing or cannot be read."""
+
+
 class DatabaseTooNew(StorageError):
     """The database was written by a newer version of Utkik."""
 

@@ -9,6 +9,7 @@ transaction. Reads use a connection per thread; WAL lets them run beside the wri
 from __future__ import annotations
 
 import errno
+import functools
 import logging
 import os
 import queue
@@ -17,8 +18,9 @@ import sqlite3
 import stat
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,6 +31,7 @@ from console import __version__
 from console.clock import Clock, SystemClock, to_iso
 from console.errors import (
     N_,
+    DamagedRecord,
     DatabaseCorrupt,
     DatabaseDiskFull,
     DatabaseLocked,
@@ -597,7 +600,11 @@ class Database:
         except OSError as err:
             raise _folder_error(data_dir, err) from err
         db = cls(data_dir / DB_FILENAME, clock)
-        db._start()
+        try:
+            db._start()
+        except BaseException:
+            db.close()
+            raise
         return db
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -614,6 +621,7 @@ class Database:
         self._writer.start()
         started.result()
         self.write(self._migrate).result()
+        self._check_structure()
 
     def _run_writer(self, started: Future[None]) -> None:
         try:
@@ -700,6 +708,59 @@ class Database:
         except sqlite3.DatabaseError as err:
             raise _translate(err, self.path) from err
 
+    @contextmanager
+    def decoding(self, table: str, key: object) -> Iterator[None]:
+        """Around turning a stored row into a domain value: a value that does not parse (text
+        where JSON belongs, a date that is none, a role Utkik does not know) is a damaged
+        record, named, instead of a traceback."""
+        try:
+            yield
+        except (ValueError, TypeError, KeyError) as err:
+            log.debug("record %s of %s cannot be read", key, table, exc_info=err)
+            raise DamagedRecord(
+                N_(
+                    "The database {path} is damaged: record {key} of the table {table} cannot be "
+                    "read ({reason}). Nothing was changed. Keep the database for investigation "
+                    "(copy it aside with its folder: it holds the access log), then correct the "
+                    "record or restore the data folder from a backup."
+                ),
+                path=self.path,
+                key=key,
+                table=table,
+                reason=str(err) or type(err).__name__,
+            ) from err
+
+    def _check_structure(self) -> None:
+        """Refuse, before anything is written, a database whose tables or columns have gone
+        (dropped by hand, or lost with a page): every later read and write would fail."""
+        stored = _structure(self.reader())
+        for table, columns in _expected_structure().items():
+            missing = sorted(columns - stored.get(table, set()))
+            if table not in stored or missing:
+                what = table if table not in stored else f"{table} ({', '.join(missing)})"
+                raise DamagedRecord(
+                    N_(
+                        "The database {path} is damaged: the table {table} is missing. It has "
+                        "not been changed. Keep it for investigation (copy it aside with its "
+                        "folder: it holds the access log), then restore the data folder from a "
+                        "backup."
+                    ),
+                    path=self.path,
+                    table=what,
+                )
+        # The access log's origin and its one state row are written together (audit/log.py).
+        origin = self.query("SELECT 1 FROM audit_meta WHERE key = 'origin'")
+        if origin and not self.query("SELECT 1 FROM audit_state WHERE id = 1"):
+            raise DamagedRecord(
+                N_(
+                    "The database {path} is damaged: the access log's state (the row of the table "
+                    "audit_state) is missing. It has not been changed. Keep it for investigation "
+                    "(copy it aside with its folder: it holds the access log), then restore the "
+                    "data folder from a backup."
+                ),
+                path=self.path,
+            )
+
     def schema_version(self) -> int:
         rows = self.query("SELECT max(version) AS v FROM schema_version")
         return int(rows[0]["v"])
@@ -734,6 +795,29 @@ class Database:
                 }
             )
         return LATEST_VERSION
+
+
+def _structure(db: sqlite_utils.Database) -> dict[str, set[str]]:
+    """Each table of `db` with its columns."""
+    names = [
+        row[0]
+        for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+    ]
+    return {
+        name: {row[1] for row in db.execute(f'PRAGMA table_info("{name}")').fetchall()}
+        for name in names
+    }
+
+
+@functools.cache
+def _expected_structure() -> dict[str, set[str]]:
+    """The tables and columns the migrations make, from a database made by them in memory."""
+    db = sqlite_utils.Database(memory=True)
+    for migration in MIGRATIONS:
+        migration.apply(db, SystemClock())
+    return _structure(db)
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

@@ -8,13 +8,18 @@ import hashlib
 import os
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from console.camera_facts import DeviceFacts, StreamProfile
+from console.domain import Actor
 from tests.conftest import PASSWORD, TOP, run_utkik
+
+CLI_ACTOR = Actor.os_account()
 
 #: What the old message advised for every failure: moving the database away breaks the
 #: continuity of the access log, so it is never the advice for a database that is not damaged.
@@ -185,3 +190,132 @@ def test_a_corrupt_database_is_kept_and_the_advice_keeps_it(tmp_path: Path) -> N
     assert MOVE_AWAY not in line, line
     assert "delete" not in line, line
     assert digest(data_dir) == before
+
+
+# -- 2. input that used to end in a traceback -----------------------------------------------------
+
+
+def test_recordings_list_refuses_hours_that_are_not_a_number_of_hours(tmp_path: Path) -> None:
+    data_dir = made_data_dir(tmp_path / "data")
+    for hours in ("nan", "inf", "-inf", "1e308", "-5", "0", "many"):
+        result = utkik(data_dir, "recordings", "list", "--hours", hours)
+        assert result.returncode == 2, (hours, result.stderr)
+        assert "Traceback" not in result.stderr, result.stderr
+        assert "--hours" in result.stderr, result.stderr
+    assert utkik(data_dir, "recordings", "list", "--hours", "0.5").returncode == 0
+
+
+def test_an_empty_data_dir_is_refused_not_taken_for_the_current_folder(tmp_path: Path) -> None:
+    for option in ("--data-dir", "--key-dir", "--witness"):
+        result = subprocess.run(
+            [sys.executable, "-m", "ui", option, "", "users", "list"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(TOP)},
+            check=False,
+        )
+        assert result.returncode == 2, (option, result.stderr)
+        assert option in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
+        assert list(tmp_path.iterdir()) == [], option
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "-1", "http"])
+def test_a_port_outside_1_to_65535_is_an_invalid_port(tmp_path: Path, port: str) -> None:
+    data_dir = made_data_dir(tmp_path / "data")
+    result = utkik(
+        data_dir, "cameras", "add", "127.0.0.1", "--port", port, "--user", "u",
+        "--password-stdin", stdin="secret\n",
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "Nothing answers" not in result.stderr, result.stderr
+    assert "port" in result.stderr, result.stderr
+    result = utkik(data_dir, "discover", "--range", "127.0.0.1", "--port", port)
+    assert result.returncode == 2, result.stderr
+    assert "port" in result.stderr, result.stderr
+
+
+def test_the_core_refuses_a_camera_on_an_invalid_port(tmp_path: Path) -> None:
+    from console.app import Core
+    from console.errors import InvalidInput
+    from tests.conftest import FAST_HASHER, MemorySecretStore
+
+    core = Core.open(tmp_path / "data", hasher=FAST_HASHER, secrets=MemorySecretStore())
+    try:
+        for port in (0, 70000):
+            with pytest.raises(InvalidInput, match="port"):
+                core.cameras.add(
+                    CLI_ACTOR, camera_facts(port), core.sites.places()[0], "Cam", "u", "pw"
+                )
+        assert core.cameras.list(CLI_ACTOR) == []
+    finally:
+        core.close()
+
+
+def camera_facts(port: int = 9) -> DeviceFacts:
+    host = "127.0.0.1"
+    return DeviceFacts(
+        host=host,
+        port=port,
+        xaddr=f"http://{host}:{port}/onvif/device_service",
+        manufacturer="Axis",
+        model="P3245",
+        main=StreamProfile("p0", f"rtsp://{host}/main", 1920, 1080),
+    )
+
+
+def dump(path: Path) -> list[str]:
+    """The database's content as SQL: what a damaged-database error must leave as it was."""
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def with_a_camera(tmp_path: Path) -> Path:
+    """A data dir with a user and a camera, made through the core."""
+    from console.app import Core
+    from tests.conftest import FAST_HASHER, MemorySecretStore
+
+    data_dir = made_data_dir(tmp_path / "data")
+    core = Core.open(data_dir, hasher=FAST_HASHER, secrets=MemorySecretStore())
+    try:
+        core.cameras.add(CLI_ACTOR, camera_facts(), core.sites.places()[0], "Torget", "u", "pw")
+    finally:
+        core.close()
+    result = utkik(data_dir, "cameras", "list")
+    assert result.returncode == 0, result.stderr
+    return data_dir
+
+
+DAMAGES = {
+    "audit state row deleted": ("DELETE FROM audit_state", "users list", "access log"),
+    "entries table dropped": ("DROP TABLE audit_entries", "users list", "audit_entries"),
+    "facts not JSON": ("UPDATE cameras SET facts = 'not json'", "cameras list", "cameras"),
+    "facts of another shape": ("UPDATE cameras SET facts = '[1]'", "recordings list", "cameras"),
+    "camera created_at": ("UPDATE cameras SET created_at = 'soon'", "cameras list", "cameras"),
+    "user created_at": ("UPDATE users SET created_at = 'yesterday'", "users list", "users"),
+    "unknown role": ("UPDATE users SET role = 'superuser'", "users list", "users"),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGES))
+def test_a_damaged_record_is_named_and_nothing_changes(with_a_camera: Path, damage: str) -> None:
+    sql, command, named = DAMAGES[damage]
+    path = with_a_camera / "utkik.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA ignore_check_constraints = ON")  # the role column has a CHECK
+    conn.execute(sql)
+    conn.commit()
+    conn.close()
+    before = dump(path)
+    line = one_clear_line(utkik(with_a_camera, *command.split()))
+    assert named in line, line
+    assert DAMAGED in line, line
+    assert MOVE_AWAY not in line, line
+    assert dump(path) == before

@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import logging
+import math
 import sys
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -19,7 +20,7 @@ from typing import TextIO
 from console import __version__
 from console.app import Core, default_data_dir
 from console.camera_facts import DeviceFacts, DiscoveredDevice, scope_value
-from console.cameras import Camera, Health
+from console.cameras import MAX_PORT, MIN_PORT, Camera, Health
 from console.domain import Actor, Role, User
 from console.errors import N_, InvalidInput, KnownError
 from console.recording.archive import Mode, parse_window
@@ -31,6 +32,62 @@ from devices import access_log, secrets
 log = logging.getLogger(__name__)
 
 
+#: The furthest back `recordings list --hours` looks: ten years, well past any retention, and
+#: far from the limits of a date (a larger number would overflow one).
+MAX_LIST_HOURS = 10 * 366 * 24
+
+
+def folder(text: str) -> Path:
+    """A folder or file option. An empty one is refused: `Path("")` is the current folder, and
+    an unset shell variable would quietly put a database (or keys) wherever the command ran."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty name names no folder or file")
+    return Path(text)
+
+
+def port(text: str) -> int:
+    """A TCP port, 1 to 65535, checked before anything is contacted (port 0 or 70000 would
+    otherwise read as "nothing answers")."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a port number") from None
+    if not MIN_PORT <= number <= MAX_PORT:
+        raise argparse.ArgumentTypeError(
+            f"{number} is not a valid port: a port is {MIN_PORT} to {MAX_PORT}"
+        )
+    return number
+
+
+def hours(text: str) -> float:
+    """A positive, finite number of hours (nan, inf and 1e308 are refused, not crashed on)."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a number of hours") from None
+    if not (math.isfinite(number) and 0 < number <= MAX_LIST_HOURS):
+        raise argparse.ArgumentTypeError(
+            f"“{text}” is not a number of hours from more than 0 to {MAX_LIST_HOURS}"
+        )
+    return number
+
+
+#: The longest wait a seconds option takes (a day); nan, inf and 0 are refused.
+MAX_SECONDS = 24 * 3600.0
+
+
+def seconds(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a number of seconds") from None
+    if not (math.isfinite(number) and 0 < number <= MAX_SECONDS):
+        raise argparse.ArgumentTypeError(
+            f"“{text}” is not a number of seconds from more than 0 to {MAX_SECONDS:.0f}"
+        )
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="utkik",
@@ -39,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"utkik {__version__}")
     parser.add_argument(
-        "--data-dir", type=Path, help="the folder holding the database (default: the platform's)"
+        "--data-dir", type=folder, help="the folder holding the database (default: the platform's)"
     )
     parser.add_argument(
         "--self-check",
@@ -49,14 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=["sv", "en"], help="the console's language")
     parser.add_argument(
         "--key-dir",
-        type=Path,
+        type=folder,
         help="keep the access log's keys in this folder (default: the OS keyring, or a key "
         "folder in the user's config dir where there is no keyring)",
     )
     parser.add_argument(
         "--witness",
         dest="witness_file",
-        type=Path,
+        type=folder,
         help="also append every checkpoint to this file (default: one in the platform's log dir)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
@@ -141,8 +198,8 @@ def add_demo_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
         action="store_true",
         help="forget the demo's data dir, users and access log and start afresh",
     )
-    demo.add_argument("--onvif-port", type=int, default=8080)
-    demo.add_argument("--rtsp-port", type=int, default=8554)
+    demo.add_argument("--onvif-port", type=port, default=8080)
+    demo.add_argument("--rtsp-port", type=port, default=8554)
     demo.add_argument("--first-address", default="127.0.0.2", help=argparse.SUPPRESS)
 
 
@@ -153,7 +210,7 @@ def add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     )
     serve.add_argument(
         "--segment-seconds",
-        type=float,
+        type=seconds,
         default=10.0,
         help="length of a recording segment in seconds (default 10)",
     )
@@ -164,7 +221,7 @@ def add_recordings_parser(commands: argparse._SubParsersAction[argparse.Argument
         "recordings", help="what is recorded, how long it is kept, and what is there"
     ).add_subparsers(dest="recordings_command", metavar="ACTION", required=True)
     show = recordings.add_parser("list", help="each camera's mode, retention and recorded time")
-    show.add_argument("--hours", type=float, default=24.0, help="how far back (default 24)")
+    show.add_argument("--hours", type=hours, default=24.0, help="how far back (default 24)")
     mode = recordings.add_parser("mode", help="record a camera continuously, on a schedule, or not")
     mode.add_argument("camera", help="camera name or number")
     mode.add_argument("mode", choices=[m.value for m in Mode])
@@ -198,12 +255,12 @@ def add_camera_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
     discover.add_argument(
         "--port",
         dest="ports",
-        type=int,
+        type=port,
         action="append",
         help="ONVIF port to try in a range scan (default 80 and 8080; repeatable)",
     )
     discover.add_argument(
-        "--window", type=float, default=3.0, help="seconds to listen for answers (default 3)"
+        "--window", type=seconds, default=3.0, help="seconds to listen for answers (default 3)"
     )
 
     cameras = commands.add_parser("cameras", help="manage cameras").add_subparsers(
@@ -211,7 +268,7 @@ def add_camera_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     add = cameras.add_parser("add", help="onboard the ONVIF camera at HOST")
     add.add_argument("host")
-    add.add_argument("--port", type=int, default=80)
+    add.add_argument("--port", type=port, default=80)
     add.add_argument("--place", help="the place (name or number); default: the first place")
     add.add_argument("--name", help="the camera's name (default: the place and model)")
     add.add_argument("--user", required=True, help="the camera's user name")
@@ -247,8 +304,8 @@ def add_simulate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
         action="store_true",
         help="run in a network namespace pair with multicast WS-Discovery (needs root)",
     )
-    simulate.add_argument("--onvif-port", type=int, default=8080)
-    simulate.add_argument("--rtsp-port", type=int, default=8554)
+    simulate.add_argument("--onvif-port", type=port, default=8080)
+    simulate.add_argument("--rtsp-port", type=port, default=8554)
     simulate.add_argument(
         "--main-size", type=_size, default=(1920, 1080), help="main stream size (default 1920x1080)"
     )
@@ -266,7 +323,7 @@ def add_simulate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
         "--clock-offset", type=float, default=0.0, help="the cameras' clocks run this many s ahead"
     )
     simulate.add_argument("--no-sensors", action="store_true", help="no MQTT broker or sensors")
-    simulate.add_argument("--cache-dir", type=Path, help="where encoded clips are kept")
+    simulate.add_argument("--cache-dir", type=folder, help="where encoded clips are kept")
     # Used when the site runs itself inside a namespace.
     simulate.add_argument("--addresses", help=argparse.SUPPRESS)
     simulate.add_argument("--broker-host", default="127.0.0.1", help=argparse.SUPPRESS)

@@ -2993,6 +2993,23 @@
       <source>{path} cannot be written by this account ({reason}), and the database needs it. It has not been changed. Start Utkik as the account that owns the data folder, or give this account write access to it.</source>
       <translation>{path} kan inte skrivas av detta konto ({reason}), och databasen behöver det. Den har inte ändrats. Starta Utkik som kontot som äger datamappen, eller ge detta konto skrivrätt till den.</translation>
     </message>
+  
+    <message>
+      <source>The database {path} is damaged: record {key} of the table {table} cannot be read ({reason}). Nothing was changed. Keep the database for investigation (copy it aside with its folder: it holds the access log), then correct the record or restore the data folder from a backup.</source>
+      <translation>Databasen {path} är skadad: post {key} i tabellen {table} kan inte läsas ({reason}). Inget ändrades. Behåll databasen för utredning (kopiera undan den med sin mapp: den innehåller åtkomstloggen), och rätta sedan posten eller återställ datamappen från en säkerhetskopia.</translation>
+    </message>
+    <message>
+      <source>The database {path} is damaged: the access log's state (the row of the table audit_state) is missing. It has not been changed. Keep it for investigation (copy it aside with its folder: it holds the access log), then restore the data folder from a backup.</source>
+      <translation>Databasen {path} är skadad: åtkomstloggens tillstånd (raden i tabellen audit_state) saknas. Den har inte ändrats. Behåll den för utredning (kopiera undan den med sin mapp: den innehåller åtkomstloggen), och återställ sedan datamappen från en säkerhetskopia.</translation>
+    </message>
+    <message>
+      <source>The database {path} is damaged: the table {table} is missing. It has not been changed. Keep it for investigation (copy it aside with its folder: it holds the access log), then restore the data folder from a backup.</source>
+      <translation>Databasen {path} är skadad: tabellen {table} saknas. Den har inte ändrats. Behåll den för utredning (kopiera undan den med sin mapp: den innehåller åtkomstloggen), och återställ sedan datamappen från en säkerhetskopia.</translation>
+    </message>
+    <message>
+      <source>{port} is not a valid port: a port is a number from {low} to {high}.</source>
+      <translation>{port} är ingen giltig port: en port är ett tal från {low} till {high}.</translation>
+    </message>
   </context>
   <context>
     <name>roles</name>
