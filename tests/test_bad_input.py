@@ -5,19 +5,23 @@ nothing on disk changes."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shlex
 import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from console.camera_facts import DeviceFacts, StreamProfile
 from console.domain import Actor
+from devices.simulator.onvif import DeviceConfig, OnvifDevice
 from tests.conftest import PASSWORD, TOP, run_utkik
+from tests.sites import loopback_addresses
 
 CLI_ACTOR = Actor.os_account()
 
@@ -319,3 +323,82 @@ def test_a_damaged_record_is_named_and_nothing_changes(with_a_camera: Path, dama
     assert DAMAGED in line, line
     assert MOVE_AWAY not in line, line
     assert dump(path) == before
+
+
+# -- 3. what a hostile device says is shown, never obeyed ----------------------------------------
+
+#: Retitles the terminal, rings its bell, turns what follows red, then reverses the rest.
+HOSTILE_NAME = "Cam\x1b]0;owned\x07\x1b[31m\u202eTorget"
+#: What fits in a SOAP answer (XML carries no ESC): a C1 CSI that clears the screen on terminals
+#: that take 8-bit controls, DEL, and bidi isolates and marks.
+HOSTILE_MODEL = "Sim\u2066Cam\u2069\x9b2J\x7f\u200f"
+HOSTILE_MAKER = "Maker\u202dX\u202c\x85"
+RAW = ("\x1b", "\x07", "\x9b", "\x85", "\x7f", "\u202e", "\u202d", "\u2066", "\u2069", "\u200f")
+
+
+def assert_no_raw_controls(result: subprocess.CompletedProcess[str]) -> None:
+    for stream in (result.stdout, result.stderr):
+        for ch in RAW:
+            assert ch not in stream, (repr(ch), stream)
+
+
+@pytest.fixture
+def hostile_camera() -> Iterator[OnvifDevice]:
+    """One simulated camera (ONVIF and unicast WS-Discovery on its own loopback address, no
+    video) whose name, model and manufacturer carry terminal escapes and bidi controls."""
+    from devices.simulator.cameras import CameraSite
+    from devices.simulator.site import free_port
+
+    address = loopback_addresses(93, [7])[0]
+    config = DeviceConfig(
+        name=HOSTILE_NAME,
+        address=address,
+        port=free_port([address]),
+        main_stream_uri=f"rtsp://{address}:9/main",
+        manufacturer=HOSTILE_MAKER,
+        model=HOSTILE_MODEL,
+        firmware="1.0\u202e9",
+    )
+    with CameraSite([config], snapshot_jpeg=b"\xff\xd8\xff\xd9") as site:
+        yield site.devices[0]
+
+
+def test_discover_shows_a_hostile_device_text_escaped(hostile_camera: OnvifDevice) -> None:
+    config = hostile_camera.config
+    for extra in ((), ("--json",)):
+        result = run_utkik("discover", "--range", config.address, "--port", config.port, *extra)
+        assert result.returncode == 0, result.stderr
+        assert_no_raw_controls(result)
+        assert "1 camera(s) found" in result.stderr or extra
+        if extra:
+            found = json.loads(result.stdout)
+            # Escaped as JSON escapes: a program reading the line gets the device's own text.
+            assert found["name"] == HOSTILE_NAME
+        else:
+            assert "Cam\\x1b]0;owned\\x07\\x1b[31m\\u202eTorget" in result.stdout
+
+
+def test_cameras_commands_show_a_hostile_device_text_escaped(
+    tmp_path: Path, hostile_camera: OnvifDevice
+) -> None:
+    config = hostile_camera.config
+    data_dir = made_data_dir(tmp_path / "data")
+    added = utkik(
+        data_dir, "cameras", "add", config.address, "--port", config.port, "--user",
+        config.user, "--password-stdin", stdin=config.password + "\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert_no_raw_controls(added)
+    listed = utkik(data_dir, "cameras", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert_no_raw_controls(listed)
+    assert "Sim\\u2066Cam\\u2069\\x9b2J\\x7f\\u200f" in listed.stdout
+    as_json = utkik(data_dir, "cameras", "list", "--json")
+    assert_no_raw_controls(as_json)
+    assert json.loads(as_json.stdout)["model"] == HOSTILE_MODEL
+    camera_id = str(json.loads(as_json.stdout)["id"])
+    for command in (("recordings", "list"), ("cameras", "test", camera_id)):
+        result = utkik(data_dir, *command)
+        assert "Traceback" not in result.stderr, result.stderr
+        assert_no_raw_controls(result)
+        assert "Sim\\u2066Cam" in result.stdout, result.stdout

@@ -12,10 +12,10 @@ import json
 import logging
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO, cast
 
 from console import __version__
 from console.app import Core, default_data_dir
@@ -26,6 +26,7 @@ from console.errors import N_, InvalidInput, KnownError
 from console.recording.archive import Mode, parse_window
 from console.settings import ALL_SETTINGS, find_setting
 from console.sites import parse_area_list
+from console.text import printable, terminal_safe
 from console.users import parse_role
 from devices import access_log, secrets
 
@@ -86,6 +87,35 @@ def seconds(text: str) -> float:
             f"“{text}” is not a number of seconds from more than 0 to {MAX_SECONDS:.0f}"
         )
     return number
+
+
+class _TerminalStream:
+    """A text stream passing what is written through `terminal_safe`; the rest is the
+    wrapped stream's (fileno, isatty, encoding, buffer)."""
+
+    def __init__(self, raw: TextIO) -> None:
+        self._raw = raw
+
+    def write(self, text: str) -> int:
+        self._raw.write(terminal_safe(text))
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        self._raw.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
+def terminal_stream(raw: TextIO) -> TextIO:
+    """`raw` (stdout or stderr) showing controls and bidi controls as visible escapes."""
+    if isinstance(raw, _TerminalStream):
+        return raw
+    return cast(TextIO, _TerminalStream(raw))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -391,9 +421,9 @@ def run_discover(args: argparse.Namespace, out: TextIO) -> int:
         if args.json:
             print(_discovered_json(device), file=out, flush=True)
         else:
-            xaddr = device.xaddrs[0] if device.xaddrs else ""
-            label = device.name or "(no name)"
-            model = f" — {device.hardware}" if device.hardware else ""
+            xaddr = printable(device.xaddrs[0]) if device.xaddrs else ""
+            label = printable(device.name) or "(no name)"
+            model = f" — {printable(device.hardware)}" if device.hardware else ""
             print(f"{device.address}:{device.port}\t{label}{model}\t{xaddr}", file=out, flush=True)
 
     if args.address_range:
@@ -455,9 +485,10 @@ def _facts_notes(facts: DeviceFacts) -> list[str]:
         notes.append("warning: insecure transport (plain HTTP); use HTTPS where the camera can.")
     if facts.foreign_host:
         notes.append(
-            f"warning: the camera's stream is served by another host ({facts.foreign_host})."
+            "warning: the camera's stream is served by another host "
+            f"({printable(facts.foreign_host)})."
         )
-    notes.extend(f"note: {problem}" for problem in facts.problems)
+    notes.extend(f"note: {printable(problem)}" for problem in facts.problems)
     return notes
 
 
@@ -474,7 +505,7 @@ def run_recordings(core: Core, args: argparse.Namespace, out: TextIO) -> int:
                 ranges = core.recordings.ranges(camera.id, start, end)
                 seconds = sum((b - a).total_seconds() for a, b in ranges)
                 print(
-                    f"{camera.id}\t{camera.name}\t{config.mode.value}\t"
+                    f"{camera.id}\t{printable(camera.name)}\t{config.mode.value}\t"
                     f"kept {config.retention_hours} h\t{seconds / 3600:.2f} h recorded in "
                     f"{len(ranges)} ranges",
                     file=out,
@@ -483,11 +514,11 @@ def run_recordings(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             camera = core.cameras.find(actor, args.camera)
             windows = [parse_window(text) for text in args.window]
             core.recordings.set_mode(actor, camera, Mode(args.mode), windows)
-            print(f"Camera {camera.id} ({camera.name}) records: {args.mode}.", file=out)
+            print(f"Camera {camera.id} ({printable(camera.name)}) records: {args.mode}.", file=out)
         case "retention":
             camera = core.cameras.find(actor, args.camera)
             core.recordings.set_retention(actor, camera, args.hours, args.justification)
-            print(f"Camera {camera.id} ({camera.name}) keeps {args.hours} h.", file=out)
+            print(f"Camera {camera.id} ({printable(camera.name)}) keeps {args.hours} h.", file=out)
         case "purge":
             receipts = core.recordings.purge()
             for receipt in receipts:
@@ -513,7 +544,7 @@ def run_cameras(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             facts = onboard(args.host, args.port, args.user, password)
             name = args.name or " ".join(x for x in (place.name, facts.model) if x)
             camera = core.cameras.add(actor, facts, place, name, args.user, password)
-            print(f"Added camera {camera.id}: {camera.name} at {place.name}.", file=out)
+            print(f"Added camera {camera.id}: {printable(camera.name)} at {place.name}.", file=out)
             for note in _facts_notes(facts):
                 print(note, file=out)
         case "list":
@@ -525,13 +556,14 @@ def run_cameras(core: Core, args: argparse.Namespace, out: TextIO) -> int:
                 place_name = places[camera.place_id].name if camera.place_id in places else "?"
                 badge = "" if facts.secure else "\tinsecure transport"
                 print(
-                    f"{camera.id}\t{camera.name}\t{place_name}\t{camera.host}:{camera.port}\t"
-                    f"{facts.manufacturer} {facts.model}{badge}",
+                    f"{camera.id}\t{printable(camera.name)}\t{place_name}\t"
+                    f"{printable(camera.host)}:{camera.port}\t"
+                    f"{printable(facts.manufacturer)} {printable(facts.model)}{badge}",
                     file=out,
                 )
         case "remove":
             camera = core.cameras.remove(actor, core.cameras.find(actor, args.camera).id)
-            print(f"Removed camera {camera.id}: {camera.name}.", file=out)
+            print(f"Removed camera {camera.id}: {printable(camera.name)}.", file=out)
         case "test":
             return _test_camera(core, actor, args.camera, out)
     return 0
@@ -562,12 +594,13 @@ def _test_camera(core: Core, actor: Actor, which: str, out: TextIO) -> int:
         error=health.error,
     )
     core.cameras.record_health(camera.id, checked)
-    print(f"{camera.name}: {'reachable' if checked.reachable else 'NOT reachable'}", file=out)
+    state = "reachable" if checked.reachable else "NOT reachable"
+    print(f"{printable(camera.name)}: {state}", file=out)
     print(f"stream: {'opens' if checked.stream_ok else 'does NOT open'}", file=out)
     if checked.clock_offset_s is not None:
         print(f"clock offset: {checked.clock_offset_s:+.1f} s", file=out)
     if checked.error:
-        print(f"problem: {checked.error}", file=out)
+        print(f"problem: {printable(checked.error)}", file=out)
     return 0 if checked.ok else 1
 
 
