@@ -19,9 +19,9 @@ import pytest
 
 from console.camera_facts import DeviceFacts, StreamProfile
 from console.domain import Actor
-from devices.simulator.onvif import DeviceConfig, OnvifDevice
+from devices.simulator.onvif import OnvifDevice
 from tests.conftest import PASSWORD, TOP, run_utkik
-from tests.sites import loopback_addresses
+from tests.sites import HOSTILE_MODEL, HOSTILE_NAME, hostile_device
 
 CLI_ACTOR = Actor.os_account()
 
@@ -327,12 +327,6 @@ def test_a_damaged_record_is_named_and_nothing_changes(with_a_camera: Path, dama
 
 # -- 3. what a hostile device says is shown, never obeyed ----------------------------------------
 
-#: Retitles the terminal, rings its bell, turns what follows red, then reverses the rest.
-HOSTILE_NAME = "Cam\x1b]0;owned\x07\x1b[31m\u202eTorget"
-#: What fits in a SOAP answer (XML carries no ESC): a C1 CSI that clears the screen on terminals
-#: that take 8-bit controls, DEL, and bidi isolates and marks.
-HOSTILE_MODEL = "Sim\u2066Cam\u2069\x9b2J\x7f\u200f"
-HOSTILE_MAKER = "Maker\u202dX\u202c\x85"
 RAW = ("\x1b", "\x07", "\x9b", "\x85", "\x7f", "\u202e", "\u202d", "\u2066", "\u2069", "\u200f")
 
 
@@ -344,23 +338,8 @@ def assert_no_raw_controls(result: subprocess.CompletedProcess[str]) -> None:
 
 @pytest.fixture
 def hostile_camera() -> Iterator[OnvifDevice]:
-    """One simulated camera (ONVIF and unicast WS-Discovery on its own loopback address, no
-    video) whose name, model and manufacturer carry terminal escapes and bidi controls."""
-    from devices.simulator.cameras import CameraSite
-    from devices.simulator.site import free_port
-
-    address = loopback_addresses(93, [7])[0]
-    config = DeviceConfig(
-        name=HOSTILE_NAME,
-        address=address,
-        port=free_port([address]),
-        main_stream_uri=f"rtsp://{address}:9/main",
-        manufacturer=HOSTILE_MAKER,
-        model=HOSTILE_MODEL,
-        firmware="1.0\u202e9",
-    )
-    with CameraSite([config], snapshot_jpeg=b"\xff\xd8\xff\xd9") as site:
-        yield site.devices[0]
+    with hostile_device(93) as device:
+        yield device
 
 
 def test_discover_shows_a_hostile_device_text_escaped(hostile_camera: OnvifDevice) -> None:
