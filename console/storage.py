@@ -530,7 +530,9 @@ def _stored_version(path: Path) -> int:
                     raise _corrupt(path)
                 return 0
             row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-            conn.execute("PRAGMA quick_check(1)").fetchone()
+            checked = conn.execute("PRAGMA quick_check(1)").fetchone()
+            if checked is None or checked[0] != "ok":
+                raise _corrupt(path)
             return int(row[0] or 0)
         finally:
             conn.close()
