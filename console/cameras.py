@@ -31,6 +31,8 @@ from console.storage import Database
 from console.text import fold
 
 MAX_NAME = 80
+#: The TCP ports a camera can be reached on.
+MIN_PORT, MAX_PORT = 1, 65535
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,8 @@ def facts_to_json(facts: DeviceFacts) -> str:
 
 def facts_from_json(text: str) -> DeviceFacts:
     raw: dict[str, Any] = json.loads(text)
+    if not isinstance(raw, dict):
+        raise ValueError("the camera's facts are not a JSON object")
 
     def profile(value: dict[str, Any] | None) -> StreamProfile | None:
         return StreamProfile(**value) if value else None
@@ -78,6 +82,19 @@ def facts_from_json(text: str) -> DeviceFacts:
     values["capabilities"] = Capabilities(**values.get("capabilities", {}))
     values["problems"] = tuple(values.get("problems", ()))
     return DeviceFacts(**values)
+
+
+def check_port(port: int) -> int:
+    """A camera's port, refused plainly when it cannot be one (0 or 70000 would otherwise be
+    tried and reported as "nothing answers")."""
+    if isinstance(port, bool) or not isinstance(port, int) or not MIN_PORT <= port <= MAX_PORT:
+        raise InvalidInput(
+            N_("{port} is not a valid port: a port is a number from {low} to {high}."),
+            port=port,
+            low=MIN_PORT,
+            high=MAX_PORT,
+        )
+    return port
 
 
 def check_camera_name(name: str) -> str:
@@ -174,6 +191,10 @@ class CameraService:
         )
 
     def _to_camera(self, row: dict[str, Any]) -> Camera:
+        with self._db.decoding("cameras", row["id"]):
+            return self._decode_camera(row)
+
+    def _decode_camera(self, row: dict[str, Any]) -> Camera:
         health = None
         if row.get("h_checked_at"):
             health = Health(
@@ -210,6 +231,7 @@ class CameraService:
         """Add an onboarded camera at `place`; its login goes to the keyring first."""
         require(actor, Permission.MANAGE_CAMERAS, place.area_id)
         name = check_camera_name(name)
+        check_port(facts.port)
         if not user:
             raise InvalidInput(N_("A camera needs a user name to log in with."))
         secrets = self._require_secrets()

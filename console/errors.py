@@ -73,6 +73,22 @@ class DatabaseCorrupt(StorageError):
     """The database file is damaged or not a database."""
 
 
+class DatabaseUnreadable(StorageError):
+    """The database file exists but this account may not read it."""
+
+
+class DatabaseReadOnly(StorageError):
+    """The database or its folder cannot be written: a read-only file system or file modes."""
+
+
+class DatabaseDiskFull(StorageError):
+    """The disk holding the database has no room left."""
+
+
+class DamagedRecord(DatabaseCorrupt):
+    """A table, a row or a value of the database is missing or cannot be read."""
+
+
 class DatabaseTooNew(StorageError):
     """The database was written by a newer version of Utkik."""
 

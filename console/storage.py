@@ -8,15 +8,19 @@ transaction. Reads use a connection per thread; WAL lets them run beside the wri
 
 from __future__ import annotations
 
+import errno
+import functools
 import logging
 import os
 import queue
+import shutil
 import sqlite3
 import stat
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,9 +31,13 @@ from console import __version__
 from console.clock import Clock, SystemClock, to_iso
 from console.errors import (
     N_,
+    DamagedRecord,
     DatabaseCorrupt,
+    DatabaseDiskFull,
     DatabaseLocked,
+    DatabaseReadOnly,
     DatabaseTooNew,
+    DatabaseUnreadable,
     KnownError,
     StorageError,
 )
@@ -340,20 +348,152 @@ def _check_header(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as err:
-        raise StorageError(
-            N_("The database {path} cannot be read: {reason}."), path=path, reason=err.strerror
-        ) from err
+        raise _unreadable(path, err) from err
     if header and header != SQLITE_HEADER:
         raise _corrupt(path)
 
 
 def _corrupt(path: Path) -> DatabaseCorrupt:
+    # The damaged file is the only copy of what the access log held since the last backup:
+    # the advice keeps it, and a fresh start goes to another folder, never over it.
     return DatabaseCorrupt(
         N_(
             "The database {path} is damaged or is not a Utkik database. It has not been changed. "
-            "Restore it from a backup, or move it away to start with an empty one."
+            "Keep it for investigation (copy it aside with its folder: it holds the access log), "
+            "then restore the data folder from a backup or start Utkik with another data folder."
         ),
         path=path,
+    )
+
+
+def _unreadable(path: Path, err: OSError) -> DatabaseUnreadable:
+    return DatabaseUnreadable(
+        N_(
+            "The database {path} cannot be read by this account ({reason}). It has not been "
+            "changed. Start Utkik as the account that owns it, or give this account access to it."
+        ),
+        path=path,
+        reason=err.strerror or str(err),
+    )
+
+
+def _not_writable(path: Path, err: OSError | sqlite3.Error) -> DatabaseReadOnly:
+    if isinstance(err, OSError) and err.errno == errno.EROFS:
+        return DatabaseReadOnly(
+            N_(
+                "The data folder {folder} is on a read-only file system, so the database {path} "
+                "cannot be written. It has not been changed. Make that file system writable "
+                "(mount it read-write) and start again."
+            ),
+            folder=path.parent if path.name in DB_FILES else path,
+            path=path,
+        )
+    reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+    return DatabaseReadOnly(
+        N_(
+            "{path} cannot be written by this account ({reason}), and the database needs it. "
+            "It has not been changed. Start Utkik as the account that owns the data folder, or "
+            "give this account write access to it."
+        ),
+        path=path,
+        reason=reason,
+    )
+
+
+def _full(path: Path) -> DatabaseDiskFull:
+    return DatabaseDiskFull(
+        N_(
+            "The database {path} cannot be written: its disk is full. Nothing was changed, and "
+            "the database is not damaged: free some space on that disk and start again."
+        ),
+        path=path,
+    )
+
+
+def _disk_error(path: Path, err: BaseException) -> StorageError:
+    return StorageError(
+        N_(
+            "The database {path} cannot be read or written: the disk reports an error "
+            "({reason}). It has not been changed and is not known to be damaged: check the disk "
+            "and start again."
+        ),
+        path=path,
+        reason=str(err),
+    )
+
+
+#: Free space below which a failed write is taken for a full disk (SQLite often reports it as
+#: an I/O error on the shared-memory file rather than as "full").
+FULL_BELOW_BYTES = 1 << 20
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < FULL_BELOW_BYTES
+    except OSError:
+        return False
+
+
+def _access_problem(path: Path) -> StorageError | None:
+    """Why this account cannot use the database, seen from the file system: SQLite reports an
+    unreadable file, a read-only one and a damaged one alike ("unable to open", "disk I/O")."""
+    try:
+        with path.open("rb"):
+            pass
+    except FileNotFoundError:
+        pass
+    except OSError as err:
+        return _unreadable(path, err)
+    folder = path.parent
+    try:
+        if os.name == "posix" and os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return _not_writable(path, OSError(errno.EROFS, os.strerror(errno.EROFS)))
+    except OSError:
+        pass
+    for name in DB_FILES:
+        try:
+            # Opened for writing to learn whether it could be; not a byte is written.
+            fd = os.open(folder / name, os.O_RDWR)
+        except FileNotFoundError:
+            continue
+        except OSError as err:
+            return _not_writable(folder / name, err)
+        os.close(fd)
+    # SQLite creates the WAL and shared-memory files beside the database.
+    effective = os.access in os.supports_effective_ids
+    if not os.access(folder, os.W_OK | os.X_OK, effective_ids=effective):
+        return _not_writable(folder, OSError(errno.EACCES, os.strerror(errno.EACCES)))
+    return None
+
+
+def _diagnose(err: sqlite3.Error, path: Path) -> StorageError:
+    """The KnownError for an SQLite error met opening or writing the database. Only SQLite's
+    own corruption codes make a database "damaged"; the rest is its surroundings."""
+    name = getattr(err, "sqlite_errorname", None) or ""
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or _is_busy(err):
+        return _busy(path)
+    if name.startswith("SQLITE_CORRUPT") or name == "SQLITE_NOTADB":
+        return _corrupt(path)
+    problem = _access_problem(path)
+    if problem is not None:
+        return problem
+    if name == "SQLITE_FULL" or _disk_full(path.parent):
+        return _full(path)
+    if name.startswith("SQLITE_READONLY"):
+        return _not_writable(path, err)
+    return _disk_error(path, err)
+
+
+def _folder_error(data_dir: Path, err: OSError) -> StorageError:
+    """Why the data folder or its database file could not be made."""
+    if err.errno == errno.ENOSPC:
+        return _full(data_dir / DB_FILENAME)
+    if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return _not_writable(Path(err.filename) if err.filename else data_dir, err)
+    return StorageError(
+        N_("The data folder {path} cannot be created: {reason}."),
+        path=data_dir,
+        reason=err.strerror,
     )
 
 
@@ -390,14 +530,14 @@ def _stored_version(path: Path) -> int:
                     raise _corrupt(path)
                 return 0
             row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-            conn.execute("PRAGMA quick_check(1)").fetchone()
+            checked = conn.execute("PRAGMA quick_check(1)").fetchone()
+            if checked is None or checked[0] != "ok":
+                raise _corrupt(path)
             return int(row[0] or 0)
         finally:
             conn.close()
     except sqlite3.DatabaseError as err:
-        if "locked" in str(err) or "busy" in str(err):
-            raise _busy(path) from err
-        raise _corrupt(path) from err
+        raise _diagnose(err, path) from err
 
 
 def _connect(path: Path, *, query_only: bool) -> sqlite3.Connection:
@@ -460,13 +600,13 @@ class Database:
             make_private_dir(data_dir)
             create_private_file(data_dir / DB_FILENAME)
         except OSError as err:
-            raise StorageError(
-                N_("The data folder {path} cannot be created: {reason}."),
-                path=data_dir,
-                reason=err.strerror,
-            ) from err
+            raise _folder_error(data_dir, err) from err
         db = cls(data_dir / DB_FILENAME, clock)
-        db._start()
+        try:
+            db._start()
+        except BaseException:
+            db.close()
+            raise
         return db
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -483,16 +623,13 @@ class Database:
         self._writer.start()
         started.result()
         self.write(self._migrate).result()
+        self._check_structure()
 
     def _run_writer(self, started: Future[None]) -> None:
         try:
             conn = _connect(self.path, query_only=False)
-        except sqlite3.OperationalError as err:
-            started.set_exception(_busy(self.path) if _is_busy(err) else _translate(err, self.path))
-            log.debug("opening the write connection failed", exc_info=err)
-            return
         except sqlite3.DatabaseError as err:
-            started.set_exception(_corrupt(self.path))
+            started.set_exception(_diagnose(err, self.path))
             log.debug("opening the write connection failed", exc_info=err)
             return
         started.set_result(None)
@@ -506,8 +643,8 @@ class Database:
                 continue
             try:
                 conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as err:
-                future.set_exception(_busy(self.path))
+            except sqlite3.DatabaseError as err:
+                future.set_exception(_diagnose(err, self.path))
                 log.debug("BEGIN IMMEDIATE failed", exc_info=err)
                 continue
             try:
@@ -573,6 +710,59 @@ class Database:
         except sqlite3.DatabaseError as err:
             raise _translate(err, self.path) from err
 
+    @contextmanager
+    def decoding(self, table: str, key: object) -> Iterator[None]:
+        """Around turning a stored row into a domain value: a value that does not parse (text
+        where JSON belongs, a date that is none, a role Utkik does not know) is a damaged
+        record, named, instead of a traceback."""
+        try:
+            yield
+        except (ValueError, TypeError, KeyError) as err:
+            log.debug("record %s of %s cannot be read", key, table, exc_info=err)
+            raise DamagedRecord(
+                N_(
+                    "The database {path} is damaged: record {key} of the table {table} cannot be "
+                    "read ({reason}). Nothing was changed. Keep the database for investigation "
+                    "(copy it aside with its folder: it holds the access log), then correct the "
+                    "record or restore the data folder from a backup."
+                ),
+                path=self.path,
+                key=key,
+                table=table,
+                reason=str(err) or type(err).__name__,
+            ) from err
+
+    def _check_structure(self) -> None:
+        """Refuse, before anything is written, a database whose tables or columns have gone
+        (dropped by hand, or lost with a page): every later read and write would fail."""
+        stored = _structure(self.reader())
+        for table, columns in _expected_structure().items():
+            missing = sorted(columns - stored.get(table, set()))
+            if table not in stored or missing:
+                what = table if table not in stored else f"{table} ({', '.join(missing)})"
+                raise DamagedRecord(
+                    N_(
+                        "The database {path} is damaged: the table {table} is missing. It has "
+                        "not been changed. Keep it for investigation (copy it aside with its "
+                        "folder: it holds the access log), then restore the data folder from a "
+                        "backup."
+                    ),
+                    path=self.path,
+                    table=what,
+                )
+        # The access log's origin and its one state row are written together (audit/log.py).
+        origin = self.query("SELECT 1 FROM audit_meta WHERE key = 'origin'")
+        if origin and not self.query("SELECT 1 FROM audit_state WHERE id = 1"):
+            raise DamagedRecord(
+                N_(
+                    "The database {path} is damaged: the access log's state (the row of the table "
+                    "audit_state) is missing. It has not been changed. Keep it for investigation "
+                    "(copy it aside with its folder: it holds the access log), then restore the "
+                    "data folder from a backup."
+                ),
+                path=self.path,
+            )
+
     def schema_version(self) -> int:
         rows = self.query("SELECT max(version) AS v FROM schema_version")
         return int(rows[0]["v"])
@@ -609,6 +799,29 @@ class Database:
         return LATEST_VERSION
 
 
+def _structure(db: sqlite_utils.Database) -> dict[str, set[str]]:
+    """Each table of `db` with its columns."""
+    names = [
+        row[0]
+        for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+    ]
+    return {
+        name: {row[1] for row in db.execute(f'PRAGMA table_info("{name}")').fetchall()}
+        for name in names
+    }
+
+
+@functools.cache
+def _expected_structure() -> dict[str, set[str]]:
+    """The tables and columns the migrations make, from a database made by them in memory."""
+    db = sqlite_utils.Database(memory=True)
+    for migration in MIGRATIONS:
+        migration.apply(db, SystemClock())
+    return _structure(db)
+
+
 def _rollback(conn: sqlite3.Connection) -> None:
     """Roll back what is left of a transaction. After some errors (a full disk, an I/O error)
     SQLite has already rolled back by itself; the writer thread must live on either way."""
@@ -622,22 +835,10 @@ def _rollback(conn: sqlite3.Connection) -> None:
 
 def _translate(err: BaseException, path: Path) -> BaseException:
     """Turn SQLite's environment errors into KnownErrors; leave bugs as they are."""
-    if isinstance(err, sqlite3.OperationalError):
-        text = str(err)
-        if "locked" in text or "busy" in text:
-            return _busy(path)
-        if "disk is full" in text or "disk I/O" in text:
-            return StorageError(
-                N_(
-                    "The database {path} cannot be written: the disk is full or failing. "
-                    "Nothing was changed."
-                ),
-                path=path,
-            )
-        if "readonly" in text:
-            return StorageError(N_("The database {path} is read-only for this account."), path=path)
-    if isinstance(err, sqlite3.DatabaseError) and not isinstance(
-        err, sqlite3.IntegrityError | sqlite3.ProgrammingError | sqlite3.OperationalError
-    ):
-        return _corrupt(path)
-    return err
+    if isinstance(
+        err, sqlite3.IntegrityError | sqlite3.ProgrammingError | sqlite3.InterfaceError
+    ) or not isinstance(err, sqlite3.DatabaseError):
+        return err
+    if getattr(err, "sqlite_errorname", None) == "SQLITE_ERROR":
+        return err  # a statement the schema does not take: a bug, not the environment
+    return _diagnose(err, path)

@@ -252,14 +252,15 @@ class UserService:
 
     def _to_user(self, row: dict[str, Any]) -> User:
         areas = self._db.query("SELECT area_id FROM user_areas WHERE user_id = ?", (row["id"],))
-        return User(
-            id=row["id"],
-            name=row["name"],
-            role=Role(row["role"]),
-            areas=frozenset(a["area_id"] for a in areas),
-            disabled=bool(row["disabled"]),
-            created_at=from_iso(row["created_at"]),
-        )
+        with self._db.decoding("users", row["id"]):
+            return User(
+                id=row["id"],
+                name=row["name"],
+                role=Role(row["role"]),
+                areas=frozenset(a["area_id"] for a in areas),
+                disabled=bool(row["disabled"]),
+                created_at=from_iso(row["created_at"]),
+            )
 
     # -- changing ----------------------------------------------------------------------------
 

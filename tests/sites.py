@@ -80,3 +80,37 @@ def wait_for(condition: Callable[[], bool], seconds: float = 5.0, step: float = 
             return True
         time.sleep(step)
     return condition()
+
+
+#: A camera name that retitles the terminal, rings its bell, turns what follows red, then
+#: reverses the rest (carried in the percent-encoded name scope).
+HOSTILE_NAME = "Cam\x1b]0;owned\x07\x1b[31m\u202eTorget"
+#: What fits in a SOAP answer (XML carries no ESC): a C1 CSI that clears the screen on terminals
+#: that take 8-bit controls, DEL, and bidi isolates and marks.
+HOSTILE_MODEL = "Sim\u2066Cam\u2069\x9b2J\x7f\u200f"
+HOSTILE_MAKER = "Maker\u202dX\u202c\x85"
+
+
+@contextmanager
+def hostile_device(octet: int) -> Iterator[Any]:
+    """One simulated camera (ONVIF and unicast WS-Discovery on a loopback address of its own,
+    no video) whose name, model, manufacturer and firmware carry terminal escapes and bidi
+    controls. Yields its OnvifDevice."""
+    from devices.simulator.cameras import CameraSite
+    from devices.simulator.onvif import DeviceConfig, default_jpeg
+    from devices.simulator.site import free_port
+
+    address = loopback_addresses(octet, [7])[0]
+    config = DeviceConfig(
+        name=HOSTILE_NAME,
+        address=address,
+        port=free_port([address]),
+        main_stream_uri=f"rtsp://{address}:9/main",
+        manufacturer=HOSTILE_MAKER,
+        model=HOSTILE_MODEL,
+        firmware="1.0\u202e9",
+    )
+    # A real picture where ffmpeg can make one (a widget decoding it must not warn).
+    snapshot = default_jpeg() if shutil.which("ffmpeg") else b"\xff\xd8\xff\xd9"
+    with CameraSite([config], snapshot_jpeg=snapshot) as site:
+        yield site.devices[0]

@@ -79,7 +79,7 @@ from console.health import HEALTH_INTERVAL_S, CheckedHealth, HealthService
 from console.health import HealthMonitor as CoreHealthMonitor
 from console.policy import can
 from console.ports import CameraTools, NetworkInterface
-from console.text import fold
+from console.text import display_text, fold
 from ui.i18n import error_text
 from ui.tasks import TaskRunner
 from ui.timers import QtTimers
@@ -569,9 +569,9 @@ class ScanPage(QWizardPage):
         self._devices.append(device)
         item = QTreeWidgetItem(
             [
-                device.name or "—",
+                display_text(device.name) or "—",
                 where,
-                device.hardware,
+                display_text(device.hardware),
                 _source_text(device.source),
                 "",
             ]
@@ -596,7 +596,7 @@ class ScanPage(QWizardPage):
             item.setText(4, "")
             item.setDisabled(False)
             return
-        item.setText(4, self.tr("added already as “%1”").replace("%1", name))
+        item.setText(4, self.tr("added already as “%1”").replace("%1", display_text(name)))
         item.setDisabled(True)
         item.setSelected(False)
 
@@ -667,7 +667,8 @@ class CredentialsPage(QWizardPage):
         device = self._wizard.device
         if device is not None:
             where = f"{device.address}:{device.port}"
-            self.device.setText(f"{device.name} ({where})" if device.name else where)
+            name = display_text(device.name)
+            self.device.setText(f"{name} ({where})" if name else where)
         _show_message(self.error, "")
         (self.password if self.user.text() else self.user).setFocus()
 
@@ -894,10 +895,12 @@ class TestPage(QWizardPage):
     def _show_facts(self, facts: DeviceFacts) -> None:
         caps = facts.capabilities
         texts = {
-            "manufacturer": facts.manufacturer
+            "manufacturer": display_text(facts.manufacturer)
             or QCoreApplication.translate("CameraWizard", "unknown"),
-            "model": facts.model or QCoreApplication.translate("CameraWizard", "unknown"),
-            "firmware": facts.firmware or QCoreApplication.translate("CameraWizard", "unknown"),
+            "model": display_text(facts.model)
+            or QCoreApplication.translate("CameraWizard", "unknown"),
+            "firmware": display_text(facts.firmware)
+            or QCoreApplication.translate("CameraWizard", "unknown"),
             "main": _stream_text(facts.main),
             "sub": _stream_text(facts.sub),
             "ptz": _yes_no(caps.ptz),
@@ -1096,7 +1099,7 @@ class PlacePage(QWizardPage):
             _show_message(self.error, self.tr("There is no place you may add cameras to."))
         facts, device = self._wizard.facts, self._wizard.device
         if facts is not None:
-            model = " ".join(p for p in (facts.manufacturer, facts.model) if p)
+            model = display_text(" ".join(p for p in (facts.manufacturer, facts.model) if p))
             where = f"{facts.host}:{facts.port}"
             self.camera.setText(f"{model} ({where})" if model else where)
         scope = (device.name if device else "") or (facts.name if facts else "")
@@ -1136,7 +1139,10 @@ class PlacePage(QWizardPage):
     def _suggest_name(self, scope: str) -> None:
         """The camera's own name (its name scope) or the place's, made unique among cameras."""
         place = self.chosen_place()
-        base = scope or (place.name if place else "")
+        # The suggestion is a name the technician keeps: no controls from the device in it.
+        base = " ".join(display_text(scope).replace("\ufffd", " ").split()) or (
+            place.name if place else ""
+        )
         taken = {fold(n) for n in self._wizard.known.values()}
         name, number = base, 2
         while fold(name) in taken:

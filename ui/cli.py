@@ -10,16 +10,17 @@ import argparse
 import getpass
 import json
 import logging
+import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO, cast
 
 from console import __version__
 from console.app import Core, default_data_dir
 from console.camera_facts import DeviceFacts, DiscoveredDevice, Health, scope_value
-from console.cameras import Camera
+from console.cameras import MAX_PORT, MIN_PORT, Camera
 from console.domain import Actor, Role, User
 from console.errors import N_, InvalidInput, KnownError
 from console.health import HealthService
@@ -27,10 +28,96 @@ from console.recording.archive import Mode, parse_window
 from console.runtime import DeviceLoop
 from console.settings import ALL_SETTINGS, find_setting
 from console.sites import parse_area_list
+from console.text import printable, terminal_safe
 from console.users import parse_role
 from devices import access_log, secrets
 
 log = logging.getLogger(__name__)
+
+
+#: The furthest back `recordings list --hours` looks: ten years, well past any retention, and
+#: far from the limits of a date (a larger number would overflow one).
+MAX_LIST_HOURS = 10 * 366 * 24
+
+
+def folder(text: str) -> Path:
+    """A folder or file option. An empty one is refused: `Path("")` is the current folder, and
+    an unset shell variable would quietly put a database (or keys) wherever the command ran."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty name names no folder or file")
+    return Path(text)
+
+
+def port(text: str) -> int:
+    """A TCP port, 1 to 65535, checked before anything is contacted (port 0 or 70000 would
+    otherwise read as "nothing answers")."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a port number") from None
+    if not MIN_PORT <= number <= MAX_PORT:
+        raise argparse.ArgumentTypeError(
+            f"{number} is not a valid port: a port is {MIN_PORT} to {MAX_PORT}"
+        )
+    return number
+
+
+def hours(text: str) -> float:
+    """A positive, finite number of hours (nan, inf and 1e308 are refused, not crashed on)."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a number of hours") from None
+    if not (math.isfinite(number) and 0 < number <= MAX_LIST_HOURS):
+        raise argparse.ArgumentTypeError(
+            f"“{text}” is not a number of hours from more than 0 to {MAX_LIST_HOURS}"
+        )
+    return number
+
+
+#: The longest wait a seconds option takes (a day); nan, inf and 0 are refused.
+MAX_SECONDS = 24 * 3600.0
+
+
+def seconds(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a number of seconds") from None
+    if not (math.isfinite(number) and 0 < number <= MAX_SECONDS):
+        raise argparse.ArgumentTypeError(
+            f"“{text}” is not a number of seconds from more than 0 to {MAX_SECONDS:.0f}"
+        )
+    return number
+
+
+class _TerminalStream:
+    """A text stream passing what is written through `terminal_safe`; the rest is the
+    wrapped stream's (fileno, isatty, encoding, buffer)."""
+
+    def __init__(self, raw: TextIO) -> None:
+        self._raw = raw
+
+    def write(self, text: str) -> int:
+        self._raw.write(terminal_safe(text))
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        self._raw.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
+def terminal_stream(raw: TextIO) -> TextIO:
+    """`raw` (stdout or stderr) showing controls and bidi controls as visible escapes."""
+    if isinstance(raw, _TerminalStream):
+        return raw
+    return cast(TextIO, _TerminalStream(raw))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"utkik {__version__}")
     parser.add_argument(
-        "--data-dir", type=Path, help="the folder holding the database (default: the platform's)"
+        "--data-dir", type=folder, help="the folder holding the database (default: the platform's)"
     )
     parser.add_argument(
         "--self-check",
@@ -51,14 +138,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=["sv", "en"], help="the console's language")
     parser.add_argument(
         "--key-dir",
-        type=Path,
+        type=folder,
         help="keep the access log's keys in this folder (default: the OS keyring, or a key "
         "folder in the user's config dir where there is no keyring)",
     )
     parser.add_argument(
         "--witness",
         dest="witness_file",
-        type=Path,
+        type=folder,
         help="also append every checkpoint to this file (default: one in the platform's log dir)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
@@ -143,8 +230,8 @@ def add_demo_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
         action="store_true",
         help="forget the demo's data dir, users and access log and start afresh",
     )
-    demo.add_argument("--onvif-port", type=int, default=8080)
-    demo.add_argument("--rtsp-port", type=int, default=8554)
+    demo.add_argument("--onvif-port", type=port, default=8080)
+    demo.add_argument("--rtsp-port", type=port, default=8554)
     demo.add_argument("--first-address", default="127.0.0.2", help=argparse.SUPPRESS)
 
 
@@ -155,7 +242,7 @@ def add_serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     )
     serve.add_argument(
         "--segment-seconds",
-        type=float,
+        type=seconds,
         default=10.0,
         help="length of a recording segment in seconds (default 10)",
     )
@@ -166,7 +253,7 @@ def add_recordings_parser(commands: argparse._SubParsersAction[argparse.Argument
         "recordings", help="what is recorded, how long it is kept, and what is there"
     ).add_subparsers(dest="recordings_command", metavar="ACTION", required=True)
     show = recordings.add_parser("list", help="each camera's mode, retention and recorded time")
-    show.add_argument("--hours", type=float, default=24.0, help="how far back (default 24)")
+    show.add_argument("--hours", type=hours, default=24.0, help="how far back (default 24)")
     mode = recordings.add_parser("mode", help="record a camera continuously, on a schedule, or not")
     mode.add_argument("camera", help="camera name or number")
     mode.add_argument("mode", choices=[m.value for m in Mode])
@@ -200,12 +287,12 @@ def add_camera_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
     discover.add_argument(
         "--port",
         dest="ports",
-        type=int,
+        type=port,
         action="append",
         help="ONVIF port to try in a range scan (default 80 and 8080; repeatable)",
     )
     discover.add_argument(
-        "--window", type=float, default=3.0, help="seconds to listen for answers (default 3)"
+        "--window", type=seconds, default=3.0, help="seconds to listen for answers (default 3)"
     )
 
     cameras = commands.add_parser("cameras", help="manage cameras").add_subparsers(
@@ -213,7 +300,7 @@ def add_camera_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     add = cameras.add_parser("add", help="onboard the ONVIF camera at HOST")
     add.add_argument("host")
-    add.add_argument("--port", type=int, default=80)
+    add.add_argument("--port", type=port, default=80)
     add.add_argument("--place", help="the place (name or number); default: the first place")
     add.add_argument("--name", help="the camera's name (default: the place and model)")
     add.add_argument("--user", required=True, help="the camera's user name")
@@ -249,8 +336,8 @@ def add_simulate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
         action="store_true",
         help="run in a network namespace pair with multicast WS-Discovery (needs root)",
     )
-    simulate.add_argument("--onvif-port", type=int, default=8080)
-    simulate.add_argument("--rtsp-port", type=int, default=8554)
+    simulate.add_argument("--onvif-port", type=port, default=8080)
+    simulate.add_argument("--rtsp-port", type=port, default=8554)
     simulate.add_argument(
         "--main-size", type=_size, default=(1920, 1080), help="main stream size (default 1920x1080)"
     )
@@ -268,7 +355,7 @@ def add_simulate_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
         "--clock-offset", type=float, default=0.0, help="the cameras' clocks run this many s ahead"
     )
     simulate.add_argument("--no-sensors", action="store_true", help="no MQTT broker or sensors")
-    simulate.add_argument("--cache-dir", type=Path, help="where encoded clips are kept")
+    simulate.add_argument("--cache-dir", type=folder, help="where encoded clips are kept")
     # Used when the site runs itself inside a namespace.
     simulate.add_argument("--addresses", help=argparse.SUPPRESS)
     simulate.add_argument("--broker-host", default="127.0.0.1", help=argparse.SUPPRESS)
@@ -336,9 +423,9 @@ def run_discover(args: argparse.Namespace, out: TextIO) -> int:
         if args.json:
             print(_discovered_json(device), file=out, flush=True)
         else:
-            xaddr = device.xaddrs[0] if device.xaddrs else ""
-            label = device.name or "(no name)"
-            model = f" — {device.hardware}" if device.hardware else ""
+            xaddr = printable(device.xaddrs[0]) if device.xaddrs else ""
+            label = printable(device.name) or "(no name)"
+            model = f" — {printable(device.hardware)}" if device.hardware else ""
             print(f"{device.address}:{device.port}\t{label}{model}\t{xaddr}", file=out, flush=True)
 
     if args.address_range:
@@ -401,9 +488,10 @@ def _facts_notes(facts: DeviceFacts) -> list[str]:
         notes.append("warning: insecure transport (plain HTTP); use HTTPS where the camera can.")
     if facts.foreign_host:
         notes.append(
-            f"warning: the camera's stream is served by another host ({facts.foreign_host})."
+            "warning: the camera's stream is served by another host "
+            f"({printable(facts.foreign_host)})."
         )
-    notes.extend(f"note: {problem}" for problem in facts.problems)
+    notes.extend(f"note: {printable(problem)}" for problem in facts.problems)
     return notes
 
 
@@ -420,7 +508,7 @@ def run_recordings(core: Core, args: argparse.Namespace, out: TextIO) -> int:
                 ranges = core.recordings.ranges(camera.id, start, end)
                 seconds = sum((b - a).total_seconds() for a, b in ranges)
                 print(
-                    f"{camera.id}\t{camera.name}\t{config.mode.value}\t"
+                    f"{camera.id}\t{printable(camera.name)}\t{config.mode.value}\t"
                     f"kept {config.retention_hours} h\t{seconds / 3600:.2f} h recorded in "
                     f"{len(ranges)} ranges",
                     file=out,
@@ -429,11 +517,11 @@ def run_recordings(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             camera = core.cameras.find(actor, args.camera)
             windows = [parse_window(text) for text in args.window]
             core.recordings.set_mode(actor, camera, Mode(args.mode), windows)
-            print(f"Camera {camera.id} ({camera.name}) records: {args.mode}.", file=out)
+            print(f"Camera {camera.id} ({printable(camera.name)}) records: {args.mode}.", file=out)
         case "retention":
             camera = core.cameras.find(actor, args.camera)
             core.recordings.set_retention(actor, camera, args.hours, args.justification)
-            print(f"Camera {camera.id} ({camera.name}) keeps {args.hours} h.", file=out)
+            print(f"Camera {camera.id} ({printable(camera.name)}) keeps {args.hours} h.", file=out)
         case "purge":
             receipts = core.recordings.purge()
             for receipt in receipts:
@@ -459,7 +547,7 @@ def run_cameras(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             facts = onboard(args.host, args.port, args.user, password)
             name = args.name or " ".join(x for x in (place.name, facts.model) if x)
             camera = core.cameras.add(actor, facts, place, name, args.user, password)
-            print(f"Added camera {camera.id}: {camera.name} at {place.name}.", file=out)
+            print(f"Added camera {camera.id}: {printable(camera.name)} at {place.name}.", file=out)
             for note in _facts_notes(facts):
                 print(note, file=out)
         case "list":
@@ -471,13 +559,14 @@ def run_cameras(core: Core, args: argparse.Namespace, out: TextIO) -> int:
                 place_name = places[camera.place_id].name if camera.place_id in places else "?"
                 badge = "" if facts.secure else "\tinsecure transport"
                 print(
-                    f"{camera.id}\t{camera.name}\t{place_name}\t{camera.host}:{camera.port}\t"
-                    f"{facts.manufacturer} {facts.model}{badge}",
+                    f"{camera.id}\t{printable(camera.name)}\t{place_name}\t"
+                    f"{printable(camera.host)}:{camera.port}\t"
+                    f"{printable(facts.manufacturer)} {printable(facts.model)}{badge}",
                     file=out,
                 )
         case "remove":
             camera = core.cameras.remove(actor, core.cameras.find(actor, args.camera).id)
-            print(f"Removed camera {camera.id}: {camera.name}.", file=out)
+            print(f"Removed camera {camera.id}: {printable(camera.name)}.", file=out)
         case "test":
             return _test_camera(core, actor, args.camera, out)
     return 0
@@ -501,12 +590,13 @@ def _test_camera(core: Core, actor: Actor, which: str, out: TextIO) -> int:
             return onvif_client.check_health_blocking(loop, host, port, user, password, uri)
 
         checked = HealthService(core.cameras, probe, core.clock).check(actor, camera.id).health
-    print(f"{camera.name}: {'reachable' if checked.reachable else 'NOT reachable'}", file=out)
+    state = "reachable" if checked.reachable else "NOT reachable"
+    print(f"{printable(camera.name)}: {state}", file=out)
     print(f"stream: {'opens' if checked.stream_ok else 'does NOT open'}", file=out)
     if checked.clock_offset_s is not None:
         print(f"clock offset: {checked.clock_offset_s:+.1f} s", file=out)
     if checked.error:
-        print(f"problem: {checked.error}", file=out)
+        print(f"problem: {printable(checked.error)}", file=out)
     return 0 if checked.ok else 1
 
 

@@ -14,6 +14,19 @@ from collections.abc import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     from ui import cli
 
+    # Everything the command prints passes one filter: device text (a camera's name, model or
+    # scopes) can carry terminal escapes and bidi controls, shown escaped, never acted on.
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = cli.terminal_stream(sys.stdout), cli.terminal_stream(sys.stderr)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from ui import cli
+
     args = cli.parse(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,

@@ -48,6 +48,7 @@ from console.cameras import Camera
 from console.domain import Area, Permission, Place, User
 from console.localtime import local_time_text
 from console.policy import can
+from console.text import display_text
 
 AREA_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PLACE_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -169,11 +170,13 @@ class SitesModel(QStandardItemModel):
             place = self._places.get(camera.place_id)
             if place is None:
                 continue
-            name = QStandardItem(camera.name)
+            name = QStandardItem(display_text(camera.name))
             name.setEditable(False)
             name.setData(camera.id, CAMERA_ID_ROLE)
             model = " ".join(p for p in (camera.facts.manufacturer, camera.facts.model) if p)
-            name.setToolTip(f"{camera.host}:{camera.port}" + (f" – {model}" if model else ""))
+            name.setToolTip(
+                f"{camera.host}:{camera.port}" + (f" – {display_text(model)}" if model else "")
+            )
             status = QStandardItem()
             status.setEditable(False)
             status.setData(camera.id, CAMERA_ID_ROLE)
@@ -233,7 +236,7 @@ class SitesModel(QStandardItemModel):
             if health.checked_at is not None:
                 tip = self.tr("Checked %1").replace("%1", local_time_text(health.checked_at))
             if health.error:
-                tip += "\n" + health.error
+                tip += "\n" + display_text(health.error)
         status.setToolTip(tip)
         self._paint(name, status, state)
 
@@ -417,7 +420,7 @@ class SitesPanel(QWidget):
         name, ok = QInputDialog.getText(
             self,
             self.tr("Rename camera"),
-            self.tr("New name for “%1”:").replace("%1", camera.name),
+            self.tr("New name for “%1”:").replace("%1", display_text(camera.name)),
             QLineEdit.EchoMode.Normal,
             camera.name,
         )
@@ -431,7 +434,7 @@ class SitesPanel(QWidget):
                 "Remove the camera “%1” (%2) from Utkik? Its login is deleted from the keyring. "
                 "The removal is written to the access log."
             )
-            .replace("%1", camera.name)
+            .replace("%1", display_text(camera.name))
             .replace("%2", f"{camera.host}:{camera.port}"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,

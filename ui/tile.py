@@ -83,6 +83,7 @@ from console.media.packets import Profile, StreamState, StreamStatus
 from console.policy import can
 from console.ports import CameraControls, PtzPreset, VideoBackend, VideoHandle
 from console.ptz import STILL, PtzDriver, Velocity, clamp
+from console.text import display_text
 from console.viewing import LiveViews
 from ui.i18n import error_text
 from ui.sites_panel import CAMERA_MIME
@@ -247,7 +248,7 @@ class PtzPad(QWidget):
         self._presets = list(presets)
         self.preset_box.clear()
         for preset in self._presets:
-            self.preset_box.addItem(preset.name or preset.token)
+            self.preset_box.addItem(display_text(preset.name or preset.token))
         if not self._presets:
             self.preset_box.addItem(self.tr("No presets"))
         self.preset_box.setEnabled(bool(self._presets))
@@ -1383,7 +1384,8 @@ class VideoTile(QFrame):
     def title_text(self) -> str:
         if self.camera is not None:
             place = self._places.get(self.camera.place_id, "")
-            return f"{self.camera.name} · {place}" if place else self.camera.name
+            name = display_text(self.camera.name)
+            return f"{name} · {place}" if place else name
         if self.camera_id is not None:
             return self.tr("Camera %1").replace("%1", str(self.camera_id))
         return ""

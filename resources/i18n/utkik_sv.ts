@@ -2239,24 +2239,8 @@
       <translation>Databasen har stängts.</translation>
     </message>
     <message>
-      <source>The database {path} cannot be read: {reason}.</source>
-      <translation>Databasen {path} kan inte läsas: {reason}.</translation>
-    </message>
-    <message>
-      <source>The database {path} cannot be written: the disk is full or failing. Nothing was changed.</source>
-      <translation>Databasen {path} kan inte skrivas: disken är full eller trasig. Inget ändrades.</translation>
-    </message>
-    <message>
-      <source>The database {path} is damaged or is not a Utkik database. It has not been changed. Restore it from a backup, or move it away to start with an empty one.</source>
-      <translation>Databasen {path} är skadad eller är ingen Utkik-databas. Den har inte ändrats. Återställ den från en säkerhetskopia, eller flytta undan den för att börja med en tom.</translation>
-    </message>
-    <message>
       <source>The database {path} is kept busy by another process.</source>
       <translation>Databasen {path} hålls upptagen av en annan process.</translation>
-    </message>
-    <message>
-      <source>The database {path} is read-only for this account.</source>
-      <translation>Databasen {path} är skrivskyddad för detta konto.</translation>
     </message>
     <message>
       <source>The database {path} was written by a newer version of Utkik (schema {version}; this version knows up to {latest}). It has not been changed. Install the newer version of Utkik to use it.</source>
@@ -2993,6 +2977,47 @@
     <message>
       <source>An internal error occurred ({kind}: {error}). Details are in the log.</source>
       <translation>Ett internt fel inträffade ({kind}: {error}). Detaljer finns i loggen.</translation>
+    </message>
+    <message>
+      <source>The data folder {folder} is on a read-only file system, so the database {path} cannot be written. It has not been changed. Make that file system writable (mount it read-write) and start again.</source>
+      <translation>Datamappen {folder} ligger på ett skrivskyddat filsystem, så databasen {path} kan inte skrivas. Den har inte ändrats. Gör filsystemet skrivbart (montera det för skrivning) och starta igen.</translation>
+    </message>
+    <message>
+      <source>The database {path} cannot be read by this account ({reason}). It has not been changed. Start Utkik as the account that owns it, or give this account access to it.</source>
+      <translation>Databasen {path} kan inte läsas av detta konto ({reason}). Den har inte ändrats. Starta Utkik som kontot som äger den, eller ge detta konto åtkomst till den.</translation>
+    </message>
+    <message>
+      <source>The database {path} cannot be read or written: the disk reports an error ({reason}). It has not been changed and is not known to be damaged: check the disk and start again.</source>
+      <translation>Databasen {path} kan inte läsas eller skrivas: disken rapporterar ett fel ({reason}). Den har inte ändrats och är inte känd som skadad: kontrollera disken och starta igen.</translation>
+    </message>
+    <message>
+      <source>The database {path} cannot be written: its disk is full. Nothing was changed, and the database is not damaged: free some space on that disk and start again.</source>
+      <translation>Databasen {path} kan inte skrivas: dess disk är full. Inget ändrades, och databasen är inte skadad: frigör utrymme på disken och starta igen.</translation>
+    </message>
+    <message>
+      <source>The database {path} is damaged or is not a Utkik database. It has not been changed. Keep it for investigation (copy it aside with its folder: it holds the access log), then restore the data folder from a backup or start Utkik with another data folder.</source>
+      <translation>Databasen {path} är skadad eller är ingen Utkik-databas. Den har inte ändrats. Behåll den för utredning (kopiera undan den med sin mapp: den innehåller åtkomstloggen), och återställ sedan datamappen från en säkerhetskopia eller starta Utkik med en annan datamapp.</translation>
+    </message>
+    <message>
+      <source>{path} cannot be written by this account ({reason}), and the database needs it. It has not been changed. Start Utkik as the account that owns the data folder, or give this account write access to it.</source>
+      <translation>{path} kan inte skrivas av detta konto ({reason}), och databasen behöver det. Den har inte ändrats. Starta Utkik som kontot som äger datamappen, eller ge detta konto skrivrätt till den.</translation>
+    </message>
+  
+    <message>
+      <source>The database {path} is damaged: record {key} of the table {table} cannot be read ({reason}). Nothing was changed. Keep the database for investigation (copy it aside with its folder: it holds the access log), then correct the record or restore the data folder from a backup.</source>
+      <translation>Databasen {path} är skadad: post {key} i tabellen {table} kan inte läsas ({reason}). Inget ändrades. Behåll databasen för utredning (kopiera undan den med sin mapp: den innehåller åtkomstloggen), och rätta sedan posten eller återställ datamappen från en säkerhetskopia.</translation>
+    </message>
+    <message>
+      <source>The database {path} is damaged: the access log's state (the row of the table audit_state) is missing. It has not been changed. Keep it for investigation (copy it aside with its folder: it holds the access log), then restore the data folder from a backup.</source>
+      <translation>Databasen {path} är skadad: åtkomstloggens tillstånd (raden i tabellen audit_state) saknas. Den har inte ändrats. Behåll den för utredning (kopiera undan den med sin mapp: den innehåller åtkomstloggen), och återställ sedan datamappen från en säkerhetskopia.</translation>
+    </message>
+    <message>
+      <source>The database {path} is damaged: the table {table} is missing. It has not been changed. Keep it for investigation (copy it aside with its folder: it holds the access log), then restore the data folder from a backup.</source>
+      <translation>Databasen {path} är skadad: tabellen {table} saknas. Den har inte ändrats. Behåll den för utredning (kopiera undan den med sin mapp: den innehåller åtkomstloggen), och återställ sedan datamappen från en säkerhetskopia.</translation>
+    </message>
+    <message>
+      <source>{port} is not a valid port: a port is a number from {low} to {high}.</source>
+      <translation>{port} är ingen giltig port: en port är ett tal från {low} till {high}.</translation>
     </message>
   </context>
   <context>

@@ -279,3 +279,29 @@ def test_warnings_made_before_anyone_listens_reach_the_first_listener() -> None:
     again: list[Message] = []
     bus.subscribe(again.append)
     assert again == []
+
+
+def test_a_page_that_only_quick_check_finds_damaged_is_refused_and_kept(tmp_path: Path) -> None:
+    """A damaged table page that no query at open touches: `quick_check` reports it (as a row,
+    not an error), and the database is refused before anything is written into it."""
+    with Database.open(tmp_path) as db:
+        path = db.path
+        db.write(
+            lambda w: [
+                w.table("settings").insert({"key": f"k{i}", "value": "v" * 200}) for i in range(200)
+            ]
+        ).result()
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'settings'").fetchone()
+    conn.close()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    # The settings table's root page: its b-tree page header made nonsense.
+    start = (root - 1) * page
+    data[start : start + 8] = b"\x42" * 8
+    path.write_bytes(bytes(data))
+    before = digest(path)
+    with pytest.raises(DatabaseCorrupt, match="is damaged"):
+        Database.open(tmp_path)
+    assert digest(path) == before
