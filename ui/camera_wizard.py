@@ -73,6 +73,7 @@ from console.camera_facts import (
     WrongLogin,
 )
 from console.camera_facts import Health as DeviceHealth
+from console.camera_login import CameraLogin
 from console.cameras import Camera, CameraService, Health
 from console.clock import Clock
 from console.domain import Actor, Area, Permission, Place
@@ -164,13 +165,13 @@ class CameraTools:
     manual_device: Callable[[str, int], DiscoveredDevice]
     #: (host, port, user, password) → what onboarding learnt; CameraError subclasses.
     onboard: Callable[[str, int, str, str], DeviceFacts]
-    #: (snapshot URI, user, password) → JPEG bytes.
-    fetch_snapshot: Callable[[str, str, str], bytes]
-    #: (stream URI, user, password) → the first keyframe, decoded.
-    grab_keyframe: Callable[[str, str, str], Still]
-    #: (host, port, user, password, stream URI, or None when the stream is known to flow) →
+    #: (snapshot URI, the camera's login) → JPEG bytes; ForeignHost for another host's URI.
+    fetch_snapshot: Callable[[str, CameraLogin], bytes]
+    #: (stream URI, the camera's login) → the first keyframe, decoded; ForeignHost likewise.
+    grab_keyframe: Callable[[str, CameraLogin], Still]
+    #: (host, port, the camera's login, stream URI, or None when the stream is known to flow) →
     #: one health check; never raises for the camera.
-    check_health: Callable[[str, int, str, str, str | None], DeviceHealth]
+    check_health: Callable[[str, int, CameraLogin, str | None], DeviceHealth]
 
 
 # -- words --------------------------------------------------------------------------------------
@@ -1023,7 +1024,8 @@ class TestPage(QWizardPage):
         busy = self.tr("testing …")
         self.steps["snapshot"].set("busy", busy)
         self.steps["video"].set("busy", busy)
-        user, password = self._wizard.credentials.login()
+        # Bound to the camera's host: its login goes to no other host the camera names.
+        login = CameraLogin.for_facts(facts, *self._wizard.credentials.login())
         cameras, tools, actor = self._wizard.cameras, self._wizard.tools, self._wizard.actor
         target = f"{device.address}:{device.port}"
         stream = facts.main or facts.sub
@@ -1037,7 +1039,7 @@ class TestPage(QWizardPage):
                 snapshot = _Picture(missing=True)
                 if facts.snapshot_uri:
                     try:
-                        image = jpeg_image(tools.fetch_snapshot(facts.snapshot_uri, user, password))
+                        image = jpeg_image(tools.fetch_snapshot(facts.snapshot_uri, login))
                     except CameraError as err:
                         snapshot = _Picture(error=err)
                     else:
@@ -1045,7 +1047,7 @@ class TestPage(QWizardPage):
                 keyframe = _Picture(missing=True)
                 if stream is not None and stream.uri:
                     try:
-                        image = still_image(tools.grab_keyframe(stream.uri, user, password))
+                        image = still_image(tools.grab_keyframe(stream.uri, login))
                     except CameraError as err:
                         keyframe = _Picture(error=err)
                     else:
@@ -1516,9 +1518,9 @@ class HealthMonitor(QObject):
 
     def _check(self, camera_id: int) -> CheckedHealth:
         camera = self._cameras.get(self._actor, camera_id)
-        user, password = self._cameras.login(self._actor, camera)
+        login = self._cameras.login(self._actor, camera)
         uri = None if self._streaming(camera.id) else camera.main_uri or camera.sub_uri
-        found = self._tools.check_health(camera.host, camera.port, user, password, uri)
+        found = self._tools.check_health(camera.host, camera.port, login, uri)
         health = Health(
             checked_at=self._clock.now(),
             reachable=found.reachable,

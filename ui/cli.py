@@ -219,6 +219,19 @@ def add_camera_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
     add.add_argument(
         "--password-stdin", action="store_true", help="read the camera's password from stdin"
     )
+    add.add_argument(
+        "--trust-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="accept HOST (the camera's recorder or stream proxy) to receive its login",
+    )
+    trust = cameras.add_parser(
+        "trust-host",
+        help="accept another host (the camera's recorder or stream proxy) to receive its login",
+    )
+    trust.add_argument("camera", help="the camera (name or number)")
+    trust.add_argument("host", help="the host name or address the camera's addresses name")
     lst = cameras.add_parser("list", help="list cameras")
     lst.add_argument("--json", action="store_true", help="one JSON object per line")
     remove = cameras.add_parser("remove", help="remove a camera (by name or number)")
@@ -384,6 +397,7 @@ def _camera_json(camera: Camera) -> str:
             "secure": facts.secure,
             "clock_offset_s": facts.clock_offset_s,
             "foreign_host": facts.foreign_host,
+            "trusted_hosts": list(facts.trusted_hosts),
         },
         ensure_ascii=False,
     )
@@ -400,7 +414,9 @@ def _facts_notes(facts: DeviceFacts) -> list[str]:
         notes.append("warning: insecure transport (plain HTTP); use HTTPS where the camera can.")
     if facts.foreign_host:
         notes.append(
-            f"warning: the camera's stream is served by another host ({facts.foreign_host})."
+            f"warning: the camera gives addresses on another host ({facts.foreign_host}); its "
+            "login is not sent there. If that host is the camera's recorder or stream proxy: "
+            f"utkik cameras trust-host CAMERA {facts.foreign_host}"
         )
     notes.extend(f"note: {problem}" for problem in facts.problems)
     return notes
@@ -459,8 +475,17 @@ def run_cameras(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             name = args.name or " ".join(x for x in (place.name, facts.model) if x)
             camera = core.cameras.add(actor, facts, place, name, args.user, password)
             print(f"Added camera {camera.id}: {camera.name} at {place.name}.", file=out)
-            for note in _facts_notes(facts):
+            for host in args.trust_host:
+                camera = core.cameras.trust_host(actor, camera.id, host)
+                print(f"Camera {camera.id} may send its login to {host}.", file=out)
+            for note in _facts_notes(camera.facts):
                 print(note, file=out)
+        case "trust-host":
+            camera = core.cameras.find(actor, args.camera)
+            camera = core.cameras.trust_host(actor, camera.id, args.host)
+            print(
+                f"Camera {camera.id} ({camera.name}) may send its login to {args.host}.", file=out
+            )
         case "list":
             for camera in core.cameras.list(actor):
                 if args.json:
@@ -494,10 +519,10 @@ def _test_camera(core: Core, actor: Actor, which: str, out: TextIO) -> int:
     from devices import onvif_client
 
     camera = core.cameras.find(actor, which)
-    user, password = core.cameras.login(actor, camera)
+    login = core.cameras.login(actor, camera)
     with DeviceLoop() as loop:
         health = onvif_client.check_health_blocking(
-            loop, camera.host, camera.port, user, password, camera.main_uri
+            loop, camera.host, camera.port, login, camera.main_uri
         )
     checked = Health(
         checked_at=core.clock.now(),

@@ -1,6 +1,8 @@
 """RTSP ingest with PyAV: one camera stream as a `Source` of demuxed packets for the media hub.
 
-The login goes percent-encoded into the URL, the only way FFmpeg's RTSP client takes one. FFmpeg
+The login goes percent-encoded into the URL, the only way FFmpeg's RTSP client takes one, and is
+put there by the camera's `CameraLogin` (console/camera_login.py), which refuses a URL on another
+host than the camera's (ForeignHost, before anything is sent). FFmpeg
 and PyAV put that URL into their error messages (and `repr` of a container), so a PyAV error is
 described here by its class only and never chained, logged or kept: the KnownErrors raised are
 made outside the `except` block, so not even `__context__` holds the original.
@@ -33,11 +35,12 @@ import logging
 import threading
 import time
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import av
 import av.error
 
+from console.camera_login import CameraLogin, Purpose
 from console.cameras import CameraService
 from console.domain import Actor
 from console.errors import N_, KnownError
@@ -95,15 +98,10 @@ class SourceClosed(IngestError):
     """The source was closed; raised by a read after (or during) `close()`."""
 
 
-def with_login(url: str, user: str, password: str) -> str:
-    """`url` with `user:password@` percent-encoded into it (replacing any login it had)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"  # IPv6
-    netloc = host if parts.port is None else f"{host}:{parts.port}"
-    login = f"{quote(user, safe='')}:{quote(password, safe='')}@" if user or password else ""
-    return urlunsplit(parts._replace(netloc=login + netloc))
+def with_login(url: str, login: CameraLogin) -> str:
+    """`url` with the camera's login percent-encoded into it (replacing any login it had);
+    ForeignHost (a KnownError) when `url` is on another host than the camera's."""
+    return login.url_with_login(url, Purpose.STREAM)
 
 
 def without_login(url: str) -> str:
@@ -142,16 +140,17 @@ class PyAvSource:
     def open(
         cls,
         url: str,
-        user: str,
-        password: str,
+        login: CameraLogin,
         *,
         timeout: float = 10.0,
         transport: str = "tcp",
     ) -> PyAvSource:
         """Opens the stream (DESCRIBE, SETUP, PLAY and the first packet), blocking for at most
         about `timeout` seconds. Raises WrongLogin, CameraUnreachable, StreamRefused, NoVideo or
-        IngestError, with the camera's address in none of them."""
+        IngestError, with the camera's address in none of them; ForeignHost, unsent, for a URL on
+        another host than the camera's."""
         shown = without_login(url)
+        authorized = with_login(url, login)
         options = {
             "rtsp_transport": transport,
             "timeout": str(int(timeout * 1_000_000)),  # socket I/O, microseconds
@@ -161,9 +160,7 @@ class PyAvSource:
         failure: IngestError | None = None
         started = time.monotonic()
         try:
-            container = av.open(
-                with_login(url, user, password), options=options, timeout=(timeout, INTERRUPT_S)
-            )
+            container = av.open(authorized, options=options, timeout=(timeout, INTERRUPT_S))
         except av.error.FFmpegError as err:
             waited = time.monotonic() - started >= _WAITED * timeout
             failure = _open_error(err, waited)
@@ -316,7 +313,6 @@ def camera_opener(cameras: CameraService) -> OpenSource:
     def open_source(key: StreamKey) -> Source:
         camera = cameras.get(process, key.camera_id)
         uri = camera.main_uri if key.profile is Profile.MAIN else camera.sub_uri or camera.main_uri
-        user, password = cameras.login(process, camera)
-        return PyAvSource.open(uri, user, password)
+        return PyAvSource.open(uri, cameras.login(process, camera))
 
     return open_source

@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 from console.app import Core
 from console.camera_facts import DeviceFacts, DiscoveredDevice, DiscoverySource, StreamProfile
 from console.camera_facts import Health as DeviceHealth
+from console.camera_login import CameraLogin, Purpose
 from console.cameras import Health
 from console.domain import Actor, Role
 from console.runtime import DeviceLoop
@@ -282,7 +283,8 @@ def test_a_technician_finds_tests_and_adds_a_camera(
         place.id,
         first.address,
     )
-    assert core.cameras.login(people["tove"], camera) == (first.user, first.password)
+    login = core.cameras.login(people["tove"], camera)
+    assert login.for_uri(camera.main_uri, Purpose.STREAM) == (first.user, first.password)
 
     # The tree shows it at its place, insecure, and the health check it got at once.
     qtbot.waitUntil(lambda: "Stora torget" in camera_rows(window.sites), timeout=5000)
@@ -402,7 +404,7 @@ def test_without_a_logged_look_there_is_no_picture(
 ) -> None:
     taken: list[str] = []
 
-    def grab(uri: str, user: str, password: str) -> object:
+    def grab(uri: str, login: CameraLogin) -> object:
         taken.append(uri)
         raise AssertionError("no picture may be taken without its log entry")
 
@@ -489,10 +491,10 @@ def test_cancel_while_the_live_picture_is_taken(
     live video still gets its closing entry when the worker is done."""
     grabbing, release = threading.Event(), threading.Event()
 
-    def slow_grab(uri: str, user: str, password: str) -> object:
+    def slow_grab(uri: str, login: CameraLogin) -> object:
         grabbing.set()
         release.wait(20)
-        return tools.grab_keyframe(uri, user, password)
+        return tools.grab_keyframe(uri, login)
 
     wizard = make_wizard(grab_keyframe=slow_grab)
     camera = endpoint(site, 0)
@@ -727,7 +729,7 @@ def test_the_health_check_opens_no_session_of_its_own_for_a_stream_in_the_hub(
     )
     asked: list[tuple[str, str | None]] = []
 
-    def check(host: str, port: int, user: str, password: str, uri: str | None) -> DeviceHealth:
+    def check(host: str, port: int, login: CameraLogin, uri: str | None) -> DeviceHealth:
         asked.append((host, uri))
         return DeviceHealth(True, True, 0.1, "")
 
