@@ -2,21 +2,16 @@
 to send its login there: not the health check (`utkik cameras test`, the console's periodic
 check), not the wizard's snapshot and keyframe, not live view or recording, not ONVIF.
 
-The camera is a scripted ONVIF device on 127.0.0.1 (tests/hostile_soap.py) whose GetStreamUri and
-GetSnapshotUri answers point at an `Eavesdropper` on another loopback address: it answers every
-request (HTTP or RTSP) with a Basic login challenge, as a thief would, and keeps what it heard.
+The camera is a scripted ONVIF device on 127.0.0.1 whose GetStreamUri and GetSnapshotUri answers
+point at an `Eavesdropper` on another loopback address (both in tests/hostile_soap.py): it answers
+every request (HTTP or RTSP) with a Basic login challenge, as a thief would, and keeps what it
+heard.
 """
 
 from __future__ import annotations
 
-import base64
-import random
-import re
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
@@ -35,145 +30,22 @@ from devices.onvif_client import (
     open_camera,
 )
 from tests.conftest import run_utkik
-from tests.hostile_soap import HOST, ScriptedCamera, rewrite
+from tests.hostile_soap import HOST, Eavesdropper, ScriptedCamera, foreign_host, pointing_at
 
 USER = "tekniker-ulla"
 PASSWORD = "hemligt lösen:7@/#"
 _MEDIA_NS = "http://www.onvif.org/ver10/media/wsdl"
 
 
-class Eavesdropper:
-    """A TCP listener on another loopback address that challenges every request for a Basic
-    login (HTTP and RTSP alike) and keeps every byte it receives."""
-
-    def __init__(self, host: str) -> None:
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.bind((host, 0))
-        self._sock.listen(16)
-        self._sock.settimeout(0.1)
-        self.host = host
-        self.port = int(self._sock.getsockname()[1])
-        self.connections = 0
-        self._heard: list[bytes] = []
-        self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self._thread = threading.Thread(target=self._run, name="eavesdropper", daemon=True)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
-            thread.start()
-            self._threads.append(thread)
-
-    def _serve(self, conn: socket.socket) -> None:
-        conn.settimeout(0.2)
-        buffer = b""
-        with conn:
-            while not self._stop.is_set():
-                try:
-                    chunk = conn.recv(65536)
-                except TimeoutError:
-                    continue
-                except OSError:
-                    return
-                if not chunk:
-                    return
-                with self._lock:
-                    self._heard.append(chunk)
-                buffer += chunk
-                while b"\r\n\r\n" in buffer:
-                    request, _, buffer = buffer.partition(b"\r\n\r\n")
-                    try:
-                        conn.sendall(_challenge(request))
-                    except OSError:
-                        return
-
-    @property
-    def heard(self) -> bytes:
-        with self._lock:
-            return b"".join(self._heard)
-
-    def heard_login(self) -> list[str]:
-        """What of the login reached this host (empty: nothing)."""
-        heard = self.heard
-        text = heard.decode("latin-1")
-        found = []
-        if re.search(r"(?im)^authorization:", text):
-            found.append("an Authorization header")
-        for name, value in (("the user name", USER), ("the password", PASSWORD)):
-            forms = {value, quote(value, safe=""), quote(value)}
-            if any(form.encode() in heard for form in forms):
-                found.append(name)
-        for encoded in re.findall(r"(?im)^authorization:\s*basic\s+(\S+)", text):
-            decoded = base64.b64decode(encoded + "==").decode("utf-8", "replace")
-            found.extend(
-                name for name, value in (("user", USER), ("password", PASSWORD)) if value in decoded
-            )
-        return found
-
-    def __enter__(self) -> Eavesdropper:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._sock.close()
-        self._thread.join(timeout=5)
-        for thread in self._threads:
-            thread.join(timeout=5)
-
-
-def _challenge(request: bytes) -> bytes:
-    first = request.split(b"\r\n", 1)[0]
-    cseq = re.search(rb"(?im)^cseq:\s*(\d+)", request)
-    if first.endswith(b"RTSP/1.0"):
-        return (
-            b"RTSP/1.0 401 Unauthorized\r\nCSeq: "
-            + (cseq.group(1) if cseq else b"1")
-            + b'\r\nWWW-Authenticate: Basic realm="camera"\r\nContent-Length: 0\r\n\r\n'
-        )
-    return (
-        b"HTTP/1.1 401 Unauthorized\r\n"
-        b'WWW-Authenticate: Basic realm="camera"\r\nContent-Length: 0\r\n\r\n'
-    )
-
-
-def _foreign_host() -> str:
-    # Another loopback address (random block: parallel runs do not collide).
-    return f"127.0.{random.randint(10, 250)}.9"
-
-
 @pytest.fixture
 def eavesdropper() -> Iterator[Eavesdropper]:
-    with Eavesdropper(_foreign_host()) as listening:
+    with Eavesdropper(foreign_host()) as listening:
         yield listening
-
-
-def _pointing_at(elsewhere: Eavesdropper) -> ScriptedCamera:
-    """A camera whose stream and snapshot addresses name `elsewhere`."""
-    other = f"{elsewhere.host}:{elsewhere.port}".encode()
-
-    def stream(body: bytes) -> bytes:
-        return re.sub(rb"rtsp://127\.0\.0\.1:\d+/", b"rtsp://" + other + b"/", body)
-
-    def snapshot(body: bytes) -> bytes:
-        return re.sub(rb"http://127\.0\.0\.1:\d+/", b"http://" + other + b"/", body)
-
-    overrides = {"GetStreamUri": rewrite(stream), "GetSnapshotUri": rewrite(snapshot)}
-    return ScriptedCamera(USER, PASSWORD, overrides)
 
 
 @pytest.fixture
 def camera(eavesdropper: Eavesdropper) -> Iterator[ScriptedCamera]:
-    with _pointing_at(eavesdropper) as running:
+    with pointing_at(eavesdropper, USER, PASSWORD) as running:
         yield running
 
 
@@ -207,7 +79,7 @@ def test_the_health_check_sends_no_login_to_the_other_host(
     health = check_health_blocking(
         device_loop, HOST, camera.port, _login(facts), facts.main.uri, timeout=3.0
     )
-    assert eavesdropper.heard_login() == []
+    assert eavesdropper.heard_login(USER, PASSWORD) == []
     assert eavesdropper.connections == 0
     assert health.reachable
     assert not health.stream_ok
@@ -220,7 +92,7 @@ def test_the_snapshot_is_not_fetched_from_the_other_host(
 ) -> None:
     with pytest.raises(ForeignHost) as refused:
         fetch_snapshot_blocking(device_loop, facts.snapshot_uri, _login(facts), timeout=3.0)
-    assert eavesdropper.heard_login() == []
+    assert eavesdropper.heard_login(USER, PASSWORD) == []
     assert eavesdropper.connections == 0
     assert refused.value.step == "snapshot"
     assert "for its snapshots" in refused.value.message
@@ -232,7 +104,7 @@ def test_the_keyframe_is_not_grabbed_from_the_other_host(
     assert facts.main is not None
     with pytest.raises(ForeignHost) as refused:
         grab_keyframe(facts.main.uri, _login(facts), timeout=3.0)
-    assert eavesdropper.heard_login() == []
+    assert eavesdropper.heard_login(USER, PASSWORD) == []
     assert eavesdropper.connections == 0
     assert refused.value.step == "stream"
     assert PASSWORD not in str(refused.value)
@@ -248,7 +120,7 @@ def test_live_view_and_recording_open_no_stream_on_the_other_host(
     for profile in (Profile.MAIN, Profile.SUB):
         with pytest.raises(ForeignHost):
             open_source(StreamKey(added.id, profile))
-    assert eavesdropper.heard_login() == []
+    assert eavesdropper.heard_login(USER, PASSWORD) == []
     assert eavesdropper.connections == 0
 
 
@@ -268,7 +140,7 @@ def test_an_onvif_service_on_the_other_host_gets_no_request(
 
     with pytest.raises(ForeignHost) as refused:
         device_loop.run(ask_elsewhere())
-    assert eavesdropper.heard_login() == []
+    assert eavesdropper.heard_login(USER, PASSWORD) == []
     assert eavesdropper.connections == 0
     assert "one of its services" in refused.value.message
 
@@ -284,8 +156,8 @@ def test_an_accepted_host_gets_the_login(
     )
     with pytest.raises(Exception):  # noqa: B017, PT011 - the eavesdropper refuses every login
         fetch_snapshot_blocking(device_loop, facts.snapshot_uri, login, timeout=3.0)
-    assert "an Authorization header" in eavesdropper.heard_login()
-    assert "password" in eavesdropper.heard_login()
+    assert "an Authorization header" in eavesdropper.heard_login(USER, PASSWORD)
+    assert "password" in eavesdropper.heard_login(USER, PASSWORD)
 
 
 def _utkik(data: Path, *args: object, stdin: str | None = None) -> tuple[int, str]:
@@ -318,7 +190,7 @@ def test_cameras_test_sends_no_login_to_the_other_host_until_it_is_accepted(
     rc, said = _utkik(data, "test", "Torget")
     assert rc == 1, said
     assert f"another host ({eavesdropper.host})" in said
-    assert eavesdropper.heard_login() == []
+    assert eavesdropper.heard_login(USER, PASSWORD) == []
     assert eavesdropper.connections == 0
 
     rc, said = _utkik(data, "trust-host", "Torget", eavesdropper.host)
@@ -330,7 +202,7 @@ def test_cameras_test_sends_no_login_to_the_other_host_until_it_is_accepted(
     # Accepted: now the health check opens the stream there, with the login.
     rc, said = _utkik(data, "test", "Torget")
     assert rc == 1, said  # the eavesdropper refuses every login
-    assert "an Authorization header" in eavesdropper.heard_login()
+    assert "an Authorization header" in eavesdropper.heard_login(USER, PASSWORD)
 
     core = Core.open(data, sealer=False)
     try:

@@ -25,6 +25,7 @@ from console.domain import Actor, Role
 from console.runtime import DeviceLoop
 from devices.simulator.site import CameraEndpoints, SimulatedSite, SiteOptions, free_port
 from tests.conftest import PASSWORD, FakeClock
+from tests.hostile_soap import HOST, Eavesdropper, foreign_host, pointing_at
 from tests.ui.conftest import distinct_colours
 from tests.ui.test_shell import log_in
 from ui.app import Console, camera_tools
@@ -424,6 +425,28 @@ def test_without_a_logged_look_there_is_no_picture(
         assert wizard.test.steps[key].state_name == "bad"
         assert wizard.test.steps[key].message.text() == "tove is not allowed to watch live video."
         assert label.pixmap().isNull()
+
+
+def test_the_pictures_are_not_taken_from_a_host_the_camera_names(
+    qtbot: QtBot, make_wizard: Callable[..., CameraWizard]
+) -> None:
+    """A camera giving another host's stream and snapshot addresses: the wizard's test step
+    sends its login to neither (tests/test_foreign_host.py has the eavesdropper)."""
+    user, password = "tekniker-ulla", "hemligt lösen:7@/#"
+    eavesdropper = Eavesdropper(foreign_host())
+    with eavesdropper, pointing_at(eavesdropper, user, password) as camera:
+        wizard = make_wizard()
+        enter_manually(qtbot, wizard, HOST, camera.port)
+        log_in_to_camera(qtbot, wizard, user, password)
+        wait_tested(qtbot, wizard)
+        qtbot.waitUntil(lambda: wizard.test.steps["video"].state_name == "bad", timeout=10_000)
+        assert eavesdropper.heard_login(user, password) == []
+        assert eavesdropper.connections == 0
+    for key in ("snapshot", "video"):
+        step = wizard.test.steps[key]
+        assert step.state_name == "bad"
+        assert f"another host ({eavesdropper.host})" in step.message.text()
+        assert "login is not sent there" in step.message.text()
 
 
 def test_clock_drift_is_warned_and_a_known_camera_is_marked(
