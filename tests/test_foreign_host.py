@@ -10,13 +10,16 @@ heard.
 
 from __future__ import annotations
 
+import re
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from console.app import Core
-from console.camera_facts import DeviceFacts
+from console.camera_facts import CameraError, DeviceFacts
 from console.camera_login import CameraLogin, ForeignHost
 from console.domain import Actor
 from console.media.packets import Profile, StreamKey
@@ -213,3 +216,82 @@ def test_cameras_test_sends_no_login_to_the_other_host_until_it_is_accepted(
     assert len(trusted) == 1
     assert trusted[0].details["host"] == eavesdropper.host
     assert trusted[0].actor.startswith("os:")
+
+
+class _Redirector:
+    """An RTSP server on the camera's own host that sends every DESCRIBE elsewhere (302)."""
+
+    def __init__(self, location: str) -> None:
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind((HOST, 0))
+        self._sock.listen(4)
+        self._sock.settimeout(0.1)
+        self.port = int(self._sock.getsockname()[1])
+        self._location = location.encode()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="redirector", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with conn:
+                self._answer(conn)
+
+    def _answer(self, conn: socket.socket) -> None:
+        conn.settimeout(2.0)
+        buffer = b""
+        while not self._stop.is_set():
+            try:
+                chunk = conn.recv(65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            buffer += chunk
+            while b"\r\n\r\n" in buffer:
+                request, _, buffer = buffer.partition(b"\r\n\r\n")
+                found = re.search(rb"(?im)^cseq:\s*(\d+)", request)
+                cseq = found.group(1) if found else b"1"
+                if request.startswith(b"OPTIONS"):
+                    reply = b"RTSP/1.0 200 OK\r\nCSeq: " + cseq + b"\r\nPublic: DESCRIBE\r\n\r\n"
+                else:
+                    reply = (
+                        b"RTSP/1.0 302 Moved Temporarily\r\nCSeq: "
+                        + cseq
+                        + b"\r\nLocation: "
+                        + self._location
+                        + b"\r\nContent-Length: 0\r\n\r\n"
+                    )
+                conn.sendall(reply)
+
+    def __enter__(self) -> _Redirector:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._sock.close()
+        self._thread.join(timeout=5)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="FFmpeg follows an RTSP 3xx answer to DESCRIBE to any host and keeps the login "
+    "it was given (no option turns that off): not yet guarded",
+)
+def test_an_rtsp_redirect_from_the_camera_does_not_carry_the_login_elsewhere(
+    eavesdropper: Eavesdropper,
+) -> None:
+    elsewhere = f"rtsp://{eavesdropper.host}:{eavesdropper.port}/stolen"
+    with _Redirector(elsewhere) as camera, pytest.raises(CameraError):
+        grab_keyframe(
+            f"rtsp://{HOST}:{camera.port}/main",
+            CameraLogin.bind(HOST, USER, PASSWORD),
+            timeout=3.0,
+        )
+    assert eavesdropper.heard_login(USER, PASSWORD) == []
