@@ -15,10 +15,13 @@ Everything a camera sends is untrusted (anything on the camera network can answe
   MAX_RESPONSE_BYTES while it streams (a declared Content-Length over it is refused unread), and
   refuses a DTD or an entity declaration before any XML parser sees it. zeep then parses with
   HARDENED_SETTINGS (no DTD, no entities, no external references, no huge trees) as a second line.
-- A service address (XAddr) naming another host than the camera is replaced by the same path
-  where the camera was reached, so a device cannot make the console send requests (with its
-  WS-Security login) elsewhere; a stream or snapshot URI
-  naming another host is flagged in `DeviceFacts.foreign_host`, never followed during onboarding.
+- The camera's login comes only from its `CameraLogin` (console/camera_login.py), which gives
+  it out only for URLs on the camera's own host (or a host a technician accepted): the RTSP
+  URL's userinfo, the snapshot's HTTP login and every SOAP request (checked in
+  `_GuardedTransport.post_xml`) go nowhere else, and another host's URL is a ForeignHost error,
+  unsent. During onboarding a service address (XAddr) naming another host is replaced by the
+  same path where the camera was reached, and a stream or snapshot URI naming another host is
+  flagged in `DeviceFacts.foreign_host`.
 - A hostile answer (too large, a DTD) fails the whole onboarding, at any step: a device that sends
   one is not a camera to trust.
 

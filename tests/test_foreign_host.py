@@ -193,6 +193,7 @@ def test_cameras_test_sends_no_login_to_the_other_host_until_it_is_accepted(
     rc, said = _utkik(data, "test", "Torget")
     assert rc == 1, said
     assert f"another host ({eavesdropper.host})" in said
+    assert f"trust-host 1 {eavesdropper.host}" in said
     assert eavesdropper.heard_login(USER, PASSWORD) == []
     assert eavesdropper.connections == 0
 

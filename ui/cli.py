@@ -538,6 +538,12 @@ def _test_camera(core: Core, actor: Actor, which: str, out: TextIO) -> int:
         print(f"clock offset: {checked.clock_offset_s:+.1f} s", file=out)
     if checked.error:
         print(f"problem: {checked.error}", file=out)
+    if camera.facts.foreign_host:
+        print(
+            f"note: if {camera.facts.foreign_host} is the camera's recorder or stream proxy: "
+            f"utkik cameras trust-host {camera.id} {camera.facts.foreign_host}",
+            file=out,
+        )
     return 0 if checked.ok else 1
 
 
