@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 import ipaddress
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -26,7 +27,20 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from console.camera_facts import CameraError, DeviceFacts
 from console.errors import N_
 
-__all__ = ["CameraLogin", "ForeignHost", "Purpose", "foreign_host_of", "host_of", "normalise_host"]
+__all__ = [
+    "CameraLogin",
+    "ForeignHost",
+    "Purpose",
+    "foreign_host_of",
+    "host_of",
+    "is_host",
+    "normalise_host",
+]
+
+#: A host name after normalising: dot-separated labels of letters, digits, "-" and "_".
+_NAME = re.compile(
+    r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*"
+)
 
 
 class Purpose(enum.Enum):
@@ -79,6 +93,15 @@ def normalise_host(host: str) -> str:
     except UnicodeError:
         # Not a valid name at all: compared as it is (it matches nothing but itself).
         return text
+
+
+def is_host(host: str) -> bool:
+    """Whether normalised `host` is an IP address or a host name (not a URL, not host:port)."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return len(host) <= 253 and _NAME.fullmatch(host) is not None
+    return True
 
 
 def host_of(url: str) -> str:

@@ -21,7 +21,7 @@ import sqlite_utils
 
 from console.audit.log import AuditLog, Session
 from console.camera_facts import Capabilities, DeviceFacts, StreamProfile
-from console.camera_login import CameraLogin, foreign_host_of, normalise_host
+from console.camera_login import CameraLogin, foreign_host_of, is_host, normalise_host
 from console.clock import Clock, SystemClock, from_iso, to_iso
 from console.domain import Actor, Permission, Place
 from console.errors import N_, AlreadyExists, InvalidInput, NotFound
@@ -332,7 +332,7 @@ class CameraService:
         camera = self.get(actor, camera_id)
         require(actor, Permission.MANAGE_CAMERAS, camera.area_id)
         wanted = normalise_host(host)
-        if not wanted or any(c in wanted for c in "/@?#[] ") or len(wanted) > 253:
+        if not is_host(wanted):
             raise InvalidInput(N_("“{host}” is not a host name or address."), host=host[:80])
         if wanted in camera.facts.trusted_hosts:
             return camera

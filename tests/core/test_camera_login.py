@@ -15,6 +15,7 @@ from console.camera_login import (
     Purpose,
     foreign_host_of,
     host_of,
+    is_host,
     normalise_host,
 )
 from console.domain import Actor, Role
@@ -111,6 +112,22 @@ def _technician(core: Core) -> Actor:
     return Actor.of(core.users.add(admin, "tekla", Role.TECHNICIAN, PASSWORD))
 
 
+@pytest.mark.parametrize(
+    ("host", "valid"),
+    [
+        ("nvr-1.example", True),
+        ("::1", True),
+        ("xn--kmera-mra.example", True),
+        ("nvr..example", False),
+        ("-nvr.example", False),
+        ("nvr.example:554", False),
+        ("a" * 64, False),
+    ],
+)
+def test_what_is_a_host(host: str, valid: bool) -> None:
+    assert is_host(host) is valid
+
+
 def test_a_technician_accepts_another_host_and_it_is_logged(core: Core) -> None:
     technician = _technician(core)
     place = core.sites.places()[0]
@@ -147,7 +164,9 @@ def test_only_a_technician_accepts_a_host(core: Core) -> None:
     assert core.cameras.get(technician, camera.id).facts.trusted_hosts == ()
 
 
-@pytest.mark.parametrize("host", ["", "10.1.2.3", "evil@10.9.9.9", "a/b"])
+@pytest.mark.parametrize(
+    "host", ["", "10.1.2.3", "10.1.2.3.", "evil@10.9.9.9", "a/b", "10.9.9.9:554", "nvr..local"]
+)
 def test_nonsense_or_the_cameras_own_host_is_refused(core: Core, host: str) -> None:
     technician = _technician(core)
     camera = core.cameras.add(technician, _facts(), core.sites.places()[0], "T", "u", SECRET)
