@@ -79,9 +79,10 @@ from console.camera_facts import (
     WrongLogin,
     scope_value,
 )
-from console.camera_login import CameraLogin, Purpose, foreign_host_of, host_of
+from console.camera_login import CameraLogin, ForeignHost, Purpose, foreign_host_of, host_of
 from console.errors import N_
 from console.runtime import DeviceLoop
+from devices.rtsp_guard import relay_for
 
 # onvif.client calls logging.basicConfig(level=INFO) at import, which would give the application's
 # root logger a handler and a level it never chose. basicConfig does nothing while the root logger
@@ -1042,18 +1043,34 @@ def _open_stream(uri: str, login: CameraLogin, timeout: float) -> Iterator[Any]:
     failure: CameraError | None = None
     started = time.monotonic()
     try:
-        container = av.open(url, options=_rtsp_options(timeout), timeout=timeout)
+        # FFmpeg talks to the camera through a relay that refuses redirects to other hosts.
+        relay = relay_for(url, lambda target: login.allows(host_of(target)), timeout)
+    except TimeoutError:
+        failure = StreamFailed(_STREAM_NO_PICTURE, host=host)
+    except (OSError, ValueError):
+        failure = StreamFailed(_STREAM_FAILED, host=host)
+    if failure is not None:
+        raise failure
+    try:
+        target = relay.url(url) if relay is not None else url
+        container = av.open(target, options=_rtsp_options(timeout), timeout=timeout)
     except av.error.FFmpegError as err:
         waited = time.monotonic() - started >= 0.9 * timeout
         failure = _stream_error(err, host, waited=waited)
     except ValueError:
         failure = StreamFailed(_STREAM_FAILED, host=host)
     if failure is not None:
+        if relay is not None:
+            relay.close()
+            if relay.cut:
+                raise ForeignHost(Purpose.STREAM, login.host, host_of(relay.redirect) or "?")
         raise failure
     try:
         yield container
     finally:
         container.close()
+        if relay is not None:
+            relay.close()
 
 
 def _packed_rgb(frame: av.VideoFrame) -> Still:
