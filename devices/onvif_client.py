@@ -1044,7 +1044,7 @@ def _open_stream(uri: str, login: CameraLogin, timeout: float) -> Iterator[Any]:
     started = time.monotonic()
     try:
         # FFmpeg talks to the camera through a relay that refuses redirects to other hosts.
-        relay = relay_for(url, lambda target: login.allows(host_of(target)), timeout)
+        relay = relay_for(url, timeout)
     except TimeoutError:
         failure = StreamFailed(_STREAM_NO_PICTURE, host=host)
     except (OSError, ValueError):
@@ -1062,7 +1062,7 @@ def _open_stream(uri: str, login: CameraLogin, timeout: float) -> Iterator[Any]:
     if failure is not None:
         if relay is not None:
             relay.close()
-            if relay.cut:
+            if relay.cut and not login.allows(host_of(relay.redirect)):
                 raise ForeignHost(Purpose.STREAM, login.host, host_of(relay.redirect) or "?")
         raise failure
     try:

@@ -4,9 +4,10 @@ FFmpeg's RTSP client follows a 3xx answer to DESCRIBE to whatever host its Locat
 logs in there with the login it was given for the camera (there is no option to stop it). So
 FFmpeg is not connected to the camera: it is given the same URL on a loopback port where a
 `RtspRelay` passes the bytes both ways over the connection the relay opened to the camera, reads
-the camera's answers until the media flows, and cuts both connections at a redirect before FFmpeg
-sees it. Once media flows (the first interleaved `$` frame) the bytes pass unread: FFmpeg follows
-redirects only while it connects.
+the camera's answers until the media flows, and cuts both connections at any redirect before
+FFmpeg sees it (even one to the camera's own host: FFmpeg would follow it on a connection of its
+own, unscreened, and the next redirect from there). Once media flows (the first interleaved `$`
+frame) the bytes pass unread: FFmpeg follows redirects only while it connects.
 
 The camera's connection is opened before FFmpeg starts (`RtspRelay.open`), so a camera that does
 not answer fails as before, as OSError, and FFmpeg's own errors (a refused login, no such stream)
@@ -20,7 +21,6 @@ import logging
 import re
 import socket
 import threading
-from collections.abc import Callable
 from typing import Final
 from urllib.parse import urlsplit, urlunsplit
 
@@ -51,12 +51,10 @@ class _Cut(Exception):
 
 
 class RtspRelay:
-    """One RTSP connection to the camera through a loopback port (see the module). `allows`
-    tells whether a redirect's target URL may be followed (the camera's own host)."""
+    """One RTSP connection to the camera through a loopback port (see the module)."""
 
-    def __init__(self, upstream: socket.socket, allows: Callable[[str], bool]) -> None:
+    def __init__(self, upstream: socket.socket) -> None:
         self._upstream = upstream
-        self._allows = allows
         self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._listener.bind(("127.0.0.1", 0))
         self._listener.listen(1)
@@ -64,19 +62,19 @@ class RtspRelay:
         self._downstream: socket.socket | None = None
         self._lock = threading.Lock()
         self._closed = False
-        #: Whether the camera's answers were cut (a redirect elsewhere, or not RTSP at all).
+        #: Whether the camera's answers were cut (a redirect, or not RTSP at all).
         self.cut = False
-        #: The URL of a redirect that was refused, "" if none.
+        #: The Location of a redirect that was cut, "" if none.
         self.redirect = ""
         self._thread = threading.Thread(target=self._serve, name="rtsp-relay", daemon=True)
 
     @classmethod
-    def open(cls, host: str, port: int, allows: Callable[[str], bool], timeout: float) -> RtspRelay:
+    def open(cls, host: str, port: int, timeout: float) -> RtspRelay:
         """Connects to the camera (OSError if it cannot be reached within `timeout`) and starts
         waiting for FFmpeg on a loopback port."""
         upstream = socket.create_connection((host, port), timeout=timeout)
         upstream.settimeout(None)
-        relay = cls(upstream, allows)
+        relay = cls(upstream)
         relay._listener.settimeout(timeout)
         relay._thread.start()
         return relay
@@ -102,9 +100,6 @@ class RtspRelay:
                 sock.shutdown(socket.SHUT_RDWR)
             with contextlib.suppress(OSError):
                 sock.close()
-
-    def join(self, timeout: float) -> None:
-        self._thread.join(timeout)
 
     # -- the relay -----------------------------------------------------------------------------
 
@@ -176,9 +171,7 @@ class RtspRelay:
             status = _STATUS.match(header)
             if status is not None and 300 <= int(status.group(1)) < 400:
                 location = _LOCATION.search(header)
-                target = location.group(1).decode("latin-1") if location else ""
-                if not self._allows(target):
-                    raise _Cut("a redirect to another host", target)
+                raise _Cut("a redirect", location.group(1).decode("latin-1") if location else "")
             found = _LENGTH.search(header)
             length = int(found.group(1)) if found else 0
             if length > _MAX_BODY:
@@ -191,11 +184,11 @@ class RtspRelay:
         return passed, buffer, False
 
 
-def relay_for(url: str, allows: Callable[[str], bool], timeout: float) -> RtspRelay | None:
+def relay_for(url: str, timeout: float) -> RtspRelay | None:
     """A relay in front of the camera an rtsp:// `url` names (OSError or ValueError if it
     cannot be reached), or None for another scheme: rtsps:// is TLS, which a relay cannot read
     (FFmpeg then connects itself, and its redirects are not screened)."""
     parts = urlsplit(url)
     if parts.scheme.lower() != "rtsp":
         return None
-    return RtspRelay.open(parts.hostname or "", parts.port or RTSP_PORT, allows, timeout)
+    return RtspRelay.open(parts.hostname or "", parts.port or RTSP_PORT, timeout)

@@ -298,10 +298,18 @@ def test_an_rtsp_redirect_from_the_camera_does_not_carry_the_login_elsewhere(
     assert f"another host ({eavesdropper.host})" in keyframe.value.message
 
 
-def test_an_rtsp_redirect_on_the_cameras_own_host_is_followed() -> None:
-    with _Redirector(f"rtsp://{HOST}:1/elsewhere-on-the-camera") as camera:
+def test_an_rtsp_redirect_on_the_cameras_own_host_is_not_followed_either(
+    eavesdropper: Eavesdropper,
+) -> None:
+    # FFmpeg would follow it on a connection of its own, and the next redirect from there.
+    with (
+        _Redirector(f"rtsp://{eavesdropper.host}:{eavesdropper.port}/stolen") as second,
+        _Redirector(f"rtsp://{HOST}:{second.port}/elsewhere-on-the-camera") as camera,
+    ):
         login = CameraLogin.bind(HOST, USER, PASSWORD)
         with pytest.raises(CameraError) as failed:
             grab_keyframe(f"rtsp://{HOST}:{camera.port}/main", login, timeout=3.0)
-    # Followed to the camera's own (closed) port: it fails as a stream, not as another host.
+    assert eavesdropper.connections == 0
+    # The camera's own host: it fails as a stream, not as another host.
     assert not isinstance(failed.value, ForeignHost)
+    assert failed.value.step == "stream"

@@ -161,7 +161,7 @@ class PyAvSource:
         started = time.monotonic()
         try:
             # FFmpeg talks to the camera through a relay that refuses redirects to other hosts.
-            relay = relay_for(authorized, lambda target: login.allows(host_of(target)), timeout)
+            relay = relay_for(authorized, timeout)
         except TimeoutError:
             failure = NoVideo(_NO_PICTURE)
         except (OSError, ValueError) as err:
@@ -188,7 +188,7 @@ class PyAvSource:
         if failure is not None:
             if relay is not None:
                 relay.close()
-                if relay.cut:
+                if relay.cut and not login.allows(host_of(relay.redirect)):
                     raise ForeignHost(Purpose.STREAM, login.host, host_of(relay.redirect) or "?")
             raise failure
         if not container.streams.video:
