@@ -313,3 +313,38 @@ def test_an_rtsp_redirect_on_the_cameras_own_host_is_not_followed_either(
     # The camera's own host: it fails as a stream, not as another host.
     assert not isinstance(failed.value, ForeignHost)
     assert failed.value.step == "stream"
+
+
+@pytest.mark.parametrize(
+    ("answer", "cut"),
+    [
+        (b"RTSP/1.0 200 OK\r\nCSeq: 1\r\nContent-Length: 4\r\n\r\nv=0\n$\x00\x00\x02ab", False),
+        (b"RTSP/1.0 301 Moved\r\nCSeq: 1\r\nLocation: rtsp://elsewhere/x\r\n\r\n", True),
+        (b"RTSP/1.0 200 OK\r\nContent-Length: 99999999\r\n\r\n", True),
+        (b"x" * 70_000, True),
+    ],
+    ids=["passes", "redirect", "huge-body", "not-rtsp"],
+)
+def test_the_relay_passes_rtsp_and_cuts_the_rest(answer: bytes, cut: bool) -> None:
+    from devices.rtsp_guard import relay_for
+
+    with socket.create_server((HOST, 0)) as camera_side:
+        port = camera_side.getsockname()[1]
+        relay = relay_for(f"rtsp://{HOST}:{port}/main", 3.0)
+        assert relay is not None
+        camera, _ = camera_side.accept()
+        with camera, socket.create_connection(("127.0.0.1", relay.port), timeout=3) as ffmpeg:
+            camera.sendall(answer)
+            received = b""
+            try:
+                while chunk := ffmpeg.recv(65536):
+                    received += chunk
+                    if received == answer:
+                        break
+            except TimeoutError:
+                pass
+        relay.close()
+    assert relay.cut is cut
+    assert (received == answer) is not cut
+    if cut:
+        assert received == b""
