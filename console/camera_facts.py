@@ -108,8 +108,14 @@ class DeviceFacts:
     capabilities: Capabilities = field(default_factory=Capabilities)
     #: The device service is reached over HTTPS.
     secure: bool = False
-    #: A stream or snapshot URI names another host than the camera.
+    #: A stream or snapshot URI names another host than the camera (and not one accepted).
     foreign_host: str = ""
+    #: The addresses `host` resolved to when the camera was onboarded (a name is not resolved
+    #: again to decide whether an address the camera gives is its own).
+    addresses: tuple[str, ...] = ()
+    #: Other hosts a technician accepted to receive the camera's login (its recorder, a stream
+    #: proxy): set by CameraService.trust_host, kept when the facts are learnt again.
+    trusted_hosts: tuple[str, ...] = ()
     #: Plain-words notes about what could not be learnt (one per capability that failed).
     problems: tuple[str, ...] = ()
 

@@ -21,6 +21,7 @@ import sqlite_utils
 
 from console.audit.log import AuditLog, Session
 from console.camera_facts import Capabilities, DeviceFacts, Health, StreamProfile
+from console.camera_login import CameraLogin, foreign_host_of, is_host, normalise_host
 from console.clock import Clock, SystemClock, from_iso, to_iso
 from console.domain import Actor, Permission, Place
 from console.errors import N_, AlreadyExists, InvalidInput, NotFound
@@ -80,7 +81,8 @@ def facts_from_json(text: str) -> DeviceFacts:
     values["main"] = profile(values.get("main"))
     values["sub"] = profile(values.get("sub"))
     values["capabilities"] = Capabilities(**values.get("capabilities", {}))
-    values["problems"] = tuple(values.get("problems", ()))
+    for name in ("problems", "addresses", "trusted_hosts"):
+        values[name] = tuple(values.get(name, ()))
     return DeviceFacts(**values)
 
 
@@ -154,8 +156,10 @@ class CameraService:
             )
         raise NotFound(N_("There is no camera called “{name}”."), name=text)
 
-    def login(self, actor: Actor, camera: Camera) -> tuple[str, str]:
-        """The camera's login from the keyring, for the adapters that connect to it."""
+    def login(self, actor: Actor, camera: Camera) -> CameraLogin:
+        """The camera's login from the keyring, for the adapters that connect to it: bound to
+        the camera's host (and the hosts accepted for it), so that no adapter can send it to a
+        host the camera names."""
         if not (
             can(actor, Permission.MANAGE_CAMERAS, camera.area_id)
             or can(actor, Permission.VIEW_LIVE, camera.area_id)
@@ -172,7 +176,8 @@ class CameraService:
                 name=camera.name,
                 store=secrets.describe(),
             )
-        return login
+        user, password = login
+        return CameraLogin.for_facts(camera.facts, user, password)
 
     def _may_see(self, actor: Actor, area_id: int) -> bool:
         return can(actor, Permission.MANAGE_CAMERAS, area_id) or can(
@@ -315,6 +320,9 @@ class CameraService:
         if place is not None and place.id != camera.place_id:
             changes["place_id"] = place.id
             details |= {"place": place.name}
+        if facts is not None:
+            # Hosts a technician accepted stay accepted when the camera is onboarded again.
+            facts = dataclasses.replace(facts, trusted_hosts=camera.facts.trusted_hosts)
         if facts is not None and facts != camera.facts:
             changes["facts"] = facts_to_json(facts)
             details |= {"facts": True}
@@ -328,6 +336,39 @@ class CameraService:
 
         self._db.write(change).result()
         self._events.announce(ChangeKind.CAMERAS, {camera_id})
+        return self.get(actor, camera_id)
+
+    def trust_host(self, actor: Actor, camera_id: int, host: str) -> Camera:
+        """Accept `host` (the camera's network video recorder, a stream proxy) to receive the
+        camera's login for the stream or snapshot addresses the camera names there. Logged as
+        `camera.host_trusted` in the same transaction as the change."""
+        camera = self.get(actor, camera_id)
+        require(actor, Permission.MANAGE_CAMERAS, camera.area_id)
+        wanted = normalise_host(host)
+        if not is_host(wanted):
+            raise InvalidInput(N_("“{host}” is not a host name or address."), host=host[:80])
+        if wanted in camera.facts.trusted_hosts:
+            return camera
+        if CameraLogin.for_facts(camera.facts, "", "").allows(wanted):
+            raise InvalidInput(
+                N_("{host} is the camera's own address: it needs no acceptance."), host=wanted
+            )
+        trusted = (*camera.facts.trusted_hosts, wanted)
+        facts = dataclasses.replace(camera.facts, trusted_hosts=trusted)
+        facts = dataclasses.replace(facts, foreign_host=foreign_host_of(facts))
+        changes = {"facts": facts_to_json(facts), "updated_at": to_iso(self._clock.now())}
+
+        def change(db: sqlite_utils.Database) -> None:
+            db.table("cameras").update(camera_id, changes)
+            self._audit.append(
+                db,
+                actor,
+                "camera.host_trusted",
+                f"camera:{camera_id}",
+                {"name": camera.name, "host": wanted, "camera_host": camera.host},
+            )
+
+        self._db.write(change).result()
         return self.get(actor, camera_id)
 
     def set_login(self, actor: Actor, camera_id: int, user: str, password: str) -> None:

@@ -53,9 +53,9 @@ class HealthService:
         """Check one camera and keep the result. Blocks: call it on a worker. `stream_flows`:
         its stream is open in the media hub now, so the check opens no session of its own."""
         camera = self._cameras.get(actor, camera_id)
-        user, password = self._cameras.login(actor, camera)
+        login = self._cameras.login(actor, camera)
         uri = None if stream_flows else camera.main_uri or camera.sub_uri
-        found = self._probe(camera.host, camera.port, user, password, uri)
+        found = self._probe(camera.host, camera.port, login, uri)
         health = stamped(found, self._clock.now())
         self._cameras.record_health(camera.id, health)
         return CheckedHealth(camera.id, health)

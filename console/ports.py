@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from console.camera_facts import DeviceFacts, DiscoveredDevice, Health, Still
+from console.camera_login import CameraLogin
 
 if TYPE_CHECKING:
     from console.cameras import Camera
@@ -208,7 +209,7 @@ class CameraControls(PtzControl, Snapshotter, Protocol):
 #: One health check of a camera (devices/ implements it): (host, port, user, password, stream
 #: URI, or None when the stream is known to flow: then no session of its own is opened, cameras
 #: allow few) → Health. Blocks; never raises for the camera: what went wrong is in `error`.
-HealthProbe = Callable[[str, int, str, str, str | None], Health]
+HealthProbe = Callable[[str, int, CameraLogin, str | None], Health]
 
 
 # -- live video (implemented by the GUI's backends over devices/) -----------------------------
@@ -391,10 +392,10 @@ class CameraTools:
     manual_device: Callable[[str, int], DiscoveredDevice]
     #: (host, port, user, password) → what onboarding learnt; CameraError subclasses.
     onboard: Callable[[str, int, str, str], DeviceFacts]
-    #: (snapshot URI, user, password) → JPEG bytes.
-    fetch_snapshot: Callable[[str, str, str], bytes]
-    #: (stream URI, user, password) → the first keyframe, decoded.
-    grab_keyframe: Callable[[str, str, str], Still]
-    #: (host, port, user, password, stream URI, or None when the stream is known to flow) →
-    #: one health check; never raises for the camera.
+    #: (snapshot URI, the camera's login) → JPEG bytes; ForeignHost for another host's URI.
+    fetch_snapshot: Callable[[str, CameraLogin], bytes]
+    #: (stream URI, the camera's login) → the first keyframe, decoded; ForeignHost likewise.
+    grab_keyframe: Callable[[str, CameraLogin], Still]
+    #: (host, port, the camera's login, stream URI, or None when the stream is known to flow)
+    #: → one health check; never raises for the camera.
     check_health: HealthProbe

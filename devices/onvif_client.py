@@ -15,10 +15,13 @@ Everything a camera sends is untrusted (anything on the camera network can answe
   MAX_RESPONSE_BYTES while it streams (a declared Content-Length over it is refused unread), and
   refuses a DTD or an entity declaration before any XML parser sees it. zeep then parses with
   HARDENED_SETTINGS (no DTD, no entities, no external references, no huge trees) as a second line.
-- A service address (XAddr) naming another host than the camera is replaced by the same path
-  where the camera was reached, so a device cannot make the console send requests (with its
-  WS-Security login) elsewhere; a stream or snapshot URI
-  naming another host is flagged in `DeviceFacts.foreign_host`, never followed during onboarding.
+- The camera's login comes only from its `CameraLogin` (console/camera_login.py), which gives
+  it out only for URLs on the camera's own host (or a host a technician accepted): the RTSP
+  URL's userinfo, the snapshot's HTTP login and every SOAP request (checked in
+  `_GuardedTransport.post_xml`) go nowhere else, and another host's URL is a ForeignHost error,
+  unsent. During onboarding a service address (XAddr) naming another host is replaced by the
+  same path where the camera was reached, and a stream or snapshot URI naming another host is
+  flagged in `DeviceFacts.foreign_host`.
 - A hostile answer (too large, a DTD) fails the whole onboarding, at any step: a device that sends
   one is not a camera to trust.
 
@@ -37,16 +40,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import ipaddress
 import logging
 import os
 import re
+import socket
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, TypeVar
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import av
@@ -73,8 +79,10 @@ from console.camera_facts import (
     WrongLogin,
     scope_value,
 )
+from console.camera_login import CameraLogin, ForeignHost, Purpose, foreign_host_of, host_of
 from console.errors import N_
 from console.runtime import DeviceLoop
+from devices.rtsp_guard import relay_for
 
 # onvif.client calls logging.basicConfig(level=INFO) at import, which would give the application's
 # root logger a handler and a level it never chose. basicConfig does nothing while the root logger
@@ -345,14 +353,25 @@ class _GuardedTransport:
     """zeep's transport for one ONVIF service: onvif-zeep-async's aiohttp session, with a
     per-request timeout, a streaming size limit, no redirects and the answer screened."""
 
-    def __init__(self, session: aiohttp.ClientSession, *, timeout: float, max_bytes: int) -> None:
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        login: CameraLogin,
+        *,
+        timeout: float,
+        max_bytes: int,
+    ) -> None:
         self.session = session
+        self.login = login
         self.cache = None
         self.timeout = timeout
         self.max_bytes = max_bytes
         self._client_timeout = aiohttp.ClientTimeout(total=timeout)
 
     async def post_xml(self, address: str, envelope: Any, headers: dict[str, str]) -> _Reply:
+        # Every SOAP request but a few carries the WS-Security login: none goes to a host that
+        # is not the camera's, whoever named it (GetCapabilities' XAddrs, for instance).
+        self.login.check(address, Purpose.SERVICE)
         body = etree.tostring(envelope, xml_declaration=True, encoding="utf-8")
         try:
             return await self._post(address, body, headers)
@@ -385,11 +404,11 @@ class _GuardedTransport:
         """The session belongs to the ONVIF service, which closes it."""
 
 
-def _guard(service: Any, timeout: float, max_bytes: int) -> Any:
+def _guard(service: Any, login: CameraLogin, timeout: float, max_bytes: int) -> Any:
     """Put a service's zeep clients on a _GuardedTransport and HARDENED_SETTINGS."""
     if not isinstance(service.transport, _GuardedTransport):
         transport = _GuardedTransport(
-            service.transport.session, timeout=timeout, max_bytes=max_bytes
+            service.transport.session, login, timeout=timeout, max_bytes=max_bytes
         )
         service.transport = transport
         for client in (service.zeep_client, service.zeep_client_authless):
@@ -406,14 +425,16 @@ class _GuardedCamera(ONVIFCamera):  # type: ignore[misc]
         self,
         host: str,
         port: int,
-        user: str,
-        password: str,
+        login: CameraLogin,
         *,
         timeout: float,
         max_bytes: int,
         device_xaddr: str = "",
     ) -> None:
+        # WS-Security needs the login up front; post_xml checks every address it goes to.
+        user, password = login.for_uri(f"http://{_netloc(login.host, port)}/", Purpose.SERVICE)
         super().__init__(host, port, user, password, no_cache=True)
+        self.guard_login = login
         self.guard_timeout = timeout
         self.guard_max_bytes = max_bytes
         self.device_xaddr = device_xaddr
@@ -432,14 +453,13 @@ class _GuardedCamera(ONVIFCamera):  # type: ignore[misc]
         write_timeout: int | None = None,
     ) -> Any:
         service = await super().create_onvif_service(name, port_type, read_timeout, write_timeout)
-        return _guard(service, self.guard_timeout, self.guard_max_bytes)
+        return _guard(service, self.guard_login, self.guard_timeout, self.guard_max_bytes)
 
 
 def _new_camera(
     host: str,
     port: int,
-    user: str,
-    password: str,
+    login: CameraLogin,
     *,
     timeout: float,
     max_bytes: int = MAX_RESPONSE_BYTES,
@@ -453,8 +473,7 @@ def _new_camera(
         camera = _GuardedCamera(
             host,
             port,
-            user,
-            password,
+            login,
             timeout=timeout,
             max_bytes=max_bytes,
             device_xaddr=device_xaddr,
@@ -473,8 +492,7 @@ def _new_camera(
 async def open_camera(
     host: str,
     port: int,
-    user: str,
-    password: str,
+    login: CameraLogin,
     *,
     timeout: float = 10.0,
     max_bytes: int = MAX_RESPONSE_BYTES,
@@ -483,12 +501,12 @@ async def open_camera(
     """An onvif-zeep-async ONVIFCamera whose services are all guarded like onboarding's (size
     limit, hardened parsing, per-request `timeout`), closed on exit. For adapters that need more
     of a camera (PTZ, events); what they return must still be plain values, never zeep objects.
-    Failures of its calls are mapped to CameraErrors by `camera_error()`."""
+    Failures of its calls are mapped to CameraErrors by `camera_error()`; a request to a service
+    address on another host than `login`'s raises ForeignHost unsent."""
     camera = _new_camera(
         host,
         port,
-        user,
-        password,
+        login,
         timeout=timeout,
         max_bytes=max_bytes,
         clock_offset_s=clock_offset_s,
@@ -531,10 +549,7 @@ def _int(value: Any) -> int:
 
 
 def _hostname(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
+    return host_of(url)
 
 
 def _netloc(host: str, port: int | None) -> str:
@@ -551,17 +566,6 @@ def _without_userinfo(url: str) -> str:
         return urlunsplit(parts._replace(netloc=_netloc(parts.hostname or "", parts.port)))
     except ValueError:
         return ""
-
-
-def _with_credentials(url: str, user: str, password: str) -> str:
-    """`url` with user:password@ percent-encoded into it (how FFmpeg's RTSP takes a login)."""
-    parts = urlsplit(_without_userinfo(url))
-    login = f"{quote(user, safe='')}:{quote(password, safe='')}@" if user else ""
-    return urlunsplit(parts._replace(netloc=login + _netloc(parts.hostname or "", parts.port)))
-
-
-def _same_host(a: str, b: str) -> bool:
-    return a.strip("[]").lower() == b.strip("[]").lower()
 
 
 def _camera_time(answer: Any) -> datetime | None:
@@ -601,8 +605,7 @@ class _Profile:
 class _Onboarding:
     host: str
     port: int
-    user: str
-    password: str = field(repr=False)
+    login: CameraLogin
     timeout: float
     problems: list[str] = field(default_factory=list)
     #: Every camera object made on the way (plain HTTP, compensated clock, HTTPS): all closed.
@@ -634,8 +637,7 @@ class _Onboarding:
         camera = _new_camera(
             host or self.host,
             port or self.port,
-            self.user,
-            self.password,
+            self.login,
             timeout=self.timeout,
             **kwargs,
         )
@@ -713,13 +715,7 @@ class _Onboarding:
         scopes = await self._optional(device.GetScopes(), "")
         name = scope_value(tuple(_text(_get(s, "ScopeItem")) for s in scopes or ()), "name")
 
-        foreign = ""
-        for uri in (main.uri if main else "", sub.uri if sub else "", snapshot_uri):
-            hostname = _hostname(uri)
-            if uri and hostname and not _same_host(hostname, self.host):
-                foreign = hostname
-                break
-        return DeviceFacts(
+        facts = DeviceFacts(
             host=self.host,
             port=self.port,
             xaddr=str(device.xaddr),
@@ -741,9 +737,10 @@ class _Onboarding:
                 snapshot=bool(snapshot_uri),
             ),
             secure=secure,
-            foreign_host=foreign,
+            addresses=tuple(sorted(self.login.addresses)),
             problems=tuple(self.problems),
         )
+        return dataclasses.replace(facts, foreign_host=foreign_host_of(facts))
 
     def _own(self, xaddr: str) -> str:
         """`xaddr` if it names the camera's own host, else the same path where we reached the
@@ -751,7 +748,7 @@ class _Onboarding:
         parts = urlsplit(_without_userinfo(xaddr))
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return ""
-        if _same_host(parts.hostname, self.host):
+        if self.login.allows(parts.hostname):
             return urlunsplit(parts)
         # Where we reached the device service, the camera's other services are too (as
         # onvif-zeep-async's nat_override assumes); the named host is never contacted.
@@ -907,12 +904,33 @@ async def onboard(
     CameraUnreachable, CameraTimedOut, WrongLogin, NotOnvif or HostileResponse; any capability
     beyond reaching the camera and logging in that fails is a note in `problems` instead.
     """
-    onboarding = _Onboarding(host, port, user, password, timeout)
     try:
         async with asyncio.timeout(timeout * _BUDGET_FACTOR):
-            return await onboarding.run()
+            addresses = await _addresses(host, port)
+            login = CameraLogin.bind(host, user, password, addresses=addresses)
+            return await _Onboarding(host, port, login, timeout).run()
     except TimeoutError as err:
         raise CameraTimedOut(_TIMED_OUT, host=host) from err
+
+
+async def _addresses(host: str, port: int) -> list[str]:
+    """The addresses `host` resolves to now, once, at onboarding: a camera added by name may give
+    its stream at one of them. An address needs no resolving; a name that does not resolve has
+    none (connecting to it fails next, in plain words)."""
+    bare = host.strip().strip("[]")
+    try:
+        ipaddress.ip_address(bare)
+    except ValueError:
+        pass
+    else:
+        return [bare]
+    try:
+        found = await asyncio.get_running_loop().getaddrinfo(
+            bare, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+        )
+    except OSError:
+        return []
+    return sorted({str(sockaddr[0]).split("%")[0] for *_, sockaddr in found})
 
 
 def onboard_blocking(
@@ -935,18 +953,19 @@ def _unverified_tls() -> ssl.SSLContext:
 
 async def fetch_snapshot(
     uri: str,
-    user: str,
-    password: str,
+    login: CameraLogin,
     *,
     timeout: float = 10.0,
     max_bytes: int = 8_000_000,
 ) -> bytes:
     """The camera's snapshot JPEG from `uri` (GetSnapshotUri), logging in with HTTP Digest or
-    Basic as the camera asks. A body over `max_bytes` is refused without reading it all."""
+    Basic as the camera asks. A body over `max_bytes` is refused without reading it all; a `uri`
+    on another host than `login`'s raises ForeignHost, and nothing is sent there."""
     target = _without_userinfo(uri)
     host = _hostname(target)
     if urlsplit(target).scheme not in ("http", "https") or not host:
         raise SnapshotFailed(_SNAPSHOT_NO_HTTP, host=host or target)
+    user, password = login.for_uri(target, Purpose.SNAPSHOT)
     connector = aiohttp.TCPConnector(ssl=_unverified_tls())
     async with aiohttp.ClientSession(connector=connector) as session:
         try:
@@ -981,14 +1000,13 @@ async def _get_snapshot(
 def fetch_snapshot_blocking(
     loop: DeviceLoop,
     uri: str,
-    user: str,
-    password: str,
+    login: CameraLogin,
     *,
     timeout: float = 10.0,
     max_bytes: int = 8_000_000,
 ) -> bytes:
     """fetch_snapshot() on the device loop, waited for by a worker thread."""
-    return loop.run(fetch_snapshot(uri, user, password, timeout=timeout, max_bytes=max_bytes))
+    return loop.run(fetch_snapshot(uri, login, timeout=timeout, max_bytes=max_bytes))
 
 
 # -- RTSP: one keyframe, or whether the stream flows ---------------------------------------------
@@ -1018,25 +1036,41 @@ def _stream_error(err: av.error.FFmpegError, host: str, *, waited: bool = False)
 
 
 @contextlib.contextmanager
-def _open_stream(uri: str, user: str, password: str, timeout: float) -> Iterator[Any]:
+def _open_stream(uri: str, login: CameraLogin, timeout: float) -> Iterator[Any]:
     host = _hostname(uri)
+    # ForeignHost (a CameraError) for another host's URI, before anything is sent.
+    url = login.url_with_login(_without_userinfo(uri), Purpose.STREAM)
     failure: CameraError | None = None
     started = time.monotonic()
     try:
-        container = av.open(
-            _with_credentials(uri, user, password), options=_rtsp_options(timeout), timeout=timeout
-        )
+        # FFmpeg talks to the camera through a relay that refuses redirects to other hosts.
+        relay = relay_for(url, timeout)
+    except TimeoutError:
+        failure = StreamFailed(_STREAM_NO_PICTURE, host=host)
+    except (OSError, ValueError):
+        failure = StreamFailed(_STREAM_FAILED, host=host)
+    if failure is not None:
+        raise failure
+    try:
+        target = relay.url(url) if relay is not None else url
+        container = av.open(target, options=_rtsp_options(timeout), timeout=timeout)
     except av.error.FFmpegError as err:
         waited = time.monotonic() - started >= 0.9 * timeout
         failure = _stream_error(err, host, waited=waited)
     except ValueError:
         failure = StreamFailed(_STREAM_FAILED, host=host)
     if failure is not None:
+        if relay is not None:
+            relay.close()
+            if relay.cut and not login.allows(host_of(relay.redirect)):
+                raise ForeignHost(Purpose.STREAM, login.host, host_of(relay.redirect) or "?")
         raise failure
     try:
         yield container
     finally:
         container.close()
+        if relay is not None:
+            relay.close()
 
 
 def _packed_rgb(frame: av.VideoFrame) -> Still:
@@ -1053,13 +1087,14 @@ def _packed_rgb(frame: av.VideoFrame) -> Still:
     return Still(width=rgb.width, height=rgb.height, rgb=packed)
 
 
-def grab_keyframe(uri: str, user: str, password: str, *, timeout: float = 10.0) -> Still:
+def grab_keyframe(uri: str, login: CameraLogin, *, timeout: float = 10.0) -> Still:
     """The first keyframe of the RTSP stream at `uri`, decoded to packed RGB24 (blocking; run it
-    on a worker thread). Raises WrongLogin, StreamFailed, or a CameraError if unreachable."""
+    on a worker thread). Raises WrongLogin, StreamFailed, ForeignHost, or a CameraError if
+    unreachable."""
     host = _hostname(uri)
     deadline = time.monotonic() + timeout
     failure: CameraError | None = None
-    with _open_stream(uri, user, password, timeout) as container:
+    with _open_stream(uri, login, timeout) as container:
         if not container.streams.video:
             raise StreamFailed(_STREAM_NO_VIDEO, host=host)
         video = container.streams.video[0]
@@ -1078,13 +1113,13 @@ def grab_keyframe(uri: str, user: str, password: str, *, timeout: float = 10.0) 
     raise failure or StreamFailed(_STREAM_NO_PICTURE, host=host)
 
 
-def _stream_flows(uri: str, user: str, password: str, timeout: float) -> CameraError | None:
+def _stream_flows(uri: str, login: CameraLogin, timeout: float) -> CameraError | None:
     """None if the stream opens (DESCRIBE, SETUP, PLAY) and sends a packet within `timeout`: a
     stalled camera keeps its sessions open but sends nothing, and is not healthy."""
     host = _hostname(uri)
     failure: CameraError | None = None
     try:
-        with _open_stream(uri, user, password, timeout) as container:
+        with _open_stream(uri, login, timeout) as container:
             try:
                 for _packet in container.demux():
                     return None
@@ -1099,10 +1134,10 @@ def _stream_flows(uri: str, user: str, password: str, timeout: float) -> CameraE
 
 
 async def _clock_probe(
-    host: str, port: int, user: str, password: str, timeout: float
+    host: str, port: int, login: CameraLogin, timeout: float
 ) -> tuple[bool, float | None, str]:
     """(reachable, clock offset, error text) from GetSystemDateAndTime."""
-    async with open_camera(host, port, user, password, timeout=timeout) as camera:
+    async with open_camera(host, port, login, timeout=timeout) as camera:
         sent = time.time()
         try:
             device = await camera.create_devicemgmt_service()
@@ -1129,25 +1164,25 @@ async def _clock_probe(
 async def check_health(
     host: str,
     port: int,
-    user: str,
-    password: str,
+    login: CameraLogin,
     stream_uri: str | None,
     *,
     timeout: float = 10.0,
 ) -> Health:
     """One health check: is the camera's ONVIF service answering (and how far off is its clock),
     and does `stream_uri` open and send video (None: the stream is known to flow, e.g. open in
-    the media hub, and is not opened a second time). Never raises for the camera's faults."""
+    the media hub, and is not opened a second time). Never raises for the camera's faults; a
+    stream on another host than `login`'s is not opened and is the check's error."""
     if stream_uri is None:
         stream_check: Awaitable[CameraError | None] = _flowing()
     elif stream_uri:
-        stream_check = asyncio.to_thread(_stream_flows, stream_uri, user, password, timeout)
+        stream_check = asyncio.to_thread(_stream_flows, stream_uri, login, timeout)
     else:
         stream_check = _no_stream(host)
     try:
         async with asyncio.timeout(timeout * _BUDGET_FACTOR):
             (reachable, offset, onvif_error), stream_error = await asyncio.gather(
-                _clock_probe(host, port, user, password, timeout), stream_check
+                _clock_probe(host, port, login, timeout), stream_check
             )
     except TimeoutError:
         return Health(False, False, None, CameraTimedOut(_TIMED_OUT, host=host).message)
@@ -1172,11 +1207,10 @@ def check_health_blocking(
     loop: DeviceLoop,
     host: str,
     port: int,
-    user: str,
-    password: str,
+    login: CameraLogin,
     stream_uri: str | None,
     *,
     timeout: float = 10.0,
 ) -> Health:
     """check_health() on the device loop, waited for by a worker thread."""
-    return loop.run(check_health(host, port, user, password, stream_uri, timeout=timeout))
+    return loop.run(check_health(host, port, login, stream_uri, timeout=timeout))

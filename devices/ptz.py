@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from console.camera_facts import CameraError, CameraTimedOut
+from console.camera_login import CameraLogin
 from console.errors import N_
 from console.runtime import DeviceLoop
 from devices.onvif_client import _TIMED_OUT, camera_error, open_camera
@@ -50,15 +51,15 @@ class PtzControl:
         loop: DeviceLoop,
         host: str,
         port: int,
-        user: str,
-        password: str,
+        login: CameraLogin,
         profile_token: str,
         *,
         clock_offset_s: float | None = None,
         timeout: float = 5.0,
     ) -> None:
         self.host = host
-        self._login = (port, user, password)
+        self._port = port
+        self._login = login
         self._profile = profile_token
         self._clock_offset_s = clock_offset_s
         self._timeout = timeout
@@ -142,14 +143,12 @@ class PtzControl:
 
     async def _ptz(self) -> Any:
         if self._service is None:
-            port, user, password = self._login
             stack = contextlib.AsyncExitStack()
             camera = await stack.enter_async_context(
                 open_camera(
                     self.host,
-                    port,
-                    user,
-                    password,
+                    self._port,
+                    self._login,
                     timeout=self._timeout,
                     clock_offset_s=self._clock_offset_s,
                 )

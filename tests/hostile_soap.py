@@ -6,7 +6,9 @@ simulator that is never started: only its SOAP handling is used) except for the 
 overrides with a responder, which may rewrite the answer, stream an endless body, or answer with
 a web page. It can also listen with TLS, and guard its snapshot with HTTP Digest or Basic.
 `Listener` is a TCP port that records who connects: as a canary that must never be contacted, or
-as a device that accepts and then never answers.
+as a device that accepts and then never answers. `Eavesdropper` is a host a camera names for its
+stream or snapshot (`pointing_at`): it challenges every request for a login and keeps what it
+hears.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import base64
 import datetime as dt
 import hashlib
 import ipaddress
+import random
 import re
 import secrets
 import socket
@@ -25,6 +28,7 @@ from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -373,3 +377,129 @@ class ScriptedCamera:
             f"{fields.get('qop', '')}:{ha2}"
         )
         return fields.get("response") == expected
+
+
+# -- a host the camera names ---------------------------------------------------------------------
+
+
+class Eavesdropper:
+    """A TCP listener on another loopback address that challenges every request for a Basic
+    login (HTTP and RTSP alike) and keeps every byte it receives."""
+
+    def __init__(self, host: str) -> None:
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind((host, 0))
+        self._sock.listen(16)
+        self._sock.settimeout(0.1)
+        self.host = host
+        self.port = int(self._sock.getsockname()[1])
+        self.connections = 0
+        self._heard: list[bytes] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._thread = threading.Thread(target=self._run, name="eavesdropper", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def _serve(self, conn: socket.socket) -> None:
+        conn.settimeout(0.2)
+        buffer = b""
+        with conn:
+            while not self._stop.is_set():
+                try:
+                    chunk = conn.recv(65536)
+                except TimeoutError:
+                    continue
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                with self._lock:
+                    self._heard.append(chunk)
+                buffer += chunk
+                while b"\r\n\r\n" in buffer:
+                    request, _, buffer = buffer.partition(b"\r\n\r\n")
+                    try:
+                        conn.sendall(_challenge(request))
+                    except OSError:
+                        return
+
+    @property
+    def heard(self) -> bytes:
+        with self._lock:
+            return b"".join(self._heard)
+
+    def heard_login(self, user: str, password: str) -> list[str]:
+        """What of the login `user`, `password` reached this host (empty: nothing)."""
+        heard = self.heard
+        text = heard.decode("latin-1")
+        found = []
+        if re.search(r"(?im)^authorization:", text):
+            found.append("an Authorization header")
+        for name, value in (("the user name", user), ("the password", password)):
+            forms = {value, quote(value, safe=""), quote(value)}
+            if any(form.encode() in heard for form in forms):
+                found.append(name)
+        for encoded in re.findall(r"(?im)^authorization:\s*basic\s+(\S+)", text):
+            decoded = base64.b64decode(encoded + "==").decode("utf-8", "replace")
+            found.extend(
+                name for name, value in (("user", user), ("password", password)) if value in decoded
+            )
+        return found
+
+    def __enter__(self) -> Eavesdropper:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._sock.close()
+        self._thread.join(timeout=5)
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+
+def _challenge(request: bytes) -> bytes:
+    first = request.split(b"\r\n", 1)[0]
+    cseq = re.search(rb"(?im)^cseq:\s*(\d+)", request)
+    if first.endswith(b"RTSP/1.0"):
+        return (
+            b"RTSP/1.0 401 Unauthorized\r\nCSeq: "
+            + (cseq.group(1) if cseq else b"1")
+            + b'\r\nWWW-Authenticate: Basic realm="camera"\r\nContent-Length: 0\r\n\r\n'
+        )
+    return (
+        b"HTTP/1.1 401 Unauthorized\r\n"
+        b'WWW-Authenticate: Basic realm="camera"\r\nContent-Length: 0\r\n\r\n'
+    )
+
+
+def foreign_host() -> str:
+    # Another loopback address (random block: parallel runs do not collide).
+    return f"127.0.{random.randint(10, 250)}.9"
+
+
+def pointing_at(elsewhere: Eavesdropper, user: str, password: str) -> ScriptedCamera:
+    """A camera whose stream and snapshot addresses name `elsewhere`."""
+    other = f"{elsewhere.host}:{elsewhere.port}".encode()
+
+    def stream(body: bytes) -> bytes:
+        return re.sub(rb"rtsp://127\.0\.0\.1:\d+/", b"rtsp://" + other + b"/", body)
+
+    def snapshot(body: bytes) -> bytes:
+        return re.sub(rb"http://127\.0\.0\.1:\d+/", b"http://" + other + b"/", body)
+
+    overrides = {"GetStreamUri": rewrite(stream), "GetSnapshotUri": rewrite(snapshot)}
+    return ScriptedCamera(user, password, overrides)

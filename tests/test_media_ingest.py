@@ -18,6 +18,7 @@ require_simulated_video()
 
 import av  # noqa: E402
 
+from console.camera_login import CameraLogin, ForeignHost, host_of  # noqa: E402
 from console.media.hub import MediaHub  # noqa: E402
 from console.media.packets import (  # noqa: E402
     Packet,
@@ -50,6 +51,13 @@ from devices.simulator.site import CameraEndpoints, SimulatedSite  # noqa: E402
 USER = "utkik-test"
 #: Characters that must be percent-encoded in a URL's login.
 PASSWORD = "s3cr:et/@ #1"
+
+
+def _login(url: str, user: str = USER, password: str = PASSWORD) -> CameraLogin:
+    """A login bound to the host of `url`."""
+    return CameraLogin.bind(host_of(url), user, password)
+
+
 MAIN = (320, 180)
 SUB = (160, 90)
 
@@ -86,7 +94,7 @@ class Opener:
         endpoint = camera(self.site, key.camera_id)
         url = endpoint.main_url if key.profile is Profile.MAIN else endpoint.sub_url
         assert url is not None
-        return PyAvSource.open(url, endpoint.user, self.password, timeout=5.0)
+        return PyAvSource.open(url, _login(url, endpoint.user, self.password), timeout=5.0)
 
 
 class Viewer:
@@ -147,7 +155,7 @@ def test_a_source_gives_the_stream_info_and_decodable_packets(site: SimulatedSit
     endpoint = camera(site, 0)
     assert endpoint.sub_url is not None
     started = time.monotonic()
-    source = PyAvSource.open(endpoint.sub_url, USER, PASSWORD)
+    source = PyAvSource.open(endpoint.sub_url, _login(endpoint.sub_url))
     try:
         opened = time.monotonic() - started
         info = source.info()
@@ -177,9 +185,12 @@ def test_a_source_gives_the_stream_info_and_decodable_packets(site: SimulatedSit
 
 
 def test_the_login_is_encoded_into_the_url_and_kept_out_of_sight() -> None:
-    url = with_login("rtsp://cam:8554/a/sub", "ad min", "p@ss:w/rd")
+    url = with_login("rtsp://cam:8554/a/sub", CameraLogin.bind("cam", "ad min", "p@ss:w/rd"))
     assert url == "rtsp://ad%20min:p%40ss%3Aw%2Frd@cam:8554/a/sub"
-    assert with_login("rtsp://old:pw@[fe80::1]/s", "u", "p") == "rtsp://u:p@[fe80::1]/s"
+    login = CameraLogin.bind("FE80::1", "u", "p")
+    assert with_login("rtsp://old:pw@[fe80::1]/s", login) == "rtsp://u:p@[fe80::1]/s"
+    with pytest.raises(ForeignHost):
+        with_login("rtsp://elsewhere:8554/a/sub", CameraLogin.bind("cam", "u", "p"))
     assert without_login(url) == "rtsp://cam:8554/a/sub"
     assert without_login("rtsp://u:p@cam/s?token=x") == "rtsp://cam/s"
 
@@ -191,7 +202,7 @@ def test_a_wrong_password_says_so_in_plain_words_and_never_shows_it(
     assert endpoint.sub_url is not None
     caplog.set_level("DEBUG")
     with pytest.raises(WrongLogin) as caught:
-        PyAvSource.open(endpoint.sub_url, USER, "not-the-password")
+        PyAvSource.open(endpoint.sub_url, _login(endpoint.sub_url, password="not-the-password"))
     error = caught.value
     assert str(error) == "The camera refused the user name or password."
     assert error.__cause__ is None
@@ -202,14 +213,15 @@ def test_a_wrong_password_says_so_in_plain_words_and_never_shows_it(
 
 def test_a_stream_that_does_not_exist_is_refused(site: SimulatedSite) -> None:
     endpoint = camera(site, 0)
+    url = endpoint.main_url.replace("/main", "/nothing")
     with pytest.raises(StreamRefused, match="no video stream at this address"):
-        PyAvSource.open(endpoint.main_url.replace("/main", "/nothing"), USER, PASSWORD)
+        PyAvSource.open(url, _login(url))
 
 
 def test_close_ends_a_read_blocked_on_a_stalled_stream(site: SimulatedSite) -> None:
     endpoint = camera(site, 1)
     assert endpoint.sub_url is not None
-    source = PyAvSource.open(endpoint.sub_url, USER, PASSWORD)
+    source = PyAvSource.open(endpoint.sub_url, _login(endpoint.sub_url))
     assert "@" not in repr(source)
     assert PASSWORD not in repr(source)
     outcome: list[BaseException | Packet | None] = []
@@ -246,7 +258,7 @@ def test_a_read_gives_up_when_the_camera_sends_nothing_for_the_timeout(
     site: SimulatedSite,
 ) -> None:
     endpoint = camera(site, 1)
-    source = PyAvSource.open(endpoint.main_url, USER, PASSWORD, timeout=2.0)
+    source = PyAvSource.open(endpoint.main_url, _login(endpoint.main_url), timeout=2.0)
     try:
         assert source.read() is not None
         site.stall(endpoint.name, True)

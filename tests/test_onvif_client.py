@@ -33,6 +33,7 @@ from console.camera_facts import (
     StreamFailed,
     WrongLogin,
 )
+from console.camera_login import CameraLogin, host_of
 from console.runtime import DeviceLoop
 from devices import onvif_client
 from devices.onvif_client import (
@@ -66,6 +67,11 @@ USER = "technician"
 #: Characters that must be percent-encoded in an RTSP URL, and a non-ASCII one.
 PASSWORD = "sim p@ss:wörd/#?%"
 PTZ_CAMERA, PLAIN_CAMERA, NO_SUB_CAMERA = CAMERA_NAMES[:3]
+
+
+def _login(url_or_host: str, user: str = USER, password: str = PASSWORD) -> CameraLogin:
+    """A login bound to the host of `url_or_host` (a URL, or a bare host)."""
+    return CameraLogin.bind(host_of(url_or_host) or url_or_host, user, password)
 
 
 # -- the simulated site ---------------------------------------------------------------------------
@@ -158,7 +164,9 @@ def test_onboarding_learns_what_the_camera_is_and_offers(
     assert abs(facts.clock_offset_s) < 1.5
     assert not facts.clock_warning
 
-    jpeg = fetch_snapshot_blocking(device_loop, facts.snapshot_uri, USER, PASSWORD)
+    jpeg = fetch_snapshot_blocking(
+        device_loop, facts.snapshot_uri, CameraLogin.for_facts(facts, USER, PASSWORD)
+    )
     assert jpeg.startswith(b"\xff\xd8\xff")
     assert jpeg == site.device(PTZ_CAMERA).snapshot()
 
@@ -238,7 +246,7 @@ def test_a_keyframe_shows_the_camera_it_came_from(site: SimulatedSite) -> None:
         (PLAIN_CAMERA, _endpoint(site, PLAIN_CAMERA).main_url, (320, 180)),
     ]:
         assert url is not None
-        still = grab_keyframe(url, USER, PASSWORD, timeout=5)
+        still = grab_keyframe(url, _login(url), timeout=5)
         assert (still.width, still.height) == size
         assert len(still.rgb) == 3 * still.width * still.height
         assert decode_pixel_code(_rows(still), CAMERA_ROW) == camera_code(name)
@@ -248,8 +256,9 @@ def test_a_keyframe_shows_the_camera_it_came_from(site: SimulatedSite) -> None:
 
 def test_a_keyframe_with_a_wrong_password_is_a_wrong_login(site: SimulatedSite) -> None:
     secret = "wrong p@ss:wörd"
+    url = _endpoint(site, PTZ_CAMERA).main_url
     with pytest.raises(WrongLogin) as caught:
-        grab_keyframe(_endpoint(site, PTZ_CAMERA).main_url, USER, secret, timeout=5)
+        grab_keyframe(url, _login(url, password=secret), timeout=5)
     said = _everything_said(caught.value)
     assert secret not in said
     assert quote(secret, safe="") not in said
@@ -258,8 +267,9 @@ def test_a_keyframe_with_a_wrong_password_is_a_wrong_login(site: SimulatedSite) 
 def test_a_keyframe_from_an_offline_camera_fails_as_a_stream(site: SimulatedSite) -> None:
     site.set_offline(PLAIN_CAMERA, True)
     try:
+        url = _endpoint(site, PLAIN_CAMERA).main_url
         with pytest.raises(StreamFailed) as caught:
-            grab_keyframe(_endpoint(site, PLAIN_CAMERA).main_url, USER, PASSWORD, timeout=3)
+            grab_keyframe(url, _login(url), timeout=3)
     finally:
         site.set_offline(PLAIN_CAMERA, False)
     assert caught.value.step == "stream"
@@ -269,7 +279,7 @@ def _health(site: SimulatedSite, name: str, timeout: float = 3.0) -> Any:
     ep = _endpoint(site, name)
     return asyncio.run(
         check_health(
-            ep.address, site.options.onvif_port, USER, PASSWORD, ep.main_url, timeout=timeout
+            ep.address, site.options.onvif_port, _login(ep.address), ep.main_url, timeout=timeout
         )
     )
 
@@ -292,7 +302,7 @@ def test_health_of_a_camera_streaming_in_the_hub_opens_no_second_session(
     try:
         started = time.monotonic()
         health = asyncio.run(
-            check_health(ep.address, site.options.onvif_port, USER, PASSWORD, None, timeout=2.0)
+            check_health(ep.address, site.options.onvif_port, _login(ep.address), None, timeout=2.0)
         )
         assert time.monotonic() - started < 1.5
     finally:
@@ -302,7 +312,7 @@ def test_health_of_a_camera_streaming_in_the_hub_opens_no_second_session(
     site.set_offline(PTZ_CAMERA, True)
     try:
         gone = asyncio.run(
-            check_health(ep.address, site.options.onvif_port, USER, PASSWORD, None, timeout=2.0)
+            check_health(ep.address, site.options.onvif_port, _login(ep.address), None, timeout=2.0)
         )
     finally:
         site.set_offline(PTZ_CAMERA, False)
@@ -345,12 +355,14 @@ def test_the_password_never_reaches_logs_errors_or_values(
         assert facts.main is not None
         for attempt in (
             lambda: _onboard(device_loop, site, PTZ_CAMERA, password=PASSWORD + "x"),
-            lambda: grab_keyframe(facts.main.uri, USER, PASSWORD + "x", timeout=3),
+            lambda: grab_keyframe(
+                facts.main.uri, _login(facts.main.uri, password=PASSWORD + "x"), timeout=3
+            ),
         ):
             with pytest.raises(CameraError) as caught:
                 attempt()
             said.append(_everything_said(caught.value))
-        said.append(repr(grab_keyframe(facts.main.uri, USER, PASSWORD, timeout=5)))
+        said.append(repr(grab_keyframe(facts.main.uri, _login(facts.main.uri), timeout=5)))
         said.append(repr(_health(site, PTZ_CAMERA)))
     said.append(caplog.text)
     for text in said:
@@ -454,7 +466,7 @@ def test_zeep_parses_with_dtds_and_entities_forbidden(variant: str) -> None:
 
 def test_every_service_of_a_camera_is_guarded() -> None:
     async def services() -> list[Any]:
-        async with open_camera(HOST, closed_port(), "u", "p", timeout=1.0) as camera:
+        async with open_camera(HOST, closed_port(), _login(HOST, "u", "p"), timeout=1.0) as camera:
             camera.xaddrs = {"http://www.onvif.org/ver10/media/wsdl": "http://127.0.0.1:1/m"}
             return [
                 await camera.create_devicemgmt_service(),
@@ -610,22 +622,24 @@ def test_the_snapshot_logs_in_as_the_camera_asks(device_loop: DeviceLoop, auth: 
     with _scripted(snapshot_auth=auth) as camera:
         uri = f"{camera.base}/snapshot.jpg"
         assert (
-            fetch_snapshot_blocking(device_loop, uri, HOSTILE_USER, HOSTILE_PASSWORD)
+            fetch_snapshot_blocking(device_loop, uri, _login(uri, HOSTILE_USER, HOSTILE_PASSWORD))
             == camera.snapshot
         )
         with pytest.raises(WrongLogin):
-            fetch_snapshot_blocking(device_loop, uri, HOSTILE_USER, "wrong")
+            fetch_snapshot_blocking(device_loop, uri, _login(uri, HOSTILE_USER, "wrong"))
 
 
 def test_a_snapshot_too_large_or_not_a_jpeg_is_refused(device_loop: DeviceLoop) -> None:
     large = b"\xff\xd8\xff\xe0" + bytes(3_000_000)
     with _scripted(snapshot=large) as camera, pytest.raises(HostileResponse):
         fetch_snapshot_blocking(
-            device_loop, f"{camera.base}/snapshot.jpg", "u", "p", max_bytes=1_000_000
+            device_loop, f"{camera.base}/snapshot.jpg", _login(HOST, "u", "p"), max_bytes=1_000_000
         )
     with _scripted(snapshot=b"<html>no picture</html>") as camera:
         with pytest.raises(SnapshotFailed) as caught:
-            fetch_snapshot_blocking(device_loop, f"{camera.base}/snapshot.jpg", "u", "p")
+            fetch_snapshot_blocking(
+                device_loop, f"{camera.base}/snapshot.jpg", _login(HOST, "u", "p")
+            )
         assert caught.value.step == "snapshot"
 
 
@@ -658,6 +672,7 @@ IPYCAM_USER, IPYCAM_PASSWORD = "tekniker", "ipy s3cret:pw"
 _CLIENT = """
 import dataclasses, json, sys
 from console.camera_facts import CameraError
+from console.camera_login import CameraLogin
 from console.runtime import DeviceLoop
 from devices import onvif_client as oc
 
@@ -678,12 +693,13 @@ def onboard(password):
 attempt("facts", lambda: onboard(password))
 attempt("wrong", lambda: onboard("x" + password))
 facts = out["facts"].get("ok") or {}
+login = CameraLogin.bind(host, user, password, addresses=facts.get("addresses", ()))
 if facts.get("snapshot_uri"):
     uri = facts["snapshot_uri"]
-    attempt("snapshot", lambda: len(oc.fetch_snapshot_blocking(loop, uri, user, password)))
+    attempt("snapshot", lambda: len(oc.fetch_snapshot_blocking(loop, uri, login)))
 if facts.get("main"):
     def still():
-        picture = oc.grab_keyframe(facts["main"]["uri"], user, password, timeout=10)
+        picture = oc.grab_keyframe(facts["main"]["uri"], login, timeout=10)
         return [picture.width, picture.height]
     attempt("still", still)
 loop.stop()

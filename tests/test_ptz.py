@@ -12,6 +12,7 @@ import pytest
 pytest.importorskip("gi")
 
 from console.camera_facts import WrongLogin
+from console.camera_login import CameraLogin
 from console.runtime import DeviceLoop
 from devices.ptz import PtzControl
 from devices.simulator.site import SimulatedSite, SiteOptions
@@ -46,7 +47,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatedSite]:
 
 def _control(loop: DeviceLoop, site: SimulatedSite, password: str = PASSWORD) -> PtzControl:
     config = site.configs[0]  # the first camera has PTZ
-    return PtzControl(loop, config.address, config.port, "op", password, "main")
+    login = CameraLogin.bind(config.address, "op", password)
+    return PtzControl(loop, config.address, config.port, login, "main")
 
 
 def test_move_stop_and_presets(site: SimulatedSite, device_loop: DeviceLoop) -> None:

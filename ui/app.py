@@ -26,6 +26,7 @@ from console import __version__
 from console.app import Core, default_data_dir
 from console.camera_facts import DeviceFacts, DiscoveredDevice, Still
 from console.camera_facts import Health as DeviceHealth
+from console.camera_login import CameraLogin
 from console.cameras import Camera, CameraService
 from console.domain import Actor, Area, Permission, Place, User
 from console.errors import KnownError
@@ -769,23 +770,21 @@ def camera_tools(loop: DeviceLoop) -> CameraTools:
 
         return onvif_client.onboard_blocking(loop, host, port, user, password)
 
-    def fetch_snapshot(uri: str, user: str, password: str) -> bytes:
+    def fetch_snapshot(uri: str, login: CameraLogin) -> bytes:
         from devices import onvif_client
 
-        return onvif_client.fetch_snapshot_blocking(loop, uri, user, password)
+        return onvif_client.fetch_snapshot_blocking(loop, uri, login)
 
-    def grab_keyframe(uri: str, user: str, password: str) -> Still:
+    def grab_keyframe(uri: str, login: CameraLogin) -> Still:
         from devices import onvif_client
 
-        return onvif_client.grab_keyframe(uri, user, password)
+        return onvif_client.grab_keyframe(uri, login)
 
-    def check_health(
-        host: str, port: int, user: str, password: str, uri: str | None
-    ) -> DeviceHealth:
+    def check_health(host: str, port: int, login: CameraLogin, uri: str | None) -> DeviceHealth:
         from devices import onvif_client
 
         return onvif_client.check_health_blocking(
-            loop, host, port, user, password, uri, timeout=HEALTH_TIMEOUT_S
+            loop, host, port, login, uri, timeout=HEALTH_TIMEOUT_S
         )
 
     def scan_range(
@@ -867,7 +866,7 @@ class OnvifCameraControls:
     def open_ptz(self, camera: Camera) -> PtzSession:
         from devices.ptz import PtzControl
 
-        user, password = self._cameras.login(self._process, camera)
+        login = self._cameras.login(self._process, camera)
         health = camera.health
         offset = (
             health.clock_offset_s
@@ -879,8 +878,7 @@ class OnvifCameraControls:
             self._loop,
             camera.host,
             camera.port,
-            user,
-            password,
+            login,
             profile,
             clock_offset_s=offset,
             timeout=self._timeout_s,
@@ -890,10 +888,8 @@ class OnvifCameraControls:
     def snapshot(self, camera: Camera) -> bytes:
         from devices import onvif_client
 
-        user, password = self._cameras.login(self._process, camera)
-        return onvif_client.fetch_snapshot_blocking(
-            self._loop, camera.facts.snapshot_uri, user, password
-        )
+        login = self._cameras.login(self._process, camera)
+        return onvif_client.fetch_snapshot_blocking(self._loop, camera.facts.snapshot_uri, login)
 
 
 # -- live video ---------------------------------------------------------------------------------

@@ -71,6 +71,7 @@ from console.camera_facts import (
     StreamProfile,
     WrongLogin,
 )
+from console.camera_login import CameraLogin
 from console.cameras import Camera, CameraService
 from console.clock import Clock
 from console.domain import Actor, Area, Permission, Place
@@ -957,7 +958,8 @@ class TestPage(QWizardPage):
         busy = self.tr("testing …")
         self.steps["snapshot"].set("busy", busy)
         self.steps["video"].set("busy", busy)
-        user, password = self._wizard.credentials.login()
+        # Bound to the camera's host: its login goes to no other host the camera names.
+        login = CameraLogin.for_facts(facts, *self._wizard.credentials.login())
         cameras, tools, actor = self._wizard.cameras, self._wizard.tools, self._wizard.actor
         target = f"{device.address}:{device.port}"
         stream = facts.main or facts.sub
@@ -971,7 +973,7 @@ class TestPage(QWizardPage):
                 snapshot = _Picture(missing=True)
                 if facts.snapshot_uri:
                     try:
-                        image = jpeg_image(tools.fetch_snapshot(facts.snapshot_uri, user, password))
+                        image = jpeg_image(tools.fetch_snapshot(facts.snapshot_uri, login))
                     except CameraError as err:
                         snapshot = _Picture(error=err)
                     else:
@@ -979,7 +981,7 @@ class TestPage(QWizardPage):
                 keyframe = _Picture(missing=True)
                 if stream is not None and stream.uri:
                     try:
-                        image = still_image(tools.grab_keyframe(stream.uri, user, password))
+                        image = still_image(tools.grab_keyframe(stream.uri, login))
                     except CameraError as err:
                         keyframe = _Picture(error=err)
                     else:

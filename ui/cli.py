@@ -20,6 +20,7 @@ from typing import Any, TextIO, cast
 from console import __version__
 from console.app import Core, default_data_dir
 from console.camera_facts import DeviceFacts, DiscoveredDevice, Health, scope_value
+from console.camera_login import CameraLogin
 from console.cameras import MAX_PORT, MIN_PORT, Camera
 from console.domain import Actor, Role, User
 from console.errors import N_, InvalidInput, KnownError
@@ -307,6 +308,19 @@ def add_camera_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
     add.add_argument(
         "--password-stdin", action="store_true", help="read the camera's password from stdin"
     )
+    add.add_argument(
+        "--trust-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="accept HOST (the camera's recorder or stream proxy) to receive its login",
+    )
+    trust = cameras.add_parser(
+        "trust-host",
+        help="accept another host (the camera's recorder or stream proxy) to receive its login",
+    )
+    trust.add_argument("camera", help="the camera (name or number)")
+    trust.add_argument("host", help="the host name or address the camera's addresses name")
     lst = cameras.add_parser("list", help="list cameras")
     lst.add_argument("--json", action="store_true", help="one JSON object per line")
     remove = cameras.add_parser("remove", help="remove a camera (by name or number)")
@@ -472,6 +486,7 @@ def _camera_json(camera: Camera) -> str:
             "secure": facts.secure,
             "clock_offset_s": facts.clock_offset_s,
             "foreign_host": facts.foreign_host,
+            "trusted_hosts": list(facts.trusted_hosts),
         },
         ensure_ascii=False,
     )
@@ -488,8 +503,10 @@ def _facts_notes(facts: DeviceFacts) -> list[str]:
         notes.append("warning: insecure transport (plain HTTP); use HTTPS where the camera can.")
     if facts.foreign_host:
         notes.append(
-            "warning: the camera's stream is served by another host "
-            f"({printable(facts.foreign_host)})."
+            "warning: the camera gives addresses on another host "
+            f"({printable(facts.foreign_host)}); its login is not sent there. If that host is "
+            "the camera's recorder or stream proxy: "
+            f"utkik cameras trust-host CAMERA {printable(facts.foreign_host)}"
         )
     notes.extend(f"note: {printable(problem)}" for problem in facts.problems)
     return notes
@@ -548,8 +565,17 @@ def run_cameras(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             name = args.name or " ".join(x for x in (place.name, facts.model) if x)
             camera = core.cameras.add(actor, facts, place, name, args.user, password)
             print(f"Added camera {camera.id}: {printable(camera.name)} at {place.name}.", file=out)
-            for note in _facts_notes(facts):
+            for host in args.trust_host:
+                camera = core.cameras.trust_host(actor, camera.id, host)
+                print(f"Camera {camera.id} may send its login to {printable(host)}.", file=out)
+            for note in _facts_notes(camera.facts):
                 print(note, file=out)
+        case "trust-host":
+            camera = core.cameras.find(actor, args.camera)
+            camera = core.cameras.trust_host(actor, camera.id, args.host)
+            print(
+                f"Camera {camera.id} ({camera.name}) may send its login to {args.host}.", file=out
+            )
         case "list":
             for camera in core.cameras.list(actor):
                 if args.json:
@@ -586,8 +612,8 @@ def _test_camera(core: Core, actor: Actor, which: str, out: TextIO) -> int:
     camera = core.cameras.find(actor, which)
     with DeviceLoop() as loop:
 
-        def probe(host: str, port: int, user: str, password: str, uri: str | None) -> Health:
-            return onvif_client.check_health_blocking(loop, host, port, user, password, uri)
+        def probe(host: str, port: int, login: CameraLogin, uri: str | None) -> Health:
+            return onvif_client.check_health_blocking(loop, host, port, login, uri)
 
         checked = HealthService(core.cameras, probe, core.clock).check(actor, camera.id).health
     state = "reachable" if checked.reachable else "NOT reachable"
@@ -597,6 +623,13 @@ def _test_camera(core: Core, actor: Actor, which: str, out: TextIO) -> int:
         print(f"clock offset: {checked.clock_offset_s:+.1f} s", file=out)
     if checked.error:
         print(f"problem: {printable(checked.error)}", file=out)
+    if camera.facts.foreign_host:
+        foreign = printable(camera.facts.foreign_host)
+        print(
+            f"note: if {foreign} is the camera's recorder or stream proxy: "
+            f"utkik cameras trust-host {camera.id} {foreign}",
+            file=out,
+        )
     return 0 if checked.ok else 1
 
 

@@ -1,6 +1,10 @@
 """RTSP ingest with PyAV: one camera stream as a `Source` of demuxed packets for the media hub.
 
-The login goes percent-encoded into the URL, the only way FFmpeg's RTSP client takes one. FFmpeg
+The login goes percent-encoded into the URL, the only way FFmpeg's RTSP client takes one, and is
+put there by the camera's `CameraLogin` (console/camera_login.py), which refuses a URL on another
+host than the camera's (ForeignHost, before anything is sent). FFmpeg connects through a loopback
+relay (devices/rtsp_guard.py) that cuts the connection at a redirect to another host, which
+FFmpeg would otherwise follow with the login (ForeignHost too). FFmpeg
 and PyAV put that URL into their error messages (and `repr` of a container), so a PyAV error is
 described here by its class only and never chained, logged or kept: the KnownErrors raised are
 made outside the `except` block, so not even `__context__` holds the original.
@@ -33,15 +37,17 @@ import logging
 import threading
 import time
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import av
 import av.error
 
+from console.camera_login import CameraLogin, ForeignHost, Purpose, host_of
 from console.cameras import CameraService
 from console.domain import Actor
 from console.errors import N_, KnownError
 from console.media.packets import OpenSource, Packet, Profile, Source, StreamInfo, StreamKey
+from devices.rtsp_guard import RtspRelay, relay_for
 
 log = logging.getLogger(__name__)
 
@@ -95,15 +101,10 @@ class SourceClosed(IngestError):
     """The source was closed; raised by a read after (or during) `close()`."""
 
 
-def with_login(url: str, user: str, password: str) -> str:
-    """`url` with `user:password@` percent-encoded into it (replacing any login it had)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"  # IPv6
-    netloc = host if parts.port is None else f"{host}:{parts.port}"
-    login = f"{quote(user, safe='')}:{quote(password, safe='')}@" if user or password else ""
-    return urlunsplit(parts._replace(netloc=login + netloc))
+def with_login(url: str, login: CameraLogin) -> str:
+    """`url` with the camera's login percent-encoded into it (replacing any login it had);
+    ForeignHost (a KnownError) when `url` is on another host than the camera's."""
+    return login.url_with_login(url, Purpose.STREAM)
 
 
 def without_login(url: str) -> str:
@@ -123,8 +124,11 @@ class PyAvSource:
     """One RTSP session of one camera stream (see the module's docstring). `read` is called by
     one thread at a time; `close` may be called from any thread, any number of times."""
 
-    def __init__(self, container: Any, shown: str, timeout: float) -> None:
+    def __init__(
+        self, container: Any, shown: str, timeout: float, relay: RtspRelay | None = None
+    ) -> None:
         self._container = container
+        self._relay = relay
         self._shown = shown
         self._timeout = timeout
         video = container.streams.video
@@ -142,28 +146,38 @@ class PyAvSource:
     def open(
         cls,
         url: str,
-        user: str,
-        password: str,
+        login: CameraLogin,
         *,
         timeout: float = 10.0,
         transport: str = "tcp",
     ) -> PyAvSource:
         """Opens the stream (DESCRIBE, SETUP, PLAY and the first packet), blocking for at most
         about `timeout` seconds. Raises WrongLogin, CameraUnreachable, StreamRefused, NoVideo or
-        IngestError, with the camera's address in none of them."""
+        IngestError, with the camera's address in none of them; ForeignHost, unsent, for a URL on
+        another host than the camera's."""
         shown = without_login(url)
+        authorized = with_login(url, login)
+        failure: IngestError | None = None
+        started = time.monotonic()
+        try:
+            # FFmpeg talks to the camera through a relay that refuses redirects to other hosts.
+            relay = relay_for(authorized, timeout)
+        except TimeoutError:
+            failure = NoVideo(_NO_PICTURE)
+        except (OSError, ValueError) as err:
+            failure = CameraUnreachable(_UNREACHABLE)
+            log.info("%s: cannot connect (%s)", shown, type(err).__name__)
+        if failure is not None:
+            raise failure
         options = {
             "rtsp_transport": transport,
             "timeout": str(int(timeout * 1_000_000)),  # socket I/O, microseconds
             "analyzeduration": "0",
             "probesize": "32",
         }
-        failure: IngestError | None = None
-        started = time.monotonic()
         try:
-            container = av.open(
-                with_login(url, user, password), options=options, timeout=(timeout, INTERRUPT_S)
-            )
+            target = relay.url(authorized) if relay is not None else authorized
+            container = av.open(target, options=options, timeout=(timeout, INTERRUPT_S))
         except av.error.FFmpegError as err:
             waited = time.monotonic() - started >= _WAITED * timeout
             failure = _open_error(err, waited)
@@ -172,12 +186,18 @@ class PyAvSource:
             failure = IngestError(_FAILED)
             log.info("%s: cannot open (%s)", shown, type(err).__name__)
         if failure is not None:
+            if relay is not None:
+                relay.close()
+                if relay.cut and not login.allows(host_of(relay.redirect)):
+                    raise ForeignHost(Purpose.STREAM, login.host, host_of(relay.redirect) or "?")
             raise failure
         if not container.streams.video:
             container.close()
+            if relay is not None:
+                relay.close()
             raise NoVideo(_NO_VIDEO)
         log.info("%s: open after %.2f s", shown, time.monotonic() - started)
-        return cls(container, shown, timeout)
+        return cls(container, shown, timeout, relay)
 
     def info(self) -> StreamInfo:
         return self._info
@@ -268,6 +288,8 @@ class PyAvSource:
         except av.error.FFmpegError as err:
             # Closing sends a TEARDOWN; a dead connection may refuse it. Nothing is left open.
             log.info("%s: closing failed (%s)", self._shown, type(err).__name__)
+        if self._relay is not None:
+            self._relay.close()
 
 
 def _stream_info(video: Any) -> StreamInfo:
@@ -316,7 +338,6 @@ def camera_opener(cameras: CameraService) -> OpenSource:
     def open_source(key: StreamKey) -> Source:
         camera = cameras.get(process, key.camera_id)
         uri = camera.main_uri if key.profile is Profile.MAIN else camera.sub_uri or camera.main_uri
-        user, password = cameras.login(process, camera)
-        return PyAvSource.open(uri, user, password)
+        return PyAvSource.open(uri, cameras.login(process, camera))
 
     return open_source

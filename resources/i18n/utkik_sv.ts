@@ -2543,6 +2543,26 @@
       <translation>Kameran på {host} godtog inte användarnamnet eller lösenordet.</translation>
     </message>
     <message>
+      <source>The camera at {host} gave an address on another host ({other}) for its video stream; its login is not sent there.</source>
+      <translation>Kameran på {host} angav en adress på en annan värd ({other}) för sin videoström; dess inloggning skickas inte dit.</translation>
+    </message>
+    <message>
+      <source>The camera at {host} gave an address on another host ({other}) for its snapshots; its login is not sent there.</source>
+      <translation>Kameran på {host} angav en adress på en annan värd ({other}) för sina ögonblicksbilder; dess inloggning skickas inte dit.</translation>
+    </message>
+    <message>
+      <source>The camera at {host} gave an address on another host ({other}) for one of its services; its login is not sent there.</source>
+      <translation>Kameran på {host} angav en adress på en annan värd ({other}) för en av sina tjänster; dess inloggning skickas inte dit.</translation>
+    </message>
+    <message>
+      <source>“{host}” is not a host name or address.</source>
+      <translation>”{host}” är inte ett värdnamn eller en adress.</translation>
+    </message>
+    <message>
+      <source>{host} is the camera's own address: it needs no acceptance.</source>
+      <translation>{host} är kamerans egen adress: den behöver inte godkännas.</translation>
+    </message>
+    <message>
       <source>The camera at {host} sent a larger answer than a camera needs; it was refused for safety.</source>
       <translation>Kameran på {host} skickade ett större svar än en kamera behöver; det togs av säkerhetsskäl inte emot.</translation>
     </message>

@@ -10,6 +10,7 @@ import pytest
 
 from console.app import Core
 from console.camera_facts import Capabilities, DeviceFacts, Health, StreamProfile
+from console.camera_login import ForeignHost, Purpose
 from console.cameras import facts_from_json, facts_to_json
 from console.domain import Actor, Place, Role
 from console.errors import AlreadyExists, InvalidInput, NotFound, PermissionDenied
@@ -60,7 +61,11 @@ def test_a_camera_is_added_with_its_login_only_in_the_secret_store(
     assert camera.main_uri == "rtsp://10.1.2.3/main"
     assert camera.insecure_transport
     assert secrets.logins[camera.credential_ref] == ("onvif", SECRET)
-    assert core.cameras.login(actor, camera) == ("onvif", SECRET)
+    login = core.cameras.login(actor, camera)
+    assert login.for_uri(camera.main_uri, Purpose.STREAM) == ("onvif", SECRET)
+    assert SECRET not in repr(login)
+    with pytest.raises(ForeignHost):
+        login.for_uri("rtsp://10.9.9.9/main", Purpose.STREAM)
     # Nowhere in the database: not in the camera row, not in the access log.
     conn = sqlite3.connect(core.data_dir / "utkik.db")
     try:

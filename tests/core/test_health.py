@@ -7,6 +7,7 @@ import pytest
 
 from console.app import Core
 from console.camera_facts import DeviceFacts, Health, StreamProfile
+from console.camera_login import CameraLogin
 from console.domain import Actor
 from console.errors import KnownError
 from console.health import CheckedHealth, CheckFailed, HealthMonitor, HealthService
@@ -24,7 +25,7 @@ class Probe:
         self.asked: list[tuple[str, str | None]] = []
         self.raises: dict[str, BaseException] = {}
 
-    def __call__(self, host: str, port: int, user: str, password: str, uri: str | None) -> Health:
+    def __call__(self, host: str, port: int, login: CameraLogin, uri: str | None) -> Health:
         self.asked.append((host, uri))
         if host in self.raises:
             raise self.raises[host]

@@ -9,6 +9,7 @@ from typing import Any
 
 from console.camera_facts import CameraUnreachable, DeviceFacts, DiscoveredDevice, Still
 from console.camera_facts import Health as DeviceHealth
+from console.camera_login import CameraLogin
 from console.cameras import Camera
 from console.errors import N_
 from console.ports import CameraControls, CameraTools, PtzHandle
@@ -52,16 +53,14 @@ class OfflineTools:
 
             return call
 
-        def check_health(
-            host: str, port: int, user: str, password: str, uri: str | None
-        ) -> DeviceHealth:
+        def check_health(host: str, port: int, login: CameraLogin, uri: str | None) -> DeviceHealth:
             self._called("check_health")
             return DeviceHealth(False, False, None, f"The camera at {host} cannot be reached.")
 
         manual: Callable[[str, int], DiscoveredDevice] = unreachable("manual_device")
         onboard: Callable[[str, int, str, str], DeviceFacts] = unreachable("onboard")
-        snapshot: Callable[[str, str, str], bytes] = unreachable("fetch_snapshot")
-        keyframe: Callable[[str, str, str], Still] = unreachable("grab_keyframe")
+        snapshot: Callable[[str, CameraLogin], bytes] = unreachable("fetch_snapshot")
+        keyframe: Callable[[str, CameraLogin], Still] = unreachable("grab_keyframe")
         return CameraTools(
             interfaces=interfaces,
             probe_multicast=probe_multicast,

@@ -25,11 +25,13 @@ from console.camera_facts import (
     StreamProfile,
 )
 from console.camera_facts import Health as DeviceHealth
+from console.camera_login import CameraLogin, Purpose
 from console.domain import Actor, Role
 from console.ports import CameraTools
 from console.runtime import DeviceLoop
 from devices.simulator.site import CameraEndpoints, SimulatedSite, SiteOptions, free_port
 from tests.conftest import PASSWORD, FakeClock
+from tests.hostile_soap import HOST, Eavesdropper, foreign_host, pointing_at
 from tests.ui.conftest import distinct_colours
 from tests.ui.test_shell import log_in
 from ui.app import Console, camera_tools
@@ -287,7 +289,8 @@ def test_a_technician_finds_tests_and_adds_a_camera(
         place.id,
         first.address,
     )
-    assert core.cameras.login(people["tove"], camera) == (first.user, first.password)
+    login = core.cameras.login(people["tove"], camera)
+    assert login.for_uri(camera.main_uri, Purpose.STREAM) == (first.user, first.password)
 
     # The tree shows it at its place, insecure, and the health check it got at once.
     qtbot.waitUntil(lambda: "Stora torget" in camera_rows(window.sites), timeout=5000)
@@ -407,7 +410,7 @@ def test_without_a_logged_look_there_is_no_picture(
 ) -> None:
     taken: list[str] = []
 
-    def grab(uri: str, user: str, password: str) -> object:
+    def grab(uri: str, login: CameraLogin) -> object:
         taken.append(uri)
         raise AssertionError("no picture may be taken without its log entry")
 
@@ -427,6 +430,28 @@ def test_without_a_logged_look_there_is_no_picture(
         assert wizard.test.steps[key].state_name == "bad"
         assert wizard.test.steps[key].message.text() == "tove is not allowed to watch live video."
         assert label.pixmap().isNull()
+
+
+def test_the_pictures_are_not_taken_from_a_host_the_camera_names(
+    qtbot: QtBot, make_wizard: Callable[..., CameraWizard]
+) -> None:
+    """A camera giving another host's stream and snapshot addresses: the wizard's test step
+    sends its login to neither (tests/test_foreign_host.py has the eavesdropper)."""
+    user, password = "tekniker-ulla", "hemligt lösen:7@/#"
+    eavesdropper = Eavesdropper(foreign_host())
+    with eavesdropper, pointing_at(eavesdropper, user, password) as camera:
+        wizard = make_wizard()
+        enter_manually(qtbot, wizard, HOST, camera.port)
+        log_in_to_camera(qtbot, wizard, user, password)
+        wait_tested(qtbot, wizard)
+        qtbot.waitUntil(lambda: wizard.test.steps["video"].state_name == "bad", timeout=10_000)
+        assert eavesdropper.heard_login(user, password) == []
+        assert eavesdropper.connections == 0
+    for key in ("snapshot", "video"):
+        step = wizard.test.steps[key]
+        assert step.state_name == "bad"
+        assert f"another host ({eavesdropper.host})" in step.message.text()
+        assert "login is not sent there" in step.message.text()
 
 
 def test_clock_drift_is_warned_and_a_known_camera_is_marked(
@@ -494,10 +519,10 @@ def test_cancel_while_the_live_picture_is_taken(
     live video still gets its closing entry when the worker is done."""
     grabbing, release = threading.Event(), threading.Event()
 
-    def slow_grab(uri: str, user: str, password: str) -> object:
+    def slow_grab(uri: str, login: CameraLogin) -> object:
         grabbing.set()
         release.wait(20)
-        return tools.grab_keyframe(uri, user, password)
+        return tools.grab_keyframe(uri, login)
 
     wizard = make_wizard(grab_keyframe=slow_grab)
     camera = endpoint(site, 0)
@@ -739,7 +764,7 @@ def test_the_health_check_opens_no_session_of_its_own_for_a_stream_in_the_hub(
     )
     asked: list[tuple[str, str | None]] = []
 
-    def check(host: str, port: int, user: str, password: str, uri: str | None) -> DeviceHealth:
+    def check(host: str, port: int, login: CameraLogin, uri: str | None) -> DeviceHealth:
         asked.append((host, uri))
         return DeviceHealth(True, True, 0.1, "")
 
