@@ -21,7 +21,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import shiboken6
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
@@ -81,7 +80,7 @@ from console.policy import can
 from console.ports import CameraTools, NetworkInterface
 from console.text import fold
 from ui.i18n import error_text
-from ui.tasks import TaskRunner
+from ui.tasks import Pool, TaskRunner
 from ui.timers import QtTimers
 
 T = TypeVar("T")
@@ -279,9 +278,9 @@ class ScanPage(QWizardPage):
         self._devices: list[DiscoveredDevice] = []
         self._keys: set[str] = set()
         self._cancel: threading.Event | None = None
-        #: Every search's bridge, kept while the page lives: a worker may still emit on one
-        #: after its search was cancelled, and must never find it deleted.
-        self._bridges: list[_ScanBridge] = []
+        #: Every search's bridge, a child of the page: a worker may still emit on one after its
+        #: search was cancelled, and must never find it deleted. Only the latest one is heard.
+        self._bridge: _ScanBridge | None = None
         self._generation = 0
 
         self.method = QButtonGroup(self)
@@ -401,7 +400,12 @@ class ScanPage(QWizardPage):
     # -- interfaces ----------------------------------------------------------------------------
 
     def load_interfaces(self) -> None:
-        self._wizard.run(self._wizard.tools.interfaces, self._show_interfaces, self._show_error)
+        self._wizard.run(
+            self._wizard.tools.interfaces,
+            self._show_interfaces,
+            self._show_error,
+            pool=Pool.DEVICES,
+        )
 
     def _show_interfaces(self, found: Sequence[NetworkInterface]) -> None:
         for interface in found:
@@ -425,7 +429,7 @@ class ScanPage(QWizardPage):
             return
         tools = self._wizard.tools
         op: Callable[[], list[DiscoveredDevice]]
-        bridge = _ScanBridge()
+        bridge = _ScanBridge(self)
         cancel = threading.Event()
         if self.manual.isChecked():
             host, port = split_host_port(self.host.text(), self.port.value())
@@ -471,15 +475,16 @@ class ScanPage(QWizardPage):
             op = probe
         self._generation += 1
         generation = self._generation
-        bridge.found.connect(lambda device: self._on_found(device, generation))
-        bridge.progress.connect(lambda done, total: self._on_progress(done, total, generation))
-        self._bridges.append(bridge)
+        bridge.found.connect(self._on_bridge_found)
+        bridge.progress.connect(self._on_bridge_progress)
+        self._bridge = bridge
         self._cancel = cancel
         self._set_searching(True, determinate=self.range_button.isChecked())
         self._wizard.run(
             op,
             lambda found: self._on_search_done(found, generation),
             lambda err: self._on_search_failed(err, generation),
+            pool=Pool.DEVICES,
         )
 
     def cancel_search(self) -> None:
@@ -488,6 +493,7 @@ class ScanPage(QWizardPage):
             return
         self._cancel.set()
         self._generation += 1
+        self._bridge = None
         self._set_searching(False)
         _show_message(self.status, self.tr("Search cancelled."), "warning")
 
@@ -506,19 +512,20 @@ class ScanPage(QWizardPage):
         else:
             self.search.setFocus()
 
-    def _on_progress(self, done: int, total: int, generation: int) -> None:
-        if generation != self._generation or not shiboken6.isValid(self):
+    def _on_bridge_progress(self, done: int, total: int) -> None:
+        if self._bridge is None or self.sender() is not self._bridge:
             return
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
-    def _on_found(self, device: DiscoveredDevice, generation: int) -> None:
-        if generation == self._generation and shiboken6.isValid(self):
+    def _on_bridge_found(self, device: DiscoveredDevice) -> None:
+        if self._bridge is not None and self.sender() is self._bridge:
             self.add_device(device)
 
     def _on_search_done(self, found: list[DiscoveredDevice], generation: int) -> None:
         if generation != self._generation:
             return
+        self._bridge = None
         # Anything the worker found but whose signal has not come yet (none, normally).
         for device in found:
             self.add_device(device)
@@ -545,6 +552,7 @@ class ScanPage(QWizardPage):
     def _on_search_failed(self, err: KnownError, generation: int) -> None:
         if generation != self._generation:
             return
+        self._bridge = None
         self._set_searching(False)
         self._show_error(err)
 
@@ -867,6 +875,7 @@ class TestPage(QWizardPage):
             lambda: onboard(host, port, user, password),
             lambda facts: self._on_onboarded(facts, generation),
             lambda err: self._on_onboarding_failed(err, generation),
+            pool=Pool.DEVICES,
         )
 
     def _on_onboarding_failed(self, err: KnownError, generation: int) -> None:
@@ -990,6 +999,7 @@ class TestPage(QWizardPage):
             look,
             lambda pictures: self._on_pictures(pictures, generation),
             lambda err: self._on_pictures_refused(err, generation),
+            pool=Pool.DEVICES,
         )
 
     def _on_pictures(self, pictures: _Pictures, generation: int) -> None:
@@ -1273,16 +1283,16 @@ class CameraWizard(QWizard):
         on_failure: Callable[[KnownError], None],
         *,
         when_closed: bool = False,
+        pool: Pool = Pool.STORAGE,
     ) -> None:
-        """Run `op` on a worker; its result reaches the wizard only while it is open (unless
-        `when_closed`) and never once Qt has deleted it."""
+        """Run `op` on a worker of `pool` (Pool.DEVICES for what waits on a camera); its result
+        reaches the wizard only while it is open (unless `when_closed`), and never once Qt has
+        deleted it (the job is bound to the wizard)."""
         self._in_flight += 1
 
         def deliver(callback: Callable[[Any], None]) -> Callable[[Any], None]:
             def call(value: Any) -> None:
                 self._in_flight -= 1
-                if not shiboken6.isValid(self):
-                    return
                 if not self._closed or when_closed:
                     callback(value)
                 if self._dispose_when_idle and self._in_flight == 0:
@@ -1290,7 +1300,7 @@ class CameraWizard(QWizard):
 
             return call
 
-        self._runner.run(op, deliver(on_success), deliver(on_failure))
+        self._runner.run(op, deliver(on_success), deliver(on_failure), receiver=self, pool=pool)
 
     def dispose(self) -> None:
         """Delete the wizard once the work it started has reported back."""
@@ -1322,8 +1332,7 @@ class CameraWizard(QWizard):
 
     def saved(self, camera: Camera, *, another: bool) -> None:
         self.known[(camera.host, camera.port)] = camera.name
-        if shiboken6.isValid(self):
-            self.camera_added.emit(camera)
+        self.camera_added.emit(camera)
         if self._closed or self.currentId() != self.PAGE_PLACE:
             # Cancelled, or gone back while saving: the camera is added all the same (and now
             # marked so), but the wizard stays where the person took it.
@@ -1370,7 +1379,8 @@ class HealthMonitor(QObject):
         self._monitor = CoreHealthMonitor(
             HealthService(cameras, tools.check_health, clock),
             actor,
-            runner,
+            # Bound to this bridge: once it is deleted, no result is delivered.
+            runner.bound(receiver=self, pool=Pool.DEVICES),
             QtTimers(),
             list_cameras=lambda: [c.id for c in cameras.list(actor)],
             on_checked=self._on_monitor_checked,
@@ -1399,9 +1409,7 @@ class HealthMonitor(QObject):
         self._monitor.check_now(camera_id)
 
     def _on_monitor_checked(self, result: CheckedHealth) -> None:
-        if shiboken6.isValid(self):
-            self.checked.emit(result)
+        self.checked.emit(result)
 
     def _on_monitor_failed(self, camera_id: int, err: KnownError) -> None:
-        if shiboken6.isValid(self):
-            self.failed.emit(camera_id, error_text(err))
+        self.failed.emit(camera_id, error_text(err))

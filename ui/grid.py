@@ -23,7 +23,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-import shiboken6
 from PySide6.QtCore import QDir, QEvent, QMimeData, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
@@ -75,7 +74,7 @@ from console.text import fold
 from console.viewing import LiveViews
 from ui.i18n import error_text
 from ui.sites_panel import camera_id_from_mime
-from ui.tasks import TaskRunner
+from ui.tasks import Pool, TaskRunner
 from ui.tile import (
     VideoTile,
     ptz_key_velocity,
@@ -152,6 +151,8 @@ class VideoGrid(QWidget):
         self._backend = backend
         #: PTZ and snapshots; None: neither is offered
         self._controls = controls
+        # PTZ commands wait on the camera: the device pool.
+        self._ptz_jobs = runner.bound(pool=Pool.DEVICES)
         self._snapshots = None if controls is None else SnapshotService(cameras, controls)
         self._clock = clock or SystemClock()
         #: place id → name, shared with the tiles for their captions
@@ -450,7 +451,12 @@ class VideoGrid(QWidget):
 
     def _new_tile(self) -> VideoTile:
         tile = VideoTile(
-            self.views, self._backend, self._places, self.area, controls=self._controls
+            self.views,
+            self._backend,
+            self._places,
+            self.area,
+            controls=self._controls,
+            ptz_jobs=self._ptz_jobs,
         )
         tile.pressed.connect(lambda t=tile: self._on_tile_pressed(t))
         tile.double_clicked.connect(lambda t=tile: self._on_tile_double_clicked(t))
@@ -670,8 +676,6 @@ class VideoGrid(QWidget):
             return
 
         def taken(result: SnapshotResult) -> None:
-            if not shiboken6.isValid(self):
-                return
             if result.write_error:
                 text = _fill(
                     self.tr("The snapshot could not be saved as %1: %2"),
@@ -682,7 +686,9 @@ class VideoGrid(QWidget):
                 text = _fill(self.tr("Saved a snapshot of %1 as %2."), camera.name, result.path)
             self.notice.emit(text)
 
-        self._runner.run(lambda: snapshots.take(actor, camera, path), taken)
+        self._runner.run(
+            lambda: snapshots.take(actor, camera, path), taken, receiver=self, pool=Pool.DEVICES
+        )
 
     def snapshot_path(self, camera: Camera) -> str:
         """Where a snapshot goes unless the operator says otherwise: the camera's name and the
@@ -696,11 +702,13 @@ class VideoGrid(QWidget):
     def refresh_saved(self) -> None:
         """Load the user's saved layouts and tours into the menus."""
         layouts, actor = self._layouts, self._actor
-        self._runner.run(lambda: (layouts.list(actor), layouts.tours(actor)), self._on_saved_loaded)
+        self._runner.run(
+            lambda: (layouts.list(actor), layouts.tours(actor)),
+            self._on_saved_loaded,
+            receiver=self,
+        )
 
     def _on_saved_loaded(self, loaded: tuple[list[Layout], list[Tour]]) -> None:
-        if not shiboken6.isValid(self):
-            return
         self.saved, self.tours = loaded
         self._fill_saved_menus()
         if self._open_first_saved and self.saved:
@@ -713,23 +721,17 @@ class VideoGrid(QWidget):
         grid, tiles = self.layout_state()
 
         def saved(layout: Layout) -> None:
-            if not shiboken6.isValid(self):
-                return
             self.layout_name = layout.name
             self._show_name()
             self.notice.emit(self.tr("Saved the layout “%1”.").replace("%1", layout.name))
             self.refresh_saved()
 
-        self._runner.run(lambda: layouts.save(actor, name, grid, tiles), saved)
+        self._runner.run(lambda: layouts.save(actor, name, grid, tiles), saved, receiver=self)
 
     def open_layout(self, name: str) -> None:
         layouts, actor = self._layouts, self._actor
 
-        def loaded(layout: Layout) -> None:
-            if shiboken6.isValid(self):
-                self.apply_layout(layout)
-
-        self._runner.run(lambda: layouts.get(actor, name), loaded)
+        self._runner.run(lambda: layouts.get(actor, name), self.apply_layout, receiver=self)
 
     def apply_layout(self, layout: Layout) -> None:
         """Show a saved layout: its grid, its cameras in their tiles."""
@@ -743,14 +745,12 @@ class VideoGrid(QWidget):
         layouts, actor = self._layouts, self._actor
 
         def deleted(_none: None) -> None:
-            if not shiboken6.isValid(self):
-                return
             if self.layout_name is not None and fold(self.layout_name) == fold(name):
                 self.layout_name = None
                 self._show_name()
             self.refresh_saved()
 
-        self._runner.run(lambda: layouts.delete(actor, name), deleted)
+        self._runner.run(lambda: layouts.delete(actor, name), deleted, receiver=self)
 
     def _on_preset_triggered(self, kind: GridKind) -> None:
         self.stop_tour()
@@ -794,11 +794,12 @@ class VideoGrid(QWidget):
     def start_tour(self, name: str) -> None:
         layouts, actor = self._layouts, self._actor
 
-        def loaded(tour: Tour) -> None:
-            if shiboken6.isValid(self):
-                self._begin_tour(tour)
-
-        self._runner.run(lambda: layouts.get_tour(actor, name), loaded, self._on_tour_failed)
+        self._runner.run(
+            lambda: layouts.get_tour(actor, name),
+            self._begin_tour,
+            self._on_tour_failed,
+            receiver=self,
+        )
 
     def _on_tour_failed(self, err: KnownError) -> None:
         self.actions_["tour"].setChecked(self.tour is not None)
@@ -863,13 +864,13 @@ class VideoGrid(QWidget):
         service, actor = self._layouts, self._actor
 
         def saved(tour: Tour) -> None:
-            if not shiboken6.isValid(self):
-                return
             self._last_tour = tour.name
             self.notice.emit(self.tr("Saved the tour “%1”.").replace("%1", tour.name))
             self.refresh_saved()
 
-        self._runner.run(lambda: service.save_tour(actor, name, list(layouts), dwell_s), saved)
+        self._runner.run(
+            lambda: service.save_tour(actor, name, list(layouts), dwell_s), saved, receiver=self
+        )
 
     def _on_delete_tour_triggered(self, name: str) -> None:
         if not self.confirm(self.tr("Delete the tour “%1”?").replace("%1", name)):
@@ -877,7 +878,11 @@ class VideoGrid(QWidget):
         service, actor = self._layouts, self._actor
         if self.tour is not None and fold(self.tour.name) == fold(name):
             self.stop_tour()
-        self._runner.run(lambda: service.delete_tour(actor, name), lambda _: self.refresh_saved())
+        self._runner.run(
+            lambda: service.delete_tour(actor, name),
+            lambda _none: self.refresh_saved(),
+            receiver=self,
+        )
 
     def _show_name(self) -> None:
         if self.tour is not None:

@@ -81,7 +81,7 @@ from console.errors import KnownError, NotFound, PermissionDenied
 from console.localtime import LOCAL_ZONE
 from console.media.packets import Profile, StreamState, StreamStatus
 from console.policy import can
-from console.ports import CameraControls, PtzPreset, VideoBackend, VideoHandle
+from console.ports import CameraControls, Jobs, PtzPreset, VideoBackend, VideoHandle
 from console.ptz import STILL, PtzDriver, Velocity, clamp
 from console.viewing import LiveViews
 from ui.i18n import error_text
@@ -697,6 +697,7 @@ class VideoTile(QFrame):
         parent: QWidget | None = None,
         *,
         controls: CameraControls | None = None,
+        ptz_jobs: Jobs | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("video_tile")
@@ -705,6 +706,9 @@ class VideoTile(QFrame):
         self._backend = backend
         self._places = places
         self._controls = controls
+        #: where the PTZ driver's camera commands run (the device pool); not bound to the tile,
+        #: since the driver must see the outcome of each to let the camera go
+        self._ptz_jobs = ptz_jobs if ptz_jobs is not None else views.jobs
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setMinimumSize(80, 60)
@@ -956,7 +960,7 @@ class VideoTile(QFrame):
             views.actor,
             self._controls,
             camera,
-            views.jobs,
+            self._ptz_jobs,
             QtTimers(),
             on_presets=lambda presets: self._on_ptz_presets(opened, presets),
             on_error=lambda err: self._on_ptz_error(opened, "" if err is None else error_text(err)),
