@@ -1003,7 +1003,7 @@ def _child(config_path: str) -> int:
         elif name == "quit":
             window = console.main_window
             if window is not None:
-                window.actions["quit"].trigger()
+                window.menu_actions["quit"].trigger()
             else:
                 app.quit()
         elif name == "audit":

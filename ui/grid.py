@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QDir, QEvent, QMimeData, QStandardPaths, Qt, QTimer, Signal
@@ -229,7 +230,7 @@ class VideoGrid(QWidget):
             action = self._action(
                 f"layout_{kind.value}",
                 _PRESET_LABELS[kind],
-                lambda _=False, k=kind: self._on_preset_triggered(k),
+                partial(self._on_preset_triggered, kind),
                 [f"Alt+{number}"],
                 grid_only=False,
             )
@@ -271,13 +272,11 @@ class VideoGrid(QWidget):
             ("up", "Up", -1, 0),
             ("down", "Down", 1, 0),
         ):
-            self._action(
-                f"select_{name}", key, lambda _=False, r=dr, c=dc: self.move_selection(r, c), [key]
-            )
+            self._action(f"select_{name}", key, partial(self.move_selection, dr, dc), [key])
             self._action(
                 f"move_{name}",
                 key,
-                lambda _=False, r=dr, c=dc: self.move_tile(r, c),
+                partial(self.move_tile, dr, dc),
                 [f"Ctrl+{key}"],
             )
         self._action(
@@ -352,21 +351,17 @@ class VideoGrid(QWidget):
         self.open_menu.clear()
         self.delete_menu.clear()
         for layout in self.saved:
-            self.open_menu.addAction(
-                layout.name, lambda _=False, n=layout.name: self._on_open_triggered(n)
-            )
-            self.delete_menu.addAction(
-                layout.name, lambda _=False, n=layout.name: self._on_delete_triggered(n)
-            )
+            self.open_menu.addAction(layout.name, partial(self._on_open_triggered, layout.name))
+            self.delete_menu.addAction(layout.name, partial(self._on_delete_triggered, layout.name))
         for menu in (self.open_menu, self.delete_menu):
             if not self.saved:
                 menu.addAction(self.tr("No saved layouts")).setEnabled(False)
         self.tours_menu.clear()
         self.delete_tour_menu.clear()
         for tour in self.tours:
-            self.tours_menu.addAction(tour.name, lambda _=False, n=tour.name: self.start_tour(n))
+            self.tours_menu.addAction(tour.name, partial(self.start_tour, tour.name))
             self.delete_tour_menu.addAction(
-                tour.name, lambda _=False, n=tour.name: self._on_delete_tour_triggered(n)
+                tour.name, partial(self._on_delete_tour_triggered, tour.name)
             )
         if self.tours:
             self.tours_menu.addSeparator()
@@ -385,9 +380,7 @@ class VideoGrid(QWidget):
                 .replace("%3", str(size.width()))
                 .replace("%4", str(size.height()))
             )
-            self.screens_menu.addAction(
-                text, lambda _=False, i=index: self.screen_requested.emit(i)
-            )
+            self.screens_menu.addAction(text, partial(self.screen_requested.emit, index))
         self.screens_menu.addSeparator()
         self.screens_menu.addAction(self.actions_["back"])
         self.actions_["back"].setEnabled(self.detached)

@@ -499,10 +499,10 @@ def test_a_technician_gets_no_playback_and_an_operator_plays_back_the_layout(
     qtbot.waitUntil(lambda: console.main_window is not None)
     window = console.main_window
     assert window is not None
-    assert not window.actions["playback"].isEnabled()
-    assert not window.actions["playback_layout"].isEnabled()
+    assert not window.menu_actions["playback"].isEnabled()
+    assert not window.menu_actions["playback_layout"].isEnabled()
     assert "Play&back" not in [a.text() for a in window.menuBar().actions()]
-    window.actions["playback"].trigger()  # disabled: nothing happens
+    window.menu_actions["playback"].trigger()  # disabled: nothing happens
     window.playback_requested.emit(False)  # nor when asked anyway
     qtbot.wait(100)
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, ReasonDialog)]
@@ -515,13 +515,13 @@ def test_a_technician_gets_no_playback_and_an_operator_plays_back_the_layout(
     qtbot.waitUntil(lambda: console.main_window is not None)
     window = console.main_window
     assert window is not None
-    assert window.actions["playback"].isEnabled()
+    assert window.menu_actions["playback"].isEnabled()
     assert "Play&back" in [a.text() for a in window.menuBar().actions()]
-    assert window.actions["playback"].shortcut().toString() == "Ctrl+Shift+P"
+    assert window.menu_actions["playback"].shortcut().toString() == "Ctrl+Shift+P"
     grid = window.grid
     assert grid is not None
     grid.assign(1, recorded.berga.id)
-    window.actions["playback_layout"].trigger()
+    window.menu_actions["playback_layout"].trigger()
     qtbot.waitUntil(
         lambda: any(
             isinstance(w, ReasonDialog) and w.isVisible() for w in QApplication.topLevelWidgets()
