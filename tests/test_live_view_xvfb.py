@@ -16,8 +16,8 @@ Who does what:
 - A child process (this file run as a script, Qt on xcb: the rest of the suite uses the offscreen
   platform in-process) opens a Core on a temporary data dir, onboards the site's cameras over
   ONVIF, makes the users, and runs the real Console with the real video backend
-  (`ui.app.media_backend`). It takes one JSON command a line on stdin (log in, layout, assign,
-  maximize, …) and answers each with one line: the tiles' states and where they are on the
+  (`ui.wiring.video.media_backend`). It takes one JSON command a line on stdin (log in, layout,
+  assign, maximize, …) and answers each with one line: the tiles' states and where they are on the
   screen, the hub's open streams, the access log.
 
 The simulated clips carry pixel codes (devices/simulator/clips.py): a screenshot of a tile tells
@@ -837,16 +837,12 @@ def _child(config_path: str) -> int:
     from devices import onvif_client
     from devices import secrets as secret_stores
     from tests.conftest import FAST_HASHER
-    from ui.app import (
-        Console,
-        OnvifCameraControls,
-        camera_tools,
-        create_application,
-        media_backend,
-        ui_settings_for,
-    )
+    from ui.app import create_application
     from ui.i18n import Translations
     from ui.theme import apply_theme
+    from ui.wiring.cameras import OnvifCameraControls, camera_tools
+    from ui.wiring.session import Console, ui_settings_for
+    from ui.wiring.video import media_backend
 
     logging.basicConfig(
         level=logging.INFO,

@@ -6,7 +6,7 @@ listed as they arrive), pick one, log in, test it (onboarding, then the camera's
 decoded keyframe of its main stream, side by side with what the camera told about itself), and
 save it at a place under a name.
 
-Nothing here talks to a device itself: the adapters come in a `CameraTools`, filled by ui/app.py
+Nothing here talks to a device itself: the adapters come in a `CameraTools` from ui/wiring/
 (the composition root) with the functions of devices/discovery.py and devices/onvif_client.py.
 Every one of them blocks, so each runs on a TaskRunner worker; scan results travel back to the GUI
 thread as queued signals while the scan goes on. An error is shown at the step where it happened:

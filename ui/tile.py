@@ -1,7 +1,7 @@
 """One tile of the live grid: a camera's video in a native window, and around it what the operator
 must know about the picture (which camera, where, and whether it is live).
 
-The video is drawn by a backend (libvlc behind the media hub, filled in by ui/app.py) into a native
+The video is drawn by a backend (libvlc behind the media hub, ui/wiring/video.py) into a native
 child window whose id the tile hands over. Native windows are drawn over every ordinary widget
 that overlaps them, so nothing is painted on top of the picture: the camera's name, place and
 state sit in a caption strip above it, and a full-size message ("Connecting…", "Offline: …",
@@ -20,7 +20,7 @@ written or the user may not see the camera, and ends the entry when it stops sho
 
 A maximized tile of a camera with PTZ, for a user allowed PTZ in its area, also steers the camera:
 a pad under the picture, keys (forwarded by the grid, which has the focus) and a drag on the
-picture. The commands go through `CameraControls` (filled in by ui/app.py) on workers, one at a
+picture. The commands go through `CameraControls` (ui/wiring/cameras.py) on workers, one at a
 time; the start of each move and each preset is written to the access log first.
 """
 

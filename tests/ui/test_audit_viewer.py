@@ -21,9 +21,9 @@ from console.errors import N_, KnownError, PermissionDenied
 from console.settings import LOCKOUT_MINUTES
 from tests.conftest import FAST_HASHER, PASSWORD, FakeClock
 from tests.ui.test_shell import log_in
-from ui.app import Console
 from ui.audit_viewer import AuditViewer
 from ui.tasks import TaskRunner
+from ui.wiring.session import Console
 
 CLI = Actor.os_account("root")
 HEADER = ["Seq", "Time", "User", "Action", "Target", "Details"]

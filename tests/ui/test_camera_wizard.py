@@ -32,7 +32,6 @@ from devices.simulator.site import CameraEndpoints, SimulatedSite, SiteOptions, 
 from tests.conftest import PASSWORD, FakeClock
 from tests.ui.conftest import distinct_colours
 from tests.ui.test_shell import log_in
-from ui.app import Console, camera_tools
 from ui.camera_wizard import (
     CameraWizard,
     HealthMonitor,
@@ -42,6 +41,8 @@ from ui.camera_wizard import (
 from ui.main_window import MainWindow
 from ui.sites_panel import STATE_ROLE, SitesPanel, health_state
 from ui.tasks import TaskRunner
+from ui.wiring.cameras import camera_tools
+from ui.wiring.session import Console
 
 CLI = Actor.os_account("root")
 MakeConsole = Callable[..., Console]

@@ -36,13 +36,14 @@ from console.media.packets import (
 from console.ports import Player, VideoBackend, VideoHandle
 from tests.conftest import PASSWORD, FakeClock
 from tests.ui.fakes import OfflineControls, OfflineTools
-from ui.app import Console, HubVideoBackend, ui_settings_for
 from ui.grid import VideoGrid
 from ui.i18n import Translations
 from ui.main_window import MainWindow
 from ui.sites_panel import CAMERA_ID_ROLE, SitesPanel, camera_mime
 from ui.tasks import TaskRunner
 from ui.tile import TileState, VideoTile
+from ui.wiring.session import Console, ui_settings_for
+from ui.wiring.video import HubVideoBackend
 
 CLI = Actor.os_account("root")
 

@@ -25,7 +25,6 @@ from console.recording.playback import PlaybackClock
 from tests.conftest import PASSWORD, FakeClock
 from tests.core.test_cameras import user
 from tests.core.test_recording_archive import add_segment, camera
-from ui.app import Console
 from ui.playback import (
     PlaybackContext,
     PlaybackRequest,
@@ -38,6 +37,7 @@ from ui.playback import (
 )
 from ui.tasks import TaskRunner
 from ui.timeline import GoToTimeDialog
+from ui.wiring.session import Console
 
 CLI = Actor.os_account("root")
 REASON = "Follow-up of an alarm: larm 4711"

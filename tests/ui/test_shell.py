@@ -14,10 +14,10 @@ from console.app import Core
 from console.domain import Actor, Role
 from tests.conftest import PASSWORD
 from tests.ui.conftest import distinct_colours, mean_luminance
-from ui.app import Console
 from ui.main_window import MainWindow
 from ui.sites_panel import SitesModel
 from ui.users_dialog import UserEditDialog, UsersDialog
+from ui.wiring.session import Console
 
 CLI = Actor.os_account("root")
 MakeConsole = Callable[..., Console]
