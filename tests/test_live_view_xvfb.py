@@ -90,7 +90,7 @@ TEXT_LUMA = 80
 SHOT_GAP_S = 0.5
 #: The issue's bound: a stopped stream is marked STALE within this.
 STALE_WITHIN_S = 3.0
-#: The caption strip of a STALE tile (ui/tile.py, _STRIP).
+#: The caption strip of a STALE tile (ui/tile_state.py, STRIP).
 AMBER = (0xD0, 0x8A, 0x1E)
 #: A stream with no viewer is closed after the hub's grace period (5 s); then its reader ends
 #: its RTSP session (a blocked read returns within 1 s).
@@ -656,7 +656,7 @@ def test_maximize_and_restore_never_show_a_black_frame(
     # libvlc draws a new picture size (after the tile is resized, and a new stream's first
     # pictures, at its own size) in the corner of a black window: the tile covers the first with
     # a still of the picture and raises the new stream's window only once libvlc has fitted it
-    # (ui/tile.py, VideoTile.hold_picture and _Xcb).
+    # (ui/tile.py, VideoTile.hold_picture; ui/native_surface.py, Xcb).
     bad = maximized.bad + restored.bad
     assert not bad, (
         f"{len(bad)} of {maximized.count + restored.count} screenshots during maximize and "

@@ -14,7 +14,7 @@ Keys (docs/live-view.md): Alt+1 … Alt+7 the preset layouts, arrows select a ti
 move it, Enter maximizes, Esc restores, PageUp/PageDown the previous/next camera in the selected
 tile, Delete empties it, Ctrl+S saves the layout, Ctrl+Shift+S saves it under a new name, T starts
 or stops the tour, Ctrl+P saves a snapshot of the selected tile's camera. In a maximized tile of a
-PTZ camera the arrows, the number pad and + / - steer the camera while held (ui/tile.py).
+PTZ camera the arrows, the number pad and + / - steer the camera while held (ui/ptz_pad.py).
 """
 
 from __future__ import annotations
@@ -74,13 +74,10 @@ from console.snapshots import SnapshotResult, SnapshotService, snapshot_file_nam
 from console.text import fold
 from console.viewing import LiveViews
 from ui.i18n import error_text
+from ui.ptz_pad import ptz_key_velocity
 from ui.sites_panel import camera_id_from_mime
 from ui.tasks import Pool, TaskRunner
-from ui.tile import (
-    VideoTile,
-    ptz_key_velocity,
-    tile_serial_from_mime,
-)
+from ui.tile import VideoTile, tile_serial_from_mime
 
 #: The presets in the order of their keys, Alt+1 … Alt+7.
 PRESETS = (

@@ -41,7 +41,8 @@ from ui.i18n import Translations
 from ui.main_window import MainWindow
 from ui.sites_panel import CAMERA_ID_ROLE, SitesPanel, camera_mime
 from ui.tasks import TaskRunner
-from ui.tile import TileState, VideoTile
+from ui.tile import VideoTile
+from ui.tile_state import TileState
 from ui.wiring.session import Console, ui_settings_for
 from ui.wiring.video import HubVideoBackend
 

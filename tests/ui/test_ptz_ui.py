@@ -32,8 +32,9 @@ from console.runtime import DeviceLoop
 from tests.conftest import FakeClock
 from tests.ui.test_grid import CLI, FakeBackend, focus, person, place
 from ui.grid import VideoGrid
+from ui.ptz_pad import PTZ_KEY_SPEED, drag_velocity
 from ui.tasks import TaskRunner
-from ui.tile import PTZ_KEY_SPEED, VideoTile, drag_velocity
+from ui.tile import VideoTile
 from ui.wiring.cameras import OnvifCameraControls
 
 #: The start and end of a JPEG file, enough for a fake camera's snapshot.
