@@ -12,10 +12,7 @@ from console.camera_facts import DeviceFacts, DiscoveredDevice, Still
 from console.camera_facts import Health as DeviceHealth
 from console.cameras import Camera, CameraService
 from console.domain import Actor
-from console.ports import (
-    CameraTools,
-    PtzPreset,
-)
+from console.ports import CameraTools, PtzPreset
 from console.runtime import DeviceLoop
 from devices import discovery
 

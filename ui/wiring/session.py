@@ -22,19 +22,10 @@ from console.domain import Actor, Area, Permission, Place, User
 from console.errors import KnownError
 from console.health import HEALTH_INTERVAL_S, CheckedHealth
 from console.media.hub import MediaHub
-from console.media.packets import (
-    Profile,
-    StreamKey,
-    StreamState,
-)
+from console.media.packets import Profile, StreamKey, StreamState
 from console.messages import Level, Message, MessageBus
 from console.policy import can
-from console.ports import (
-    CameraControls,
-    CameraTools,
-    PlaybackBackend,
-    VideoBackend,
-)
+from console.ports import CameraControls, CameraTools, PlaybackBackend, VideoBackend
 from console.recording.engine import DiskLevel, EngineStatus, RecorderState, RecordingEngine
 from console.recording.lock import EngineBusy
 from console.settings import IDLE_LOCK_MINUTES

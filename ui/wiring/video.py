@@ -16,20 +16,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from console.app import Core
 from console.cameras import Camera
 from console.media.hub import MediaHub, Subscription
-from console.media.packets import (
-    Packet,
-    Profile,
-    StreamInfo,
-    StreamKey,
-    StreamState,
-    StreamStatus,
-)
-from console.ports import (
-    FeedState,
-    FeedStatus,
-    Player,
-    PlayerFactory,
-)
+from console.media.packets import Packet, Profile, StreamInfo, StreamKey, StreamState, StreamStatus
+from console.ports import FeedState, FeedStatus, Player, PlayerFactory
 from console.recording.playback import PlaybackClock
 from devices.video import VideoUnavailable
 from ui.overload import OverloadGovernor
