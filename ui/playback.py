@@ -22,7 +22,6 @@ video has the focus) one frame back or forward; Ctrl+G go to a time; Ctrl+W back
 
 from __future__ import annotations
 
-import enum
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence, QMouseEvent, QPalette
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -68,7 +67,9 @@ from console.recording.playback import (
 from console.sites import SiteService
 from console.viewing import PlaybackViews
 from ui.i18n import core_text, error_text
+from ui.native_surface import native_surface
 from ui.tasks import TaskRunner
+from ui.tile_state import BORDER, BORDER_SELECTED, PLAYBACK_AMBER, STRIP, TileState
 from ui.timeline import TimelineRow, TimelineWidget
 
 log = logging.getLogger(__name__)
@@ -313,48 +314,6 @@ def ask_for_playback(
 # -- a tile --------------------------------------------------------------------------------------
 
 
-class TileState(enum.StrEnum):
-    EMPTY = "empty"
-    #: the access-log entry is being written, or the first pictures are on their way
-    OPENING = "opening"
-    PLAYING = "playing"
-    PAUSED = "paused"
-    NO_RECORDING = "no_recording"
-    NOT_PERMITTED = "not_permitted"
-    ERROR = "error"
-    #: no video backend on this workstation
-    NO_VIDEO = "no_video"
-
-
-#: Caption strip colours by state: (background, text), as the live tiles have them.
-_STRIP = {
-    TileState.EMPTY: ("#15171b", "#8a9099"),
-    TileState.OPENING: ("#1e2126", "#c9d1d9"),
-    TileState.PLAYING: ("#1e2126", "#e6e6e6"),
-    TileState.PAUSED: ("#1e2126", "#e6e6e6"),
-    TileState.NO_RECORDING: ("#2b3038", "#c9d1d9"),
-    TileState.NOT_PERMITTED: ("#2b3038", "#c9d1d9"),
-    TileState.ERROR: ("#8e2c28", "#ffffff"),
-    TileState.NO_VIDEO: ("#2b3038", "#c9d1d9"),
-}
-#: Recorded video is marked apart from live video: an amber time in the caption.
-_PLAYBACK_AMBER = "#f0b429"
-_BORDER = "#2b3038"
-_BORDER_SELECTED = "#2f8ef0"
-
-
-def _native(widget: QWidget, colour: str) -> None:
-    # Only the video area is native (see ui/tile.py): native ancestors would make the whole
-    # window native.
-    widget.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors)
-    widget.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
-    widget.setAutoFillBackground(True)
-    palette = widget.palette()
-    palette.setColor(QPalette.ColorRole.Window, QColor(colour))
-    palette.setColor(QPalette.ColorRole.WindowText, QColor("#c9d1d9"))
-    widget.setPalette(palette)
-
-
 class _Relay(QObject):
     """Carries feed statuses from the feeder's thread to the tile."""
 
@@ -416,17 +375,17 @@ class PlaybackTile(QFrame):
         holder_layout.setContentsMargins(0, 0, 0, 0)
         self.screen_ = QWidget(holder)
         self.screen_.setObjectName("playback_screen")
-        _native(self.screen_, "#000000")
+        native_surface(self.screen_, "#000000")
         holder_layout.addWidget(self.screen_)
         self.surface = QWidget(self.screen_)
         self.surface.setObjectName("playback_surface")
-        _native(self.surface, "#000000")
+        native_surface(self.surface, "#000000")
         self.message = QLabel(self.screen_)
         self.message.setObjectName("playback_message")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setMargin(8)
-        _native(self.message, "#101317")
+        native_surface(self.message, "#101317")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(0)
@@ -516,7 +475,7 @@ class PlaybackTile(QFrame):
         self.show_state()
 
     def _current_state(self) -> TileState:
-        if self.state in (TileState.EMPTY, TileState.NOT_PERMITTED, TileState.NO_VIDEO):
+        if self.state in (TileState.EMPTY, TileState.NO_PERMISSION, TileState.NO_VIDEO):
             return self.state
         if self.state is TileState.ERROR and self.stream is None:
             return self.state
@@ -535,11 +494,11 @@ class PlaybackTile(QFrame):
         self.state = self._current_state()
         self.title.setText(self.title_text())
         self.status_label.setText(self.status_text())
-        background, text = _STRIP[self.state]
+        background, text = STRIP[self.state]
         self.caption.setStyleSheet(
             f"#playback_caption {{ background: {background}; }} "
             f"#playback_title, #playback_status {{ color: {text}; }} "
-            f"#playback_time {{ color: {_PLAYBACK_AMBER}; font-weight: bold; }}"
+            f"#playback_time {{ color: {PLAYBACK_AMBER}; font-weight: bold; }}"
         )
         if self.state in (TileState.PLAYING, TileState.PAUSED):
             self.surface.raise_()
@@ -551,7 +510,7 @@ class PlaybackTile(QFrame):
         self._paint_border()
 
     def _paint_border(self) -> None:
-        colour = _BORDER_SELECTED if self.selected else _BORDER
+        colour = BORDER_SELECTED if self.selected else BORDER
         self.setStyleSheet(f"#playback_tile {{ border: 2px solid {colour}; background: #000; }}")
 
     def show_time(self, fallback: datetime) -> None:
@@ -580,13 +539,13 @@ class PlaybackTile(QFrame):
             TileState.PLAYING: self.tr("▶ playing"),
             TileState.PAUSED: self.tr("❚❚ paused"),
             TileState.NO_RECORDING: self.tr("no recording"),
-            TileState.NOT_PERMITTED: self.tr("not permitted"),
+            TileState.NO_PERMISSION: self.tr("not permitted"),
             TileState.ERROR: self.tr("error"),
             TileState.NO_VIDEO: self.tr("video not available"),
         }[self.state]
 
     def message_text(self) -> str:
-        if self.state in (TileState.NOT_PERMITTED, TileState.ERROR):
+        if self.state in (TileState.NO_PERMISSION, TileState.ERROR):
             if self.error:
                 return self.error
             feed = self.feed
@@ -681,7 +640,7 @@ class PlaybackWindow(QMainWindow):
         self.transport = self._build_transport()
         self.position_label = QLabel()
         self.position_label.setObjectName("playback_position")
-        self.position_label.setStyleSheet(f"color: {_PLAYBACK_AMBER}; font-weight: bold;")
+        self.position_label.setStyleSheet(f"color: {PLAYBACK_AMBER}; font-weight: bold;")
         self.transport.addWidget(self.position_label)
 
         central = QWidget()
@@ -996,7 +955,7 @@ class PlaybackWindow(QMainWindow):
     def _on_refused(self, tile: PlaybackTile, err: KnownError) -> None:
         if self._stopped or not shiboken6.isValid(tile):
             return
-        state = TileState.NOT_PERMITTED if isinstance(err, PermissionDenied) else TileState.ERROR
+        state = TileState.NO_PERMISSION if isinstance(err, PermissionDenied) else TileState.ERROR
         if isinstance(err, NotFound):
             state = TileState.ERROR
         tile.fail(state, error_text(err))

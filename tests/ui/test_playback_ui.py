@@ -30,12 +30,12 @@ from ui.playback import (
     PlaybackRequest,
     PlaybackWindow,
     ReasonDialog,
-    TileState,
     ask_for_playback,
     grid_for,
     speed_label,
 )
 from ui.tasks import TaskRunner
+from ui.tile_state import TileState
 from ui.timeline import GoToTimeDialog
 from ui.wiring.session import Console
 
@@ -325,7 +325,7 @@ def test_a_refused_start_shows_the_error_and_opens_nothing(
     areas = core.sites.resolve_areas(["Berga"])
     operator = Actor.of(core.users.add(CLI, "olle", Role.OPERATOR, PASSWORD, areas))
     window = open_window(operator, [recorded.torget.id, None, None, None])
-    qtbot.waitUntil(lambda: window.tiles[0].state in (TileState.NOT_PERMITTED, TileState.ERROR))
+    qtbot.waitUntil(lambda: window.tiles[0].state in (TileState.NO_PERMISSION, TileState.ERROR))
     assert backend.streams == []
     assert entries(core, "playback.view.start") == []
     assert window.tiles[0].message_text()
