@@ -32,17 +32,14 @@ from devices.simulator.site import CameraEndpoints, SimulatedSite, SiteOptions, 
 from tests.conftest import PASSWORD, FakeClock
 from tests.ui.conftest import distinct_colours
 from tests.ui.test_shell import log_in
-from ui.camera_wizard import (
-    CameraWizard,
-    HealthMonitor,
-    plain_words,
-    split_host_port,
-)
+from ui.camera_wizard import CameraWizard
+from ui.health_monitor import HealthMonitor
 from ui.main_window import MainWindow
 from ui.sites_panel import STATE_ROLE, SitesPanel, health_state
 from ui.tasks import TaskRunner
 from ui.wiring.cameras import camera_tools
 from ui.wiring.session import Console
+from ui.wizard_pages import plain_words, split_host_port
 
 CLI = Actor.os_account("root")
 MakeConsole = Callable[..., Console]

@@ -31,10 +31,11 @@ from console.recording.lock import EngineBusy
 from console.settings import IDLE_LOCK_MINUTES
 from console.viewing import LiveViews, PlaybackViews
 from ui.audit_viewer import AuditViewer
-from ui.camera_wizard import CameraWizard, HealthMonitor
+from ui.camera_wizard import CameraWizard
 from ui.dialogs import FirstAdminDialog, LoginDialog
 from ui.evidence import EvidenceLocksDialog
 from ui.grid import VideoGrid
+from ui.health_monitor import HealthMonitor
 from ui.i18n import Translations, core_text, error_text
 from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
