@@ -507,7 +507,8 @@ def _child(config_path: str) -> int:
     from tests.conftest import FAST_HASHER
     from ui.app import create_application
     from ui.i18n import Translations
-    from ui.playback import PlaybackContext, PlaybackRequest, PlaybackWindow
+    from ui.playback import PlaybackWindow
+    from ui.playback_request import PlaybackContext, PlaybackRequest
     from ui.tasks import TaskRunner
     from ui.theme import apply_theme
     from ui.wiring.video import playback_backend

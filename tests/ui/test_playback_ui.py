@@ -25,14 +25,13 @@ from console.recording.playback import PlaybackClock
 from tests.conftest import PASSWORD, FakeClock
 from tests.core.test_cameras import user
 from tests.core.test_recording_archive import add_segment, camera
-from ui.playback import (
+from ui.playback import PlaybackWindow, speed_label
+from ui.playback_request import (
     PlaybackContext,
     PlaybackRequest,
-    PlaybackWindow,
     ReasonDialog,
     ask_for_playback,
     grid_for,
-    speed_label,
 )
 from ui.tasks import TaskRunner
 from ui.tile_state import TileState

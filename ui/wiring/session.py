@@ -39,13 +39,8 @@ from ui.health_monitor import HealthMonitor
 from ui.i18n import Translations, core_text, error_text
 from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
-from ui.playback import (
-    END_WAIT_S,
-    PlaybackContext,
-    PlaybackRequest,
-    PlaybackWindow,
-    ask_for_playback,
-)
+from ui.playback import END_WAIT_S, PlaybackWindow
+from ui.playback_request import PlaybackContext, PlaybackRequest, ask_for_playback
 from ui.tasks import TaskRunner
 from ui.theme import apply_theme
 from ui.users_dialog import UsersDialog
