@@ -266,8 +266,11 @@ class ScanPage(QWizardPage):
         self._devices: list[DiscoveredDevice] = []
         self._keys: set[str] = set()
         self._cancel: threading.Event | None = None
-        #: Every search's bridge, a child of the page: a worker may still emit on one after its
-        #: search was cancelled, and must never find it deleted. Only the latest one is heard.
+        #: Every search's bridge, kept while the page lives: a worker may still emit on one
+        #: after its search was cancelled, and must never find it deleted. Only the search going
+        #: on (`_bridge`) is heard; its signals reach the page's own slots, which Qt disconnects
+        #: when the page is deleted.
+        self._bridges: list[_ScanBridge] = []
         self._bridge: _ScanBridge | None = None
         self._generation = 0
 
@@ -417,7 +420,7 @@ class ScanPage(QWizardPage):
             return
         tools = self._wizard.tools
         op: Callable[[], list[DiscoveredDevice]]
-        bridge = _ScanBridge(self)
+        bridge = _ScanBridge()
         cancel = threading.Event()
         if self.manual.isChecked():
             host, port = split_host_port(self.host.text(), self.port.value())
@@ -465,6 +468,7 @@ class ScanPage(QWizardPage):
         generation = self._generation
         bridge.found.connect(self._on_bridge_found)
         bridge.progress.connect(self._on_bridge_progress)
+        self._bridges.append(bridge)
         self._bridge = bridge
         self._cancel = cancel
         self._set_searching(True, determinate=self.range_button.isChecked())
