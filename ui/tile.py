@@ -12,7 +12,7 @@ and libvlc has fitted its window to the tile, so the tile never goes black; then
 is closed. On X11 (no compositor keeps the contents of covered windows) libvlc's own window is
 made to keep what is on screen where it is uncovered, and while a tile changes size (maximize,
 restore) a still of its picture covers the video until libvlc has caught up with the new size;
-see _Xcb and VideoTile.hold_picture.
+see Xcb (ui/native_surface.py) and VideoTile.hold_picture.
 
 Every look at a camera is in the access log: the tile asks for the live.view start entry (on a
 worker) before it opens a stream, shows the error and opens nothing when the entry cannot be
