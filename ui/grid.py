@@ -65,6 +65,7 @@ from console.snapshots import SnapshotResult, SnapshotService, snapshot_file_nam
 from console.text import fold
 from console.viewing import LiveViews
 from ui.grid_dialogs import CustomGridDialog, TourDialog
+from ui.grid_tours import TourPlayer
 from ui.i18n import error_text
 from ui.ptz_pad import ptz_key_velocity
 from ui.sites_panel import camera_id_from_mime
@@ -158,14 +159,11 @@ class VideoGrid(QWidget):
         self.layout_name: str | None = None
         self.saved: list[Layout] = []
         self.tours: list[Tour] = []
-        self.tour: Tour | None = None
-        self._tour_step = 0
-        #: the tour T starts: the last one started
-        self._last_tour: str | None = None
         self.detached = False
         self._suspended = False
-        self.tour_timer = tour_timer or QTimer(self)
-        self.tour_timer.timeout.connect(self._on_tour_timer_timeout)
+        self._tours = TourPlayer(tour_timer, self)
+        self._tours.layout_due.connect(self.apply_layout)
+        self._tours.changed.connect(self._on_tours_changed)
 
         self.area = QWidget()
         self.area.setObjectName("grid_area")
@@ -785,37 +783,25 @@ class VideoGrid(QWidget):
         self.actions_["tour"].setChecked(self.tour is not None)
         self.notice.emit(error_text(err))
 
+    @property
+    def tour(self) -> Tour | None:
+        """The tour going on, if any."""
+        return self._tours.tour
+
     def _begin_tour(self, tour: Tour) -> None:
         if not tour.layouts:
             self.actions_["tour"].setChecked(False)
             self.notice.emit(self.tr("The tour “%1” has no layouts left.").replace("%1", tour.name))
             return
-        self.tour = tour
-        self._last_tour = tour.name
-        self._tour_step = 0
-        self.apply_layout(tour.layouts[0])
-        self.tour_timer.setInterval(tour.dwell_s * 1000)
-        if not self._suspended:
-            self.tour_timer.start()
-        self.actions_["tour"].setChecked(True)
-        self._show_name()
+        self._tours.begin(tour)
         self.notice.emit(self.tr("Tour “%1” started.").replace("%1", tour.name))
 
     def stop_tour(self) -> None:
-        self.tour_timer.stop()
-        if self.tour is None:
-            self.actions_["tour"].setChecked(False)
-            return
-        self.tour = None
+        self._tours.stop()
         self.actions_["tour"].setChecked(False)
-        self._show_name()
 
-    def _on_tour_timer_timeout(self) -> None:
-        tour = self.tour
-        if tour is None or self._suspended:
-            return
-        self._tour_step = (self._tour_step + 1) % len(tour.layouts)
-        self.apply_layout(tour.layouts[self._tour_step])
+    def _on_tours_changed(self) -> None:
+        self.actions_["tour"].setChecked(self._tours.tour is not None)
         self._show_name()
 
     def _on_tour_triggered(self) -> None:
@@ -823,7 +809,8 @@ class VideoGrid(QWidget):
             self.stop_tour()
             return
         names = [tour.name for tour in self.tours]
-        name = self._last_tour if self._last_tour in names else names[0] if names else None
+        last = self._tours.last
+        name = last if last in names else names[0] if names else None
         if name is None:
             self.actions_["tour"].setChecked(False)
             self.notice.emit(
@@ -844,7 +831,7 @@ class VideoGrid(QWidget):
         service, actor = self._layouts, self._actor
 
         def saved(tour: Tour) -> None:
-            self._last_tour = tour.name
+            self._tours.last = tour.name
             self.notice.emit(self.tr("Saved the tour “%1”.").replace("%1", tour.name))
             self.refresh_saved()
 
@@ -865,13 +852,14 @@ class VideoGrid(QWidget):
         )
 
     def _show_name(self) -> None:
-        if self.tour is not None:
+        tour = self._tours.tour
+        if tour is not None:
             text = (
                 self.tr("Tour “%1”: %2 (%3 of %4)")
-                .replace("%1", self.tour.name)
+                .replace("%1", tour.name)
                 .replace("%2", self.layout_name or "")
-                .replace("%3", str(self._tour_step + 1))
-                .replace("%4", str(len(self.tour.layouts)))
+                .replace("%3", str(self._tours.step + 1))
+                .replace("%4", str(len(tour.layouts)))
             )
         else:
             text = self.layout_name or ""
@@ -923,7 +911,7 @@ class VideoGrid(QWidget):
     def suspend(self) -> None:
         """Stop every stream and end every logged look, keeping the layout (the console locks)."""
         self._suspended = True
-        self.tour_timer.stop()
+        self._tours.hold()
         for action in self.actions_.values():
             action.setEnabled(False)
         for tile in self.tiles:
@@ -936,8 +924,7 @@ class VideoGrid(QWidget):
         self.actions_["back"].setEnabled(self.detached)
         for tile in self.tiles:
             tile.resume()
-        if self.tour is not None:
-            self.tour_timer.start()
+        self._tours.release()
 
     def release_video(self) -> None:
         """Before the grid moves to another window: the tiles give up their native windows."""
