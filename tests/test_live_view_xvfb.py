@@ -311,6 +311,8 @@ def console(
         QT_QPA_PLATFORM="xcb",
         PYTHONUNBUFFERED="1",
         PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
+        # A throw-away keyring of the test's own (devices/secrets.py refuses it otherwise).
+        UTKIK_ALLOW_PLAINTEXT_KEYRING="1",
         XDG_DATA_HOME=str(home / "data"),
         XDG_CONFIG_HOME=str(home / "config"),
         XDG_STATE_HOME=str(home / "state"),
