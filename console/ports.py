@@ -125,13 +125,21 @@ class SegmentWriter(Protocol):
 
 
 class SegmentScan(Protocol):
-    """What a scan found valid in a segment file (one left open by a process that died)."""
+    """What a scan found valid in a segment file (one left open by a process that died).
+    Read-only, so that a frozen dataclass answers it."""
 
-    #: bytes from the file's start that hold whole fragments (the rest is cut off)
-    valid_bytes: int
-    #: 90 kHz ticks from the first packet to the end of the last whole one
-    duration_ticks: int
-    packets: int
+    @property
+    def valid_bytes(self) -> int:
+        """Bytes from the file's start that hold whole fragments (the rest is cut off)."""
+        ...
+
+    @property
+    def duration_ticks(self) -> int:
+        """90 kHz ticks from the first packet to the end of the last whole one."""
+        ...
+
+    @property
+    def packets(self) -> int: ...
 
 
 class SegmentFormat(Protocol):

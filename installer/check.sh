@@ -10,7 +10,7 @@ echo "== ruff format"
 ruff format --check .
 echo "== ruff check"
 ruff check .
-echo "== mypy --strict"
+echo "== mypy --strict (console/, devices/, ui/)"
 mypy
 echo "== import-linter (layers)"
 lint-imports --no-cache

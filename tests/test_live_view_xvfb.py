@@ -16,8 +16,8 @@ Who does what:
 - A child process (this file run as a script, Qt on xcb: the rest of the suite uses the offscreen
   platform in-process) opens a Core on a temporary data dir, onboards the site's cameras over
   ONVIF, makes the users, and runs the real Console with the real video backend
-  (`ui.app.media_backend`). It takes one JSON command a line on stdin (log in, layout, assign,
-  maximize, …) and answers each with one line: the tiles' states and where they are on the
+  (`ui.wiring.video.media_backend`). It takes one JSON command a line on stdin (log in, layout,
+  assign, maximize, …) and answers each with one line: the tiles' states and where they are on the
   screen, the hub's open streams, the access log.
 
 The simulated clips carry pixel codes (devices/simulator/clips.py): a screenshot of a tile tells
@@ -90,7 +90,7 @@ TEXT_LUMA = 80
 SHOT_GAP_S = 0.5
 #: The issue's bound: a stopped stream is marked STALE within this.
 STALE_WITHIN_S = 3.0
-#: The caption strip of a STALE tile (ui/tile.py, _STRIP).
+#: The caption strip of a STALE tile (ui/tile_state.py, STRIP).
 AMBER = (0xD0, 0x8A, 0x1E)
 #: A stream with no viewer is closed after the hub's grace period (5 s); then its reader ends
 #: its RTSP session (a blocked read returns within 1 s).
@@ -311,6 +311,7 @@ def console(
         QT_QPA_PLATFORM="xcb",
         PYTHONUNBUFFERED="1",
         PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
+        # A throw-away keyring of the test's own (devices/secrets.py refuses it otherwise).
         UTKIK_ALLOW_PLAINTEXT_KEYRING="1",
         XDG_DATA_HOME=str(home / "data"),
         XDG_CONFIG_HOME=str(home / "config"),
@@ -657,7 +658,7 @@ def test_maximize_and_restore_never_show_a_black_frame(
     # libvlc draws a new picture size (after the tile is resized, and a new stream's first
     # pictures, at its own size) in the corner of a black window: the tile covers the first with
     # a still of the picture and raises the new stream's window only once libvlc has fitted it
-    # (ui/tile.py, VideoTile.hold_picture and _Xcb).
+    # (ui/tile.py, VideoTile.hold_picture; ui/native_surface.py, Xcb).
     bad = maximized.bad + restored.bad
     assert not bad, (
         f"{len(bad)} of {maximized.count + restored.count} screenshots during maximize and "
@@ -838,16 +839,12 @@ def _child(config_path: str) -> int:
     from devices import onvif_client
     from devices import secrets as secret_stores
     from tests.conftest import FAST_HASHER
-    from ui.app import (
-        Console,
-        OnvifCameraControls,
-        camera_tools,
-        create_application,
-        media_backend,
-        ui_settings_for,
-    )
+    from ui.app import create_application
     from ui.i18n import Translations
     from ui.theme import apply_theme
+    from ui.wiring.cameras import OnvifCameraControls, camera_tools
+    from ui.wiring.session import Console, ui_settings_for
+    from ui.wiring.video import media_backend
 
     logging.basicConfig(
         level=logging.INFO,
@@ -1004,7 +1001,7 @@ def _child(config_path: str) -> int:
         elif name == "quit":
             window = console.main_window
             if window is not None:
-                window.actions["quit"].trigger()
+                window.menu_actions["quit"].trigger()
             else:
                 app.quit()
         elif name == "audit":

@@ -505,11 +505,13 @@ def _child(config_path: str) -> int:
     from console.domain import Actor, Role
     from console.layouts import Grid
     from tests.conftest import FAST_HASHER
-    from ui.app import create_application, playback_backend
+    from ui.app import create_application
     from ui.i18n import Translations
-    from ui.playback import PlaybackContext, PlaybackRequest, PlaybackWindow
+    from ui.playback import PlaybackWindow
+    from ui.playback_request import PlaybackContext, PlaybackRequest
     from ui.tasks import TaskRunner
     from ui.theme import apply_theme
+    from ui.wiring.video import playback_backend
 
     logging.basicConfig(
         level=logging.INFO,

@@ -8,13 +8,11 @@ database or the disk runs on the TaskRunner's workers.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
@@ -497,23 +495,13 @@ class AuditViewer(QDialog):
         on_failure: Callable[..., None],
         *context: object,
     ) -> None:
-        """Run `op` (which must not refer to the viewer) on a worker, then the viewer's method
-        `on_success(value, *context)` or `on_failure(err, *context)`.
-
-        The pending task holds the viewer only weakly: a worker must never drop the last
-        reference to it, which would destroy a widget off the GUI thread. And the answer is
-        dropped if the viewer is gone by then (closed with its main window, say).
-        """
-        success_method = weakref.WeakMethod(on_success)
-        failure_method = weakref.WeakMethod(on_failure)
-
-        def deliver(ref: weakref.WeakMethod[Callable[..., None]], value: object) -> None:
-            method = ref()
-            if method is not None and shiboken6.isValid(method.__self__):
-                method(value, *context)
-
+        """Run `op` (which must not refer to the viewer: a worker must never drop the last
+        reference to a widget) on a worker, then the viewer's method `on_success(value, *context)`
+        or `on_failure(err, *context)`. The job is bound to the viewer: once Qt has deleted it
+        (closed with its main window, say), the answer is dropped."""
         self._runner.run(
             op,
-            lambda value: deliver(success_method, value),
-            lambda err: deliver(failure_method, err),
+            lambda value: on_success(value, *context),
+            lambda err: on_failure(err, *context),
+            receiver=self,
         )

@@ -380,6 +380,7 @@ def run_simulate(args: argparse.Namespace, out: TextIO) -> int:
     import os
 
     from devices.simulator import run as simulator
+    from devices.simulator.site import SiteOptions
 
     if args.cameras < 1:
         raise InvalidInput("A simulated site needs at least one camera.")
@@ -387,7 +388,7 @@ def run_simulate(args: argparse.Namespace, out: TextIO) -> int:
     sub_size = (640, 360)
     if width * height <= 640 * 360:  # a sub stream is smaller than its main stream
         sub_size = (max(48, width // 4 * 2), max(28, height // 4 * 2))
-    options = simulator.SiteOptions(
+    options = SiteOptions(
         sub_size=sub_size,
         cameras=args.cameras,
         addresses=tuple(args.addresses.split(",")) if args.addresses else (),
@@ -717,15 +718,15 @@ def run_users(core: Core, args: argparse.Namespace, out: TextIO) -> int:
                     state = " (disabled)" if user.disabled else ""
                     print(f"{user.name}\t{user.role.value}\t{limit}{state}", file=out)
         case "set":
-            role = parse_role(args.role) if args.role else None
+            new_role = parse_role(args.role) if args.role else None
             new_areas: frozenset[int] | None = None
             if args.all_areas:
                 new_areas = frozenset()
             elif args.areas is not None:
                 new_areas = _area_limit(core, args.areas)
-            if role is None and new_areas is None:
+            if new_role is None and new_areas is None:
                 raise InvalidInput("Nothing to change: give --role, --areas or --all-areas.")
-            user = users.update(actor, args.name, role=role, areas=new_areas)
+            user = users.update(actor, args.name, role=new_role, areas=new_areas)
             print(f"Changed {user.name}.", file=out)
         case "passwd":
             password = read_new_password(

@@ -14,16 +14,16 @@ Keys (docs/live-view.md): Alt+1 … Alt+7 the preset layouts, arrows select a ti
 move it, Enter maximizes, Esc restores, PageUp/PageDown the previous/next camera in the selected
 tile, Delete empties it, Ctrl+S saves the layout, Ctrl+Shift+S saves it under a new name, T starts
 or stops the tour, Ctrl+P saves a snapshot of the selected tile's camera. In a maximized tile of a
-PTZ camera the arrows, the number pad and + / - steer the camera while held (ui/tile.py).
+PTZ camera the arrows, the number pad and + / - steer the camera while held (ui/ptz_pad.py).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
-import shiboken6
 from PySide6.QtCore import QDir, QEvent, QMimeData, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
@@ -34,20 +34,14 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QGridLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMenu,
     QMessageBox,
-    QSpinBox,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -57,11 +51,8 @@ from PySide6.QtWidgets import (
 from console.cameras import Camera, CameraService
 from console.clock import Clock, SystemClock
 from console.domain import Actor, Permission, Place
-from console.errors import InvalidInput, KnownError
+from console.errors import KnownError
 from console.layouts import (
-    MAX_DWELL_S,
-    MAX_SIDE,
-    MIN_DWELL_S,
     Grid,
     GridKind,
     Layout,
@@ -73,14 +64,13 @@ from console.ports import CameraControls, VideoBackend
 from console.snapshots import SnapshotResult, SnapshotService, snapshot_file_name
 from console.text import fold
 from console.viewing import LiveViews
+from ui.grid_dialogs import CustomGridDialog, TourDialog
+from ui.grid_tours import TourPlayer
 from ui.i18n import error_text
+from ui.ptz_pad import ptz_key_velocity
 from ui.sites_panel import camera_id_from_mime
-from ui.tasks import TaskRunner
-from ui.tile import (
-    VideoTile,
-    ptz_key_velocity,
-    tile_serial_from_mime,
-)
+from ui.tasks import Pool, TaskRunner
+from ui.tile import VideoTile, tile_serial_from_mime
 
 #: The presets in the order of their keys, Alt+1 … Alt+7.
 PRESETS = (
@@ -103,8 +93,6 @@ _PRESET_LABELS = {
 }
 #: The grid a user starts with.
 DEFAULT_GRID = Grid.preset(GridKind.GRID_2)
-#: A new tour shows each layout this long unless told otherwise.
-DEFAULT_DWELL_S = 30
 #: Characters a file name cannot hold on one of the desktops (Windows is the strictest).
 
 
@@ -152,6 +140,8 @@ class VideoGrid(QWidget):
         self._backend = backend
         #: PTZ and snapshots; None: neither is offered
         self._controls = controls
+        # PTZ commands wait on the camera: the device pool.
+        self._ptz_jobs = runner.bound(pool=Pool.DEVICES)
         self._snapshots = None if controls is None else SnapshotService(cameras, controls)
         self._clock = clock or SystemClock()
         #: place id → name, shared with the tiles for their captions
@@ -169,14 +159,11 @@ class VideoGrid(QWidget):
         self.layout_name: str | None = None
         self.saved: list[Layout] = []
         self.tours: list[Tour] = []
-        self.tour: Tour | None = None
-        self._tour_step = 0
-        #: the tour T starts: the last one started
-        self._last_tour: str | None = None
         self.detached = False
         self._suspended = False
-        self.tour_timer = tour_timer or QTimer(self)
-        self.tour_timer.timeout.connect(self._on_tour_timer_timeout)
+        self._tours = TourPlayer(tour_timer, self)
+        self._tours.layout_due.connect(self.apply_layout)
+        self._tours.changed.connect(self._on_tours_changed)
 
         self.area = QWidget()
         self.area.setObjectName("grid_area")
@@ -228,7 +215,7 @@ class VideoGrid(QWidget):
             action = self._action(
                 f"layout_{kind.value}",
                 _PRESET_LABELS[kind],
-                lambda _=False, k=kind: self._on_preset_triggered(k),
+                partial(self._on_preset_triggered, kind),
                 [f"Alt+{number}"],
                 grid_only=False,
             )
@@ -270,13 +257,11 @@ class VideoGrid(QWidget):
             ("up", "Up", -1, 0),
             ("down", "Down", 1, 0),
         ):
-            self._action(
-                f"select_{name}", key, lambda _=False, r=dr, c=dc: self.move_selection(r, c), [key]
-            )
+            self._action(f"select_{name}", key, partial(self.move_selection, dr, dc), [key])
             self._action(
                 f"move_{name}",
                 key,
-                lambda _=False, r=dr, c=dc: self.move_tile(r, c),
+                partial(self.move_tile, dr, dc),
                 [f"Ctrl+{key}"],
             )
         self._action(
@@ -351,21 +336,17 @@ class VideoGrid(QWidget):
         self.open_menu.clear()
         self.delete_menu.clear()
         for layout in self.saved:
-            self.open_menu.addAction(
-                layout.name, lambda _=False, n=layout.name: self._on_open_triggered(n)
-            )
-            self.delete_menu.addAction(
-                layout.name, lambda _=False, n=layout.name: self._on_delete_triggered(n)
-            )
+            self.open_menu.addAction(layout.name, partial(self._on_open_triggered, layout.name))
+            self.delete_menu.addAction(layout.name, partial(self._on_delete_triggered, layout.name))
         for menu in (self.open_menu, self.delete_menu):
             if not self.saved:
                 menu.addAction(self.tr("No saved layouts")).setEnabled(False)
         self.tours_menu.clear()
         self.delete_tour_menu.clear()
         for tour in self.tours:
-            self.tours_menu.addAction(tour.name, lambda _=False, n=tour.name: self.start_tour(n))
+            self.tours_menu.addAction(tour.name, partial(self.start_tour, tour.name))
             self.delete_tour_menu.addAction(
-                tour.name, lambda _=False, n=tour.name: self._on_delete_tour_triggered(n)
+                tour.name, partial(self._on_delete_tour_triggered, tour.name)
             )
         if self.tours:
             self.tours_menu.addSeparator()
@@ -384,9 +365,7 @@ class VideoGrid(QWidget):
                 .replace("%3", str(size.width()))
                 .replace("%4", str(size.height()))
             )
-            self.screens_menu.addAction(
-                text, lambda _=False, i=index: self.screen_requested.emit(i)
-            )
+            self.screens_menu.addAction(text, partial(self.screen_requested.emit, index))
         self.screens_menu.addSeparator()
         self.screens_menu.addAction(self.actions_["back"])
         self.actions_["back"].setEnabled(self.detached)
@@ -450,7 +429,12 @@ class VideoGrid(QWidget):
 
     def _new_tile(self) -> VideoTile:
         tile = VideoTile(
-            self.views, self._backend, self._places, self.area, controls=self._controls
+            self.views,
+            self._backend,
+            self._places,
+            self.area,
+            controls=self._controls,
+            ptz_jobs=self._ptz_jobs,
         )
         tile.pressed.connect(lambda t=tile: self._on_tile_pressed(t))
         tile.double_clicked.connect(lambda t=tile: self._on_tile_double_clicked(t))
@@ -670,8 +654,6 @@ class VideoGrid(QWidget):
             return
 
         def taken(result: SnapshotResult) -> None:
-            if not shiboken6.isValid(self):
-                return
             if result.write_error:
                 text = _fill(
                     self.tr("The snapshot could not be saved as %1: %2"),
@@ -682,7 +664,9 @@ class VideoGrid(QWidget):
                 text = _fill(self.tr("Saved a snapshot of %1 as %2."), camera.name, result.path)
             self.notice.emit(text)
 
-        self._runner.run(lambda: snapshots.take(actor, camera, path), taken)
+        self._runner.run(
+            lambda: snapshots.take(actor, camera, path), taken, receiver=self, pool=Pool.DEVICES
+        )
 
     def snapshot_path(self, camera: Camera) -> str:
         """Where a snapshot goes unless the operator says otherwise: the camera's name and the
@@ -696,11 +680,13 @@ class VideoGrid(QWidget):
     def refresh_saved(self) -> None:
         """Load the user's saved layouts and tours into the menus."""
         layouts, actor = self._layouts, self._actor
-        self._runner.run(lambda: (layouts.list(actor), layouts.tours(actor)), self._on_saved_loaded)
+        self._runner.run(
+            lambda: (layouts.list(actor), layouts.tours(actor)),
+            self._on_saved_loaded,
+            receiver=self,
+        )
 
     def _on_saved_loaded(self, loaded: tuple[list[Layout], list[Tour]]) -> None:
-        if not shiboken6.isValid(self):
-            return
         self.saved, self.tours = loaded
         self._fill_saved_menus()
         if self._open_first_saved and self.saved:
@@ -713,23 +699,17 @@ class VideoGrid(QWidget):
         grid, tiles = self.layout_state()
 
         def saved(layout: Layout) -> None:
-            if not shiboken6.isValid(self):
-                return
             self.layout_name = layout.name
             self._show_name()
             self.notice.emit(self.tr("Saved the layout “%1”.").replace("%1", layout.name))
             self.refresh_saved()
 
-        self._runner.run(lambda: layouts.save(actor, name, grid, tiles), saved)
+        self._runner.run(lambda: layouts.save(actor, name, grid, tiles), saved, receiver=self)
 
     def open_layout(self, name: str) -> None:
         layouts, actor = self._layouts, self._actor
 
-        def loaded(layout: Layout) -> None:
-            if shiboken6.isValid(self):
-                self.apply_layout(layout)
-
-        self._runner.run(lambda: layouts.get(actor, name), loaded)
+        self._runner.run(lambda: layouts.get(actor, name), self.apply_layout, receiver=self)
 
     def apply_layout(self, layout: Layout) -> None:
         """Show a saved layout: its grid, its cameras in their tiles."""
@@ -743,14 +723,12 @@ class VideoGrid(QWidget):
         layouts, actor = self._layouts, self._actor
 
         def deleted(_none: None) -> None:
-            if not shiboken6.isValid(self):
-                return
             if self.layout_name is not None and fold(self.layout_name) == fold(name):
                 self.layout_name = None
                 self._show_name()
             self.refresh_saved()
 
-        self._runner.run(lambda: layouts.delete(actor, name), deleted)
+        self._runner.run(lambda: layouts.delete(actor, name), deleted, receiver=self)
 
     def _on_preset_triggered(self, kind: GridKind) -> None:
         self.stop_tour()
@@ -794,47 +772,36 @@ class VideoGrid(QWidget):
     def start_tour(self, name: str) -> None:
         layouts, actor = self._layouts, self._actor
 
-        def loaded(tour: Tour) -> None:
-            if shiboken6.isValid(self):
-                self._begin_tour(tour)
-
-        self._runner.run(lambda: layouts.get_tour(actor, name), loaded, self._on_tour_failed)
+        self._runner.run(
+            lambda: layouts.get_tour(actor, name),
+            self._begin_tour,
+            self._on_tour_failed,
+            receiver=self,
+        )
 
     def _on_tour_failed(self, err: KnownError) -> None:
         self.actions_["tour"].setChecked(self.tour is not None)
         self.notice.emit(error_text(err))
+
+    @property
+    def tour(self) -> Tour | None:
+        """The tour going on, if any."""
+        return self._tours.tour
 
     def _begin_tour(self, tour: Tour) -> None:
         if not tour.layouts:
             self.actions_["tour"].setChecked(False)
             self.notice.emit(self.tr("The tour “%1” has no layouts left.").replace("%1", tour.name))
             return
-        self.tour = tour
-        self._last_tour = tour.name
-        self._tour_step = 0
-        self.apply_layout(tour.layouts[0])
-        self.tour_timer.setInterval(tour.dwell_s * 1000)
-        if not self._suspended:
-            self.tour_timer.start()
-        self.actions_["tour"].setChecked(True)
-        self._show_name()
+        self._tours.begin(tour)
         self.notice.emit(self.tr("Tour “%1” started.").replace("%1", tour.name))
 
     def stop_tour(self) -> None:
-        self.tour_timer.stop()
-        if self.tour is None:
-            self.actions_["tour"].setChecked(False)
-            return
-        self.tour = None
+        self._tours.stop()
         self.actions_["tour"].setChecked(False)
-        self._show_name()
 
-    def _on_tour_timer_timeout(self) -> None:
-        tour = self.tour
-        if tour is None or self._suspended:
-            return
-        self._tour_step = (self._tour_step + 1) % len(tour.layouts)
-        self.apply_layout(tour.layouts[self._tour_step])
+    def _on_tours_changed(self) -> None:
+        self.actions_["tour"].setChecked(self._tours.tour is not None)
         self._show_name()
 
     def _on_tour_triggered(self) -> None:
@@ -842,7 +809,8 @@ class VideoGrid(QWidget):
             self.stop_tour()
             return
         names = [tour.name for tour in self.tours]
-        name = self._last_tour if self._last_tour in names else names[0] if names else None
+        last = self._tours.last
+        name = last if last in names else names[0] if names else None
         if name is None:
             self.actions_["tour"].setChecked(False)
             self.notice.emit(
@@ -863,13 +831,13 @@ class VideoGrid(QWidget):
         service, actor = self._layouts, self._actor
 
         def saved(tour: Tour) -> None:
-            if not shiboken6.isValid(self):
-                return
-            self._last_tour = tour.name
+            self._tours.last = tour.name
             self.notice.emit(self.tr("Saved the tour “%1”.").replace("%1", tour.name))
             self.refresh_saved()
 
-        self._runner.run(lambda: service.save_tour(actor, name, list(layouts), dwell_s), saved)
+        self._runner.run(
+            lambda: service.save_tour(actor, name, list(layouts), dwell_s), saved, receiver=self
+        )
 
     def _on_delete_tour_triggered(self, name: str) -> None:
         if not self.confirm(self.tr("Delete the tour “%1”?").replace("%1", name)):
@@ -877,16 +845,21 @@ class VideoGrid(QWidget):
         service, actor = self._layouts, self._actor
         if self.tour is not None and fold(self.tour.name) == fold(name):
             self.stop_tour()
-        self._runner.run(lambda: service.delete_tour(actor, name), lambda _: self.refresh_saved())
+        self._runner.run(
+            lambda: service.delete_tour(actor, name),
+            lambda _none: self.refresh_saved(),
+            receiver=self,
+        )
 
     def _show_name(self) -> None:
-        if self.tour is not None:
+        tour = self._tours.tour
+        if tour is not None:
             text = (
                 self.tr("Tour “%1”: %2 (%3 of %4)")
-                .replace("%1", self.tour.name)
+                .replace("%1", tour.name)
                 .replace("%2", self.layout_name or "")
-                .replace("%3", str(self._tour_step + 1))
-                .replace("%4", str(len(self.tour.layouts)))
+                .replace("%3", str(self._tours.step + 1))
+                .replace("%4", str(len(tour.layouts)))
             )
         else:
             text = self.layout_name or ""
@@ -938,7 +911,7 @@ class VideoGrid(QWidget):
     def suspend(self) -> None:
         """Stop every stream and end every logged look, keeping the layout (the console locks)."""
         self._suspended = True
-        self.tour_timer.stop()
+        self._tours.hold()
         for action in self.actions_.values():
             action.setEnabled(False)
         for tile in self.tiles:
@@ -951,8 +924,7 @@ class VideoGrid(QWidget):
         self.actions_["back"].setEnabled(self.detached)
         for tile in self.tiles:
             tile.resume()
-        if self.tour is not None:
-            self.tour_timer.start()
+        self._tours.release()
 
     def release_video(self) -> None:
         """Before the grid moves to another window: the tiles give up their native windows."""
@@ -969,86 +941,3 @@ class VideoGrid(QWidget):
         self.stop_tour()
         for tile in self.tiles:
             tile.stop()
-
-
-class CustomGridDialog(QDialog):
-    """Rows and columns of a custom grid, and the size of its big tile at the top left."""
-
-    def __init__(self, current: Grid, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Custom grid"))
-        self.grid: Grid | None = None
-        self.rows, self.cols, self.big_rows, self.big_cols = (QSpinBox() for _ in range(4))
-        for box, value in (
-            (self.rows, current.rows),
-            (self.cols, current.cols),
-            (self.big_rows, current.big_rows),
-            (self.big_cols, current.big_cols),
-        ):
-            box.setRange(1, MAX_SIDE)
-            box.setValue(value)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.hide()
-        form = QFormLayout(self)
-        form.addRow(self.tr("Rows:"), self.rows)
-        form.addRow(self.tr("Columns:"), self.cols)
-        form.addRow(self.tr("Big tile rows:"), self.big_rows)
-        form.addRow(self.tr("Big tile columns:"), self.big_cols)
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def _on_buttons_accepted(self) -> None:
-        try:
-            self.grid = Grid.custom(
-                self.rows.value(), self.cols.value(), self.big_rows.value(), self.big_cols.value()
-            )
-        except InvalidInput as err:
-            self.error.setText(error_text(err))
-            self.error.show()
-            return
-        self.accept()
-
-
-class TourDialog(QDialog):
-    """A new tour: its name, the saved layouts it shows (ticked, in the order listed; drag to
-    reorder) and how long each is shown."""
-
-    def __init__(self, layouts: Sequence[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("New tour"))
-        self.name = QLineEdit()
-        self.layouts = QListWidget()
-        self.layouts.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        for name in layouts:
-            item = QListWidgetItem(name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
-            self.layouts.addItem(item)
-        self.dwell = QSpinBox()
-        self.dwell.setRange(MIN_DWELL_S, MAX_DWELL_S)
-        self.dwell.setValue(DEFAULT_DWELL_S)
-        self.dwell.setSuffix(self.tr(" s"))
-        form = QFormLayout(self)
-        form.addRow(self.tr("Name:"), self.name)
-        form.addRow(self.tr("Layouts:"), self.layouts)
-        form.addRow(self.tr("Each shown for:"), self.dwell)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def answer(self) -> tuple[str, list[str], int]:
-        chosen = [
-            item.text()
-            for item in (self.layouts.item(row) for row in range(self.layouts.count()))
-            if item.checkState() == Qt.CheckState.Checked
-        ]
-        return self.name.text(), chosen, self.dwell.value()

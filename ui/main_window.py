@@ -190,31 +190,31 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_menus(self, language: str, theme: str) -> None:
-        self.actions: dict[str, QAction] = {}
+        self.menu_actions: dict[str, QAction] = {}
         console = self.menuBar().addMenu(self.tr("&Console"))
-        self.actions["lock"] = console.addAction(self.tr("&Lock"))
-        self.actions["lock"].setShortcut(QKeySequence("Ctrl+L"))
-        self.actions["lock"].triggered.connect(self.lock_requested)
-        self.actions["switch_user"] = console.addAction(self.tr("&Switch user…"))
-        self.actions["switch_user"].setShortcut(QKeySequence("Ctrl+Shift+L"))
-        self.actions["switch_user"].triggered.connect(self.switch_user_requested)
+        self.menu_actions["lock"] = console.addAction(self.tr("&Lock"))
+        self.menu_actions["lock"].setShortcut(QKeySequence("Ctrl+L"))
+        self.menu_actions["lock"].triggered.connect(self.lock_requested)
+        self.menu_actions["switch_user"] = console.addAction(self.tr("&Switch user…"))
+        self.menu_actions["switch_user"].setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.menu_actions["switch_user"].triggered.connect(self.switch_user_requested)
         console.addSeparator()
-        self.actions["quit"] = console.addAction(self.tr("&Quit"))
-        self.actions["quit"].setShortcut(QKeySequence("Ctrl+Q"))
-        self.actions["quit"].triggered.connect(self.close)
+        self.menu_actions["quit"] = console.addAction(self.tr("&Quit"))
+        self.menu_actions["quit"].setShortcut(QKeySequence("Ctrl+Q"))
+        self.menu_actions["quit"].triggered.connect(self.close)
 
         view = self.menuBar().addMenu(self.tr("&View"))
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
-        self.actions["full_screen"] = view.addAction(self.tr("&Full screen"))
-        self.actions["full_screen"].setShortcut(QKeySequence("F11"))
-        self.actions["full_screen"].setCheckable(True)
-        self.actions["full_screen"].toggled.connect(self._on_full_screen_toggled)
+        self.menu_actions["full_screen"] = view.addAction(self.tr("&Full screen"))
+        self.menu_actions["full_screen"].setShortcut(QKeySequence("F11"))
+        self.menu_actions["full_screen"].setCheckable(True)
+        self.menu_actions["full_screen"].toggled.connect(self._on_full_screen_toggled)
         # Also on the window itself: in full screen the menu bar is hidden, and with it the keys
         # of its menus.
-        self.addAction(self.actions["full_screen"])
-        self.addAction(self.actions["lock"])
+        self.addAction(self.menu_actions["full_screen"])
+        self.addAction(self.menu_actions["lock"])
         themes = view.addMenu(self.tr("&Theme"))
         group = QActionGroup(self)
         for key, label in (("dark", self.tr("Dark")), ("light", self.tr("Light"))):
@@ -223,7 +223,7 @@ class MainWindow(QMainWindow):
             action.setChecked(key == theme)
             action.setActionGroup(group)
             action.triggered.connect(lambda _=False, k=key: self.theme_requested.emit(k))
-            self.actions[f"theme_{key}"] = action
+            self.menu_actions[f"theme_{key}"] = action
         languages = view.addMenu(self.tr("&Language"))
         group = QActionGroup(self)
         # Each language is named in itself, so that anyone can find their own.
@@ -233,52 +233,52 @@ class MainWindow(QMainWindow):
             action.setChecked(key == language)
             action.setActionGroup(group)
             action.triggered.connect(lambda _=False, k=key: self.language_requested.emit(k))
-            self.actions[f"language_{key}"] = action
+            self.menu_actions[f"language_{key}"] = action
 
         # The action exists for everyone (disabled without the permission); its menu only for
         # the roles that work with cameras, so administrators and auditors see no empty menu.
-        self.actions["add_cameras"] = QAction(self.tr("&Add cameras…"), self)
-        self.actions["add_cameras"].setObjectName("add_cameras")
+        self.menu_actions["add_cameras"] = QAction(self.tr("&Add cameras…"), self)
+        self.menu_actions["add_cameras"].setObjectName("add_cameras")
         # The access log's Ctrl+Shift+A too: no role both manages cameras and reads the log,
         # and Qt only weighs enabled actions, so the two never compete.
-        self.actions["add_cameras"].setShortcut(QKeySequence("Ctrl+Shift+A"))
-        self.actions["add_cameras"].triggered.connect(self.add_cameras_requested)
+        self.menu_actions["add_cameras"].setShortcut(QKeySequence("Ctrl+Shift+A"))
+        self.menu_actions["add_cameras"].triggered.connect(self.add_cameras_requested)
         if can(self.user, Permission.VIEW_LIVE) or can(self.user, Permission.MANAGE_CAMERAS):
             cameras = self.menuBar().addMenu(self.tr("Ca&meras"))
-            cameras.addAction(self.actions["add_cameras"])
+            cameras.addAction(self.menu_actions["add_cameras"])
 
         # As with adding cameras: the actions for everyone (disabled without the permission),
         # the menu only for the roles that play back. Ctrl+P is the grid's snapshot.
-        self.actions["playback"] = QAction(self.tr("&Play back recorded video…"), self)
-        self.actions["playback"].setObjectName("playback")
-        self.actions["playback"].setShortcut(QKeySequence("Ctrl+Shift+P"))
-        self.actions["playback"].triggered.connect(lambda: self.playback_requested.emit(False))
-        self.actions["playback_layout"] = QAction(self.tr("Play back this &layout"), self)
-        self.actions["playback_layout"].setObjectName("playback_layout")
-        self.actions["playback_layout"].setShortcut(QKeySequence("Ctrl+Alt+P"))
-        self.actions["playback_layout"].triggered.connect(
+        self.menu_actions["playback"] = QAction(self.tr("&Play back recorded video…"), self)
+        self.menu_actions["playback"].setObjectName("playback")
+        self.menu_actions["playback"].setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.menu_actions["playback"].triggered.connect(lambda: self.playback_requested.emit(False))
+        self.menu_actions["playback_layout"] = QAction(self.tr("Play back this &layout"), self)
+        self.menu_actions["playback_layout"].setObjectName("playback_layout")
+        self.menu_actions["playback_layout"].setShortcut(QKeySequence("Ctrl+Alt+P"))
+        self.menu_actions["playback_layout"].triggered.connect(
             lambda: self.playback_requested.emit(True)
         )
-        self.actions["evidence"] = QAction(self.tr("&Evidence locks…"), self)
-        self.actions["evidence"].setObjectName("evidence")
-        self.actions["evidence"].triggered.connect(self.evidence_requested)
+        self.menu_actions["evidence"] = QAction(self.tr("&Evidence locks…"), self)
+        self.menu_actions["evidence"].setObjectName("evidence")
+        self.menu_actions["evidence"].triggered.connect(self.evidence_requested)
         if can(self.user, Permission.VIEW_RECORDED):
             playback = self.menuBar().addMenu(self.tr("Play&back"))
-            playback.addAction(self.actions["playback"])
-            playback.addAction(self.actions["playback_layout"])
+            playback.addAction(self.menu_actions["playback"])
+            playback.addAction(self.menu_actions["playback_layout"])
             if can(self.user, Permission.EVIDENCE_LOCK):
                 playback.addSeparator()
-                playback.addAction(self.actions["evidence"])
+                playback.addAction(self.menu_actions["evidence"])
 
         admin = self.menuBar().addMenu(self.tr("&Administration"))
         self._admin_menu = admin
-        self.actions["users"] = admin.addAction(self.tr("&Users…"))
-        self.actions["users"].triggered.connect(self.users_requested)
-        self.actions["audit"] = admin.addAction(self.tr("&Access log…"))
-        self.actions["audit"].setShortcut(QKeySequence("Ctrl+Shift+A"))
-        self.actions["audit"].triggered.connect(self.audit_requested)
+        self.menu_actions["users"] = admin.addAction(self.tr("&Users…"))
+        self.menu_actions["users"].triggered.connect(self.users_requested)
+        self.menu_actions["audit"] = admin.addAction(self.tr("&Access log…"))
+        self.menu_actions["audit"].setShortcut(QKeySequence("Ctrl+Shift+A"))
+        self.menu_actions["audit"].triggered.connect(self.audit_requested)
         for name in _NEEDS:
-            self.actions[name].setEnabled(self._allowed(name))
+            self.menu_actions[name].setEnabled(self._allowed(name))
 
     def _allowed(self, action: str) -> bool:
         """Whether the user may use a menu action. A convenience only: the services check the
@@ -339,7 +339,7 @@ class MainWindow(QMainWindow):
         assert layout is not None
         layout.addWidget(grid)
         grid.toolbar.addSeparator()
-        grid.toolbar.addAction(self.actions["full_screen"])
+        grid.toolbar.addAction(self.menu_actions["full_screen"])
         self.menuBar().insertMenu(self._admin_menu.menuAction(), grid.menu(self))
         grid.screen_requested.connect(self._on_grid_screen_requested)
         grid.notice.connect(self._on_grid_notice)
@@ -426,7 +426,7 @@ class MainWindow(QMainWindow):
         for dock in self._hidden_floating:
             dock.hide()
         self.menuBar().setEnabled(False)
-        for name, action in self.actions.items():
+        for name, action in self.menu_actions.items():
             if name != "quit":
                 action.setEnabled(False)
         if self.grid is not None:
@@ -448,7 +448,7 @@ class MainWindow(QMainWindow):
             dock.show()
         self._hidden_floating = []
         self.menuBar().setEnabled(True)
-        for name, action in self.actions.items():
+        for name, action in self.menu_actions.items():
             action.setEnabled(self._allowed(name))
         if self.grid_window is not None:
             self.grid_window.showFullScreen()

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 
 class Governed(Protocol):
-    """A live stream as the governor sees it (ui.app.HubStream)."""
+    """A live stream as the governor sees it (ui.wiring.video.HubStream)."""
 
     @property
     def closed(self) -> bool: ...

@@ -1,7 +1,7 @@
 """The playback window: a layout's cameras played back in sync on one timeline.
 
-Opening recorded video asks why first (`ReasonDialog`: a reason from the administrators' list
-and free text). Each camera's playback.view entry is then written on a worker, and only once it
+Opening recorded video asks why first (ui/playback_request.py: a reason from the administrators'
+list and free text). Each camera's playback.view entry is then written on a worker, and only once it
 is durable does that camera's tile start reading recordings (fail closed: a refused entry shows
 the error and no video). Closing the window, "Live" and the console's shutdown end every entry
 with the recorded time actually shown.
@@ -22,53 +22,34 @@ video has the focus) one frame back or forward; Ctrl+G go to a time; Ctrl+W back
 
 from __future__ import annotations
 
-import enum
 import logging
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence, QMouseEvent, QPalette
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from console.cameras import Camera, CameraService
-from console.clock import Clock
-from console.domain import Actor, Place
+from console.cameras import Camera
+from console.domain import Place
 from console.errors import KnownError, NotFound, PermissionDenied
-from console.layouts import Grid, GridKind
 from console.localtime import format_moment
-from console.ports import FeedState, FeedStatus, PlaybackBackend, PlaybackStream
-from console.recording.archive import RecordingService
-from console.recording.playback import (
-    KEYFRAMES_ONLY_ABOVE,
-    MAX_REASON,
-    SPEEDS,
-    PlaybackClock,
-    PlaybackService,
-    PlaybackSession,
-)
-from console.sites import SiteService
+from console.ports import PlaybackStream
+from console.recording.playback import KEYFRAMES_ONLY_ABOVE, SPEEDS, PlaybackClock, PlaybackSession
 from console.viewing import PlaybackViews
-from ui.i18n import core_text, error_text
-from ui.tasks import TaskRunner
+from ui.i18n import error_text
+from ui.playback_request import PlaybackContext, PlaybackRequest
+from ui.playback_tile import PlaybackTile, union_span
+from ui.tile_state import PLAYBACK_AMBER, TileState
 from ui.timeline import TimelineRow, TimelineWidget
 
 log = logging.getLogger(__name__)
@@ -90,9 +71,6 @@ RANGES_REFRESH_MS = 15_000
 #: At shutdown, how long the playback.view end entries still being written are waited for.
 END_WAIT_S = 5.0
 #: The grids chosen cameras are shown in: the smallest square that holds them.
-_SQUARES = (GridKind.SINGLE, GridKind.GRID_2, GridKind.GRID_3, GridKind.GRID_4, GridKind.GRID_5)
-#: At most this many cameras play back together (a 5 × 5 grid).
-MAX_CAMERAS = 25
 _FRACTIONS = {0.125: "⅛", 0.25: "¼", 0.5: "½"}
 
 
@@ -106,504 +84,6 @@ def speed_label(speed: float) -> str:
 def keyframes_only(speed: float) -> bool:
     """Whether the feeders hand over only keyframes at `speed` (fast, or backwards)."""
     return speed < 0 or abs(speed) > KEYFRAMES_ONLY_ABOVE
-
-
-def grid_for(count: int) -> Grid:
-    """The smallest square preset that holds `count` tiles."""
-    for kind in _SQUARES:
-        grid = Grid.preset(kind)
-        if grid.count >= count:
-            return grid
-    return Grid.preset(_SQUARES[-1])
-
-
-# -- what the window needs of the core ------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PlaybackContext:
-    """The services and the person a playback window works for."""
-
-    playback: PlaybackService
-    recordings: RecordingService
-    cameras: CameraService
-    sites: SiteService
-    clock: Clock
-    actor: Actor
-    runner: TaskRunner
-    #: None: video is not available on this workstation
-    backend: PlaybackBackend | None
-
-
-@dataclass(frozen=True, slots=True)
-class PlaybackRequest:
-    """What the person chose: the cameras in a grid, and why."""
-
-    grid: Grid
-    camera_ids: tuple[int | None, ...]
-    reason: str
-    #: how far back the person may go (None: no limit), as of when asked
-    limit: timedelta | None
-
-
-def _union(
-    a: tuple[datetime, datetime] | None, b: tuple[datetime, datetime] | None
-) -> tuple[datetime, datetime] | None:
-    if a is None or b is None:
-        return a or b
-    return min(a[0], b[0]), max(a[1], b[1])
-
-
-# -- asking why ------------------------------------------------------------------------------------
-
-
-class ReasonDialog(QDialog):
-    """Why recorded video is opened: a reason from the list, free text, or both (required), and
-    with `cameras` which of them to play back."""
-
-    def __init__(
-        self,
-        reasons: Sequence[str],
-        parent: QWidget | None = None,
-        *,
-        cameras: Sequence[Camera] | None = None,
-        chosen: Collection[int] = (),
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("playback_reason_dialog")
-        self.setWindowTitle(self.tr("Play back recorded video"))
-        intro = QLabel(
-            self.tr(
-                "Every playback is written to the access log with your name, the cameras and "
-                "the reason you give here."
-            )
-        )
-        intro.setWordWrap(True)
-        self.choice = QComboBox()
-        self.choice.setObjectName("playback_reason_choice")
-        self.choice.addItem(self.tr("Choose a reason…"), "")
-        for reason in reasons:
-            # The default reasons are core texts (translated); ones the administrators wrote
-            # are shown as written. What is chosen is logged as shown.
-            shown = QCoreApplication.translate("core", reason)
-            self.choice.addItem(shown, shown)
-        self.details = QLineEdit()
-        self.details.setObjectName("playback_reason_details")
-        self.details.setMaxLength(MAX_REASON // 2)
-        self.details.setPlaceholderText(self.tr("Details: what happened, an alarm or case number"))
-        form = QFormLayout()
-        form.addRow(self.tr("&Reason:"), self.choice)
-        form.addRow(self.tr("&Details:"), self.details)
-        self.camera_list: QListWidget | None = None
-        if cameras is not None:
-            self.camera_list = QListWidget()
-            self.camera_list.setObjectName("playback_cameras")
-            for camera in cameras:
-                item = QListWidgetItem(camera.name)
-                item.setData(Qt.ItemDataRole.UserRole, camera.id)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                checked = camera.id in chosen
-                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-                self.camera_list.addItem(item)
-            self.camera_list.itemChanged.connect(self._update)
-            form.addRow(self.tr("&Cameras:"), self.camera_list)
-        self.hint = QLabel()
-        self.hint.setObjectName("playback_reason_hint")
-        self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #8a9099;")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText(self.tr("&Play back"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.buttons)
-        self.choice.currentIndexChanged.connect(self._update)
-        self.details.textChanged.connect(self._update)
-        self._update()
-
-    def reason(self) -> str:
-        """ "<choice>: <details>", or whichever of the two was given."""
-        choice = str(self.choice.currentData() or "")
-        details = " ".join(self.details.text().split())
-        if choice and details:
-            return f"{choice}: {details}"
-        return choice or details
-
-    def camera_ids(self) -> list[int]:
-        """The cameras checked (with a camera list), in its order."""
-        if self.camera_list is None:
-            return []
-        out = []
-        for row in range(self.camera_list.count()):
-            item = self.camera_list.item(row)
-            if item.checkState() == Qt.CheckState.Checked:
-                out.append(int(item.data(Qt.ItemDataRole.UserRole)))
-        return out
-
-    def problem(self) -> str:
-        """What is still missing before playback can start ("" when nothing)."""
-        if not self.reason():
-            return self.tr("Choose a reason or write one.")
-        if self.camera_list is not None:
-            count = len(self.camera_ids())
-            if count == 0:
-                return self.tr("Choose at least one camera.")
-            if count > MAX_CAMERAS:
-                return self.tr("At most %1 cameras play back together.").replace(
-                    "%1", str(MAX_CAMERAS)
-                )
-        return ""
-
-    def _update(self) -> None:
-        problem = self.problem()
-        self.hint.setText(problem)
-        self.ok.setEnabled(not problem)
-
-    def accept(self) -> None:
-        if self.problem():
-            return
-        super().accept()
-
-
-def ask_for_playback(
-    context: PlaybackContext,
-    parent: QWidget | None,
-    on_chosen: Callable[[PlaybackRequest], None],
-    *,
-    layout: tuple[Grid, Sequence[int | None]] | None = None,
-    preselect: Collection[int] = (),
-) -> None:
-    """Load the reasons and the person's limit (on a worker), ask why (and, without `layout`,
-    which cameras, `preselect` checked), then hand the answer to `on_chosen`."""
-
-    def load() -> tuple[list[str], timedelta | None, list[Camera] | None]:
-        earliest = context.playback.earliest(context.actor)
-        limit = None if earliest is None else context.clock.now() - earliest
-        cameras = None if layout is not None else context.cameras.list(context.actor)
-        return context.playback.reasons(), limit, cameras
-
-    def loaded(found: tuple[list[str], timedelta | None, list[Camera] | None]) -> None:
-        reasons, limit, cameras = found
-        if parent is not None and not shiboken6.isValid(parent):
-            return
-        dialog = ReasonDialog(reasons, parent, cameras=cameras, chosen=preselect)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def accepted() -> None:
-            if layout is not None:
-                grid, ids = layout
-                chosen: tuple[int | None, ...] = tuple(ids)
-            else:
-                chosen = tuple(dialog.camera_ids())
-                grid = grid_for(len(chosen))
-            on_chosen(PlaybackRequest(grid, chosen, dialog.reason(), limit))
-
-        dialog.accepted.connect(accepted)
-        dialog.open()
-
-    context.runner.run(load, loaded)
-
-
-# -- a tile --------------------------------------------------------------------------------------
-
-
-class TileState(enum.StrEnum):
-    EMPTY = "empty"
-    #: the access-log entry is being written, or the first pictures are on their way
-    OPENING = "opening"
-    PLAYING = "playing"
-    PAUSED = "paused"
-    NO_RECORDING = "no_recording"
-    NOT_PERMITTED = "not_permitted"
-    ERROR = "error"
-    #: no video backend on this workstation
-    NO_VIDEO = "no_video"
-
-
-#: Caption strip colours by state: (background, text), as the live tiles have them.
-_STRIP = {
-    TileState.EMPTY: ("#15171b", "#8a9099"),
-    TileState.OPENING: ("#1e2126", "#c9d1d9"),
-    TileState.PLAYING: ("#1e2126", "#e6e6e6"),
-    TileState.PAUSED: ("#1e2126", "#e6e6e6"),
-    TileState.NO_RECORDING: ("#2b3038", "#c9d1d9"),
-    TileState.NOT_PERMITTED: ("#2b3038", "#c9d1d9"),
-    TileState.ERROR: ("#8e2c28", "#ffffff"),
-    TileState.NO_VIDEO: ("#2b3038", "#c9d1d9"),
-}
-#: Recorded video is marked apart from live video: an amber time in the caption.
-_PLAYBACK_AMBER = "#f0b429"
-_BORDER = "#2b3038"
-_BORDER_SELECTED = "#2f8ef0"
-
-
-def _native(widget: QWidget, colour: str) -> None:
-    # Only the video area is native (see ui/tile.py): native ancestors would make the whole
-    # window native.
-    widget.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors)
-    widget.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
-    widget.setAutoFillBackground(True)
-    palette = widget.palette()
-    palette.setColor(QPalette.ColorRole.Window, QColor(colour))
-    palette.setColor(QPalette.ColorRole.WindowText, QColor("#c9d1d9"))
-    widget.setPalette(palette)
-
-
-class _Relay(QObject):
-    """Carries feed statuses from the feeder's thread to the tile."""
-
-    #: (token of the stream, FeedStatus)
-    status = Signal(object)
-
-
-class PlaybackTile(QFrame):
-    """One camera of the layout in playback: its picture, and above it its name, place, the
-    recorded time shown and the state."""
-
-    #: the person pressed the tile
-    pressed = Signal()
-
-    def __init__(self, index: int, camera_id: int | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("playback_tile")
-        self.index = index
-        self.camera_id = camera_id
-        self.camera: Camera | None = None
-        self.place = ""
-        self.session: PlaybackSession | None = None
-        self.stream: PlaybackStream | None = None
-        #: recorded time shown by the streams already closed (a change of speed reopens them)
-        self.shown_before: tuple[datetime, datetime] | None = None
-        self.feed: FeedStatus | None = None
-        self.state = TileState.OPENING if camera_id is not None else TileState.EMPTY
-        self.error = ""
-        self.selected = False
-        #: the clock is paused (set by the window)
-        self._paused = True
-        self._token = 0
-        self._relay = _Relay(self)
-        self._relay.status.connect(self._on_relay_status, Qt.ConnectionType.QueuedConnection)
-        self.setMinimumSize(120, 90)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-
-        self.caption = QWidget()
-        self.caption.setObjectName("playback_caption")
-        self.caption.setAutoFillBackground(True)
-        self.title = QLabel()
-        self.title.setObjectName("playback_title")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.time_label = QLabel()
-        self.time_label.setObjectName("playback_time")
-        self.status_label = QLabel()
-        self.status_label.setObjectName("playback_status")
-        strip = QHBoxLayout(self.caption)
-        strip.setContentsMargins(6, 2, 6, 2)
-        strip.setSpacing(8)
-        strip.addWidget(self.title, 1)
-        strip.addWidget(self.time_label)
-        strip.addWidget(self.status_label)
-        # The native screen alone in a plain holder, so that the caption stays an ordinary
-        # widget (Qt makes the siblings of a native widget native too).
-        holder = QWidget()
-        holder.setObjectName("playback_holder")
-        holder_layout = QVBoxLayout(holder)
-        holder_layout.setContentsMargins(0, 0, 0, 0)
-        self.screen_ = QWidget(holder)
-        self.screen_.setObjectName("playback_screen")
-        _native(self.screen_, "#000000")
-        holder_layout.addWidget(self.screen_)
-        self.surface = QWidget(self.screen_)
-        self.surface.setObjectName("playback_surface")
-        _native(self.surface, "#000000")
-        self.message = QLabel(self.screen_)
-        self.message.setObjectName("playback_message")
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setWordWrap(True)
-        self.message.setMargin(8)
-        _native(self.message, "#101317")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.setSpacing(0)
-        layout.addWidget(self.caption)
-        layout.addWidget(holder, 1)
-        self.screen_.installEventFilter(self)
-        self.show_state()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.screen_ and event.type() == QEvent.Type.Resize:
-            self.surface.setGeometry(self.screen_.rect())
-            self.message.setGeometry(self.screen_.rect())
-        return False
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        self.pressed.emit()
-        event.accept()
-
-    # -- the stream -----------------------------------------------------------------------------
-
-    def window_id(self) -> int:
-        return int(self.surface.winId())
-
-    def open(self, backend: PlaybackBackend, clock: PlaybackClock, *, fast: bool) -> None:
-        """Open (or reopen) the camera's stream from the clock's position."""
-        assert self.camera is not None
-        self.close_stream()
-        self._token += 1
-        token = self._token
-        relay = self._relay
-
-        def on_status(status: FeedStatus) -> None:
-            # The feeder's thread: only hand over.
-            if shiboken6.isValid(relay):
-                relay.status.emit((token, status))
-
-        try:
-            self.stream = backend.open(
-                self.camera, self.window_id(), clock, keyframes_only=fast, on_status=on_status
-            )
-        except KnownError as err:
-            self.fail(TileState.ERROR, error_text(err))
-
-    def close_stream(self) -> None:
-        stream, self.stream = self.stream, None
-        self._token += 1
-        if stream is not None:
-            stream.close()
-            self.shown_before = _union(self.shown_before, stream.shown())
-
-    def shown(self) -> tuple[datetime, datetime] | None:
-        stream = self.stream
-        return _union(self.shown_before, stream.shown() if stream is not None else None)
-
-    def _on_relay_status(self, report: tuple[int, FeedStatus]) -> None:
-        token, status = report
-        if token != self._token or not shiboken6.isValid(self):
-            return
-        self.feed = status
-        self.show_state()
-
-    # -- the state ------------------------------------------------------------------------------
-
-    def set_camera(self, camera: Camera, place: str) -> None:
-        self.camera = camera
-        self.place = place
-        self.show_state()
-
-    def set_place(self, place: str) -> None:
-        self.place = place
-        self.show_state()
-
-    def set_paused(self, paused: bool) -> None:
-        if paused != self._paused:
-            self._paused = paused
-            self.show_state()
-
-    def set_selected(self, selected: bool) -> None:
-        self.selected = selected
-        self._paint_border()
-
-    def fail(self, state: TileState, text: str) -> None:
-        """Nothing is shown: `text` says why."""
-        self.close_stream()
-        self.state = state
-        self.error = text
-        self.show_state()
-
-    def _current_state(self) -> TileState:
-        if self.state in (TileState.EMPTY, TileState.NOT_PERMITTED, TileState.NO_VIDEO):
-            return self.state
-        if self.state is TileState.ERROR and self.stream is None:
-            return self.state
-        feed = self.feed
-        if self.stream is None or feed is None:
-            return TileState.OPENING
-        if feed.state is FeedState.NO_RECORDING:
-            return TileState.NO_RECORDING
-        if feed.state is FeedState.ERROR:
-            return TileState.ERROR
-        return TileState.PAUSED if self._paused else TileState.PLAYING
-
-    def show_state(self) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self.state = self._current_state()
-        self.title.setText(self.title_text())
-        self.status_label.setText(self.status_text())
-        background, text = _STRIP[self.state]
-        self.caption.setStyleSheet(
-            f"#playback_caption {{ background: {background}; }} "
-            f"#playback_title, #playback_status {{ color: {text}; }} "
-            f"#playback_time {{ color: {_PLAYBACK_AMBER}; font-weight: bold; }}"
-        )
-        if self.state in (TileState.PLAYING, TileState.PAUSED):
-            self.surface.raise_()
-            self.message.hide()
-        else:
-            self.message.setText(self.message_text())
-            self.message.show()
-            self.message.raise_()
-        self._paint_border()
-
-    def _paint_border(self) -> None:
-        colour = _BORDER_SELECTED if self.selected else _BORDER
-        self.setStyleSheet(f"#playback_tile {{ border: 2px solid {colour}; background: #000; }}")
-
-    def show_time(self, fallback: datetime) -> None:
-        """The recorded time of the picture shown (the clock's, before any picture came)."""
-        moment = self.stream.last_moment if self.stream is not None else None
-        if self.state is TileState.EMPTY or self.camera is None:
-            self.time_label.setText("")
-            return
-        if self.state is TileState.NO_RECORDING or moment is None:
-            moment = fallback
-        text = format_moment(moment)
-        if self.time_label.text() != text:
-            self.time_label.setText(text)
-
-    def title_text(self) -> str:
-        if self.camera is not None:
-            return f"{self.camera.name} · {self.place}" if self.place else self.camera.name
-        if self.camera_id is not None:
-            return self.tr("Camera %1").replace("%1", str(self.camera_id))
-        return ""
-
-    def status_text(self) -> str:
-        return {
-            TileState.EMPTY: "",
-            TileState.OPENING: self.tr("opening"),
-            TileState.PLAYING: self.tr("▶ playing"),
-            TileState.PAUSED: self.tr("❚❚ paused"),
-            TileState.NO_RECORDING: self.tr("no recording"),
-            TileState.NOT_PERMITTED: self.tr("not permitted"),
-            TileState.ERROR: self.tr("error"),
-            TileState.NO_VIDEO: self.tr("video not available"),
-        }[self.state]
-
-    def message_text(self) -> str:
-        if self.state in (TileState.NOT_PERMITTED, TileState.ERROR):
-            if self.error:
-                return self.error
-            feed = self.feed
-            if feed is not None and feed.reason:
-                return core_text(feed.reason, {})
-            return self.tr("The recording cannot be shown.")
-        return {
-            TileState.EMPTY: "",
-            TileState.OPENING: self.tr("Opening the recording…"),
-            TileState.PLAYING: "",
-            TileState.PAUSED: "",
-            TileState.NO_RECORDING: self.tr("No recording at this time."),
-            TileState.NO_VIDEO: self.tr("Video not available on this workstation."),
-        }[self.state]
-
-
-# -- the window ----------------------------------------------------------------------------------
 
 
 class PlaybackWindow(QMainWindow):
@@ -681,7 +161,7 @@ class PlaybackWindow(QMainWindow):
         self.transport = self._build_transport()
         self.position_label = QLabel()
         self.position_label.setObjectName("playback_position")
-        self.position_label.setStyleSheet(f"color: {_PLAYBACK_AMBER}; font-weight: bold;")
+        self.position_label.setStyleSheet(f"color: {PLAYBACK_AMBER}; font-weight: bold;")
         self.transport.addWidget(self.position_label)
 
         central = QWidget()
@@ -996,7 +476,7 @@ class PlaybackWindow(QMainWindow):
     def _on_refused(self, tile: PlaybackTile, err: KnownError) -> None:
         if self._stopped or not shiboken6.isValid(tile):
             return
-        state = TileState.NOT_PERMITTED if isinstance(err, PermissionDenied) else TileState.ERROR
+        state = TileState.NO_PERMISSION if isinstance(err, PermissionDenied) else TileState.ERROR
         if isinstance(err, NotFound):
             state = TileState.ERROR
         tile.fail(state, error_text(err))
@@ -1138,7 +618,7 @@ class PlaybackWindow(QMainWindow):
                     stream: PlaybackStream | None = stream,
                 ) -> tuple[datetime, datetime] | None:
                     # On the worker: the stream's last picture is in by now.
-                    return _union(before, stream.shown() if stream is not None else None)
+                    return union_span(before, stream.shown() if stream is not None else None)
 
                 self.log.end(session, shown)
 

@@ -40,6 +40,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from console.errors import InternalError, KnownError
+from console.ports import Jobs
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -137,12 +138,17 @@ class _Relay(QObject):
 
     def __init__(self, job: Job[Any], parent: QObject | None) -> None:
         super().__init__(parent)
-        self._job = job
+        self._job: Job[Any] | None = job
 
     @Slot(object)
     def _on_emitter_finished(self, delivery: _Delivery) -> None:
         job = self._job
-        # Delivered once: the relay goes, and with it the callbacks and what they hold.
+        if job is None:
+            return
+        # Delivered once: the relay goes. The callbacks may hold the last reference to the
+        # receiver (a dialog nobody else keeps), so the runner lets go of them, not the relay:
+        # dropping the receiver while deleting its own child would crash.
+        self._job = None
         self.deleteLater()
         match delivery.outcome:
             case Outcome.SUCCESS:
@@ -158,8 +164,9 @@ class _Relay(QObject):
 
     @Slot(object)
     def _on_emitter_progressed(self, progress: _Progress) -> None:
-        if self._job._on_progress is not None:
-            self._job._on_progress(progress.done, progress.total)
+        job = self._job
+        if job is not None and job._on_progress is not None:
+            job._on_progress(progress.done, progress.total)
 
 
 class JobHandle(Generic[T]):
@@ -241,7 +248,7 @@ class TaskRunner(QObject):
         self._on_known_error = on_known_error
         self._on_bug = on_bug
         #: the jobs not yet delivered, by their emitter: kept alive until then
-        self._jobs: dict[_Emitter, JobControl] = {}
+        self._jobs: dict[_Emitter, tuple[JobControl, Job[Any]]] = {}
 
     def job(
         self,
@@ -284,6 +291,11 @@ class TaskRunner(QObject):
             job.failure(failed)
         return job.run().future
 
+    def bound(self, *, receiver: QObject | None = None, pool: Pool = Pool.STORAGE) -> BoundJobs:
+        """The core's Jobs port over this runner: jobs on `pool`, their outcomes for
+        `receiver` (default: the runner, which outlives every widget)."""
+        return BoundJobs(self, receiver=receiver, pool=pool)
+
     @property
     def pending(self) -> int:
         """Jobs started and not yet delivered."""
@@ -291,7 +303,7 @@ class TaskRunner(QObject):
 
     def shutdown(self) -> None:
         """Cancel what has not started, ask running jobs to stop, and wait for them."""
-        for control in list(self._jobs.values()):
+        for control, _job in list(self._jobs.values()):
             control.cancel_event.set()
         for executor in self._pools.values():
             executor.shutdown(wait=False, cancel_futures=True)
@@ -321,7 +333,7 @@ class TaskRunner(QObject):
             emitter.progressed.emit(_Progress(done, total))
 
         control = JobControl(progress)
-        self._jobs[emitter] = control
+        self._jobs[emitter] = (control, job)
         op = job._op
 
         def work() -> T:
@@ -351,6 +363,22 @@ class TaskRunner(QObject):
             self._on_known_error(err)
         else:
             self._on_bug(err)
+
+
+class BoundJobs(Jobs):
+    """The core's Jobs port (console/ports.py): `run` starts a job on one pool, its outcome for
+    one receiver. A service that must see every outcome (a PTZ session it has to close) is given
+    one bound to the runner rather than to a widget that may go first."""
+
+    def __init__(
+        self, runner: TaskRunner, *, receiver: QObject | None = None, pool: Pool = Pool.STORAGE
+    ) -> None:
+        self._runner = runner
+        self._receiver = receiver
+        self._pool = pool
+
+    def run(self, op: Callable[[], T], on_success: Callable[[T], None]) -> Future[T]:
+        return self._runner.run(op, on_success, receiver=self._receiver, pool=self._pool)
 
 
 def _outcome(future: Future[Any], control: JobControl) -> _Delivery:

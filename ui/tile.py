@@ -1,7 +1,7 @@
 """One tile of the live grid: a camera's video in a native window, and around it what the operator
 must know about the picture (which camera, where, and whether it is live).
 
-The video is drawn by a backend (libvlc behind the media hub, filled in by ui/app.py) into a native
+The video is drawn by a backend (libvlc behind the media hub, ui/wiring/video.py) into a native
 child window whose id the tile hands over. Native windows are drawn over every ordinary widget
 that overlaps them, so nothing is painted on top of the picture: the camera's name, place and
 state sit in a caption strip above it, and a full-size message ("Connecting…", "Offline: …",
@@ -12,7 +12,7 @@ and libvlc has fitted its window to the tile, so the tile never goes black; then
 is closed. On X11 (no compositor keeps the contents of covered windows) libvlc's own window is
 made to keep what is on screen where it is uncovered, and while a tile changes size (maximize,
 restore) a still of its picture covers the video until libvlc has caught up with the new size;
-see _Xcb and VideoTile.hold_picture.
+see Xcb (ui/native_surface.py) and VideoTile.hold_picture.
 
 Every look at a camera is in the access log: the tile asks for the live.view start entry (on a
 worker) before it opens a stream, shows the error and opens nothing when the entry cannot be
@@ -20,19 +20,16 @@ written or the user may not see the camera, and ends the entry when it stops sho
 
 A maximized tile of a camera with PTZ, for a user allowed PTZ in its area, also steers the camera:
 a pad under the picture, keys (forwarded by the grid, which has the focus) and a drag on the
-picture. The commands go through `CameraControls` (filled in by ui/app.py) on workers, one at a
+picture. The commands go through `CameraControls` (ui/wiring/cameras.py) on workers, one at a
 time; the start of each move and each preset is written to the access log first.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import enum
 import itertools
 import logging
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import shiboken6
@@ -42,34 +39,22 @@ from PySide6.QtCore import (
     QMimeData,
     QObject,
     QPoint,
-    QRect,
-    QSize,
     Qt,
     QTimer,
     Signal,
 )
 from PySide6.QtGui import (
-    QColor,
     QDrag,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
-    QHideEvent,
     QKeyEvent,
     QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QPalette,
-    QPixmap,
-    QResizeEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -81,12 +66,15 @@ from console.errors import KnownError, NotFound, PermissionDenied
 from console.localtime import LOCAL_ZONE
 from console.media.packets import Profile, StreamState, StreamStatus
 from console.policy import can
-from console.ports import CameraControls, PtzPreset, VideoBackend, VideoHandle
-from console.ptz import STILL, PtzDriver, Velocity, clamp
+from console.ports import CameraControls, Jobs, PtzPreset, VideoBackend, VideoHandle
+from console.ptz import STILL, PtzDriver, Velocity
 from console.text import display_text
 from console.viewing import LiveViews
 from ui.i18n import error_text
+from ui.native_surface import Fit, TileScreen
+from ui.ptz_pad import PtzPad, drag_velocity, ptz_key_velocity, total_velocity
 from ui.sites_panel import CAMERA_MIME
+from ui.tile_state import BORDER, BORDER_ALARM, BORDER_SELECTED, LIVE_DOT, STRIP, TileState
 from ui.timers import QtTimers
 
 log = logging.getLogger(__name__)
@@ -105,535 +93,11 @@ FIT_SETTLE_S = 0.25
 #: The curtain stays at least this long when the tile's size does not change at all (it was put
 #: up before a layout that turned out to keep the tile's size).
 CURTAIN_MIN_S = 0.1
-#: libvlc rounds the picture's size: a pixel or two short of the window still fills it.
-_FIT_SLACK = 2
-
-# -- PTZ -----------------------------------------------------------------------------------------
-
-#: The speed of the keys and pad buttons; with Shift, the keys go at full speed.
-PTZ_KEY_SPEED = 0.5
-#: A drag nearer than this to where it began (a share of half the picture) does not move: a click
-#: or the first press of a double-click is not a move.
-PTZ_DEAD_ZONE = 0.05
-
-#: The keys that move a maximized PTZ tile's camera while held: arrows, the number pad (with Num
-#: Lock) and + / - for the zoom.
-_PTZ_KEYS: dict[Qt.Key, Velocity] = {
-    Qt.Key.Key_Left: (-1.0, 0.0, 0.0),
-    Qt.Key.Key_Right: (1.0, 0.0, 0.0),
-    Qt.Key.Key_Up: (0.0, 1.0, 0.0),
-    Qt.Key.Key_Down: (0.0, -1.0, 0.0),
-    Qt.Key.Key_Plus: (0.0, 0.0, 1.0),
-    Qt.Key.Key_Minus: (0.0, 0.0, -1.0),
-}
-_PTZ_KEYPAD: dict[Qt.Key, Velocity] = {
-    Qt.Key.Key_4: (-1.0, 0.0, 0.0),
-    Qt.Key.Key_6: (1.0, 0.0, 0.0),
-    Qt.Key.Key_8: (0.0, 1.0, 0.0),
-    Qt.Key.Key_2: (0.0, -1.0, 0.0),
-    Qt.Key.Key_7: (-1.0, 1.0, 0.0),
-    Qt.Key.Key_9: (1.0, 1.0, 0.0),
-    Qt.Key.Key_1: (-1.0, -1.0, 0.0),
-    Qt.Key.Key_3: (1.0, -1.0, 0.0),
-}
-
-
-def ptz_key_velocity(key: int, modifiers: Qt.KeyboardModifier) -> Velocity | None:
-    """The velocity a held key asks for, or None when the key does not steer (Ctrl+arrows and
-    Alt+digits keep their grid meanings)."""
-    shift = Qt.KeyboardModifier.ShiftModifier
-    keypad = Qt.KeyboardModifier.KeypadModifier
-    if modifiers & ~(shift | keypad):
-        return None
-    try:
-        qt_key = Qt.Key(key)
-    except ValueError:
-        return None
-    direction = _PTZ_KEYS.get(qt_key)
-    if direction is None and modifiers & keypad:
-        direction = _PTZ_KEYPAD.get(qt_key)
-    if direction is None:
-        return None
-    speed = 1.0 if modifiers & shift else PTZ_KEY_SPEED
-    pan, tilt, zoom = direction
-    return pan * speed, tilt * speed, zoom * speed
-
-
-def drag_velocity(offset: QPoint, size: QSize) -> Velocity:
-    """A drag on the picture moves at a speed proportional to how far it is from where it began:
-    half the picture's width (or height) is full speed."""
-
-    def axis(share: float) -> float:
-        value = clamp(share)
-        return 0.0 if abs(value) < PTZ_DEAD_ZONE else round(value, 2)
-
-    half_width, half_height = max(1.0, size.width() / 2), max(1.0, size.height() / 2)
-    return axis(offset.x() / half_width), axis(-offset.y() / half_height), 0.0
-
-
-def _total(velocities: Iterable[Velocity]) -> Velocity:
-    listed = list(velocities)
-    pan, tilt, zoom = (sum(v[axis] for v in listed) for axis in range(3))
-    return pan, tilt, zoom
-
-
-class PtzPad(QWidget):
-    """The PTZ controls under a maximized tile's picture (the picture is a native window: nothing
-    can be drawn over it). Hold an arrow or zoom button to move; Stop; a preset, then Go."""
-
-    #: a Velocity while a button is held, STILL when it is let go
-    held = Signal(object)
-    #: the Stop button was clicked
-    stop_clicked = Signal()
-    #: a PtzPreset to go to
-    goto_clicked = Signal(object)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("ptz_pad")
-        self.setAutoFillBackground(True)
-        self.setStyleSheet("#ptz_pad { background: #1e2126; } #ptz_error { color: #ff8a80; }")
-        self.setToolTip(
-            self.tr(
-                "Drag on the picture, hold an arrow key (with Shift: faster) or + and − to move "
-                "the camera; it stops when you let go."
-            )
-        )
-        self._presets: list[PtzPreset] = []
-        row = QHBoxLayout(self)
-        row.setContentsMargins(6, 2, 6, 2)
-        row.setSpacing(4)
-        self.buttons: dict[str, QToolButton] = {}
-        s = PTZ_KEY_SPEED
-        for name, text, tip, velocity in (
-            ("left", "◀", self.tr("Pan left"), (-s, 0.0, 0.0)),
-            ("up", "▲", self.tr("Tilt up"), (0.0, s, 0.0)),
-            ("down", "▼", self.tr("Tilt down"), (0.0, -s, 0.0)),
-            ("right", "▶", self.tr("Pan right"), (s, 0.0, 0.0)),
-            ("zoom_in", "+", self.tr("Zoom in"), (0.0, 0.0, s)),
-            ("zoom_out", "−", self.tr("Zoom out"), (0.0, 0.0, -s)),
-        ):
-            button = self._button(name, text, tip)
-            button.pressed.connect(lambda v=velocity: self.held.emit(v))
-            button.released.connect(lambda: self.held.emit(STILL))
-            row.addWidget(button)
-        stop = self._button("stop", self.tr("Stop"), self.tr("Stop the camera"))
-        stop.clicked.connect(self.stop_clicked)
-        row.addWidget(stop)
-        # No focus for any of them: the keys keep going to the grid.
-        self.preset_box = QComboBox()
-        self.preset_box.setObjectName("ptz_presets")
-        self.preset_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.preset_box.setMinimumContentsLength(12)
-        row.addWidget(self.preset_box)
-        self.go = self._button("go", self.tr("Go"), self.tr("Go to the chosen preset"))
-        self.go.clicked.connect(self._on_go_clicked)
-        row.addWidget(self.go)
-        self.error = QLabel()
-        self.error.setObjectName("ptz_error")
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
-        row.addWidget(self.error, 1)
-        self.set_presets([])
-
-    def _button(self, name: str, text: str, tip: str) -> QToolButton:
-        button = QToolButton()
-        button.setObjectName(f"ptz_{name}")
-        button.setText(text)
-        button.setToolTip(tip)
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.buttons[name] = button
-        return button
-
-    def set_presets(self, presets: Sequence[PtzPreset]) -> None:
-        self._presets = list(presets)
-        self.preset_box.clear()
-        for preset in self._presets:
-            self.preset_box.addItem(display_text(preset.name or preset.token))
-        if not self._presets:
-            self.preset_box.addItem(self.tr("No presets"))
-        self.preset_box.setEnabled(bool(self._presets))
-        self.go.setEnabled(bool(self._presets))
-
-    @property
-    def presets(self) -> list[PtzPreset]:
-        return list(self._presets)
-
-    def show_error(self, text: str) -> None:
-        """A refused entry or a failed command ("" clears it); the whole text in the tooltip."""
-        self.error.setText(text)
-        self.error.setToolTip(text)
-
-    def reset(self) -> None:
-        self.set_presets([])
-        self.show_error("")
-
-    def _on_go_clicked(self) -> None:
-        index = self.preset_box.currentIndex()
-        if 0 <= index < len(self._presets):
-            self.goto_clicked.emit(self._presets[index])
-
-
-# -- states --------------------------------------------------------------------------------------
-
-
-class TileState(enum.StrEnum):
-    EMPTY = "empty"
-    #: waiting for the camera, the log entry or the stream
-    CONNECTING = "connecting"
-    LIVE = "live"
-    #: the picture stopped coming; the last one stays, marked
-    STALE = "stale"
-    OFFLINE = "offline"
-    NO_PERMISSION = "no_permission"
-    #: the camera is gone (removed from Utkik)
-    REMOVED = "removed"
-    #: no video backend on this workstation
-    NO_VIDEO = "no_video"
-    #: the look could not be logged or the stream not opened: nothing is shown
-    REFUSED = "refused"
-
-
-#: Caption strip colours by state: (background, text). Alarm-red stays for alarms.
-_STRIP = {
-    TileState.EMPTY: ("#15171b", "#8a9099"),
-    TileState.CONNECTING: ("#1e2126", "#c9d1d9"),
-    TileState.LIVE: ("#1e2126", "#e6e6e6"),
-    TileState.STALE: ("#d08a1e", "#000000"),
-    TileState.OFFLINE: ("#8e2c28", "#ffffff"),
-    TileState.NO_PERMISSION: ("#2b3038", "#c9d1d9"),
-    TileState.REMOVED: ("#2b3038", "#c9d1d9"),
-    TileState.NO_VIDEO: ("#2b3038", "#c9d1d9"),
-    TileState.REFUSED: ("#8e2c28", "#ffffff"),
-}
-_BORDER = "#2b3038"
-_BORDER_SELECTED = "#2f8ef0"
-_BORDER_ALARM = "#ff3b30"
-_LIVE_DOT = "#3fa55b"
 
 
 def clock_text(status: StreamStatus) -> str:
     """When a state began, as the control room's wall clock shows it (hh:mm:ss)."""
     return f"{status.since.astimezone(LOCAL_ZONE):%H:%M:%S}"
-
-
-# -- the native parts ------------------------------------------------------------------------------
-
-
-def _native(widget: QWidget, colour: str) -> None:
-    # Only the video area is native: native ancestors (and their siblings) up to the main window
-    # would make every tile, dock and toolbar a native window too. Set before WA_NativeWindow,
-    # which on a widget already shown makes its native window at once.
-    widget.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors)
-    widget.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
-    widget.setAutoFillBackground(True)
-    palette = widget.palette()
-    palette.setColor(QPalette.ColorRole.Window, QColor(colour))
-    palette.setColor(QPalette.ColorRole.WindowText, QColor("#c9d1d9"))
-    widget.setPalette(palette)
-
-
-# -- X11: libvlc's own window inside ours --------------------------------------------------------
-
-
-class _Cookie(ctypes.Structure):
-    """An xcb request's cookie (every xcb_*_cookie_t is this one field)."""
-
-    _fields_ = [("sequence", ctypes.c_uint)]
-
-
-class _Geometry(ctypes.Structure):
-    """xcb_get_geometry_reply_t."""
-
-    _fields_ = [
-        ("response_type", ctypes.c_uint8),
-        ("depth", ctypes.c_uint8),
-        ("sequence", ctypes.c_uint16),
-        ("length", ctypes.c_uint32),
-        ("root", ctypes.c_uint32),
-        ("x", ctypes.c_int16),
-        ("y", ctypes.c_int16),
-        ("width", ctypes.c_uint16),
-        ("height", ctypes.c_uint16),
-        ("border_width", ctypes.c_uint16),
-        ("pad0", ctypes.c_uint8 * 2),
-    ]
-
-
-#: xcb_cw_t XCB_CW_BACK_PIXMAP, and its value XCB_BACK_PIXMAP_NONE.
-_CW_BACK_PIXMAP = 1
-_BACK_PIXMAP_NONE = 0
-#: xcb_cw_t XCB_CW_BACK_PIXEL
-_CW_BACK_PIXEL = 2
-
-
-class _Xcb:
-    """The few X11 requests Qt has no API for, made on Qt's own xcb connection (so they reach the
-    X server in order with Qt's own), through ctypes.
-
-    libvlc's X11 output draws into a window of its own that it makes inside the tile's video
-    window, sized and placed to the picture (modules/video_output/xcb/x11.c in VLC 3). Without a
-    compositor X keeps no contents of a covered window: when such a window is uncovered or grows,
-    X paints it with its background, which libvlc sets to black, and libvlc draws nothing until its
-    next picture (nor while the window is covered at all). With no background ("None"), X leaves
-    the pixels on screen as they were: the picture that covered it stays until libvlc draws over
-    it. Only X tells where libvlc's window is and whether libvlc has fitted it to a new size.
-    """
-
-    def __init__(self, lib: ctypes.CDLL, libc: ctypes.CDLL, connection: int) -> None:
-        self._lib = lib
-        self._free = libc.free
-        self._connection = ctypes.c_void_p(connection)
-
-    @classmethod
-    def of_application(cls) -> _Xcb | None:
-        """The X connection of the running application, or None when it does not run on X11
-        (Wayland, Windows, macOS, the offscreen platform) or libxcb cannot be loaded."""
-        app = QGuiApplication.instance()
-        if not isinstance(app, QGuiApplication) or app.platformName() != "xcb":
-            return None
-        native = getattr(app, "nativeInterface", None)
-        connection = getattr(native(), "connection", None) if native is not None else None
-        if connection is None:
-            return None
-        try:
-            lib = ctypes.CDLL(ctypes.util.find_library("xcb") or "libxcb.so.1")
-            libc = ctypes.CDLL(ctypes.util.find_library("c"))
-        except OSError as err:
-            log.info("no libxcb (%s): video windows are handled by Qt alone", err)
-            return None
-        pointer, error = ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)
-        for name in ("xcb_query_tree", "xcb_get_geometry"):
-            getattr(lib, name).argtypes = [pointer, ctypes.c_uint32]
-            getattr(lib, name).restype = _Cookie
-        for name in ("xcb_query_tree_reply", "xcb_get_geometry_reply"):
-            getattr(lib, name).argtypes = [pointer, _Cookie, error]
-            getattr(lib, name).restype = pointer
-        lib.xcb_query_tree_children.argtypes = [pointer]
-        lib.xcb_query_tree_children.restype = ctypes.POINTER(ctypes.c_uint32)
-        lib.xcb_query_tree_children_length.argtypes = [pointer]
-        lib.xcb_query_tree_children_length.restype = ctypes.c_int
-        lib.xcb_change_window_attributes_checked.argtypes = [
-            pointer,
-            ctypes.c_uint32,
-            ctypes.c_uint32,
-            ctypes.POINTER(ctypes.c_uint32),
-        ]
-        lib.xcb_change_window_attributes_checked.restype = _Cookie
-        lib.xcb_request_check.argtypes = [pointer, _Cookie]
-        lib.xcb_request_check.restype = pointer
-        libc.free.argtypes = [pointer]
-        libc.free.restype = None
-        return cls(lib, libc, int(connection()))
-
-    def _reply(self, request: str, window: int) -> int | None:
-        """The reply to `request` about `window` (to be freed), or None (the window is gone)."""
-        cookie = getattr(self._lib, f"xcb_{request}")(self._connection, window)
-        error = ctypes.c_void_p()
-        reply: int | None = getattr(self._lib, f"xcb_{request}_reply")(
-            self._connection, cookie, ctypes.byref(error)
-        )
-        if error.value:
-            self._free(error)
-        return reply or None
-
-    def children(self, window: int) -> list[int]:
-        """The windows inside `window`, bottom to top."""
-        reply = self._reply("query_tree", window)
-        if reply is None:
-            return []
-        try:
-            count = self._lib.xcb_query_tree_children_length(reply)
-            ids = self._lib.xcb_query_tree_children(reply)
-            return [int(ids[i]) for i in range(count)]
-        finally:
-            self._free(reply)
-
-    def geometry(self, window: int) -> tuple[int, int, int, int] | None:
-        """(x, y, width, height) of `window` in its parent, in pixels; None once it is gone."""
-        reply = self._reply("get_geometry", window)
-        if reply is None:
-            return None
-        try:
-            g = ctypes.cast(reply, ctypes.POINTER(_Geometry)).contents
-            return int(g.x), int(g.y), int(g.width), int(g.height)
-        finally:
-            self._free(reply)
-
-    def set_background(self, window: int, *, keep: bool) -> None:
-        """`keep`: no background (X leaves what is on screen where `window` is uncovered);
-        else black."""
-        mask, value = (_CW_BACK_PIXMAP, _BACK_PIXMAP_NONE) if keep else (_CW_BACK_PIXEL, 0)
-        values = (ctypes.c_uint32 * 1)(value)
-        cookie = self._lib.xcb_change_window_attributes_checked(
-            self._connection, window, mask, values
-        )
-        error = self._lib.xcb_request_check(self._connection, cookie)
-        if error:
-            # libvlc destroyed its window meanwhile (the stream stopped): nothing to keep.
-            self._free(error)
-
-
-class _Fit(enum.Enum):
-    """How libvlc's window fits the video window it was given (X11 only)."""
-
-    #: not on X11: nothing to know
-    UNKNOWN = "unknown"
-    #: libvlc has made no window in it (yet)
-    NO_WINDOW = "no window"
-    #: exactly as large: how libvlc makes its window, before it places the picture in it (or a
-    #: picture of exactly the video window's shape)
-    WHOLE = "whole"
-    #: as large as fits, centred: libvlc's next picture is drawn at this size
-    FITTED = "fitted"
-    #: another size (the stream's own, or the tile's before it was resized)
-    NOT_FITTED = "not fitted"
-
-
-class _Curtain(QWidget):
-    """A still of the tile's picture, over the video windows while they change size (see
-    VideoTile.hold_picture): scaled as libvlc scales the picture, as large as fits, centred."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("tile_curtain")
-        _native(self, "#000000")
-        self.still = QPixmap()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        if self.still.isNull():
-            return
-        size = self.still.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        corner = QPoint((self.width() - size.width()) // 2, (self.height() - size.height()) // 2)
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.drawPixmap(QRect(corner, size), self.still)
-        painter.end()
-
-
-class _Screen(QWidget):
-    """The tile's video area: two native video windows, a native curtain and a native message
-    above them."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("tile_screen")
-        _native(self, "#000000")
-        self.surfaces = (QWidget(self), QWidget(self))
-        for index, surface in enumerate(self.surfaces):
-            surface.setObjectName(f"tile_surface_{index}")
-            _native(surface, "#000000")
-        self.curtain = _Curtain(self)
-        self.curtain.hide()
-        self.message = QLabel(self)
-        self.message.setObjectName("tile_message")
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setWordWrap(True)
-        self.message.setMargin(8)
-        _native(self.message, "#101317")
-        #: None where the video windows are not X11 windows
-        self._xcb = _Xcb.of_application()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        for child in (*self.surfaces, self.curtain, self.message):
-            child.setGeometry(self.rect())
-
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
-        super().hideEvent(event)
-        self.lift_curtain()
-        self.forget_pictures()
-
-    def window_id(self, surface: int) -> int:
-        return int(self.surfaces[surface].winId())
-
-    def show_picture(self, surface: int) -> None:
-        """Surface `surface` on top (under the curtain while it is up), the message hidden."""
-        self.surfaces[surface].raise_()
-        if self.curtain.isVisible():
-            self.curtain.raise_()
-        self.message.hide()
-
-    def show_message(self, text: str) -> None:
-        self.lift_curtain()
-        self.message.setText(text)
-        self.message.show()
-        self.message.raise_()
-
-    # -- libvlc's window in a surface (X11 only) -------------------------------------------------
-
-    def _drawn(self, surface: int) -> tuple[_Xcb, int] | None:
-        """The X connection and the window libvlc draws in, inside `surface` (the newest)."""
-        xcb = self._xcb
-        if xcb is None:
-            return None
-        children = xcb.children(self.window_id(surface))
-        return (xcb, children[-1]) if children else None
-
-    def fit(self, surface: int) -> _Fit:
-        """How libvlc's window in `surface` fits it. Makes that window keep what is on screen
-        where it is uncovered or grows (see _Xcb), before it is ever uncovered."""
-        drawn = self._drawn(surface)
-        if drawn is None:
-            return _Fit.UNKNOWN if self._xcb is None else _Fit.NO_WINDOW
-        xcb, window = drawn
-        # Every time: X reuses the ids of windows libvlc destroyed for the windows it makes anew.
-        xcb.set_background(window, keep=True)
-        outer = xcb.geometry(self.window_id(surface))
-        inner = xcb.geometry(window)
-        if outer is None or inner is None:
-            return _Fit.NO_WINDOW
-        _, _, width, height = outer
-        x, y, w, h = inner
-        if (x, y, w, h) == (0, 0, width, height):
-            return _Fit.WHOLE
-        inside = x >= 0 and y >= 0 and x + w <= width and y + h <= height
-        filled = w >= width - _FIT_SLACK or h >= height - _FIT_SLACK
-        return _Fit.FITTED if inside and filled else _Fit.NOT_FITTED
-
-    def forget_pictures(self) -> None:
-        """Black again where libvlc has not drawn: a hidden tile shown again has nothing of its
-        own on screen to keep."""
-        for surface in range(len(self.surfaces)):
-            drawn = self._drawn(surface)
-            if drawn is not None:
-                xcb, window = drawn
-                xcb.set_background(window, keep=False)
-
-    def size_in_pixels(self, surface: int) -> tuple[int, int] | None:
-        """The size of `surface` as the X server has it now; None where it cannot be known."""
-        xcb = self._xcb
-        geometry = xcb.geometry(self.window_id(surface)) if xcb is not None else None
-        return None if geometry is None else geometry[2:]
-
-    # -- the curtain -----------------------------------------------------------------------------
-
-    def hold(self, surface: int) -> bool:
-        """Put up the curtain with the picture libvlc shows in `surface` now; False where there
-        is none to take (not on X11, nothing drawn, not on screen)."""
-        drawn = self._drawn(surface)
-        screen = self.screen()
-        if drawn is None or screen is None or self.fit(surface) is _Fit.NO_WINDOW:
-            return False
-        xcb, window = drawn
-        geometry = xcb.geometry(window)
-        if geometry is None or geometry[2] <= 1 or geometry[3] <= 1:
-            return False
-        ratio = self.surfaces[surface].devicePixelRatioF()
-        x, y, w, h = (round(v / ratio) for v in geometry)
-        still = screen.grabWindow(self.window_id(surface), x, y, w, h)
-        if still.isNull():
-            return False
-        self.curtain.still = still
-        self.curtain.show()
-        self.curtain.raise_()
-        if self.message.isVisible():
-            self.message.raise_()
-        return True
-
-    def lift_curtain(self) -> None:
-        if self.curtain.isVisible():
-            self.curtain.hide()
-        self.curtain.still = QPixmap()
 
 
 # -- streams ---------------------------------------------------------------------------------------
@@ -698,6 +162,7 @@ class VideoTile(QFrame):
         parent: QWidget | None = None,
         *,
         controls: CameraControls | None = None,
+        ptz_jobs: Jobs | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("video_tile")
@@ -706,6 +171,9 @@ class VideoTile(QFrame):
         self._backend = backend
         self._places = places
         self._controls = controls
+        #: where the PTZ driver's camera commands run (the device pool); not bound to the tile,
+        #: since the driver must see the outcome of each to let the camera go
+        self._ptz_jobs = ptz_jobs if ptz_jobs is not None else views.jobs
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setMinimumSize(80, 60)
@@ -793,7 +261,7 @@ class VideoTile(QFrame):
         self._holder_layout = QVBoxLayout(self._holder)
         self._holder_layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addWidget(self._holder, 1)
-        self.screen_: _Screen = _Screen(self._holder)
+        self.screen_: TileScreen = TileScreen(self._holder)
         self._holder_layout.addWidget(self.screen_)
         self.ptz_pad = PtzPad()
         self.ptz_pad.hide()
@@ -901,7 +369,7 @@ class VideoTile(QFrame):
 
     def restore_video(self) -> None:
         """New native windows after a move; the streams open again into them."""
-        self.screen_ = _Screen(self._holder)
+        self.screen_ = TileScreen(self._holder)
         self._holder_layout.addWidget(self.screen_)
         self._front_surface = 0
         self._show()
@@ -957,7 +425,7 @@ class VideoTile(QFrame):
             views.actor,
             self._controls,
             camera,
-            views.jobs,
+            self._ptz_jobs,
             QtTimers(),
             on_presets=lambda presets: self._on_ptz_presets(opened, presets),
             on_error=lambda err: self._on_ptz_error(opened, "" if err is None else error_text(err)),
@@ -1004,13 +472,13 @@ class VideoTile(QFrame):
                 return False
             if not event.isAutoRepeat():
                 self._held_keys[key] = velocity
-                driver.drive("keys", _total(self._held_keys.values()))
+                driver.drive("keys", total_velocity(self._held_keys.values()))
             return True
         if key not in self._held_keys:
             return False
         if not event.isAutoRepeat():
             del self._held_keys[key]
-            driver.drive("keys", _total(self._held_keys.values()))
+            driver.drive("keys", total_velocity(self._held_keys.values()))
         return True
 
     def release_ptz(self) -> None:
@@ -1205,11 +673,11 @@ class VideoTile(QFrame):
         """`stream`, whose first picture is out, may be shown."""
         since, until = self._fitting[stream.token]
         fit = self.screen_.fit(stream.surface)
-        if fit in (_Fit.UNKNOWN, _Fit.FITTED) or now >= until:
+        if fit in (Fit.UNKNOWN, Fit.FITTED) or now >= until:
             return True
         # Right after its first picture libvlc's window (or, from a backend of another kind,
         # none at all) may be as it was made: wait a little for it to be placed.
-        return fit in (_Fit.WHOLE, _Fit.NO_WINDOW) and now >= since + FIT_SETTLE_S
+        return fit in (Fit.WHOLE, Fit.NO_WINDOW) and now >= since + FIT_SETTLE_S
 
     def _on_fitted(self, stream: _Stream) -> None:
         """`stream`'s first picture is out and libvlc's window fitted to the tile."""
@@ -1286,7 +754,7 @@ class VideoTile(QFrame):
         if screen.size_in_pixels(front.surface) == size and now < since + CURTAIN_MIN_S:
             # The new layout may not have reached the tile yet.
             return False
-        return screen.fit(front.surface) is not _Fit.NOT_FITTED
+        return screen.fit(front.surface) is not Fit.NOT_FITTED
 
     def _lift_curtain(self) -> None:
         self._curtain = None
@@ -1356,13 +824,13 @@ class VideoTile(QFrame):
         degraded = front is not None and bool(getattr(front.handle, "degraded", False))
         self.badge.setVisible(front is not None and (front.keyframes_only or degraded))
         self.badge.setToolTip(self._badge_overload if degraded else self._badge_no_sub)
-        background, text = _STRIP[self.state]
+        background, text = STRIP[self.state]
         _restyle(
             self.caption,
             f"#tile_caption {{ background: {background}; }} "
             f"#tile_title, #tile_status, #tile_keyframes {{ color: {text}; }}",
         )
-        _restyle(self.status_label, f"color: {_LIVE_DOT};" if self.state is TileState.LIVE else "")
+        _restyle(self.status_label, f"color: {LIVE_DOT};" if self.state is TileState.LIVE else "")
         if not shiboken6.isValid(self.screen_):
             return
         picture = front is not None and front.shown
@@ -1377,7 +845,7 @@ class VideoTile(QFrame):
         self.state_changed.emit(self.state)
 
     def _paint_border(self) -> None:
-        colour = _BORDER_ALARM if self.alarm else _BORDER_SELECTED if self.selected else _BORDER
+        colour = BORDER_ALARM if self.alarm else BORDER_SELECTED if self.selected else BORDER
         width = 3 if self.alarm else 2
         _restyle(self, f"#video_tile {{ border: {width}px solid {colour}; background: #000000; }}")
 

@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 from console.app import Core
 from console.ports import CameraControls, CameraTools
 from tests.ui.fakes import OfflineControls, OfflineTools
-from ui.app import Console, ui_settings_for
 from ui.i18n import Translations
 from ui.theme import apply_theme
+from ui.wiring.session import Console, ui_settings_for
 
 
 @pytest.fixture

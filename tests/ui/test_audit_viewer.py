@@ -21,9 +21,9 @@ from console.errors import N_, KnownError, PermissionDenied
 from console.settings import LOCKOUT_MINUTES
 from tests.conftest import FAST_HASHER, PASSWORD, FakeClock
 from tests.ui.test_shell import log_in
-from ui.app import Console
 from ui.audit_viewer import AuditViewer
 from ui.tasks import TaskRunner
+from ui.wiring.session import Console
 
 CLI = Actor.os_account("root")
 HEADER = ["Seq", "Time", "User", "Action", "Target", "Details"]
@@ -428,15 +428,15 @@ def test_the_menu_opens_the_viewer_for_a_supervisor_only(
     console = make_console()
     console.start()
     window = log_in(qtbot, console, "olle")
-    assert not window.actions["audit"].isEnabled()
+    assert not window.menu_actions["audit"].isEnabled()
     window.lock()
     window.unlock()
-    assert not window.actions["audit"].isEnabled()
-    assert window.actions["lock"].isEnabled()
+    assert not window.menu_actions["audit"].isEnabled()
+    assert window.menu_actions["lock"].isEnabled()
 
-    window.actions["switch_user"].trigger()
+    window.menu_actions["switch_user"].trigger()
     window = log_in(qtbot, console, "sara")
-    action = window.actions["audit"]
+    action = window.menu_actions["audit"]
     assert action.isEnabled()
     assert action.shortcut().toString() == "Ctrl+Shift+A"
     assert action.text() == "&Access log…"

@@ -34,16 +34,14 @@ from tests.conftest import PASSWORD, FakeClock
 from tests.hostile_soap import HOST, Eavesdropper, foreign_host, pointing_at
 from tests.ui.conftest import distinct_colours
 from tests.ui.test_shell import log_in
-from ui.app import Console, camera_tools
-from ui.camera_wizard import (
-    CameraWizard,
-    HealthMonitor,
-    plain_words,
-    split_host_port,
-)
+from ui.camera_wizard import CameraWizard
+from ui.health_monitor import HealthMonitor
 from ui.main_window import MainWindow
 from ui.sites_panel import STATE_ROLE, SitesPanel, health_state
 from ui.tasks import TaskRunner
+from ui.wiring.cameras import camera_tools
+from ui.wiring.session import Console
+from ui.wizard_pages import plain_words, split_host_port
 
 CLI = Actor.os_account("root")
 MakeConsole = Callable[..., Console]
@@ -185,7 +183,7 @@ def test_a_technician_finds_tests_and_adds_a_camera(
     console = make_console(camera_tools(device_loop))
     console.start()
     window = log_in(qtbot, console, "tove")
-    action = window.actions["add_cameras"]
+    action = window.menu_actions["add_cameras"]
     assert action.isEnabled()
     assert action.shortcut().toString() == "Ctrl+Shift+A"
     assert "Ca&meras" in [a.text() for a in window.menuBar().actions()]
@@ -565,24 +563,24 @@ def test_only_technicians_may_add_cameras(
     console = make_console()
     console.start()
     window = log_in(qtbot, console, "olle")
-    assert not window.actions["add_cameras"].isEnabled()
+    assert not window.menu_actions["add_cameras"].isEnabled()
     shortcut = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     qtbot.keyClick(window, Qt.Key.Key_A, shortcut)
     assert console.camera_wizard is None
-    window.actions["switch_user"].trigger()
+    window.menu_actions["switch_user"].trigger()
     window = log_in(qtbot, console, "anna")
-    assert not window.actions["add_cameras"].isEnabled()
+    assert not window.menu_actions["add_cameras"].isEnabled()
     # Administrators watch no video: no camera menu at all.
     assert "Ca&meras" not in [a.text() for a in window.menuBar().actions()]
-    window.actions["switch_user"].trigger()
+    window.menu_actions["switch_user"].trigger()
     window = log_in(qtbot, console, "tove")
-    assert window.actions["add_cameras"].isEnabled()
+    assert window.menu_actions["add_cameras"].isEnabled()
     window.lock()
-    assert not window.actions["add_cameras"].isEnabled()
+    assert not window.menu_actions["add_cameras"].isEnabled()
     window.unlock()
-    assert window.actions["add_cameras"].isEnabled()
+    assert window.menu_actions["add_cameras"].isEnabled()
     # The access log shares the keys, but a technician may not read it: no conflict.
-    assert not window.actions["audit"].isEnabled()
+    assert not window.menu_actions["audit"].isEnabled()
     qtbot.keyClick(window, Qt.Key.Key_A, shortcut)
     qtbot.waitUntil(lambda: console.camera_wizard is not None)
     wizard = console.camera_wizard

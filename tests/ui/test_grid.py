@@ -36,13 +36,15 @@ from console.media.packets import (
 from console.ports import Player, VideoBackend, VideoHandle
 from tests.conftest import PASSWORD, FakeClock
 from tests.ui.fakes import OfflineControls, OfflineTools
-from ui.app import Console, HubVideoBackend, ui_settings_for
 from ui.grid import VideoGrid
 from ui.i18n import Translations
 from ui.main_window import MainWindow
 from ui.sites_panel import CAMERA_ID_ROLE, SitesPanel, camera_mime
 from ui.tasks import TaskRunner
-from ui.tile import TileState, VideoTile
+from ui.tile import VideoTile
+from ui.tile_state import TileState
+from ui.wiring.session import Console, ui_settings_for
+from ui.wiring.video import HubVideoBackend
 
 CLI = Actor.os_account("root")
 
@@ -740,10 +742,10 @@ def test_the_console_shows_the_grid_and_locks_it_away(
     assert grid.tiles[0].title_text() == "Torget · Stora torget"
 
     # Full screen leaves the grid alone on the screen.
-    window.actions["full_screen"].trigger()
+    window.menu_actions["full_screen"].trigger()
     assert not window.menuBar().isVisible()
     assert not window.docks["sites"].isVisible()
-    window.actions["full_screen"].trigger()
+    window.menu_actions["full_screen"].trigger()
     assert window.menuBar().isVisible()
     assert window.docks["sites"].isVisible()
 
@@ -764,7 +766,7 @@ def test_the_console_shows_the_grid_and_locks_it_away(
     assert [e.action for e in live_entries(core)] == ["live.view.start"]
 
     # Locking stops the video and ends the look; unlocking starts a new one.
-    window.actions["lock"].trigger()
+    window.menu_actions["lock"].trigger()
     assert backend.open_handles() == []
     assert not grid.isVisible() or window.lock_screen is not None
     qtbot.waitUntil(lambda: [e.action for e in live_entries(core)][-1] == "live.view.end")

@@ -13,8 +13,8 @@ from console.app import Core
 from console.domain import Actor, Role
 from tests.conftest import PASSWORD
 from tests.ui.test_shell import log_in
-from ui.app import Console
 from ui.i18n import Translations
+from ui.wiring.session import Console
 
 CLI = Actor.os_account("root")
 

@@ -25,19 +25,18 @@ from console.recording.playback import PlaybackClock
 from tests.conftest import PASSWORD, FakeClock
 from tests.core.test_cameras import user
 from tests.core.test_recording_archive import add_segment, camera
-from ui.app import Console
-from ui.playback import (
+from ui.playback import PlaybackWindow, speed_label
+from ui.playback_request import (
     PlaybackContext,
     PlaybackRequest,
-    PlaybackWindow,
     ReasonDialog,
-    TileState,
     ask_for_playback,
     grid_for,
-    speed_label,
 )
 from ui.tasks import TaskRunner
+from ui.tile_state import TileState
 from ui.timeline import GoToTimeDialog
+from ui.wiring.session import Console
 
 CLI = Actor.os_account("root")
 REASON = "Follow-up of an alarm: larm 4711"
@@ -325,7 +324,7 @@ def test_a_refused_start_shows_the_error_and_opens_nothing(
     areas = core.sites.resolve_areas(["Berga"])
     operator = Actor.of(core.users.add(CLI, "olle", Role.OPERATOR, PASSWORD, areas))
     window = open_window(operator, [recorded.torget.id, None, None, None])
-    qtbot.waitUntil(lambda: window.tiles[0].state in (TileState.NOT_PERMITTED, TileState.ERROR))
+    qtbot.waitUntil(lambda: window.tiles[0].state in (TileState.NO_PERMISSION, TileState.ERROR))
     assert backend.streams == []
     assert entries(core, "playback.view.start") == []
     assert window.tiles[0].message_text()
@@ -499,10 +498,10 @@ def test_a_technician_gets_no_playback_and_an_operator_plays_back_the_layout(
     qtbot.waitUntil(lambda: console.main_window is not None)
     window = console.main_window
     assert window is not None
-    assert not window.actions["playback"].isEnabled()
-    assert not window.actions["playback_layout"].isEnabled()
+    assert not window.menu_actions["playback"].isEnabled()
+    assert not window.menu_actions["playback_layout"].isEnabled()
     assert "Play&back" not in [a.text() for a in window.menuBar().actions()]
-    window.actions["playback"].trigger()  # disabled: nothing happens
+    window.menu_actions["playback"].trigger()  # disabled: nothing happens
     window.playback_requested.emit(False)  # nor when asked anyway
     qtbot.wait(100)
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, ReasonDialog)]
@@ -515,13 +514,13 @@ def test_a_technician_gets_no_playback_and_an_operator_plays_back_the_layout(
     qtbot.waitUntil(lambda: console.main_window is not None)
     window = console.main_window
     assert window is not None
-    assert window.actions["playback"].isEnabled()
+    assert window.menu_actions["playback"].isEnabled()
     assert "Play&back" in [a.text() for a in window.menuBar().actions()]
-    assert window.actions["playback"].shortcut().toString() == "Ctrl+Shift+P"
+    assert window.menu_actions["playback"].shortcut().toString() == "Ctrl+Shift+P"
     grid = window.grid
     assert grid is not None
     grid.assign(1, recorded.berga.id)
-    window.actions["playback_layout"].trigger()
+    window.menu_actions["playback_layout"].trigger()
     qtbot.waitUntil(
         lambda: any(
             isinstance(w, ReasonDialog) and w.isVisible() for w in QApplication.topLevelWidgets()

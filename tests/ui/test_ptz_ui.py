@@ -1,6 +1,6 @@
 """PTZ in a maximized tile and snapshots to a file, under pytest-qt: fake camera controls for the
 tile's logic (keys, drag, pad, presets, throttling, the access log first), and the real ONVIF
-controls of ui/app.py against the simulated site's PTZ camera."""
+controls of ui/wiring/cameras.py against the simulated site's PTZ camera."""
 
 from __future__ import annotations
 
@@ -31,10 +31,11 @@ from console.ptz import PTZ_MIN_INTERVAL_S
 from console.runtime import DeviceLoop
 from tests.conftest import FakeClock
 from tests.ui.test_grid import CLI, FakeBackend, focus, person, place
-from ui.app import OnvifCameraControls
 from ui.grid import VideoGrid
+from ui.ptz_pad import PTZ_KEY_SPEED, drag_velocity
 from ui.tasks import TaskRunner
-from ui.tile import PTZ_KEY_SPEED, VideoTile, drag_velocity
+from ui.tile import VideoTile
+from ui.wiring.cameras import OnvifCameraControls
 
 #: The start and end of a JPEG file, enough for a fake camera's snapshot.
 JPEG = b"\xff\xd8\xff\xe0fake picture\xff\xd9"

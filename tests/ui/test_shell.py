@@ -14,10 +14,10 @@ from console.app import Core
 from console.domain import Actor, Role
 from tests.conftest import PASSWORD
 from tests.ui.conftest import distinct_colours, mean_luminance
-from ui.app import Console
 from ui.main_window import MainWindow
 from ui.sites_panel import SitesModel
 from ui.users_dialog import UserEditDialog, UsersDialog
+from ui.wiring.session import Console
 
 CLI = Actor.os_account("root")
 MakeConsole = Callable[..., Console]
@@ -99,7 +99,7 @@ def test_first_run_creates_the_administrator_then_logs_in(
     }
     shot = window.grab().toImage()
     assert distinct_colours(shot) > 5
-    assert window.actions["users"].isEnabled()
+    assert window.menu_actions["users"].isEnabled()
 
 
 def test_with_an_administrator_the_login_is_shown(
@@ -155,7 +155,7 @@ def test_idle_lock_hides_everything_and_needs_the_password(
     # The tree, docks and video area are covered: the picture is nearly black and changed.
     assert mean_luminance(shot) < 15
     assert shot != before
-    assert not window.actions["lock"].isEnabled()
+    assert not window.menu_actions["lock"].isEnabled()
 
     lock.password.setText("wrong password!")
     qtbot.mouseClick(lock.unlock, Qt.MouseButton.LeftButton)
@@ -165,7 +165,7 @@ def test_idle_lock_hides_everything_and_needs_the_password(
     lock.password.setText(PASSWORD)
     qtbot.mouseClick(lock.unlock, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.locked)
-    assert window.actions["lock"].isEnabled()
+    assert window.menu_actions["lock"].isEnabled()
 
 
 def test_lock_shortcut_and_switch_user(qtbot: QtBot, make_console: MakeConsole, core: Core) -> None:
@@ -174,7 +174,7 @@ def test_lock_shortcut_and_switch_user(qtbot: QtBot, make_console: MakeConsole, 
     console = make_console()
     console.start()
     window = log_in(qtbot, console, "anna")
-    window.actions["lock"].trigger()
+    window.menu_actions["lock"].trigger()
     assert window.locked
     lock = window.lock_screen
     assert lock is not None
@@ -183,7 +183,7 @@ def test_lock_shortcut_and_switch_user(qtbot: QtBot, make_console: MakeConsole, 
     assert console.main_window is None
     window = log_in(qtbot, console, "sara")
     assert window.user_label.text() == "Logged in as sara (Supervisor)"
-    assert not window.actions["users"].isEnabled()
+    assert not window.menu_actions["users"].isEnabled()
 
 
 def test_area_limited_user_sees_other_areas_without_permission(
@@ -215,7 +215,7 @@ def test_swedish_everywhere(
     console = make_console()
     console.start()
     window = log_in(qtbot, console, "anna")
-    window.actions["language_sv"].trigger()
+    window.menu_actions["language_sv"].trigger()
     qtbot.waitUntil(lambda: console.main_window is not None and console.main_window is not window)
     swedish = console.main_window
     assert swedish is not None
@@ -223,7 +223,7 @@ def test_swedish_everywhere(
     assert menus == ["&Konsol", "&Visa", "&Administration"]
     assert swedish.user_label.text() == "Inloggad som anna (Administratör)"
     assert swedish.docks["sites"].windowTitle() == "Platser och kameror"
-    assert swedish.actions["language_sv"].isChecked()
+    assert swedish.menu_actions["language_sv"].isChecked()
     assert console.ui_settings.value("language") == "sv"
 
 
@@ -235,7 +235,7 @@ def test_light_theme(
     console.start()
     window = log_in(qtbot, console, "anna")
     dark = qapp.palette().color(QPalette.ColorRole.Window).lightness()
-    window.actions["theme_light"].trigger()
+    window.menu_actions["theme_light"].trigger()
     light = qapp.palette().color(QPalette.ColorRole.Window).lightness()
     assert dark < 60 < light
     assert console.ui_settings.value("theme") == "light"
@@ -340,7 +340,7 @@ def test_closing_the_main_window_quits(
     window = log_in(qtbot, console, "anna")
     window.resize(900, 600)
     with qtbot.waitSignal(console.finished, timeout=3000):
-        window.actions["quit"].trigger()
+        window.menu_actions["quit"].trigger()
     assert console.main_window is None
     assert console.ui_settings.value("main_window/geometry") is not None
 

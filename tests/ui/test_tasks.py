@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 import shiboken6
 from PySide6.QtCore import QObject, QThread
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from console.app import Core
@@ -139,6 +140,25 @@ def test_a_result_for_a_deleted_receiver_is_dropped_without_a_warning(
     qtbot.waitUntil(lambda: runner.pending == 0, timeout=5000)
     qtbot.wait(50)  # anything still queued would arrive now
     assert delivered == []
+
+
+def test_a_receiver_only_its_job_keeps_is_let_go_safely(qtbot: QtBot, runner: TaskRunner) -> None:
+    # A parentless dialog whose last reference is its own callback: the delivery lets go of it,
+    # and with it of the relay that is its child, without deleting the relay from inside itself.
+    delivered: list[int] = []
+    gone: list[bool] = []
+
+    def make() -> None:
+        dialog = QDialog()
+        dialog.destroyed.connect(lambda: gone.append(True))
+        runner.job(lambda _control: 7, receiver=dialog).success(
+            lambda value: delivered.append(value + dialog.result())
+        ).run()
+
+    make()
+    qtbot.waitUntil(lambda: delivered == [7], timeout=5000)
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=5000)
+    qtbot.waitUntil(lambda: gone == [True], timeout=5000)
 
 
 def test_progress_reaches_the_gui_and_cancel_stops_a_long_job(

@@ -1,8 +1,8 @@
-"""What a tile does with libvlc's own X11 window, against a fake X server (ui.tile._Xcb): a new
-stream is raised only once libvlc has fitted its window to the tile, libvlc's windows keep what is
-on screen where they are uncovered, and a tile being maximized or restored shows a still of its
-picture until libvlc has caught up with the new size. tests/test_live_view_xvfb.py checks the
-same on screenshots of a real X server with libvlc drawing."""
+"""What a tile does with libvlc's own X11 window, against a fake X server (ui.native_surface.Xcb): a
+new stream is raised only once libvlc has fitted its window to the tile, libvlc's windows keep
+what is on screen where they are uncovered, and a tile being maximized or restored shows a still
+of its picture until libvlc has caught up with the new size. tests/test_live_view_xvfb.py checks
+the same on screenshots of a real X server with libvlc drawing."""
 
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from console.app import Core
 from console.media.packets import StreamState
 from tests.conftest import FakeClock
 from tests.ui.test_grid import CLI, FakeBackend, FakeHandle, facts, person, place, wait_open
-from ui import tile as tile_module
 from ui.grid import VideoGrid
+from ui.native_surface import Xcb
 from ui.tasks import TaskRunner
-from ui.tile import FIT_SETTLE_S, TileState, VideoTile
+from ui.tile import FIT_SETTLE_S, VideoTile
+from ui.tile_state import TileState
 
 #: The stream's own size: libvlc's first pictures come at it.
 SOURCE = (640, 360)
@@ -85,7 +86,7 @@ class FakeX:
 @pytest.fixture
 def fake_x(monkeypatch: pytest.MonkeyPatch) -> FakeX:
     fake = FakeX()
-    monkeypatch.setattr(tile_module._Xcb, "of_application", classmethod(lambda cls: fake))
+    monkeypatch.setattr(Xcb, "of_application", classmethod(lambda cls: fake))
     return fake
 
 
