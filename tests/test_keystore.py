@@ -162,7 +162,11 @@ def test_the_log_seals_and_rotates_with_key_files(tmp_path: Path) -> None:
 def audit_log(tmp_path: Path, store: FileKeyStore, clock: FakeClock) -> tuple[Database, AuditLog]:
     db = Database.open(tmp_path / "data", clock)
     audit = AuditLog(db, clock, store, seal_every_entries=3)
-    audit.start(sealer=False)
+    try:
+        audit.start(sealer=False)
+    except BaseException:
+        db.close()
+        raise
     return db, audit
 
 
@@ -196,25 +200,23 @@ def test_a_damaged_key_leaves_entries_unsealed_but_logged(
     assert size == 11
 
 
-def test_a_key_that_cannot_be_stored_does_not_refuse_the_actions(tmp_path: Path) -> None:
-    """The first seal makes a key; if it cannot be kept, the entries wait for a later seal."""
+def test_a_new_log_whose_key_cannot_be_stored_does_not_start(tmp_path: Path) -> None:
+    """The first key is made with the log: a log with entries and no key is a broken one, so a
+    key store that cannot keep the first key refuses the start (fail closed), and nothing is
+    logged unsealable."""
     clock = FakeClock()
     (tmp_path / "a file").write_text("x")
     store = FileKeyStore(tmp_path / "a file" / "keys")
+    with pytest.raises(KeyCustodyError):
+        audit_log(tmp_path, store, clock)
+    # Once the folder can be made, the log starts with its key and seals.
+    (tmp_path / "a file").unlink()
     db, audit = audit_log(tmp_path, store, clock)
     try:
+        assert len(db.query("SELECT * FROM audit_keys")) == 1
         for seq in range(1, 8):
             assert audit.record(CLI, "test.entry").result().seq == seq
-        assert audit.status()["sealed"] == "0"
-        assert db.query("SELECT * FROM audit_keys") == []
-        # Asked for explicitly, the seal says why it cannot be made.
-        with pytest.raises(KeyCustodyError):
-            audit.seal().result()
-        # Once the folder can be made, the next seal covers everything.
-        (tmp_path / "a file").unlink()
-        sealed = audit.seal().result()
-        assert sealed is not None
-        assert sealed.size == 7
+        assert audit.status()["sealed"] == "6"
     finally:
         db.close()
 

@@ -27,8 +27,14 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from console.app import Core
 from console.audit import verify as v
-from console.audit.log import SEAL_EVERY_ENTRIES, AuditLog, AuditUnavailable, check_details
-from console.domain import Actor, Role
+from console.audit.log import (
+    SEAL_EVERY_ENTRIES,
+    AuditBroken,
+    AuditLog,
+    AuditUnavailable,
+    check_details,
+)
+from console.domain import Actor, Role, User
 from console.errors import (
     AccountLocked,
     AuthenticationFailed,
@@ -40,6 +46,7 @@ from console.errors import (
 )
 from console.settings import IDLE_LOCK_MINUTES
 from console.storage import Database
+from tests import audit_forgery as forgery
 from tests.conftest import FAST_HASHER, PASSWORD, FakeClock, ListWitness, MemoryKeyStore
 
 CLI = Actor.os_account("root")
@@ -175,7 +182,8 @@ def test_seal_does_nothing_when_nothing_is_new(core: Core, witness: ListWitness)
     assert core.audit.seal().result() is None
     assert checkpoint_sizes(core) == []
     assert witness.notes == []
-    assert core.db.query("SELECT * FROM audit_keys") == []
+    # The first key is made with the log, so that entries without a key are a broken log.
+    assert [r["epoch"] for r in core.db.query("SELECT epoch FROM audit_keys")] == [0]
     core.audit.record(CLI, "test.entry").result()
     first = core.audit.seal().result()
     assert first is not None
@@ -246,6 +254,169 @@ def test_a_failing_witness_does_not_lose_the_checkpoint(
         core.close()
 
 
+# -- a database rewritten by someone without the key ----------------------------------------------
+
+
+def strip_keys(data_dir: Path, origin: str | None = None, alter: int | None = None) -> None:
+    """What someone with write access to the database alone can do: empty the key and
+    checkpoint tables, optionally name the log anew and change an entry."""
+    conn = sqlite3.connect(data_dir / "utkik.db")
+    try:
+        with conn:
+            conn.execute("DELETE FROM audit_keys")
+            conn.execute("DELETE FROM audit_checkpoints")
+            conn.execute("UPDATE audit_state SET sealed = 0")
+            if origin is not None:
+                conn.execute("UPDATE audit_meta SET value = ? WHERE key = 'origin'", (origin,))
+            if alter is not None:
+                body = conn.execute("SELECT body FROM audit_entries WHERE seq = ?", (alter,))
+                changed = bytes(body.fetchone()[0]).replace(b'"target":"', b'"target":"X', 1)
+                conn.execute("UPDATE audit_entries SET body = ? WHERE seq = ?", (changed, alter))
+    finally:
+        conn.close()
+
+
+def sealed_log(data_dir: Path, clock: FakeClock, keys: MemoryKeyStore, witness: ListWitness) -> str:
+    core = Core.open(data_dir, clock=clock, hasher=FAST_HASHER, keys=keys, witnesses=[witness])
+    try:
+        for i in range(3):
+            core.audit.record(CLI, "test.entry", str(i)).result()
+            assert core.audit.seal().result() is not None
+        return core.audit.origin
+    finally:
+        core.close()
+
+
+@pytest.mark.parametrize("origin", [None, "utkik.local/0000000000000000"])
+def test_a_log_stripped_of_its_keys_is_not_rekeyed(
+    data_dir: Path, clock: FakeClock, keys: MemoryKeyStore, witness: ListWitness, origin: str | None
+) -> None:
+    sealed_log(data_dir, clock, keys, witness)
+    strip_keys(data_dir, origin)
+    for _ in range(2):  # and again at the next start: it keeps refusing
+        core = Core.open(data_dir, clock=clock, hasher=FAST_HASHER, keys=keys, witnesses=[witness])
+        try:
+            with pytest.raises(AuditBroken, match=r"signing keys are missing.*utkik audit recover"):
+                core.audit.record(CLI, "test.entry").result()
+            with pytest.raises(AuditBroken):
+                core.audit.seal().result()
+            with pytest.raises(AuditBroken):
+                core.users.add(CLI, "olle", Role.OPERATOR, PASSWORD)
+            assert core.db.query("SELECT * FROM audit_keys") == []
+            assert "signing keys are missing" in core.audit.status()["broken"]
+        finally:
+            core.close()
+    # The refusals added nothing.
+    conn = sqlite3.connect(data_dir / "utkik.db")
+    assert conn.execute("SELECT count(*) FROM audit_entries").fetchone()[0] == 3
+    conn.close()
+
+
+def test_a_running_console_stops_when_its_keys_are_stripped(
+    core: Core, data_dir: Path, witness: ListWitness
+) -> None:
+    core.audit.record(CLI, "test.entry").result()
+    assert core.audit.seal().result() is not None
+    strip_keys(data_dir)
+    core.audit.record(CLI, "test.entry").result()
+    with pytest.raises(AuditBroken):
+        core.audit.seal().result()
+    with pytest.raises(AuditBroken):
+        core.audit.record(CLI, "test.entry").result()
+    assert len(witness.notes) == 1
+
+
+@pytest.mark.parametrize("origin", [None, "utkik.local/0000000000000000"])
+def test_recovery_starts_a_new_origin_linked_to_the_old_one(
+    data_dir: Path,
+    clock: FakeClock,
+    keys: MemoryKeyStore,
+    witness: ListWitness,
+    tmp_path: Path,
+    origin: str | None,
+) -> None:
+    old = sealed_log(data_dir, clock, keys, witness)
+    strip_keys(data_dir, origin)
+    core = Core.open(data_dir, clock=clock, hasher=FAST_HASHER, keys=keys, witnesses=[witness])
+    try:
+        operator = User(1, "olle", Role.OPERATOR, frozenset(), False, clock.now())
+        with pytest.raises(PermissionDenied):
+            core.audit.recover(Actor.of(operator), "x")
+        new = core.audit.recover(CLI, "keys removed by an intruder, case 12")
+        assert new != old
+        assert core.audit.origin == new
+        assert "broken" not in core.audit.status()
+        assert (origin or old) in core.audit.status()["recoveries"]
+        core.audit.record(CLI, "test.entry", "after").result()
+        with pytest.raises(InvalidInput, match="not broken"):
+            core.audit.recover(CLI, "again")
+        directory = export(core, tmp_path / "export")
+    finally:
+        core.close()
+    recovery = entries_of(directory)[3]
+    assert recovery["action"] == "audit.recovered"
+    assert recovery["target"] == (origin or old)
+    assert recovery["details"]["new_origin"] == new
+    assert recovery["details"]["reason"] == "keys removed by an intruder, case 12"
+    (cert,) = v.read_notes(directory / v.CERTIFICATES_FILE)
+    assert v.parse_certificate(cert).continues == (origin or old)
+    witness_file = write_witness(witness, tmp_path / "witness.jsonl")
+    report = v.verify(directory, witness_file)
+    if origin is None:
+        # The old log's witnessed checkpoints agree with the entries before the recovery.
+        assert report.ok, report.text()
+        assert any("recovered" in w for w in report.warnings)
+    else:
+        # Renamed before the recovery: the witness holds checkpoints of a log the export does
+        # not name as its predecessor.
+        assert report.first_bad == 1, report.text()
+        assert "another log" in report.problem
+
+
+def test_recovery_does_not_launder_an_altered_entry(
+    data_dir: Path, clock: FakeClock, keys: MemoryKeyStore, witness: ListWitness, tmp_path: Path
+) -> None:
+    sealed_log(data_dir, clock, keys, witness)
+    strip_keys(data_dir, alter=2)
+    core = Core.open(data_dir, clock=clock, hasher=FAST_HASHER, keys=keys, witnesses=[witness])
+    try:
+        core.audit.recover(CLI, "keys removed")
+        directory = export(core, tmp_path / "export")
+    finally:
+        core.close()
+    # The recovery entry says the chain it found was broken, and the verifier names the entry.
+    assert entries_of(directory)[3]["details"]["chain_intact"] is False
+    assert v.verify(directory).first_bad == 2
+    report = v.verify(directory, write_witness(witness, tmp_path / "witness.jsonl"))
+    assert report.first_bad == 2, report.text()
+
+
+def test_a_rekeyed_export_fails_against_the_original_witness(
+    core: Core, witness: ListWitness, tmp_path: Path
+) -> None:
+    """The attack as the console used to help it: entry 2 dropped, a new first key, re-sealed."""
+    for i in range(4):
+        core.audit.record(CLI, "test.entry", str(i)).result()
+        core.audit.seal().result()
+    directory = export(core, tmp_path / "export")
+    lines = lines_of(directory)
+    # Entries renumbered and relinked after dropping entry 2, as the attacker would.
+    kept = [json.loads(line) for i, line in enumerate(lines) if i != 1]
+    forged: list[bytes] = []
+    for seq, entry in enumerate(kept, start=1):
+        entry["seq"] = seq
+        entry["prev"] = v.sha256_hex(forged[-1]) if forged else v.ZERO_HASH
+        forged.append(v.canonical_json(entry))
+    witness_file = write_witness(witness, tmp_path / "witness.jsonl")
+    for origin in (core.audit.origin, "utkik.local/0000000000000000"):
+        certs, notes, anchor = forgery.rekeyed(forged, origin, "2026-03-29T00:30:00.000000Z")
+        target = forgery.write_export(tmp_path / origin.replace("/", "_"), forged, notes, certs)
+        assert v.verify(target).ok  # without anything outside the database, it holds
+        report = v.verify(target, witness_file, anchor)
+        assert not report.ok, report.text()
+        assert report.first_bad == 1
+
+
 # -- epoch keys ------------------------------------------------------------------------------------
 
 
@@ -292,7 +463,9 @@ def test_key_rotation_across_midnight(data_dir: Path, clock: FakeClock, tmp_path
         rotated = core.audit.seal().result()
         assert rotated is not None
         name1 = f"{core.audit.origin}/epoch-1"
-        assert v.Checkpoint.parse(rotated.note).signer == name1
+        # Seal first: the retiring key signs a final checkpoint over every entry ...
+        final = v.Checkpoint.parse(rotated.note)
+        assert (final.signer, final.size) == (name0, 3)
         # The old key is gone from the store, and only after the new epoch was committed.
         assert keys.deleted == [name0]
         assert keys.committed_at_delete == [1]
@@ -307,6 +480,8 @@ def test_key_rotation_across_midnight(data_dir: Path, clock: FakeClock, tmp_path
     assert epoch0.public_key == public_bytes(private0)
     assert epoch1.epoch == 1
     assert epoch1.valid_from == datetime(2026, 3, 30, 0, 30, tzinfo=UTC)
+    # ... which its successor's certificate names.
+    assert epoch1.final == v.sha256_hex(rotated.note.encode("utf-8"))
     # The new epoch's certificate is signed by the old key (and not by the new one).
     note = v.parse_note(certificates[1])
     assert v.note_signed_by(note, name0, epoch0.public_key)
