@@ -301,3 +301,70 @@ def test_a_stripped_log_refuses_until_recovered(data_dir: Path, tmp_path: Path) 
     assert ours.returncode == 0, ours.stdout
     assert "the log was recovered by os:" in ours.stdout
     assert standalone(directory, "--witness", witness).stdout == ours.stdout
+
+
+# -- emptied and incomplete exports ----------------------------------------------------------------
+
+
+def anchor_of(directory: Path) -> str:
+    return (directory / v.ANCHOR_FILE).read_text().split()[0]
+
+
+@pytest.mark.parametrize(
+    "emptied",
+    [
+        (v.ENTRIES_FILE,),
+        (v.CHECKPOINTS_FILE,),
+        (v.CERTIFICATES_FILE,),
+        (v.ENTRIES_FILE, v.CHECKPOINTS_FILE),
+        (v.ENTRIES_FILE, v.CHECKPOINTS_FILE, v.CERTIFICATES_FILE),
+    ],
+)
+def test_an_emptied_export_file_fails(
+    exported: Path, data_dir: Path, tmp_path: Path, emptied: tuple[str, ...]
+) -> None:
+    witness, anchor = witness_of(data_dir), anchor_of(exported)
+    target = tmp_path / "emptied"
+    shutil.copytree(exported, target)
+    for name in emptied:
+        (target / name).write_bytes(b"")
+    for extra in (
+        [],
+        ["--witness", witness],
+        ["--anchor", anchor],
+        ["--witness", witness, "--anchor", anchor],
+    ):
+        ours = utkik("audit", "verify", target, *extra)
+        assert ours.returncode == 1, (extra, ours.stdout)
+        assert ours.stdout.startswith("FAIL: entry 1: "), ours.stdout
+        assert standalone(target, *extra).stdout == ours.stdout
+
+
+def test_an_anchor_that_does_not_match_fails(exported: Path) -> None:
+    ours = utkik("audit", "verify", exported, "--anchor", "0" * 64)
+    assert ours.returncode == 1
+    assert ours.stdout == "FAIL: entry 1: the first key does not have the expected fingerprint\n"
+
+
+def test_an_anchor_without_checkpoints_fails(exported: Path, tmp_path: Path) -> None:
+    target = tmp_path / "bare"
+    shutil.copytree(exported, target)
+    (target / v.CHECKPOINTS_FILE).write_bytes(b"")
+    (target / v.ENTRIES_FILE).write_bytes(b"")
+    result = standalone(target, "--anchor", anchor_of(exported))
+    assert result.returncode == 1
+    assert "no checkpoints" in result.stdout
+
+
+def test_entries_after_the_last_checkpoint_fail(exported: Path, tmp_path: Path) -> None:
+    """Anyone can append to a file: an export is sealed before it is written."""
+    target = tmp_path / "appended"
+    shutil.copytree(exported, target)
+    last = (target / v.ENTRIES_FILE).read_bytes().splitlines()[-1]
+    entry = json.loads(last)
+    entry.update(seq=entry["seq"] + 1, prev=v.sha256_hex(last), action="login", target="x")
+    with (target / v.ENTRIES_FILE).open("ab") as out:
+        out.write(v.canonical_json(entry) + b"\n")
+    result = standalone(target)
+    assert result.returncode == 1
+    assert result.stdout.startswith("FAIL: entry 5: entries 5 to 5 are not sealed")

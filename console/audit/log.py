@@ -918,15 +918,16 @@ class AuditLog:
         require(actor, Permission.VIEW_AUDIT)
         if directory.exists() and any(directory.iterdir()):
             raise InvalidInput(N_("The folder {path} is not empty."), path=directory)
-        self.record(actor, "audit.exported", str(directory)).result()
+        exported = self.record(actor, "audit.exported", str(directory)).result()
         if self._keys is not None:
             self.seal().result()
-        if not self._db.query("SELECT id FROM audit_checkpoints LIMIT 1"):
-            # An export always has its checkpoints: without them it proves nothing.
+        sealed = self._db.query("SELECT max(size) AS size FROM audit_checkpoints")[0]["size"]
+        if (sealed or 0) < exported.seq:
+            # An export is sealed before it is written: a verifier refuses unsealed entries.
             raise AuditUnavailable(
                 N_(
-                    "The access log cannot be exported: it cannot be sealed now (its signing "
-                    "key cannot be reached)."
+                    "The access log cannot be exported now: its latest entries cannot be sealed "
+                    "(the signing key cannot be reached)."
                 )
             )
         try:

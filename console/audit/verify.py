@@ -698,8 +698,9 @@ def verify(
     parsed: list[Checkpoint] = []
     sealed = 0
     prev_note_hash, prev_time, prev_size = "none", None, 0
-    for note in checkpoints:
-        cp = valid_checkpoint(note)
+    # Each note's signature once; the final checkpoints of retired epochs are looked up here.
+    signed = [valid_checkpoint(note) for note in checkpoints]
+    for cp in signed:
         if isinstance(cp, str):
             report.fail(sealed + 1, cp)
             break
@@ -722,7 +723,7 @@ def verify(
             break
         sealed = cp.size
     report.sealed = sealed
-    _check_final_checkpoints(epochs, parsed, report)
+    _check_final_checkpoints(epochs, [cp for cp in signed if isinstance(cp, Checkpoint)], report)
 
     # Every line is parsed: the sealed ones for the recoveries and clock jumps they record.
     entries = [parse_entry(line) for line in lines]
@@ -815,12 +816,12 @@ def verify(
 
 
 def _check_final_checkpoints(
-    epochs: Sequence[EpochKey], parsed: Sequence[Checkpoint], report: Report
+    epochs: Sequence[EpochKey], signed: Sequence[Checkpoint], report: Report
 ) -> None:
     """Each retired epoch's key signed a final checkpoint over every entry before its
     successor was certified (the successor's certificate names it): a thief who holds only a
     later key cannot re-seal what an earlier epoch sealed."""
-    by_hash = {sha256_hex(cp.note.encode("utf-8")): cp for cp in parsed}
+    by_hash = {sha256_hex(cp.note.encode("utf-8")): cp for cp in signed}
     for key in epochs[1:]:
         before = epochs[key.epoch - 1]
         if not key.final:
@@ -831,8 +832,9 @@ def _check_final_checkpoints(
             continue
         cp = by_hash.get(key.final)
         if cp is None or cp.signer != before.name:
-            earlier = {e.name for e in epochs[: before.epoch]}
-            intact = max((c.size for c in parsed if c.signer in earlier), default=0)
+            # What the epoch's checkpoints that are left seal still holds; after it, doubt.
+            upto = {e.name for e in epochs[: before.epoch + 1]}
+            intact = max((c.size for c in signed if c.signer in upto), default=0)
             report.fail(
                 intact + 1,
                 f"the final checkpoint of epoch {before.epoch}, signed by its own key, is missing",

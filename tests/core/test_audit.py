@@ -970,6 +970,23 @@ def test_export_refuses_a_folder_that_is_not_empty(core: Core, tmp_path: Path) -
     assert core.audit.status()["size"] == "0"
 
 
+def test_an_export_that_cannot_be_sealed_is_refused(
+    core: Core, keys: MemoryKeyStore, tmp_path: Path
+) -> None:
+    core.audit.record(CLI, "test.entry").result()
+    core.audit.seal().result()
+    keys.reachable = False
+    core.audit._private.clear()  # a new process: nothing cached
+    with pytest.raises(AuditUnavailable, match="cannot be sealed"):
+        core.audit.export(CLI, tmp_path / "export")
+    assert not (tmp_path / "export").exists()
+    keys.reachable = True
+    directory = export(core, tmp_path / "export")
+    # Both export attempts are in it, sealed.
+    assert [e["action"] for e in entries_of(directory)][-2:] == ["audit.exported"] * 2
+    assert v.verify(directory).ok
+
+
 def test_the_export_holds_the_verifier(core: Core, tmp_path: Path) -> None:
     directory = export(core, tmp_path / "export")
     assert (directory / "verify.py").read_bytes() == Path(v.__file__).read_bytes()
