@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from console.audit import verify as v
+from tests import audit_forgery as forgery
 from tests.conftest import PASSWORD, run_utkik
 
 TOP = Path(__file__).resolve().parent.parent
@@ -368,3 +369,32 @@ def test_entries_after_the_last_checkpoint_fail(exported: Path, tmp_path: Path) 
     result = standalone(target)
     assert result.returncode == 1
     assert result.stdout.startswith("FAIL: entry 5: entries 5 to 5 are not sealed")
+
+
+def test_a_forged_proof_fails_against_the_anchor(exported: Path, tmp_path: Path) -> None:
+    """One verifier: `utkik audit verify --proof --anchor` is verify.py, anchor included."""
+    entry = json.loads((exported / v.ENTRIES_FILE).read_bytes().splitlines()[1])
+    entry.update(seq=1, prev=v.ZERO_HASH, target="someone else")
+    line = v.canonical_json(entry)
+    origin = json.loads((exported / "keys.json").read_text())[0]["name"].rsplit("/", 1)[0]
+    certs, notes, _ = forgery.rekeyed([line], origin, entry["time"])
+    forged = forgery.write_export(tmp_path / "forged", [], [], certs)
+    shutil.copy(exported / "verify.py", forged / "verify.py")
+    proof = {
+        "origin": origin,
+        "seq": 1,
+        "leaf_index": 0,
+        "tree_size": 1,
+        "entry": line.decode(),
+        "leaf_hash": v.leaf_hash(line).hex(),
+        "path": [],
+        "checkpoint": notes[0],
+    }
+    proof_file = tmp_path / "proof.json"
+    proof_file.write_text(json.dumps(proof))
+    args = ("--proof", proof_file, "--anchor", anchor_of(exported))
+    ours = utkik("audit", "verify", forged, *args)
+    assert ours.returncode == 1, ours.stdout
+    assert "OK" not in ours.stdout
+    assert "the first key does not have the expected fingerprint" in ours.stdout
+    assert standalone(forged, *args).stdout == ours.stdout
