@@ -987,6 +987,38 @@ def test_an_export_that_cannot_be_sealed_is_refused(
     assert v.verify(directory).ok
 
 
+@pytest.mark.parametrize("sealed", [False, True])
+def test_a_line_that_is_not_json_fails(
+    core: Core, keys: MemoryKeyStore, tmp_path: Path, sealed: bool
+) -> None:
+    """A last line that only looks like an entry to a pattern (not JSON) is found, even when
+    someone holding today's key sealed it."""
+    core.audit.record(CLI, "test.entry").result()
+    directory = export(core, tmp_path / "export")
+    lines = lines_of(directory)
+    garbage = b'not json {"prev":"%s","seq":%d,"target":"' % (
+        v.sha256_hex(lines[-1]).encode(),
+        len(lines) + 1,
+    )
+    lines.append(garbage)
+    (directory / v.ENTRIES_FILE).write_bytes(b"".join(line + b"\n" for line in lines))
+    if sealed:
+        notes = v.read_notes(directory / v.CHECKPOINTS_FILE)
+        (name,) = keys.keys
+        private = Ed25519PrivateKey.from_private_bytes(keys.keys[name])
+        prev = v.sha256_hex(notes[-1].encode())
+        notes.append(
+            forgery.checkpoint(
+                core.audit.origin, lines, "2026-03-29T00:31:00.000000Z", prev, name, private
+            )
+        )
+        (directory / v.CHECKPOINTS_FILE).write_bytes(
+            b"".join(v.canonical_json({"note": n}) + b"\n" for n in notes)
+        )
+    report = v.verify(directory)
+    assert (report.first_bad, report.problem) == (len(lines), "malformed entry"), report.text()
+
+
 def test_the_export_holds_the_verifier(core: Core, tmp_path: Path) -> None:
     directory = export(core, tmp_path / "export")
     assert (directory / "verify.py").read_bytes() == Path(v.__file__).read_bytes()
