@@ -34,6 +34,7 @@ from console.audit.log import (
     AuditUnavailable,
     check_details,
 )
+from console.clock import to_iso
 from console.domain import Actor, Role, User
 from console.errors import (
     AccountLocked,
@@ -493,6 +494,83 @@ def test_key_rotation_across_midnight(data_dir: Path, clock: FakeClock, tmp_path
     assert report.ok, report.text()
     assert report.epochs == 2
     assert v.verify(directory, anchor="0" * 64).first_bad == 1
+
+
+def relinked(entries: list[dict[str, Any]]) -> list[bytes]:
+    """Entries renumbered and relinked, as someone who dropped one would."""
+    lines: list[bytes] = []
+    for seq, entry in enumerate(entries, start=1):
+        entry = {**entry, "seq": seq, "prev": v.sha256_hex(lines[-1]) if lines else v.ZERO_HASH}
+        lines.append(v.canonical_json(entry))
+    return lines
+
+
+def test_a_thief_with_todays_key_cannot_reseal_an_earlier_epoch(
+    core: Core, clock: FakeClock, keys: MemoryKeyStore, tmp_path: Path
+) -> None:
+    """Forward security without the witness: entry 2 (of yesterday's epoch) deleted, the
+    checkpoints after it dropped and the log re-sealed with the key stolen today."""
+    for i in range(3):
+        core.audit.record(CLI, "test.entry", f"day 1, {i}").result()
+        core.audit.seal().result()
+    clock.advance(days=1)
+    for i in range(3):
+        core.audit.record(CLI, "test.entry", f"day 2, {i}").result()
+        core.audit.seal().result()
+    directory = export(core, tmp_path / "export")
+    anchor = (directory / v.ANCHOR_FILE).read_text().split()[0]
+    assert v.verify(directory, anchor=anchor).ok
+    (stolen,) = keys.keys  # yesterday's key is gone
+    private = Ed25519PrivateKey.from_private_bytes(keys.keys[stolen])
+    entries = entries_of(directory)
+    lines = relinked(entries[:1] + entries[2:])
+    notes = v.read_notes(directory / v.CHECKPOINTS_FILE)
+    kept = notes[:1]  # the checkpoint of entry 1 still holds
+    time = to_iso(clock.now())
+    kept.append(
+        forgery.checkpoint(
+            core.audit.origin, lines, time, v.sha256_hex(kept[-1].encode()), stolen, private
+        )
+    )
+    forged = forgery.write_export(
+        tmp_path / "forged", lines, kept, v.read_notes(directory / v.CERTIFICATES_FILE)
+    )
+    for report in (v.verify(forged), v.verify(forged, anchor=anchor)):
+        assert not report.ok, report.text()
+        assert report.first_bad == 2, report.text()
+        assert "final checkpoint of epoch 0" in report.problem
+
+
+def test_a_rotation_without_a_final_checkpoint_is_an_old_log(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Logs rotated before the final checkpoint existed still verify, with a warning: only the
+    retired key could have signed a certificate without its `final` line."""
+    keys = MemoryKeyStore()
+    core = Core.open(data_dir, clock=clock, hasher=FAST_HASHER, keys=keys)
+    try:
+        core.audit.record(CLI, "test.entry").result()
+        core.audit.seal().result()
+        (name0,) = keys.keys
+        key0 = Ed25519PrivateKey.from_private_bytes(keys.keys[name0])
+        clock.advance(days=1)
+        core.audit.record(CLI, "test.entry").result()
+        core.audit.seal().result()
+        directory = export(core, tmp_path / "export")
+    finally:
+        core.close()
+    certificates = v.read_notes(directory / v.CERTIFICATES_FILE)
+    epoch1 = v.parse_certificate(certificates[1])
+    old_text = v.certificate_text(
+        epoch1.origin, 1, epoch1.name, epoch1.public_key, to_iso(epoch1.valid_from)
+    )
+    certificates[1] = forgery.sign(old_text, name0, key0)
+    (directory / v.CERTIFICATES_FILE).write_bytes(
+        b"".join(v.canonical_json({"note": n}) + b"\n" for n in certificates)
+    )
+    report = v.verify(directory)
+    assert report.ok, report.text()
+    assert any("without a final checkpoint of epoch 0" in w for w in report.warnings)
 
 
 def test_several_days_later_one_rotation(
