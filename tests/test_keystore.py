@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import stat
@@ -15,8 +16,9 @@ from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]
 
 from console.app import Core
 from console.audit import verify as v
-from console.audit.log import AuditLog
+from console.audit.log import AuditKeyMismatch, AuditLog
 from console.domain import Actor
+from console.errors import N_
 from console.storage import Database
 from devices import access_log
 from devices.keystore import FileKeyStore, KeyCustodyError, KeyringKeyStore, keyring_available
@@ -332,3 +334,93 @@ def test_the_default_witness_file_is_in_the_state_folder(tmp_path: Path) -> None
     chosen = access_log.witnesses(tmp_path / "one")
     assert isinstance(chosen[0], FileWitness)
     assert chosen[0].path == first
+
+
+# -- a replaced key, a retired key left behind ----------------------------------------------------
+
+
+def test_a_replaced_key_file_is_refused(tmp_path: Path) -> None:
+    """Someone who swaps the key file for a key of their own gets no checkpoint signed with it."""
+    clock = FakeClock()
+    store = FileKeyStore(tmp_path / "keys")
+    db, audit = audit_log(tmp_path, store, clock)
+    try:
+        audit.record(CLI, "test.entry").result()
+        assert audit.seal().result() is not None
+    finally:
+        db.close()
+    (key_file,) = (tmp_path / "keys").iterdir()
+    key_file.write_bytes(base64.b64encode(os.urandom(32)))
+    db, audit = audit_log(tmp_path, store, clock)
+    try:
+        audit.record(CLI, "test.entry").result()  # appending needs no key
+        with pytest.raises(AuditKeyMismatch, match="not the key its certificate names"):
+            audit.seal().result()
+        assert audit.status()["sealed"] == "1"
+        assert len(db.query("SELECT * FROM audit_checkpoints")) == 1
+    finally:
+        db.close()
+
+
+class StuckKeyStore(FileKeyStore):
+    """A key store whose deletions fail until told otherwise."""
+
+    stuck = True
+
+    def delete(self, name: str) -> None:
+        if self.stuck:
+            raise KeyCustodyError(N_("The key store is read-only."))
+        super().delete(name)
+
+
+def test_a_retired_key_that_was_not_deleted_is_retried_at_every_start(tmp_path: Path) -> None:
+    clock = FakeClock()
+    store = StuckKeyStore(tmp_path / "keys")
+    db, audit = audit_log(tmp_path, store, clock)
+    try:
+        audit.record(CLI, "test.entry").result()
+        audit.seal().result()
+        name0 = f"{audit.origin}/epoch-0"
+        clock.advance(days=1)
+        audit.record(CLI, "test.entry").result()
+        audit.seal().result()
+    finally:
+        db.close()
+    assert store.load(name0) is not None
+    for _ in range(2):
+        db, audit = audit_log(tmp_path, store, clock)
+        try:
+            assert audit.status()["retired_keys_not_deleted"] == name0
+        finally:
+            db.close()
+    store.stuck = False
+    db, audit = audit_log(tmp_path, store, clock)
+    try:
+        assert "retired_keys_not_deleted" not in audit.status()
+    finally:
+        db.close()
+    assert store.load(name0) is None
+    assert len(list((tmp_path / "keys").iterdir())) == 1
+
+
+def test_a_crash_between_rotation_and_deletion_is_finished_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock()
+    store = FileKeyStore(tmp_path / "keys")
+    db, audit = audit_log(tmp_path, store, clock)
+    try:
+        audit.record(CLI, "test.entry").result()
+        audit.seal().result()
+        name0 = f"{audit.origin}/epoch-0"
+        seed0 = store.load(name0)
+        assert seed0 is not None
+        clock.advance(days=1)
+        audit.record(CLI, "test.entry").result()
+        audit.seal().result()
+    finally:
+        db.close()
+    store.store(name0, seed0)  # as if the process had died before deleting it
+    db, audit = audit_log(tmp_path, store, clock)
+    db.close()
+    assert store.load(name0) is None

@@ -199,6 +199,10 @@ class AuditLog:
             log.error("the access log is broken: %s", self._broken)
             return
         self._write(self._recover).result()
+        if self._keys is not None:
+            self._write(self._retire_leftovers).result()
+            # The writer runs jobs in order: once this one is done, so are the notes above.
+            self._write(lambda db, after: None).result()
         if sealer and self._keys is not None:
             self._sealer = threading.Thread(
                 target=self._run_sealer, name="utkik-audit-sealer", daemon=True
@@ -615,7 +619,7 @@ class AuditLog:
                 (name, private),
                 final=v.sha256_hex(final.note.encode("utf-8")),
             )
-            after.actions.append(lambda: self._retire(name))
+            after.actions.append(functools.partial(self._forget, name))
             return final
         return self._checkpoint(db, name, private, now, after)
 
@@ -737,13 +741,38 @@ class AuditLog:
         self._private[name] = key
         return key
 
-    def _retire(self, name: str) -> None:
+    def _retire(self, name: str) -> bool:
+        """Delete a retired epoch's private key; one that cannot be deleted is remembered, shown
+        in the status and tried again at every start (forward security depends on it)."""
         self._private.pop(name, None)
         assert self._keys is not None
         try:
             self._keys.delete(name)
         except KnownError as err:
             log.error("the retired key %s could not be deleted: %s", name, err)
+            self._db.write(functools.partial(_mark_retired, name, True))
+            return False
+        return True
+
+    def _forget(self, name: str) -> None:
+        self._retire(name)
+
+    def _retire_leftovers(self, db: sqlite_utils.Database, after: _After) -> None:
+        """At start: the keys whose deletion failed, and the last retired one (a process may
+        have stopped between the rotation's commit and the deletion)."""
+        names = set(json.loads(_meta(db, "retired_not_deleted") or "[]"))
+        row = db.execute(
+            "SELECT name FROM audit_keys ORDER BY epoch DESC LIMIT 1 OFFSET 1"
+        ).fetchone()
+        if row is not None:
+            names.add(str(row[0]))
+
+        def retry() -> None:
+            for name in sorted(names):
+                if self._retire(name):
+                    self._db.write(functools.partial(_mark_retired, name, False))
+
+        after.actions.append(retry)
 
     def _run_sealer(self) -> None:
         while not self._stop.is_set():
@@ -867,6 +896,9 @@ class AuditLog:
         meta["frontier"] = v.Frontier.from_bytes(state["frontier"]).to_json()
         if self._broken is not None:
             meta["broken"] = self._broken
+        left = json.loads(meta.pop("retired_not_deleted", "[]"))
+        if left:
+            meta["retired_keys_not_deleted"] = ", ".join(left)
         if "recoveries" in meta:
             meta["recoveries"] = "; ".join(
                 f"{r['old_origin']} -> {r['new_origin']} at {r['time']} ({r['problem']})"
@@ -1031,6 +1063,15 @@ class AuditLog:
 def _meta(db: sqlite_utils.Database, key: str) -> str | None:
     row = db.execute("SELECT value FROM audit_meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])
+
+
+def _mark_retired(name: str, left: bool, db: sqlite_utils.Database) -> None:
+    """Note (or forget) a retired key that is still in the key store."""
+    names = set(json.loads(_meta(db, "retired_not_deleted") or "[]"))
+    names = names | {name} if left else names - {name}
+    db.table("audit_meta").upsert(
+        {"key": "retired_not_deleted", "value": json.dumps(sorted(names))}, pk="key"
+    )
 
 
 def _diagnose(db: sqlite_utils.Database) -> str | None:
