@@ -573,6 +573,35 @@ def test_a_rotation_without_a_final_checkpoint_is_an_old_log(
     assert any("without a final checkpoint of epoch 0" in w for w in report.warnings)
 
 
+def test_a_clock_that_jumps_a_year_ahead_and_back(
+    core: Core, clock: FakeClock, tmp_path: Path
+) -> None:
+    core.audit.record(CLI, "test.entry", "before").result()
+    core.audit.seal().result()
+    clock.advance(days=365)
+    core.audit.record(CLI, "test.entry", "a year ahead").result()
+    ahead = core.audit.seal().result()
+    assert ahead is not None
+    clock.advance(days=-365, minutes=1)
+    for i in range(3):  # the clock stays behind for a while: one entry for the jump
+        core.audit.record(CLI, "test.entry", f"back {i}").result()
+        sealed = core.audit.seal().result()
+        assert sealed is not None
+        # Sealed under the current epoch, at the time of the last checkpoint.
+        assert v.Checkpoint.parse(sealed.note).time == v.Checkpoint.parse(ahead.note).time
+    directory = export(core, tmp_path / "export")
+    jumps = [e for e in entries_of(directory) if e["action"] == "clock.went_back"]
+    assert len(jumps) == 1
+    assert jumps[0]["details"] == {
+        "clock": "2026-03-29T00:31:00.000000Z",
+        "last_seal": "2027-03-29T00:30:00.000000Z",
+    }
+    report = v.verify(directory)
+    assert report.ok, report.text()
+    assert any("the clock went back from 2027-03-29" in w for w in report.warnings)
+    assert "clock went back" in report.text()
+
+
 def test_several_days_later_one_rotation(
     core: Core, clock: FakeClock, keys: MemoryKeyStore
 ) -> None:
