@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import shutil
+import socket
 import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -424,3 +427,102 @@ def test_a_crash_between_rotation_and_deletion_is_finished_at_the_next_start(
     db, audit = audit_log(tmp_path, store, clock)
     db.close()
     assert store.load(name0) is None
+
+
+# -- the system journal and a remote witness -------------------------------------------------------
+
+
+def parse_journal_datagram(data: bytes) -> dict[str, str]:
+    """The journal's native protocol, read back as journald does."""
+    fields: dict[str, str] = {}
+    while data:
+        line, _, rest = data.partition(b"\n")
+        if b"=" in line:
+            name, _, value = line.partition(b"=")
+            fields[name.decode()] = value.decode()
+            data = rest
+        else:
+            size = int.from_bytes(rest[:8], "little")
+            fields[line.decode()] = rest[8 : 8 + size].decode()
+            assert rest[8 + size : 9 + size] == b"\n"
+            data = rest[9 + size :]
+    return fields
+
+
+def test_checkpoints_reach_the_journal_where_there_is_one(tmp_path: Path) -> None:
+    """A socket of our own stands in for journald's: no running journal is needed."""
+    path = Path(tempfile.mkdtemp(prefix="utkik-journal-", dir="/tmp")) / "socket"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        server.bind(str(path))
+        server.settimeout(10)
+        chosen = access_log.witnesses(tmp_path / "data", environ={}, journal_socket=path)
+        assert [w.describe() for w in chosen][1:] == ["journald"]
+        core = Core.open(
+            tmp_path / "data",
+            clock=FakeClock(),
+            hasher=FAST_HASHER,
+            keys=FileKeyStore(tmp_path / "keys"),
+            witnesses=chosen,
+        )
+        try:
+            core.audit.record(CLI, "test.entry").result()
+            sealed = core.audit.seal().result()
+            assert sealed is not None
+        finally:
+            core.close()
+        fields = parse_journal_datagram(server.recv(65536))
+    finally:
+        server.close()
+        shutil.rmtree(path.parent)
+    assert fields["UTKIK_CHECKPOINT"] == sealed.note
+    assert fields["SYSLOG_IDENTIFIER"] == "utkik"
+    assert fields["MESSAGE"] == f"access log checkpoint {core.audit.origin} 1"
+    # Without a journal socket there is no journal witness (syslog where /dev/log exists).
+    missing = access_log.witnesses(tmp_path / "data", environ={}, journal_socket=path)
+    assert "journald" not in [w.describe() for w in missing]
+
+
+def test_a_remote_witness_on_another_share(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """UTKIK_REMOTE_WITNESS names append-only files on another machine's share; a share that
+    is not mounted loses no checkpoint and is not replaced by a local folder."""
+    share = tmp_path / "share"
+    share.mkdir()
+    remote = share / "workstation-1.jsonl"
+    unmounted = tmp_path / "not mounted" / "w.jsonl"
+    environ = {access_log.REMOTE_WITNESS_ENV: os.pathsep.join([str(remote), str(unmounted)])}
+    chosen = access_log.witnesses(tmp_path / "data", tmp_path / "local.jsonl", environ=environ)
+    assert [w.describe() for w in chosen if w.describe().startswith("remote-file:")] == [
+        f"remote-file:{remote}",
+        f"remote-file:{unmounted}",
+    ]
+    core = Core.open(
+        tmp_path / "data",
+        clock=FakeClock(),
+        hasher=FAST_HASHER,
+        keys=FileKeyStore(tmp_path / "keys"),
+        witnesses=chosen,
+    )
+    try:
+        with caplog.at_level(logging.ERROR, logger="console.audit.log"):
+            for _ in range(2):
+                core.audit.record(CLI, "test.entry").result()
+                core.audit.seal().result()
+        core.audit.export(CLI, tmp_path / "export")
+    finally:
+        core.close()
+    assert "not mounted" in caplog.text
+    assert not unmounted.parent.exists()
+    assert v.read_notes(remote) == v.read_notes(tmp_path / "local.jsonl")
+    assert v.verify(tmp_path / "export", remote).ok
+    # The workstation's own files rolled back to one entry: the remote witness tells.
+    cut = tmp_path / "cut"
+    shutil.copytree(tmp_path / "export", cut)
+    lines = (cut / v.ENTRIES_FILE).read_bytes().splitlines(keepends=True)
+    (cut / v.ENTRIES_FILE).write_bytes(lines[0])
+    notes = v.read_notes(cut / v.CHECKPOINTS_FILE)[:1]
+    (cut / v.CHECKPOINTS_FILE).write_bytes(v.canonical_json({"note": notes[0]}) + b"\n")
+    assert v.verify(cut).ok
+    assert v.verify(cut, remote).first_bad == 2
