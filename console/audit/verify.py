@@ -617,33 +617,41 @@ RECOVERED_ACTION = "audit.recovered"
 #: The action of the entry that records the clock going back behind the last checkpoint.
 CLOCK_ACTION = "clock.went_back"
 _DETAIL_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
+_DECODE = json.JSONDecoder().decode
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
 
 
 def parse_entry(line: bytes) -> dict[str, Any] | None:
-    """The entry of a line if it is exactly one well-formed entry in canonical form, else None."""
+    """The entry of a line if it is exactly one well-formed entry in canonical form, else None.
+    (Checked by hand rather than with check_json_value: it runs for every line of the log.)"""
     try:
-        value = json.loads(line)
-    except ValueError:
+        value = _DECODE(line.decode("utf-8"))
+    except ValueError:  # also UnicodeDecodeError
         return None
-    if not isinstance(value, dict) or tuple(sorted(value)) != ENTRY_KEYS:
-        return None
-    details = value["details"]
-    if not (
-        type(value["seq"]) is int
-        and all(isinstance(value[k], str) for k in ("action", "actor", "prev", "target", "time"))
-        and isinstance(details, dict)
-        and all(_DETAIL_KEY.fullmatch(k) and k not in ENTRY_KEYS for k in details)
-        and all(v is None or type(v) in (str, int, bool) for v in details.values())
-    ):
+    if type(value) is not dict or len(value) != len(ENTRY_KEYS):
         return None
     try:
-        check_json_value(value)
-        parse_time(value["time"])
-    except ValueError:
+        seq, details, time = value["seq"], value["details"], value["time"]
+        texts = (value["action"], value["actor"], value["prev"], value["target"], time)
+    except KeyError:
         return None
+    if type(seq) is not int or not 0 < seq <= MAX_SAFE_INTEGER or type(details) is not dict:
+        return None
+    if any(type(text) is not str for text in texts) or not _TIME.fullmatch(time):
+        return None
+    for key, item in details.items():
+        if not _DETAIL_KEY.fullmatch(key) or key in ENTRY_KEYS:
+            return None
+        kind = type(item)
+        scalar = item is None or kind is str or kind is bool
+        if not scalar and (kind is not int or abs(item) > MAX_SAFE_INTEGER):
+            return None
     # Every member name is ASCII here, where JCS's order is Python's (see canonical_json).
-    encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return value if encoded.encode("utf-8") == line else None
+    try:
+        return value if _ENCODE(value).encode("utf-8") == line else None
+    except UnicodeEncodeError:  # a lone surrogate, which UTF-8 cannot hold
+        return None
 
 
 def _origin_of(note: str) -> str:
