@@ -313,6 +313,24 @@ def test_a_log_stripped_of_its_keys_is_not_rekeyed(
     conn.close()
 
 
+def test_a_log_renamed_under_its_keys_is_broken(
+    data_dir: Path, clock: FakeClock, keys: MemoryKeyStore, witness: ListWitness
+) -> None:
+    """Only the origin changed (keys and checkpoints kept): they name another log."""
+    sealed_log(data_dir, clock, keys, witness)
+    conn = sqlite3.connect(data_dir / "utkik.db")
+    with conn:
+        conn.execute("UPDATE audit_meta SET value = 'utkik.local/1' WHERE key = 'origin'")
+    conn.close()
+    core = Core.open(data_dir, clock=clock, hasher=FAST_HASHER, keys=keys, witnesses=[witness])
+    try:
+        assert core.audit.broken == "its signing keys belong to another log"
+        with pytest.raises(AuditBroken):
+            core.audit.record(CLI, "test.entry").result()
+    finally:
+        core.close()
+
+
 def test_a_running_console_stops_when_its_keys_are_stripped(
     core: Core, data_dir: Path, witness: ListWitness
 ) -> None:
