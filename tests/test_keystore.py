@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
+import shutil
+import socket
 import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +19,9 @@ from keyrings.alt.file import PlaintextKeyring  # type: ignore[import-untyped]
 
 from console.app import Core
 from console.audit import verify as v
-from console.audit.log import AuditLog
+from console.audit.log import AuditKeyMismatch, AuditLog
 from console.domain import Actor
+from console.errors import N_
 from console.storage import Database
 from devices import access_log
 from devices.keystore import FileKeyStore, KeyCustodyError, KeyringKeyStore, keyring_available
@@ -162,7 +167,11 @@ def test_the_log_seals_and_rotates_with_key_files(tmp_path: Path) -> None:
 def audit_log(tmp_path: Path, store: FileKeyStore, clock: FakeClock) -> tuple[Database, AuditLog]:
     db = Database.open(tmp_path / "data", clock)
     audit = AuditLog(db, clock, store, seal_every_entries=3)
-    audit.start(sealer=False)
+    try:
+        audit.start(sealer=False)
+    except BaseException:
+        db.close()
+        raise
     return db, audit
 
 
@@ -196,25 +205,23 @@ def test_a_damaged_key_leaves_entries_unsealed_but_logged(
     assert size == 11
 
 
-def test_a_key_that_cannot_be_stored_does_not_refuse_the_actions(tmp_path: Path) -> None:
-    """The first seal makes a key; if it cannot be kept, the entries wait for a later seal."""
+def test_a_new_log_whose_key_cannot_be_stored_does_not_start(tmp_path: Path) -> None:
+    """The first key is made with the log: a log with entries and no key is a broken one, so a
+    key store that cannot keep the first key refuses the start (fail closed), and nothing is
+    logged unsealable."""
     clock = FakeClock()
     (tmp_path / "a file").write_text("x")
     store = FileKeyStore(tmp_path / "a file" / "keys")
+    with pytest.raises(KeyCustodyError):
+        audit_log(tmp_path, store, clock)
+    # Once the folder can be made, the log starts with its key and seals.
+    (tmp_path / "a file").unlink()
     db, audit = audit_log(tmp_path, store, clock)
     try:
+        assert len(db.query("SELECT * FROM audit_keys")) == 1
         for seq in range(1, 8):
             assert audit.record(CLI, "test.entry").result().seq == seq
-        assert audit.status()["sealed"] == "0"
-        assert db.query("SELECT * FROM audit_keys") == []
-        # Asked for explicitly, the seal says why it cannot be made.
-        with pytest.raises(KeyCustodyError):
-            audit.seal().result()
-        # Once the folder can be made, the next seal covers everything.
-        (tmp_path / "a file").unlink()
-        sealed = audit.seal().result()
-        assert sealed is not None
-        assert sealed.size == 7
+        assert audit.status()["sealed"] == "6"
     finally:
         db.close()
 
@@ -340,3 +347,192 @@ def test_the_default_witness_file_is_in_the_state_folder(tmp_path: Path) -> None
     chosen = access_log.witnesses(tmp_path / "one")
     assert isinstance(chosen[0], FileWitness)
     assert chosen[0].path == first
+
+
+# -- a replaced key, a retired key left behind ----------------------------------------------------
+
+
+def test_a_replaced_key_file_is_refused(tmp_path: Path) -> None:
+    """Someone who swaps the key file for a key of their own gets no checkpoint signed with it."""
+    clock = FakeClock()
+    store = FileKeyStore(tmp_path / "keys")
+    db, audit = audit_log(tmp_path, store, clock)
+    try:
+        audit.record(CLI, "test.entry").result()
+        assert audit.seal().result() is not None
+    finally:
+        db.close()
+    (key_file,) = (tmp_path / "keys").iterdir()
+    key_file.write_bytes(base64.b64encode(os.urandom(32)))
+    db, audit = audit_log(tmp_path, store, clock)
+    try:
+        audit.record(CLI, "test.entry").result()  # appending needs no key
+        with pytest.raises(AuditKeyMismatch, match="not the key its certificate names"):
+            audit.seal().result()
+        assert audit.status()["sealed"] == "1"
+        assert len(db.query("SELECT * FROM audit_checkpoints")) == 1
+    finally:
+        db.close()
+
+
+class StuckKeyStore(FileKeyStore):
+    """A key store whose deletions fail until told otherwise."""
+
+    stuck = True
+
+    def delete(self, name: str) -> None:
+        if self.stuck:
+            raise KeyCustodyError(N_("The key store is read-only."))
+        super().delete(name)
+
+
+def test_a_retired_key_that_was_not_deleted_is_retried_at_every_start(tmp_path: Path) -> None:
+    clock = FakeClock()
+    store = StuckKeyStore(tmp_path / "keys")
+    db, audit = audit_log(tmp_path, store, clock)
+    try:
+        audit.record(CLI, "test.entry").result()
+        audit.seal().result()
+        name0 = f"{audit.origin}/epoch-0"
+        clock.advance(days=1)
+        audit.record(CLI, "test.entry").result()
+        audit.seal().result()
+    finally:
+        db.close()
+    assert store.load(name0) is not None
+    for _ in range(2):
+        db, audit = audit_log(tmp_path, store, clock)
+        try:
+            assert audit.status()["retired_keys_not_deleted"] == name0
+        finally:
+            db.close()
+    store.stuck = False
+    db, audit = audit_log(tmp_path, store, clock)
+    try:
+        assert "retired_keys_not_deleted" not in audit.status()
+    finally:
+        db.close()
+    assert store.load(name0) is None
+    assert len(list((tmp_path / "keys").iterdir())) == 1
+
+
+def test_a_crash_between_rotation_and_deletion_is_finished_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock()
+    store = FileKeyStore(tmp_path / "keys")
+    db, audit = audit_log(tmp_path, store, clock)
+    try:
+        audit.record(CLI, "test.entry").result()
+        audit.seal().result()
+        name0 = f"{audit.origin}/epoch-0"
+        seed0 = store.load(name0)
+        assert seed0 is not None
+        clock.advance(days=1)
+        audit.record(CLI, "test.entry").result()
+        audit.seal().result()
+    finally:
+        db.close()
+    store.store(name0, seed0)  # as if the process had died before deleting it
+    db, audit = audit_log(tmp_path, store, clock)
+    db.close()
+    assert store.load(name0) is None
+
+
+# -- the system journal and a remote witness -------------------------------------------------------
+
+
+def parse_journal_datagram(data: bytes) -> dict[str, str]:
+    """The journal's native protocol, read back as journald does."""
+    fields: dict[str, str] = {}
+    while data:
+        line, _, rest = data.partition(b"\n")
+        if b"=" in line:
+            name, _, value = line.partition(b"=")
+            fields[name.decode()] = value.decode()
+            data = rest
+        else:
+            size = int.from_bytes(rest[:8], "little")
+            fields[line.decode()] = rest[8 : 8 + size].decode()
+            assert rest[8 + size : 9 + size] == b"\n"
+            data = rest[9 + size :]
+    return fields
+
+
+def test_checkpoints_reach_the_journal_where_there_is_one(tmp_path: Path) -> None:
+    """A socket of our own stands in for journald's: no running journal is needed."""
+    path = Path(tempfile.mkdtemp(prefix="utkik-journal-", dir="/tmp")) / "socket"
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        server.bind(str(path))
+        server.settimeout(10)
+        chosen = access_log.witnesses(tmp_path / "data", environ={}, journal_socket=path)
+        assert [w.describe() for w in chosen][1:] == ["journald"]
+        core = Core.open(
+            tmp_path / "data",
+            clock=FakeClock(),
+            hasher=FAST_HASHER,
+            keys=FileKeyStore(tmp_path / "keys"),
+            witnesses=chosen,
+        )
+        try:
+            core.audit.record(CLI, "test.entry").result()
+            sealed = core.audit.seal().result()
+            assert sealed is not None
+        finally:
+            core.close()
+        fields = parse_journal_datagram(server.recv(65536))
+    finally:
+        server.close()
+        shutil.rmtree(path.parent)
+    assert fields["UTKIK_CHECKPOINT"] == sealed.note
+    assert fields["SYSLOG_IDENTIFIER"] == "utkik"
+    assert fields["MESSAGE"] == f"access log checkpoint {core.audit.origin} 1"
+    # Without a journal socket there is no journal witness (syslog where /dev/log exists).
+    missing = access_log.witnesses(tmp_path / "data", environ={}, journal_socket=path)
+    assert "journald" not in [w.describe() for w in missing]
+
+
+def test_a_remote_witness_on_another_share(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """UTKIK_REMOTE_WITNESS names append-only files on another machine's share; a share that
+    is not mounted loses no checkpoint and is not replaced by a local folder."""
+    share = tmp_path / "share"
+    share.mkdir()
+    remote = share / "workstation-1.jsonl"
+    unmounted = tmp_path / "not mounted" / "w.jsonl"
+    environ = {access_log.REMOTE_WITNESS_ENV: os.pathsep.join([str(remote), str(unmounted)])}
+    chosen = access_log.witnesses(tmp_path / "data", tmp_path / "local.jsonl", environ=environ)
+    assert [w.describe() for w in chosen if w.describe().startswith("remote-file:")] == [
+        f"remote-file:{remote}",
+        f"remote-file:{unmounted}",
+    ]
+    core = Core.open(
+        tmp_path / "data",
+        clock=FakeClock(),
+        hasher=FAST_HASHER,
+        keys=FileKeyStore(tmp_path / "keys"),
+        witnesses=chosen,
+    )
+    try:
+        with caplog.at_level(logging.ERROR, logger="console.audit.log"):
+            for _ in range(2):
+                core.audit.record(CLI, "test.entry").result()
+                core.audit.seal().result()
+        core.audit.export(CLI, tmp_path / "export")
+    finally:
+        core.close()
+    assert "not mounted" in caplog.text
+    assert not unmounted.parent.exists()
+    assert v.read_notes(remote) == v.read_notes(tmp_path / "local.jsonl")
+    assert v.verify(tmp_path / "export", remote).ok
+    # The workstation's own files rolled back to one entry: the remote witness tells.
+    cut = tmp_path / "cut"
+    shutil.copytree(tmp_path / "export", cut)
+    lines = (cut / v.ENTRIES_FILE).read_bytes().splitlines(keepends=True)
+    (cut / v.ENTRIES_FILE).write_bytes(lines[0])
+    notes = v.read_notes(cut / v.CHECKPOINTS_FILE)[:1]
+    (cut / v.CHECKPOINTS_FILE).write_bytes(v.canonical_json({"note": notes[0]}) + b"\n")
+    assert v.verify(cut).ok
+    assert v.verify(cut, remote).first_bad == 2

@@ -33,6 +33,7 @@ from console.recording.archive import Segment, SegmentState  # noqa: E402
 from console.recording.engine import DiskLevel, EngineStatus, RecorderState  # noqa: E402
 from console.recording.lock import EngineBusy  # noqa: E402
 from console.recording.playback import PlaybackClock  # noqa: E402
+from devices import access_log  # noqa: E402
 from devices.media.ingest import camera_opener  # noqa: E402
 from devices.media.playback import NO_RECORDING, SegmentFeeder  # noqa: E402
 from devices.secrets import secret_store  # noqa: E402
@@ -62,8 +63,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatedSite]:
 
 def add_cameras(site: SimulatedSite, data_dir: Path) -> list[Camera]:
     """The site's cameras in a data dir, logins in the (test) keyring, as onboarding leaves
-    them."""
-    core = Core.open(data_dir, secrets=secret_store(), sealer=False)
+    them. The access log's key goes to the same keyring, as the CLI's does: a log that has
+    entries and no key is a broken one."""
+    core = Core.open(data_dir, secrets=secret_store(), keys=access_log.key_store(), sealer=False)
     try:
         places = core.sites.places()
         added = []

@@ -7,6 +7,7 @@ loads it. CLI commands act as the operating-system account that runs them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import logging
@@ -208,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
     prove = audit.add_parser("prove", help="an inclusion proof of entry SEQ, as JSON")
     prove.add_argument("seq", type=int)
     audit.add_parser("seal", help="make a checkpoint now")
+    recover = audit.add_parser(
+        "recover",
+        help="start a new origin after the log was found broken (its keys or checkpoints were "
+        "removed from the database); the recovery is logged and linked to the old origin",
+    )
+    recover.add_argument("--reason", required=True, help="why, for the log")
     add_simulate_parser(commands)
     add_camera_parsers(commands)
     add_demo_parser(commands)
@@ -763,6 +770,15 @@ def run_audit(core: Core, args: argparse.Namespace, out: TextIO) -> int:
         case "prove":
             core.audit.record(actor, "audit.proof_made", str(args.seq)).result()
             print(json.dumps(core.audit.prove(args.seq), indent=2, ensure_ascii=False), file=out)
+        case "recover":
+            old = core.audit.origin
+            new = core.audit.recover(actor, args.reason)
+            print(f"The access log {old} continues as {new}.", file=out)
+            print(
+                "Entries written before the recovery are vouched for by the witness and the "
+                f"exports of {old}: verify new exports with --witness.",
+                file=out,
+            )
         case "seal":
             sealed = core.audit.seal().result()
             if sealed is None:
@@ -773,7 +789,7 @@ def run_audit(core: Core, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_verify(args: argparse.Namespace, out: TextIO) -> int:
-    """`utkik audit verify`: the same code as the verify.py shipped in every export."""
+    """`utkik audit verify`: the verify.py shipped in every export, with the same arguments."""
     from console.audit import verify
 
     argv = [str(args.directory)]
@@ -781,10 +797,10 @@ def run_verify(args: argparse.Namespace, out: TextIO) -> int:
         argv += ["--witness", str(args.verify_witness)]
     if args.anchor:
         argv += ["--anchor", args.anchor]
-    code = 0
     if args.proof is not None:
-        code = verify.main([*argv[:1], "--proof", str(args.proof)])
-    return max(code, verify.main(argv))
+        argv += ["--proof", str(args.proof)]
+    with contextlib.redirect_stdout(out):
+        return verify.main(argv)
 
 
 def open_core(args: argparse.Namespace) -> Core:

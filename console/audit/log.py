@@ -61,6 +61,23 @@ class AuditUnavailable(KnownError):
     """The access log cannot be written: the action it would describe is refused."""
 
 
+class AuditBroken(AuditUnavailable):
+    """The log's keys or checkpoints are missing or belong to another log: someone who could
+    write the database may have rewritten it. Nothing is logged (so nothing is done) until an
+    administrator runs `utkik audit recover`, which starts a new origin linked to this one."""
+
+
+class AuditKeyMismatch(KnownError):
+    """The stored private key does not match its epoch's certificate: it is not used."""
+
+
+_BROKEN = N_(
+    "The access log is broken: {reason}. Someone with access to the database may have altered "
+    "it. Nothing can be logged, so nothing is done, until an administrator runs "
+    "'utkik audit recover'."
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     seq: int
@@ -167,6 +184,8 @@ class AuditLog:
         self._owner = _owner()
         self._pending: _Prepared | None = None
         self._last_append = 0.0
+        #: Why the log refuses to be written, or None (see AuditBroken).
+        self._broken: str | None = None
         self.origin = ""
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -174,7 +193,16 @@ class AuditLog:
     def start(self, *, sealer: bool = True) -> None:
         """Name the log on its first use, close sessions a crash left open, start sealing."""
         self.origin = self._write(self._init_meta).result()
+        if self._keys is not None:
+            self._broken = self._write(lambda db, after: _diagnose(db)).result()
+        if self._broken is not None:
+            log.error("the access log is broken: %s", self._broken)
+            return
         self._write(self._recover).result()
+        if self._keys is not None:
+            self._write(self._retire_leftovers).result()
+            # The writer runs jobs in order: once this one is done, so are the notes above.
+            self._write(lambda db, after: None).result()
         if sealer and self._keys is not None:
             self._sealer = threading.Thread(
                 target=self._run_sealer, name="utkik-audit-sealer", daemon=True
@@ -210,6 +238,11 @@ class AuditLog:
             db.table("audit_meta").upsert(
                 {"key": "key_custody", "value": self._keys.describe()}, pk="key"
             )
+            size = db.execute("SELECT size FROM audit_state WHERE id = 1").fetchone()[0]
+            if size == 0 and db.execute("SELECT count(*) FROM audit_keys").fetchone()[0] == 0:
+                # The log is born with its key, so that a log with entries and no key is always
+                # a broken one (see _diagnose). A key that cannot be kept refuses the start.
+                self._new_epoch(db, 0, self._clock.now(), None, origin=origin)
         if self._witnesses:
             description = "; ".join(w.describe() for w in self._witnesses)
             db.table("audit_meta").upsert({"key": "witness", "value": description}, pk="key")
@@ -309,6 +342,7 @@ class AuditLog:
         target: str,
         details: Mapping[str, object] | None,
     ) -> tuple[str, str, str, dict[str, Scalar]]:
+        self._refuse_if_broken()
         name = actor.name if isinstance(actor, Actor) else actor
         if not _ACTION.match(action):
             raise ValueError(f"action {action!r} is not a dotted lower-case token")
@@ -401,6 +435,7 @@ class AuditLog:
 
     def end(self, session: Session, details: Mapping[str, object] | None = None) -> Future[Entry]:
         """The end entry of a lasting action, with what was actually shown."""
+        self._refuse_if_broken()
         checked = check_details({**(details or {}), "start_seq": session.start_seq})
 
         def job(db: sqlite_utils.Database, after: _After) -> Entry:
@@ -408,6 +443,104 @@ class AuditLog:
             return self._append(db, session.actor, f"{session.action}.end", session.target, checked)
 
         return self._write(job)
+
+    def _refuse_if_broken(self) -> None:
+        if self._broken is not None:
+            raise AuditBroken(_BROKEN, reason=self._broken)
+
+    @property
+    def broken(self) -> str | None:
+        """Why the log refuses to be written (see AuditBroken), or None."""
+        return self._broken
+
+    def recover(self, actor: Actor, reason: str) -> str:
+        """Start a new origin after the log was found broken; returns the new origin.
+
+        Nothing is deleted: the entries stay in their chain (the recovery entry links to the
+        last one), checkpoints and certificates left of the old origin are kept in the log's
+        metadata and exported (superseded.jsonl), and the new origin's first key certificate
+        names the old origin. Entries written before the recovery are vouched for only by the
+        old origin's witness and earlier exports, which `verify` compares with them."""
+        require(actor, Permission.MANAGE_SETTINGS)
+        if self._keys is None:
+            raise InvalidInput(N_("The access log can only be recovered with its key store."))
+
+        def job(db: sqlite_utils.Database, after: _After) -> str:
+            problem = _diagnose(db)
+            if problem is None:
+                raise InvalidInput(N_("The access log is not broken; there is nothing to recover."))
+            old = str(db.execute("SELECT value FROM audit_meta WHERE key='origin'").fetchone()[0])
+            new = f"utkik.local/{secrets.token_hex(8)}"
+            # The state row is no more trusted than the rest: rebuilt from the entries' bytes,
+            # which the new origin seals as they are found.
+            size, last_hash, frontier, chain = 0, v.ZERO_HASH, v.Frontier(), True
+            for seq, body in db.execute("SELECT seq, body FROM audit_entries ORDER BY seq"):
+                entry = v.parse_entry(bytes(body))
+                chain = (
+                    chain and entry is not None and (seq, entry["prev"]) == (size + 1, last_hash)
+                )
+                size, last_hash = seq, v.sha256_hex(bytes(body))
+                frontier.append(v.leaf_hash(bytes(body)))
+            if frontier.size != size:
+                raise InvalidInput(
+                    N_(
+                        "The access log's entries are not numbered 1, 2, 3, … "
+                        "so it cannot be recovered."
+                    )
+                )
+            db.execute(
+                "UPDATE audit_state SET size = ?, last_hash = ?, frontier = ? WHERE id = 1",
+                (size, last_hash, frontier.to_bytes()),
+            )
+            notes = [r[0] for r in db.execute("SELECT note FROM audit_checkpoints ORDER BY id")]
+            certs = [r[0] for r in db.execute("SELECT certificate FROM audit_keys ORDER BY epoch")]
+            history = json.loads(_meta(db, "recoveries") or "[]")
+            history.append(
+                {
+                    "old_origin": old,
+                    "new_origin": new,
+                    "size": size,
+                    "last": last_hash,
+                    "time": to_iso(self._clock.now()),
+                    "problem": problem,
+                    "checkpoints": notes,
+                    "certificates": certs,
+                }
+            )
+            db.table("audit_meta").upsert(
+                {"key": "recoveries", "value": json.dumps(history)}, pk="key"
+            )
+            db.execute("DELETE FROM audit_checkpoints")
+            db.execute("DELETE FROM audit_keys")
+            db.execute("UPDATE audit_meta SET value = ? WHERE key = 'origin'", (new,))
+            self.origin = new
+            self._append(
+                db,
+                actor.name,
+                "audit.recovered",
+                old,
+                {
+                    "new_origin": new,
+                    "old_size": size,
+                    "old_last": last_hash,
+                    "problem": problem,
+                    "reason": reason,
+                    "chain_intact": chain,
+                },
+            )
+            self._new_epoch(db, 0, self._clock.now(), None, origin=new, continues=old)
+            self._seal_in(db, after)
+            return new
+
+        try:
+            new_origin = str(self._write(job).result())
+        except BaseException:
+            rows = self._db.query("SELECT value FROM audit_meta WHERE key = 'origin'")
+            self.origin = str(rows[0]["value"])
+            raise
+        self._broken = None
+        log.warning("the access log was recovered: it continues as %s", new_origin)
+        return new_origin
 
     def _recover(self, db: sqlite_utils.Database, after: _After) -> int:
         """End the sessions of processes that died without ending them, marked as recovered."""
@@ -438,22 +571,71 @@ class AuditLog:
 
     def seal(self) -> Future[Sealed | None]:
         """Make a checkpoint now if there are unsealed entries and the key can be reached."""
+        if self._broken is not None:
+            failed: Future[Sealed | None] = Future()
+            failed.set_exception(AuditBroken(_BROKEN, reason=self._broken))
+            return failed
         return self._write(self._seal_in)
 
     def _seal_in(self, db: sqlite_utils.Database, after: _After) -> Sealed | None:
-        size, last_hash, frontier_bytes = db.execute(
-            "SELECT size, last_hash, frontier FROM audit_state WHERE id = 1"
-        ).fetchone()
+        if self._keys is None:
+            return None
+        size = db.execute("SELECT size FROM audit_state WHERE id = 1").fetchone()[0]
         last = db.execute(
-            "SELECT size, note FROM audit_checkpoints ORDER BY id DESC LIMIT 1"
+            "SELECT size, time FROM audit_checkpoints ORDER BY id DESC LIMIT 1"
         ).fetchone()
         if size == 0 or (last is not None and last[0] == size):
             return None
-        now = self._clock.now()
-        signer = self._signing_key(db, now, after)
-        if signer is None:
+        row = db.execute(
+            "SELECT epoch, name, valid_from, public_key FROM audit_keys ORDER BY epoch DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            # Keys are made with the log (see _init_meta): entries without any key mean the key
+            # table was emptied. Making a new first key would re-seal whatever is there now.
+            self._broken = N_("it has entries but its signing keys are missing")
+            raise AuditBroken(_BROKEN, reason=self._broken)
+        epoch, name, valid_from = int(row[0]), str(row[1]), from_iso(row[2])
+        private = self._private_key(name, bytes(row[3]))
+        if private is None:
+            log.info("the key %s cannot be reached; leaving entries for the next seal", name)
             return None
-        name, private = signer
+        now = self._clock.now()
+        floor = max(valid_from, from_iso(last[1])) if last is not None else valid_from
+        if now < floor:
+            # The clock went back behind the last seal (a jump forward and back, a bad time
+            # server): checkpoints keep the time of the last one, under the current epoch,
+            # and the jump is an entry of its own.
+            self._note_clock_back(db, now, floor)
+            now = floor
+        if valid_from.date() < now.date():
+            # Seal first: the retiring key signs a checkpoint over every entry, and its
+            # successor's certificate names it. The old private key goes only once both are
+            # committed; until then the log must still be sealable with it.
+            final = self._checkpoint(db, name, private, now, after)
+            self._new_epoch(
+                db,
+                epoch + 1,
+                now,
+                (name, private),
+                final=v.sha256_hex(final.note.encode("utf-8")),
+            )
+            after.actions.append(functools.partial(self._forget, name))
+            return final
+        return self._checkpoint(db, name, private, now, after)
+
+    def _checkpoint(
+        self,
+        db: sqlite_utils.Database,
+        name: str,
+        private: Ed25519PrivateKey,
+        now: datetime,
+        after: _After,
+    ) -> Sealed:
+        """Sign and store a checkpoint of every entry now in the log."""
+        size, last_hash, frontier_bytes = db.execute(
+            "SELECT size, last_hash, frontier FROM audit_state WHERE id = 1"
+        ).fetchone()
+        last = db.execute("SELECT note FROM audit_checkpoints ORDER BY id DESC LIMIT 1").fetchone()
         public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         text = v.checkpoint_text(
             self.origin,
@@ -461,7 +643,7 @@ class AuditLog:
             v.Frontier.from_bytes(frontier_bytes).root(),
             to_iso(now),
             last_hash,
-            v.sha256_hex(last[1].encode("utf-8")) if last is not None else "none",
+            v.sha256_hex(last[0].encode("utf-8")) if last is not None else "none",
         )
         note = text + "\n" + v.signature_line(name, public, private.sign(text.encode("utf-8")))
         db.table("audit_checkpoints").insert(
@@ -472,28 +654,19 @@ class AuditLog:
             after.actions.append(functools.partial(_witness, witness, note))
         return Sealed(size, note)
 
-    def _signing_key(
-        self, db: sqlite_utils.Database, now: datetime, after: _After
-    ) -> tuple[str, Ed25519PrivateKey] | None:
-        if self._keys is None:
-            return None
-        row = db.execute(
-            "SELECT epoch, name, valid_from FROM audit_keys ORDER BY epoch DESC LIMIT 1"
-        ).fetchone()
-        if row is None:
-            return self._new_epoch(db, 0, now, None)
-        epoch, name, valid_from = int(row[0]), str(row[1]), from_iso(row[2])
-        current = self._private_key(name)
-        if current is None:
-            log.info("the key %s cannot be reached; leaving entries for the next seal", name)
-            return None
-        if valid_from.date() < now.date():
-            rotated = self._new_epoch(db, epoch + 1, now, (name, current))
-            # The old private key goes only once the new epoch is committed; until then the
-            # log must still be sealable with it.
-            after.actions.append(lambda: self._retire(name))
-            return rotated
-        return name, current
+    def _note_clock_back(self, db: sqlite_utils.Database, now: datetime, floor: datetime) -> None:
+        """One entry per jump: while the clock stays behind, later seals add nothing."""
+        if _meta(db, "clock_went_back") == to_iso(floor):
+            return
+        db.table("audit_meta").upsert({"key": "clock_went_back", "value": to_iso(floor)}, pk="key")
+        log.warning("the clock went back from %s to %s", to_iso(floor), to_iso(now))
+        self._append(
+            db,
+            "utkik",
+            v.CLOCK_ACTION,
+            "",
+            {"clock": to_iso(now), "last_seal": to_iso(floor)},
+        )
 
     def _new_epoch(
         self,
@@ -501,13 +674,20 @@ class AuditLog:
         epoch: int,
         now: datetime,
         previous: tuple[str, Ed25519PrivateKey] | None,
+        *,
+        origin: str | None = None,
+        continues: str = "",
+        final: str = "",
     ) -> tuple[str, Ed25519PrivateKey]:
         assert self._keys is not None
-        origin = str(db.execute("SELECT value FROM audit_meta WHERE key='origin'").fetchone()[0])
+        if origin is None:
+            origin = str(_meta(db, "origin"))
         name = f"{origin}/epoch-{epoch}"
         private = Ed25519PrivateKey.generate()
         public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        text = v.certificate_text(origin, epoch, name, public, to_iso(now))
+        text = v.certificate_text(
+            origin, epoch, name, public, to_iso(now), continues=continues, final=final
+        )
         signer_name, signer = previous if previous is not None else (name, private)
         signer_public = signer.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         note = (
@@ -530,7 +710,9 @@ class AuditLog:
         self._private[name] = private
         return name, private
 
-    def _private_key(self, name: str) -> Ed25519PrivateKey | None:
+    def _private_key(self, name: str, certified: bytes) -> Ed25519PrivateKey | None:
+        """The private key of epoch `name`, if it can be reached; refuses (AuditKeyMismatch) a
+        key whose public half is not the one its certificate names (a replaced key file)."""
         cached = self._private.get(name)
         if cached is not None:
             return cached
@@ -547,16 +729,50 @@ class AuditLog:
         except ValueError as err:
             log.warning("the signing key cannot be read: %s is not an Ed25519 key (%s)", name, err)
             return None
+        if key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw) != certified:
+            raise AuditKeyMismatch(
+                N_(
+                    "The signing key {name} is not the key its certificate names (was the key "
+                    "replaced?). The access log is not sealed with it; entries wait for a seal "
+                    "with the right key."
+                ),
+                name=name,
+            )
         self._private[name] = key
         return key
 
-    def _retire(self, name: str) -> None:
+    def _retire(self, name: str) -> bool:
+        """Delete a retired epoch's private key; one that cannot be deleted is remembered, shown
+        in the status and tried again at every start (forward security depends on it)."""
         self._private.pop(name, None)
         assert self._keys is not None
         try:
             self._keys.delete(name)
         except KnownError as err:
             log.error("the retired key %s could not be deleted: %s", name, err)
+            self._db.write(functools.partial(_mark_retired, name, True))
+            return False
+        return True
+
+    def _forget(self, name: str) -> None:
+        self._retire(name)
+
+    def _retire_leftovers(self, db: sqlite_utils.Database, after: _After) -> None:
+        """At start: the keys whose deletion failed, and the last retired one (a process may
+        have stopped between the rotation's commit and the deletion)."""
+        names = set(json.loads(_meta(db, "retired_not_deleted") or "[]"))
+        row = db.execute(
+            "SELECT name FROM audit_keys ORDER BY epoch DESC LIMIT 1 OFFSET 1"
+        ).fetchone()
+        if row is not None:
+            names.add(str(row[0]))
+
+        def retry() -> None:
+            for name in sorted(names):
+                if self._retire(name):
+                    self._db.write(functools.partial(_mark_retired, name, False))
+
+        after.actions.append(retry)
 
     def _run_sealer(self) -> None:
         while not self._stop.is_set():
@@ -608,13 +824,21 @@ class AuditLog:
         size = int(state["size"])
         if size == int(state["sealed"]):
             return None
-        last = self._db.query("SELECT note FROM audit_checkpoints ORDER BY id DESC LIMIT 1")
-        keys = self._db.query("SELECT name, valid_from FROM audit_keys ORDER BY epoch DESC LIMIT 1")
+        last = self._db.query("SELECT note, time FROM audit_checkpoints ORDER BY id DESC LIMIT 1")
+        keys = self._db.query(
+            "SELECT name, valid_from, public_key FROM audit_keys ORDER BY epoch DESC LIMIT 1"
+        )
         now = self._clock.now()
-        if not keys or from_iso(keys[0]["valid_from"]).date() < now.date():
+        if (
+            not keys
+            or from_iso(keys[0]["valid_from"]).date() < now.date()
+            or now < from_iso(keys[0]["valid_from"])
+            or (last and now < from_iso(last[0]["time"]))
+        ):
+            # A rotation, a clock gone back or a broken log: the plain way, in one transaction.
             return "rotate"
         name = str(keys[0]["name"])
-        private = self._private_key(name)
+        private = self._private_key(name, bytes(keys[0]["public_key"]))
         if private is None:
             return None
         public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
@@ -670,6 +894,16 @@ class AuditLog:
         state = self._db.query("SELECT size, last_hash, sealed, frontier FROM audit_state")[0]
         meta.update({key: str(state[key]) for key in ("size", "last_hash", "sealed")})
         meta["frontier"] = v.Frontier.from_bytes(state["frontier"]).to_json()
+        if self._broken is not None:
+            meta["broken"] = self._broken
+        left = json.loads(meta.pop("retired_not_deleted", "[]"))
+        if left:
+            meta["retired_keys_not_deleted"] = ", ".join(left)
+        if "recoveries" in meta:
+            meta["recoveries"] = "; ".join(
+                f"{r['old_origin']} -> {r['new_origin']} at {r['time']} ({r['problem']})"
+                for r in json.loads(meta["recoveries"])
+            )
         return meta
 
     def entries(
@@ -716,9 +950,18 @@ class AuditLog:
         require(actor, Permission.VIEW_AUDIT)
         if directory.exists() and any(directory.iterdir()):
             raise InvalidInput(N_("The folder {path} is not empty."), path=directory)
-        self.record(actor, "audit.exported", str(directory)).result()
+        exported = self.record(actor, "audit.exported", str(directory)).result()
         if self._keys is not None:
             self.seal().result()
+        sealed = self._db.query("SELECT max(size) AS size FROM audit_checkpoints")[0]["size"]
+        if (sealed or 0) < exported.seq:
+            # An export is sealed before it is written: a verifier refuses unsealed entries.
+            raise AuditUnavailable(
+                N_(
+                    "The access log cannot be exported now: its latest entries cannot be sealed "
+                    "(the signing key cannot be reached)."
+                )
+            )
         try:
             directory.mkdir(parents=True, exist_ok=True)
             return self._write_export(directory)
@@ -733,8 +976,24 @@ class AuditLog:
         # One read transaction, so entries and checkpoints are a consistent snapshot.
         reader.execute("BEGIN")
         try:
+            # Only what the last checkpoint seals: an entry another process appended since is in
+            # the next export (a verifier refuses an unsealed tail, which anyone could append).
+            row = reader.execute(
+                "SELECT size FROM audit_checkpoints ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            sealed = int(row[0]) if row else 0
+            recoveries = json.loads(
+                (
+                    reader.execute(
+                        "SELECT value FROM audit_meta WHERE key = 'recoveries'"
+                    ).fetchone()
+                    or ["[]"]
+                )[0]
+            )
             with (directory / v.ENTRIES_FILE).open("wb") as out:
-                for (body,) in reader.execute("SELECT body FROM audit_entries ORDER BY seq"):
+                for (body,) in reader.execute(
+                    "SELECT body FROM audit_entries WHERE seq <= ? ORDER BY seq", (sealed,)
+                ):
                     out.write(bytes(body) + b"\n")
                     count += 1
             notes = [r[0] for r in reader.execute("SELECT note FROM audit_checkpoints ORDER BY id")]
@@ -748,6 +1007,9 @@ class AuditLog:
             reader.execute("COMMIT")
         _write_notes(directory / v.CHECKPOINTS_FILE, notes)
         _write_notes(directory / v.CERTIFICATES_FILE, certs)
+        superseded = [note for r in recoveries for note in r["checkpoints"]]
+        if superseded:
+            _write_notes(directory / v.SUPERSEDED_FILE, superseded)
         public = [
             {
                 "epoch": epoch,
@@ -798,6 +1060,40 @@ class AuditLog:
         }
 
 
+def _meta(db: sqlite_utils.Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM audit_meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _mark_retired(name: str, left: bool, db: sqlite_utils.Database) -> None:
+    """Note (or forget) a retired key that is still in the key store."""
+    names = set(json.loads(_meta(db, "retired_not_deleted") or "[]"))
+    names = names | {name} if left else names - {name}
+    db.table("audit_meta").upsert(
+        {"key": "retired_not_deleted", "value": json.dumps(sorted(names))}, pk="key"
+    )
+
+
+def _diagnose(db: sqlite_utils.Database) -> str | None:
+    """What makes the log unsealable without re-keying it, or None. Only someone who wrote the
+    database directly leaves it so: the first key is made with the log, keys and checkpoints are
+    never deleted, and their names carry the log's origin."""
+    origin = _meta(db, "origin") or ""
+    size = db.execute("SELECT size FROM audit_state WHERE id = 1").fetchone()[0]
+    names = [str(r[0]) for r in db.execute("SELECT name FROM audit_keys ORDER BY epoch")]
+    if size > 0 and not names:
+        return N_("it has entries but its signing keys are missing")
+    if any(not name.startswith(f"{origin}/epoch-") for name in names):
+        return N_("its signing keys belong to another log")
+    notes = [str(r[0]) for r in db.execute("SELECT note FROM audit_checkpoints")]
+    if any(not note.startswith(f"{origin}\n") for note in notes):
+        return N_("its checkpoints belong to another log")
+    if len(names) > 1 and not notes:
+        # Every rotation seals first with the retiring key.
+        return N_("its checkpoints are missing")
+    return None
+
+
 def _witness(witness: Witness, note: str) -> None:
     try:
         witness.append(note)
@@ -832,6 +1128,7 @@ entries.jsonl       one entry per line, the exact bytes that are hashed (RFC 878
 checkpoints.jsonl   signed checkpoints (C2SP signed notes), one {"note": ...} per line
 certificates.jsonl  the epoch keys, each certified by the key of the day before
 keys.json           the public keys, for reading
+superseded.jsonl    (after a recovery) checkpoints left of the earlier origin
 anchor.txt          the fingerprint of the first key: compare it with the one kept elsewhere
 verify.py           the verifier: python verify.py THIS_FOLDER [--witness FILE]
                     (needs Python 3.11 or later and the package cryptography)

@@ -369,13 +369,32 @@ class EpochKey:
     public_key: bytes
     valid_from: datetime
     note: str
+    origin: str = ""
+    #: epoch 0 of a recovered log: the origin it continues
+    continues: str = ""
+    #: epoch n > 0: the hash of epoch n - 1's final checkpoint ("" before this was written)
+    final: str = ""
 
 
-def certificate_text(origin: str, epoch: int, name: str, public_key: bytes, valid_from: str) -> str:
-    return (
+def certificate_text(
+    origin: str,
+    epoch: int,
+    name: str,
+    public_key: bytes,
+    valid_from: str,
+    *,
+    continues: str = "",
+    final: str = "",
+) -> str:
+    text = (
         f"{CERTIFICATE_HEADER}\norigin {origin}\nepoch {epoch}\n"
         f"key {name} {base64.b64encode(public_key).decode('ascii')}\nvalid-from {valid_from}\n"
     )
+    if continues:
+        text += f"continues {continues}\n"
+    if final:
+        text += f"final {final}\n"
+    return text
 
 
 def parse_certificate(note: str) -> EpochKey:
@@ -394,6 +413,9 @@ def parse_certificate(note: str) -> EpochKey:
         public_key=public_key,
         valid_from=parse_time(fields["valid-from"]),
         note=note,
+        origin=fields["origin"],
+        continues=fields.get("continues", ""),
+        final=fields.get("final", ""),
     )
 
 
@@ -496,11 +518,17 @@ def read_notes(path: Path) -> list[str]:
 
 
 def _first_bad_entry(
-    lines: list[bytes], hashes: list[str], last_hashes: dict[int, str]
+    lines: list[bytes],
+    hashes: list[str],
+    last_hashes: dict[int, str],
+    entries: Sequence[dict[str, Any] | None] | None = None,
 ) -> tuple[int, str] | None:
     """The first entry (1-based) that is not as written, by sequence numbers and the hash chain."""
     n = len(lines)
     matches = [_ENTRY.fullmatch(line) for line in lines]
+    if entries is not None:
+        # A line the pattern accepts but that is no well-formed entry (not JSON) is malformed.
+        matches = [m if e is not None else None for m, e in zip(matches, entries, strict=True)]
     seqs = [int(m.group(2)) if m else -1 for m in matches]
     prevs = [m.group(1).decode("ascii") if m else "" for m in matches]
 
@@ -575,9 +603,59 @@ def signed_checkpoint(
         return "checkpoint signature is not valid"
     following = [e for e in epochs if e.epoch == key.epoch + 1]
     # CVE-2023-31439's lesson: a seal counts only under the key of its own epoch.
-    if cp.time < key.valid_from or (following and cp.time >= following[0].valid_from):
+    # The end is inclusive: the final checkpoint of an epoch is made at the instant its
+    # successor becomes valid.
+    if cp.time < key.valid_from or (following and cp.time > following[0].valid_from):
         return f"checkpoint of {cp.time.isoformat()} signed with the key of another epoch"
     return cp
+
+
+#: Where an export keeps checkpoints and certificates of the origins a recovered log continues.
+SUPERSEDED_FILE = "superseded.jsonl"
+#: The action of the entry that starts a new origin after a broken log (`utkik audit recover`).
+RECOVERED_ACTION = "audit.recovered"
+#: The action of the entry that records the clock going back behind the last checkpoint.
+CLOCK_ACTION = "clock.went_back"
+_DETAIL_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
+_DECODE = json.JSONDecoder().decode
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
+
+
+def parse_entry(line: bytes) -> dict[str, Any] | None:
+    """The entry of a line if it is exactly one well-formed entry in canonical form, else None.
+    (Checked by hand rather than with check_json_value: it runs for every line of the log.)"""
+    try:
+        value = _DECODE(line.decode("utf-8"))
+    except ValueError:  # also UnicodeDecodeError
+        return None
+    if type(value) is not dict or len(value) != len(ENTRY_KEYS):
+        return None
+    try:
+        seq, details, time = value["seq"], value["details"], value["time"]
+        texts = (value["action"], value["actor"], value["prev"], value["target"], time)
+    except KeyError:
+        return None
+    if type(seq) is not int or not 0 < seq <= MAX_SAFE_INTEGER or type(details) is not dict:
+        return None
+    if any(type(text) is not str for text in texts) or not _TIME.fullmatch(time):
+        return None
+    for key, item in details.items():
+        if not _DETAIL_KEY.fullmatch(key) or key in ENTRY_KEYS:
+            return None
+        kind = type(item)
+        scalar = item is None or kind is str or kind is bool
+        if not scalar and (kind is not int or abs(item) > MAX_SAFE_INTEGER):
+            return None
+    # Every member name is ASCII here, where JCS's order is Python's (see canonical_json).
+    try:
+        return value if _ENCODE(value).encode("utf-8") == line else None
+    except UnicodeEncodeError:  # a lone surrogate, which UTF-8 cannot hold
+        return None
+
+
+def _origin_of(note: str) -> str:
+    return note.split("\n", 1)[0]
 
 
 def verify(
@@ -593,6 +671,8 @@ def verify(
     certificates = note_lines(directory / CERTIFICATES_FILE)
     checkpoints = note_lines(directory / CHECKPOINTS_FILE)
     witnessed = note_lines(witness) if witness is not None else []
+    superseded_path = directory / SUPERSEDED_FILE
+    superseded = note_lines(superseded_path) if superseded_path.exists() else []
     report.checkpoints = len(checkpoints)
 
     epochs = epoch_keys(certificates, report.warnings)
@@ -600,9 +680,14 @@ def verify(
     report.epochs = len(epochs)
     if epochs:
         report.anchor = fingerprint(epochs[0].public_key)
+    else:
+        report.fail(1, "no valid key certificate (the export always has its keys)")
     if anchor is not None and report.anchor != anchor.lower():
         keys.clear()
-        report.warnings.append("the first key does not have the expected fingerprint")
+        report.fail(1, "the first key does not have the expected fingerprint")
+    if not checkpoints:
+        report.fail(1, "no checkpoints (an export is sealed before it is written)")
+    origin = epochs[0].origin if epochs else None
 
     sha256 = hashlib.sha256
     digests = [sha256(line).digest() for line in lines]
@@ -610,7 +695,10 @@ def verify(
     tree = TreeLevels(leaves)
 
     def valid_checkpoint(note: str | None) -> Checkpoint | str:
-        return signed_checkpoint(note, keys, epochs)
+        cp = signed_checkpoint(note, keys, epochs)
+        if isinstance(cp, Checkpoint) and cp.origin != origin:
+            return f"checkpoint of another log ({cp.origin})"
+        return cp
 
     # A checkpoint whose tree differs from the entries says only that some entry after the
     # last good checkpoint differs: (first, last, problem). The hash chain may name which.
@@ -618,8 +706,9 @@ def verify(
     parsed: list[Checkpoint] = []
     sealed = 0
     prev_note_hash, prev_time, prev_size = "none", None, 0
-    for note in checkpoints:
-        cp = valid_checkpoint(note)
+    # Each note's signature once; the final checkpoints of retired epochs are looked up here.
+    signed = [valid_checkpoint(note) for note in checkpoints]
+    for cp in signed:
         if isinstance(cp, str):
             report.fail(sealed + 1, cp)
             break
@@ -642,29 +731,68 @@ def verify(
             break
         sealed = cp.size
     report.sealed = sealed
+    _check_final_checkpoints(epochs, [cp for cp in signed if isinstance(cp, Checkpoint)], report)
+
+    # Every line is parsed: the sealed ones for the recoveries and clock jumps they record.
+    entries = [parse_entry(line) for line in lines]
+    recoveries: dict[str, int] = {}
+    for entry in entries[:sealed]:
+        if entry is None:
+            continue
+        if entry["action"] == RECOVERED_ACTION:
+            recoveries[entry["target"]] = int(entry["details"].get("old_size") or 0)
+            report.warnings.append(
+                f"entry {entry['seq']}: the log was recovered by {entry['actor']} at "
+                f"{entry['time']}; entries 1 to {entry['seq'] - 1} are vouched for by the "
+                f"witness and the exports of the earlier log {entry['target']}"
+            )
+        elif entry["action"] == CLOCK_ACTION:
+            d = entry["details"]
+            report.warnings.append(
+                f"entry {entry['seq']}: the clock went back from {d.get('last_seal')} to "
+                f"{d.get('clock')}; later checkpoints keep the time of the last one"
+            )
 
     last_hashes = {cp.size: cp.last for cp in parsed}
-    origin = parsed[0].origin if parsed else None
     checked = {cp.note for cp in parsed}
-    for note in witnessed:
+
+    def matches(cp: Checkpoint) -> bool:
+        if cp.size and digests[cp.size - 1].hex() != cp.last:
+            return False
+        return tree.root(cp.size) == cp.root
+
+    others = [(note, "the witness") for note in witnessed]
+    others += [(note, SUPERSEDED_FILE) for note in superseded]
+    for note, source in others:
         if note is None:
             # An append cut short (a full disk): the witness still holds the other lines.
-            report.warnings.append("a damaged line of the witness file was ignored")
+            report.warnings.append(f"a damaged line of {source} was ignored")
             continue
         if note in checked:
             continue  # the export's own copy has been checked above
-        try:
-            if origin is not None and Checkpoint.parse(note).origin != origin:
-                continue  # a witness file may hold the checkpoints of several logs
-        except (ValueError, KeyError):
-            pass
+        other = _origin_of(note)
+        if other in recoveries:
+            # The earlier log's keys are lost: its checkpoints cannot be checked for a
+            # signature, but they are outside the database and must agree with the entries.
+            try:
+                old = Checkpoint.parse(note)
+            except (ValueError, KeyError) as err:
+                report.fail(1, f"{source} holds a malformed checkpoint ({err})")
+                continue
+            if old.size > min(n, recoveries[other]) or not matches(old):
+                problem = f"entries differ from a checkpoint of the earlier log {other} ({source})"
+                suspects.append((1, old.size, problem))
+            continue
+        if other != origin:
+            report.fail(1, f"{source} holds a checkpoint of another log ({other})")
+            continue
         cp = valid_checkpoint(note)
         if isinstance(cp, str):
-            report.warnings.append(f"a witnessed checkpoint was ignored: {cp}")
+            report.fail(1, f"{source} holds a checkpoint that is not valid: {cp}")
             continue
         if cp.size > n:
             report.fail(n + 1, f"log truncated: the witness saw {cp.size} entries, {n} remain")
-        elif (cp.size and digests[cp.size - 1].hex() != cp.last) or tree.root(cp.size) != cp.root:
+        elif not matches(cp):
             intact = max((c.size for c in parsed if c.size < cp.size), default=0)
             problem = "log rolled back: entries differ from a witnessed checkpoint"
             suspects.append((intact + 1, cp.size, problem))
@@ -672,16 +800,53 @@ def verify(
             last_hashes.setdefault(cp.size, cp.last)
 
     bad = None
-    if not _chain_intact(data, digests):
-        bad = _first_bad_entry(lines, [d.hex() for d in digests], last_hashes)
+    if not _chain_intact(data, digests) or None in entries:
+        bad = _first_bad_entry(lines, [d.hex() for d in digests], last_hashes, entries)
     if bad is not None:
         report.fail(*bad)
     for first, last, problem in suspects:
         if bad is None or not first <= bad[0] <= last:
             report.fail(first, problem)
-    if report.ok and sealed < n:
-        report.warnings.append(f"entries {sealed + 1} to {n} are not yet sealed by a checkpoint")
+    # What the export's last checkpoint claims to seal (whether it holds is checked above).
+    claimed = sealed
+    for note in checkpoints:
+        try:
+            claimed = max(claimed, Checkpoint.parse(note).size if note is not None else 0)
+        except (ValueError, KeyError):
+            continue
+    if claimed < n:
+        report.fail(
+            claimed + 1,
+            f"entries {claimed + 1} to {n} are not sealed by a checkpoint "
+            "(an export is sealed before it is written)",
+        )
     return report
+
+
+def _check_final_checkpoints(
+    epochs: Sequence[EpochKey], signed: Sequence[Checkpoint], report: Report
+) -> None:
+    """Each retired epoch's key signed a final checkpoint over every entry before its
+    successor was certified (the successor's certificate names it): a thief who holds only a
+    later key cannot re-seal what an earlier epoch sealed."""
+    by_hash = {sha256_hex(cp.note.encode("utf-8")): cp for cp in signed}
+    for key in epochs[1:]:
+        before = epochs[key.epoch - 1]
+        if not key.final:
+            report.warnings.append(
+                f"epoch {key.epoch} was started without a final checkpoint of epoch "
+                f"{before.epoch} (written by an earlier version of Utkik)"
+            )
+            continue
+        cp = by_hash.get(key.final)
+        if cp is None or cp.signer != before.name:
+            # What the epoch's checkpoints that are left seal still holds; after it, doubt.
+            upto = {e.name for e in epochs[: before.epoch + 1]}
+            intact = max((c.size for c in signed if c.signer in upto), default=0)
+            report.fail(
+                intact + 1,
+                f"the final checkpoint of epoch {before.epoch}, signed by its own key, is missing",
+            )
 
 
 def verify_proof(directory: Path, proof_path: Path, anchor: str | None = None) -> tuple[bool, str]:
@@ -713,13 +878,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--anchor", help="the expected fingerprint of the first key")
     parser.add_argument("--proof", type=Path, help="an inclusion proof to check")
     args = parser.parse_args(argv)
-    if args.proof is not None:
-        ok, text = verify_proof(args.directory, args.proof, args.anchor)
-        print(("OK: " if ok else "FAIL: ") + text)
-        return 0 if ok else 1
-    report = verify(args.directory, args.witness, args.anchor)
-    print(report.text())
-    return 0 if report.ok else 1
+    try:
+        # The log first, then the proof against the same keys and anchor: a proof counts only
+        # with a log that verifies.
+        report = verify(args.directory, args.witness, args.anchor)
+        print(report.text())
+        ok = report.ok
+        if args.proof is not None:
+            proven, text = verify_proof(args.directory, args.proof, args.anchor)
+            print(("OK: " if proven else "FAIL: ") + text)
+            ok = ok and proven
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        print(f"FAIL: the export cannot be read: {err}")
+        return 2
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -3039,6 +3039,46 @@
       <source>{port} is not a valid port: a port is a number from {low} to {high}.</source>
       <translation>{port} är ingen giltig port: en port är ett tal från {low} till {high}.</translation>
     </message>
+    <message>
+      <source>The access log can only be recovered with its key store.</source>
+      <translation>Åtkomstloggen kan bara återställas med sitt nyckellager.</translation>
+    </message>
+    <message>
+      <source>The access log cannot be exported now: its latest entries cannot be sealed (the signing key cannot be reached).</source>
+      <translation>Åtkomstloggen kan inte exporteras nu: dess senaste poster kan inte förseglas (signeringsnyckeln kan inte nås).</translation>
+    </message>
+    <message>
+      <source>The access log is broken: {reason}. Someone with access to the database may have altered it. Nothing can be logged, so nothing is done, until an administrator runs 'utkik audit recover'.</source>
+      <translation>Åtkomstloggen är trasig: {reason}. Någon med åtkomst till databasen kan ha ändrat den. Inget kan loggas, så inget görs, förrän en administratör kör 'utkik audit recover'.</translation>
+    </message>
+    <message>
+      <source>The access log is not broken; there is nothing to recover.</source>
+      <translation>Åtkomstloggen är inte trasig; det finns inget att återställa.</translation>
+    </message>
+    <message>
+      <source>The access log's entries are not numbered 1, 2, 3, … so it cannot be recovered.</source>
+      <translation>Åtkomstloggens poster är inte numrerade 1, 2, 3, … så den kan inte återställas.</translation>
+    </message>
+    <message>
+      <source>The signing key {name} is not the key its certificate names (was the key replaced?). The access log is not sealed with it; entries wait for a seal with the right key.</source>
+      <translation>Signeringsnyckeln {name} är inte den nyckel som dess certifikat anger (har nyckeln bytts ut?). Åtkomstloggen förseglas inte med den; posterna väntar på en försegling med rätt nyckel.</translation>
+    </message>
+    <message>
+      <source>it has entries but its signing keys are missing</source>
+      <translation>den har poster men dess signeringsnycklar saknas</translation>
+    </message>
+    <message>
+      <source>its checkpoints are missing</source>
+      <translation>dess kontrollpunkter saknas</translation>
+    </message>
+    <message>
+      <source>its checkpoints belong to another log</source>
+      <translation>dess kontrollpunkter hör till en annan logg</translation>
+    </message>
+    <message>
+      <source>its signing keys belong to another log</source>
+      <translation>dess signeringsnycklar hör till en annan logg</translation>
+    </message>
   </context>
   <context>
     <name>roles</name>

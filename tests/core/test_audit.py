@@ -27,8 +27,15 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from console.app import Core
 from console.audit import verify as v
-from console.audit.log import SEAL_EVERY_ENTRIES, AuditLog, AuditUnavailable, check_details
-from console.domain import Actor, Role
+from console.audit.log import (
+    SEAL_EVERY_ENTRIES,
+    AuditBroken,
+    AuditLog,
+    AuditUnavailable,
+    check_details,
+)
+from console.clock import to_iso
+from console.domain import Actor, Role, User
 from console.errors import (
     AccountLocked,
     AuthenticationFailed,
@@ -40,6 +47,7 @@ from console.errors import (
 )
 from console.settings import IDLE_LOCK_MINUTES
 from console.storage import Database
+from tests import audit_forgery as forgery
 from tests.conftest import FAST_HASHER, PASSWORD, FakeClock, ListWitness, MemoryKeyStore
 
 CLI = Actor.os_account("root")
@@ -175,7 +183,8 @@ def test_seal_does_nothing_when_nothing_is_new(core: Core, witness: ListWitness)
     assert core.audit.seal().result() is None
     assert checkpoint_sizes(core) == []
     assert witness.notes == []
-    assert core.db.query("SELECT * FROM audit_keys") == []
+    # The first key is made with the log, so that entries without a key are a broken log.
+    assert [r["epoch"] for r in core.db.query("SELECT epoch FROM audit_keys")] == [0]
     core.audit.record(CLI, "test.entry").result()
     first = core.audit.seal().result()
     assert first is not None
@@ -246,6 +255,187 @@ def test_a_failing_witness_does_not_lose_the_checkpoint(
         core.close()
 
 
+# -- a database rewritten by someone without the key ----------------------------------------------
+
+
+def strip_keys(data_dir: Path, origin: str | None = None, alter: int | None = None) -> None:
+    """What someone with write access to the database alone can do: empty the key and
+    checkpoint tables, optionally name the log anew and change an entry."""
+    conn = sqlite3.connect(data_dir / "utkik.db")
+    try:
+        with conn:
+            conn.execute("DELETE FROM audit_keys")
+            conn.execute("DELETE FROM audit_checkpoints")
+            conn.execute("UPDATE audit_state SET sealed = 0")
+            if origin is not None:
+                conn.execute("UPDATE audit_meta SET value = ? WHERE key = 'origin'", (origin,))
+            if alter is not None:
+                body = conn.execute("SELECT body FROM audit_entries WHERE seq = ?", (alter,))
+                changed = bytes(body.fetchone()[0]).replace(b'"target":"', b'"target":"X', 1)
+                conn.execute("UPDATE audit_entries SET body = ? WHERE seq = ?", (changed, alter))
+    finally:
+        conn.close()
+
+
+def sealed_log(data_dir: Path, clock: FakeClock, keys: MemoryKeyStore, witness: ListWitness) -> str:
+    core = Core.open(data_dir, clock=clock, hasher=FAST_HASHER, keys=keys, witnesses=[witness])
+    try:
+        for i in range(3):
+            core.audit.record(CLI, "test.entry", str(i)).result()
+            assert core.audit.seal().result() is not None
+        return core.audit.origin
+    finally:
+        core.close()
+
+
+@pytest.mark.parametrize("origin", [None, "utkik.local/0000000000000000"])
+def test_a_log_stripped_of_its_keys_is_not_rekeyed(
+    data_dir: Path, clock: FakeClock, keys: MemoryKeyStore, witness: ListWitness, origin: str | None
+) -> None:
+    sealed_log(data_dir, clock, keys, witness)
+    strip_keys(data_dir, origin)
+    for _ in range(2):  # and again at the next start: it keeps refusing
+        core = Core.open(data_dir, clock=clock, hasher=FAST_HASHER, keys=keys, witnesses=[witness])
+        try:
+            with pytest.raises(AuditBroken, match=r"signing keys are missing.*utkik audit recover"):
+                core.audit.record(CLI, "test.entry").result()
+            with pytest.raises(AuditBroken):
+                core.audit.seal().result()
+            with pytest.raises(AuditBroken):
+                core.users.add(CLI, "olle", Role.OPERATOR, PASSWORD)
+            assert core.db.query("SELECT * FROM audit_keys") == []
+            assert "signing keys are missing" in core.audit.status()["broken"]
+        finally:
+            core.close()
+    # The refusals added nothing.
+    conn = sqlite3.connect(data_dir / "utkik.db")
+    assert conn.execute("SELECT count(*) FROM audit_entries").fetchone()[0] == 3
+    conn.close()
+
+
+def test_a_log_renamed_under_its_keys_is_broken(
+    data_dir: Path, clock: FakeClock, keys: MemoryKeyStore, witness: ListWitness
+) -> None:
+    """Only the origin changed (keys and checkpoints kept): they name another log."""
+    sealed_log(data_dir, clock, keys, witness)
+    conn = sqlite3.connect(data_dir / "utkik.db")
+    with conn:
+        conn.execute("UPDATE audit_meta SET value = 'utkik.local/1' WHERE key = 'origin'")
+    conn.close()
+    core = Core.open(data_dir, clock=clock, hasher=FAST_HASHER, keys=keys, witnesses=[witness])
+    try:
+        assert core.audit.broken == "its signing keys belong to another log"
+        with pytest.raises(AuditBroken):
+            core.audit.record(CLI, "test.entry").result()
+    finally:
+        core.close()
+
+
+def test_a_running_console_stops_when_its_keys_are_stripped(
+    core: Core, data_dir: Path, witness: ListWitness
+) -> None:
+    core.audit.record(CLI, "test.entry").result()
+    assert core.audit.seal().result() is not None
+    strip_keys(data_dir)
+    core.audit.record(CLI, "test.entry").result()
+    with pytest.raises(AuditBroken):
+        core.audit.seal().result()
+    with pytest.raises(AuditBroken):
+        core.audit.record(CLI, "test.entry").result()
+    assert len(witness.notes) == 1
+
+
+@pytest.mark.parametrize("origin", [None, "utkik.local/0000000000000000"])
+def test_recovery_starts_a_new_origin_linked_to_the_old_one(
+    data_dir: Path,
+    clock: FakeClock,
+    keys: MemoryKeyStore,
+    witness: ListWitness,
+    tmp_path: Path,
+    origin: str | None,
+) -> None:
+    old = sealed_log(data_dir, clock, keys, witness)
+    strip_keys(data_dir, origin)
+    core = Core.open(data_dir, clock=clock, hasher=FAST_HASHER, keys=keys, witnesses=[witness])
+    try:
+        operator = User(1, "olle", Role.OPERATOR, frozenset(), False, clock.now())
+        with pytest.raises(PermissionDenied):
+            core.audit.recover(Actor.of(operator), "x")
+        new = core.audit.recover(CLI, "keys removed by an intruder, case 12")
+        assert new != old
+        assert core.audit.origin == new
+        assert "broken" not in core.audit.status()
+        assert (origin or old) in core.audit.status()["recoveries"]
+        core.audit.record(CLI, "test.entry", "after").result()
+        with pytest.raises(InvalidInput, match="not broken"):
+            core.audit.recover(CLI, "again")
+        directory = export(core, tmp_path / "export")
+    finally:
+        core.close()
+    recovery = entries_of(directory)[3]
+    assert recovery["action"] == "audit.recovered"
+    assert recovery["target"] == (origin or old)
+    assert recovery["details"]["new_origin"] == new
+    assert recovery["details"]["reason"] == "keys removed by an intruder, case 12"
+    (cert,) = v.read_notes(directory / v.CERTIFICATES_FILE)
+    assert v.parse_certificate(cert).continues == (origin or old)
+    witness_file = write_witness(witness, tmp_path / "witness.jsonl")
+    report = v.verify(directory, witness_file)
+    if origin is None:
+        # The old log's witnessed checkpoints agree with the entries before the recovery.
+        assert report.ok, report.text()
+        assert any("recovered" in w for w in report.warnings)
+    else:
+        # Renamed before the recovery: the witness holds checkpoints of a log the export does
+        # not name as its predecessor.
+        assert report.first_bad == 1, report.text()
+        assert "another log" in report.problem
+
+
+def test_recovery_does_not_launder_an_altered_entry(
+    data_dir: Path, clock: FakeClock, keys: MemoryKeyStore, witness: ListWitness, tmp_path: Path
+) -> None:
+    sealed_log(data_dir, clock, keys, witness)
+    strip_keys(data_dir, alter=2)
+    core = Core.open(data_dir, clock=clock, hasher=FAST_HASHER, keys=keys, witnesses=[witness])
+    try:
+        core.audit.recover(CLI, "keys removed")
+        directory = export(core, tmp_path / "export")
+    finally:
+        core.close()
+    # The recovery entry says the chain it found was broken, and the verifier names the entry.
+    assert entries_of(directory)[3]["details"]["chain_intact"] is False
+    assert v.verify(directory).first_bad == 2
+    report = v.verify(directory, write_witness(witness, tmp_path / "witness.jsonl"))
+    assert report.first_bad == 2, report.text()
+
+
+def test_a_rekeyed_export_fails_against_the_original_witness(
+    core: Core, witness: ListWitness, tmp_path: Path
+) -> None:
+    """The attack as the console used to help it: entry 2 dropped, a new first key, re-sealed."""
+    for i in range(4):
+        core.audit.record(CLI, "test.entry", str(i)).result()
+        core.audit.seal().result()
+    directory = export(core, tmp_path / "export")
+    lines = lines_of(directory)
+    # Entries renumbered and relinked after dropping entry 2, as the attacker would.
+    kept = [json.loads(line) for i, line in enumerate(lines) if i != 1]
+    forged: list[bytes] = []
+    for seq, entry in enumerate(kept, start=1):
+        entry["seq"] = seq
+        entry["prev"] = v.sha256_hex(forged[-1]) if forged else v.ZERO_HASH
+        forged.append(v.canonical_json(entry))
+    witness_file = write_witness(witness, tmp_path / "witness.jsonl")
+    for origin in (core.audit.origin, "utkik.local/0000000000000000"):
+        certs, notes, anchor = forgery.rekeyed(forged, origin, "2026-03-29T00:30:00.000000Z")
+        target = forgery.write_export(tmp_path / origin.replace("/", "_"), forged, notes, certs)
+        assert v.verify(target).ok  # without anything outside the database, it holds
+        report = v.verify(target, witness_file, anchor)
+        assert not report.ok, report.text()
+        assert report.first_bad == 1
+
+
 # -- epoch keys ------------------------------------------------------------------------------------
 
 
@@ -292,7 +482,9 @@ def test_key_rotation_across_midnight(data_dir: Path, clock: FakeClock, tmp_path
         rotated = core.audit.seal().result()
         assert rotated is not None
         name1 = f"{core.audit.origin}/epoch-1"
-        assert v.Checkpoint.parse(rotated.note).signer == name1
+        # Seal first: the retiring key signs a final checkpoint over every entry ...
+        final = v.Checkpoint.parse(rotated.note)
+        assert (final.signer, final.size) == (name0, 3)
         # The old key is gone from the store, and only after the new epoch was committed.
         assert keys.deleted == [name0]
         assert keys.committed_at_delete == [1]
@@ -307,6 +499,8 @@ def test_key_rotation_across_midnight(data_dir: Path, clock: FakeClock, tmp_path
     assert epoch0.public_key == public_bytes(private0)
     assert epoch1.epoch == 1
     assert epoch1.valid_from == datetime(2026, 3, 30, 0, 30, tzinfo=UTC)
+    # ... which its successor's certificate names.
+    assert epoch1.final == v.sha256_hex(rotated.note.encode("utf-8"))
     # The new epoch's certificate is signed by the old key (and not by the new one).
     note = v.parse_note(certificates[1])
     assert v.note_signed_by(note, name0, epoch0.public_key)
@@ -318,6 +512,112 @@ def test_key_rotation_across_midnight(data_dir: Path, clock: FakeClock, tmp_path
     assert report.ok, report.text()
     assert report.epochs == 2
     assert v.verify(directory, anchor="0" * 64).first_bad == 1
+
+
+def relinked(entries: list[dict[str, Any]]) -> list[bytes]:
+    """Entries renumbered and relinked, as someone who dropped one would."""
+    lines: list[bytes] = []
+    for seq, entry in enumerate(entries, start=1):
+        entry = {**entry, "seq": seq, "prev": v.sha256_hex(lines[-1]) if lines else v.ZERO_HASH}
+        lines.append(v.canonical_json(entry))
+    return lines
+
+
+def test_a_thief_with_todays_key_cannot_reseal_an_earlier_epoch(
+    core: Core, clock: FakeClock, keys: MemoryKeyStore, tmp_path: Path
+) -> None:
+    """Forward security without the witness: entry 2 (of yesterday's epoch) deleted, the
+    checkpoints after it dropped and the log re-sealed with the key stolen today."""
+    for i in range(3):
+        core.audit.record(CLI, "test.entry", f"day 1, {i}").result()
+        core.audit.seal().result()
+    clock.advance(days=1)
+    for i in range(3):
+        core.audit.record(CLI, "test.entry", f"day 2, {i}").result()
+        core.audit.seal().result()
+    directory = export(core, tmp_path / "export")
+    anchor = (directory / v.ANCHOR_FILE).read_text().split()[0]
+    assert v.verify(directory, anchor=anchor).ok
+    (stolen,) = keys.keys  # yesterday's key is gone
+    private = Ed25519PrivateKey.from_private_bytes(keys.keys[stolen])
+    entries = entries_of(directory)
+    lines = relinked(entries[:1] + entries[2:])
+    notes = v.read_notes(directory / v.CHECKPOINTS_FILE)
+    kept = notes[:1]  # the checkpoint of entry 1 still holds
+    time = to_iso(clock.now())
+    kept.append(
+        forgery.checkpoint(
+            core.audit.origin, lines, time, v.sha256_hex(kept[-1].encode()), stolen, private
+        )
+    )
+    forged = forgery.write_export(
+        tmp_path / "forged", lines, kept, v.read_notes(directory / v.CERTIFICATES_FILE)
+    )
+    for report in (v.verify(forged), v.verify(forged, anchor=anchor)):
+        assert not report.ok, report.text()
+        assert report.first_bad == 2, report.text()
+        assert "final checkpoint of epoch 0" in report.problem
+
+
+def test_a_rotation_without_a_final_checkpoint_is_an_old_log(
+    data_dir: Path, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Logs rotated before the final checkpoint existed still verify, with a warning: only the
+    retired key could have signed a certificate without its `final` line."""
+    keys = MemoryKeyStore()
+    core = Core.open(data_dir, clock=clock, hasher=FAST_HASHER, keys=keys)
+    try:
+        core.audit.record(CLI, "test.entry").result()
+        core.audit.seal().result()
+        (name0,) = keys.keys
+        key0 = Ed25519PrivateKey.from_private_bytes(keys.keys[name0])
+        clock.advance(days=1)
+        core.audit.record(CLI, "test.entry").result()
+        core.audit.seal().result()
+        directory = export(core, tmp_path / "export")
+    finally:
+        core.close()
+    certificates = v.read_notes(directory / v.CERTIFICATES_FILE)
+    epoch1 = v.parse_certificate(certificates[1])
+    old_text = v.certificate_text(
+        epoch1.origin, 1, epoch1.name, epoch1.public_key, to_iso(epoch1.valid_from)
+    )
+    certificates[1] = forgery.sign(old_text, name0, key0)
+    (directory / v.CERTIFICATES_FILE).write_bytes(
+        b"".join(v.canonical_json({"note": n}) + b"\n" for n in certificates)
+    )
+    report = v.verify(directory)
+    assert report.ok, report.text()
+    assert any("without a final checkpoint of epoch 0" in w for w in report.warnings)
+
+
+def test_a_clock_that_jumps_a_year_ahead_and_back(
+    core: Core, clock: FakeClock, tmp_path: Path
+) -> None:
+    core.audit.record(CLI, "test.entry", "before").result()
+    core.audit.seal().result()
+    clock.advance(days=365)
+    core.audit.record(CLI, "test.entry", "a year ahead").result()
+    ahead = core.audit.seal().result()
+    assert ahead is not None
+    clock.advance(days=-365, minutes=1)
+    for i in range(3):  # the clock stays behind for a while: one entry for the jump
+        core.audit.record(CLI, "test.entry", f"back {i}").result()
+        sealed = core.audit.seal().result()
+        assert sealed is not None
+        # Sealed under the current epoch, at the time of the last checkpoint.
+        assert v.Checkpoint.parse(sealed.note).time == v.Checkpoint.parse(ahead.note).time
+    directory = export(core, tmp_path / "export")
+    jumps = [e for e in entries_of(directory) if e["action"] == "clock.went_back"]
+    assert len(jumps) == 1
+    assert jumps[0]["details"] == {
+        "clock": "2026-03-29T00:31:00.000000Z",
+        "last_seal": "2027-03-29T00:30:00.000000Z",
+    }
+    report = v.verify(directory)
+    assert report.ok, report.text()
+    assert any("the clock went back from 2027-03-29" in w for w in report.warnings)
+    assert "clock went back" in report.text()
 
 
 def test_several_days_later_one_rotation(
@@ -795,6 +1095,55 @@ def test_export_refuses_a_folder_that_is_not_empty(core: Core, tmp_path: Path) -
     with pytest.raises(InvalidInput, match="not empty"):
         core.audit.export(CLI, tmp_path / "export")
     assert core.audit.status()["size"] == "0"
+
+
+def test_an_export_that_cannot_be_sealed_is_refused(
+    core: Core, keys: MemoryKeyStore, tmp_path: Path
+) -> None:
+    core.audit.record(CLI, "test.entry").result()
+    core.audit.seal().result()
+    keys.reachable = False
+    core.audit._private.clear()  # a new process: nothing cached
+    with pytest.raises(AuditUnavailable, match="cannot be sealed"):
+        core.audit.export(CLI, tmp_path / "export")
+    assert not (tmp_path / "export").exists()
+    keys.reachable = True
+    directory = export(core, tmp_path / "export")
+    # Both export attempts are in it, sealed.
+    assert [e["action"] for e in entries_of(directory)][-2:] == ["audit.exported"] * 2
+    assert v.verify(directory).ok
+
+
+@pytest.mark.parametrize("sealed", [False, True])
+def test_a_line_that_is_not_json_fails(
+    core: Core, keys: MemoryKeyStore, tmp_path: Path, sealed: bool
+) -> None:
+    """A last line that only looks like an entry to a pattern (not JSON) is found, even when
+    someone holding today's key sealed it."""
+    core.audit.record(CLI, "test.entry").result()
+    directory = export(core, tmp_path / "export")
+    lines = lines_of(directory)
+    garbage = b'not json {"prev":"%s","seq":%d,"target":"' % (
+        v.sha256_hex(lines[-1]).encode(),
+        len(lines) + 1,
+    )
+    lines.append(garbage)
+    (directory / v.ENTRIES_FILE).write_bytes(b"".join(line + b"\n" for line in lines))
+    if sealed:
+        notes = v.read_notes(directory / v.CHECKPOINTS_FILE)
+        (name,) = keys.keys
+        private = Ed25519PrivateKey.from_private_bytes(keys.keys[name])
+        prev = v.sha256_hex(notes[-1].encode())
+        notes.append(
+            forgery.checkpoint(
+                core.audit.origin, lines, "2026-03-29T00:31:00.000000Z", prev, name, private
+            )
+        )
+        (directory / v.CHECKPOINTS_FILE).write_bytes(
+            b"".join(v.canonical_json({"note": n}) + b"\n" for n in notes)
+        )
+    report = v.verify(directory)
+    assert (report.first_bad, report.problem) == (len(lines), "malformed entry"), report.text()
 
 
 def test_the_export_holds_the_verifier(core: Core, tmp_path: Path) -> None:

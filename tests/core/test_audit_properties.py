@@ -20,13 +20,14 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from hypothesis import HealthCheck, currently_in_test_context, event, given, settings
+from hypothesis import HealthCheck, Phase, currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 
 from console.audit import verify as v
 from console.audit.log import AuditLog
 from console.domain import Actor
 from console.storage import Database
+from tests import audit_forgery as forgery
 from tests.conftest import FakeClock, ListWitness, MemoryKeyStore
 
 CLI = Actor.os_account("root")
@@ -41,6 +42,9 @@ PROPERTY = settings(
     database=None,  # no .hypothesis folder in the working tree
     # The autouse fixture only sets environment variables; it is the same for every example.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    # The explain phase traces every line on Python 3.11 and outlasts the test's timeout on a
+    # failure: the failing example itself is what is needed.
+    phases=[phase for phase in Phase if phase is not Phase.explain],
 )
 
 
@@ -311,12 +315,21 @@ def test_a_duplicated_entry_is_found(
 def test_a_truncation_behind_a_witnessed_checkpoint_is_found(
     steps: list[tuple[Any, ...]], seal_every: int, data: st.DataObject
 ) -> None:
-    """Cut to t entries and drop the checkpoints beyond: consistent in itself, so only the
-    witness, which saw more, tells."""
+    """Cut to a checkpoint's t entries and drop the checkpoints beyond: consistent in itself,
+    so only the witness, which saw more, tells; or a later epoch's certificate, which names a
+    final checkpoint that is gone. Cut to nothing, it is no export."""
     log = build(steps, seal_every)
-    t = data.draw(st.integers(min_value=0, max_value=len(log.lines) - 1), label="kept")
+    t = data.draw(st.sampled_from([0, *log.sizes[:-1]]), label="kept")
     checkpoints = [note for note in log.checkpoints if v.Checkpoint.parse(note).size <= t]
-    check(log, log.lines[:t], checkpoints, t + 1, witness_needed=True)
+    with tempfile.TemporaryDirectory(dir=TMP_DIR) as tmp:
+        directory = write(log, Path(tmp) / "export", log.lines[:t], checkpoints)
+        witness = Path(tmp) / "witness.jsonl"
+        witness.write_text("".join(json.dumps({"note": n}) + "\n" for n in log.witnessed))
+        alone = v.verify(directory)
+        witnessed = v.verify(directory, witness)
+    assert alone.first_bad == (t + 1 if t == 0 else alone.first_bad), alone.text()
+    assert alone.ok or alone.first_bad == t + 1, alone.text()
+    assert witnessed.first_bad == t + 1, witnessed.text()
 
 
 # -- damaged checkpoints ---------------------------------------------------------------------------
@@ -399,3 +412,137 @@ def test_a_checkpoint_with_a_respelled_signature_is_found() -> None:
     assert base64.b64decode(respelled) == base64.b64decode(blob)
     altered = note.replace(blob, respelled)
     check(log, log.lines, [altered, *log.checkpoints[1:]], 1, witness_needed=False)
+
+
+# -- what someone who can write the database and the export can do --------------------------------
+
+
+def certificates_of(log: Log) -> list[v.EpochKey]:
+    return [
+        v.parse_certificate(json.loads(line)["note"])
+        for line in log.files[v.CERTIFICATES_FILE].splitlines()
+    ]
+
+
+def relink(entries: list[dict[str, Any]]) -> list[bytes]:
+    lines: list[bytes] = []
+    for seq, entry in enumerate(entries, start=1):
+        entry = {**entry, "seq": seq, "prev": v.sha256_hex(lines[-1]) if lines else v.ZERO_HASH}
+        lines.append(v.canonical_json(entry))
+    return lines
+
+
+def verify_with(
+    log: Log,
+    lines: list[bytes],
+    checkpoints: list[str],
+    certificates: list[str] | None = None,
+    witnessed: list[str] | None = None,
+    anchor: str | None = None,
+) -> tuple[v.Report, v.Report]:
+    """The export as changed, verified alone and with the witness (and the anchor if given)."""
+    with tempfile.TemporaryDirectory(dir=TMP_DIR) as tmp:
+        directory = write(log, Path(tmp) / "export", lines, checkpoints)
+        if certificates is not None:
+            (directory / v.CERTIFICATES_FILE).write_bytes(
+                b"".join(v.canonical_json({"note": n}) + b"\n" for n in certificates)
+            )
+        witness = forgery.write_witness(
+            Path(tmp) / "witness.jsonl", log.witnessed if witnessed is None else witnessed
+        )
+        return v.verify(directory), v.verify(directory, witness, anchor)
+
+
+@PROPERTY
+@given(
+    steps=STEPS,
+    seal_every=SEAL_EVERY,
+    emptied=st.sets(
+        st.sampled_from([v.ENTRIES_FILE, v.CHECKPOINTS_FILE, v.CERTIFICATES_FILE]), min_size=1
+    ),
+)
+def test_emptied_export_files_fail(
+    steps: list[tuple[Any, ...]], seal_every: int, emptied: set[str]
+) -> None:
+    log = build(steps, seal_every)
+    anchor = v.fingerprint(certificates_of(log)[0].public_key)
+    lines = [] if v.ENTRIES_FILE in emptied else log.lines
+    checkpoints = [] if v.CHECKPOINTS_FILE in emptied else log.checkpoints
+    certificates = [] if v.CERTIFICATES_FILE in emptied else None
+    for report in verify_with(log, lines, checkpoints, certificates, anchor=anchor):
+        assert report.first_bad == 1, report.text()
+
+
+@PROPERTY
+@given(steps=STEPS, seal_every=SEAL_EVERY, data=st.data())
+def test_a_rekeyed_database_fails_with_the_witness_or_the_anchor(
+    steps: list[tuple[Any, ...]], seal_every: int, data: st.DataObject
+) -> None:
+    """Keys and checkpoints emptied, an entry dropped, the log signed anew with a first key of
+    the attacker's (under the same name or another): only what is kept outside tells."""
+    log = build(steps, seal_every)
+    entries = [json.loads(line) for line in log.lines]
+    k = data.draw(st.integers(min_value=1, max_value=len(entries)), label="dropped")
+    lines = relink(entries[: k - 1] + entries[k:])
+    origin = certificates_of(log)[0].origin
+    if data.draw(st.booleans(), label="another origin"):
+        origin = "utkik.local/" + "f" * 16
+    certs, notes, _ = forgery.rekeyed(lines, origin, entries[-1]["time"])
+    anchor = v.fingerprint(certificates_of(log)[0].public_key)
+    alone, witnessed = verify_with(log, lines, notes, certs)
+    assert alone.ok, alone.text()  # consistent in itself
+    assert not witnessed.ok
+    _, anchored = verify_with(log, lines, notes, certs, witnessed=[], anchor=anchor)
+    assert anchored.first_bad == 1, anchored.text()
+
+
+@PROPERTY
+@given(steps=log_steps(days=2), seal_every=SEAL_EVERY, data=st.data())
+def test_a_tail_resealed_with_a_stolen_key_is_found(
+    steps: list[tuple[Any, ...]], seal_every: int, data: st.DataObject
+) -> None:
+    """A thief holding today's key deletes entry k, drops the checkpoints from there on and
+    seals the rest anew. An earlier epoch's entry: found without the witness (its epoch's final
+    checkpoint is gone); one of today's epoch: found by the witness."""
+    log = build(steps, seal_every)
+    epochs = certificates_of(log)
+    today = epochs[-1]
+    private = Ed25519PrivateKey.from_private_bytes(log.keys[today.name])
+    entries = [json.loads(line) for line in log.lines]
+    k = data.draw(st.integers(min_value=1, max_value=len(entries)), label="deleted")
+    lines = relink(entries[: k - 1] + entries[k:])
+    kept = [note for note in log.checkpoints if v.Checkpoint.parse(note).size < k]
+    times = [v.Checkpoint.parse(note).time for note in log.checkpoints]
+    when = max([today.valid_from, *times]).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    prev = v.sha256_hex(kept[-1].encode()) if kept else "none"
+    resealed = [*kept, forgery.checkpoint(today.origin, lines, when, prev, today.name, private)]
+    alone, witnessed = verify_with(log, lines, resealed)
+    final_sizes = [
+        cp.size
+        for cp in map(v.Checkpoint.parse, log.checkpoints)
+        if any(e.final == v.sha256_hex(cp.note.encode()) for e in epochs)
+    ]
+    if k <= max(final_sizes):
+        for report in (alone, witnessed):
+            assert report.first_bad is not None, report.text()
+            assert report.first_bad <= k, report.text()
+    # Within today's epoch only the witness, which saw the checkpoints before, tells (it names
+    # where the log stops matching what it saw, which can be after k).
+    assert not witnessed.ok, witnessed.text()
+
+
+@PROPERTY
+@given(steps=STEPS, seal_every=SEAL_EVERY, same_origin=st.booleans())
+def test_a_witness_of_another_origin_or_key_fails(
+    steps: list[tuple[Any, ...]], seal_every: int, same_origin: bool
+) -> None:
+    """The witness holds a checkpoint this log's keys cannot validate: someone made a log
+    under another first key (or another name) and witnessed it. A failure, not a warning."""
+    log = build(steps, seal_every)
+    origin = certificates_of(log)[0].origin if same_origin else "utkik.local/" + "e" * 16
+    stranger = Ed25519PrivateKey.generate()
+    note = forgery.checkpoint(
+        origin, log.lines[:1], "2026-03-29T00:30:00.000000Z", "none", f"{origin}/epoch-0", stranger
+    )
+    _, witnessed = verify_with(log, log.lines, log.checkpoints, witnessed=[*log.witnessed, note])
+    assert witnessed.first_bad == 1, witnessed.text()
