@@ -27,7 +27,7 @@ from ui.i18n import Translations, error_text, system_language
 from ui.signals import quit_on_signals
 from ui.theme import apply_theme
 from ui.wiring.cameras import OnvifCameraControls, camera_tools
-from ui.wiring.session import Console, start_recording, ui_settings_for
+from ui.wiring.session import Console, start_recording, stop_recording, ui_settings_for
 from ui.wiring.video import media_backend, playback_backend
 
 
@@ -96,12 +96,12 @@ def run(args: argparse.Namespace) -> int:
     console.finished.connect(app.quit)
     apply_theme(app, console.theme)
     console.start()
-    engine = start_recording(core, hub, console)
+    recording = start_recording(core, hub, console)
 
     def on_quit() -> None:
+        # The engine first, on a worker, while the console's workers are still there.
+        stop_recording(console, recording)
         console.shutdown()
-        if engine is not None:
-            engine.stop()
         if backend is not None:
             backend.close()
         else:

@@ -218,7 +218,7 @@ class EvidenceLocksDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        self._runner.run(self._recordings.locks, self._show, self._show_error)
+        self._runner.run(self._recordings.locks, self._show, self._show_error, receiver=self)
 
     def _show(self, locks: list[EvidenceLock]) -> None:
         names = {c.id: c.name for c in self._cameras}
@@ -282,7 +282,9 @@ class EvidenceLocksDialog(QDialog):
             self.lock_dialog = None
             self.reload()
 
-        self._runner.run(lock, done, lambda err: dialog.show_error(error_text(err)))
+        self._runner.run(
+            lock, done, lambda err: dialog.show_error(error_text(err)), receiver=dialog
+        )
 
     def _on_lift_clicked(self) -> None:
         row = self.table.currentRow()
@@ -303,4 +305,5 @@ class EvidenceLocksDialog(QDialog):
             lambda: self._recordings.lift_lock(self._actor, lock.id, reason, self._cameras),
             lambda _none: self.reload(),
             self._show_error,
+            receiver=self,
         )

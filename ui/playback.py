@@ -433,7 +433,7 @@ class PlaybackWindow(QMainWindow):
         self.area.setFocus()
         self._tick_timer.start()
         self._refresh_timer.start()
-        self.context.runner.run(self.context.sites.places, self._on_places_loaded)
+        self.context.runner.run(self.context.sites.places, self._on_places_loaded, receiver=self)
         start = self.clock.position()
         for tile in self.tiles:
             if tile.camera_id is None:
@@ -551,7 +551,7 @@ class PlaybackWindow(QMainWindow):
             self._fetching = False
             self.say(error_text(err))
 
-        self.context.runner.run(fetch, self._on_ranges_fetched, failed)
+        self.context.runner.run(fetch, self._on_ranges_fetched, failed, receiver=self)
 
     def _on_ranges_fetched(self, ranges: dict[int, list[tuple[datetime, datetime]]]) -> None:
         self._fetching = False

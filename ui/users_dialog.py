@@ -207,7 +207,9 @@ class UsersDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self._runner.run(lambda: self._users.list(self._actor), self._show, self._on_error)
+        self._runner.run(
+            lambda: self._users.list(self._actor), self._show, self._on_error, receiver=self
+        )
 
     def _show(self, users: list[User]) -> None:
         self._rows = users
@@ -255,6 +257,7 @@ class UsersDialog(QDialog):
             lambda: self._users.add(self._actor, name, role, password, areas),
             self._done(self.tr("Added %1.").replace("%1", name)),
             self._on_error,
+            receiver=self,
         )
 
     def _on_edit_clicked(self) -> None:
@@ -269,6 +272,7 @@ class UsersDialog(QDialog):
             lambda: self._users.update(self._actor, user.name, role=role, areas=areas),
             self._done(self.tr("Changed %1.").replace("%1", user.name)),
             self._on_error,
+            receiver=self,
         )
 
     def _on_password_clicked(self) -> None:
@@ -283,6 +287,7 @@ class UsersDialog(QDialog):
             lambda: self._users.set_password(self._actor, user.name, password),
             self._done(self.tr("Set a new password for %1.").replace("%1", user.name)),
             self._on_error,
+            receiver=self,
         )
 
     def _set_disabled(self, disabled: bool) -> None:
@@ -294,4 +299,5 @@ class UsersDialog(QDialog):
             lambda: self._users.set_disabled(self._actor, user.name, disabled),
             self._done(text.replace("%1", user.name)),
             self._on_error,
+            receiver=self,
         )

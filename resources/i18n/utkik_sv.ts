@@ -303,6 +303,16 @@
   </context>
   <context>
     <name>Console</name>
+    <message>
+      <location filename="../../ui/wiring/session.py" line="1" />
+      <source>Repairing recordings after an interruption: %1 of %2</source>
+      <translation>Reparerar inspelningar efter ett avbrott: %1 av %2</translation>
+    </message>
+    <message>
+      <location filename="../../ui/wiring/session.py" line="1" />
+      <source>Ending the recordings …</source>
+      <translation>Avslutar inspelningarna …</translation>
+    </message>
     <message numerus="yes">
       <location filename="../../ui/app.py" line="344" />
       <source>Recording %n camera(s)</source>

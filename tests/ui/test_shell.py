@@ -144,6 +144,9 @@ def test_idle_lock_hides_everything_and_needs_the_password(
     console.start()
     window = log_in(qtbot, console, "olle")
     qtbot.waitUntil(lambda: window.sites.model.rowCount() == 6)
+    # The configured idle time is read at login, on a worker: it must not land after the
+    # test's shorter one.
+    qtbot.waitUntil(lambda: console.runner.pending == 0)
     before = window.grab().toImage()
     console.idle.set_interval_ms(150)
     qtbot.waitUntil(lambda: window.locked, timeout=3000)

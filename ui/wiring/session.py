@@ -10,38 +10,47 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from console.app import Core
 from console.cameras import Camera
 from console.domain import Actor, Area, Permission, Place, User
-from console.errors import KnownError
+from console.errors import InternalError, KnownError
+from console.events import Changed, ChangeKind
 from console.health import HEALTH_INTERVAL_S, CheckedHealth
 from console.media.hub import MediaHub
 from console.media.packets import Profile, StreamKey, StreamState
 from console.messages import Level, Message, MessageBus
 from console.policy import can
 from console.ports import CameraControls, CameraTools, PlaybackBackend, VideoBackend
-from console.recording.engine import DiskLevel, EngineStatus, RecorderState, RecordingEngine
+from console.recording.engine import (
+    DiskLevel,
+    EngineStatus,
+    RecorderState,
+    RecordingEngine,
+    RepairReport,
+)
 from console.recording.lock import EngineBusy
 from console.settings import IDLE_LOCK_MINUTES
 from console.viewing import LiveViews, PlaybackViews
 from ui.audit_viewer import AuditViewer
 from ui.camera_wizard import CameraWizard
 from ui.dialogs import FirstAdminDialog, LoginDialog
+from ui.events import DomainEvents
 from ui.evidence import EvidenceLocksDialog
 from ui.grid import VideoGrid
 from ui.health_monitor import HealthMonitor
-from ui.i18n import Translations, core_text, error_text
+from ui.i18n import Translations, core_text, error_text, message_text
 from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
 from ui.playback import END_WAIT_S, PlaybackWindow
 from ui.playback_request import PlaybackContext, PlaybackRequest, ask_for_playback
-from ui.tasks import TaskRunner
+from ui.tasks import JobHandle, Pool, TaskRunner
 from ui.theme import apply_theme
 from ui.users_dialog import UsersDialog
 
@@ -107,6 +116,9 @@ class Console(QObject):
         self.bridge = MessageBridge(self)
         self.bridge.message.connect(self._on_bridge_message)
         core.bus.subscribe(self.bridge.message.emit)
+        #: the core's domain events on the GUI thread: views reload what changed
+        self.events = DomainEvents(core.events, self)
+        self.events.changed.connect(self._on_events_changed)
         self.first_admin_dialog: FirstAdminDialog | None = None
         self.login_dialog: LoginDialog | None = None
         self.main_window: MainWindow | None = None
@@ -280,6 +292,19 @@ class Console(QObject):
 
     # -- recording -----------------------------------------------------------------------------
 
+    def recording_repaired(self, done: int, total: int) -> None:
+        """Before recording starts: how far the repair of what a crash left has come."""
+        self.recording_elsewhere(
+            self.tr("Repairing recordings after an interruption: %1 of %2")
+            .replace("%1", str(done))
+            .replace("%2", str(total))
+        )
+
+    def recordings_ending(self) -> None:
+        """At quitting: the recorders are ending their segments."""
+        if self.main_window is not None:
+            self.main_window.statusBar().showMessage(self.tr("Ending the recordings …"))
+
     def recording_elsewhere(self, text: str) -> None:
         """This console does not record: `text` says which process does (EngineBusy)."""
         self._recording_elsewhere = text
@@ -310,6 +335,12 @@ class Console(QObject):
         if window.grid is not None:
             for camera_id in status.cameras:
                 window.grid.set_recording(camera_id, camera_id in recording)
+
+    def _on_events_changed(self, changed: Changed) -> None:
+        # Cameras added, renamed or removed (by this console or its workers) show at once.
+        # Health has its own path (HealthMonitor → show_health), one camera at a time.
+        if changed.kind is ChangeKind.CAMERAS:
+            self.refresh_cameras()
 
     def refresh_cameras(self) -> None:
         """Reload the cameras the user may see into the tree (after an add, rename or removal)."""
@@ -590,7 +621,6 @@ class Console(QObject):
         wizard.show()
 
     def _on_camera_wizard_camera_added(self, camera: Camera) -> None:
-        self.refresh_cameras()
         if self.health is not None:
             self.health.check_now(camera.id)
         if self.main_window is not None:
@@ -656,7 +686,7 @@ class Console(QObject):
         actor = Actor.of(self.user)
         self.runner.run(
             lambda: self.core.cameras.update(actor, camera_id, name=name),
-            lambda _camera: self.refresh_cameras(),
+            lambda _camera: None,  # the tree reloads on the cameras' change event
         )
 
     def _on_sites_remove_requested(self, camera_id: int) -> None:
@@ -665,7 +695,6 @@ class Console(QObject):
         actor = Actor.of(self.user)
 
         def removed(camera: Camera) -> None:
-            self.refresh_cameras()
             if self.main_window is not None:
                 self.main_window.statusBar().showMessage(
                     self.tr("Removed camera %1.").replace("%1", camera.name), 10_000
@@ -679,41 +708,56 @@ class Console(QObject):
         return self.main_window or self.login_dialog or self.first_admin_dialog
 
     def _show_known_error(self, err: KnownError) -> None:
-        self._on_bridge_message(Message(Level.ERROR, error_text(err)))
+        self._on_bridge_message(Message.of(err))
 
     def _show_bug(self, err: BaseException) -> None:
         self._on_bridge_message(Message(Level.INTERNAL, f"{type(err).__name__}: {err}"))
 
     def _on_bridge_message(self, message: Message) -> None:
+        """A message of the core, in the operator's language (its template translated)."""
         parent = self._parent()
+        text = message_text(message)
         if message.level is Level.INTERNAL:
             QMessageBox.critical(
                 parent,
                 self.tr("Internal error"),
-                self.tr("Utkik hit an internal error. Details are in the log.")
-                + "\n\n"
-                + message.text,
+                self.tr("Utkik hit an internal error. Details are in the log.") + "\n\n" + text,
             )
         elif message.level is Level.ERROR:
-            QMessageBox.warning(parent, self.tr("Utkik"), message.text)
+            QMessageBox.warning(parent, self.tr("Utkik"), text)
         elif self.main_window is not None:
-            self.main_window.statusBar().showMessage(message.text, 10_000)
+            self.main_window.statusBar().showMessage(text, 10_000)
 
 
 def _report_audit_failure(bus: MessageBus) -> Callable[[Future[Any]], None]:
     def report(future: Future[Any]) -> None:
         err = future.exception()
         if isinstance(err, KnownError):
-            bus.error(err.message)
+            bus.known(err)
         elif err is not None:
             log.error("writing the access log failed", exc_info=err)
 
     return report
 
 
-def start_recording(core: Core, hub: MediaHub, console: Console) -> RecordingEngine | None:
-    """The data dir's recording engine in this process, unless another process records it
-    (`utkik serve`, another console): the console then says which."""
+#: At quitting, how long the recorders get to end their segments (an open one is repaired at the
+#: next start).
+RECORDING_STOP_S = 30.0
+
+
+@dataclass
+class Recording:
+    """The recording engine this console runs, and the job that prepares it."""
+
+    engine: RecordingEngine
+    preparing: JobHandle[RepairReport]
+
+
+def start_recording(core: Core, hub: MediaHub, console: Console) -> Recording:
+    """The data dir's recording engine in this process. Taking its lock and repairing what a
+    crash left are file work that can take seconds: they run on a storage worker, the status bar
+    counting the repairs, and the engine starts when they are done. Unless another process
+    records the data dir (`utkik serve`, another console): the console then says which."""
     from ui.serve import recording_engine
 
     engine = recording_engine(
@@ -722,16 +766,47 @@ def start_recording(core: Core, hub: MediaHub, console: Console) -> RecordingEng
         f"the console of {Actor.os_account().name.removeprefix('os:')}",
         on_status=console.recording_changed.emit,
     )
-    try:
-        engine.start()
-    except EngineBusy as err:
+
+    def refused(err: Exception) -> None:
+        if not isinstance(err, KnownError):
+            log.error("recording does not start", exc_info=err)
+            err = InternalError()
+        elif not isinstance(err, EngineBusy):
+            log.warning("recording does not start: %s", err)
         console.recording_elsewhere(error_text(err))
-        return None
-    except KnownError as err:
-        log.warning("recording does not start: %s", err)
-        console.recording_elsewhere(error_text(err))
-        return None
-    return engine
+
+    def prepared(_report: RepairReport) -> None:
+        if not preparing.control.cancelled:  # not once quitting has begun
+            console.recording_elsewhere("")
+            engine.start()
+
+    preparing = (
+        console.runner.job(
+            lambda control: engine.prepare(control.progress), receiver=console, pool=Pool.STORAGE
+        )
+        .success(prepared)
+        .failure(refused)
+        .with_progress(console.recording_repaired)
+        .run()
+    )
+    return Recording(engine, preparing)
+
+
+def stop_recording(console: Console, recording: Recording) -> None:
+    """At quitting, before the console's workers go: the recorders end their segments on a
+    storage worker (seconds with many cameras) while the window stays responsive and says what
+    it waits for."""
+    recording.preparing.cancel()
+    console.recordings_ending()
+    waiting = QEventLoop()
+    engine = recording.engine
+    (
+        console.runner.job(lambda _control: engine.stop(RECORDING_STOP_S), pool=Pool.STORAGE)
+        .success(lambda _stopped: waiting.quit())
+        .failure(lambda _err: waiting.quit())
+        .run()
+    )
+    waiting.exec()
 
 
 def ui_settings_for(data_dir: Path) -> QSettings:
