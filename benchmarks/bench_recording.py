@@ -161,7 +161,7 @@ def _recorder_main(
         )
         place = places[index % len(places)]
         core.cameras.add(CLI, facts, place, camera["name"], camera["user"], camera["password"])
-    hub = WatchedHub(camera_opener(core.cameras), now=core.clock.now)
+    hub = WatchedHub(camera_opener(core.cameras.login_reader()), now=core.clock.now)
     engine = recording_engine(core, hub, "bench_recording", segment_s=segment_s)
     began = time.monotonic()
     engine.start()

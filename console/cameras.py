@@ -27,7 +27,7 @@ from console.domain import Actor, Permission, Place
 from console.errors import N_, AlreadyExists, InvalidInput, NotFound
 from console.events import ChangeKind, EventHub
 from console.policy import can, require
-from console.ports import SecretStore
+from console.ports import CameraLogins, SecretStore
 from console.storage import Database
 from console.text import fold
 
@@ -157,14 +157,31 @@ class CameraService:
         raise NotFound(N_("There is no camera called “{name}”."), name=text)
 
     def login(self, actor: Actor, camera: Camera) -> CameraLogin:
-        """The camera's login from the keyring, for the adapters that connect to it: bound to
-        the camera's host (and the hosts accepted for it), so that no adapter can send it to a
-        host the camera names."""
+        """The camera's login from the keyring, for a person's own use of it (the technician's
+        test, a health check run as the user): bound to the camera's host (and the hosts
+        accepted for it), so that no adapter can send it to a host the camera names. The
+        adapters the console connects through get theirs from `login_reader()` instead."""
         if not (
             can(actor, Permission.MANAGE_CAMERAS, camera.area_id)
             or can(actor, Permission.VIEW_LIVE, camera.area_id)
         ):
             require(actor, Permission.MANAGE_CAMERAS, camera.area_id)
+        return self._load_login(camera)
+
+    def login_reader(self) -> CameraLogins:
+        """The capability to read cameras' logins, for the composition root to hand to the
+        adapters that connect to cameras (the media hub's opener, PTZ and snapshots). It
+        checks no permission: who watches, records, steers or takes a picture is checked, and
+        logged, by the services before the adapter is asked. Widgets never get it."""
+        return _LoginReader(self)
+
+    def _stored(self, camera_id: int) -> Camera:
+        rows = self._rows("WHERE c.id = ?", (camera_id,))
+        if not rows:
+            raise NotFound(N_("There is no camera number {id}."), id=camera_id)
+        return self._to_camera(rows[0])
+
+    def _load_login(self, camera: Camera) -> CameraLogin:
         secrets = self._require_secrets()
         login = secrets.load(camera.credential_ref)
         if login is None:
@@ -473,3 +490,22 @@ class CameraService:
                 )
             )
         return self._secrets
+
+
+class _LoginReader(CameraLogins):
+    """`CameraService.login_reader()`: the cameras as stored and their logins, by id, for the
+    adapters that connect to them; nothing else of the service."""
+
+    __slots__ = ("_service",)
+
+    def __init__(self, service: CameraService) -> None:
+        self._service = service
+
+    def __repr__(self) -> str:
+        return "<camera logins>"
+
+    def camera(self, camera_id: int) -> Camera:
+        return self._service._stored(camera_id)
+
+    def login(self, camera_id: int) -> CameraLogin:
+        return self._service._load_login(self._service._stored(camera_id))

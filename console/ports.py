@@ -192,6 +192,22 @@ class PtzHandle(Protocol):
         ...
 
 
+class CameraLogins(Protocol):
+    """The capability to read cameras' logins, made once by the composition root
+    (`CameraService.login_reader()`) and handed to the adapters that connect to cameras: the
+    media hub's opener, PTZ and snapshots. It checks no permission (the services have checked,
+    and logged, who asked before the adapter connects), so no widget is given it."""
+
+    def camera(self, camera_id: int) -> Camera:
+        """The camera as stored now (its addresses; no secret); NotFound when there is none."""
+        ...
+
+    def login(self, camera_id: int) -> CameraLogin:
+        """The camera's login from the keyring, bound to its host; NotFound when there is no
+        such camera or its login is missing."""
+        ...
+
+
 class PtzControl(Protocol):
     """Opens a camera's PTZ. May block (called on workers); raises KnownError when the camera
     cannot be reached. Who may steer, and the access log, are PtzDriver's business."""

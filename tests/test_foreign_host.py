@@ -119,7 +119,7 @@ def test_live_view_and_recording_open_no_stream_on_the_other_host(
     actor = Actor.os_account("root")
     place = core.sites.places()[0]
     added = core.cameras.add(actor, facts, place, "Torget", USER, PASSWORD)
-    open_source = camera_opener(core.cameras)
+    open_source = camera_opener(core.cameras.login_reader())
     for profile in (Profile.MAIN, Profile.SUB):
         with pytest.raises(ForeignHost):
             open_source(StreamKey(added.id, profile))

@@ -921,7 +921,7 @@ def _child(config_path: str) -> int:
         ui_settings_for(core.data_dir),
         # The real camera tools: the simulated site is on loopback.
         tools=camera_tools(devices),
-        controls=OnvifCameraControls(core.cameras, devices),
+        controls=OnvifCameraControls(core.cameras.login_reader(), devices),
         backend=backend,
         health_interval_s=3600,
     )

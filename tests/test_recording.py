@@ -117,7 +117,7 @@ def test_the_engine_records_playable_segments_and_is_alone_on_its_data_dir(
     data_dir = tmp_path / "data"
     cameras = add_cameras(site, data_dir)
     core = Core.open(data_dir, secrets=secret_store(), sealer=False)
-    hub = MediaHub(camera_opener(core.cameras), now=core.clock.now)
+    hub = MediaHub(camera_opener(core.cameras.login_reader()), now=core.clock.now)
     statuses: list[EngineStatus] = []
     engine = recording_engine(core, hub, "test", segment_s=2.0, on_status=statuses.append)
     try:
@@ -292,7 +292,7 @@ def test_a_full_disk_pauses_recording_and_it_resumes_when_space_returns(
         (data_dir / "recordings").symlink_to(small_disk, target_is_directory=True)
     filler = fill(small_disk, leave)
     core = Core.open(data_dir, secrets=secret_store(), sealer=False)
-    hub = MediaHub(camera_opener(core.cameras), now=core.clock.now)
+    hub = MediaHub(camera_opener(core.cameras.login_reader()), now=core.clock.now)
     statuses: list[EngineStatus] = []
     engine = recording_engine(
         core,
@@ -437,7 +437,7 @@ def test_playback_of_two_cameras_stays_in_sync_and_steps_and_seeks(
     data_dir = tmp_path / "data"
     cameras = add_cameras(site, data_dir)
     core = Core.open(data_dir, secrets=secret_store(), sealer=False)
-    hub = MediaHub(camera_opener(core.cameras), now=core.clock.now)
+    hub = MediaHub(camera_opener(core.cameras.login_reader()), now=core.clock.now)
     engine = recording_engine(core, hub, "test", segment_s=2.0)
     live = [Collector(), Collector()]
     try:

@@ -76,7 +76,10 @@ def run(args: argparse.Namespace) -> int:
     translations.install(args.lang or str(ui_settings.value("language", system_language())))
     from devices.media.ingest import camera_opener
 
-    hub = MediaHub(camera_opener(core.cameras), now=core.clock.now)
+    # The cameras' logins, for the adapters that connect to them and nothing else: the media
+    # hub's opener and the grid's PTZ and snapshots (the widgets never see it).
+    logins = core.cameras.login_reader()
+    hub = MediaHub(camera_opener(logins), now=core.clock.now)
     # The one asyncio loop of the console's device I/O (ONVIF, PTZ, range scans).
     devices = DeviceLoop().start()
     backend = media_backend(core, hub)
@@ -87,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         translations,
         ui_settings,
         tools=camera_tools(devices),
-        controls=OnvifCameraControls(core.cameras, devices),
+        controls=OnvifCameraControls(logins, devices),
         backend=backend,
         playback=playback,
         # The demo opens on its overview layout, so that video shows at once.

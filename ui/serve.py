@@ -72,7 +72,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, on_signal)
-    hub = MediaHub(camera_opener(core.cameras), now=core.clock.now)
+    hub = MediaHub(camera_opener(core.cameras.login_reader()), now=core.clock.now)
     try:
         engine = recording_engine(
             core, hub, PROGRAM_SERVE, segment_s=args.segment_seconds, on_status=_printer(out)

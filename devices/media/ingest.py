@@ -43,10 +43,9 @@ import av
 import av.error
 
 from console.camera_login import CameraLogin, ForeignHost, Purpose, host_of
-from console.cameras import CameraService
-from console.domain import Actor
 from console.errors import N_, KnownError
 from console.media.packets import OpenSource, Packet, Profile, Source, StreamInfo, StreamKey
+from console.ports import CameraLogins
 from devices.rtsp_guard import RtspRelay, relay_for
 
 log = logging.getLogger(__name__)
@@ -329,15 +328,15 @@ def _read_error(err: av.error.FFmpegError) -> IngestError:
     return IngestError(_FAILED)
 
 
-def camera_opener(cameras: CameraService) -> OpenSource:
+def camera_opener(logins: CameraLogins) -> OpenSource:
     """The media hub's OpenSource for the cameras of a data dir: the stream's address from the
-    camera's facts, its login from the keyring just before connecting. The process itself opens
-    the streams; who watches or records is checked (and logged) before subscribing."""
-    process = Actor.os_account()
+    camera as stored, its login from the keyring just before connecting, both through the
+    capability the composition root gave (`CameraService.login_reader()`). Who watches or
+    records is checked (and logged) before subscribing."""
 
     def open_source(key: StreamKey) -> Source:
-        camera = cameras.get(process, key.camera_id)
+        camera = logins.camera(key.camera_id)
         uri = camera.main_uri if key.profile is Profile.MAIN else camera.sub_uri or camera.main_uri
-        return PyAvSource.open(uri, cameras.login(process, camera))
+        return PyAvSource.open(uri, logins.login(camera.id))
 
     return open_source

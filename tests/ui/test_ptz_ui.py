@@ -606,7 +606,9 @@ def test_the_real_controls_steer_the_simulated_camera_and_save_its_picture(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     device = simulated.site.device(simulated.name)  # type: ignore[attr-defined]
-    grid = make_grid(person(core, "olle"), OnvifCameraControls(core.cameras, device_loop))
+    grid = make_grid(
+        person(core, "olle"), OnvifCameraControls(core.cameras.login_reader(), device_loop)
+    )
     tile = maximized(qtbot, grid, simulated.camera)
     assert tile.ptz is not None
     qtbot.waitUntil(lambda: tile.ptz_pad.presets != [], timeout=10_000)

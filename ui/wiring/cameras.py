@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 from console.camera_facts import DeviceFacts, DiscoveredDevice, Still
 from console.camera_facts import Health as DeviceHealth
 from console.camera_login import CameraLogin
-from console.cameras import Camera, CameraService
-from console.domain import Actor
-from console.ports import CameraTools, PtzPreset
+from console.cameras import Camera
+from console.ports import CameraLogins, CameraTools, PtzPreset
 from console.runtime import DeviceLoop
 from devices import discovery
 
@@ -119,23 +118,23 @@ class OnvifCameraControls:
     """The grid's CameraControls over ONVIF: PTZ through the camera's main profile, snapshots
     from its snapshot URI.
 
-    As with the media hub, the console process reads the camera's login: who steers or takes a
-    picture is checked, and logged, by the grid before each command. devices/ is imported by the
+    As with the media hub, the camera's login comes from the capability the composition root
+    gave (`CameraService.login_reader()`): who steers or takes a picture is checked, and logged,
+    by the core's PTZ and snapshot services before each command. devices/ is imported by the
     worker that first needs it (onvif-zeep-async takes most of a second to import).
     """
 
     def __init__(
-        self, cameras: CameraService, loop: DeviceLoop, *, timeout_s: float = PTZ_TIMEOUT_S
+        self, logins: CameraLogins, loop: DeviceLoop, *, timeout_s: float = PTZ_TIMEOUT_S
     ) -> None:
-        self._cameras = cameras
+        self._logins = logins
         self._loop = loop
         self._timeout_s = timeout_s
-        self._process = Actor.os_account()
 
     def open_ptz(self, camera: Camera) -> PtzSession:
         from devices.ptz import PtzControl
 
-        login = self._cameras.login(self._process, camera)
+        login = self._logins.login(camera.id)
         health = camera.health
         offset = (
             health.clock_offset_s
@@ -157,5 +156,5 @@ class OnvifCameraControls:
     def snapshot(self, camera: Camera) -> bytes:
         from devices import onvif_client
 
-        login = self._cameras.login(self._process, camera)
+        login = self._logins.login(camera.id)
         return onvif_client.fetch_snapshot_blocking(self._loop, camera.facts.snapshot_uri, login)

@@ -235,7 +235,7 @@ def media_backend(core: Core, hub: MediaHub | None = None) -> HubVideoBackend | 
         return LiveView(instance, on_first_frame=on_first_frame)
 
     if hub is None:
-        hub = MediaHub(camera_opener(core.cameras), now=core.clock.now)
+        hub = MediaHub(camera_opener(core.cameras.login_reader()), now=core.clock.now)
     return HubVideoBackend(hub, make_player, instance.release)
 
 
