@@ -79,10 +79,10 @@ from console.camera_facts import (
     WrongLogin,
     scope_value,
 )
-from console.camera_login import CameraLogin, ForeignHost, Purpose, foreign_host_of, host_of
+from console.camera_login import CameraLogin, Purpose, foreign_host_of, host_of
 from console.errors import N_
 from console.runtime import DeviceLoop
-from devices.rtsp_guard import relay_for
+from devices.media import ingest
 
 # onvif.client calls logging.basicConfig(level=INFO) at import, which would give the application's
 # root logger a handler and a level it never chose. basicConfig does nothing while the root logger
@@ -182,9 +182,6 @@ _HOSTILE_LARGE = N_(
 _SNAPSHOT_STATUS = N_("The camera at {host} gave no snapshot (HTTP status {status}).")
 _SNAPSHOT_NOT_JPEG = N_("The camera at {host} sent something other than a JPEG picture.")
 _SNAPSHOT_NO_HTTP = N_("The snapshot address of the camera at {host} is not an HTTP address.")
-_STREAM_FAILED = N_("The video stream of the camera at {host} cannot be opened.")
-_STREAM_NO_VIDEO = N_("The stream of the camera at {host} holds no video.")
-_STREAM_NO_PICTURE = N_("The video stream of the camera at {host} sent no picture in time.")
 _NO_STREAM_URI = N_("The camera at {host} has no stream address to check.")
 
 _PROBLEM_INFO = N_("The camera did not tell its make and model.")
@@ -1012,65 +1009,15 @@ def fetch_snapshot_blocking(
 # -- RTSP: one keyframe, or whether the stream flows ---------------------------------------------
 
 
-def _rtsp_options(timeout: float) -> dict[str, str]:
-    return {
-        "rtsp_transport": "tcp",
-        "timeout": str(int(timeout * 1_000_000)),  # microseconds
-        # A cold stream opens at once: the SDP names the codec, one packet is enough to start.
-        "analyzeduration": "0",
-        "probesize": "32",
-    }
-
-
-def _stream_error(err: av.error.FFmpegError, host: str, *, waited: bool = False) -> CameraError:
-    """The operator-readable error for PyAV's; `err` names the URL with the login in it, so it
-    is described by its class only and never chained or logged. `waited`: the failure came only
-    when the timeout ran out (a stalled stream fails to open with InvalidDataError then)."""
-    _log.info("%s: the stream failed (%s)", host, type(err).__name__)
-    if isinstance(err, av.error.HTTPUnauthorizedError | av.error.HTTPForbiddenError):
-        return WrongLogin(_WRONG_LOGIN, host=host)
-    if waited or isinstance(err, av.error.TimeoutError | av.error.ExitError):
-        # ExitError: PyAV's own timeout interrupted a blocking read.
-        return StreamFailed(_STREAM_NO_PICTURE, host=host)
-    return StreamFailed(_STREAM_FAILED, host=host)
-
-
 @contextlib.contextmanager
 def _open_stream(uri: str, login: CameraLogin, timeout: float) -> Iterator[Any]:
-    host = _hostname(uri)
-    # ForeignHost (a CameraError) for another host's URI, before anything is sent.
-    url = login.url_with_login(_without_userinfo(uri), Purpose.STREAM)
-    failure: CameraError | None = None
-    started = time.monotonic()
+    """The stream at `uri` open as live view and recording open theirs (devices/media/ingest.py
+    `open_stream`, its errors and their words), its reads waiting up to `timeout`."""
+    opened = ingest.open_stream(uri, login, timeout=timeout, read_timeout=timeout)
     try:
-        # FFmpeg talks to the camera through a relay that refuses redirects to other hosts.
-        relay = relay_for(url, timeout)
-    except TimeoutError:
-        failure = StreamFailed(_STREAM_NO_PICTURE, host=host)
-    except (OSError, ValueError):
-        failure = StreamFailed(_STREAM_FAILED, host=host)
-    if failure is not None:
-        raise failure
-    try:
-        target = relay.url(url) if relay is not None else url
-        container = av.open(target, options=_rtsp_options(timeout), timeout=timeout)
-    except av.error.FFmpegError as err:
-        waited = time.monotonic() - started >= 0.9 * timeout
-        failure = _stream_error(err, host, waited=waited)
-    except ValueError:
-        failure = StreamFailed(_STREAM_FAILED, host=host)
-    if failure is not None:
-        if relay is not None:
-            relay.close()
-            if relay.cut and not login.allows(host_of(relay.redirect)):
-                raise ForeignHost(Purpose.STREAM, login.host, host_of(relay.redirect) or "?")
-        raise failure
-    try:
-        yield container
+        yield opened.container
     finally:
-        container.close()
-        if relay is not None:
-            relay.close()
+        opened.close()
 
 
 def _packed_rgb(frame: av.VideoFrame) -> Still:
@@ -1089,14 +1036,12 @@ def _packed_rgb(frame: av.VideoFrame) -> Still:
 
 def grab_keyframe(uri: str, login: CameraLogin, *, timeout: float = 10.0) -> Still:
     """The first keyframe of the RTSP stream at `uri`, decoded to packed RGB24 (blocking; run it
-    on a worker thread). Raises WrongLogin, StreamFailed, ForeignHost, or a CameraError if
-    unreachable."""
-    host = _hostname(uri)
+    on a worker thread). Raises the stream's errors (devices/media/ingest.py: WrongLogin,
+    CameraUnreachable, StreamRefused, NoVideo, all StreamFailed but the login's) or
+    ForeignHost."""
     deadline = time.monotonic() + timeout
     failure: CameraError | None = None
     with _open_stream(uri, login, timeout) as container:
-        if not container.streams.video:
-            raise StreamFailed(_STREAM_NO_VIDEO, host=host)
         video = container.streams.video[0]
         started = False
         try:
@@ -1109,14 +1054,13 @@ def grab_keyframe(uri: str, login: CameraLogin, *, timeout: float = 10.0) -> Sti
                 for frame in packet.decode():
                     return _packed_rgb(frame)
         except av.error.FFmpegError as err:
-            failure = _stream_error(err, host)
-    raise failure or StreamFailed(_STREAM_NO_PICTURE, host=host)
+            failure = ingest.read_error(err)
+    raise failure or ingest.NoVideo(ingest.NO_PICTURE)
 
 
 def _stream_flows(uri: str, login: CameraLogin, timeout: float) -> CameraError | None:
     """None if the stream opens (DESCRIBE, SETUP, PLAY) and sends a packet within `timeout`: a
     stalled camera keeps its sessions open but sends nothing, and is not healthy."""
-    host = _hostname(uri)
     failure: CameraError | None = None
     try:
         with _open_stream(uri, login, timeout) as container:
@@ -1124,10 +1068,10 @@ def _stream_flows(uri: str, login: CameraLogin, timeout: float) -> CameraError |
                 for _packet in container.demux():
                     return None
             except av.error.FFmpegError as err:
-                failure = _stream_error(err, host)
+                failure = ingest.read_error(err)
     except CameraError as err:
         return err
-    return failure or StreamFailed(_STREAM_NO_PICTURE, host=host)
+    return failure or ingest.NoVideo(ingest.NO_PICTURE)
 
 
 # -- health --------------------------------------------------------------------------------------

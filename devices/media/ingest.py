@@ -1,5 +1,10 @@
 """RTSP ingest with PyAV: one camera stream as a `Source` of demuxed packets for the media hub.
 
+`open_stream` is the one way a camera's RTSP stream is opened, and `open_error`/`read_error` the
+one mapping of PyAV's errors to the operator's words: live view and recording open theirs here,
+and so do the camera wizard's keyframe and the health check (devices/onvif_client.py). The errors
+are StreamFailed (console/camera_facts.py), WrongLogin also the camera's WrongLogin.
+
 The login goes percent-encoded into the URL, the only way FFmpeg's RTSP client takes one, and is
 put there by the camera's `CameraLogin` (console/camera_login.py), which refuses a URL on another
 host than the camera's (ForeignHost, before anything is sent). FFmpeg connects through a loopback
@@ -36,14 +41,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import av
 import av.error
 
+from console import camera_facts
+from console.camera_facts import StreamFailed
 from console.camera_login import CameraLogin, ForeignHost, Purpose, host_of
-from console.errors import N_, KnownError
+from console.errors import N_
 from console.media.packets import OpenSource, Packet, Profile, Source, StreamInfo, StreamKey
 from console.ports import CameraLogins
 from devices.rtsp_guard import RtspRelay, relay_for
@@ -64,7 +72,8 @@ _NOT_FOUND = N_("The camera has no video stream at this address.")
 _REFUSED = N_(
     "The camera refuses to send video now (it may be restarting or have too many viewers)."
 )
-_NO_PICTURE = N_("The camera did not send video in time.")
+#: The stream opened but no picture came in time.
+NO_PICTURE = N_("The camera did not send video in time.")
 _STOPPED = N_("The camera stopped sending video.")
 _ENDED = N_("The camera ended the video stream.")
 _NO_VIDEO = N_("The camera's stream holds no video.")
@@ -72,12 +81,15 @@ _FAILED = N_("The camera's video stream cannot be read.")
 _CLOSED = N_("The video stream was closed.")
 
 
-class IngestError(KnownError):
-    """A camera stream cannot be opened or read."""
+class IngestError(StreamFailed):
+    """A camera stream cannot be opened or read. A StreamFailed (a CameraError), so that the
+    camera wizard shows it at its stream step, as it does the live view's."""
 
 
-class WrongLogin(IngestError):
+class WrongLogin(IngestError, camera_facts.WrongLogin):
     """The camera refused the user name or password (RTSP 401 or 403)."""
+
+    step = "login"
 
 
 class CameraUnreachable(IngestError):
@@ -119,6 +131,85 @@ def without_login(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
+@dataclass(frozen=True, slots=True)
+class OpenStream:
+    """An RTSP session open in PyAV: its container (video in it) and the relay in front of
+    the camera, if any. `close()` ends both."""
+
+    container: Any
+    relay: RtspRelay | None
+    #: The URL as it may be shown or logged.
+    shown: str
+
+    def close(self) -> None:
+        try:
+            self.container.close()
+        except av.error.FFmpegError as err:
+            # Closing sends a TEARDOWN; a dead connection may refuse it. Nothing is left open.
+            log.info("%s: closing failed (%s)", self.shown, type(err).__name__)
+        finally:
+            if self.relay is not None:
+                self.relay.close()
+
+
+def open_stream(
+    url: str,
+    login: CameraLogin,
+    *,
+    timeout: float = 10.0,
+    read_timeout: float = INTERRUPT_S,
+    transport: str = "tcp",
+) -> OpenStream:
+    """The one way a camera's RTSP stream is opened (live view, recording, the wizard's
+    keyframe, the health check): DESCRIBE, SETUP, PLAY and the first packet, through the
+    relay, blocking for at most about `timeout` seconds; a read then waits at most
+    `read_timeout` seconds inside FFmpeg. Raises WrongLogin, CameraUnreachable, StreamRefused,
+    NoVideo or IngestError, with the camera's address in none of them; ForeignHost, unsent,
+    for a URL on another host than the camera's (and for a redirect to one, which is cut)."""
+    shown = without_login(url)
+    authorized = with_login(url, login)
+    failure: IngestError | None = None
+    started = time.monotonic()
+    try:
+        # FFmpeg talks to the camera through a relay that refuses redirects to other hosts.
+        relay = relay_for(authorized, timeout)
+    except TimeoutError:
+        failure = NoVideo(NO_PICTURE)
+    except (OSError, ValueError) as err:
+        failure = CameraUnreachable(_UNREACHABLE)
+        log.info("%s: cannot connect (%s)", shown, type(err).__name__)
+    if failure is not None:
+        raise failure
+    options = {
+        "rtsp_transport": transport,
+        "timeout": str(int(timeout * 1_000_000)),  # socket I/O, microseconds
+        "analyzeduration": "0",
+        "probesize": "32",
+    }
+    try:
+        target = relay.url(authorized) if relay is not None else authorized
+        container = av.open(target, options=options, timeout=(timeout, read_timeout))
+    except av.error.FFmpegError as err:
+        waited = time.monotonic() - started >= _WAITED * timeout
+        failure = open_error(err, waited=waited)
+        log.info("%s: cannot open (%s)", shown, type(err).__name__)
+    except ValueError as err:  # e.g. a URL FFmpeg cannot even parse
+        failure = IngestError(_FAILED)
+        log.info("%s: cannot open (%s)", shown, type(err).__name__)
+    if failure is not None:
+        if relay is not None:
+            relay.close()
+            if relay.cut and not login.allows(host_of(relay.redirect)):
+                raise ForeignHost(Purpose.STREAM, login.host, host_of(relay.redirect) or "?")
+        raise failure
+    opened = OpenStream(container, relay, shown)
+    if not container.streams.video:
+        opened.close()
+        raise NoVideo(_NO_VIDEO)
+    log.info("%s: open after %.2f s", shown, time.monotonic() - started)
+    return opened
+
+
 class PyAvSource:
     """One RTSP session of one camera stream (see the module's docstring). `read` is called by
     one thread at a time; `close` may be called from any thread, any number of times."""
@@ -154,49 +245,8 @@ class PyAvSource:
         about `timeout` seconds. Raises WrongLogin, CameraUnreachable, StreamRefused, NoVideo or
         IngestError, with the camera's address in none of them; ForeignHost, unsent, for a URL on
         another host than the camera's."""
-        shown = without_login(url)
-        authorized = with_login(url, login)
-        failure: IngestError | None = None
-        started = time.monotonic()
-        try:
-            # FFmpeg talks to the camera through a relay that refuses redirects to other hosts.
-            relay = relay_for(authorized, timeout)
-        except TimeoutError:
-            failure = NoVideo(_NO_PICTURE)
-        except (OSError, ValueError) as err:
-            failure = CameraUnreachable(_UNREACHABLE)
-            log.info("%s: cannot connect (%s)", shown, type(err).__name__)
-        if failure is not None:
-            raise failure
-        options = {
-            "rtsp_transport": transport,
-            "timeout": str(int(timeout * 1_000_000)),  # socket I/O, microseconds
-            "analyzeduration": "0",
-            "probesize": "32",
-        }
-        try:
-            target = relay.url(authorized) if relay is not None else authorized
-            container = av.open(target, options=options, timeout=(timeout, INTERRUPT_S))
-        except av.error.FFmpegError as err:
-            waited = time.monotonic() - started >= _WAITED * timeout
-            failure = _open_error(err, waited)
-            log.info("%s: cannot open (%s)", shown, type(err).__name__)
-        except ValueError as err:  # e.g. a URL FFmpeg cannot even parse
-            failure = IngestError(_FAILED)
-            log.info("%s: cannot open (%s)", shown, type(err).__name__)
-        if failure is not None:
-            if relay is not None:
-                relay.close()
-                if relay.cut and not login.allows(host_of(relay.redirect)):
-                    raise ForeignHost(Purpose.STREAM, login.host, host_of(relay.redirect) or "?")
-            raise failure
-        if not container.streams.video:
-            container.close()
-            if relay is not None:
-                relay.close()
-            raise NoVideo(_NO_VIDEO)
-        log.info("%s: open after %.2f s", shown, time.monotonic() - started)
-        return cls(container, shown, timeout, relay)
+        opened = open_stream(url, login, timeout=timeout, transport=transport)
+        return cls(opened.container, opened.shown, timeout, opened.relay)
 
     def info(self) -> StreamInfo:
         return self._info
@@ -252,7 +302,7 @@ class PyAvSource:
                     continue
             except av.error.FFmpegError as err:
                 self._packets = None
-                failure = _read_error(err)
+                failure = read_error(err)
                 log.info("%s: read failed (%s)", self._shown, type(err).__name__)
             if failure is not None:
                 raise failure
@@ -304,7 +354,10 @@ def _stream_info(video: Any) -> StreamInfo:
     )
 
 
-def _open_error(err: av.error.FFmpegError, waited: bool) -> IngestError:
+def open_error(err: av.error.FFmpegError, *, waited: bool) -> IngestError:
+    """The operator's words for PyAV's error opening a stream (`err` names the URL with the
+    login in it, so it is described by its class only and never chained or logged). `waited`:
+    the failure came only when the open timeout ran out."""
     if isinstance(err, av.error.HTTPUnauthorizedError | av.error.HTTPForbiddenError):
         return WrongLogin(_WRONG_LOGIN)
     if isinstance(err, av.error.HTTPNotFoundError):
@@ -312,7 +365,7 @@ def _open_error(err: av.error.FFmpegError, waited: bool) -> IngestError:
     if isinstance(err, av.error.HTTPError):
         return StreamRefused(_REFUSED)
     if waited and isinstance(err, av.error.InvalidDataError | av.error.ExitError):
-        return NoVideo(_NO_PICTURE)
+        return NoVideo(NO_PICTURE)
     if isinstance(err, OSError | av.error.InvalidDataError | av.error.ExitError):
         # Refused, reset, timed out, no route: FFmpeg gives InvalidDataError for a host it
         # cannot reach at all (measured: an unroutable address fails at once with it).
@@ -320,7 +373,11 @@ def _open_error(err: av.error.FFmpegError, waited: bool) -> IngestError:
     return IngestError(_FAILED)
 
 
-def _read_error(err: av.error.FFmpegError) -> IngestError:
+def read_error(err: av.error.FFmpegError) -> IngestError:
+    """The operator's words for PyAV's error reading an open stream (as `open_error`)."""
+    if isinstance(err, av.error.ExitError | av.error.TimeoutError):
+        # PyAV's timeout interrupted a read that waited in vain, or the socket's ran out.
+        return NoVideo(_STOPPED)
     if isinstance(err, av.error.EOFError | ConnectionError):
         return StreamEnded(_ENDED)
     if isinstance(err, OSError):

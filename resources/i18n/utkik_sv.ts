@@ -2677,18 +2677,6 @@
       <translation>Adressen till stillbilden från kameran på {host} är ingen HTTP-adress.</translation>
     </message>
     <message>
-      <source>The stream of the camera at {host} holds no video.</source>
-      <translation>Strömmen från kameran på {host} innehåller ingen video.</translation>
-    </message>
-    <message>
-      <source>The video stream of the camera at {host} cannot be opened.</source>
-      <translation>Videoströmmen från kameran på {host} går inte att öppna.</translation>
-    </message>
-    <message>
-      <source>The video stream of the camera at {host} sent no picture in time.</source>
-      <translation>Videoströmmen från kameran på {host} skickade ingen bild i tid.</translation>
-    </message>
-    <message>
       <source>There is no camera called “{name}”.</source>
       <translation>Det finns ingen kamera som heter ”{name}”.</translation>
     </message>
