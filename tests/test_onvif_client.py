@@ -8,7 +8,6 @@ import asyncio
 import json
 import logging
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -48,7 +47,7 @@ from devices.onvif_client import (
 from devices.simulator.clips import CAMERA_ROW, camera_code, decode_pixel_code
 from devices.simulator.namespace import NamespacePair, can_create_namespaces
 from devices.simulator.onvif import CAMERA_NAMES
-from devices.simulator.site import CameraEndpoints, SimulatedSite, SiteOptions, free_port
+from devices.simulator.site import CameraEndpoints, SimulatedSite
 from tests.hostile_soap import (
     HOST,
     Listener,
@@ -61,6 +60,7 @@ from tests.hostile_soap import (
     web_page,
     with_doctype,
 )
+from tests.sites import loopback_addresses, simulated_site, wait_for
 
 TOP = Path(__file__).resolve().parent.parent
 USER = "technician"
@@ -79,22 +79,14 @@ def _login(url_or_host: str, user: str = USER, password: str = PASSWORD) -> Came
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatedSite]:
-    # A random 127.55.x.0 block, so that parallel runs do not collide.
-    block = random.randint(1, 254)
-    addresses = [f"127.55.{block}.{i}" for i in (1, 2, 3)]
-    options = SiteOptions(
-        cameras=3,
-        addresses=addresses,
-        onvif_port=free_port(addresses),
-        rtsp_port=free_port(addresses),
-        main_size=(320, 180),
-        sub_size=(160, 90),
-        sensors=False,
+    addresses = loopback_addresses(55, (1, 2, 3))
+    with simulated_site(
+        tmp_path_factory,
+        addresses,
         user=USER,
         password=PASSWORD,
         without_sub=frozenset({NO_SUB_CAMERA}),
-    )
-    with SimulatedSite(options, cache_dir=tmp_path_factory.mktemp("clips")) as running:
+    ) as running:
         yield running
 
 
@@ -518,9 +510,8 @@ def test_a_100_mb_answer_is_given_up_early(device_loop: DeviceLoop, chunked: boo
         with pytest.raises(HostileResponse) as caught:
             _onboard_hostile(device_loop, camera)
         elapsed = time.monotonic() - started
-        deadline = time.monotonic() + 5
-        while camera.streamed == 0 and time.monotonic() < deadline:
-            time.sleep(0.01)  # the server thread notices the hang-up on its next write
+        # The server thread notices the hang-up on its next write.
+        wait_for(lambda: camera.streamed > 0, 5, step=0.01)
     assert "larger answer" in str(caught.value)
     assert elapsed < 5.0
     # The client stops after MAX_RESPONSE_BYTES (2 MB); socket buffers hold a few MB more.

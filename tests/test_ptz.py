@@ -2,46 +2,29 @@
 
 from __future__ import annotations
 
-import random
-import socket
 import time
 from collections.abc import Iterator
 
 import pytest
 
-pytest.importorskip("gi")
+from tests.sites import require_simulated_video
 
-from console.camera_facts import WrongLogin
-from console.camera_login import CameraLogin
-from console.runtime import DeviceLoop
-from devices.ptz import PtzControl
-from devices.simulator.site import SimulatedSite, SiteOptions
+require_simulated_video()
+
+from console.camera_facts import WrongLogin  # noqa: E402
+from console.camera_login import CameraLogin  # noqa: E402
+from console.runtime import DeviceLoop  # noqa: E402
+from devices.ptz import PtzControl  # noqa: E402
+from devices.simulator.site import SimulatedSite  # noqa: E402
+from tests.sites import loopback_addresses, simulated_site  # noqa: E402
 
 PASSWORD = "ptz-lösen"
 
 
-def _free_port(address: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((address, 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatedSite]:
-    block = random.randint(10, 250)
-    addresses = [f"127.47.{block}.{i}" for i in (2, 3)]
-    options = SiteOptions(
-        cameras=2,
-        addresses=addresses,
-        onvif_port=_free_port(addresses[0]),
-        rtsp_port=_free_port(addresses[0]),
-        main_size=(320, 180),
-        sub_size=(160, 90),
-        sensors=False,
-        user="op",
-        password=PASSWORD,
-    )
-    with SimulatedSite(options, cache_dir=tmp_path_factory.mktemp("clips")) as running:
+    addresses = loopback_addresses(47, (2, 3))
+    with simulated_site(tmp_path_factory, addresses, user="op", password=PASSWORD) as running:
         yield running
 
 

@@ -4,7 +4,6 @@ here (ONVIF, WS-Discovery and RTSP on loopback addresses of its own)."""
 from __future__ import annotations
 
 import dataclasses
-import random
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -29,9 +28,10 @@ from console.camera_login import CameraLogin, Purpose
 from console.domain import Actor, Role
 from console.ports import CameraTools
 from console.runtime import DeviceLoop
-from devices.simulator.site import CameraEndpoints, SimulatedSite, SiteOptions, free_port
+from devices.simulator.site import CameraEndpoints, SimulatedSite
 from tests.conftest import PASSWORD, FakeClock
 from tests.hostile_soap import HOST, Eavesdropper, foreign_host, pointing_at
+from tests.sites import loopback_addresses, simulated_site
 from tests.ui.conftest import distinct_colours
 from tests.ui.test_shell import log_in
 from ui.camera_wizard import CameraWizard
@@ -52,19 +52,7 @@ MakeConsole = Callable[..., Console]
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatedSite]:
-    # A random 127.45.x.0 block, so that parallel runs do not collide.
-    block = random.randint(1, 254)
-    addresses = [f"127.45.{block}.{i}" for i in (2, 3, 4)]
-    options = SiteOptions(
-        cameras=3,
-        addresses=addresses,
-        onvif_port=free_port(addresses),
-        rtsp_port=free_port(addresses),
-        main_size=(320, 180),
-        sub_size=(160, 90),
-        sensors=False,
-    )
-    with SimulatedSite(options, cache_dir=tmp_path_factory.mktemp("clips")) as running:
+    with simulated_site(tmp_path_factory, loopback_addresses(45, (2, 3, 4))) as running:
         yield running
 
 

@@ -5,8 +5,6 @@ controls of ui/wiring/cameras.py against the simulated site's PTZ camera."""
 from __future__ import annotations
 
 import itertools
-import random
-import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +28,7 @@ from console.ports import CameraControls, PtzHandle, PtzPreset
 from console.ptz import PTZ_MIN_INTERVAL_S
 from console.runtime import DeviceLoop
 from tests.conftest import FakeClock
+from tests.sites import loopback_addresses, require_simulated_video, simulated_site
 from tests.ui.test_grid import CLI, FakeBackend, focus, person, place
 from ui.grid import VideoGrid
 from ui.ptz_pad import PTZ_KEY_SPEED, drag_velocity
@@ -555,12 +554,6 @@ def test_no_snapshot_action_without_the_permission(
 # -- the real controls against the simulated site ------------------------------------------------
 
 
-def _free_port(address: str) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((address, 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Simulated:
     site: object
@@ -569,24 +562,14 @@ class Simulated:
 
 
 @pytest.fixture
-def simulated(core: Core, tmp_path: Path, device_loop: DeviceLoop) -> Iterator[Simulated]:
-    pytest.importorskip("gi")
+def simulated(
+    core: Core, tmp_path_factory: pytest.TempPathFactory, device_loop: DeviceLoop
+) -> Iterator[Simulated]:
+    require_simulated_video()
     from devices.onvif_client import onboard_blocking
-    from devices.simulator.site import SimulatedSite, SiteOptions
 
-    address = f"127.49.{random.randint(10, 250)}.2"
-    options = SiteOptions(
-        cameras=1,
-        addresses=[address],
-        onvif_port=_free_port(address),
-        rtsp_port=_free_port(address),
-        main_size=(320, 180),
-        sub_size=(160, 90),
-        sensors=False,
-        user="op",
-        password="ptz-lösen",
-    )
-    with SimulatedSite(options, cache_dir=tmp_path / "clips") as site:
+    addresses = loopback_addresses(49, (2,))
+    with simulated_site(tmp_path_factory, addresses, user="op", password="ptz-lösen") as site:
         config = site.configs[0]
         found = onboard_blocking(device_loop, config.address, config.port, "op", "ptz-lösen")
         assert found.capabilities.ptz
