@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -14,6 +15,7 @@ from console.app import Core
 from console.ports import CameraControls, CameraTools
 from tests.ui.fakes import OfflineControls, OfflineTools
 from ui.i18n import Translations
+from ui.tasks import TaskRunner
 from ui.theme import apply_theme
 from ui.wiring.session import Console, ui_settings_for
 
@@ -56,6 +58,21 @@ def make_console(
         qtbot.waitUntil(lambda c=console: c.runner.pending == 0, timeout=5000)
         console.shutdown()
     apply_theme(qapp, "dark")
+
+
+@pytest.fixture
+def runner(qtbot: QtBot) -> Iterator[TaskRunner]:
+    """A task runner whose unexpected errors fail the test (the widgets handle the known ones),
+    its jobs waited for and its workers stopped at the end."""
+    errors: list[BaseException] = []
+    made = TaskRunner(errors.append, errors.append)
+    yield made
+    qtbot.waitUntil(lambda: made.pending == 0, timeout=20_000)
+    made.shutdown()
+    # Deleted here, on the GUI thread: left to the garbage collector (it sits in a reference
+    # cycle) the QObject could be destroyed on a worker thread, which crashes the interpreter.
+    shiboken6.delete(made)
+    assert errors == []
 
 
 def distinct_colours(image: QImage, step: int = 7) -> int:

@@ -78,17 +78,6 @@ def people(core: Core) -> dict[str, Actor]:
 
 
 @pytest.fixture
-def runner(qtbot: QtBot) -> Iterator[TaskRunner]:
-    """A runner whose unexpected errors fail the test (the wizard handles the known ones)."""
-    errors: list[BaseException] = []
-    made = TaskRunner(errors.append, errors.append)
-    yield made
-    qtbot.waitUntil(lambda: made.pending == 0, timeout=20_000)
-    made.shutdown()
-    assert errors == []
-
-
-@pytest.fixture
 def make_wizard(
     qtbot: QtBot, core: Core, tools: CameraTools, runner: TaskRunner, people: dict[str, Actor]
 ) -> Callable[..., CameraWizard]:

@@ -40,16 +40,6 @@ def hostile_camera() -> Iterator[OnvifDevice]:
         yield device
 
 
-@pytest.fixture
-def runner(qtbot: QtBot) -> Iterator[TaskRunner]:
-    errors: list[BaseException] = []
-    made = TaskRunner(errors.append, errors.append)
-    yield made
-    qtbot.waitUntil(lambda: made.pending == 0, timeout=20_000)
-    made.shutdown()
-    assert errors == []
-
-
 def add_hostile_camera(core: Core) -> Camera:
     """A camera whose name, maker and model carry controls, added as onboarding would."""
     facts = DeviceFacts(

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from pytestqt.qtbot import QtBot
 
 from console.app import Core
@@ -15,17 +13,6 @@ from tests.core.test_cameras import user
 from tests.core.test_recording_archive import add_segment, camera, entries
 from ui.evidence import EvidenceLocksDialog
 from ui.tasks import TaskRunner
-
-
-@pytest.fixture
-def runner(qtbot: QtBot) -> Iterator[TaskRunner]:
-    """A runner whose unexpected errors fail the test (the dialogs handle the known ones)."""
-    errors: list[BaseException] = []
-    made = TaskRunner(errors.append, errors.append)
-    yield made
-    qtbot.waitUntil(lambda: made.pending == 0, timeout=5000)
-    made.shutdown()
-    assert errors == []
 
 
 def test_a_supervisor_locks_lists_and_lifts(

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import shiboken6
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from pytestqt.qtbot import QtBot
@@ -145,19 +144,6 @@ def cameras(core: Core) -> Cameras:
 @pytest.fixture
 def controls(core: Core) -> FakeControls:
     return FakeControls(core)
-
-
-@pytest.fixture
-def runner(qtbot: QtBot) -> Iterator[TaskRunner]:
-    errors: list[BaseException] = []
-    made = TaskRunner(errors.append, errors.append)
-    yield made
-    qtbot.waitUntil(lambda: made.pending == 0, timeout=10_000)
-    made.shutdown()
-    # Deleted here, on the GUI thread: left to the garbage collector (it sits in a reference
-    # cycle) the QObject could be destroyed on a worker thread, which crashes the interpreter.
-    shiboken6.delete(made)
-    assert errors == []
 
 
 MakeGrid = Callable[..., VideoGrid]

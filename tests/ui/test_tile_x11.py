@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-import shiboken6
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -88,17 +87,6 @@ def fake_x(monkeypatch: pytest.MonkeyPatch) -> FakeX:
     fake = FakeX()
     monkeypatch.setattr(Xcb, "of_application", classmethod(lambda cls: fake))
     return fake
-
-
-@pytest.fixture
-def runner(qtbot: QtBot) -> Iterator[TaskRunner]:
-    errors: list[BaseException] = []
-    made = TaskRunner(errors.append, errors.append)
-    yield made
-    qtbot.waitUntil(lambda: made.pending == 0, timeout=10_000)
-    made.shutdown()
-    shiboken6.delete(made)
-    assert errors == []
 
 
 @dataclass
