@@ -313,6 +313,11 @@
       <source>Ending the recordings …</source>
       <translation>Avslutar inspelningarna …</translation>
     </message>
+    <message>
+      <location filename="../../ui/wiring/session.py" line="1" />
+      <source>Writing the last entries of the access log …</source>
+      <translation>Skriver åtkomstloggens sista poster …</translation>
+    </message>
     <message numerus="yes">
       <location filename="../../ui/app.py" line="344" />
       <source>Recording %n camera(s)</source>

@@ -50,7 +50,7 @@ from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
 from ui.playback import END_WAIT_S, PlaybackWindow
 from ui.playback_request import PlaybackContext, PlaybackRequest, ask_for_playback
-from ui.tasks import JobHandle, Pool, TaskRunner
+from ui.tasks import JobControl, JobHandle, Pool, TaskRunner
 from ui.theme import apply_theme
 from ui.users_dialog import UsersDialog
 
@@ -148,18 +148,40 @@ class Console(QObject):
         self._forget_camera_wizard()
         self._stop_health()
         self._close_playback()
-        # The end entries of the looks just stopped, before the workers are shut down (which
-        # cancels what has not started); a short wait, once, at quitting.
-        for views in self._live_views:
-            views.wait(VIEW_END_WAIT_S)
-        self._live_views.clear()
-        for playback_log in self._playback_logs:
-            playback_log.wait(END_WAIT_S)
-        self._playback_logs.clear()
+        self._wait_for_end_entries()
         self._log_out("quit")
         self.app.removeEventFilter(self.idle)
         self.idle.set_minutes(0)
         self.runner.shutdown()
+
+    def _wait_for_end_entries(self) -> None:
+        """The end entries of the looks just stopped, written before the workers are shut down
+        (which cancels what has not started): a short wait, once, at quitting, on a storage
+        worker while the window keeps answering and says what it waits for."""
+        live, playback = list(self._live_views), list(self._playback_logs)
+        self._live_views.clear()
+        self._playback_logs.clear()
+        if not any(views.ending for views in live) and not any(p.ending for p in playback):
+            return
+        if self.main_window is not None:
+            self.main_window.statusBar().showMessage(
+                self.tr("Writing the last entries of the access log …")
+            )
+
+        def wait(_control: JobControl) -> None:
+            for views in live:
+                views.wait(VIEW_END_WAIT_S)
+            for playback_log in playback:
+                playback_log.wait(END_WAIT_S)
+
+        waiting = QEventLoop()
+        (
+            self.runner.job(wait, pool=Pool.STORAGE)
+            .success(lambda _done: waiting.quit())
+            .failure(lambda _err: waiting.quit())
+            .run()
+        )
+        waiting.exec()
 
     # -- start -------------------------------------------------------------------------------
 
