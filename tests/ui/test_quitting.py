@@ -6,21 +6,18 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from console.app import Core
 from console.audit.log import Session
 from console.domain import Actor, Role
 from tests.conftest import PASSWORD
-from tests.ui.fakes import OfflineControls, OfflineTools
 from tests.ui.test_shell import log_in
-from ui.i18n import Translations
-from ui.wiring.session import Console, ui_settings_for
+from ui.wiring.session import Console
 
 #: How long the slow access log takes to write one end entry.
 SLOW_WRITE_S = 1.2
@@ -29,24 +26,15 @@ MAX_LATE_S = 0.2
 
 
 def test_quitting_waits_for_a_slow_end_entry_while_the_window_answers(
-    qapp: QApplication,
     qtbot: QtBot,
     core: Core,
-    data_dir: Path,
-    translations: Translations,
+    make_console: Callable[..., Console],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     root = Actor.os_account("root")
     core.users.add(root, "anna", Role.ADMINISTRATOR, PASSWORD)
     olle = Actor.of(core.users.add(root, "olle", Role.OPERATOR, PASSWORD))
-    console = Console(
-        qapp,
-        core,
-        translations,
-        ui_settings_for(data_dir),
-        tools=OfflineTools().tools(),
-        controls=OfflineControls(),
-    )
+    console = make_console()
     console.start()
     window = log_in(qtbot, console, "olle")
     qtbot.waitUntil(lambda: console.runner.pending == 0, timeout=5000)
@@ -79,7 +67,6 @@ def test_quitting_waits_for_a_slow_end_entry_while_the_window_answers(
         console.shutdown()
     finally:
         timer.stop()
-        window.close()
     waited = time.monotonic() - started
 
     # It did wait (the entry is written) and the window answered all along.
