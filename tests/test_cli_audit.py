@@ -116,6 +116,23 @@ def test_status_of_a_new_log(data_dir: Path) -> None:
     assert not witness.is_relative_to(data_dir)
     # The origin is made once.
     assert status(data_dir)["origin"] == shown["origin"]
+    assert shown["state"] == "matches the access log"
+
+
+def test_status_finds_a_user_promoted_by_sql(data_dir: Path) -> None:
+    add_user(data_dir, "anna")
+    assert status(data_dir)["state"] == "matches the access log"
+    conn = sqlite3.connect(data_dir / "utkik.db")
+    with conn:
+        conn.execute("UPDATE users SET role = 'administrator' WHERE name = 'anna'")
+    conn.close()
+    result = utkik("--data-dir", data_dir, "audit", "status")
+    assert result.returncode == 1, result.stderr
+    assert "state\t1 differences from the access log\n" in result.stdout
+    assert (
+        "state:\tUser anna is administrator in the database, but the access log last made them "
+        "operator.\n"
+    ) in result.stdout
 
 
 def test_seal(data_dir: Path, tmp_path: Path) -> None:

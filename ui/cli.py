@@ -20,6 +20,7 @@ from typing import Any, TextIO, cast
 
 from console import __version__
 from console.app import Core, default_data_dir
+from console.audit.state import Difference, check_state
 from console.camera_facts import DeviceFacts, DiscoveredDevice, Health, scope_value
 from console.camera_login import CameraLogin
 from console.cameras import MAX_PORT, MIN_PORT, Camera
@@ -763,6 +764,7 @@ def run_audit(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             for key, value in sorted(core.audit.status().items()):
                 if key != "frontier":
                     print(f"{key}\t{value}", file=out)
+            return print_state(check_state(core.db), out)
         case "export":
             count = core.audit.export(actor, args.directory)
             print(f"Exported {count} entries to {args.directory}.", file=out)
@@ -786,6 +788,17 @@ def run_audit(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             else:
                 print(f"Sealed {sealed.size} entries.", file=out)
     return 0
+
+
+def print_state(differences: list[Difference], out: TextIO) -> int:
+    """The state check's result: 0 when the tables are what the log says was done, else 1."""
+    if not differences:
+        print("state\tmatches the access log", file=out)
+        return 0
+    print(f"state\t{len(differences)} differences from the access log", file=out)
+    for difference in differences:
+        print(f"state:\t{printable(difference.text)}", file=out)
+    return 1
 
 
 def run_verify(args: argparse.Namespace, out: TextIO) -> int:

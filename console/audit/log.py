@@ -449,6 +449,11 @@ class AuditLog:
             raise AuditBroken(_BROKEN, reason=self._broken)
 
     @property
+    def database(self) -> Database:
+        """The database the log is kept in, with the state its entries describe."""
+        return self._db
+
+    @property
     def broken(self) -> str | None:
         """Why the log refuses to be written (see AuditBroken), or None."""
         return self._broken
