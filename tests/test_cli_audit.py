@@ -229,6 +229,18 @@ def test_export_needs_an_empty_folder(data_dir: Path, tmp_path: Path) -> None:
     result = utkik("--data-dir", data_dir, "audit", "export", tmp_path / "full")
     assert result.returncode == 1
     assert "is not empty" in result.stderr
+    assert (tmp_path / "full" / "x").read_text() == "x"
+
+
+def test_export_to_a_file_is_refused_plainly(data_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "entries.jsonl"
+    target.write_text("keep me")
+    result = utkik("--data-dir", data_dir, "audit", "export", target)
+    assert result.returncode == 1
+    assert result.stderr == (f"utkik: {target} is a file: export to a new or an empty folder.\n"), (
+        result.stderr
+    )
+    assert target.read_text() == "keep me"
 
 
 # -- proofs ----------------------------------------------------------------------------------------

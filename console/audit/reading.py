@@ -9,6 +9,7 @@ written). Every method blocks: call them on a worker.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import tempfile
 import threading
@@ -23,6 +24,7 @@ from console.audit.verify import Report, verify
 from console.domain import Actor, Permission
 from console.localtime import local_time_text
 from console.policy import require
+from console.storage import open_private
 
 #: At most this many entries are read (newest first).
 ROW_LIMIT = 5000
@@ -159,7 +161,11 @@ class AuditReader:
         ).result()
         try:
             # utf-8-sig: spreadsheet programs then read å, ä and ö right.
-            with path.open("w", encoding="utf-8-sig", newline="") as out:
+            # Private whatever the umask (it says who watched what); the person chose the file,
+            # and the file dialog asked before replacing one.
+            with io.TextIOWrapper(
+                open_private(path, replace=True), encoding="utf-8-sig", newline=""
+            ) as out:
                 writer = csv.writer(out)
                 writer.writerow(header)
                 writer.writerows([csv_cell(c) for c in row] for row in rows)
