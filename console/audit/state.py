@@ -109,8 +109,8 @@ def check_state(db: Database) -> list[Difference]:
 
 def _logged(seq: int, action: str, target: str, body: bytes) -> Logged:
     try:
-        details = json.loads(bytes(body)).get("details", {})
-    except (ValueError, AttributeError):
+        details = json.loads(body).get("details", {})
+    except (ValueError, TypeError, AttributeError):
         # A damaged entry is the verifier's finding; here it only says nothing.
         details = {}
     return Logged(seq, action, target, details if isinstance(details, dict) else {})
@@ -453,8 +453,8 @@ def _recording(db: sqlite_utils.Database, logged: Sequence[Logged]) -> list[Diff
 def _stored_schedule(text: str) -> str:
     try:
         return ", ".join(_schedule_text([Window(*item) for item in json.loads(text)]))
-    except (ValueError, TypeError):
-        return text
+    except (ValueError, TypeError, IndexError):
+        return str(text)
 
 
 def _mode_text(mode: str, schedule: str) -> str:
@@ -488,7 +488,7 @@ def _settings(db: sqlite_utils.Database, logged: Sequence[Logged]) -> list[Diffe
     stored = dict(db.execute("SELECT key, value FROM settings").fetchall())
     out: list[Difference] = []
     for key, default in _SETTING_DEFAULTS.items():
-        value = _setting_as_logged(key, stored[key]) if key in stored else default
+        value = _setting_as_logged(key, str(stored[key])) if key in stored else default
         want = expected.get(key, default)
         if value == want:
             continue

@@ -190,3 +190,19 @@ def test_later_features_register_their_own_checker(core: Core) -> None:
         assert seen == [1]
     finally:
         del CHECKERS["test.kind"]
+
+
+def test_garbage_in_the_tables_is_reported_not_a_crash(core: Core, data_dir: Path) -> None:
+    honest_history(core)
+    with sql(data_dir) as conn:
+        conn.execute("UPDATE cameras SET facts = 'not json' WHERE id = 1")
+        conn.execute("UPDATE recording_config SET schedule = '[[9, 0, 60]]' WHERE camera_id = 1")
+        conn.execute(
+            "UPDATE settings SET value = x'00ff' WHERE key = ?", (LOCKOUT_MAX_FAILURES.key,)
+        )
+    assert texts(core) == [
+        "Camera 1 records “scheduled [[9, 0, 60]]” in the database, but the access log last set "
+        "“scheduled mon 07:00-19:00”.",
+        "The setting security.lockout_max_failures is b'\\x00\\xff' in the database, but the "
+        "access log last set 7.",
+    ]
