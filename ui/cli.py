@@ -199,7 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="the access log").add_subparsers(
         dest="audit_command", metavar="ACTION", required=True
     )
-    audit.add_parser("status", help="size, seal, key custody and witness of the log")
+    audit.add_parser(
+        "status",
+        help="size, seal, key custody and witness of the log, and whether the users, cameras, "
+        "retention and settings are what it says was done (exit 1 if not)",
+    )
     export = audit.add_parser("export", help="write the log, its checkpoints and keys to DIR")
     export.add_argument("directory", type=Path)
     verify = audit.add_parser("verify", help="verify an export (needs no data dir)")
