@@ -16,6 +16,7 @@ from console.domain import Actor, Permission
 from console.localtime import LOCAL_ZONE
 from console.policy import can
 from console.ports import Snapshotter
+from console.storage import open_private
 
 _FILE_NAME_UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
@@ -54,7 +55,9 @@ class SnapshotService:
         self._cameras.record_snapshot(actor, camera, path)
         picture = self._snapshotter.snapshot(camera)
         try:
-            Path(path).write_bytes(picture)
+            # Private whatever the umask, as every picture or export written out of the data dir.
+            with open_private(Path(path), replace=True) as out:
+                out.write(picture)
         except OSError as err:
             return SnapshotResult(path, err.strerror or type(err).__name__)
         return SnapshotResult(path)

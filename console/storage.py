@@ -23,7 +23,7 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import sqlite_utils
 
@@ -83,6 +83,22 @@ def create_private_file(path: Path) -> None:
             os.fchmod(fd, PRIVATE_FILE_MODE)
     finally:
         os.close(fd)
+
+
+def open_private(path: Path, *, replace: bool = False) -> BinaryIO:
+    """A file at `path` for writing, readable by this account only whatever the umask (what is
+    written out of the data dir, such as an export, holds who watched what). Without `replace`
+    an existing file is never overwritten: FileExistsError. With it (the person chose to
+    replace the file) the file is emptied and made private."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if replace else os.O_EXCL)
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0), PRIVATE_FILE_MODE)
+    try:
+        if os.name == "posix":
+            os.fchmod(fd, PRIVATE_FILE_MODE)
+        return os.fdopen(fd, "wb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def exposure(data_dir: Path) -> list[KnownError]:

@@ -116,6 +116,39 @@ def test_status_of_a_new_log(data_dir: Path) -> None:
     assert not witness.is_relative_to(data_dir)
     # The origin is made once.
     assert status(data_dir)["origin"] == shown["origin"]
+    assert shown["state"] == "matches the access log"
+
+
+def test_status_finds_a_user_promoted_by_sql(data_dir: Path) -> None:
+    add_user(data_dir, "anna")
+    assert status(data_dir)["state"] == "matches the access log"
+    result = utkik("--data-dir", data_dir, "settings", "set", "security.lockout_minutes", "9")
+    assert result.returncode == 0, result.stderr
+    assert status(data_dir)["state"] == "matches the access log"
+    conn = sqlite3.connect(data_dir / "utkik.db")
+    with conn:
+        conn.execute("UPDATE users SET role = 'administrator' WHERE name = 'anna'")
+        conn.execute(
+            "INSERT INTO cameras (id, place_id, name, created_at, host, port) "
+            "VALUES (7, 1, 'Ghost', '2026-01-01', '127.0.0.7', 80)"
+        )
+        conn.execute(
+            "INSERT INTO recording_config VALUES (7, 'continuous', '[]', 9000, '', '', '')"
+        )
+        conn.execute("UPDATE settings SET value = '1440' WHERE key = 'security.lockout_minutes'")
+    conn.close()
+    result = utkik("--data-dir", data_dir, "audit", "status")
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.endswith(
+        "state\t4 differences from the access log\n"
+        "state:\tUser anna is administrator in the database, but the access log last made them "
+        "operator.\n"
+        "state:\tCamera 7 exists in the database, but the access log never added it.\n"
+        "state:\tCamera 7 keeps its recordings 9000 hours in the database, but the access log "
+        "last set 72 hours.\n"
+        "state:\tThe setting security.lockout_minutes is 1440 in the database, but the access "
+        "log last set 9.\n"
+    ), result.stdout
 
 
 def test_seal(data_dir: Path, tmp_path: Path) -> None:
@@ -212,6 +245,18 @@ def test_export_needs_an_empty_folder(data_dir: Path, tmp_path: Path) -> None:
     result = utkik("--data-dir", data_dir, "audit", "export", tmp_path / "full")
     assert result.returncode == 1
     assert "is not empty" in result.stderr
+    assert (tmp_path / "full" / "x").read_text() == "x"
+
+
+def test_export_to_a_file_is_refused_plainly(data_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "entries.jsonl"
+    target.write_text("keep me")
+    result = utkik("--data-dir", data_dir, "audit", "export", target)
+    assert result.returncode == 1
+    assert result.stderr == (f"utkik: {target} is a file: export to a new or an empty folder.\n"), (
+        result.stderr
+    )
+    assert target.read_text() == "keep me"
 
 
 # -- proofs ----------------------------------------------------------------------------------------

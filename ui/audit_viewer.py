@@ -55,7 +55,7 @@ from console.audit.reading import (
 from console.domain import Actor
 from console.errors import KnownError
 from console.localtime import LOCAL_ZONE
-from ui.i18n import error_text
+from ui.i18n import core_text, error_text
 from ui.tasks import TaskRunner
 
 #: Text colours of the status lines: (on a dark theme, on a light one).
@@ -415,7 +415,14 @@ class AuditViewer(QDialog):
                 .replace("%2", report.problem)
             )
         lines = [text] + [self.tr("Warning: %1").replace("%1", w) for w in report.warnings]
-        state = "bad" if not report.ok else "warning" if report.warnings else "ok"
+        if report.ok and result.differences:
+            # Tables changed behind the services' backs: the log is intact, the state is not.
+            # (A log that does not verify is no basis to compare with.)
+            lines.append(self.tr("The database differs from what the access log says was done:"))
+            lines += [core_text(d.template, d.params) for d in result.differences]
+        state = (
+            "bad" if not report.ok or result.differences else "warning" if report.warnings else "ok"
+        )
         self._show_verification(state, "\n".join(lines))
         self.verified.emit(report)
         # The verification's export is itself an entry now (and a damaged log shows as it is).

@@ -20,6 +20,7 @@ from typing import Any, TextIO, cast
 
 from console import __version__
 from console.app import Core, default_data_dir
+from console.audit.state import Difference, check_state
 from console.camera_facts import DeviceFacts, DiscoveredDevice, Health, scope_value
 from console.camera_login import CameraLogin
 from console.cameras import MAX_PORT, MIN_PORT, Camera
@@ -198,7 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="the access log").add_subparsers(
         dest="audit_command", metavar="ACTION", required=True
     )
-    audit.add_parser("status", help="size, seal, key custody and witness of the log")
+    audit.add_parser(
+        "status",
+        help="size, seal, key custody and witness of the log, and whether the users, cameras, "
+        "retention and settings are what it says was done (exit 1 if not)",
+    )
     export = audit.add_parser("export", help="write the log, its checkpoints and keys to DIR")
     export.add_argument("directory", type=Path)
     verify = audit.add_parser("verify", help="verify an export (needs no data dir)")
@@ -763,6 +768,7 @@ def run_audit(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             for key, value in sorted(core.audit.status().items()):
                 if key != "frontier":
                     print(f"{key}\t{value}", file=out)
+            return print_state(check_state(core.db), out)
         case "export":
             count = core.audit.export(actor, args.directory)
             print(f"Exported {count} entries to {args.directory}.", file=out)
@@ -786,6 +792,17 @@ def run_audit(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             else:
                 print(f"Sealed {sealed.size} entries.", file=out)
     return 0
+
+
+def print_state(differences: list[Difference], out: TextIO) -> int:
+    """The state check's result: 0 when the tables are what the log says was done, else 1."""
+    if not differences:
+        print("state\tmatches the access log", file=out)
+        return 0
+    print(f"state\t{len(differences)} differences from the access log", file=out)
+    for difference in differences:
+        print(f"state:\t{printable(difference.text)}", file=out)
+    return 1
 
 
 def run_verify(args: argparse.Namespace, out: TextIO) -> int:

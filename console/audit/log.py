@@ -15,7 +15,6 @@ import logging
 import os
 import re
 import secrets
-import shutil
 import socket
 import threading
 import time
@@ -41,7 +40,7 @@ from console.domain import Actor, Permission
 from console.errors import N_, InvalidInput, KnownError, NotFound, StorageError
 from console.policy import require
 from console.ports import KeyStore, Witness
-from console.storage import Database
+from console.storage import Database, make_private_dir, open_private
 
 log = logging.getLogger(__name__)
 
@@ -447,6 +446,11 @@ class AuditLog:
     def _refuse_if_broken(self) -> None:
         if self._broken is not None:
             raise AuditBroken(_BROKEN, reason=self._broken)
+
+    @property
+    def database(self) -> Database:
+        """The database the log is kept in, with the state its entries describe."""
+        return self._db
 
     @property
     def broken(self) -> str | None:
@@ -948,8 +952,7 @@ class AuditLog:
         """Write the whole log to `directory` as described in docs/access-log.md; returns the
         number of entries. The export is itself logged first (fail closed) and sealed."""
         require(actor, Permission.VIEW_AUDIT)
-        if directory.exists() and any(directory.iterdir()):
-            raise InvalidInput(N_("The folder {path} is not empty."), path=directory)
+        _check_export_folder(directory)
         exported = self.record(actor, "audit.exported", str(directory)).result()
         if self._keys is not None:
             self.seal().result()
@@ -963,8 +966,16 @@ class AuditLog:
                 )
             )
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            # Private whatever the umask: the export holds who watched what, and when.
+            make_private_dir(directory)
             return self._write_export(directory)
+        except FileExistsError as err:
+            # Made meanwhile by someone else: nothing of theirs is overwritten.
+            raise InvalidInput(
+                N_("The export to {path} stopped: {name} appeared there meanwhile."),
+                path=directory,
+                name=Path(err.filename or "").name,
+            ) from err
         except OSError as err:
             raise StorageError(
                 N_("The export to {path} failed: {reason}."), path=directory, reason=err.strerror
@@ -990,7 +1001,7 @@ class AuditLog:
                     or ["[]"]
                 )[0]
             )
-            with (directory / v.ENTRIES_FILE).open("wb") as out:
+            with open_private(directory / v.ENTRIES_FILE) as out:
                 for (body,) in reader.execute(
                     "SELECT body FROM audit_entries WHERE seq <= ? ORDER BY seq", (sealed,)
                 ):
@@ -1021,13 +1032,13 @@ class AuditLog:
             }
             for epoch, name, key, valid_from, custody in keys
         ]
-        (directory / "keys.json").write_text(json.dumps(public, indent=2) + "\n", encoding="utf-8")
+        _write_private(directory / "keys.json", json.dumps(public, indent=2) + "\n")
         if public:
-            (directory / v.ANCHOR_FILE).write_text(
-                f"{public[0]['fingerprint']}  {public[0]['name']}\n", encoding="utf-8"
+            _write_private(
+                directory / v.ANCHOR_FILE, f"{public[0]['fingerprint']}  {public[0]['name']}\n"
             )
-        shutil.copyfile(v.__file__, directory / "verify.py")
-        (directory / "README.txt").write_text(_EXPORT_README, encoding="utf-8")
+        _write_private(directory / "verify.py", Path(v.__file__).read_bytes())
+        _write_private(directory / "README.txt", _EXPORT_README)
         return count
 
     def prove(self, seq: int) -> dict[str, object]:
@@ -1102,8 +1113,30 @@ def _witness(witness: Witness, note: str) -> None:
         log.error("the witness %s could not be written: %s", witness.describe(), err)
 
 
+def _check_export_folder(directory: Path) -> None:
+    """An export goes to a new or an empty folder: it overwrites nothing."""
+    try:
+        if directory.exists() and not directory.is_dir():
+            raise InvalidInput(
+                N_("{path} is a file: export to a new or an empty folder."), path=directory
+            )
+        if directory.exists() and any(directory.iterdir()):
+            raise InvalidInput(N_("The folder {path} is not empty."), path=directory)
+    except OSError as err:
+        raise StorageError(
+            N_("The export to {path} failed: {reason}."),
+            path=directory,
+            reason=err.strerror or type(err).__name__,
+        ) from err
+
+
+def _write_private(path: Path, content: str | bytes) -> None:
+    with open_private(path) as out:
+        out.write(content.encode("utf-8") if isinstance(content, str) else content)
+
+
 def _write_notes(path: Path, notes: list[str]) -> None:
-    with path.open("wb") as out:
+    with open_private(path) as out:
         for note in notes:
             out.write(v.canonical_json({"note": note}) + b"\n")
 

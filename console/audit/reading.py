@@ -9,6 +9,7 @@ written). Every method blocks: call them on a worker.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import tempfile
 import threading
@@ -18,10 +19,12 @@ from datetime import datetime
 from pathlib import Path
 
 from console.audit.log import AuditLog, Entry
+from console.audit.state import Difference, check_state
 from console.audit.verify import Report, verify
 from console.domain import Actor, Permission
 from console.localtime import local_time_text
 from console.policy import require
+from console.storage import open_private
 
 #: At most this many entries are read (newest first).
 ROW_LIMIT = 5000
@@ -81,6 +84,9 @@ class Verified:
     #: why the verification could not be done, when it could not
     failure: str
     status: dict[str, str]
+    #: where the users, cameras, retention and settings in the database are not what the log
+    #: says was done (console.audit.state)
+    differences: tuple[Difference, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +138,7 @@ class AuditReader:
 
     def verify(self) -> Verified:
         """Export the whole log to a temporary folder and verify it as a third party would (the
-        export is itself an entry)."""
+        export is itself an entry), then compare the state in the database with the log."""
         audit, actor = self._audit, self._actor
         with tempfile.TemporaryDirectory(prefix="utkik-verify-") as tmp:
             folder = Path(tmp) / "export"
@@ -141,7 +147,9 @@ class AuditReader:
                 report = verify(folder)
             except (OSError, ValueError, KeyError) as err:
                 return Verified(None, str(err), audit.status())
-        return Verified(report, "", audit.status())
+        # The entries may be intact while a table was changed behind the services' backs.
+        differences = tuple(check_state(audit.database))
+        return Verified(report, "", audit.status(), differences)
 
     def write_csv(
         self, path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]
@@ -153,7 +161,11 @@ class AuditReader:
         ).result()
         try:
             # utf-8-sig: spreadsheet programs then read å, ä and ö right.
-            with path.open("w", encoding="utf-8-sig", newline="") as out:
+            # Private whatever the umask (it says who watched what); the person chose the file,
+            # and the file dialog asked before replacing one.
+            with io.TextIOWrapper(
+                open_private(path, replace=True), encoding="utf-8-sig", newline=""
+            ) as out:
                 writer = csv.writer(out)
                 writer.writerow(header)
                 writer.writerows([csv_cell(c) for c in row] for row in rows)

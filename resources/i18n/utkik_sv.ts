@@ -183,6 +183,11 @@
       <translation>Varning: %1</translation>
     </message>
     <message>
+      <location filename="../../ui/audit_viewer.py" line="421" />
+      <source>The database differs from what the access log says was done:</source>
+      <translation>Databasen skiljer sig från vad åtkomstloggen säger har gjorts:</translation>
+    </message>
+    <message>
       <location filename="../../ui/audit_viewer.py" line="536" />
       <source>Export CSV</source>
       <translation>Exportera CSV</translation>
@@ -2233,6 +2238,94 @@
   </context>
   <context>
     <name>core</name>
+    <message>
+      <source>User {name} exists in the database, but the access log never added them.</source>
+      <translation>Användaren {name} finns i databasen, men åtkomstloggen har aldrig lagt till hen.</translation>
+    </message>
+    <message>
+      <source>User {name} is {role} in the database, but the access log last made them {logged}.</source>
+      <translation>Användaren {name} är {role} i databasen, men åtkomstloggen gjorde hen senast till {logged}.</translation>
+    </message>
+    <message>
+      <source>User {name} may see every area in the database, but the access log last limited them to {logged}.</source>
+      <translation>Användaren {name} får se alla områden i databasen, men åtkomstloggen begränsade hen senast till {logged}.</translation>
+    </message>
+    <message>
+      <source>User {name} is limited to {areas} in the database, but the access log last gave them every area.</source>
+      <translation>Användaren {name} är begränsad till {areas} i databasen, men åtkomstloggen gav hen senast alla områden.</translation>
+    </message>
+    <message>
+      <source>User {name} may see {areas} in the database, but the access log last gave them {logged}.</source>
+      <translation>Användaren {name} får se {areas} i databasen, men åtkomstloggen gav hen senast {logged}.</translation>
+    </message>
+    <message>
+      <source>User {name} is disabled in the database, but the access log last enabled them.</source>
+      <translation>Användaren {name} är avstängd i databasen, men åtkomstloggen aktiverade hen senast.</translation>
+    </message>
+    <message>
+      <source>User {name} is enabled in the database, but the access log last disabled them.</source>
+      <translation>Användaren {name} är aktiv i databasen, men åtkomstloggen stängde senast av hen.</translation>
+    </message>
+    <message>
+      <source>User {name} is missing from the database, but the access log never removed them.</source>
+      <translation>Användaren {name} saknas i databasen, men åtkomstloggen har aldrig tagit bort hen.</translation>
+    </message>
+    <message>
+      <source>Camera {id} exists in the database, but the access log never added it.</source>
+      <translation>Kamera {id} finns i databasen, men åtkomstloggen har aldrig lagt till den.</translation>
+    </message>
+    <message>
+      <source>Camera {id} is at {address} in the database, but the access log added it at {logged}.</source>
+      <translation>Kamera {id} har adressen {address} i databasen, men åtkomstloggen lade till den med {logged}.</translation>
+    </message>
+    <message>
+      <source>Camera {id} is at the place {place} in the database, but the access log last put it at {logged}.</source>
+      <translation>Kamera {id} sitter på platsen {place} i databasen, men åtkomstloggen placerade den senast på {logged}.</translation>
+    </message>
+    <message>
+      <source>Camera {id} may send its login to {hosts} in the database, but the access log never accepted that.</source>
+      <translation>Kamera {id} får skicka sin inloggning till {hosts} i databasen, men åtkomstloggen har aldrig godkänt det.</translation>
+    </message>
+    <message>
+      <source>Camera {id} no longer accepts {hosts} in the database, but the access log never withdrew that.</source>
+      <translation>Kamera {id} godkänner inte längre {hosts} i databasen, men åtkomstloggen har aldrig dragit tillbaka det.</translation>
+    </message>
+    <message>
+      <source>Camera {id} is missing from the database, but the access log never removed it.</source>
+      <translation>Kamera {id} saknas i databasen, men åtkomstloggen har aldrig tagit bort den.</translation>
+    </message>
+    <message>
+      <source>Camera {id} keeps its recordings {hours} hours in the database, but the access log last set {logged} hours.</source>
+      <translation>Kamera {id} sparar sina inspelningar {hours} timmar i databasen, men åtkomstloggen ställde senast in {logged} timmar.</translation>
+    </message>
+    <message>
+      <source>Camera {id} records “{mode}” in the database, but the access log last set “{logged}”.</source>
+      <translation>Kamera {id} spelar in ”{mode}” i databasen, men åtkomstloggen ställde senast in ”{logged}”.</translation>
+    </message>
+    <message>
+      <source>The setting {key} is {value} in the database, but the access log last set {logged}.</source>
+      <translation>Inställningen {key} är {value} i databasen, men åtkomstloggen ställde senast in {logged}.</translation>
+    </message>
+    <message>
+      <source>The setting {key} is {value} in the database, but the access log never changed it from {logged}.</source>
+      <translation>Inställningen {key} är {value} i databasen, men åtkomstloggen har aldrig ändrat den från {logged}.</translation>
+    </message>
+    <message>
+      <source>Area {id} is “{name}” in the database, but Utkik set it up as “{seeded}”.</source>
+      <translation>Område {id} är ”{name}” i databasen, men Utkik lade upp det som ”{seeded}”.</translation>
+    </message>
+    <message>
+      <source>Place {id} is “{name}” in the database, but Utkik set it up as “{seeded}”.</source>
+      <translation>Plats {id} är ”{name}” i databasen, men Utkik lade upp den som ”{seeded}”.</translation>
+    </message>
+    <message>
+      <source>{path} is a file: export to a new or an empty folder.</source>
+      <translation>{path} är en fil: exportera till en ny eller tom mapp.</translation>
+    </message>
+    <message>
+      <source>The export to {path} stopped: {name} appeared there meanwhile.</source>
+      <translation>Exporten till {path} avbröts: {name} dök upp där under tiden.</translation>
+    </message>
     <message>
       <source>Utkik hit an internal error. Details are in the log.</source>
       <translation>Utkik råkade ut för ett internt fel. Detaljer finns i loggen.</translation>

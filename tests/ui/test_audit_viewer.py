@@ -310,6 +310,25 @@ def test_verify_an_untouched_and_a_tampered_log(
     assert viewer.verification.property("state") == "bad"
 
 
+def test_verify_compares_the_state_with_the_log(
+    qtbot: QtBot, core: Core, people: dict[str, Actor], make_viewer: MakeViewer
+) -> None:
+    # Someone with access to the database file promotes olle: no entry changes.
+    with sqlite3.connect(core.db.path) as db:
+        db.execute("UPDATE users SET role = 'administrator' WHERE name = 'olle'")
+    db.close()
+    viewer = open_viewer(qtbot, make_viewer, people["sara"])
+    with qtbot.waitSignal(viewer.verified, timeout=10_000) as blocker:
+        qtbot.mouseClick(viewer.verify_button, Qt.MouseButton.LeftButton)
+    report = blocker.args[0]
+    assert report.ok
+    assert viewer.verification.text().splitlines()[1:] == [
+        "The database differs from what the access log says was done:",
+        "User olle is administrator in the database, but the access log last made them operator.",
+    ]
+    assert viewer.verification.property("state") == "bad"
+
+
 def test_without_keys_the_log_is_unsealed_and_says_so(
     qtbot: QtBot, clock: FakeClock, runner: TaskRunner, tmp_path: Path
 ) -> None:
