@@ -5,9 +5,10 @@ and the core stores. No secrets here: credentials travel separately and live onl
 from __future__ import annotations
 
 import enum
+import ipaddress
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from console.errors import KnownError
 
@@ -27,7 +28,12 @@ class DiscoveredDevice:
     """One answer to a WS-Discovery probe (or one address of a range scan that spoke ONVIF).
 
     `endpoint` is the device's stable WS-Addressing address (urn:uuid:…) where it sent one;
-    devices are de-duplicated by it, or by their first XAddr when it is missing.
+    devices are de-duplicated by it (or by their first XAddr when it is missing) together with
+    the address the answer came from: endpoints are copied between devices (cloned firmware, a
+    simulator), and one device's answer must never hide another's.
+
+    `address` is where the answer came from (`answered_from`, for a WS-Discovery answer) or
+    the address typed in; `xaddrs` are what the device reported, kept as reported.
     """
 
     address: str
@@ -38,10 +44,21 @@ class DiscoveredDevice:
     types: tuple[str, ...] = ()
     source: DiscoverySource = DiscoverySource.MULTICAST
     interface: str = ""
+    #: The address the WS-Discovery answer came from ("" for an HTTP answer or a typed entry).
+    answered_from: str = ""
 
     @property
     def key(self) -> str:
-        return self.endpoint or (self.xaddrs[0] if self.xaddrs else f"{self.address}:{self.port}")
+        own = self.endpoint or (self.xaddrs[0] if self.xaddrs else f"{self.address}:{self.port}")
+        return f"{own} @ {self.answered_from}" if self.answered_from else own
+
+    @property
+    def address_mismatch(self) -> bool:
+        """The device answered from an address that none of its XAddrs names."""
+        if not self.answered_from:
+            return False
+        sender = _host_key(self.answered_from)
+        return all(_host_key(urlsplit(xaddr).hostname or "") != sender for xaddr in self.xaddrs)
 
     @property
     def name(self) -> str:
@@ -54,6 +71,13 @@ class DiscoveredDevice:
     @property
     def location(self) -> str:
         return scope_value(self.scopes, "location")
+
+
+def _host_key(host: str) -> str:
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return host.lower().rstrip(".")
 
 
 def scope_value(scopes: tuple[str, ...], kind: str) -> str:

@@ -432,6 +432,8 @@ def _discovered_json(device: DiscoveredDevice) -> str:
             "endpoint": device.endpoint,
             "source": device.source.value,
             "interface": device.interface,
+            "answered_from": device.answered_from,
+            "address_mismatch": device.address_mismatch,
         },
         ensure_ascii=False,
     )
@@ -448,7 +450,13 @@ def run_discover(args: argparse.Namespace, out: TextIO) -> int:
             xaddr = printable(device.xaddrs[0]) if device.xaddrs else ""
             label = printable(device.name) or "(no name)"
             model = f" — {printable(device.hardware)}" if device.hardware else ""
-            print(f"{device.address}:{device.port}\t{label}{model}\t{xaddr}", file=out, flush=True)
+            # A device reporting another host's address is listed at the one it answered from.
+            elsewhere = " (reports another address)" if device.address_mismatch else ""
+            print(
+                f"{device.address}:{device.port}\t{label}{model}\t{xaddr}{elsewhere}",
+                file=out,
+                flush=True,
+            )
 
     if args.address_range:
         addresses = discovery.parse_range(args.address_range)

@@ -594,7 +594,9 @@ class ScanPage(QWizardPage):
         """Grey out a camera that has been added already, naming it."""
         name = self._wizard.known.get((device.address, device.port))
         if name is None:
-            item.setText(4, "")
+            # Listed at the address it answered from; what it reported is shown, not used.
+            reported = self.tr("reports %1").replace("%1", display_text(", ".join(device.xaddrs)))
+            item.setText(4, reported if device.address_mismatch else "")
             item.setDisabled(False)
             return
         item.setText(4, self.tr("added already as “%1”").replace("%1", display_text(name)))

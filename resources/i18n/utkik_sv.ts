@@ -1349,6 +1349,10 @@
       <source>added already as “%1”</source>
       <translation>redan tillagd som ”%1”</translation>
     </message>
+    <message>
+      <source>reports %1</source>
+      <translation>uppger %1</translation>
+    </message>
   </context>
   <context>
     <name>SitesModel</name>
