@@ -89,6 +89,22 @@ def scope_value(scopes: tuple[str, ...], kind: str) -> str:
     return ""
 
 
+#: A JPEG starts with SOI (FF D8) followed by another marker; a PNG with its 8-byte signature.
+#: Cameras serve either as their snapshot.
+_JPEG_START = b"\xff\xd8\xff"
+_PNG_START = b"\x89PNG\r\n\x1a\n"
+
+
+def snapshot_format(data: bytes) -> str | None:
+    """A snapshot's format by its magic bytes: "JPEG", "PNG", or None for anything else. The
+    check needs no image library, so the Qt-free command line makes it as the console does."""
+    if data.startswith(_JPEG_START):
+        return "JPEG"
+    if data.startswith(_PNG_START):
+        return "PNG"
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class StreamProfile:
     """One media profile's stream: its URI (without credentials) and picture size."""
@@ -185,7 +201,8 @@ class StreamFailed(CameraError):
 
 
 class SnapshotFailed(CameraError):
-    """The snapshot address gave no JPEG picture (an HTTP error, or something else than a JPEG)."""
+    """The snapshot address gave no picture (an HTTP error, or something else than a JPEG or a
+    PNG)."""
 
     step = "snapshot"
 

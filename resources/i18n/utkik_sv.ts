@@ -2585,8 +2585,8 @@
       <translation>Kameran på {host} skickade ett svar med en dokumenttypdeklaration, som av säkerhetsskäl inte tas emot.</translation>
     </message>
     <message>
-      <source>The camera at {host} sent something other than a JPEG picture.</source>
-      <translation>Kameran på {host} skickade något annat än en JPEG-bild.</translation>
+      <source>The camera at {host} sent something other than a JPEG or PNG picture as its snapshot.</source>
+      <translation>Kameran på {host} skickade något annat än en JPEG- eller PNG-bild som ögonblicksbild.</translation>
     </message>
     <message>
       <source>The camera at {host}:{port} has been added already.</source>
@@ -3092,6 +3092,30 @@
     <message>
       <source>its signing keys belong to another log</source>
       <translation>dess signeringsnycklar hör till en annan logg</translation>
+    </message>
+    <message>
+      <source>The device at {host} answers, but not as an ONVIF camera: its answer is not well-formed XML ({detail}).</source>
+      <translation>Enheten på {host} svarar, men inte som en ONVIF-kamera: svaret är inte välformad XML ({detail}).</translation>
+    </message>
+    <message>
+      <source>The camera at {host} cannot be added: it has no media service, so it gives no video stream.</source>
+      <translation>Kameran på {host} kan inte läggas till: den har ingen medietjänst och ger därför ingen videoström.</translation>
+    </message>
+    <message>
+      <source>The camera at {host} cannot be added: its video profiles could not be read (GetProfiles).</source>
+      <translation>Kameran på {host} kan inte läggas till: dess videoprofiler kunde inte läsas (GetProfiles).</translation>
+    </message>
+    <message>
+      <source>The camera at {host} cannot be added: it has no video profile with a picture size.</source>
+      <translation>Kameran på {host} kan inte läggas till: den har ingen videoprofil med en bildstorlek.</translation>
+    </message>
+    <message>
+      <source>The camera at {host} cannot be added: it did not give the address of its main stream (GetStreamUri).</source>
+      <translation>Kameran på {host} kan inte läggas till: den gav inte adressen till sin huvudström (GetStreamUri).</translation>
+    </message>
+    <message>
+      <source>The camera at {host} cannot be added: it gave no main stream, and did not say why.</source>
+      <translation>Kameran på {host} kan inte läggas till: den gav ingen huvudström och sade inte varför.</translation>
     </message>
   </context>
   <context>
