@@ -31,7 +31,7 @@ from console.ports import CameraTools
 from console.runtime import DeviceLoop
 from devices.simulator.site import CameraEndpoints, SimulatedSite, SiteOptions, free_port
 from tests.conftest import PASSWORD, FakeClock
-from tests.hostile_soap import HOST, Eavesdropper, foreign_host, pointing_at
+from tests.hostile_soap import HOST, Eavesdropper, ScriptedCamera, foreign_host, pointing_at
 from tests.ui.conftest import distinct_colours
 from tests.ui.test_shell import log_in
 from ui.camera_wizard import CameraWizard
@@ -450,6 +450,50 @@ def test_the_pictures_are_not_taken_from_a_host_the_camera_names(
         assert step.state_name == "bad"
         assert f"another host ({eavesdropper.host})" in step.message.text()
         assert "login is not sent there" in step.message.text()
+
+
+def test_a_wrong_stream_password_is_refused_before_saving(
+    qtbot: QtBot, make_wizard: Callable[..., CameraWizard], site: SimulatedSite
+) -> None:
+    """The device takes any ONVIF login (as some do); its stream, the site camera's, checks it.
+    The wrong password is refused at the login step, not saved to fail later."""
+    camera = endpoint(site, 1)
+    lenient = ScriptedCamera(
+        camera.user,
+        camera.password,
+        host=camera.address,
+        main_stream_uri=camera.main_url,
+        check_login=False,
+    )
+    with lenient:
+        wizard = make_wizard()
+        enter_manually(qtbot, wizard, camera.address, lenient.port)
+        log_in_to_camera(qtbot, wizard, camera.user, "not the password")
+        qtbot.waitUntil(lambda: wizard.currentId() == wizard.PAGE_LOGIN, timeout=20_000)
+        assert "refused the user name or password" in wizard.credentials.error.text()
+
+        wizard.credentials.password.setText(camera.password)
+        click(qtbot, wizard.button(wizard.WizardButton.NextButton))
+        wait_tested(qtbot, wizard)
+        qtbot.waitUntil(lambda: wizard.test.steps["video"].state_name == "ok", timeout=20_000)
+    assert wizard.button(wizard.WizardButton.NextButton).isEnabled()
+
+
+def test_a_camera_whose_main_stream_sends_nothing_is_not_offered_for_saving(
+    qtbot: QtBot, make_wizard: Callable[..., CameraWizard], site: SimulatedSite
+) -> None:
+    camera = endpoint(site, 2)
+    wizard = make_wizard()
+    enter_manually(qtbot, wizard, camera.address, site.options.onvif_port)
+    site.stall(camera.name, True)
+    try:
+        log_in_to_camera(qtbot, wizard, camera.user, camera.password)
+        wait_tested(qtbot, wizard)
+    finally:
+        site.stall(camera.name, False)
+    assert wizard.test.steps["connect"].state_name == "ok"
+    assert wizard.test.steps["video"].state_name == "bad"
+    assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()
 
 
 def test_clock_drift_is_warned_and_a_known_camera_is_marked(
