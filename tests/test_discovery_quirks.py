@@ -19,7 +19,7 @@ from devices.discovery import parse_range, scan_range
 from tests.conftest import run_utkik
 
 BLOCK = random.randrange(1, 255)
-NET = f"127.46.{BLOCK}"
+NET = f"127.51.{BLOCK}"
 
 ANSWER = """<?xml version="1.0" encoding="UTF-8"?>
 <s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"

@@ -3117,6 +3117,14 @@
       <source>The camera at {host} cannot be added: it gave no main stream, and did not say why.</source>
       <translation>Kameran på {host} kan inte läggas till: den gav ingen huvudström och sade inte varför.</translation>
     </message>
+    <message>
+      <source>Port {port} on {address} is taken by {holder}. If that is another simulated site or demo, stop it (Ctrl-C where it runs, or `kill {pid}`); or give other ports (--onvif-port, --rtsp-port).</source>
+      <translation>Port {port} på {address} används av {holder}. Om det är en annan simulerad anläggning eller demo, stoppa den (Ctrl-C där den körs, eller `kill {pid}`); eller ange andra portar (--onvif-port, --rtsp-port).</translation>
+    </message>
+    <message>
+      <source>Port {port} on {address} is taken by another program (it is not one of yours, or it cannot be seen). Stop it, or give other ports (--onvif-port, --rtsp-port).</source>
+      <translation>Port {port} på {address} används av ett annat program (det är inte ditt, eller det syns inte). Stoppa det, eller ange andra portar (--onvif-port, --rtsp-port).</translation>
+    </message>
   </context>
   <context>
     <name>roles</name>
