@@ -1035,6 +1035,8 @@ class TestPage(QWizardPage):
         for key, label in (("snapshot", self.snapshot), ("video", self.keyframe)):
             self.steps[key].set("bad", self.tr("not shown"), text)
             label.setText(self.tr("No picture."))
+        # Without the look, the main stream was not opened with the login: nothing to save yet.
+        self._stream_failed = True
         self._finish()
 
     def _show_picture(self, step: str, label: QLabel, picture: _Picture) -> None:

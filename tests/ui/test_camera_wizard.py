@@ -428,6 +428,8 @@ def test_without_a_logged_look_there_is_no_picture(
         assert wizard.test.steps[key].state_name == "bad"
         assert wizard.test.steps[key].message.text() == "tove is not allowed to watch live video."
         assert label.pixmap().isNull()
+    # The main stream was not opened with the login, so the camera is not offered for saving.
+    assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()
 
 
 def test_the_pictures_are_not_taken_from_a_host_the_camera_names(
