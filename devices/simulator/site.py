@@ -36,7 +36,7 @@ from devices.simulator.onvif import (
     slugify,
     stream_uris,
 )
-from devices.simulator.rtsp import RtspServer
+from devices.simulator.rtsp import RtspServer, RtspServerError
 from devices.simulator.sensors import (
     Broker,
     SensorSpec,
@@ -128,6 +128,11 @@ _PORT_TAKEN = N_(
     "Port {port} on {address} is taken by {holder}. If that is another simulated site or demo, "
     "stop it (Ctrl-C where it runs, or `kill {pid}`); or give other ports (--onvif-port, "
     "--rtsp-port)."
+)
+_CANNOT_LISTEN_HELD = N_(
+    "The simulated site cannot listen on {address} port {port}: {holder} holds it. If that is "
+    "another simulated site or demo, stop it (Ctrl-C where it runs, or `kill {pid}`); or "
+    "choose other ports (--onvif-port, --rtsp-port)."
 )
 _PORT_TAKEN_UNKNOWN = N_(
     "Port {port} on {address} is taken by another program (it is not one of yours, or it "
@@ -287,8 +292,20 @@ class SimulatedSite:
             self.cameras.start()
             if self.options.sensors:
                 self._start_sensors()
-        except OSError as error:
+        except (OSError, RtspServerError) as error:
             self.stop()
+            taken = self._taken_port()
+            holder = None if taken is None else port_holder(*taken)
+            if taken is not None and holder is not None:
+                raise SiteStartFailed(
+                    _CANNOT_LISTEN_HELD,
+                    address=taken[0],
+                    port=taken[1],
+                    holder=holder,
+                    pid=holder.pid,
+                ) from error
+            if isinstance(error, RtspServerError):
+                raise
             raise SiteStartFailed(
                 N_(
                     "The simulated site cannot listen on its addresses ({detail}). Another "
@@ -299,6 +316,14 @@ class SimulatedSite:
         except BaseException:
             self.stop()
             raise
+
+    def _taken_port(self) -> tuple[str, int] | None:
+        """The first of the site's addresses and TCP ports that something else holds."""
+        ports = (self.options.onvif_port, self.options.rtsp_port)
+        return next(
+            ((c.address, p) for c in self.configs for p in ports if not _port_free(c.address, p)),
+            None,
+        )
 
     def _start_video(self) -> None:
         options = self.options

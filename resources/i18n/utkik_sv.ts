@@ -3125,6 +3125,10 @@
       <source>Port {port} on {address} is taken by another program (it is not one of yours, or it cannot be seen). Stop it, or give other ports (--onvif-port, --rtsp-port).</source>
       <translation>Port {port} på {address} används av ett annat program (det är inte ditt, eller det syns inte). Stoppa det, eller ange andra portar (--onvif-port, --rtsp-port).</translation>
     </message>
+    <message>
+      <source>The simulated site cannot listen on {address} port {port}: {holder} holds it. If that is another simulated site or demo, stop it (Ctrl-C where it runs, or `kill {pid}`); or choose other ports (--onvif-port, --rtsp-port).</source>
+      <translation>Den simulerade anläggningen kan inte lyssna på {address} port {port}: {holder} använder den. Om det är en annan simulerad anläggning eller demo, stoppa den (Ctrl-C där den körs, eller `kill {pid}`); eller välj andra portar (--onvif-port, --rtsp-port).</translation>
+    </message>
   </context>
   <context>
     <name>roles</name>
