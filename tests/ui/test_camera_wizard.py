@@ -777,6 +777,28 @@ def test_discovered_device_sources_are_named(
     ]
 
 
+def test_a_device_reporting_another_address_is_listed_where_it_answered(
+    qtbot: QtBot, make_wizard: Callable[..., CameraWizard]
+) -> None:
+    wizard = make_wizard()
+    endpoint = "urn:uuid:5f1a2b3c-0000-4000-8000-00000000b001"
+    honest = DiscoveredDevice(
+        "192.0.2.71",
+        80,
+        ("http://192.0.2.71/onvif/device_service",),
+        endpoint=endpoint,
+        answered_from="192.0.2.71",
+    )
+    # The same endpoint, answering from .72 but reporting .71's address.
+    copy = dataclasses.replace(honest, address="192.0.2.72", answered_from="192.0.2.72")
+    wizard.scan.add_device(honest)
+    wizard.scan.add_device(copy)
+    items = [wizard.scan.results.topLevelItem(i) for i in range(2)]
+    assert [item.text(1) for item in items] == ["192.0.2.71:80", "192.0.2.72:80"]
+    assert items[0].text(4) == ""
+    assert items[1].text(4) == "reports http://192.0.2.71/onvif/device_service"
+
+
 def test_the_health_check_opens_no_session_of_its_own_for_a_stream_in_the_hub(
     device_loop: DeviceLoop, qtbot: QtBot, core: Core, clock: FakeClock, runner: TaskRunner
 ) -> None:
