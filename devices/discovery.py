@@ -29,6 +29,7 @@ import shutil
 import socket
 import struct
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -64,6 +65,8 @@ CANCEL_POLL_S = 0.05
 #: A range larger than a /20 is almost certainly a typing error, and would take minutes.
 MAX_RANGE = 4096
 _HTTP_HEAD_LIMIT = 16 * 1024
+#: Linux's IP_RECVERR (<linux/in.h>), which Python's socket module does not name.
+_IP_RECVERR = getattr(socket, "IP_RECVERR", 11)
 
 NS_SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 NS_SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -695,7 +698,7 @@ class _RangeScan:
         return [DiscoveredDevice(address, answered[0][0], urls, source=DiscoverySource.RANGE)]
 
     async def _probe(self, address: str) -> list[DiscoveredDevice]:
-        """The unicast Probe's answer; [] on silence or an unusable answer.
+        """The unicast Probe's answer; [] on silence, refusal (ICMP) or an unusable answer.
 
         The socket is not connected: devices commonly answer from a port of their own rather
         than from 3702, and a connected socket would have the kernel drop such an answer. The
@@ -707,6 +710,12 @@ class _RangeScan:
         target = (address, self.discovery_port)
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             sock.setblocking(False)
+            if sys.platform == "linux":
+                # An unconnected socket hears of a refusal (ICMP port unreachable) only with
+                # IP_RECVERR: an address without WS-Discovery then ends the wait at once, as a
+                # connected socket did, instead of after the timeout.
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.IPPROTO_IP, _IP_RECVERR, 1)
             try:
                 await loop.sock_sendto(sock, message, target)
                 deadline = loop.time() + self.timeout

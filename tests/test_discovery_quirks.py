@@ -11,6 +11,7 @@ import random
 import re
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -175,3 +176,15 @@ def test_a_copied_endpoint_and_a_foreign_xaddr_hide_no_camera(device_loop: Devic
     assert shadow.xaddrs == (f"http://{real}:9999/onvif/device_service",)
     assert shadow.address_mismatch
     assert by_address[real].key != shadow.key
+
+
+def test_an_address_without_ws_discovery_ends_its_wait_at_once(device_loop: DeviceLoop) -> None:
+    """The unconnected socket still hears the refusal (ICMP port unreachable) of an address
+    where nothing listens, so a scan of such addresses takes no timeout."""
+    address = f"{NET}.30"
+    started = time.monotonic()
+    found = scan_range(
+        device_loop, [address], onvif_port=_closed_port(address), ports=(), timeout=3.0
+    )
+    assert found == []
+    assert time.monotonic() - started < 1.0
