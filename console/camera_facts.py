@@ -5,9 +5,10 @@ and the core stores. No secrets here: credentials travel separately and live onl
 from __future__ import annotations
 
 import enum
+import ipaddress
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from console.errors import KnownError
 
@@ -27,7 +28,12 @@ class DiscoveredDevice:
     """One answer to a WS-Discovery probe (or one address of a range scan that spoke ONVIF).
 
     `endpoint` is the device's stable WS-Addressing address (urn:uuid:…) where it sent one;
-    devices are de-duplicated by it, or by their first XAddr when it is missing.
+    devices are de-duplicated by it (or by their first XAddr when it is missing) together with
+    the address the answer came from: endpoints are copied between devices (cloned firmware, a
+    simulator), and one device's answer must never hide another's.
+
+    `address` is where the answer came from (`answered_from`, for a WS-Discovery answer) or
+    the address typed in; `xaddrs` are what the device reported, kept as reported.
     """
 
     address: str
@@ -38,10 +44,21 @@ class DiscoveredDevice:
     types: tuple[str, ...] = ()
     source: DiscoverySource = DiscoverySource.MULTICAST
     interface: str = ""
+    #: The address the WS-Discovery answer came from ("" for an HTTP answer or a typed entry).
+    answered_from: str = ""
 
     @property
     def key(self) -> str:
-        return self.endpoint or (self.xaddrs[0] if self.xaddrs else f"{self.address}:{self.port}")
+        own = self.endpoint or (self.xaddrs[0] if self.xaddrs else f"{self.address}:{self.port}")
+        return f"{own} @ {self.answered_from}" if self.answered_from else own
+
+    @property
+    def address_mismatch(self) -> bool:
+        """The device answered from an address that none of its XAddrs names."""
+        if not self.answered_from:
+            return False
+        sender = _host_key(self.answered_from)
+        return all(_host_key(urlsplit(xaddr).hostname or "") != sender for xaddr in self.xaddrs)
 
     @property
     def name(self) -> str:
@@ -56,6 +73,13 @@ class DiscoveredDevice:
         return scope_value(self.scopes, "location")
 
 
+def _host_key(host: str) -> str:
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return host.lower().rstrip(".")
+
+
 def scope_value(scopes: tuple[str, ...], kind: str) -> str:
     """The value of an onvif://www.onvif.org/<kind>/<value> scope, percent-decoded ("" if none)."""
     prefix = f"onvif://www.onvif.org/{kind}/"
@@ -63,6 +87,22 @@ def scope_value(scopes: tuple[str, ...], kind: str) -> str:
         if scope.lower().startswith(prefix):
             return unquote(scope[len(prefix) :]).replace("_", " ").strip()
     return ""
+
+
+#: A JPEG starts with SOI (FF D8) followed by another marker; a PNG with its 8-byte signature.
+#: Cameras serve either as their snapshot.
+_JPEG_START = b"\xff\xd8\xff"
+_PNG_START = b"\x89PNG\r\n\x1a\n"
+
+
+def snapshot_format(data: bytes) -> str | None:
+    """A snapshot's format by its magic bytes: "JPEG", "PNG", or None for anything else. The
+    check needs no image library, so the Qt-free command line makes it as the console does."""
+    if data.startswith(_JPEG_START):
+        return "JPEG"
+    if data.startswith(_PNG_START):
+        return "PNG"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +201,8 @@ class StreamFailed(CameraError):
 
 
 class SnapshotFailed(CameraError):
-    """The snapshot address gave no JPEG picture (an HTTP error, or something else than a JPEG)."""
+    """The snapshot address gave no picture (an HTTP error, or something else than a JPEG or a
+    PNG)."""
 
     step = "snapshot"
 

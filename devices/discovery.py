@@ -29,6 +29,7 @@ import shutil
 import socket
 import struct
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -64,6 +65,8 @@ CANCEL_POLL_S = 0.05
 #: A range larger than a /20 is almost certainly a typing error, and would take minutes.
 MAX_RANGE = 4096
 _HTTP_HEAD_LIMIT = 16 * 1024
+#: Linux's IP_RECVERR (<linux/in.h>), which Python's socket module does not name.
+_IP_RECVERR = getattr(socket, "IP_RECVERR", 11)
 
 NS_SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 NS_SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
@@ -204,7 +207,12 @@ def _interfaces_from_ioctl() -> list[Interface]:
 
 
 def parse_probe_matches(
-    data: bytes, sender: str, fallback_port: int = 80
+    data: bytes,
+    sender: str,
+    fallback_port: int = 80,
+    *,
+    relates_to: str | None = None,
+    probed: str | None = None,
 ) -> list[DiscoveredDevice]:
     """The devices described in one WS-Discovery datagram from `sender` ([] if none).
 
@@ -214,8 +222,15 @@ def parse_probe_matches(
     malformed XML give [] (never an exception: anybody on the network can send a datagram).
     Answers that list types but no ONVIF type (printers, computers) are left out.
 
-    The address and port are those of the first XAddr naming the sender, else of the first
-    XAddr; without XAddrs, the sender and `fallback_port`, where ONVIF puts the device service.
+    The address is always the sender's (`answered_from` too), the port that of the first XAddr
+    naming the sender, else of the first XAddr; without XAddrs, `fallback_port`, where ONVIF
+    puts the device service. XAddrs naming another host are kept as reported and flagged
+    (DiscoveredDevice.address_mismatch): a device may report a stale or a copied address, and
+    only the sender is known to be the device that answered.
+
+    With `relates_to` (the MessageID of a unicast Probe sent to `probed`), only an answer to
+    that Probe counts: one whose RelatesTo names it, from whatever address and port, or one
+    without a RelatesTo (some devices leave it out) from `probed` itself.
     """
     try:
         root = parse_untrusted(data, MAX_MESSAGE_BYTES)
@@ -223,6 +238,11 @@ def parse_probe_matches(
         return []
     if _qname(root) not in ((NS_SOAP12, "Envelope"), (NS_SOAP11, "Envelope")):
         return []
+    if relates_to is not None:
+        header = _child(root, "Header")
+        related = "" if header is None else " ".join(_words(_child(header, "RelatesTo")))
+        if related != relates_to and (related or sender != probed):
+            return []
     body = _child(root, "Body")
     if body is None:
         return []
@@ -270,20 +290,23 @@ def _describe(element: Any, sender: str, fallback_port: int) -> DiscoveredDevice
     ]
     if located:
         # A camera may list an IPv6 or a second network's address first: the one it answered
-        # from is the one known to be reachable from here.
-        address, port = next((w for _, w in located if w[0] == sender), located[0][1])
+        # from is the one known to be reachable from here. One that names no XAddr on the
+        # sender is still taken at the sender (its port assumed from the first XAddr): an
+        # answer naming another host must not send the technician, or the login, there.
+        _, port = next((w for _, w in located if w[0] == sender), located[0][1])
         xaddrs = tuple(xaddr for xaddr, _ in located)
     else:
-        address, port = sender, fallback_port
+        port = fallback_port
         host = f"[{sender}]" if ":" in sender else sender
         xaddrs = (f"http://{host}:{fallback_port}/onvif/device_service",)
     return DiscoveredDevice(
-        address=address,
+        address=sender,
         port=port,
         xaddrs=xaddrs,
         endpoint=endpoint,
         scopes=scopes,
         types=types,
+        answered_from=sender,
     )
 
 
@@ -675,16 +698,26 @@ class _RangeScan:
         return [DiscoveredDevice(address, answered[0][0], urls, source=DiscoverySource.RANGE)]
 
     async def _probe(self, address: str) -> list[DiscoveredDevice]:
-        """The unicast Probe's answer; [] on silence, refusal (ICMP) or an unusable answer."""
+        """The unicast Probe's answer; [] on silence, refusal (ICMP) or an unusable answer.
+
+        The socket is not connected: devices commonly answer from a port of their own rather
+        than from 3702, and a connected socket would have the kernel drop such an answer. The
+        answer is recognised by its RelatesTo naming this Probe's MessageID instead.
+        """
         loop = asyncio.get_running_loop()
-        message = _probe_message(uuid.uuid4().urn)
+        message_id = uuid.uuid4().urn
+        message = _probe_message(message_id)
+        target = (address, self.discovery_port)
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             sock.setblocking(False)
+            if sys.platform == "linux":
+                # An unconnected socket hears of a refusal (ICMP port unreachable) only with
+                # IP_RECVERR: an address without WS-Discovery then ends the wait at once, as a
+                # connected socket did, instead of after the timeout.
+                with contextlib.suppress(OSError):
+                    sock.setsockopt(socket.IPPROTO_IP, _IP_RECVERR, 1)
             try:
-                # Connected: only the probed address's answers arrive, and a port unreachable
-                # ends the wait at once instead of after the timeout.
-                sock.connect((address, self.discovery_port))
-                await loop.sock_sendall(sock, message)
+                await loop.sock_sendto(sock, message, target)
                 deadline = loop.time() + self.timeout
                 resend_at: float | None = loop.time() + UNICAST_RESEND_S
                 while (remaining := deadline - loop.time()) > 0:
@@ -693,13 +726,15 @@ class _RangeScan:
                     )
                     try:
                         async with asyncio.timeout(max(wait, 0.0)):
-                            data = await loop.sock_recv(sock, MAX_MESSAGE_BYTES + 1)
+                            data, peer = await loop.sock_recvfrom(sock, MAX_MESSAGE_BYTES + 1)
                     except TimeoutError:
                         if resend_at is not None and loop.time() >= resend_at:
                             resend_at = None
-                            await loop.sock_sendall(sock, message)
+                            await loop.sock_sendto(sock, message, target)
                         continue
-                    devices = parse_probe_matches(data, address, self.fallback_port)
+                    devices = parse_probe_matches(
+                        data, peer[0], self.fallback_port, relates_to=message_id, probed=address
+                    )
                     if devices:
                         return devices
             except OSError:

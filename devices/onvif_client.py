@@ -4,8 +4,9 @@
 plain values from console.camera_facts, never zeep objects. Only reaching the camera and logging in
 are fatal; every other capability is probed on its own and a failure becomes one plain-words entry
 in `DeviceFacts.problems` (a template marked with N_() and without placeholders, so the UI can
-translate it as it is). `fetch_snapshot()` fetches the snapshot JPEG, `grab_keyframe()` decodes one
-keyframe of an RTSP stream with PyAV, and `check_health()` is the periodic check (clock, stream).
+translate it as it is). `fetch_snapshot()` fetches the snapshot (a JPEG or a PNG),
+`grab_keyframe()` decodes one keyframe of an RTSP stream with PyAV, and `check_health()` is the
+periodic check (clock, stream).
 Each async function has a `_blocking` twin, or is blocking itself, for worker threads: the twin
 runs it on the one device loop (console/runtime.py `DeviceLoop`) and waits for it.
 
@@ -33,7 +34,8 @@ so it is imported while the root logger has a stand-in handler; ONVIFCamera() de
 http_proxy/https_proxy from os.environ (saved and restored) and must be created inside a running
 event loop; faults arrive as raw zeep Faults (and as XMLParseError when a fault's subcode prefix
 is undeclared, so logins refused are recognised from the raw answer instead); GetCapabilities
-leaves Extension.DeviceIO unparsed (read from the raw element here).
+leaves Extension.DeviceIO unparsed, and every category after one out of the schema's order
+(both read from the raw elements here).
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ from console.camera_facts import (
     StreamProfile,
     WrongLogin,
     scope_value,
+    snapshot_format,
 )
 from console.camera_login import CameraLogin, Purpose, foreign_host_of, host_of
 from console.errors import N_
@@ -153,15 +156,30 @@ _CAPABILITY_SERVICES: Final = (
 _SOAP_ENVELOPES: Final = frozenset(
     {"http://www.w3.org/2003/05/soap-envelope", "http://schemas.xmlsoap.org/soap/envelope/"}
 )
-#: Fault codes that mean "who you say you are was not accepted": ONVIF's ter:NotAuthorized and
-#: WS-Security's wsse:FailedAuthentication.
-_LOGIN_FAULTS: Final = frozenset({"NotAuthorized", "FailedAuthentication"})
+#: Fault codes that mean "who you say you are was not accepted": ONVIF's ter:NotAuthorized,
+#: WS-Security's wsse:FailedAuthentication and its other security faults (a camera that does
+#: not understand the security header says InvalidSecurity), and the spellings cameras use
+#: instead of the standard ones.
+_LOGIN_FAULTS: Final = frozenset(
+    {
+        "NotAuthorized",
+        "FailedAuthentication",
+        "InvalidSecurity",
+        "InvalidSecurityToken",
+        "FailedCheck",
+        "SecurityTokenUnavailable",
+        "Unauthorized",
+        "NotAuthorised",
+        "AuthenticationFailed",
+        "AuthorizationFailed",
+        "AuthorityFailure",
+        "AccessDenied",
+    }
+)
 #: A DTD or entity declaration anywhere in an answer; no camera needs one (UTF-8/ASCII bodies;
 #: other encodings are caught by the parser checks after it).
 _DTD_MARK: Final = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _HTML_START: Final = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?<(?:!doctype\s+html|html)\b", re.I)
-#: A JPEG starts with SOI (FF D8) followed by another marker.
-_JPEG_START: Final = b"\xff\xd8\xff"
 
 # -- operator-readable texts (context "core"; Swedish in resources/i18n) -----------------------
 
@@ -172,6 +190,10 @@ _UNKNOWN_NAME = N_("The name {host} cannot be found (DNS). Check the camera's ad
 _TIMED_OUT = N_("The camera at {host} did not answer in time.")
 _WRONG_LOGIN = N_("The camera at {host} refused the user name or password.")
 _NOT_ONVIF = N_("The device at {host} answers, but not as an ONVIF camera. Check the port.")
+_NOT_ONVIF_MALFORMED = N_(
+    "The device at {host} answers, but not as an ONVIF camera: its answer is not well-formed "
+    "XML ({detail})."
+)
 _HOSTILE_DTD = N_(
     "The camera at {host} sent an answer with a document type declaration, which is refused "
     "for safety."
@@ -180,7 +202,9 @@ _HOSTILE_LARGE = N_(
     "The camera at {host} sent a larger answer than a camera needs; it was refused for safety."
 )
 _SNAPSHOT_STATUS = N_("The camera at {host} gave no snapshot (HTTP status {status}).")
-_SNAPSHOT_NOT_JPEG = N_("The camera at {host} sent something other than a JPEG picture.")
+_SNAPSHOT_NOT_JPEG = N_(
+    "The camera at {host} sent something other than a JPEG or PNG picture as its snapshot."
+)
 _SNAPSHOT_NO_HTTP = N_("The snapshot address of the camera at {host} is not an HTTP address.")
 _NO_STREAM_URI = N_("The camera at {host} has no stream address to check.")
 
@@ -199,6 +223,28 @@ _PROBLEM_SUB_URI = N_("The camera did not give the address of its sub stream.")
 _PROBLEM_SNAPSHOT = N_("The camera did not give a snapshot address.")
 _PROBLEM_RELAYS = N_("The camera's relay outputs could not be read.")
 
+#: A camera is added for its video: without a main stream it is not added, and the error names
+#: the step where onboarding lost it.
+_NO_MAIN_STREAM: Final = {
+    _PROBLEM_MEDIA: N_(
+        "The camera at {host} cannot be added: it has no media service, so it gives no video "
+        "stream."
+    ),
+    _PROBLEM_PROFILES: N_(
+        "The camera at {host} cannot be added: its video profiles could not be read (GetProfiles)."
+    ),
+    _PROBLEM_NO_VIDEO: N_(
+        "The camera at {host} cannot be added: it has no video profile with a picture size."
+    ),
+    _PROBLEM_MAIN_URI: N_(
+        "The camera at {host} cannot be added: it did not give the address of its main stream "
+        "(GetStreamUri)."
+    ),
+}
+_NO_MAIN_STREAM_OTHER = N_(
+    "The camera at {host} cannot be added: it gave no main stream, and did not say why."
+)
+
 
 # -- errors inside the transport, translated at the boundary -----------------------------------
 
@@ -213,6 +259,14 @@ class _LoginRefused(_Refusal):
 
 class _NotSoap(_Refusal):
     """The answer is not a SOAP envelope (a web page, a redirect, garbage)."""
+
+
+class _Malformed(_NotSoap):
+    """The answer is not well-formed XML; `detail` is the parser's first error."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
 
 
 class _Hostile(_Refusal):
@@ -252,6 +306,8 @@ def _camera_error(err: BaseException, host: str) -> CameraError:
         return HostileResponse(err.template, host=host)
     if isinstance(err, _ZEEP_REFUSALS):
         return HostileResponse(_HOSTILE_DTD, host=host)
+    if isinstance(err, _Malformed):
+        return NotOnvif(_NOT_ONVIF_MALFORMED, host=host, detail=err.detail)
     # aiohttp's timeouts are OSErrors too: look at them first.
     if isinstance(err, TimeoutError):
         return CameraTimedOut(_TIMED_OUT, host=host)
@@ -301,8 +357,11 @@ async def _read_limited(response: aiohttp.ClientResponse, max_bytes: int) -> byt
 
 
 def _screen(status: int, content: bytes) -> None:
-    """Refuse what zeep must not see; recognise refused logins whatever the fault's shape."""
-    if status == 401:
+    """Refuse what zeep must not see; recognise refused logins whatever the fault's shape.
+
+    The XML is parsed strictly: a device answering with malformed XML is not an ONVIF camera
+    (a recovering parser would make an empty answer of garbage, and onboard it)."""
+    if status in (401, 403):
         raise _LoginRefused
     if status in (202, 204) and not content.strip():
         return  # an accepted one-way message (zeep returns None for it)
@@ -315,14 +374,16 @@ def _screen(status: int, content: bytes) -> None:
         no_network=True,
         load_dtd=False,
         huge_tree=False,
-        recover=True,
+        recover=False,
         remove_comments=True,
         remove_pis=True,
     )
     try:
         root = etree.fromstring(content, parser=parser)
     except etree.XMLSyntaxError as err:
-        raise _NotSoap from err
+        if _declares_dtd(content):
+            raise _Hostile(_HOSTILE_DTD) from err
+        raise _Malformed(str(err)) from err
     if root is None:
         raise _NotSoap
     docinfo = root.getroottree().docinfo
@@ -333,6 +394,23 @@ def _screen(status: int, content: bytes) -> None:
         raise _NotSoap
     if _login_fault(root):
         raise _LoginRefused
+
+
+def _declares_dtd(content: bytes) -> bool:
+    """Whether a malformed answer carries a DTD, in whatever encoding _DTD_MARK cannot see (a
+    DTD stays a hostile answer rather than a merely malformed one). The recovering parse only
+    looks: it loads, resolves and fetches nothing, and its tree is thrown away."""
+    looker = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
+    )
+    try:
+        root = etree.fromstring(content, parser=looker)
+    except etree.XMLSyntaxError:
+        return False
+    if root is None:
+        return False
+    docinfo = root.getroottree().docinfo
+    return bool(docinfo.doctype) or docinfo.internalDTD is not None
 
 
 def _login_fault(root: Any) -> bool:
@@ -771,10 +849,11 @@ class _Onboarding:
             device.GetCapabilities({"Category": "All"}), _PROBLEM_SERVICES
         )
         for category, namespace in _CAPABILITY_SERVICES:
-            xaddr = _text(_get(capabilities, category, "XAddr"))
+            xaddr = _capability_xaddr(capabilities, category)
             if xaddr and (own := self._own(xaddr)):
                 found[namespace] = own
-        deviceio = _deviceio_xaddr(_get(capabilities, "Extension"))
+        extension = _get(capabilities, "Extension") or _raw_child(capabilities, "Extension")
+        deviceio = _deviceio_xaddr(extension)
         if deviceio and (own := self._own(deviceio)):
             found[_DEVICEIO_NS] = own
         if capabilities is not None and not found:
@@ -879,17 +958,42 @@ class _Onboarding:
         return len(relays or ())
 
 
+def _raw_child(value: Any, localname: str) -> Any:
+    """The element called `localname` that zeep left unparsed in `value` (None if none).
+
+    zeep parses a sequence in the schema's order and keeps whatever comes after the first
+    element out of that order as raw elements (`_raw_elements`, or `_value_1` where the type
+    has an xsd:any). Cameras list GetCapabilities' categories in an order of their own (Media,
+    Events, Imaging, PTZ), so each is looked for there too.
+    """
+    if isinstance(value, etree._Element):
+        return value.find(f"{{*}}{localname}")
+    for name in ("_raw_elements", "_value_1"):
+        for element in _get(value, name) or ():
+            if isinstance(element, etree._Element) and etree.QName(element).localname == localname:
+                return element
+    return None
+
+
+def _capability_xaddr(capabilities: Any, category: str) -> str:
+    """The XAddr of one GetCapabilities category, parsed by zeep or left raw."""
+    parsed = _text(_get(capabilities, category, "XAddr"))
+    if parsed:
+        return parsed
+    element = _raw_child(capabilities, category)
+    found = None if element is None else element.find(f"{{{_SCHEMA_NS}}}XAddr")
+    return "" if found is None else _text(found.text)
+
+
 def _deviceio_xaddr(extension: Any) -> str:
-    """The DeviceIO XAddr of GetCapabilities' Extension, which zeep leaves as a raw element."""
+    """The DeviceIO XAddr of GetCapabilities' Extension, which zeep leaves as a raw element
+    (and the whole Extension too, when it comes out of order)."""
     parsed = _text(_get(extension, "DeviceIO", "XAddr"))
     if parsed:
         return parsed
-    for element in _get(extension, "_value_1") or ():
-        if isinstance(element, etree._Element) and etree.QName(element).localname == "DeviceIO":
-            found = element.find(f"{{{_SCHEMA_NS}}}XAddr")
-            if found is not None and found.text:
-                return str(found.text).strip()
-    return ""
+    element = _raw_child(extension, "DeviceIO")
+    found = None if element is None else element.find(f"{{{_SCHEMA_NS}}}XAddr")
+    return "" if found is None else _text(found.text)
 
 
 async def onboard(
@@ -898,16 +1002,23 @@ async def onboard(
     """Everything onboarding learns about the camera at host:port (its ONVIF device service).
 
     `timeout` bounds each request; the whole onboarding gets three times that. Raises
-    CameraUnreachable, CameraTimedOut, WrongLogin, NotOnvif or HostileResponse; any capability
-    beyond reaching the camera and logging in that fails is a note in `problems` instead.
+    CameraUnreachable, CameraTimedOut, WrongLogin, NotOnvif or HostileResponse, and
+    StreamFailed when the camera gives no main stream (no media service, no readable profile,
+    no stream address: a camera that refuses a login in a fault of its own ends up there too).
+    Any other capability that fails is a note in `problems` instead.
     """
     try:
         async with asyncio.timeout(timeout * _BUDGET_FACTOR):
             addresses = await _addresses(host, port)
             login = CameraLogin.bind(host, user, password, addresses=addresses)
-            return await _Onboarding(host, port, login, timeout).run()
+            facts = await _Onboarding(host, port, login, timeout).run()
     except TimeoutError as err:
         raise CameraTimedOut(_TIMED_OUT, host=host) from err
+    if facts.main is None or not facts.main.uri:
+        reason = next((p for p in facts.problems if p in _NO_MAIN_STREAM), None)
+        template = _NO_MAIN_STREAM_OTHER if reason is None else _NO_MAIN_STREAM[reason]
+        raise StreamFailed(template, host=host)
+    return facts
 
 
 async def _addresses(host: str, port: int) -> list[str]:
@@ -955,9 +1066,10 @@ async def fetch_snapshot(
     timeout: float = 10.0,
     max_bytes: int = 8_000_000,
 ) -> bytes:
-    """The camera's snapshot JPEG from `uri` (GetSnapshotUri), logging in with HTTP Digest or
-    Basic as the camera asks. A body over `max_bytes` is refused without reading it all; a `uri`
-    on another host than `login`'s raises ForeignHost, and nothing is sent there."""
+    """The camera's snapshot (a JPEG or a PNG, see snapshot_format) from `uri` (GetSnapshotUri),
+    logging in with HTTP Digest or Basic as the camera asks. A body over `max_bytes` is refused
+    without reading it all; a `uri` on another host than `login`'s raises ForeignHost, and
+    nothing is sent there."""
     target = _without_userinfo(uri)
     host = _hostname(target)
     if urlsplit(target).scheme not in ("http", "https") or not host:
@@ -974,7 +1086,7 @@ async def fetch_snapshot(
         raise WrongLogin(_WRONG_LOGIN, host=host)
     if status != 200:
         raise SnapshotFailed(_SNAPSHOT_STATUS, host=host, status=status)
-    if not body.startswith(_JPEG_START):
+    if snapshot_format(body) is None:
         raise SnapshotFailed(_SNAPSHOT_NOT_JPEG, host=host)
     return body
 

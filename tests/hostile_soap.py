@@ -277,8 +277,12 @@ class ScriptedCamera:
         snapshot_auth: str = "",
         snapshot: bytes | None = None,
         stream_host: str = HOST,
+        main_stream_uri: str = "",
+        host: str = HOST,
+        check_login: bool = True,
     ) -> None:
         self.user, self.password = user, password
+        self.host = host
         self.overrides = dict(overrides or {})
         self.every = every
         self.snapshot_auth = snapshot_auth
@@ -302,9 +306,9 @@ class ScriptedCamera:
             self.tls_port = int(tls.server_address[1])
         config = DeviceConfig(
             name="Hostile",
-            address=HOST,
+            address=host,
             port=self.port,
-            main_stream_uri=f"rtsp://{stream_host}:8554/hostile/main",
+            main_stream_uri=main_stream_uri or f"rtsp://{stream_host}:8554/hostile/main",
             sub_stream_uri=f"rtsp://{stream_host}:8554/hostile/sub",
             user=user,
             password=password,
@@ -313,9 +317,12 @@ class ScriptedCamera:
         )
         # Never started: only its SOAP handling (and WS-Security check) is used.
         self.device = OnvifDevice(config, snapshot_jpeg=self.snapshot)
+        if not check_login:
+            # Like devices that take any WS-Security login (or none) for every operation.
+            self.device._authenticate = lambda header: None  # type: ignore[method-assign]
 
     def _serve(self, scheme: str) -> _Server:
-        server = _Server((HOST, 0), _Handler)
+        server = _Server((self.host, 0), _Handler)
         server.camera = self
         server.scheme = scheme
         self._servers.append(server)
@@ -323,7 +330,7 @@ class ScriptedCamera:
 
     @property
     def base(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def operations(self, scheme: str | None = None) -> list[str]:
         return [op for s, op, _ in self.requests if scheme is None or s == scheme]

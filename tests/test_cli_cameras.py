@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from console.app import Core  # noqa: E402
 from console.domain import Actor  # noqa: E402
 from devices.simulator.site import SimulatedSite, free_port  # noqa: E402
 from tests.conftest import run_utkik  # noqa: E402
+from tests.hostile_soap import ScriptedCamera, soap_fault  # noqa: E402
 
 PASSWORD = "kamera-lösen-7"
 
@@ -146,3 +148,56 @@ def test_an_unreachable_camera_is_said_in_plain_words(site: SimulatedSite, tmp_p
     )
     assert result.returncode == 1
     assert "Nothing answers at 127.0.0.1" in result.stderr
+
+
+def _add(data: Path, host: str, port: int, password: str) -> Any:
+    return run_utkik(
+        "--data-dir",
+        data,
+        "cameras",
+        "add",
+        host,
+        "--port",
+        port,
+        "--user",
+        "tekniker",
+        "--password-stdin",
+        stdin=password + "\n",
+    )
+
+
+def test_a_device_that_takes_any_onvif_login_is_not_saved_with_a_wrong_stream_password(
+    site: SimulatedSite, tmp_path: Path
+) -> None:
+    """The device answers ONVIF whatever the login (as some do, or as one that remembers a good
+    login per client for minutes); its stream, the site camera's, checks the login."""
+    camera = site.configs[2]
+    data = tmp_path / "data"
+    lenient = ScriptedCamera(
+        "tekniker",
+        PASSWORD,
+        host=camera.address,
+        main_stream_uri=camera.main_stream_uri,
+        check_login=False,
+    )
+    with lenient:
+        refused = _add(data, camera.address, lenient.port, "fel-lösen")
+        assert refused.returncode == 1
+        assert "user name or password" in refused.stderr
+        assert "fel-lösen" not in refused.stderr + refused.stdout
+        assert run_utkik("--data-dir", data, "cameras", "list").stdout == ""
+
+        added = _add(data, camera.address, lenient.port, PASSWORD)
+    assert added.returncode == 0, added.stderr
+    assert "Added camera" in added.stdout
+
+
+def test_a_camera_without_a_main_stream_is_not_saved(site: SimulatedSite, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    refusal = soap_fault("ter:InvalidArgVal")
+    with ScriptedCamera("tekniker", PASSWORD, overrides={"GetProfiles": refusal}) as camera:
+        result = _add(data, "127.0.0.1", camera.port, PASSWORD)
+    assert result.returncode == 1
+    assert "cannot be added" in result.stderr
+    assert "GetProfiles" in result.stderr
+    assert run_utkik("--data-dir", data, "cameras", "list").stdout == ""

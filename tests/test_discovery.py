@@ -557,8 +557,9 @@ def test_multicast_discovery_in_the_client_namespace_lists_every_camera_once() -
     for camera in cameras:
         config = DeviceConfig(**camera)
         assert by_name[config.name]["xaddrs"] == [config.device_xaddr]
-        assert by_name[config.name]["key"] == f"urn:uuid:{config.endpoint_uuid}"
-    assert by_name["IPyCam"]["key"] == IPYCAM_ENDPOINT
+        assert by_name[config.name]["key"] == f"urn:uuid:{config.endpoint_uuid} @ {config.address}"
+        assert by_name[config.name]["address"] == config.address
+    assert by_name["IPyCam"]["key"] == f"{IPYCAM_ENDPOINT} @ {by_name['IPyCam']['address']}"
     assert by_name["IPyCam"]["xaddrs"] == [ipycam_xaddr]
     # The first answer is reported within milliseconds, not at the end of the window.
     assert min(f["t"] for f in found) < 0.25
@@ -587,7 +588,7 @@ def test_the_simulators_standard_probe_matches_are_listed() -> None:
     answer = DiscoveryResponder(config).answer(_probe_message("urn:uuid:42"))
     assert answer is not None
     [device] = parse_probe_matches(answer, "10.0.0.5")
-    assert device.key == f"urn:uuid:{config.endpoint_uuid}"
+    assert device.key == f"urn:uuid:{config.endpoint_uuid} @ 10.0.0.5"
     assert (device.name, device.hardware) == ("Resecentrum", "SimCam 1")
     assert device.xaddrs == (config.device_xaddr,)
 
@@ -633,9 +634,13 @@ def test_a_hello_with_odd_whitespace_and_several_xaddrs() -> None:
     )
     # The XAddr that names the sender, not the first (an IPv6 link-local address).
     assert (device.address, device.port) == ("192.168.5.20", 8080)
-    # From another sender: the first XAddr.
+    assert not device.address_mismatch
+    # From another sender: the sender, at the first XAddr's port, flagged as reporting another
+    # address; the XAddrs are kept as reported.
     [other] = parse_probe_matches(HELLO_2009, "192.168.7.7")
-    assert (other.address, other.port) == ("fe80::1", 80)
+    assert (other.address, other.port, other.answered_from) == ("192.168.7.7", 80, "192.168.7.7")
+    assert other.xaddrs == device.xaddrs
+    assert other.address_mismatch
 
 
 def test_without_xaddrs_the_sender_and_the_onvif_path_are_assumed() -> None:
@@ -660,7 +665,10 @@ def test_several_matches_in_one_answer_are_all_listed() -> None:
         'xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery">'
         f"<s:Body><d:ProbeMatches>{body}</d:ProbeMatches></s:Body></s:Envelope>"
     ).encode()
-    assert [d.key for d in parse_probe_matches(answer, "10.0.0.1")] == ["urn:uuid:1", "urn:uuid:2"]
+    assert [d.key for d in parse_probe_matches(answer, "10.0.0.1")] == [
+        "urn:uuid:1 @ 10.0.0.1",
+        "urn:uuid:2 @ 10.0.0.1",
+    ]
 
 
 def test_the_size_limit_is_64_kb() -> None:

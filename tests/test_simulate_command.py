@@ -297,6 +297,9 @@ def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
         )
     assert result.returncode == 1
     assert "cannot listen" in result.stderr
+    # Who holds it (this test's own process), and how to stop it.
+    assert f"{addresses[2]} port {port}" in result.stderr
+    assert f"kill {os.getpid()}" in result.stderr
     assert "Traceback" not in result.stderr
     for address in addresses[:3]:
         assert _bindable(address, port if address != addresses[2] else port + 1)

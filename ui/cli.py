@@ -14,6 +14,7 @@ import logging
 import math
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO, cast
@@ -22,7 +23,7 @@ from console import __version__
 from console.app import Core, default_data_dir
 from console.audit.state import Difference, check_state
 from console.camera_facts import DeviceFacts, DiscoveredDevice, Health, scope_value
-from console.camera_login import CameraLogin
+from console.camera_login import CameraLogin, ForeignHost
 from console.cameras import MAX_PORT, MIN_PORT, Camera
 from console.domain import Actor, Role, User
 from console.errors import N_, InvalidInput, KnownError
@@ -437,6 +438,8 @@ def _discovered_json(device: DiscoveredDevice) -> str:
             "endpoint": device.endpoint,
             "source": device.source.value,
             "interface": device.interface,
+            "answered_from": device.answered_from,
+            "address_mismatch": device.address_mismatch,
         },
         ensure_ascii=False,
     )
@@ -453,7 +456,13 @@ def run_discover(args: argparse.Namespace, out: TextIO) -> int:
             xaddr = printable(device.xaddrs[0]) if device.xaddrs else ""
             label = printable(device.name) or "(no name)"
             model = f" — {printable(device.hardware)}" if device.hardware else ""
-            print(f"{device.address}:{device.port}\t{label}{model}\t{xaddr}", file=out, flush=True)
+            # A device reporting another host's address is listed at the one it answered from.
+            elsewhere = " (reports another address)" if device.address_mismatch else ""
+            print(
+                f"{device.address}:{device.port}\t{label}{model}\t{xaddr}{elsewhere}",
+                file=out,
+                flush=True,
+            )
 
     if args.address_range:
         addresses = discovery.parse_range(args.address_range)
@@ -575,6 +584,7 @@ def run_cameras(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             )
             password = read_secret(args.password_stdin, "Camera password: ")
             facts = onboard(args.host, args.port, args.user, password)
+            open_main_stream(facts, args.user, password, trusted=tuple(args.trust_host))
             name = args.name or " ".join(x for x in (place.name, facts.model) if x)
             camera = core.cameras.add(actor, facts, place, name, args.user, password)
             print(f"Added camera {camera.id}: {printable(camera.name)} at {place.name}.", file=out)
@@ -617,6 +627,25 @@ def onboard(host: str, port: int, user: str, password: str) -> DeviceFacts:
 
     with DeviceLoop() as loop:
         return onvif_client.onboard_blocking(loop, host, port, user, password)
+
+
+def open_main_stream(
+    facts: DeviceFacts, user: str, password: str, *, trusted: tuple[str, ...] = ()
+) -> None:
+    """Decode one keyframe of the camera's main stream with its login before it is saved (the
+    picture is shown to nobody): a camera may accept any ONVIF login, or remember a good one
+    per client for minutes, and refuse the stream's. Raises the stream's CameraError (a
+    WrongLogin for a wrong stream password). A stream on another host than the camera's, and
+    not among `trusted`, is not opened: it is flagged in the facts and printed as a warning."""
+    from devices import onvif_client
+
+    if facts.main is None:
+        return
+    login = CameraLogin.for_facts(replace(facts, trusted_hosts=trusted), user, password)
+    try:
+        onvif_client.grab_keyframe(facts.main.uri, login)
+    except ForeignHost:
+        return
 
 
 def _test_camera(core: Core, actor: Actor, which: str, out: TextIO) -> int:

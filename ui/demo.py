@@ -38,7 +38,12 @@ from console.errors import N_, InvalidInput, KnownError, NotFound
 from console.layouts import Grid, GridKind
 from devices import access_log, keystore
 from devices import secrets as secret_stores
-from devices.simulator.site import CameraEndpoints, SimulatedSite, SiteOptions
+from devices.simulator.site import (
+    CameraEndpoints,
+    SimulatedSite,
+    SiteOptions,
+    free_site_addresses,
+)
 from ui import cli
 
 #: Set in the environment of the demo re-run inside its own keyring session.
@@ -115,8 +120,17 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
                 "(the packages dbus and gnome-keyring are needed): run installer/setup.sh."
             )
         )
-    first = args.first_address.rsplit(".", 1)
-    addresses = tuple(f"{first[0]}.{int(first[1]) + i}" for i in range(args.cameras))
+    # Another simulated site (or demo) may hold the default addresses' ports: the demo moves to
+    # the next free 127.x.y.0 block, or says which process holds them and how to stop it.
+    addresses = free_site_addresses(
+        args.first_address, args.cameras, (args.onvif_port, args.rtsp_port)
+    )
+    if addresses[0] != args.first_address:
+        _say(
+            out,
+            f"The ports of {args.first_address} are taken (another simulated site?); the "
+            f"simulated cameras use {addresses[0]}–{addresses[-1]} instead.",
+        )
     options = SiteOptions(
         cameras=args.cameras,
         addresses=addresses,

@@ -60,8 +60,9 @@ from console.camera_facts import (
     StreamFailed,
     StreamProfile,
     WrongLogin,
+    snapshot_format,
 )
-from console.camera_login import CameraLogin
+from console.camera_login import CameraLogin, ForeignHost
 from console.cameras import Camera
 from console.domain import Permission, Place
 from console.errors import KnownError
@@ -209,9 +210,12 @@ def _show_message(label: QLabel, text: str, state: str = "bad") -> None:
 # -- pictures (made on a worker: QImage, unlike QPixmap, may be made off the GUI thread) ---------
 
 
-def jpeg_image(data: bytes) -> QImage:
+def snapshot_image(data: bytes) -> QImage:
+    """A camera's snapshot, a JPEG or a PNG (told by its magic bytes, as the adapter checks)."""
     image = QImage()
-    image.loadFromData(data, "JPEG")
+    kind = snapshot_format(data)
+    if kind is not None:
+        image.loadFromData(data, kind)
     return image
 
 
@@ -594,7 +598,9 @@ class ScanPage(QWizardPage):
         """Grey out a camera that has been added already, naming it."""
         name = self._wizard.known.get((device.address, device.port))
         if name is None:
-            item.setText(4, "")
+            # Listed at the address it answered from; what it reported is shown, not used.
+            reported = self.tr("reports %1").replace("%1", display_text(", ".join(device.xaddrs)))
+            item.setText(4, reported if device.address_mismatch else "")
             item.setDisabled(False)
             return
         item.setText(4, self.tr("added already as “%1”").replace("%1", display_text(name)))
@@ -727,6 +733,8 @@ class TestPage(QWizardPage):
         self._wizard = wizard
         self._generation = 0
         self._busy = False
+        #: The main stream did not open (or sent no picture) with the login.
+        self._stream_failed = False
         self.setTitle(self.tr("Test the camera"))
         self.setSubTitle(
             self.tr(
@@ -833,7 +841,9 @@ class TestPage(QWizardPage):
         self._wizard.facts = None
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
-        return not self._busy and self._wizard.facts is not None
+        # Saved only once the main stream opened with the login: a camera may accept any ONVIF
+        # login (or remember a good one per client for minutes) and refuse the stream's.
+        return not self._busy and self._wizard.facts is not None and not self._stream_failed
 
     @property
     def busy(self) -> bool:
@@ -848,6 +858,7 @@ class TestPage(QWizardPage):
         self._generation += 1
         generation = self._generation
         self._busy = True
+        self._stream_failed = False
         self._wizard.facts = None
         self.completeChanged.emit()
         self.retest.hide()
@@ -974,7 +985,7 @@ class TestPage(QWizardPage):
                 snapshot = _Picture(missing=True)
                 if facts.snapshot_uri:
                     try:
-                        image = jpeg_image(tools.fetch_snapshot(facts.snapshot_uri, login))
+                        image = snapshot_image(tools.fetch_snapshot(facts.snapshot_uri, login))
                     except CameraError as err:
                         snapshot = _Picture(error=err)
                     else:
@@ -1002,8 +1013,18 @@ class TestPage(QWizardPage):
     def _on_pictures(self, pictures: _Pictures, generation: int) -> None:
         if generation != self._generation:
             return
+        error = pictures.keyframe.error
+        if isinstance(error, CameraError) and error.step == "login":
+            # The stream refused the login the ONVIF service took: the login page's business.
+            self._busy = False
+            self._wizard.back()
+            self._wizard.credentials.show_error(plain_words(error))
+            return
         self._show_picture("snapshot", self.snapshot, pictures.snapshot)
         self._show_picture("video", self.keyframe, pictures.keyframe)
+        # A stream on another host is not opened at all (and is warned about); any other
+        # failure of the main stream keeps the camera from being saved.
+        self._stream_failed = pictures.keyframe.image is None and not isinstance(error, ForeignHost)
         self._finish()
 
     def _on_pictures_refused(self, err: KnownError, generation: int) -> None:
@@ -1014,6 +1035,8 @@ class TestPage(QWizardPage):
         for key, label in (("snapshot", self.snapshot), ("video", self.keyframe)):
             self.steps[key].set("bad", self.tr("not shown"), text)
             label.setText(self.tr("No picture."))
+        # Without the look, the main stream was not opened with the login: nothing to save yet.
+        self._stream_failed = True
         self._finish()
 
     def _show_picture(self, step: str, label: QLabel, picture: _Picture) -> None:

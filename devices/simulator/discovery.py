@@ -1,8 +1,9 @@
 """WS-Discovery (2005/04) for the simulated cameras: a responder per camera address on UDP 3702.
 
 By default each responder binds its camera's own loopback address only (never a multicast group
-on the host) and answers a Probe for dn:NetworkVideoTransmitter (or a Probe without types) with a
-ProbeMatches sent back to the prober. Range scans thus find the cameras without multicast.
+on the host), sharing the port with other WS-Discovery listeners (see `_share_port`), and
+answers a Probe for dn:NetworkVideoTransmitter (or a Probe without types) with a ProbeMatches
+sent back to the prober. Range scans thus find the cameras without multicast.
 
 Multicast mode (`multicast=True`) is for cameras inside a network namespace (see
 devices/simulator/namespace.py), never on the host: the responder also joins 239.255.255.250:3702
@@ -61,6 +62,18 @@ def _scope_matches(probe_scope: str, ours: str) -> bool:
     return have[: len(want)] == want
 
 
+def _share_port(sock: socket.socket) -> None:
+    """Let the socket bind 3702 beside other WS-Discovery listeners on the machine (another
+    device simulator, a discovery tool, a desktop's wsdd), as the protocol expects: 3702 is
+    everybody's port. SO_REUSEADDR lets a socket bound to the camera's own address coexist with
+    one bound to the wildcard or the group (unicast to the camera's address still comes here:
+    the most specific binding wins); SO_REUSEPORT lets two listeners bind the very same
+    address, where both ask for it."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if hasattr(socket, "SO_REUSEPORT"):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+
+
 class DiscoveryResponder:
     """Answers unicast Probes on config.address:port (3702 unless a test says otherwise).
 
@@ -100,6 +113,7 @@ class DiscoveryResponder:
             self._message_number = 0
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
+            _share_port(sock)
             sock.bind((self.config.address, self.port))
             sock.settimeout(0.2)
             if self.multicast:
@@ -127,8 +141,9 @@ class DiscoveryResponder:
         """A socket that receives the group's datagrams arriving on the camera's interface."""
         group = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
         try:
-            # Every camera of the namespace binds the group and port: each gets every Probe.
-            group.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            # Every camera of the namespace binds the group and port: each gets every Probe
+            # (and so does any other WS-Discovery listener there).
+            _share_port(group)
             # Bound to the group, not the wildcard, so that unicast to 3702 never lands here.
             group.bind((MULTICAST_GROUP, self.port))
             mreq = socket.inet_aton(MULTICAST_GROUP) + interface

@@ -13,8 +13,12 @@ start serves at once. Credentials are random per site unless given, one login fo
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
+import os
 import secrets
 import socket
+import struct
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -32,7 +36,7 @@ from devices.simulator.onvif import (
     slugify,
     stream_uris,
 )
-from devices.simulator.rtsp import RtspServer
+from devices.simulator.rtsp import RtspServer, RtspServerError
 from devices.simulator.sensors import (
     Broker,
     SensorSpec,
@@ -117,6 +121,96 @@ def _port_free(address: str, port: int) -> bool:
     return True
 
 
+#: How many 127.0.x.0 blocks `free_site_addresses` tries before it gives up.
+ADDRESS_BLOCKS = 16
+_TCP_LISTEN = "0A"
+_PORT_TAKEN = N_(
+    "Port {port} on {address} is taken by {holder}. If that is another simulated site or demo, "
+    "stop it (Ctrl-C where it runs, or `kill {pid}`); or give other ports (--onvif-port, "
+    "--rtsp-port)."
+)
+_CANNOT_LISTEN_HELD = N_(
+    "The simulated site cannot listen on {address} port {port}: {holder} holds it. If that is "
+    "another simulated site or demo, stop it (Ctrl-C where it runs, or `kill {pid}`); or "
+    "choose other ports (--onvif-port, --rtsp-port)."
+)
+_PORT_TAKEN_UNKNOWN = N_(
+    "Port {port} on {address} is taken by another program (it is not one of yours, or it "
+    "cannot be seen). Stop it, or give other ports (--onvif-port, --rtsp-port)."
+)
+
+
+@dataclass(frozen=True)
+class PortHolder:
+    """A process listening on a TCP port: its id and its command name."""
+
+    pid: int
+    name: str
+
+    def __str__(self) -> str:
+        return f"process {self.pid} ({self.name})"
+
+
+def port_holder(address: str, port: int) -> PortHolder | None:
+    """The process listening on TCP `address`:`port` (or on the port of every address), from
+    /proc (Linux); None where it cannot be seen (another user's process, another system)."""
+    wanted = {
+        f"{struct.unpack('<I', socket.inet_aton(a))[0]:08X}:{port:04X}"
+        for a in (address, "0.0.0.0")  # a listener on every address holds it too
+    }
+    inodes = set()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            if len(fields) > 9 and fields[1] in wanted and fields[3] == _TCP_LISTEN:
+                inodes.add(f"socket:[{fields[9]}]")
+    if not inodes:
+        return None
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            for fd in (entry / "fd").iterdir():
+                if os.readlink(fd) in inodes:
+                    name = (entry / "comm").read_text().strip()
+                    return PortHolder(int(entry.name), name)
+        except OSError:  # gone meanwhile, or another user's
+            continue
+    return None
+
+
+def free_site_addresses(
+    first: str, count: int, ports: Sequence[int], *, blocks: int = ADDRESS_BLOCKS
+) -> tuple[str, ...]:
+    """`count` loopback addresses from `first` up on which every TCP port of `ports` is free:
+    those from `first` if they are, else the same addresses in the next 127.x.y.0 blocks (so
+    a demo starts beside a simulated site that holds its default addresses). SiteStartFailed
+    naming the process that holds the first taken port, and how to stop it, if no block of
+    `blocks` is free."""
+    start = ipaddress.IPv4Address(first)
+    first_taken: tuple[str, int] | None = None
+    for block in range(blocks):
+        base = int(start) + 256 * block
+        if ipaddress.IPv4Address(base + count - 1) not in _LOOPBACK:
+            break
+        addresses = tuple(str(ipaddress.IPv4Address(base + i)) for i in range(count))
+        taken = next(
+            ((a, p) for a in addresses for p in ports if not _port_free(a, p)),
+            None,
+        )
+        if taken is None:
+            return addresses
+        first_taken = first_taken or taken
+    address, port = first_taken or (first, ports[0])
+    holder = port_holder(address, port)
+    if holder is None:
+        raise SiteStartFailed(_PORT_TAKEN_UNKNOWN, address=address, port=port)
+    raise SiteStartFailed(_PORT_TAKEN, address=address, port=port, holder=holder, pid=holder.pid)
+
+
+_LOOPBACK = ipaddress.IPv4Network("127.0.0.0/8")
+
+
 @dataclass
 class SimulatedSite:
     """Start with `start()` (or as a context manager); `stop()` leaves no port or process behind."""
@@ -198,8 +292,20 @@ class SimulatedSite:
             self.cameras.start()
             if self.options.sensors:
                 self._start_sensors()
-        except OSError as error:
+        except (OSError, RtspServerError) as error:
             self.stop()
+            taken = self._taken_port()
+            holder = None if taken is None else port_holder(*taken)
+            if taken is not None and holder is not None:
+                raise SiteStartFailed(
+                    _CANNOT_LISTEN_HELD,
+                    address=taken[0],
+                    port=taken[1],
+                    holder=holder,
+                    pid=holder.pid,
+                ) from error
+            if isinstance(error, RtspServerError):
+                raise
             raise SiteStartFailed(
                 N_(
                     "The simulated site cannot listen on its addresses ({detail}). Another "
@@ -210,6 +316,14 @@ class SimulatedSite:
         except BaseException:
             self.stop()
             raise
+
+    def _taken_port(self) -> tuple[str, int] | None:
+        """The first of the site's addresses and TCP ports that something else holds."""
+        ports = (self.options.onvif_port, self.options.rtsp_port)
+        return next(
+            ((c.address, p) for c in self.configs for p in ports if not _port_free(c.address, p)),
+            None,
+        )
 
     def _start_video(self) -> None:
         options = self.options

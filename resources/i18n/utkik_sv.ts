@@ -1359,6 +1359,10 @@
       <source>added already as “%1”</source>
       <translation>redan tillagd som ”%1”</translation>
     </message>
+    <message>
+      <source>reports %1</source>
+      <translation>uppger %1</translation>
+    </message>
   </context>
   <context>
     <name>SitesModel</name>
@@ -2679,8 +2683,8 @@
       <translation>Kameran på {host} skickade ett svar med en dokumenttypdeklaration, som av säkerhetsskäl inte tas emot.</translation>
     </message>
     <message>
-      <source>The camera at {host} sent something other than a JPEG picture.</source>
-      <translation>Kameran på {host} skickade något annat än en JPEG-bild.</translation>
+      <source>The camera at {host} sent something other than a JPEG or PNG picture as its snapshot.</source>
+      <translation>Kameran på {host} skickade något annat än en JPEG- eller PNG-bild som ögonblicksbild.</translation>
     </message>
     <message>
       <source>The camera at {host}:{port} has been added already.</source>
@@ -3174,6 +3178,42 @@
     <message>
       <source>its signing keys belong to another log</source>
       <translation>dess signeringsnycklar hör till en annan logg</translation>
+    </message>
+    <message>
+      <source>The device at {host} answers, but not as an ONVIF camera: its answer is not well-formed XML ({detail}).</source>
+      <translation>Enheten på {host} svarar, men inte som en ONVIF-kamera: svaret är inte välformad XML ({detail}).</translation>
+    </message>
+    <message>
+      <source>The camera at {host} cannot be added: it has no media service, so it gives no video stream.</source>
+      <translation>Kameran på {host} kan inte läggas till: den har ingen medietjänst och ger därför ingen videoström.</translation>
+    </message>
+    <message>
+      <source>The camera at {host} cannot be added: its video profiles could not be read (GetProfiles).</source>
+      <translation>Kameran på {host} kan inte läggas till: dess videoprofiler kunde inte läsas (GetProfiles).</translation>
+    </message>
+    <message>
+      <source>The camera at {host} cannot be added: it has no video profile with a picture size.</source>
+      <translation>Kameran på {host} kan inte läggas till: den har ingen videoprofil med en bildstorlek.</translation>
+    </message>
+    <message>
+      <source>The camera at {host} cannot be added: it did not give the address of its main stream (GetStreamUri).</source>
+      <translation>Kameran på {host} kan inte läggas till: den gav inte adressen till sin huvudström (GetStreamUri).</translation>
+    </message>
+    <message>
+      <source>The camera at {host} cannot be added: it gave no main stream, and did not say why.</source>
+      <translation>Kameran på {host} kan inte läggas till: den gav ingen huvudström och sade inte varför.</translation>
+    </message>
+    <message>
+      <source>Port {port} on {address} is taken by {holder}. If that is another simulated site or demo, stop it (Ctrl-C where it runs, or `kill {pid}`); or give other ports (--onvif-port, --rtsp-port).</source>
+      <translation>Port {port} på {address} används av {holder}. Om det är en annan simulerad anläggning eller demo, stoppa den (Ctrl-C där den körs, eller `kill {pid}`); eller ange andra portar (--onvif-port, --rtsp-port).</translation>
+    </message>
+    <message>
+      <source>Port {port} on {address} is taken by another program (it is not one of yours, or it cannot be seen). Stop it, or give other ports (--onvif-port, --rtsp-port).</source>
+      <translation>Port {port} på {address} används av ett annat program (det är inte ditt, eller det syns inte). Stoppa det, eller ange andra portar (--onvif-port, --rtsp-port).</translation>
+    </message>
+    <message>
+      <source>The simulated site cannot listen on {address} port {port}: {holder} holds it. If that is another simulated site or demo, stop it (Ctrl-C where it runs, or `kill {pid}`); or choose other ports (--onvif-port, --rtsp-port).</source>
+      <translation>Den simulerade anläggningen kan inte lyssna på {address} port {port}: {holder} använder den. Om det är en annan simulerad anläggning eller demo, stoppa den (Ctrl-C där den körs, eller `kill {pid}`); eller välj andra portar (--onvif-port, --rtsp-port).</translation>
     </message>
   </context>
   <context>

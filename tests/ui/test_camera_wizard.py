@@ -30,7 +30,7 @@ from console.ports import CameraTools
 from console.runtime import DeviceLoop
 from devices.simulator.site import CameraEndpoints, SimulatedSite
 from tests.conftest import PASSWORD, FakeClock
-from tests.hostile_soap import HOST, Eavesdropper, foreign_host, pointing_at
+from tests.hostile_soap import HOST, Eavesdropper, ScriptedCamera, foreign_host, pointing_at
 from tests.sites import loopback_addresses, simulated_site
 from tests.ui.conftest import distinct_colours
 from tests.ui.test_shell import log_in
@@ -405,6 +405,8 @@ def test_without_a_logged_look_there_is_no_picture(
         assert wizard.test.steps[key].state_name == "bad"
         assert wizard.test.steps[key].message.text() == "tove is not allowed to watch live video."
         assert label.pixmap().isNull()
+    # The main stream was not opened with the login, so the camera is not offered for saving.
+    assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()
 
 
 def test_the_pictures_are_not_taken_from_a_host_the_camera_names(
@@ -427,6 +429,50 @@ def test_the_pictures_are_not_taken_from_a_host_the_camera_names(
         assert step.state_name == "bad"
         assert f"another host ({eavesdropper.host})" in step.message.text()
         assert "login is not sent there" in step.message.text()
+
+
+def test_a_wrong_stream_password_is_refused_before_saving(
+    qtbot: QtBot, make_wizard: Callable[..., CameraWizard], site: SimulatedSite
+) -> None:
+    """The device takes any ONVIF login (as some do); its stream, the site camera's, checks it.
+    The wrong password is refused at the login step, not saved to fail later."""
+    camera = endpoint(site, 1)
+    lenient = ScriptedCamera(
+        camera.user,
+        camera.password,
+        host=camera.address,
+        main_stream_uri=camera.main_url,
+        check_login=False,
+    )
+    with lenient:
+        wizard = make_wizard()
+        enter_manually(qtbot, wizard, camera.address, lenient.port)
+        log_in_to_camera(qtbot, wizard, camera.user, "not the password")
+        qtbot.waitUntil(lambda: wizard.currentId() == wizard.PAGE_LOGIN, timeout=20_000)
+        assert "refused the user name or password" in wizard.credentials.error.text()
+
+        wizard.credentials.password.setText(camera.password)
+        click(qtbot, wizard.button(wizard.WizardButton.NextButton))
+        wait_tested(qtbot, wizard)
+        qtbot.waitUntil(lambda: wizard.test.steps["video"].state_name == "ok", timeout=20_000)
+    assert wizard.button(wizard.WizardButton.NextButton).isEnabled()
+
+
+def test_a_camera_whose_main_stream_sends_nothing_is_not_offered_for_saving(
+    qtbot: QtBot, make_wizard: Callable[..., CameraWizard], site: SimulatedSite
+) -> None:
+    camera = endpoint(site, 2)
+    wizard = make_wizard()
+    enter_manually(qtbot, wizard, camera.address, site.options.onvif_port)
+    site.stall(camera.name, True)
+    try:
+        log_in_to_camera(qtbot, wizard, camera.user, camera.password)
+        wait_tested(qtbot, wizard)
+    finally:
+        site.stall(camera.name, False)
+    assert wizard.test.steps["connect"].state_name == "ok"
+    assert wizard.test.steps["video"].state_name == "bad"
+    assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()
 
 
 def test_clock_drift_is_warned_and_a_known_camera_is_marked(
@@ -706,6 +752,28 @@ def test_discovered_device_sources_are_named(
         "range scan",
         "entered",
     ]
+
+
+def test_a_device_reporting_another_address_is_listed_where_it_answered(
+    qtbot: QtBot, make_wizard: Callable[..., CameraWizard]
+) -> None:
+    wizard = make_wizard()
+    endpoint = "urn:uuid:5f1a2b3c-0000-4000-8000-00000000b001"
+    honest = DiscoveredDevice(
+        "192.0.2.71",
+        80,
+        ("http://192.0.2.71/onvif/device_service",),
+        endpoint=endpoint,
+        answered_from="192.0.2.71",
+    )
+    # The same endpoint, answering from .72 but reporting .71's address.
+    copy = dataclasses.replace(honest, address="192.0.2.72", answered_from="192.0.2.72")
+    wizard.scan.add_device(honest)
+    wizard.scan.add_device(copy)
+    items = [wizard.scan.results.topLevelItem(i) for i in range(2)]
+    assert [item.text(1) for item in items] == ["192.0.2.71:80", "192.0.2.72:80"]
+    assert items[0].text(4) == ""
+    assert items[1].text(4) == "reports http://192.0.2.71/onvif/device_service"
 
 
 def test_the_health_check_opens_no_session_of_its_own_for_a_stream_in_the_hub(
