@@ -207,7 +207,7 @@ def ask_for_playback(
     def load() -> tuple[list[str], timedelta | None, list[Camera] | None]:
         earliest = context.playback.earliest(context.actor)
         limit = None if earliest is None else context.clock.now() - earliest
-        cameras = None if layout is not None else context.cameras.list(context.actor)
+        cameras = None if layout is not None else context.cameras.recorded(context.actor)
         return context.playback.reasons(), limit, cameras
 
     def loaded(found: tuple[list[str], timedelta | None, list[Camera] | None]) -> None:
