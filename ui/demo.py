@@ -36,7 +36,7 @@ from console.camera_facts import DeviceFacts
 from console.domain import Actor, Place, Role
 from console.errors import N_, InvalidInput, KnownError, NotFound
 from console.layouts import Grid, GridKind
-from devices import access_log, keystore
+from devices import access_log, keystore, processes
 from devices import secrets as secret_stores
 from devices.simulator.site import CameraEndpoints, SimulatedSite, SiteOptions
 from ui import cli
@@ -301,7 +301,7 @@ def _rerun_in_keyring_session(args: argparse.Namespace, out: TextIO) -> int:
     environment.pop("PYTHON_KEYRING_BACKEND", None)
     # Its own process group: a signal reaches the demo, the bus and the keyring daemon alike
     # (dbus-run-session does not pass signals on to its child).
-    child = subprocess.Popen(
+    child = processes.spawn(
         command, env=environment, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
     relay = threading.Thread(target=_relay_stderr, args=(child,), daemon=True)

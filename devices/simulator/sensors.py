@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -23,6 +24,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 from console.errors import N_, KnownError
+from devices import processes
 
 #: Every topic starts with this.
 ROOT = "utkik/site"
@@ -56,6 +58,15 @@ def _free_port(host: str) -> int:
         return int(sock.getsockname()[1])
 
 
+def _same_account() -> str:
+    """mosquitto's `user` line naming the account this process runs as (POSIX)."""
+    if os.name != "posix":
+        return ""
+    import pwd
+
+    return f"user {pwd.getpwuid(os.getuid()).pw_name}\n"
+
+
 class Broker:
     """mosquitto on loopback with a generated configuration, stopped by its PID."""
 
@@ -74,11 +85,15 @@ class Broker:
         self._dir = tempfile.TemporaryDirectory(prefix="utkik-mqtt-")
         config = Path(self._dir.name) / "mosquitto.conf"
         # Loopback only, no persistence: the simulated site's broker is thrown away with it.
+        # It stays the account that started it: started as root, mosquitto would switch to its
+        # own account, and the kernel forgets the signal that ends it with its parent when a
+        # process changes its account.
         config.write_text(
-            f"listener {self.port} {self.host}\nallow_anonymous true\npersistence false\n",
+            f"listener {self.port} {self.host}\nallow_anonymous true\npersistence false\n"
+            + _same_account(),
             encoding="utf-8",
         )
-        self._process = subprocess.Popen(
+        self._process = processes.spawn(
             [binary, "-c", str(config)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
