@@ -59,17 +59,6 @@ def die_with_parent(signum: int = signal.SIGTERM) -> Callable[[], None] | None:
     return arm
 
 
-def end_with_parent(parent: int, signum: int = signal.SIGTERM) -> None:
-    """Make this process receive `signum` when `parent` (its parent now) dies: for a process
-    started by a program that cannot arrange it (dbus-run-session, a shell). If the parent is
-    gone already, the signal is raised at once."""
-    if _PRCTL is None:
-        return
-    _PRCTL(_PR_SET_PDEATHSIG, signum, 0, 0, 0)
-    if os.getppid() != parent:
-        os.kill(os.getpid(), signum)
-
-
 def _preexec(signum: int, extra: Callable[[], None] | None) -> Callable[[], None] | None:
     arm = die_with_parent(signum)
     if arm is None or extra is None:
