@@ -180,6 +180,8 @@ def start_console(xserver: XServer, tmp_path: Path) -> Iterator[Callable[[Path],
         log_path = tmp_path / f"console-{len(started)}.log"
         env = dict(os.environ, DISPLAY=xserver.display, QT_QPA_PLATFORM="xcb")
         env.pop("WAYLAND_DISPLAY", None)
+        # No session bus to start for the display (tests/xvfb_support.py, start_xvfb).
+        env.setdefault("DBUS_SESSION_BUS_ADDRESS", "disabled:")
         with log_path.open("wb") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "ui", "--data-dir", str(data_dir), "--lang", "en"],
