@@ -96,6 +96,14 @@ def test_a_removed_cameras_recordings_are_locked_and_purged_as_its_own(
     receipts = core.recordings.purge()
     assert [(r.camera_id, r.segments) for r in receipts] == [(old.id, 2)]
     assert [f.exists() for f in files] == [True, False, False]
+    # Lifting it needs the lock permission in the removed camera's area, also when the caller
+    # lists only the cameras there are now.
+    ryd = user(core, "rolf", Role.SUPERVISOR, frozenset({area_of(core, "Ryd")}))
+    (lock,) = core.recordings.locks()
+    with pytest.raises(PermissionDenied):
+        core.recordings.lift_lock(ryd, lock.id, "Fel kamera", core.cameras.list(ryd))
+    core.recordings.lift_lock(supervisor, lock.id, "Ärendet avslutat", [])
+    assert core.recordings.locks() == []
 
 
 def test_the_same_device_can_be_added_again_after_its_removal(core: Core) -> None:
