@@ -2449,6 +2449,14 @@
       <translation>mosquitto svarade inte på {host}:{port}.</translation>
     </message>
     <message>
+      <source>The throw-away keyring for camera logins did not get ready within {seconds} s ({detail}). Nothing was stored. Check that gnome-keyring and dbus work (run installer/setup.sh), or use a desktop session with a keyring.</source>
+      <translation>Den tillfälliga nyckelringen för kamerainloggningar blev inte klar inom {seconds} s ({detail}). Ingenting sparades. Kontrollera att gnome-keyring och dbus fungerar (kör installer/setup.sh), eller använd en skrivbordssession med en nyckelring.</translation>
+    </message>
+    <message>
+      <source>This machine has no keyring for camera logins, and the packages dbus and gnome-keyring are missing to start one: run installer/setup.sh.</source>
+      <translation>Den här datorn har ingen nyckelring för kamerainloggningar, och paketen dbus och gnome-keyring saknas för att starta en: kör installer/setup.sh.</translation>
+    </message>
+    <message>
       <source>mosquitto is not installed: run installer/setup.sh.</source>
       <translation>mosquitto är inte installerat: kör installer/setup.sh.</translation>
     </message>
