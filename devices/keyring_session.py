@@ -19,7 +19,6 @@ import secrets
 import select
 import shutil
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -86,7 +85,7 @@ class KeyringSession:
                 )
             )
         deadline = time.monotonic() + self.timeout_s
-        self._folder = Path(tempfile.mkdtemp(prefix="utkik-keyring-"))
+        self._folder = processes.temp_dir("utkik-keyring-")
         try:
             base = {k: v for k, v in os.environ.items() if k not in _NOT_PASSED_ON}
             self._bus = processes.spawn(

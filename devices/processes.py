@@ -17,12 +17,15 @@ import ctypes
 import ctypes.util
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any
 
 #: prctl(2)'s option number for the parent-death signal.
@@ -123,3 +126,29 @@ class _Spawner:
                 future.set_result(subprocess.Popen(command, **options))
             except BaseException as err:  # noqa: BLE001 - handed to the caller
                 future.set_exception(err)
+
+
+def temp_dir(prefix: str) -> Path:
+    """A new private folder for a child's files, named after this process (`prefix`, the pid,
+    a random part). Folders of the same prefix left by a process that is gone (killed before it
+    could delete them) are deleted first; only this account's, and never one of a live process."""
+    root = Path(tempfile.gettempdir())
+    for folder in root.glob(f"{prefix}*-*"):
+        owner = folder.name.removeprefix(prefix).split("-", 1)[0]
+        try:
+            mine = folder.is_dir() and folder.stat().st_uid == os.getuid()
+        except OSError:
+            continue
+        if mine and owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -106,3 +108,21 @@ def test_the_run_marker_finds_a_process_whose_parent_is_gone() -> None:
     finally:
         os.kill(orphan, signal.SIGKILL)
     assert _gone_within(orphan, 5)
+
+
+def test_a_temp_folder_left_by_a_killed_process_goes_at_the_next_start() -> None:
+    gone = subprocess.run(["sh", "-c", "echo $$"], capture_output=True, text=True, check=True)
+    root = Path(tempfile.gettempdir())
+    left = root / f"utkik-test-leftover-{int(gone.stdout)}-abc"
+    live = root / f"utkik-test-leftover-{os.getpid()}-def"
+    for folder in (left, live):
+        folder.mkdir()
+        (folder / "mosquitto.conf").write_text("listener 1883 127.0.0.1\n")
+    made = processes.temp_dir("utkik-test-leftover-")
+    try:
+        assert not left.exists()
+        assert live.is_dir()
+        assert made.name.startswith(f"utkik-test-leftover-{os.getpid()}-")
+    finally:
+        for folder in (left, live, made):
+            shutil.rmtree(folder, ignore_errors=True)

@@ -11,7 +11,6 @@ import os
 import shutil
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -74,7 +73,7 @@ class Broker:
         self.host = host
         self.port = port or _free_port(host)
         self._process: subprocess.Popen[bytes] | None = None
-        self._dir: tempfile.TemporaryDirectory[str] | None = None
+        self._dir: Path | None = None
 
     def start(self, timeout: float = 10.0) -> None:
         binary = shutil.which("mosquitto") or (
@@ -82,8 +81,8 @@ class Broker:
         )
         if binary is None:
             raise BrokerUnavailable(N_("mosquitto is not installed: run installer/setup.sh."))
-        self._dir = tempfile.TemporaryDirectory(prefix="utkik-mqtt-")
-        config = Path(self._dir.name) / "mosquitto.conf"
+        self._dir = processes.temp_dir("utkik-mqtt-")
+        config = self._dir / "mosquitto.conf"
         # Loopback only, no persistence: the simulated site's broker is thrown away with it.
         # It stays the account that started it: started as root, mosquitto would switch to its
         # own account, and the kernel forgets the signal that ends it with its parent when a
@@ -134,7 +133,7 @@ class Broker:
                 self._process.stderr.close()
             self._process = None
         if self._dir is not None:
-            self._dir.cleanup()
+            shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
 
 
