@@ -32,6 +32,8 @@ from console.storage import Database
 from console.text import fold
 
 MAX_NAME = 80
+#: The cameras that are there now; a removed camera's row stays for its recordings.
+_PRESENT = "WHERE c.removed_at IS NULL"
 #: The TCP ports a camera can be reached on.
 MIN_PORT, MAX_PORT = 1, 65535
 
@@ -50,6 +52,9 @@ class Camera:
     credential_ref: str
     created_at: datetime
     health: Health | None = None
+    #: When the camera was removed; a removed camera stays for its recordings (until retention
+    #: purges them) and is never listed, found or connected to again.
+    removed_at: datetime | None = None
 
     @property
     def insecure_transport(self) -> bool:
@@ -127,17 +132,34 @@ class CameraService:
     # -- reading -----------------------------------------------------------------------------
 
     def list(self, actor: Actor) -> list[Camera]:
-        """The cameras `actor` may see or manage, by area, place and name."""
-        cameras = [self._to_camera(row) for row in self._rows()]
+        """The cameras `actor` may see or manage, by area, place and name (removed ones not)."""
+        cameras = [self._to_camera(row) for row in self._rows(_PRESENT)]
         return [c for c in cameras if self._may_see(actor, c.area_id)]
 
     def get(self, actor: Actor, camera_id: int) -> Camera:
-        rows = self._rows("WHERE c.id = ?", (camera_id,))
+        rows = self._rows(f"{_PRESENT} AND c.id = ?", (camera_id,))
         if not rows:
             raise NotFound(N_("There is no camera number {id}."), id=camera_id)
         camera = self._to_camera(rows[0])
         if not self._may_see(actor, camera.area_id):
             require(actor, Permission.MANAGE_CAMERAS, camera.area_id)
+        return camera
+
+    def recorded(self, actor: Actor) -> builtins.list[Camera]:
+        """Every camera whose recordings `actor` may play or manage: the present ones and the
+        removed ones (whose recordings stay under their own name and place until retention
+        purges them), by area, place and name."""
+        cameras = [self._to_camera(row) for row in self._rows()]
+        return [c for c in cameras if self._may_see_recordings(actor, c)]
+
+    def get_recorded(self, actor: Actor, camera_id: int) -> Camera:
+        """A camera for its recordings, also a removed one."""
+        rows = self._rows("WHERE c.id = ?", (camera_id,))
+        if not rows:
+            raise NotFound(N_("There is no camera number {id}."), id=camera_id)
+        camera = self._to_camera(rows[0])
+        if not self._may_see_recordings(actor, camera):
+            require(actor, Permission.VIEW_RECORDED, camera.area_id)
         return camera
 
     def find(self, actor: Actor, text: str) -> Camera:
@@ -201,12 +223,22 @@ class CameraService:
             actor, Permission.VIEW_LIVE, area_id
         )
 
+    def _may_see_recordings(self, actor: Actor, camera: Camera) -> bool:
+        return any(
+            can(actor, permission, camera.area_id)
+            for permission in (
+                Permission.VIEW_RECORDED,
+                Permission.EVIDENCE_LOCK,
+                Permission.MANAGE_REGISTER,
+            )
+        ) or (camera.removed_at is None and self._may_see(actor, camera.area_id))
+
     def _rows(self, where: str = "", params: Iterable[Any] = ()) -> builtins.list[dict[str, Any]]:
         return self._db.query(
             "SELECT c.*, p.area_id AS area_id, h.checked_at AS h_checked_at, "
             "h.reachable AS h_reachable, h.stream_ok AS h_stream_ok, "
             "h.clock_offset_s AS h_clock_offset_s, h.error AS h_error "
-            "FROM cameras c JOIN places p ON p.id = c.place_id "
+            "FROM cameras c LEFT JOIN places p ON p.id = c.place_id "
             "LEFT JOIN camera_health h ON h.camera_id = c.id "
             f"{where} ORDER BY p.area_id, p.id, c.name COLLATE NOCASE, c.id",
             tuple(params),
@@ -229,14 +261,18 @@ class CameraService:
         return Camera(
             id=row["id"],
             name=row["name"],
-            place_id=row["place_id"],
-            area_id=row["area_id"],
+            # A camera deleted before removed cameras were kept, whose place the access log
+            # did not name, is in no place: area 0, which no user is limited to, so only those
+            # allowed everywhere see its recordings.
+            place_id=row["place_id"] or 0,
+            area_id=row["area_id"] or 0,
             host=row["host"],
             port=row["port"],
             facts=facts_from_json(row["facts"]),
             credential_ref=row["credential_ref"],
             created_at=from_iso(row["created_at"]),
             health=health,
+            removed_at=from_iso(row["removed_at"]) if row["removed_at"] else None,
         )
 
     # -- changing ----------------------------------------------------------------------------
@@ -263,7 +299,8 @@ class CameraService:
 
         def create(db: sqlite_utils.Database) -> int:
             if db.execute(
-                "SELECT 1 FROM cameras WHERE host = ? AND port = ?", (facts.host, facts.port)
+                "SELECT 1 FROM cameras WHERE host = ? AND port = ? AND removed_at IS NULL",
+                (facts.host, facts.port),
             ).fetchone():
                 raise AlreadyExists(
                     N_("The camera at {host}:{port} has been added already."),
@@ -407,9 +444,17 @@ class CameraService:
         camera = self.get(actor, camera_id)
         require(actor, Permission.MANAGE_CAMERAS, camera.area_id)
 
+        removed_at = to_iso(self._clock.now())
+
         def delete(db: sqlite_utils.Database) -> None:
             db.execute("DELETE FROM camera_health WHERE camera_id = ?", (camera_id,))
-            db.execute("DELETE FROM cameras WHERE id = ?", (camera_id,))
+            # The row stays, with its name and place, for the camera's recordings; its id is
+            # never given to another camera (AUTOINCREMENT).
+            db.execute(
+                "UPDATE cameras SET removed_at = ?, updated_at = ?, credential_ref = '' "
+                "WHERE id = ?",
+                (removed_at, removed_at, camera_id),
+            )
             self._audit.append(
                 db,
                 actor,
@@ -422,7 +467,7 @@ class CameraService:
         self._events.announce(ChangeKind.CAMERAS, {camera_id})
         if self._secrets is not None:
             self._secrets.delete(camera.credential_ref)
-        return camera
+        return dataclasses.replace(camera, removed_at=from_iso(removed_at), credential_ref="")
 
     def begin_view(
         self, actor: Actor, target: str, area_id: int | None, purpose: str = "live"

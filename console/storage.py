@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import json
 import logging
 import os
 import queue
@@ -344,6 +345,159 @@ CREATE TABLE IF NOT EXISTS evidence_lock_cameras (
 )
 """
 
+#: The cameras table as migration 7 leaves it: AUTOINCREMENT, so that an id is never given to
+#: another camera (recordings, evidence locks and the access log name cameras by id), and
+#: `removed_at`, so that a removed camera stays, with its name and place, for its recordings.
+_CAMERAS_7 = """
+CREATE TABLE cameras_7 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    place_id INTEGER REFERENCES places(id),
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL DEFAULT '',
+    host TEXT NOT NULL DEFAULT '',
+    port INTEGER NOT NULL DEFAULT 80,
+    facts TEXT NOT NULL DEFAULT '{}',
+    credential_ref TEXT NOT NULL DEFAULT '',
+    removed_at TEXT
+)
+"""
+
+#: Where camera ids are kept besides the cameras table.
+_CAMERA_ID_COLUMNS = (
+    ("segments", "camera_id"),
+    ("recording_config", "camera_id"),
+    ("evidence_lock_cameras", "camera_id"),
+)
+
+
+def _cameras_never_reused(db: sqlite_utils.Database, clock: Clock) -> None:
+    """Rebuild the cameras table with AUTOINCREMENT and `removed_at`, keeping every column and
+    row. A camera deleted before this migration whose recordings are still indexed comes back
+    as a removed camera, named and placed as the access log last knew it, so that its
+    recordings are never taken for those of a camera that gets its id."""
+    old = [row[1] for row in db.execute("PRAGMA table_info(cameras)").fetchall()]
+    db.execute(_CAMERAS_7)
+    new = [row[1] for row in db.execute("PRAGMA table_info(cameras_7)").fetchall()]
+    kept = ", ".join(f'"{c}"' for c in old if c in new)
+    db.execute(f"INSERT INTO cameras_7 ({kept}) SELECT {kept} FROM cameras")
+    # Dropping the old table deletes its rows first, and with foreign keys on (they cannot be
+    # switched off inside the migration's transaction) that cascades to the rows naming a
+    # camera: keep those aside and put them back.
+    children = [
+        name
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        if name not in ("cameras", "cameras_7")
+        and any(fk[2] == "cameras" for fk in db.execute(f'PRAGMA foreign_key_list("{name}")'))
+    ]
+    for name in children:
+        db.execute(f'CREATE TEMP TABLE "kept_{name}" AS SELECT * FROM main."{name}"')
+    db.execute("DROP TABLE cameras")
+    db.execute("ALTER TABLE cameras_7 RENAME TO cameras")
+    for name in children:
+        db.execute(f'INSERT INTO main."{name}" SELECT * FROM temp."kept_{name}"')
+        db.execute(f'DROP TABLE temp."kept_{name}"')
+    db.execute(
+        "CREATE UNIQUE INDEX cameras_host_port ON cameras(host, port) WHERE removed_at IS NULL"
+    )
+    db.execute("CREATE INDEX cameras_place ON cameras(place_id)")
+    _restore_deleted_cameras(db, clock)
+    highest = _highest_camera_id(db)
+    db.execute("DELETE FROM sqlite_sequence WHERE name = 'cameras'")
+    db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('cameras', ?)", (highest,))
+
+
+def _tables(db: sqlite_utils.Database) -> set[str]:
+    return {
+        row[0]
+        for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    }
+
+
+def _highest_camera_id(db: sqlite_utils.Database) -> int:
+    """The highest id any camera ever had, as far as the database remembers it."""
+    tables = _tables(db)
+    found = [int(db.execute("SELECT coalesce(max(id), 0) FROM cameras").fetchone()[0])]
+    for table, column in _CAMERA_ID_COLUMNS:
+        if table in tables:
+            found.append(
+                int(db.execute(f"SELECT coalesce(max({column}), 0) FROM {table}").fetchone()[0])
+            )
+    if "audit_entries" in tables:
+        for (target,) in db.execute(
+            "SELECT DISTINCT target FROM audit_entries WHERE target LIKE 'camera:%'"
+        ).fetchall():
+            number = str(target).removeprefix("camera:")
+            if number.isdigit():
+                found.append(int(number))
+    return max(found)
+
+
+def _restore_deleted_cameras(db: sqlite_utils.Database, clock: Clock) -> None:
+    if "segments" not in _tables(db):
+        return
+    missing = [
+        int(row[0])
+        for row in db.execute(
+            "SELECT DISTINCT camera_id FROM segments "
+            "WHERE camera_id NOT IN (SELECT id FROM cameras)"
+        ).fetchall()
+    ]
+    for camera_id in missing:
+        known = _logged_camera(db, camera_id)
+        first = db.execute(
+            "SELECT min(start_utc) FROM segments WHERE camera_id = ?", (camera_id,)
+        ).fetchone()[0]
+        place = db.execute(
+            "SELECT id FROM places WHERE name = ? ORDER BY id", (known.get("place", ""),)
+        ).fetchone()
+        db.execute(
+            "INSERT INTO cameras (id, place_id, name, created_at, updated_at, host, port, "
+            "removed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                camera_id,
+                place[0] if place else None,
+                str(known.get("name") or f"Camera {camera_id}"),
+                str(known.get("added_at") or first),
+                to_iso(clock.now()),
+                str(known.get("host", "")),
+                int(known.get("port") or 80),
+                str(known.get("removed_at") or to_iso(clock.now())),
+            ),
+        )
+
+
+def _logged_camera(db: sqlite_utils.Database, camera_id: int) -> dict[str, Any]:
+    """What the access log says about a deleted camera: its name, place, host and port, when
+    it was added and removed (the entries' details; an entry that does not parse is skipped)."""
+    if "audit_entries" not in _tables(db):
+        return {}
+    known: dict[str, Any] = {}
+    for action, stamp, body in db.execute(
+        "SELECT action, time, body FROM audit_entries WHERE target = ? AND action IN "
+        "('camera.added', 'camera.changed', 'camera.removed') ORDER BY seq",
+        (f"camera:{camera_id}",),
+    ).fetchall():
+        try:
+            details = json.loads(bytes(body)).get("details", {})
+        except (ValueError, AttributeError):
+            continue
+        if not isinstance(details, dict):
+            continue
+        known |= {
+            k: v
+            for k, v in details.items()
+            if k in ("name", "place", "host", "port") and isinstance(v, str | int)
+        }
+        if action == "camera.added":
+            known["added_at"] = stamp
+        if action == "camera.removed":
+            known["removed_at"] = stamp
+    return known
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "areas, places, cameras, users, settings", _sql(_SCHEMA_1)),
     Migration(2, "seed the action plan's sites", _seed_sites),
@@ -351,6 +505,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "onboarded cameras and their health", _sql(_SCHEMA_4)),
     Migration(5, "named layouts and tours per user", _sql(_SCHEMA_5)),
     Migration(6, "recordings: settings, segment index, evidence locks", _sql(_SCHEMA_6)),
+    Migration(7, "camera ids never reused; removed cameras kept", _cameras_never_reused),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

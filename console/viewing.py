@@ -171,7 +171,8 @@ class PlaybackViews:
         actor, playback = self.actor, self._playback
 
         def begin() -> tuple[Camera, PlaybackSession]:
-            camera = cameras.get(actor, camera_id)
+            # Also a removed camera: its recordings stay its own until retention purges them.
+            camera = cameras.get_recorded(actor, camera_id)
             return camera, playback.begin(actor, camera, start, reason)
 
         self.jobs.run(_known(begin), _deliver(on_begun, on_refused))

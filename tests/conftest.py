@@ -17,7 +17,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from console.app import Core
 from console.runtime import DeviceLoop
-from tests import netguard
+from tests import leftovers, netguard
+
+# Every process the tests start carries this run's marker, so one left behind is found even
+# after its parent was killed (tests/leftovers.py).
+os.environ[leftovers.VARIABLE] = leftovers.MARK.decode().split("=", 1)[1]
 
 # Installed before any test module is imported: collection is guarded too.
 netguard.install()
@@ -205,6 +209,33 @@ def device_loop() -> Iterator[DeviceLoop]:
     loop = DeviceLoop("test-devices").start()
     yield loop
     assert loop.stop(), "the device loop did not stop in time"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_process_outlives_the_run() -> Iterator[None]:
+    """After the last test (and the teardown of every module's site), nothing the run started
+    is still running."""
+    before = leftovers.ours()
+    yield
+    _fail_on_survivors(before, "the test run")
+
+
+@pytest.fixture(autouse=True)
+def _no_process_outlives_its_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A process a test started (a broker, a simulated site, a keyring daemon) is gone when the
+    test ends, also where the test killed its parent."""
+    before = leftovers.ours()
+    yield
+    _fail_on_survivors(before, request.node.nodeid)
+
+
+def _fail_on_survivors(before: set[leftovers.Found], who: str) -> None:
+    left = leftovers.survivors(before)
+    if not left:
+        return
+    leftovers.stop(left)
+    listed = "\n".join(f"  {p.pid}: {p.command}" for p in sorted(left, key=lambda p: p.pid))
+    pytest.fail(f"{who} left processes running (now killed):\n{listed}", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """`utkik demo` as a new user runs it on a machine without a keyring: its own data dir, the
 simulated site onboarded through ONVIF, demo users with printed passwords, a throw-away Secret
-Service in its own D-Bus session, and nothing left running after Ctrl-C."""
+Service on its own D-Bus session bus, and nothing left running however it is stopped."""
 
 from __future__ import annotations
 
@@ -10,19 +10,22 @@ import random
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from console.app import Core
 from console.domain import Actor
+from tests import leftovers
 from tests.conftest import FAST_HASHER
 
 pytest.importorskip("gi")
-if not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")):
+if not (shutil.which("dbus-daemon") and shutil.which("gnome-keyring-daemon")):
     pytest.skip("dbus and gnome-keyring are not installed", allow_module_level=True)
 
 CAMERAS = 2
@@ -47,6 +50,8 @@ def _environment(home: Path) -> dict[str, str]:
     env.pop("PYTHON_KEYRING_BACKEND", None)
     # The demo's throw-away Secret Service is a real keyring: it needs no plain-text allowance.
     env.pop("UTKIK_ALLOW_PLAINTEXT_KEYRING", None)
+    # A fresh account: a home of its own, nothing cached but the clips.
+    env["HOME"] = str(home / "home")
     env["XDG_DATA_HOME"] = str(home / "data")
     env["XDG_CONFIG_HOME"] = str(home / "config")
     env["XDG_CACHE_HOME"] = str(home.parent / "demo-cache")
@@ -54,8 +59,8 @@ def _environment(home: Path) -> dict[str, str]:
     return env
 
 
-def _run_demo(home: Path, block: int, ports: tuple[int, int]) -> tuple[int, list[str]]:
-    command = [
+def _command(block: int, ports: tuple[int, int]) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "ui.main",
@@ -70,8 +75,11 @@ def _run_demo(home: Path, block: int, ports: tuple[int, int]) -> tuple[int, list
         "--rtsp-port",
         str(ports[1]),
     ]
+
+
+def _run_demo(home: Path, block: int, ports: tuple[int, int]) -> tuple[int, list[str]]:
     process = subprocess.Popen(
-        command,
+        _command(block, ports),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -161,3 +169,71 @@ def test_the_demo_sets_up_a_site_users_and_cameras_and_cleans_up(tmp_path: Path)
         check=True,
     )
     assert len(listed.stdout.splitlines()) == CAMERAS
+
+
+def _ports() -> tuple[int, int]:
+    return random.randint(20000, 29999), random.randint(30000, 39999)
+
+
+@pytest.mark.parametrize(
+    ("signum", "child"),
+    [
+        (signal.SIGKILL, "gnome-keyring-daemon"),
+        (signal.SIGKILL, "mosquitto"),
+        (signal.SIGTERM, "gnome-keyring-daemon"),
+        (signal.SIGINT, "mosquitto"),
+    ],
+)
+def test_stopped_during_start_up_it_leaves_nothing(
+    tmp_path: Path, signum: signal.Signals, child: str
+) -> None:
+    """Stopped as soon as `child` runs: the keyring just started, or the site half-way up."""
+    before = leftovers.ours()
+    process = subprocess.Popen(
+        _command(random.randint(10, 250), _ports()),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=_environment(tmp_path),
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not any(child in p.command for p in leftovers.ours() - before):
+            assert process.poll() is None, f"the demo ended before {child} started"
+            assert time.monotonic() < deadline, f"{child} was not started"
+            time.sleep(0.05)
+    finally:
+        process.send_signal(signum)
+        process.wait(60)
+    assert leftovers.survivors(before) == set()
+
+
+def test_killed_once_ready_it_leaves_no_broker_server_or_keyring(tmp_path: Path) -> None:
+    before = leftovers.ours()
+    block, ports = random.randint(10, 250), _ports()
+    process = subprocess.Popen(
+        _command(block, ports),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=_environment(tmp_path),
+    )
+    try:
+        assert process.stdout is not None
+        output = []
+        for line in process.stdout:
+            output.append(line)
+            if line.startswith("Ready."):
+                break
+        assert output[-1].startswith("Ready."), "".join(output)
+        started = {p.command.split()[0].rsplit("/", 1)[-1] for p in leftovers.ours() - before}
+        assert {"mosquitto", "gnome-keyring-daemon", "dbus-daemon"} <= started
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+        if process.stdout is not None:
+            process.stdout.close()
+    assert leftovers.survivors(before) == set()
+    # The RTSP and ONVIF servers (threads of the demo) are gone with it: their ports are free.
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((f"127.88.{block}.2", ports[1]))

@@ -28,6 +28,7 @@ from devices.simulator.clips import (  # noqa: E402
     decode_pixel_code,
     frame_rows,
 )
+from tests import leftovers  # noqa: E402
 
 CAMERAS = 6
 _NOT_CAMERAS = (
@@ -265,6 +266,46 @@ def test_sigterm_stops_it_and_leaves_no_port_or_process(tmp_path: Path) -> None:
         socket.create_connection(broker, timeout=1).close()
     # No mosquitto of ours is left: its port is free.
     assert _bindable(*broker)
+
+
+def test_sigkill_after_start_leaves_no_broker(tmp_path: Path) -> None:
+    before = leftovers.ours()
+    running = _start(tmp_path)
+    broker = running.broker()
+    started = leftovers.ours() - before
+    assert any("mosquitto" in p.command for p in started)
+    running.process.send_signal(signal.SIGKILL)
+    running.process.wait(10)
+    assert leftovers.survivors(before) == set()
+    assert _bindable(*broker)
+
+
+@pytest.mark.parametrize("child", ["ffmpeg", "mosquitto"])
+def test_sigkill_during_start_up_leaves_nothing(tmp_path: Path, child: str) -> None:
+    """Killed as soon as `child` runs: while the clips are encoded, or once the broker runs
+    and the sensors are still to come."""
+    before = leftovers.ours()
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "ui.main", "simulate", "--cameras", "2"),
+            *("--addresses", ",".join(_block()[:2]), "--main-size", "320x180"),
+            *("--onvif-port", str(random.randint(20000, 29999))),
+            *("--rtsp-port", str(random.randint(30000, 39999))),
+            *("--cache-dir", str(tmp_path / "clips")),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any(child in p.command for p in leftovers.ours() - before):
+            assert process.poll() is None, f"utkik simulate ended before {child} started"
+            assert time.monotonic() < deadline, f"{child} was not started"
+            time.sleep(0.05)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(10)
+    assert leftovers.survivors(before) == set()
 
 
 def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:

@@ -135,6 +135,10 @@ def start_xvfb(
         os.close(read_fd)
     env = dict(os.environ, DISPLAY=f":{number}", LC_ALL="C.UTF-8")
     env.pop("WAYLAND_DISPLAY", None)
+    # Without a session bus, D-Bus clients on an X display (Qt's accessibility) start one of
+    # their own (`dbus-launch --autolaunch`) that lives as long as the display, after the test
+    # that started it: here they find none instead.
+    env.setdefault("DBUS_SESSION_BUS_ADDRESS", "disabled:")
     return xvfb, env
 
 

@@ -538,16 +538,19 @@ def run_recordings(core: Core, args: argparse.Namespace, out: TextIO) -> int:
     actor = Actor.os_account()
     match args.recordings_command:
         case "list":
-            cameras = core.cameras.list(actor)
+            cameras = core.cameras.recorded(actor)
             configs = core.recordings.configs(c.id for c in cameras)
             end = core.clock.now()
             start = end - timedelta(hours=args.hours)
             for camera in cameras:
                 config = configs[camera.id]
                 ranges = core.recordings.ranges(camera.id, start, end)
+                if camera.removed_at is not None and not ranges:
+                    continue  # a removed camera is listed while recordings of it are kept
                 seconds = sum((b - a).total_seconds() for a, b in ranges)
+                mode = "removed" if camera.removed_at is not None else config.mode.value
                 print(
-                    f"{camera.id}\t{printable(camera.name)}\t{config.mode.value}\t"
+                    f"{camera.id}\t{printable(camera.name)}\t{mode}\t"
                     f"kept {config.retention_hours} h\t{seconds / 3600:.2f} h recorded in "
                     f"{len(ranges)} ranges",
                     file=out,

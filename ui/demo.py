@@ -7,9 +7,10 @@ start and printed in the terminal. Then the console opens; `--no-gui` keeps the 
 data dir ready for other clients until Ctrl-C.
 
 Camera logins live only in the OS keyring. Where this machine has none (a server, a fresh
-container), the demo runs itself inside its own D-Bus session with an ephemeral Secret Service
-(gnome-keyring-daemon with a throw-away keyring folder), so it still never writes a login to a
-file. A composition root like ui/app.py and ui/cli.py; Qt is only loaded to open the console.
+container), the demo runs itself again with an ephemeral Secret Service of its own (a session bus
+and gnome-keyring-daemon with a throw-away keyring folder, devices/keyring_session.py), so it
+still never writes a login to a file. A composition root like ui/app.py and ui/cli.py; Qt is only
+loaded to open the console.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from types import FrameType
@@ -36,7 +36,7 @@ from console.camera_facts import DeviceFacts
 from console.domain import Actor, Place, Role
 from console.errors import N_, InvalidInput, KnownError, NotFound
 from console.layouts import Grid, GridKind
-from devices import access_log, keystore
+from devices import access_log, keystore, processes
 from devices import secrets as secret_stores
 from devices.simulator.site import (
     CameraEndpoints,
@@ -46,10 +46,8 @@ from devices.simulator.site import (
 )
 from ui import cli
 
-#: Set in the environment of the demo re-run inside its own keyring session.
+#: Set in the environment of the demo re-run with its own keyring.
 IN_SESSION = "UTKIK_DEMO_KEYRING_SESSION"
-_UNLOCK = "UTKIK_DEMO_KEYRING_UNLOCK"
-_KEYRING_HOME = "UTKIK_DEMO_KEYRING_HOME"
 
 #: (user name, role, what the role is for) of the demo users.
 DEMO_USERS = (
@@ -157,8 +155,10 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
             core.close()
         _print_summary(out, site, added, logins)
         if args.no_gui:
+            # Listened for before "Ready." is said: a stop asked for at once is not missed.
+            stop = _stop_on_signals()
             _say(out, "\nReady. Stop with Ctrl-C.")
-            _wait_for_stop()
+            _wait_for_stop(stop)
             return 0
         from ui import app
 
@@ -263,7 +263,7 @@ def _print_summary(
         _say(out, "  Forgotten it? Start afresh with: utkik demo --reset")
 
 
-def _wait_for_stop() -> None:
+def _stop_on_signals() -> threading.Event:
     stop = threading.Event()
 
     def handle(signum: int, frame: FrameType | None) -> None:
@@ -271,6 +271,10 @@ def _wait_for_stop() -> None:
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, handle)
+    return stop
+
+
+def _wait_for_stop(stop: threading.Event) -> None:
     while not stop.wait(0.5):
         pass
     # Asked once; a second signal while the site stops must not cut the stopping short.
@@ -279,99 +283,69 @@ def _wait_for_stop() -> None:
 
 
 def _rerun_in_keyring_session(args: argparse.Namespace, out: TextIO) -> int:
-    """Runs the demo again inside `dbus-run-session` with an ephemeral gnome-keyring."""
-    session, daemon = shutil.which("dbus-run-session"), shutil.which("gnome-keyring-daemon")
-    if session is None or daemon is None:
+    """Runs the demo again as a child using a throw-away Secret Service of its own (a session
+    bus and gnome-keyring-daemon, ready and unlocked before the demo starts: nothing waits on a
+    keyring prompt). The bus, the keyring and the demo end with this process, also when it is
+    killed; the keyring's folder is deleted when it stops."""
+    from devices.keyring_session import KeyringSession, available
+
+    if not available():
         print(
             "utkik: this machine has no keyring for camera logins, and the packages dbus and "
             "gnome-keyring are missing to start one for the demo: run installer/setup.sh.",
             file=sys.stderr,
         )
         return 1
-    _say(out, "No keyring here: the demo runs in its own session with a throw-away keyring.")
-    keyring_home = tempfile.mkdtemp(prefix="utkik-demo-keyring-")
-    # The daemon keeps its (throw-away) keyring files in its own XDG_DATA_HOME; the demo keeps
-    # the user's, so that its data dir stays where it is.
-    script = (
-        f'printf %s "${_UNLOCK}" | XDG_DATA_HOME="${_KEYRING_HOME}" '
-        f"{daemon} --unlock --components=secrets >/dev/null 2>&1 || exit 70\n"
-        f'unset {_UNLOCK}\nexec "$@"'
-    )
-    command = [
-        session,
-        "--",
-        "sh",
-        "-c",
-        script,
-        "sh",
-        *sys_argv_again(args),
-    ]
-    environment = {
-        **os.environ,
-        IN_SESSION: "1",
-        _UNLOCK: secrets.token_urlsafe(16),
-        _KEYRING_HOME: keyring_home,
-    }
+    _say(out, "No keyring here: the demo runs with a throw-away keyring of its own.")
+    try:
+        with KeyringSession() as session:
+            return _run_child(args, session.environment)
+    except KnownError as err:
+        print(f"utkik: {err}", file=sys.stderr)
+        return 1
+
+
+def _run_child(args: argparse.Namespace, keyring: dict[str, str]) -> int:
+    environment = {**os.environ, **keyring, IN_SESSION: "1"}
     environment.pop("PYTHON_KEYRING_BACKEND", None)
-    # Its own process group: a signal reaches the demo, the bus and the keyring daemon alike
-    # (dbus-run-session does not pass signals on to its child).
-    child = subprocess.Popen(
-        command, env=environment, stderr=subprocess.PIPE, text=True, start_new_session=True
+    # Its own session: a Ctrl-C in the terminal reaches this process, which passes it on once.
+    child = processes.spawn(
+        sys_argv_again(args),
+        env=environment,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     relay = threading.Thread(target=_relay_stderr, args=(child,), daemon=True)
     relay.start()
 
     def forward(signum: int, frame: FrameType | None) -> None:
-        # To the demo itself, which stops the site and exits; the session then ends with it.
-        demo = [p for p in _children(child.pid) if _command_name(p) != "dbus-daemon"]
-        for pid in demo or [child.pid]:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signum)
+        # To the demo, which stops the site and exits; the keyring is stopped after it.
+        with contextlib.suppress(ProcessLookupError):
+            child.send_signal(signum)
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        code = child.wait()
+        return child.wait()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        # Whatever of the session is left (the bus, the keyring daemon) goes with it.
-        _signal_group(child.pid, signal.SIGTERM)
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
         relay.join(timeout=5)
-        shutil.rmtree(keyring_home, ignore_errors=True)
-    if code == 70:
-        print("utkik: the throw-away keyring could not be started.", file=sys.stderr)
-        return 1
-    return code
-
-
-def _children(pid: int) -> list[int]:
-    """The direct children of `pid` (Linux), e.g. the demo under dbus-run-session."""
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii")
-    except OSError:
-        return []
-    return [int(p) for p in text.split()]
-
-
-def _command_name(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/comm").read_text(encoding="utf-8").strip()
-    except OSError:
-        return ""
-
-
-def _signal_group(group: int, signum: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(group, signum)
 
 
 def _relay_stderr(child: subprocess.Popen[str]) -> None:
-    """The session's errors, without the bus daemon's notes about its own limits."""
+    """The demo's errors."""
     assert child.stderr is not None
     for line in child.stderr:
-        if not line.startswith("dbus-daemon["):
-            sys.stderr.write(line)
-            sys.stderr.flush()
+        sys.stderr.write(line)
+        sys.stderr.flush()
 
 
 def sys_argv_again(args: argparse.Namespace) -> list[str]:

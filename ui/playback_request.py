@@ -121,7 +121,11 @@ class ReasonDialog(QDialog):
             self.camera_list = QListWidget()
             self.camera_list.setObjectName("playback_cameras")
             for camera in cameras:
-                item = QListWidgetItem(camera.name)
+                name = camera.name
+                if camera.removed_at is not None:
+                    # Its recordings stay until retention purges them.
+                    name = self.tr("%1 (removed)").replace("%1", camera.name)
+                item = QListWidgetItem(name)
                 item.setData(Qt.ItemDataRole.UserRole, camera.id)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 checked = camera.id in chosen
@@ -207,7 +211,7 @@ def ask_for_playback(
     def load() -> tuple[list[str], timedelta | None, list[Camera] | None]:
         earliest = context.playback.earliest(context.actor)
         limit = None if earliest is None else context.clock.now() - earliest
-        cameras = None if layout is not None else context.cameras.list(context.actor)
+        cameras = None if layout is not None else context.cameras.recorded(context.actor)
         return context.playback.reasons(), limit, cameras
 
     def loaded(found: tuple[list[str], timedelta | None, list[Camera] | None]) -> None:

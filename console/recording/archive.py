@@ -440,8 +440,15 @@ class RecordingService:
         cameras' retention again."""
         lock = self.lock(lock_id)
         areas = {camera.id: camera.area_id for camera in cameras}
+        # A camera the caller does not list (a removed one) is in the area its row keeps; one
+        # in no known area is 0, which only those allowed everywhere hold.
+        for row in self._db.query(
+            "SELECT c.id AS id, p.area_id AS area_id FROM cameras c "
+            "LEFT JOIN places p ON p.id = c.place_id"
+        ):
+            areas.setdefault(row["id"], row["area_id"] or 0)
         for camera_id in lock.camera_ids:
-            require(actor, Permission.EVIDENCE_LOCK, areas.get(camera_id))
+            require(actor, Permission.EVIDENCE_LOCK, areas.get(camera_id, 0))
         if lock.lifted_at is not None:
             raise InvalidInput(N_("Evidence lock {id} is already lifted."), id=lock_id)
         if not reason.strip():

@@ -17,13 +17,13 @@ import hashlib
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from console.errors import N_, KnownError
+from devices import processes
 
 if TYPE_CHECKING:
     import av
@@ -124,7 +124,7 @@ def clip_for(name: str, width: int, height: int, fps: int, seconds: int, cache_d
             "mpegts",
             partial.name,
         ]
-        result = subprocess.run(command, cwd=work, capture_output=True, text=True, check=False)
+        result = processes.run(command, cwd=work, capture_output=True, text=True, check=False)
         if result.returncode != 0 or not partial.is_file():
             raise ClipEncodingFailed(
                 N_("ffmpeg could not encode the clip of “{name}”: {detail}"),
@@ -180,7 +180,7 @@ def _font_option() -> str:
     candidates: list[str] = []
     fc_match = shutil.which("fc-match")
     if fc_match:
-        found = subprocess.run(
+        found = processes.run(
             [fc_match, "-f", "%{file}", "DejaVu Sans:bold"],
             capture_output=True,
             text=True,

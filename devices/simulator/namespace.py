@@ -25,6 +25,7 @@ import sys
 import zlib
 
 from console.errors import N_, KnownError
+from devices import processes
 
 MULTICAST_NET = "224.0.0.0/4"
 PREFIX_LENGTH = 24
@@ -61,7 +62,7 @@ def can_create_namespaces() -> tuple[bool, str]:
 def _ip(*args: str) -> None:
     command = ["ip", *args]
     try:
-        done = subprocess.run(
+        done = processes.run(
             command, capture_output=True, text=True, timeout=_IP_TIMEOUT_S, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as err:
@@ -75,7 +76,7 @@ def namespace_names() -> set[str]:
     """The names of the network namespaces that exist now (`ip netns list`)."""
     command = ["ip", "netns", "list"]
     try:
-        done = subprocess.run(
+        done = processes.run(
             command, capture_output=True, text=True, timeout=_IP_TIMEOUT_S, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as err:

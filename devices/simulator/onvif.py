@@ -19,7 +19,6 @@ import re
 import shutil
 import socket
 import socketserver
-import subprocess
 import threading
 import time
 import unicodedata
@@ -36,6 +35,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
+from devices import processes
 from devices.xml_safety import DTD_REFUSED, UnsafeXml, parse_untrusted
 
 MAX_REQUEST_BYTES = 64 * 1024
@@ -219,7 +219,7 @@ def default_jpeg() -> bytes:
         "mjpeg",
         "-",
     ]
-    result = subprocess.run(
+    result = processes.run(
         [ffmpeg, *args],
         capture_output=True,
         check=False,
@@ -228,7 +228,7 @@ def default_jpeg() -> bytes:
     if result.returncode != 0 or not result.stdout.startswith(b"\xff\xd8"):
         reason = result.stderr.decode(errors="replace").strip()
         raise SnapshotUnavailable(f"ffmpeg could not make a snapshot image ({reason}).")
-    return result.stdout
+    return bytes(result.stdout)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
+from devices import processes
 from devices.simulator.site import SimulatedSite, SiteOptions
 
 #: Where a parent hands the site's login to the child it starts in a namespace.
@@ -152,7 +153,7 @@ def run_in_namespace(options: SiteOptions, out: TextIO, cache_dir: Path | None =
         environment = {USER_VARIABLE: child_options.user, PASSWORD_VARIABLE: child_options.password}
         if cache_dir is not None:
             command += ["--cache-dir", str(cache_dir)]
-        child = subprocess.Popen(
+        child = processes.spawn(
             command,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +23,7 @@ import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
 from console.errors import N_, KnownError
+from devices import processes
 
 #: Every topic starts with this.
 ROOT = "utkik/site"
@@ -56,6 +57,15 @@ def _free_port(host: str) -> int:
         return int(sock.getsockname()[1])
 
 
+def _same_account() -> str:
+    """mosquitto's `user` line naming the account this process runs as (POSIX)."""
+    if os.name != "posix":
+        return ""
+    import pwd
+
+    return f"user {pwd.getpwuid(os.getuid()).pw_name}\n"
+
+
 class Broker:
     """mosquitto on loopback with a generated configuration, stopped by its PID."""
 
@@ -63,7 +73,7 @@ class Broker:
         self.host = host
         self.port = port or _free_port(host)
         self._process: subprocess.Popen[bytes] | None = None
-        self._dir: tempfile.TemporaryDirectory[str] | None = None
+        self._dir: Path | None = None
 
     def start(self, timeout: float = 10.0) -> None:
         binary = shutil.which("mosquitto") or (
@@ -71,14 +81,18 @@ class Broker:
         )
         if binary is None:
             raise BrokerUnavailable(N_("mosquitto is not installed: run installer/setup.sh."))
-        self._dir = tempfile.TemporaryDirectory(prefix="utkik-mqtt-")
-        config = Path(self._dir.name) / "mosquitto.conf"
+        self._dir = processes.temp_dir("utkik-mqtt-")
+        config = self._dir / "mosquitto.conf"
         # Loopback only, no persistence: the simulated site's broker is thrown away with it.
+        # It stays the account that started it: started as root, mosquitto would switch to its
+        # own account, and the kernel forgets the signal that ends it with its parent when a
+        # process changes its account.
         config.write_text(
-            f"listener {self.port} {self.host}\nallow_anonymous true\npersistence false\n",
+            f"listener {self.port} {self.host}\nallow_anonymous true\npersistence false\n"
+            + _same_account(),
             encoding="utf-8",
         )
-        self._process = subprocess.Popen(
+        self._process = processes.spawn(
             [binary, "-c", str(config)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -119,7 +133,7 @@ class Broker:
                 self._process.stderr.close()
             self._process = None
         if self._dir is not None:
-            self._dir.cleanup()
+            shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
 
 

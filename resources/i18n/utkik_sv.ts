@@ -1169,6 +1169,10 @@
   <context>
     <name>ReasonDialog</name>
     <message>
+      <source>%1 (removed)</source>
+      <translation>%1 (borttagen)</translation>
+    </message>
+    <message>
       <location filename="../../ui/playback.py" line="280" />
       <source>Play back recorded video</source>
       <extracomment>A new playback starts this long before now: what just happened, with a little before it. The timeline first shows this much before and after the start. Frame step: the cameras' usual rate (PAL 25 fps); a step at most one picture of a 30 fps one. How often the cursor, the tiles' times and their states follow the clock. The timeline's rows are fetched this long after the view last changed (a drag or a wheel changes it many times a second; one query per pause). The rows are fetched again this often, so that recording going on shows. At shutdown, how long the playback.view end entries still being written are waited for. The grids chosen cameras are shown in: the smallest square that holds them. At most this many cameras play back together (a 5 × 5 grid). pictures are being handed over nothing is recorded at the clock's position the recording cannot be read why (for ERROR): a core message template (console.errors.N_), shown translated None: video is not available on this workstation how far back the person may go (None: no limit), as of when asked</extracomment>
@@ -2549,6 +2553,14 @@
     <message>
       <source>mosquitto did not answer on {host}:{port}.</source>
       <translation>mosquitto svarade inte på {host}:{port}.</translation>
+    </message>
+    <message>
+      <source>The throw-away keyring for camera logins did not get ready within {seconds} s ({detail}). Nothing was stored. Check that gnome-keyring and dbus work (run installer/setup.sh), or use a desktop session with a keyring.</source>
+      <translation>Den tillfälliga nyckelringen för kamerainloggningar blev inte klar inom {seconds} s ({detail}). Ingenting sparades. Kontrollera att gnome-keyring och dbus fungerar (kör installer/setup.sh), eller använd en skrivbordssession med en nyckelring.</translation>
+    </message>
+    <message>
+      <source>This machine has no keyring for camera logins, and the packages dbus and gnome-keyring are missing to start one: run installer/setup.sh.</source>
+      <translation>Den här datorn har ingen nyckelring för kamerainloggningar, och paketen dbus och gnome-keyring saknas för att starta en: kör installer/setup.sh.</translation>
     </message>
     <message>
       <source>mosquitto is not installed: run installer/setup.sh.</source>

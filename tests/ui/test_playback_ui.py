@@ -541,3 +541,44 @@ def test_a_technician_gets_no_playback_and_an_operator_plays_back_the_layout(
     assert console.playback_window is None
     qtbot.waitUntil(lambda: len(entries(core, "playback.view.end")) == 1)
     assert backend.open_streams() == []
+
+
+def test_a_removed_camera_s_recordings_are_offered_and_played_under_its_own_name(
+    qtbot: QtBot,
+    core: Core,
+    runner: TaskRunner,
+    backend: FakeBackend,
+    recorded: Recorded,
+    errors: list[BaseException],
+) -> None:
+    core.cameras.remove(Actor.os_account("root"), recorded.torget.id)
+    supervisor = user(core, "sara", Role.SUPERVISOR)
+    chosen: list[PlaybackRequest] = []
+    ask_for_playback(context(core, supervisor, runner, backend), None, chosen.append)
+
+    def dialog() -> ReasonDialog | None:
+        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, ReasonDialog)]
+        return next((d for d in found if d.isVisible()), None)
+
+    qtbot.waitUntil(lambda: dialog() is not None)
+    asked = dialog()
+    assert asked is not None
+    assert asked.camera_list is not None
+    names = {asked.camera_list.item(r).text(): r for r in range(asked.camera_list.count())}
+    assert sorted(names) == ["Berga torg", "Torget norr (removed)"]
+    asked.camera_list.item(names["Torget norr (removed)"]).setCheckState(Qt.CheckState.Checked)
+    asked.choice.setCurrentIndex(2)
+    asked.details.setText("larm 4711")
+    asked.ok.click()
+    (request,) = chosen
+    assert request.camera_ids == (recorded.torget.id,)
+    window = PlaybackWindow(context(core, supervisor, runner, backend), request)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(playing(window, 1))
+    assert [s.camera.id for s in backend.streams] == [recorded.torget.id]
+    assert window.tiles[0].title_text() == "Torget norr · Stora torget"
+    window.close()
+    qtbot.waitUntil(lambda: len(entries(core, "playback.view.end")) == 1)
+    assert errors == []
