@@ -252,6 +252,8 @@ class _CameraState:
     #: the place's name, or "" when the log does not say
     place: str
     trusted: set[str] = field(default_factory=set)
+    #: removed: its row stays, marked, for its recordings (camera ids are never given again)
+    removed: bool = False
 
 
 def _camera_id(target: str) -> int | None:
@@ -271,7 +273,8 @@ def _replay_cameras(logged: Sequence[Logged]) -> dict[int, _CameraState]:
             address = f"{host}:{port}" if host and port else ""
             expected[camera_id] = _CameraState(address, str(details.get("place") or ""))
         elif entry.action == "camera.removed":
-            expected.pop(camera_id, None)
+            if (removed := expected.get(camera_id)) is not None:
+                removed.removed = True
         elif (camera := expected.get(camera_id)) is not None:
             if entry.action == "camera.changed" and details.get("place"):
                 camera.place = str(details["place"])
@@ -288,10 +291,10 @@ def _cameras(db: sqlite_utils.Database, logged: Sequence[Logged]) -> list[Differ
     expected = _replay_cameras(logged)
     out: list[Difference] = []
     rows = db.execute(
-        "SELECT c.id, c.host, c.port, c.facts, p.name FROM cameras c "
+        "SELECT c.id, c.host, c.port, c.facts, p.name, c.removed_at FROM cameras c "
         "LEFT JOIN places p ON p.id = c.place_id ORDER BY c.id"
     ).fetchall()
-    for camera_id, host, port, facts, place in rows:
+    for camera_id, host, port, facts, place, removed_at in rows:
         camera = expected.pop(camera_id, None)
         if camera is None:
             out.append(
@@ -302,6 +305,29 @@ def _cameras(db: sqlite_utils.Database, logged: Sequence[Logged]) -> list[Differ
                 )
             )
             continue
+        if removed_at is not None and not camera.removed:
+            out.append(
+                _diff(
+                    "cameras",
+                    N_(
+                        "Camera {id} is marked removed in the database, but the access log "
+                        "never removed it."
+                    ),
+                    id=camera_id,
+                )
+            )
+            continue
+        if removed_at is None and camera.removed:
+            out.append(
+                _diff(
+                    "cameras",
+                    N_("Camera {id} is in use in the database, but the access log removed it."),
+                    id=camera_id,
+                )
+            )
+            continue
+        if camera.removed:
+            continue  # kept for its recordings only
         address = f"{host}:{port}"
         if camera.address and address != camera.address:
             out.append(
@@ -330,7 +356,10 @@ def _cameras(db: sqlite_utils.Database, logged: Sequence[Logged]) -> list[Differ
                 )
             )
         out += _trusted_differences(camera_id, facts, camera.trusted)
-    for camera_id in expected:
+    for camera_id, camera in expected.items():
+        if camera.removed:
+            # Removed before camera rows were kept (or its row went with its recordings).
+            continue
         out.append(
             _diff(
                 "cameras",
@@ -397,7 +426,8 @@ def _recording(db: sqlite_utils.Database, logged: Sequence[Logged]) -> list[Diff
             continue
         details = entry.details
         if entry.action in ("camera.added", "camera.removed"):
-            # A camera's settings go with it (and a new camera may get a removed one's id).
+            # A camera's settings go with it (ids of cameras removed before they were kept
+            # could be given again).
             expected.pop(camera_id, None)
         elif entry.action == "recording.mode":
             state = expected.setdefault(camera_id, _RecordingState())
@@ -414,7 +444,8 @@ def _recording(db: sqlite_utils.Database, logged: Sequence[Logged]) -> list[Diff
             "SELECT camera_id, mode, schedule, retention_hours FROM recording_config"
         )
     }
-    for (camera_id,) in db.execute("SELECT id FROM cameras ORDER BY id").fetchall():
+    in_use = db.execute("SELECT id FROM cameras WHERE removed_at IS NULL ORDER BY id").fetchall()
+    for (camera_id,) in in_use:
         want = expected.get(camera_id, _RecordingState())
         # No row: the defaults, as the recording service reads them.
         mode, schedule, hours = stored.get(

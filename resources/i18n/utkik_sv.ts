@@ -2279,6 +2279,14 @@
       <translation>Användaren {name} saknas i databasen, men åtkomstloggen har aldrig tagit bort hen.</translation>
     </message>
     <message>
+      <source>Camera {id} is marked removed in the database, but the access log never removed it.</source>
+      <translation>Kamera {id} är markerad som borttagen i databasen, men åtkomstloggen tog aldrig bort den.</translation>
+    </message>
+    <message>
+      <source>Camera {id} is in use in the database, but the access log removed it.</source>
+      <translation>Kamera {id} används i databasen, men åtkomstloggen tog bort den.</translation>
+    </message>
+    <message>
       <source>Camera {id} exists in the database, but the access log never added it.</source>
       <translation>Kamera {id} finns i databasen, men åtkomstloggen har aldrig lagt till den.</translation>
     </message>

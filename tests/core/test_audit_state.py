@@ -33,6 +33,11 @@ def sql(data_dir: Path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
+def sql_rows(data_dir: Path, query: str) -> list[tuple[object, ...]]:
+    with sql(data_dir) as conn:
+        return conn.execute(query).fetchall()
+
+
 def texts(core: Core) -> list[str]:
     return [d.text for d in check_state(core.db)]
 
@@ -206,3 +211,28 @@ def test_garbage_in_the_tables_is_reported_not_a_crash(core: Core, data_dir: Pat
         "The setting security.lockout_max_failures is b'\\x00\\xff' in the database, but the "
         "access log last set 7.",
     ]
+
+
+def test_a_removed_camera_brought_back_or_removed_by_sql_is_found(
+    core: Core, data_dir: Path
+) -> None:
+    """Removed cameras keep their rows (for their recordings): the mark must match the log."""
+    honest_history(core)
+    kept = {row[0] for row in sql_rows(data_dir, "SELECT id FROM cameras WHERE removed_at IS NULL")}
+    gone = {
+        row[0] for row in sql_rows(data_dir, "SELECT id FROM cameras WHERE removed_at NOT NULL")
+    }
+    assert kept, "the honest history keeps a camera"
+    assert gone, "the honest history removes a camera"
+    back, away = min(gone), min(kept)
+    with sql(data_dir) as conn:
+        conn.execute("UPDATE cameras SET removed_at = NULL WHERE id = ?", (back,))
+        conn.execute("UPDATE cameras SET removed_at = '2026-01-01' WHERE id = ?", (away,))
+    found = texts(core)
+    assert f"Camera {back} is in use in the database, but the access log removed it." in found
+    assert (
+        f"Camera {away} is marked removed in the database, but the access log never removed it."
+        in found
+    )
+    # The camera brought back also keeps settings the log reset when it was removed.
+    assert all(f"Camera {away} " not in text for text in found if "marked removed" not in text)
