@@ -92,20 +92,22 @@ HOSTILE_MAKER = "Maker\u202dX\u202c\x85"
 
 
 @contextmanager
-def hostile_device(octet: int) -> Iterator[Any]:
+def hostile_device(octet: int, *, stream_elsewhere: bool = False) -> Iterator[Any]:
     """One simulated camera (ONVIF and unicast WS-Discovery on a loopback address of its own,
     no video) whose name, model, manufacturer and firmware carry terminal escapes and bidi
-    controls. Yields its OnvifDevice."""
+    controls. Yields its OnvifDevice. `stream_elsewhere`: its stream address names another
+    (closed) loopback host, so `cameras add` saves it without opening a stream it does not
+    have (such a stream is flagged, never opened with the login)."""
     from devices.simulator.cameras import CameraSite
     from devices.simulator.onvif import DeviceConfig, default_jpeg
     from devices.simulator.site import free_port
 
-    address = loopback_addresses(octet, [7])[0]
+    address, other = loopback_addresses(octet, [7, 8])
     config = DeviceConfig(
         name=HOSTILE_NAME,
         address=address,
         port=free_port([address]),
-        main_stream_uri=f"rtsp://{address}:9/main",
+        main_stream_uri=f"rtsp://{other if stream_elsewhere else address}:9/main",
         manufacturer=HOSTILE_MAKER,
         model=HOSTILE_MODEL,
         firmware="1.0\u202e9",

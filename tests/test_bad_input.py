@@ -338,7 +338,8 @@ def assert_no_raw_controls(result: subprocess.CompletedProcess[str]) -> None:
 
 @pytest.fixture
 def hostile_camera() -> Iterator[OnvifDevice]:
-    with hostile_device(93) as device:
+    # The CLI opens a camera's own stream before saving it; this one has none to open.
+    with hostile_device(93, stream_elsewhere=True) as device:
         yield device
 
 
