@@ -204,7 +204,8 @@ def test_stopped_during_start_up_it_leaves_nothing(
     finally:
         process.send_signal(signum)
         process.wait(60)
-    assert leftovers.survivors(before) == set()
+    # After a SIGKILL the demo's own child stops the site in order (seconds when loaded).
+    assert leftovers.survivors(before, grace_s=30) == set()
 
 
 def test_killed_once_ready_it_leaves_no_broker_server_or_keyring(tmp_path: Path) -> None:
@@ -232,7 +233,9 @@ def test_killed_once_ready_it_leaves_no_broker_server_or_keyring(tmp_path: Path)
         process.wait(10)
         if process.stdout is not None:
             process.stdout.close()
-    assert leftovers.survivors(before) == set()
+    # The demo's own child gets SIGTERM when its parent dies and stops the site in order, which
+    # takes seconds on a loaded machine; then its broker goes with it.
+    assert leftovers.survivors(before, grace_s=30) == set()
     # The RTSP and ONVIF servers (threads of the demo) are gone with it: their ports are free.
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
