@@ -489,7 +489,7 @@ def _entry_pattern(text: bytes) -> re.Pattern[bytes]:
         rb"(?:" + string + rb"|0|-?[1-9][0-9]{0,14}|true|false|null)"
     )
     return re.compile(
-        rb'(?<![^\n])\{"action":'
+        rb'(?<![^\n])(?:\{"action":'
         + string
         + rb',"actor":'
         + string
@@ -502,7 +502,9 @@ def _entry_pattern(text: bytes) -> re.Pattern[bytes]:
         + rb")?)?)?\}"
         + rb',"prev":"([^"\\\x00-\x1f]{64})","seq":([1-9][0-9]{0,14}),"target":'
         + string
-        + rb',"time":"\d\d\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d\d\d\d\d\dZ"\}(?=\n|\Z)'
+        + rb',"time":"\d\d\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d\d\d\d\d\dZ"\}'
+        # Any other line matches as a whole too, with every group empty: parsed on its own.
+        + rb"|[^\n]*)(?=\n|\Z)"
     )
 
 
@@ -516,11 +518,12 @@ _NOT_CONTROL = bytes(range(0x20, 0x100))
 _NOTED = (b'{"action":"audit.recovered",', b'{"action":"clock.went_back",')
 
 
-def _canonical_links(data: bytes, digests: list[bytes]) -> bool | None:
-    """Whether the lines link each to the one before, numbered 1..n, if every line is an entry
-    in the writer's canonical form (see _entry_pattern), checked over the whole file at once;
-    None if some line is not, and then every line is parsed on its own. The pattern cannot
-    straddle lines and each match is one whole line, so n matches are the n lines."""
+def _canonical_links(data: bytes, digests: list[bytes]) -> tuple[bool, list[int]] | None:
+    """One pass over the whole file: the 0-based numbers of the lines that are not entries in
+    the writer's canonical form (see _entry_pattern), to be parsed one by one, and, if there is
+    none, whether the lines link each to the one before, numbered 1..n. None if the file is not
+    UTF-8 or the details' keys of a line are out of order: then every line is parsed on its own.
+    The pattern matches each line as a whole (it cannot straddle lines), in order."""
     if not digests:
         return None
     if not data.isascii():
@@ -530,7 +533,9 @@ def _canonical_links(data: bytes, digests: list[bytes]) -> bool | None:
             return None
     controls = data.translate(None, _NOT_CONTROL)
     plain = b"\\" not in data and controls.count(b"\n") == len(controls)
-    found = (_PLAIN_LINE if plain else _ESCAPED_LINE).findall(data)
+    # The last newline ends the last line; no empty line follows it (see _split_lines).
+    end = len(data) - 1 if data.endswith(b"\n") else len(data)
+    found = (_PLAIN_LINE if plain else _ESCAPED_LINE).findall(data, 0, end)
     if len(found) != len(digests):
         return None
     firsts, seconds, thirds, prevs, seqs = (list(map(itemgetter(i), found)) for i in range(5))
@@ -540,10 +545,13 @@ def _canonical_links(data: bytes, digests: list[bytes]) -> bool | None:
         return None
     if sum(map(bytes.__lt__, seconds, thirds)) != len(thirds) - thirds.count(b""):
         return None
+    others = [i for i, prev in enumerate(prevs) if not prev] if b"" in prevs else []
+    if others:
+        return False, others
     links = b"".join(prevs)
     if links != (bytes(32) + b"".join(digests[:-1])).hex().encode("ascii"):
-        return False
-    return b",".join(seqs) == ",".join(map(str, range(1, len(digests) + 1))).encode()
+        return False, []
+    return b",".join(seqs) == ",".join(map(str, range(1, len(digests) + 1))).encode(), []
 
 
 def _noted_lines(data: bytes) -> list[int]:
@@ -827,10 +835,14 @@ def verify(
     # Every line is parsed: at once where the whole file is in the writer's canonical form,
     # else line by line; the sealed ones for the recoveries and clock jumps they record.
     canonical = _canonical_links(data, digests)
-    entries: list[dict[str, Any] | None]
+    entries: list[dict[str, Any] | None] = []
     if canonical is not None:
-        entries = []
         noted = [parse_entry(lines[i]) for i in _noted_lines(data) if i < sealed]
+        if canonical[1]:
+            # The one pass stands for the other lines (any dict marks a well-formed entry).
+            entries = [{}] * n
+            for i in canonical[1]:
+                entries[i] = parse_entry(lines[i])
     else:
         entries = [parse_entry(line) for line in lines]
         noted = entries[:sealed]
@@ -899,8 +911,8 @@ def verify(
             last_hashes.setdefault(cp.size, cp.last)
 
     bad = None
-    if canonical is not None:
-        if not canonical:
+    if canonical is not None and not canonical[1]:
+        if not canonical[0]:
             # Every entry is well formed (None: none to mark malformed); a link is wrong.
             bad = _first_bad_entry(lines, [d.hex() for d in digests], last_hashes)
     elif not _chain_intact(data, digests) or None in entries:
