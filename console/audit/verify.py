@@ -24,6 +24,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -478,10 +479,15 @@ _LINK = re.compile(rb'"prev":"([0-9a-f]{64})","seq":([0-9]+),"target":"')
 #   regular expression engine scans several times faster;
 # - integers: no sign on zero, no leading zeros, at most 15 digits (inside ±(2^53-1));
 # - members in JCS order (their names are ASCII, so by bytes); the details' keys as
-#   _DETAIL_KEY, none of the entry's own names, at most three, whose order is checked after;
+#   _DETAIL_KEY, none of the entry's own names, at most _DETAILS_SEEN, whose order is checked
+#   after;
 # - "prev" any string of 64 bytes (parse_entry takes any string; the chain wants 64 hex digits,
 #   compared with the hash of the line before).
 # A line outside this pattern is not wrong: the whole file is then parsed line by line.
+#: The most details a line of the one pass holds (audit.recovered has six).
+_DETAILS_SEEN = 6
+
+
 def _entry_pattern(text: bytes) -> re.Pattern[bytes]:
     string = b'"' + text + b'"'
     member = (
@@ -493,13 +499,11 @@ def _entry_pattern(text: bytes) -> re.Pattern[bytes]:
         + string
         + rb',"actor":'
         + string
-        + rb',"details":\{(?:'
-        + member
-        + rb"(?:,"
-        + member
-        + rb"(?:,"
-        + member
-        + rb")?)?)?\}"
+        + rb',"details":\{'
+        + b"(?:"
+        + rb"(?:,".join([member] * _DETAILS_SEEN)
+        + b")?" * _DETAILS_SEEN
+        + rb"\}"
         + rb',"prev":"([^"\\\x00-\x1f]{64})","seq":([1-9][0-9]{0,14}),"target":'
         + string
         + rb',"time":"\d\d\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d\d\d\d\d\dZ"\}'
@@ -538,13 +542,12 @@ def _canonical_links(data: bytes, digests: list[bytes]) -> tuple[bool, list[int]
     found = (_PLAIN_LINE if plain else _ESCAPED_LINE).findall(data, 0, end)
     if len(found) != len(digests):
         return None
-    firsts, seconds, thirds, prevs, seqs = (list(map(itemgetter(i), found)) for i in range(5))
-    # The details' keys in JCS order, each once: where there is a second (third) key, it
-    # follows the first (second); an empty one is after no key.
-    if sum(map(bytes.__lt__, firsts, seconds)) != len(seconds) - seconds.count(b""):
-        return None
-    if sum(map(bytes.__lt__, seconds, thirds)) != len(thirds) - thirds.count(b""):
-        return None
+    *keys, prevs, seqs = (list(map(itemgetter(i), found)) for i in range(_DETAILS_SEEN + 2))
+    # The details' keys in JCS order, each once: where there is a key, it follows the one
+    # before (an empty one, no key, is after none).
+    for before, key in pairwise(keys):
+        if sum(map(bytes.__lt__, before, key)) != len(key) - key.count(b""):
+            return None
     others = [i for i, prev in enumerate(prevs) if not prev] if b"" in prevs else []
     if others:
         return False, others

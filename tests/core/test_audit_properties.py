@@ -593,11 +593,11 @@ def _edited(entry: dict[str, Any], edit: tuple[str, int, int]) -> bytes:
 @given(
     strings=st.tuples(_ANY_TEXT, _ANY_TEXT, _ANY_TEXT, _ANY_TEXT),
     details=st.one_of(
-        st.dictionaries(_DETAIL_KEYS, st.one_of(_SCALARS, _ANY_TEXT), max_size=3),
+        st.dictionaries(_DETAIL_KEYS, st.one_of(_SCALARS, _ANY_TEXT), max_size=7),
         st.dictionaries(
             st.one_of(_DETAIL_KEYS, st.sampled_from(v.ENTRY_KEYS), _ANY_TEXT),
             st.one_of(_SCALARS, _ANY_TEXT, st.integers(), st.floats(allow_nan=False)),
-            max_size=4,
+            max_size=8,
         ),
     ),
     seq=st.one_of(st.just(1), st.integers(min_value=-3, max_value=2**60)),
@@ -648,7 +648,7 @@ def test_the_whole_file_canonical_check_accepts_only_entries_parse_entry_accepts
         edit[0] == "none"
         and prev == v.ZERO_HASH
         and seq == 1
-        and len(details) <= 3
+        and len(details) <= v._DETAILS_SEEN
         and all(
             v._DETAIL_KEY.fullmatch(k) and k not in v.ENTRY_KEYS and type(x) is not float
             for k, x in details.items()
