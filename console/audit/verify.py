@@ -24,6 +24,8 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -467,6 +469,106 @@ _ENTRY = re.compile(
 _LINK = re.compile(rb'"prev":"([0-9a-f]{64})","seq":([0-9]+),"target":"')
 
 
+# What the writer produces, as one pattern over the whole file: a line it matches is an entry
+# parse_entry() accepts (a JSON object in RFC 8785 form with the seven members), so a file whose
+# every line matches needs no line-by-line parse. Why each part is enough:
+# - strings: any character but '"', '\\' and controls, literally (the file is valid UTF-8, so no
+#   lone surrogates), or the escapes JCS and json.dumps write: \" \\ \b \f \n \r \t, and
+#   \u00xx in lower case for the other controls (never for one with a short form). In a file
+#   without a backslash or a control character (but newlines) that is simply [^"]*, which the
+#   regular expression engine scans several times faster;
+# - integers: no sign on zero, no leading zeros, at most 15 digits (inside ±(2^53-1));
+# - members in JCS order (their names are ASCII, so by bytes); the details' keys as
+#   _DETAIL_KEY, none of the entry's own names, at most _DETAILS_SEEN, whose order is checked
+#   after;
+# - "prev" any string of 64 bytes (parse_entry takes any string; the chain wants 64 hex digits,
+#   compared with the hash of the line before).
+# A line outside this pattern is not wrong: the whole file is then parsed line by line.
+#: The most details a line of the one pass holds (audit.recovered has six).
+_DETAILS_SEEN = 6
+
+
+def _entry_pattern(text: bytes) -> re.Pattern[bytes]:
+    string = b'"' + text + b'"'
+    member = (
+        rb'"((?!(?:action|actor|details|prev|seq|target|time)")[a-z][a-z0-9_]{0,63})":'
+        rb"(?:" + string + rb"|0|-?[1-9][0-9]{0,14}|true|false|null)"
+    )
+    return re.compile(
+        rb'(?<![^\n])(?:\{"action":'
+        + string
+        + rb',"actor":'
+        + string
+        + rb',"details":\{'
+        + b"(?:"
+        + rb"(?:,".join([member] * _DETAILS_SEEN)
+        + b")?" * _DETAILS_SEEN
+        + rb"\}"
+        + rb',"prev":"([^"\\\x00-\x1f]{64})","seq":([1-9][0-9]{0,14}),"target":'
+        + string
+        + rb',"time":"\d\d\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d\d\d\d\d\dZ"\}'
+        # Any other line matches as a whole too, with every group empty: parsed on its own.
+        + rb"|[^\n]*)(?=\n|\Z)"
+    )
+
+
+_LITERAL = rb'[^"\\\x00-\x1f]*'
+_ESCAPED_LINE = _entry_pattern(
+    _LITERAL + rb'(?:\\(?:["\\bfnrt]|u00(?:0[0-7bef]|1[0-9a-f]))' + _LITERAL + rb")*"
+)
+_PLAIN_LINE = _entry_pattern(rb'[^"]*')
+_NOT_CONTROL = bytes(range(0x20, 0x100))
+#: The actions whose entries verify() reads (see RECOVERED_ACTION and CLOCK_ACTION below).
+_NOTED = (b'{"action":"audit.recovered",', b'{"action":"clock.went_back",')
+
+
+def _canonical_links(data: bytes, digests: list[bytes]) -> tuple[bool, list[int]] | None:
+    """One pass over the whole file: the 0-based numbers of the lines that are not entries in
+    the writer's canonical form (see _entry_pattern), to be parsed one by one, and, if there is
+    none, whether the lines link each to the one before, numbered 1..n. None if the file is not
+    UTF-8 or the details' keys of a line are out of order: then every line is parsed on its own.
+    The pattern matches each line as a whole (it cannot straddle lines), in order."""
+    if not digests:
+        return None
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    controls = data.translate(None, _NOT_CONTROL)
+    plain = b"\\" not in data and controls.count(b"\n") == len(controls)
+    # The last newline ends the last line; no empty line follows it (see _split_lines).
+    end = len(data) - 1 if data.endswith(b"\n") else len(data)
+    found = (_PLAIN_LINE if plain else _ESCAPED_LINE).findall(data, 0, end)
+    if len(found) != len(digests):
+        return None
+    *keys, prevs, seqs = (list(map(itemgetter(i), found)) for i in range(_DETAILS_SEEN + 2))
+    # The details' keys in JCS order, each once: where there is a key, it follows the one
+    # before (an empty one, no key, is after none).
+    for before, key in pairwise(keys):
+        if sum(map(bytes.__lt__, before, key)) != len(key) - key.count(b""):
+            return None
+    others = [i for i, prev in enumerate(prevs) if not prev] if b"" in prevs else []
+    if others:
+        return False, others
+    links = b"".join(prevs)
+    if links != (bytes(32) + b"".join(digests[:-1])).hex().encode("ascii"):
+        return False, []
+    return b",".join(seqs) == ",".join(map(str, range(1, len(digests) + 1))).encode(), []
+
+
+def _noted_lines(data: bytes) -> list[int]:
+    """The 0-based numbers of the lines that start a recovery or clock entry, in order."""
+    starts = []
+    for prefix in _NOTED:
+        at = data.find(prefix)
+        while at >= 0:
+            if at == 0 or data[at - 1] == 0x0A:
+                starts.append(at)
+            at = data.find(prefix, at + 1)
+    return [data.count(b"\n", 0, at) for at in sorted(starts)]
+
+
 def _chain_intact(data: bytes, digests: list[bytes]) -> bool:
     """Whether every line links to the one before and is numbered 1..n, checked over the whole
     file at once. Lines are not parsed one by one here: the Merkle roots and `last` hashes of the
@@ -733,10 +835,22 @@ def verify(
     report.sealed = sealed
     _check_final_checkpoints(epochs, [cp for cp in signed if isinstance(cp, Checkpoint)], report)
 
-    # Every line is parsed: the sealed ones for the recoveries and clock jumps they record.
-    entries = [parse_entry(line) for line in lines]
+    # Every line is parsed: at once where the whole file is in the writer's canonical form,
+    # else line by line; the sealed ones for the recoveries and clock jumps they record.
+    canonical = _canonical_links(data, digests)
+    entries: list[dict[str, Any] | None] = []
+    if canonical is not None:
+        noted = [parse_entry(lines[i]) for i in _noted_lines(data) if i < sealed]
+        if canonical[1]:
+            # The one pass stands for the other lines (any dict marks a well-formed entry).
+            entries = [{}] * n
+            for i in canonical[1]:
+                entries[i] = parse_entry(lines[i])
+    else:
+        entries = [parse_entry(line) for line in lines]
+        noted = entries[:sealed]
     recoveries: dict[str, int] = {}
-    for entry in entries[:sealed]:
+    for entry in noted:
         if entry is None:
             continue
         if entry["action"] == RECOVERED_ACTION:
@@ -800,7 +914,11 @@ def verify(
             last_hashes.setdefault(cp.size, cp.last)
 
     bad = None
-    if not _chain_intact(data, digests) or None in entries:
+    if canonical is not None and not canonical[1]:
+        if not canonical[0]:
+            # Every entry is well formed (None: none to mark malformed); a link is wrong.
+            bad = _first_bad_entry(lines, [d.hex() for d in digests], last_hashes)
+    elif not _chain_intact(data, digests) or None in entries:
         bad = _first_bad_entry(lines, [d.hex() for d in digests], last_hashes, entries)
     if bad is not None:
         report.fail(*bad)

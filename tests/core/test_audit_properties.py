@@ -9,15 +9,18 @@ the export and runs the verifier on it, with and without the witness's copy of t
 from __future__ import annotations
 
 import base64
+import hashlib
 import itertools
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from hypothesis import HealthCheck, Phase, currently_in_test_context, event, given, settings
@@ -546,3 +549,155 @@ def test_a_witness_of_another_origin_or_key_fails(
     )
     _, witnessed = verify_with(log, log.lines, log.checkpoints, witnessed=[*log.witnessed, note])
     assert witnessed.first_bad == 1, witnessed.text()
+
+
+#: Any text, often with what JSON escapes and what it must not.
+_ANY_TEXT = st.text(
+    st.one_of(
+        st.sampled_from('\x00\x08\x0b\x0c\x1a\x1f\n\t"\\/\x7f\u2028\u00e5'),
+        st.characters(blacklist_categories=("Cs",)),
+    ),
+    max_size=12,
+)
+_LINE_EDITS = st.one_of(
+    st.just(("none", 0, 0)),
+    st.tuples(st.just("replace"), st.integers(0, 400), st.integers(0, 255)),
+    st.tuples(st.just("insert"), st.integers(0, 400), st.integers(0, 255)),
+    st.tuples(st.just("delete"), st.integers(0, 400), st.just(0)),
+    st.tuples(st.sampled_from(["ascii", "spaced", "upper", "unsorted"]), st.just(0), st.just(0)),
+)
+
+
+def _edited(entry: dict[str, Any], edit: tuple[str, int, int]) -> bytes:
+    line = v.canonical_json(entry)
+    how, at, byte = edit
+    at = min(at, len(line))
+    if how == "replace" and at < len(line):
+        return line[:at] + bytes([byte]) + line[at + 1 :]
+    if how == "insert":
+        return line[:at] + bytes([byte]) + line[at:]
+    if how == "delete":
+        return line[:at] + line[at + 1 :]
+    if how == "ascii":
+        return json.dumps(entry, sort_keys=True, separators=(",", ":")).encode()
+    if how == "spaced":
+        return json.dumps(entry, sort_keys=True, ensure_ascii=False).encode()
+    if how == "upper":
+        return re.sub(rb"\\u00[0-9a-f]{2}", lambda m: m.group().upper().replace(b"U", b"u"), line)
+    if how == "unsorted":
+        return json.dumps(entry, separators=(",", ":"), ensure_ascii=False).encode()
+    return line
+
+
+@settings(max_examples=int(os.environ.get("UTKIK_AUDIT_EXAMPLES", "25")) * 40, database=None)
+@given(
+    strings=st.tuples(_ANY_TEXT, _ANY_TEXT, _ANY_TEXT, _ANY_TEXT),
+    details=st.one_of(
+        st.dictionaries(_DETAIL_KEYS, st.one_of(_SCALARS, _ANY_TEXT), max_size=7),
+        st.dictionaries(
+            st.one_of(_DETAIL_KEYS, st.sampled_from(v.ENTRY_KEYS), _ANY_TEXT),
+            st.one_of(_SCALARS, _ANY_TEXT, st.integers(), st.floats(allow_nan=False)),
+            max_size=8,
+        ),
+    ),
+    seq=st.one_of(st.just(1), st.integers(min_value=-3, max_value=2**60)),
+    prev=st.one_of(st.just(v.ZERO_HASH), _ANY_TEXT),
+    edit=_LINE_EDITS,
+)
+def test_the_whole_file_canonical_check_accepts_only_entries_parse_entry_accepts(
+    strings: tuple[str, str, str, str],
+    details: dict[str, Any],
+    seq: int,
+    prev: str,
+    edit: tuple[str, int, int],
+) -> None:
+    """The verifier checks a file of entries in canonical form in one pass over its bytes and
+    parses line by line only when that pass finds something else: it must never pass a line
+    that parse_entry (one JSON decode and the canonical re-encoding compared) would refuse, and
+    it must pass what the writer writes."""
+    actor, action, target, time_text = strings
+    time_text = "2026-03-29T10:11:12.123456Z" if seq % 2 else time_text
+    entry = {
+        "action": action,
+        "actor": actor,
+        "details": details,
+        "prev": prev,
+        "seq": seq,
+        "target": target,
+        "time": time_text,
+    }
+    try:
+        line = _edited(entry, edit)
+    except ValueError:  # a float or an unsafe integer: canonical_json refuses it
+        return
+    if b"\n" in line:
+        return  # the file splits there: two lines, each judged on its own
+    for data in (line + b"\n", line, line + b"\n" + line + b"\n"):
+        lines = v._split_lines(data)
+        digests = [hashlib.sha256(x).digest() for x in lines]
+        one_pass = v._canonical_links(data, digests)
+        parsed = [v.parse_entry(x) for x in lines]
+        event("line by line" if one_pass is None or one_pass[1] else "one pass")
+        if one_pass is not None:
+            intact, others = one_pass
+            for i, entry in enumerate(parsed):
+                assert i in others or entry is not None, line
+            if not others:
+                assert intact == v._chain_intact(data, digests), line
+    writers = (
+        edit[0] == "none"
+        and prev == v.ZERO_HASH
+        and seq == 1
+        and len(details) <= v._DETAILS_SEEN
+        and all(
+            v._DETAIL_KEY.fullmatch(k) and k not in v.ENTRY_KEYS and type(x) is not float
+            for k, x in details.items()
+        )
+        and all(type(x) is not int or abs(x) < 10**15 for x in details.values())
+    )
+    if writers:
+        assert v._canonical_links(line + b"\n", [hashlib.sha256(line).digest()]) == (True, [])
+
+
+_GOOD = (
+    '{"action":"a","actor":"b","details":{DETAILS},"prev":"' + "0" * 64 + '","seq":1,'
+    '"target":"t TARGET","time":"2026-03-29T10:11:12.123456Z"}'
+)
+
+
+@pytest.mark.parametrize(
+    ("details", "target"),
+    [
+        ('"x":1', "\\u001A"),  # escapes in lower case only
+        ('"x":1', "\\u0008"),  # \b has a short form
+        ('"x":1', "\\/"),  # '/' is never escaped
+        ('"x":1', "\\u00e5"),  # nor anything but controls
+        ('"x":1', "\\ud800"),  # a lone surrogate
+        ('"x":1', "\x01"),  # a control character unescaped
+        ('"x":-0', ""),
+        ('"x":01', ""),
+        ('"x":1.0', ""),
+        ('"x":1e3', ""),
+        ('"x":9007199254740992', ""),  # beyond ±(2^53-1)
+        ('"y":1,"x":2', ""),  # out of order
+        ('"x":1,"x":2', ""),  # twice
+        ('"a":1,"b":2,"c":3,"b":4', ""),
+        ('"seq":1', ""),  # an entry's own member name
+        ('"X":1', ""),
+        ('"x":[]', ""),
+        ('"x":{}', ""),
+        ('"x" :1', ""),
+    ],
+)
+def test_the_whole_file_canonical_check_refuses_what_is_not_canonical(
+    details: str, target: str
+) -> None:
+    line = _GOOD.replace("DETAILS", details).replace("TARGET", target).encode()
+    good = _GOOD.replace("DETAILS", '"x":1').replace("TARGET", "").encode()
+    assert v.parse_entry(good) is not None
+    for data, at in ((line + b"\n", 0), (good + b"\n" + line + b"\n", 1), (good + b"\n" + line, 1)):
+        digests = [hashlib.sha256(x).digest() for x in v._split_lines(data)]
+        one_pass = v._canonical_links(data, digests)
+        # Parsed line by line: the whole file, or the line the one pass does not take.
+        assert one_pass is None or one_pass[1] == [at], data
+    assert v.parse_entry(line) is None, line
