@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from urllib.parse import quote
 
 from cryptography import x509
@@ -46,8 +46,11 @@ _DIGEST_FIELD = re.compile(r'(\w+)=(?:"([^"]*)"|([^,\s]*))')
 Responder = Callable[["_Handler", int, bytes], None]
 
 
-class Listener:
-    """A TCP listener that counts connections and keeps them open without a word."""
+class LoopbackServer:
+    """A TCP server on a loopback address of the test's choosing: its thread accepts until the
+    server is left and hands each connection to `accepted` (on the accepting thread)."""
+
+    name = "loopback-server"
 
     def __init__(self, host: str = HOST) -> None:
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -57,9 +60,11 @@ class Listener:
         self.host = host
         self.port = int(self._sock.getsockname()[1])
         self.connections = 0
-        self._held: list[socket.socket] = []
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="listener", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+
+    def accepted(self, conn: socket.socket) -> None:
+        raise NotImplementedError
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -70,18 +75,34 @@ class Listener:
             except OSError:
                 return
             self.connections += 1
-            self._held.append(conn)
+            self.accepted(conn)
 
-    def __enter__(self) -> Listener:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
+        self._sock.close()
         self._thread.join(timeout=5)
+
+
+class Listener(LoopbackServer):
+    """A TCP listener that counts connections and keeps them open without a word."""
+
+    name = "listener"
+
+    def __init__(self, host: str = HOST) -> None:
+        super().__init__(host)
+        self._held: list[socket.socket] = []
+
+    def accepted(self, conn: socket.socket) -> None:
+        self._held.append(conn)
+
+    def __exit__(self, *exc: object) -> None:
+        super().__exit__(*exc)
         for conn in self._held:
             conn.close()
-        self._sock.close()
 
 
 def closed_port(host: str = HOST) -> int:
@@ -389,36 +410,22 @@ class ScriptedCamera:
 # -- a host the camera names ---------------------------------------------------------------------
 
 
-class Eavesdropper:
+class Eavesdropper(LoopbackServer):
     """A TCP listener on another loopback address that challenges every request for a Basic
     login (HTTP and RTSP alike) and keeps every byte it receives."""
 
+    name = "eavesdropper"
+
     def __init__(self, host: str) -> None:
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.bind((host, 0))
-        self._sock.listen(16)
-        self._sock.settimeout(0.1)
-        self.host = host
-        self.port = int(self._sock.getsockname()[1])
-        self.connections = 0
+        super().__init__(host)
         self._heard: list[bytes] = []
         self._lock = threading.Lock()
-        self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._thread = threading.Thread(target=self._run, name="eavesdropper", daemon=True)
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
-            thread.start()
-            self._threads.append(thread)
+    def accepted(self, conn: socket.socket) -> None:
+        thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+        thread.start()
+        self._threads.append(thread)
 
     def _serve(self, conn: socket.socket) -> None:
         conn.settimeout(0.2)
@@ -466,14 +473,8 @@ class Eavesdropper:
             )
         return found
 
-    def __enter__(self) -> Eavesdropper:
-        self._thread.start()
-        return self
-
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._sock.close()
-        self._thread.join(timeout=5)
+        super().__exit__(*exc)
         for thread in self._threads:
             thread.join(timeout=5)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,7 +32,14 @@ from devices.onvif_client import (
     open_camera,
 )
 from tests.conftest import run_utkik
-from tests.hostile_soap import HOST, Eavesdropper, ScriptedCamera, foreign_host, pointing_at
+from tests.hostile_soap import (
+    HOST,
+    Eavesdropper,
+    LoopbackServer,
+    ScriptedCamera,
+    foreign_host,
+    pointing_at,
+)
 
 USER = "tekniker-ulla"
 PASSWORD = "hemligt lösen:7@/#"
@@ -219,29 +225,18 @@ def test_cameras_test_sends_no_login_to_the_other_host_until_it_is_accepted(
     assert trusted[0].actor.startswith("os:")
 
 
-class _Redirector:
+class _Redirector(LoopbackServer):
     """An RTSP server on the camera's own host that sends every DESCRIBE elsewhere (302)."""
 
-    def __init__(self, location: str) -> None:
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.bind((HOST, 0))
-        self._sock.listen(4)
-        self._sock.settimeout(0.1)
-        self.port = int(self._sock.getsockname()[1])
-        self._location = location.encode()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="redirector", daemon=True)
+    name = "redirector"
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with conn:
-                self._answer(conn)
+    def __init__(self, location: str) -> None:
+        super().__init__(HOST)
+        self._location = location.encode()
+
+    def accepted(self, conn: socket.socket) -> None:
+        with conn:
+            self._answer(conn)
 
     def _answer(self, conn: socket.socket) -> None:
         conn.settimeout(2.0)
@@ -269,15 +264,6 @@ class _Redirector:
                         + b"\r\nContent-Length: 0\r\n\r\n"
                     )
                 conn.sendall(reply)
-
-    def __enter__(self) -> _Redirector:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._sock.close()
-        self._thread.join(timeout=5)
 
 
 def test_an_rtsp_redirect_from_the_camera_does_not_carry_the_login_elsewhere(
