@@ -1,0 +1,1 @@
+"""Evidence export for the police: requests, four-eyes approval and signed packages."""
