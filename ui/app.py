@@ -22,6 +22,7 @@ from console.messages import install_excepthooks
 from console.runtime import DeviceLoop
 from devices import access_log, secrets
 from devices.video import libvlc_version
+from ui.collector import MainThreadCollector
 from ui.dialogs import LoginDialog
 from ui.i18n import Translations, error_text, system_language
 from ui.signals import quit_on_signals
@@ -57,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     app = create_application(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
+    # Cycles are collected on this thread only: see ui/collector.py.
+    collector = MainThreadCollector(app)
     quit_on_signals(app)
     translations = Translations(app)
     try:
@@ -114,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
         # After the console's workers, which may still have closed PTZ sessions on it.
         devices.stop()
         core.close()
+        collector.stop()
 
     app.aboutToQuit.connect(on_quit)
     return app.exec()

@@ -61,7 +61,9 @@ class PlaybackTile(QFrame):
         #: the clock is paused (set by the window)
         self._paused = True
         self._token = 0
-        self._relay = _Relay(self)
+        # Owned by Python (no parent): the feeder's callback holds it, so it outlives the tile
+        # while the feeder's thread may still emit; Qt drops deliveries to a tile that is gone.
+        self._relay = _Relay()
         self._relay.status.connect(self._on_relay_status, Qt.ConnectionType.QueuedConnection)
         self.setMinimumSize(120, 90)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -134,8 +136,7 @@ class PlaybackTile(QFrame):
 
         def on_status(status: FeedStatus) -> None:
             # The feeder's thread: only hand over.
-            if shiboken6.isValid(relay):
-                relay.status.emit((token, status))
+            relay.status.emit((token, status))
 
         try:
             self.stream = backend.open(

@@ -130,7 +130,9 @@ class _Report:
 
 
 class _Relay(QObject):
-    """Carries backend callbacks from any thread to the GUI thread."""
+    """Carries backend callbacks from any thread to the GUI thread. Owned by Python (no parent):
+    the backend's callbacks hold it, so it outlives the tile as long as a reader thread may still
+    emit on it, and Qt drops the queued deliveries of a tile that is gone."""
 
     #: a _Report with a status
     status = Signal(object)
@@ -204,7 +206,7 @@ class VideoTile(QFrame):
         self._ptz: PtzDriver | None = None
         self._held_keys: dict[int, Velocity] = {}
         self._drag_from: QPoint | None = None
-        self._relay = _Relay(self)
+        self._relay = _Relay()
         self._relay.status.connect(self._on_relay_status, Qt.ConnectionType.QueuedConnection)
         self._relay.first_frame.connect(
             self._on_relay_first_frame, Qt.ConnectionType.QueuedConnection
@@ -609,12 +611,10 @@ class VideoTile(QFrame):
         relay = self._relay
 
         def on_status(status: StreamStatus) -> None:
-            if shiboken6.isValid(relay):
-                relay.status.emit(_Report(token, status))
+            relay.status.emit(_Report(token, status))
 
         def on_first_frame() -> None:
-            if shiboken6.isValid(relay):
-                relay.first_frame.emit(_Report(token))
+            relay.first_frame.emit(_Report(token))
 
         try:
             handle = backend.open(

@@ -14,10 +14,26 @@ from pytestqt.qtbot import QtBot
 from console.app import Core
 from console.ports import CameraControls, CameraTools
 from tests.ui.fakes import OfflineControls, OfflineTools
+from ui.collector import MainThreadCollector
 from ui.i18n import Translations
 from ui.tasks import TaskRunner
 from ui.theme import apply_theme
 from ui.wiring.session import Console, ui_settings_for
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collector(qapp: QApplication) -> Iterator[MainThreadCollector]:
+    """As in the console: cycles are collected on the GUI thread only (ui/collector.py), so a
+    widget left in a cycle by one test is never destroyed on a reader thread of the next."""
+    running = MainThreadCollector(qapp)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test(collector: MainThreadCollector) -> Iterator[None]:
+    yield
+    collector.collect()
 
 
 @pytest.fixture
