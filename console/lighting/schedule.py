@@ -78,7 +78,7 @@ class TimedLevel:
     weekdays: frozenset[int] = frozenset(range(7))
 
     def __post_init__(self) -> None:
-        _check_level(self.level)
+        check_level(self.level)
         if self.start == self.end:
             raise InvalidInput(N_("A time-of-day window must end after it starts."))
 
@@ -115,8 +115,8 @@ class Program:
     windows: tuple[TimedLevel, ...] = ()
 
     def __post_init__(self) -> None:
-        _check_level(self.night_level)
-        _check_level(self.day_level)
+        check_level(self.night_level)
+        check_level(self.day_level)
         if self.on_at not in (SunEvent.SUNSET, SunEvent.DUSK):
             raise InvalidInput(N_("Lights go on at sunset or at dusk."))
         if self.off_at not in (SunEvent.SUNRISE, SunEvent.DAWN):
@@ -268,7 +268,8 @@ def _parse_days(spec: str, text: str) -> frozenset[int]:
 # -- the sun and the wall clock ------------------------------------------------------------------
 
 
-def _check_level(level: int) -> None:
+def check_level(level: int) -> None:
+    """Refuse a level that is not a percentage."""
     if not 0 <= level <= 100:
         raise InvalidInput(
             N_("A light level is a percentage from 0 to 100, not {level}."), level=level
