@@ -100,6 +100,18 @@ def test_luminaire_obeys_reports_and_reverts(broker: Broker) -> None:
         assert (state["level"], state["mode"]) == (30, "auto")
         assert "command_id" not in state
 
+        # A command on top of another: at its end the controller goes back to its own program,
+        # not to the command before (which nobody may be there to end).
+        topic = light_topic("berga-centrum", "lamp-1", "set")
+        listener.publish(topic, {"level": 60, "mode": "manual", "duration_s": 30})
+        state = json.loads(listener.next(light_topic("berga-centrum", "lamp-1", "state"))[0])
+        assert (state["level"], state["mode"]) == (60, "manual")
+        listener.publish(topic, {"level": 100, "mode": "boost", "duration_s": 0.5})
+        state = json.loads(listener.next(light_topic("berga-centrum", "lamp-1", "state"))[0])
+        assert (state["level"], state["mode"]) == (100, "boost")
+        state = json.loads(listener.next(light_topic("berga-centrum", "lamp-1", "state"))[0])
+        assert (state["level"], state["mode"]) == (30, "auto")
+
         listener.publish(light_topic("berga-centrum", "lamp-1", "set"), {"level": 400})
         error = json.loads(listener.next(light_topic("berga-centrum", "lamp-1", "error"))[0])
         assert error["error"] == "bad command"

@@ -198,13 +198,17 @@ class SimulatedSensor:
 
 
 class SimulatedLuminaire:
-    """A luminaire controller: obeys `set` commands and reports its state (retained)."""
+    """A luminaire controller: obeys `set` commands and reports its state (retained). When a
+    command's `duration_s` runs out it goes back to its own program (`auto`, at `level`), whatever
+    came before: a command nobody renews never outlives its expiration."""
 
     def __init__(self, place: str, light: str, broker: Broker, level: int = 30) -> None:
         self.place = place
         self.light = light
         self.level = level
         self.mode = "auto"
+        #: the controller's own program: a fixed level
+        self.own_level = level
         self._broker = broker
         self._revert: threading.Timer | None = None
         self._lock = threading.Lock()
@@ -248,21 +252,21 @@ class SimulatedLuminaire:
             self.commands.append(command)
             if self._revert is not None:
                 self._revert.cancel()
-            previous = (self.level, self.mode)
+                self._revert = None
             self.level = level
             self.mode = str(command.get("mode", "manual"))
             duration = command.get("duration_s")
             if isinstance(duration, int | float) and duration > 0:
-                self._revert = threading.Timer(float(duration), self._back, args=previous)
+                self._revert = threading.Timer(float(duration), self._back)
                 self._revert.daemon = True
                 self._revert.start()
         self._publish_state(command.get("command_id"))
         if self.on_command is not None:
             self.on_command(command)
 
-    def _back(self, level: int, mode: str) -> None:
+    def _back(self) -> None:
         with self._lock:
-            self.level, self.mode = level, mode
+            self.level, self.mode = self.own_level, "auto"
             self._revert = None
         self._publish_state(None)
 
