@@ -121,3 +121,18 @@ def engine_topic(instance: str) -> str:
     """The engine's own state (`online`/`offline`, its last will): a console whose engine is
     gone says so."""
     return f"{ALARM_ROOT}/{instance}/engine"
+
+
+def broker_for(setting: str, data_dir: Path) -> BrokerAddress:
+    """The broker this data dir's alarms are on: the setting, else the one its engine runs."""
+    if setting.strip():
+        return parse_broker(setting)
+    running = engine_broker(data_dir)
+    if running is None:
+        raise NoBroker(
+            N_(
+                "No MQTT broker is set (mqtt.broker) and no alarm engine runs for this data "
+                "folder: start `utkik serve` or the console, or set the broker."
+            )
+        )
+    return running
