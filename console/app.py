@@ -9,6 +9,7 @@ from pathlib import Path
 import argon2
 import platformdirs
 
+from console.alarms.service import AlarmService
 from console.audit.log import AuditLog
 from console.cameras import CameraService
 from console.clock import Clock, SystemClock
@@ -47,6 +48,7 @@ class Core:
     recordings: RecordingService
     playback: PlaybackService
     clock: Clock
+    alarms: AlarmService
 
     @classmethod
     def open(
@@ -90,6 +92,7 @@ class Core:
             recordings=RecordingService(db, audit, clock, directory / RECORDINGS_DIRNAME, events),
             playback=PlaybackService(db, audit, settings, clock),
             clock=clock,
+            alarms=AlarmService(db, audit, clock, events),
         )
 
     def close(self) -> None:

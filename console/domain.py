@@ -25,6 +25,10 @@ class Permission(enum.StrEnum):
     PTZ = "ptz"
     SNAPSHOT = "snapshot"
     ACK_ALARMS = "ack_alarms"
+    #: Read the alarm list (handling it needs ACK_ALARMS).
+    VIEW_ALARMS = "view_alarms"
+    #: Edit the alarm rules per site and class (and the lighting schedules).
+    MANAGE_RULES = "manage_rules"
     CONTROL_LIGHTING = "control_lighting"
     EXPORT_REQUEST = "export_request"
     EXPORT_APPROVE = "export_approve"
@@ -45,6 +49,7 @@ AREA_SCOPED: frozenset[Permission] = frozenset(
         Permission.PTZ,
         Permission.SNAPSHOT,
         Permission.ACK_ALARMS,
+        Permission.VIEW_ALARMS,
         Permission.CONTROL_LIGHTING,
         Permission.EXPORT_REQUEST,
         Permission.EXPORT_APPROVE,

@@ -19,11 +19,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.PTZ,
             P.SNAPSHOT,
             P.ACK_ALARMS,
+            P.VIEW_ALARMS,
             P.CONTROL_LIGHTING,
         }
     ),
     # Technicians see live video only to commission cameras; they do not play back recordings.
-    Role.TECHNICIAN: frozenset({P.VIEW_LIVE, P.PTZ, P.SNAPSHOT, P.MANAGE_CAMERAS}),
+    # They read the alarm list (health alarms are theirs to fix) but do not handle alarms.
+    Role.TECHNICIAN: frozenset({P.VIEW_LIVE, P.PTZ, P.SNAPSHOT, P.MANAGE_CAMERAS, P.VIEW_ALARMS}),
     Role.SUPERVISOR: frozenset(
         {
             P.VIEW_LIVE,
@@ -31,6 +33,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.PTZ,
             P.SNAPSHOT,
             P.ACK_ALARMS,
+            P.VIEW_ALARMS,
+            P.MANAGE_RULES,
             P.CONTROL_LIGHTING,
             P.EXPORT_REQUEST,
             P.EXPORT_APPROVE,
@@ -43,13 +47,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset(
         {P.MANAGE_USERS, P.MANAGE_SETTINGS, P.MANAGE_REGISTER, P.VIEW_AUDIT, P.VIEW_REGISTER}
     ),
-    Role.AUDITOR: frozenset({P.VIEW_AUDIT, P.VIEW_REGISTER}),
+    Role.AUDITOR: frozenset({P.VIEW_AUDIT, P.VIEW_REGISTER, P.VIEW_ALARMS}),
 }
 
 #: What a CLI command (the operating-system account that may write the data dir) may do:
 #: local administration, never video.
 LOCAL_ADMIN_PERMISSIONS: frozenset[Permission] = frozenset(
-    {P.MANAGE_USERS, P.MANAGE_SETTINGS, P.MANAGE_CAMERAS, P.MANAGE_REGISTER, P.VIEW_AUDIT}
+    {
+        P.MANAGE_USERS,
+        P.MANAGE_SETTINGS,
+        P.MANAGE_CAMERAS,
+        P.MANAGE_REGISTER,
+        P.VIEW_AUDIT,
+        # `utkik alarms list/watch` for an integration; handling an alarm needs a console user.
+        P.VIEW_ALARMS,
+    }
 )
 
 
@@ -87,6 +99,8 @@ _DENIED: dict[Permission, str] = {
     P.PTZ: N_("{name} is not allowed to move cameras."),
     P.SNAPSHOT: N_("{name} is not allowed to take snapshots."),
     P.ACK_ALARMS: N_("{name} is not allowed to acknowledge alarms."),
+    P.VIEW_ALARMS: N_("{name} is not allowed to see alarms."),
+    P.MANAGE_RULES: N_("{name} is not allowed to change the alarm rules."),
     P.CONTROL_LIGHTING: N_("{name} is not allowed to control lighting."),
     P.EXPORT_REQUEST: N_("{name} is not allowed to request exports."),
     P.EXPORT_APPROVE: N_("{name} is not allowed to approve exports."),

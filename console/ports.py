@@ -14,6 +14,8 @@ from console.camera_facts import DeviceFacts, DiscoveredDevice, Health, Still
 from console.camera_login import CameraLogin
 
 if TYPE_CHECKING:
+    from console.alarms.model import Alarm
+    from console.alarms.signals import EventSource
     from console.cameras import Camera
     from console.media.packets import Packet, Profile, StreamInfo, StreamStatus
     from console.recording.playback import PlaybackClock
@@ -423,3 +425,29 @@ class CameraTools:
     #: (host, port, the camera's login, stream URI, or None when the stream is known to flow)
     #: → one health check; never raises for the camera.
     check_health: HealthProbe
+
+
+# -- alarms -----------------------------------------------------------------------------------
+
+
+class EventSources(Protocol):
+    """Makes the event source of a camera (ONVIF PullPoint), None for a camera without events."""
+
+    def for_camera(self, camera: Camera) -> EventSource | None: ...
+
+
+class AlarmBoard(Protocol):
+    """Where alarm states are published for every console of the data dir (the MQTT broker:
+    one retained topic per open alarm, cleared when it closes; docs/alarms.md)."""
+
+    def publish(self, alarms: Sequence[Alarm]) -> None:
+        """Publish the alarms' current states (a closed one clears its topic); never blocks
+        long and never raises for a broker that is gone (the retained states catch up)."""
+        ...
+
+    def sync(self, open_alarms: Sequence[Alarm]) -> None:
+        """Publish every open alarm and clear the topics of alarms no longer open (closed while
+        nothing published)."""
+        ...
+
+    def close(self) -> None: ...

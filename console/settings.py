@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlite_utils
 
+from console.alarms.broker import check_broker
 from console.audit.log import AuditLog
 from console.domain import Actor, Permission
 from console.errors import N_, InvalidInput
@@ -48,6 +50,21 @@ ALL_SETTINGS: dict[str, IntSetting] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class TextSetting:
+    key: str
+    default: str
+    #: refuses a value with an InvalidInput, or gives it normalized
+    check: Callable[[str], str]
+
+
+#: The MQTT broker of sensors and alarms: "" (the engine starts its own on loopback) or
+#: mqtt://HOST:PORT, mqtts://HOST:PORT (console/alarms/broker.py).
+MQTT_BROKER = TextSetting("mqtt.broker", "", check_broker)
+
+TEXT_SETTINGS: dict[str, TextSetting] = {s.key: s for s in (MQTT_BROKER,)}
+
+
 def find_setting(key: str) -> IntSetting:
     try:
         return ALL_SETTINGS[key]
@@ -55,7 +72,18 @@ def find_setting(key: str) -> IntSetting:
         raise InvalidInput(
             N_("There is no setting “{key}”. Settings: {known}."),
             key=key,
-            known=", ".join(ALL_SETTINGS),
+            known=", ".join([*ALL_SETTINGS, *TEXT_SETTINGS]),
+        ) from None
+
+
+def find_text_setting(key: str) -> TextSetting:
+    try:
+        return TEXT_SETTINGS[key]
+    except KeyError:
+        raise InvalidInput(
+            N_("There is no setting “{key}”. Settings: {known}."),
+            key=key,
+            known=", ".join([*ALL_SETTINGS, *TEXT_SETTINGS]),
         ) from None
 
 
@@ -92,3 +120,25 @@ class Settings:
 
         self._db.write(change).result()
         self._events.announce(ChangeKind.SETTINGS)
+
+    def get_text(self, setting: TextSetting) -> str:
+        rows = self._db.query("SELECT value FROM settings WHERE key = ?", (setting.key,))
+        if not rows:
+            return setting.default
+        try:
+            return setting.check(str(rows[0]["value"]))
+        except InvalidInput:
+            return setting.default
+
+    def set_text(self, actor: Actor, setting: TextSetting, value: str) -> str:
+        """Store a text setting (administrators); returns the value as stored."""
+        require(actor, Permission.MANAGE_SETTINGS)
+        value = setting.check(value)
+
+        def change(db: sqlite_utils.Database) -> None:
+            self._audit.append(db, actor, "setting.changed", setting.key, {"value": value})
+            db.table("settings").upsert({"key": setting.key, "value": value}, pk="key")
+
+        self._db.write(change).result()
+        self._events.announce(ChangeKind.SETTINGS)
+        return value

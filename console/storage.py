@@ -409,6 +409,72 @@ def _cameras_never_reused(db: sqlite_utils.Database, clock: Clock) -> None:
     db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('cameras', ?)", (highest,))
 
 
+#: Alarms (console/alarms/), their rules per site and class, snoozed sources, and this data
+#: dir's name on the broker (alarm_meta).
+_SCHEMA_ALARMS = """
+CREATE TABLE IF NOT EXISTS alarms (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    state TEXT NOT NULL CHECK (state IN ('new', 'acknowledged', 'closed')),
+    class TEXT NOT NULL,
+    severity INTEGER NOT NULL CHECK (severity BETWEEN 1 AND 4),
+    source_kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    site TEXT NOT NULL,
+    place TEXT NOT NULL,
+    place_id INTEGER,
+    area_id INTEGER,
+    cameras TEXT NOT NULL,
+    title TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    key TEXT NOT NULL,
+    device_time TEXT,
+    received_time TEXT NOT NULL,
+    last_time TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    active INTEGER,
+    raw TEXT NOT NULL,
+    acknowledged_by TEXT NOT NULL,
+    acknowledged_at TEXT,
+    comment TEXT NOT NULL,
+    assigned_to TEXT NOT NULL,
+    closed_by TEXT NOT NULL,
+    closed_at TEXT,
+    revision INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alarms_key_state ON alarms(key, state);
+CREATE INDEX IF NOT EXISTS alarms_state_received ON alarms(state, received_time);
+CREATE TABLE IF NOT EXISTS alarm_rules (
+    class TEXT NOT NULL,
+    area_id INTEGER NOT NULL,
+    severity INTEGER NOT NULL CHECK (severity BETWEEN 1 AND 4),
+    sound TEXT NOT NULL,
+    open_camera INTEGER NOT NULL,
+    record INTEGER NOT NULL,
+    record_s INTEGER NOT NULL,
+    lighting_boost INTEGER,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    PRIMARY KEY (class, area_id)
+);
+CREATE TABLE IF NOT EXISTS alarm_snoozes (
+    id INTEGER PRIMARY KEY,
+    source_kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    until TEXT NOT NULL,
+    by TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    suppressed INTEGER NOT NULL,
+    lifted_at TEXT
+);
+CREATE INDEX IF NOT EXISTS alarm_snoozes_source ON alarm_snoozes(source_kind, source, until);
+CREATE TABLE IF NOT EXISTS alarm_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+)
+"""
+
+
 def _tables(db: sqlite_utils.Database) -> set[str]:
     return {
         row[0]
@@ -506,6 +572,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "named layouts and tours per user", _sql(_SCHEMA_5)),
     Migration(6, "recordings: settings, segment index, evidence locks", _sql(_SCHEMA_6)),
     Migration(7, "camera ids never reused; removed cameras kept", _cameras_never_reused),
+    Migration(8, "alarms, alarm rules, snoozed sources", _sql(_SCHEMA_ALARMS)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

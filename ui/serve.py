@@ -8,6 +8,7 @@ data dir, so a second `serve`, or a console, says who records instead of recordi
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -15,14 +16,25 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Any, TextIO
 
+from console.alarms.broker import (
+    BrokerAddress,
+    parse_broker,
+    remove_broker_file,
+    write_broker_file,
+)
+from console.alarms.engine import AlarmEngine
 from console.app import Core, default_data_dir
 from console.errors import KnownError
 from console.media.hub import MediaHub
+from console.ports import EventSources
 from console.recording.engine import DiskLevel, EngineStatus, RecordingEngine
 from console.recording.lock import EngineLock
+from console.settings import MQTT_BROKER
 from devices import access_log, secrets
 from devices.media.ingest import camera_opener
 from devices.media.recorder import Mp4SegmentFormat
+from devices.mqtt_sensors import MqttAlarmBoard, MqttSensorSource, broker_login
+from devices.simulator.sensors import Broker
 
 PROGRAM_SERVE = "utkik serve"
 
@@ -50,6 +62,80 @@ def recording_engine(
         on_status=on_status,
         **options,
     )
+
+
+class Alarms:
+    """The data dir's alarm engine with its MQTT parts: the sensors' source, the board the alarm
+    states go to, and, with no broker set, the broker this process starts on loopback for the
+    consoles of this machine (its address written into the data dir)."""
+
+    def __init__(
+        self,
+        core: Core,
+        recording: RecordingEngine | None,
+        camera_sources: EventSources | None = None,
+    ) -> None:
+        self._core = core
+        self._recording = recording
+        self._camera_sources = camera_sources
+        self._own: Broker | None = None
+        self.address: BrokerAddress | None = None
+        self.engine: AlarmEngine | None = None
+
+    @property
+    def own_broker(self) -> bool:
+        """Whether this process runs the broker (no mqtt.broker set): sensors at the sites
+        need a broker set to reach it."""
+        return self._own is not None
+
+    def start(self) -> AlarmEngine:
+        """Start the broker (if none is set), the sources and the engine. Blocks for the
+        broker's start (a second or so): a worker in the console."""
+        core = self._core
+        setting = core.settings.get_text(MQTT_BROKER)
+        if setting:
+            address = parse_broker(setting)
+        else:
+            self._own = Broker("127.0.0.1")
+            self._own.start()
+            address = BrokerAddress(self._own.host, self._own.port)
+            write_broker_file(core.data_dir, address, os.getpid())
+        self.address = address
+        try:
+            login = broker_login(address) if setting else None
+            instance = core.alarms.instance()
+            recording = self._recording
+            self.engine = AlarmEngine(
+                core.alarms,
+                core.cameras,
+                core.clock,
+                sources=[MqttSensorSource(address, core.clock, login, f"utkik-sensors-{instance}")],
+                camera_sources=self._camera_sources,
+                board=MqttAlarmBoard(
+                    address, instance, login, f"utkik-engine-{instance}", engine=True
+                ),
+                trigger=recording.trigger if recording is not None else None,
+                recording_status=recording.status if recording is not None else None,
+            )
+            self.engine.start()
+        except BaseException:
+            self._stop_broker()
+            raise
+        return self.engine
+
+    def stop(self, timeout: float = 10.0) -> None:
+        try:
+            if self.engine is not None:
+                self.engine.stop(timeout)
+                self.engine = None
+        finally:
+            self._stop_broker()
+
+    def _stop_broker(self) -> None:
+        if self._own is not None:
+            remove_broker_file(self._core.data_dir, os.getpid())
+            self._own.stop()
+            self._own = None
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
@@ -92,8 +178,23 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
                     flush=True,
                 )
             print(f"recording to {core.recordings.root} (stop with Ctrl-C)", file=out, flush=True)
-            while not stop.wait(0.5):
-                pass
+            alarms = Alarms(core, engine)
+            try:
+                alarms.start()
+                assert alarms.address is not None
+                where = alarms.address.url
+                if alarms.own_broker:
+                    where += (
+                        " (started here on loopback; sensors at the sites need mqtt.broker set)"
+                    )
+                print(f"alarms: MQTT broker {where}", file=out, flush=True)
+            except KnownError as err:
+                print(f"utkik: alarms do not run: {err}", file=sys.stderr, flush=True)
+            try:
+                while not stop.wait(0.5):
+                    pass
+            finally:
+                alarms.stop()
         finally:
             engine.stop()
     finally:

@@ -27,7 +27,7 @@ from console.errors import N_
 from console.messages import render
 from console.recording.archive import DEFAULT_RETENTION_HOURS, Mode, Window, _schedule_text
 from console.recording.playback import DEFAULT_REASONS, REASONS_KEY
-from console.settings import ALL_SETTINGS
+from console.settings import ALL_SETTINGS, TEXT_SETTINGS
 from console.storage import SEED_SITES, Database
 
 
@@ -497,6 +497,7 @@ def _mode_text(mode: str, schedule: str) -> str:
 #: The settings compared, each with its default as logged and how the stored value is logged.
 _SETTING_DEFAULTS: dict[str, str] = {key: str(s.default) for key, s in ALL_SETTINGS.items()}
 _SETTING_DEFAULTS[REASONS_KEY] = " | ".join(DEFAULT_REASONS)
+_SETTING_DEFAULTS.update({key: s.default for key, s in TEXT_SETTINGS.items()})
 
 
 def _setting_as_logged(key: str, value: str) -> str:

@@ -26,6 +26,8 @@ MATRIX: dict[Permission, set[Role]] = {
     P.PTZ: {OP, T, S},
     P.SNAPSHOT: {OP, T, S},
     P.ACK_ALARMS: {OP, S},
+    P.VIEW_ALARMS: {OP, T, S, U},
+    P.MANAGE_RULES: {S},
     P.CONTROL_LIGHTING: {OP, S},
     P.EXPORT_REQUEST: {S},
     P.EXPORT_APPROVE: {S},

@@ -1,0 +1,412 @@
+"""The MQTT side of alarms over paho-mqtt: the sensors as an EventSource, the alarm board that
+publishes alarm states, and the feed consoles and `utkik alarms watch` read them from.
+
+Every client connects in the background (`connect_async`) and reconnects by itself with backoff
+(1 s doubling to 30 s), so a broker that is down at start or goes away loses nothing: the sensors'
+retained states are read again at every (re)connect, and the alarm states are retained too. TLS
+for `mqtts://` uses the system's certificate authorities; a login comes from the keyring
+(`broker_login`), never from the address or a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import keyring
+import keyring.errors
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.reasoncodes import ReasonCode
+
+from console.alarms.broker import BrokerAddress, alarm_topic, alarms_pattern, engine_topic
+from console.alarms.model import Alarm
+from console.alarms.signals import DeviceEvent, EventSink, SourceKind
+from console.clock import Clock
+from console.errors import N_, KnownError
+
+log = logging.getLogger(__name__)
+
+#: The keyring service holding broker logins, by `BrokerAddress.login_ref`.
+LOGIN_SERVICE = "utkik-mqtt"
+SENSOR_TOPICS = "utkik/site/+/sensor/+/+"
+#: Bounds on what one message may bring in.
+MAX_PAYLOAD = 64 * 1024
+MAX_MEMBERS = 64
+MAX_VALUE = 200
+MIN_BACKOFF_S = 1
+MAX_BACKOFF_S = 30
+QOS = 1
+
+
+class BrokerLoginError(KnownError):
+    """The broker's login cannot be read from or written to the keyring."""
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerLogin:
+    user: str
+    password: str
+
+    def __repr__(self) -> str:
+        return f"BrokerLogin({self.user!r})"
+
+
+def broker_login(address: BrokerAddress) -> BrokerLogin | None:
+    """The broker's login from the keyring, None when none is stored (an open broker)."""
+    try:
+        value = keyring.get_password(LOGIN_SERVICE, address.login_ref)
+    except keyring.errors.KeyringError as err:
+        raise BrokerLoginError(
+            N_("The keyring cannot be read ({reason})."), reason=type(err).__name__
+        ) from None
+    if value is None:
+        return None
+    try:
+        login = json.loads(value)
+        return BrokerLogin(str(login["user"]), str(login["password"]))
+    except (ValueError, KeyError, TypeError):
+        raise BrokerLoginError(
+            N_("The broker login {ref} in the keyring is damaged."), ref=address.login_ref
+        ) from None
+
+
+def store_broker_login(address: BrokerAddress, login: BrokerLogin) -> None:
+    value = json.dumps({"user": login.user, "password": login.password})
+    try:
+        keyring.set_password(LOGIN_SERVICE, address.login_ref, value)
+    except keyring.errors.KeyringError as err:
+        raise BrokerLoginError(
+            N_("The broker login cannot be stored in the keyring ({reason})."),
+            reason=type(err).__name__,
+        ) from None
+
+
+def _client(
+    name: str, address: BrokerAddress, login: BrokerLogin | None, clean_start: bool = True
+) -> mqtt.Client:
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=name, clean_session=clean_start)
+    client.reconnect_delay_set(MIN_BACKOFF_S, MAX_BACKOFF_S)
+    if address.tls:
+        client.tls_set()
+    if login is not None:
+        client.username_pw_set(login.user, login.password)
+    return client
+
+
+def _text(value: object) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text[:MAX_VALUE]
+
+
+def sensor_event(topic: str, payload: bytes, received: datetime) -> DeviceEvent | None:
+    """A sensor's message as a DeviceEvent; None for a topic outside the contract."""
+    levels = topic.split("/")
+    if len(levels) != 6 or levels[:2] != ["utkik", "site"] or levels[3] != "sensor":
+        return None
+    place, sensor = levels[2][:100], levels[4][:100]
+    text = payload[:MAX_PAYLOAD].decode("utf-8", errors="replace")
+    data: dict[str, str] = {}
+    if text.lstrip().startswith("{"):
+        try:
+            members = json.loads(text)
+        except ValueError:
+            members = None
+        if isinstance(members, dict):
+            for key, value in list(members.items())[:MAX_MEMBERS]:
+                data[str(key)[:MAX_VALUE]] = _text(value)
+    return DeviceEvent(
+        kind=SourceKind.MQTT,
+        source=sensor,
+        camera_id=None,
+        topic=topic[:500],
+        device_time=_device_time(data.get("time")),
+        received_time=received,
+        data=data,
+        raw=text,
+        place=place,
+    )
+
+
+def _device_time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class SeenSensor:
+    place: str
+    sensor: str
+    kind: str
+    first_seen: datetime
+
+
+class MqttSensorSource:
+    """The sensors of docs/sensors-and-lighting.md as an EventSource (alarms' engine)."""
+
+    def __init__(
+        self,
+        address: BrokerAddress,
+        clock: Clock,
+        login: BrokerLogin | None = None,
+        client_id: str = "utkik-alarms",
+    ) -> None:
+        self._address = address
+        self._clock = clock
+        self._client = _client(client_id, address, login)
+        self._client.on_connect = self._on_connect
+        self._client.on_disconnect = self._on_disconnect
+        self._client.on_message = self._on_message
+        self._sink: EventSink | None = None
+        self._lock = threading.Lock()
+        self._seen: dict[tuple[str, str], SeenSensor] = {}
+        self.connected = threading.Event()
+
+    def start(self, sink: EventSink) -> None:
+        self._sink = sink
+        self._client.connect_async(self._address.host, self._address.port)
+        self._client.loop_start()
+
+    def stop(self) -> None:
+        self._client.disconnect()
+        self._client.loop_stop()
+        self._sink = None
+
+    def sensors(self) -> list[SeenSensor]:
+        """Every sensor heard since the start, new ones included (never dropped)."""
+        with self._lock:
+            return sorted(self._seen.values(), key=lambda s: (s.place, s.sensor))
+
+    def _on_connect(
+        self,
+        client: mqtt.Client,
+        userdata: Any,
+        flags: Any,
+        reason: ReasonCode,
+        properties: Any,
+    ) -> None:
+        if reason.is_failure:
+            log.warning("the broker %s refused the sensors' client: %s", self._address.url, reason)
+            return
+        # Subscribing at every (re)connect brings the retained states again.
+        client.subscribe(SENSOR_TOPICS, qos=QOS)
+        self.connected.set()
+
+    def _on_disconnect(
+        self, client: mqtt.Client, userdata: Any, flags: Any, reason: ReasonCode, properties: Any
+    ) -> None:
+        self.connected.clear()
+        if reason.is_failure:
+            log.warning("lost the broker %s (%s); reconnecting", self._address.url, reason)
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        event = sensor_event(message.topic, bytes(message.payload), self._clock.now())
+        sink = self._sink
+        if event is None or sink is None:
+            return
+        self._note(event)
+        sink(event)
+
+    def _note(self, event: DeviceEvent) -> None:
+        key = (event.place or "", event.source)
+        kind = event.data.get("kind", "")
+        with self._lock:
+            known = self._seen.get(key)
+            if known is not None and (known.kind or not kind):
+                return
+            self._seen[key] = SeenSensor(key[0], key[1], kind, event.received_time)
+        if known is None:
+            log.info("sensor %s at %s heard for the first time", key[1], key[0])
+
+
+class MqttAlarmBoard:
+    """Publishes alarm states, retained, one topic per open alarm; a closed alarm's topic is
+    cleared. The engine's own state is `online` while it runs and `offline` by its last will."""
+
+    def __init__(
+        self,
+        address: BrokerAddress,
+        instance: str,
+        login: BrokerLogin | None = None,
+        client_id: str = "",
+        *,
+        engine: bool = False,
+    ) -> None:
+        self._address = address
+        self._login = login
+        self._instance = instance
+        self._engine = engine
+        self._client = _client(client_id, address, login)
+        if engine:
+            self._client.will_set(engine_topic(instance), "offline", qos=QOS, retain=True)
+            self._client.on_connect = self._on_connect
+        self._client.connect_async(address.host, address.port)
+        self._client.loop_start()
+
+    def _on_connect(
+        self, client: mqtt.Client, userdata: Any, flags: Any, reason: ReasonCode, properties: Any
+    ) -> None:
+        if not reason.is_failure:
+            client.publish(engine_topic(self._instance), "online", qos=QOS, retain=True)
+
+    def publish(self, alarms: Sequence[Alarm]) -> None:
+        for alarm in alarms:
+            topic = alarm_topic(self._instance, alarm.id)
+            payload = json.dumps(alarm.as_json(), ensure_ascii=False).encode()
+            # Queued while the broker is away; paho sends it at the reconnect.
+            if alarm.open:
+                self._client.publish(topic, payload, qos=QOS, retain=True)
+            else:
+                # Those listening see it closed; then an empty retained message clears the
+                # topic, so that a console connecting later is not shown it.
+                self._client.publish(topic, payload, qos=QOS, retain=False)
+                self._client.publish(topic, b"", qos=QOS, retain=True)
+
+    def sync(self, open_alarms: Sequence[Alarm]) -> None:
+        """Publish the open alarms, and clear what retained topics say of others: collected
+        from the broker for a moment (alarms closed while no engine published)."""
+        self.publish(open_alarms)
+        wanted = {a.id for a in open_alarms}
+        stale: set[int] = set()
+        done = threading.Event()
+        reader = AlarmFeed(self._address, self._instance, self._login)
+
+        def collect(alarm_id: int, state: dict[str, Any] | None) -> None:
+            if alarm_id not in wanted and state is not None:
+                stale.add(alarm_id)
+
+        reader.start(collect, on_ready=done.set)
+        done.wait(2.0)
+        # Retained messages come right after the subscription is granted.
+        reader.settle(0.3)
+        reader.stop()
+        for alarm_id in stale:
+            self._client.publish(alarm_topic(self._instance, alarm_id), b"", qos=QOS, retain=True)
+
+    def close(self) -> None:
+        if self._engine:
+            info = self._client.publish(
+                engine_topic(self._instance), "offline", qos=QOS, retain=True
+            )
+            with contextlib.suppress(RuntimeError, ValueError):
+                info.wait_for_publish(2.0)
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until what was published reached the broker (a CLI command before it exits)."""
+        info = self._client.publish(f"{engine_topic(self._instance)}/ping", b"", qos=QOS)
+        try:
+            info.wait_for_publish(timeout)
+        except (RuntimeError, ValueError):
+            return False
+        return info.is_published()
+
+
+class AlarmFeed:
+    """The alarm states as published, for a console or `utkik alarms watch`: `on_state(id,
+    state)` with the alarm's JSON object, or None when its topic was cleared (closed); only a
+    newer revision than the one last delivered for an alarm is delivered."""
+
+    def __init__(
+        self,
+        address: BrokerAddress,
+        instance: str,
+        login: BrokerLogin | None = None,
+        client_id: str = "",
+    ) -> None:
+        self._address = address
+        self._instance = instance
+        self._client = _client(client_id, address, login)
+        self._client.on_connect = self._on_connect
+        self._client.on_message = self._on_message
+        self._client.on_disconnect = self._on_disconnect
+        self._revisions: dict[int, int] = {}
+        self._on_state: Callable[[int, dict[str, Any] | None], None] | None = None
+        self._on_ready: Callable[[], None] | None = None
+        self._on_engine: Callable[[bool], None] | None = None
+        self._last = threading.Event()
+        self.connected = threading.Event()
+
+    def start(
+        self,
+        on_state: Callable[[int, dict[str, Any] | None], None],
+        *,
+        on_ready: Callable[[], None] | None = None,
+        on_engine: Callable[[bool], None] | None = None,
+    ) -> None:
+        self._on_state = on_state
+        self._on_ready = on_ready
+        self._on_engine = on_engine
+        self._client.connect_async(self._address.host, self._address.port)
+        self._client.loop_start()
+
+    def settle(self, quiet_s: float, limit_s: float = 5.0) -> None:
+        """Wait until no message came for `quiet_s` (the retained ones have arrived)."""
+        deadline = time.monotonic() + limit_s
+        while time.monotonic() < deadline:
+            self._last.clear()
+            if not self._last.wait(quiet_s):
+                return
+
+    def stop(self) -> None:
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def _on_connect(
+        self, client: mqtt.Client, userdata: Any, flags: Any, reason: ReasonCode, properties: Any
+    ) -> None:
+        if reason.is_failure:
+            log.warning("the broker %s refused the alarm feed: %s", self._address.url, reason)
+            return
+        client.subscribe(
+            [(alarms_pattern(self._instance), QOS), (engine_topic(self._instance), QOS)]
+        )
+        self.connected.set()
+        if self._on_ready is not None:
+            self._on_ready()
+
+    def _on_disconnect(
+        self, client: mqtt.Client, userdata: Any, flags: Any, reason: ReasonCode, properties: Any
+    ) -> None:
+        self.connected.clear()
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        self._last.set()
+        if message.topic == engine_topic(self._instance):
+            if self._on_engine is not None:
+                self._on_engine(message.payload == b"online")
+            return
+        try:
+            alarm_id = int(message.topic.rsplit("/", 1)[-1])
+        except ValueError:
+            return
+        state: dict[str, Any] | None = None
+        if message.payload:
+            try:
+                loaded = json.loads(message.payload[:MAX_PAYLOAD])
+            except ValueError:
+                return
+            if not isinstance(loaded, dict):
+                return
+            state = loaded
+            revision = loaded.get("revision")
+            if isinstance(revision, int):
+                if revision <= self._revisions.get(alarm_id, 0):
+                    return
+                self._revisions[alarm_id] = revision
+        on_state = self._on_state
+        if on_state is not None:
+            on_state(alarm_id, state)
