@@ -14,6 +14,7 @@ from console.camera_facts import DeviceFacts, DiscoveredDevice, Health, Still
 from console.camera_login import CameraLogin
 
 if TYPE_CHECKING:
+    from console.alarms.signals import EventSource
     from console.cameras import Camera
     from console.media.packets import Packet, Profile, StreamInfo, StreamStatus
     from console.recording.playback import PlaybackClock
@@ -423,3 +424,16 @@ class CameraTools:
     #: (host, port, the camera's login, stream URI, or None when the stream is known to flow)
     #: → one health check; never raises for the camera.
     check_health: HealthProbe
+
+
+# -- alarms: events from cameras (devices/onvif_events.py, wired by the process that records) --
+
+
+class EventSources(Protocol):
+    """Makes the event source of a camera: its ONVIF PullPoint subscription."""
+
+    def for_camera(self, camera: Camera) -> EventSource | None:
+        """A new, unstarted source of `camera`'s events; None for a camera without events (or
+        a removed one). Reads no secret yet: the source reads the camera's login when it
+        subscribes."""
+        ...
