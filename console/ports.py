@@ -427,13 +427,17 @@ class CameraTools:
     check_health: HealthProbe
 
 
-# -- alarms -----------------------------------------------------------------------------------
+# -- alarms: events from cameras (devices/onvif_events.py, wired by the process that records) --
 
 
 class EventSources(Protocol):
-    """Makes the event source of a camera (ONVIF PullPoint), None for a camera without events."""
+    """Makes the event source of a camera: its ONVIF PullPoint subscription."""
 
-    def for_camera(self, camera: Camera) -> EventSource | None: ...
+    def for_camera(self, camera: Camera) -> EventSource | None:
+        """A new, unstarted source of `camera`'s events; None for a camera without events (or
+        a removed one). Reads no secret yet: the source reads the camera's login when it
+        subscribes."""
+        ...
 
 
 class AlarmBoard(Protocol):

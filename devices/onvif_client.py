@@ -572,12 +572,14 @@ async def open_camera(
     timeout: float = 10.0,
     max_bytes: int = MAX_RESPONSE_BYTES,
     clock_offset_s: float | None = None,
+    device_xaddr: str = "",
 ) -> AsyncIterator[Any]:
     """An onvif-zeep-async ONVIFCamera whose services are all guarded like onboarding's (size
     limit, hardened parsing, per-request `timeout`), closed on exit. For adapters that need more
     of a camera (PTZ, events); what they return must still be plain values, never zeep objects.
     Failures of its calls are mapped to CameraErrors by `camera_error()`; a request to a service
-    address on another host than `login`'s raises ForeignHost unsent."""
+    address on another host than `login`'s raises ForeignHost unsent. `device_xaddr`: where the
+    device service is, when onboarding found it elsewhere than the default path (HTTPS)."""
     camera = _new_camera(
         host,
         port,
@@ -585,6 +587,7 @@ async def open_camera(
         timeout=timeout,
         max_bytes=max_bytes,
         clock_offset_s=clock_offset_s,
+        device_xaddr=device_xaddr,
     )
     try:
         yield camera

@@ -80,6 +80,10 @@ _TOPIC_ITEMS: dict[str, tuple[str, str]] = {
     TOPIC_DIGITAL_INPUT: ("InputToken", "LogicalState"),
 }
 
+#: The simulated maker's own topic namespace: events in it have no parser (a generic alarm).
+VENDOR_TOPIC_NS = "urn:utkik:simulator:event-topics"
+VENDOR_PREFIX = "tnssim"
+
 CAMERA_NAMES = (
     "Stora torget",
     "Trädgårdstorget",
@@ -502,21 +506,36 @@ class OnvifDevice:
     def raise_tamper(self, active: bool = True) -> None:
         self.raise_event(TOPIC_TAMPER, VIDEO_SOURCE, active)
 
+    def raise_vendor_event(self, topic: str, data: dict[str, str]) -> None:
+        """A one-off event in the simulated maker's own namespace (e.g. "Lens/HeaterFault",
+        sent as `tnssim:Lens/HeaterFault`), which no topic parser knows, to every subscriber."""
+        items = "".join(
+            f"<tt:SimpleItem Name={quoteattr(name)} Value={quoteattr(value)}/>"
+            for name, value in data.items()
+        )
+        message = _notification_xml(
+            f"{VENDOR_PREFIX}:{escape(topic)}",
+            f" xmlns:{VENDOR_PREFIX}={quoteattr(VENDOR_TOPIC_NS)}",
+            f"<tt:Data>{items}</tt:Data>",
+            self._now(),
+            "",
+        )
+        with self._events:
+            self._expire_locked()
+            for sub in self._subscriptions.values():
+                sub.queue.append(message)
+            self._events.notify_all()
+
     def _notification(
         self, topic: str, source: str, value: str, moment: datetime, operation: str
     ) -> str:
         source_name, data_name = _TOPIC_ITEMS[topic]
-        return (
-            "<wsnt:NotificationMessage>"
-            '<wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">'
-            f"{topic}</wsnt:Topic>"
-            "<wsnt:Message>"
-            f'<tt:Message UtcTime="{xml_time(moment)}" PropertyOperation="{operation}">'
+        items = (
             f"<tt:Source><tt:SimpleItem Name={quoteattr(source_name)} Value={quoteattr(source)}/>"
             f"</tt:Source><tt:Data><tt:SimpleItem Name={quoteattr(data_name)} "
             f"Value={quoteattr(value)}/></tt:Data>"
-            "</tt:Message></wsnt:Message></wsnt:NotificationMessage>"
         )
+        return _notification_xml(topic, "", items, moment, operation)
 
     def _initial_messages_locked(self) -> list[str]:
         return [
@@ -1087,6 +1106,22 @@ class OnvifDevice:
             f"</tt:MoveStatus><tt:UtcTime>{xml_time(self._now())}</tt:UtcTime>"
             "</tptz:PTZStatus></tptz:GetStatusResponse>"
         )
+
+
+def _notification_xml(
+    topic: str, declarations: str, items: str, moment: datetime, operation: str
+) -> str:
+    """One wsnt:NotificationMessage; `declarations` are namespace declarations the topic needs
+    beyond the envelope's; `operation` is the PropertyOperation of a property ("" for none)."""
+    property_operation = f' PropertyOperation="{operation}"' if operation else ""
+    return (
+        "<wsnt:NotificationMessage>"
+        '<wsnt:Topic Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet"'
+        f"{declarations}>{topic}</wsnt:Topic>"
+        "<wsnt:Message>"
+        f'<tt:Message UtcTime="{xml_time(moment)}"{property_operation}>{items}'
+        "</tt:Message></wsnt:Message></wsnt:NotificationMessage>"
+    )
 
 
 def _date_time(moment: datetime) -> str:
