@@ -105,6 +105,17 @@ class Sealed:
     note: str
 
 
+@dataclass(frozen=True, slots=True)
+class DomainSignature:
+    """An Ed25519 signature by an epoch key (see AuditLog.sign)."""
+
+    signature: bytes
+    key_name: str
+    public_key: bytes
+    #: The key certificates of epoch 0 up to the signing key's, in order.
+    certificates: tuple[str, ...]
+
+
 @dataclass
 class _Prepared:
     """A checkpoint signed off the writer thread, waiting for a transaction to carry it."""
@@ -1040,6 +1051,32 @@ class AuditLog:
         _write_private(directory / "verify.py", Path(v.__file__).read_bytes())
         _write_private(directory / "README.txt", _EXPORT_README)
         return count
+
+    def sign(self, domain: bytes, data: bytes) -> DomainSignature:
+        """Sign `domain` + `data` with the current epoch's key, for a document that leaves the
+        log (an export's manifest). `domain` is a line of its own (it ends in a newline), so a
+        signature over one kind of document can never pass for another kind or for a
+        checkpoint. The certificates chain the key to the log's first key."""
+        self._refuse_if_broken()
+        if not domain.endswith(b"\n") or b"\n" in domain[:-1]:
+            raise ValueError("the domain prefix is one line ending in a newline")
+        rows = self._db.query("SELECT name, public_key, certificate FROM audit_keys ORDER BY epoch")
+        private = None
+        if rows and self._keys is not None:
+            private = self._private_key(str(rows[-1]["name"]), bytes(rows[-1]["public_key"]))
+        if private is None:
+            raise AuditUnavailable(
+                N_(
+                    "The access log's signing key cannot be reached, so nothing can be signed "
+                    "with it now."
+                )
+            )
+        return DomainSignature(
+            signature=private.sign(domain + data),
+            key_name=str(rows[-1]["name"]),
+            public_key=bytes(rows[-1]["public_key"]),
+            certificates=tuple(str(r["certificate"]) for r in rows),
+        )
 
     def prove(self, seq: int) -> dict[str, object]:
         """An RFC 6962 inclusion proof of entry `seq` against the latest checkpoint."""
