@@ -455,3 +455,36 @@ class AlarmBoard(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+# -- lighting: the luminaires' controllers (devices/mqtt_lighting.py) ---------------------------
+
+
+@dataclass(frozen=True)
+class LuminaireReport:
+    """What a luminaire's controller said: its state, its availability or an error."""
+
+    place: str
+    light: str
+    available: bool | None = None
+    level: int | None = None
+    mode: str | None = None
+    #: the command this state results from, echoed once
+    command_id: str | None = None
+    error: str | None = None
+
+
+class LightingBus(Protocol):
+    """The luminaires' controllers, over the broker."""
+
+    def start(self, on_report: Callable[[LuminaireReport], None]) -> None:
+        """Begin delivering reports (the retained states first) from the bus's own thread."""
+        ...
+
+    def send(
+        self, place: str, light: str, level: int, mode: str, duration_s: int, command_id: str
+    ) -> None:
+        """Queue a command; never blocks long, never raises for a broker that is away."""
+        ...
+
+    def stop(self) -> None: ...

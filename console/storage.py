@@ -474,6 +474,52 @@ CREATE TABLE IF NOT EXISTS alarm_meta (
 )
 """
 
+_SCHEMA_LIGHTING = """
+CREATE TABLE IF NOT EXISTS lighting_zones (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    place TEXT NOT NULL,
+    area_id INTEGER,
+    schedule TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    commanded_level INTEGER,
+    source TEXT,
+    detail TEXT,
+    until TEXT
+);
+CREATE TABLE IF NOT EXISTS lighting_luminaires (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    place TEXT NOT NULL,
+    light TEXT NOT NULL,
+    zone_id INTEGER NOT NULL REFERENCES lighting_zones(id),
+    first_seen TEXT NOT NULL,
+    available INTEGER,
+    reported_level INTEGER,
+    reported_mode TEXT,
+    reported_at TEXT,
+    commanded_level INTEGER,
+    command_id TEXT,
+    confirmed INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    UNIQUE (place, light)
+);
+CREATE TABLE IF NOT EXISTS lighting_overrides (
+    zone_id INTEGER PRIMARY KEY REFERENCES lighting_zones(id),
+    level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 100),
+    until TEXT NOT NULL,
+    user TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS lighting_boosts (
+    zone_id INTEGER PRIMARY KEY REFERENCES lighting_zones(id),
+    level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 100),
+    until TEXT NOT NULL,
+    alarm_id INTEGER NOT NULL
+);
+"""
+
 
 def _tables(db: sqlite_utils.Database) -> set[str]:
     return {
@@ -573,6 +619,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "recordings: settings, segment index, evidence locks", _sql(_SCHEMA_6)),
     Migration(7, "camera ids never reused; removed cameras kept", _cameras_never_reused),
     Migration(8, "alarms, alarm rules, snoozed sources", _sql(_SCHEMA_ALARMS)),
+    Migration(9, "lighting zones, luminaires, overrides and alarm boosts", _sql(_SCHEMA_LIGHTING)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
