@@ -35,6 +35,7 @@ from console.sites import parse_area_list
 from console.text import printable, terminal_safe
 from console.users import parse_role
 from devices import access_log, secrets
+from ui.cli_lighting import add_lighting_parser, run_lighting
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_demo_parser(commands)
     add_serve_parser(commands)
     add_recordings_parser(commands)
+    add_lighting_parser(commands)
     return parser
 
 
@@ -898,6 +900,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             return run_cameras(core, args, out)
         if args.command == "recordings":
             return run_recordings(core, args, out)
+        if args.command == "lighting":
+            return run_lighting(core, args, out)
         raise AssertionError(f"unhandled command {args.command}")
     except KnownError as err:
         print(f"utkik: {err}", file=sys.stderr)
