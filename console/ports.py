@@ -488,3 +488,13 @@ class LightingBus(Protocol):
         ...
 
     def stop(self) -> None: ...
+
+
+class RelaySwitch(Protocol):
+    """Cameras' relay outputs (ONVIF DeviceIO), for floodlights wired to a camera."""
+
+    def set_relay(self, camera_id: int, token: str, active: bool, hold_s: int | None) -> None:
+        """Switch the relay; blocking until the camera answered (call it off the GUI thread).
+        `hold_s`: the relay is made monostable so that it falls back to idle by itself after
+        that long unless switched again; None: it stays. Raises a CameraError in words."""
+        ...

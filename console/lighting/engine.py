@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from console.clock import Clock
+from console.errors import KnownError
 from console.lighting.control import Command
 from console.lighting.schedule import Reason
 from console.lighting.service import LightingService, Luminaire, Zone
-from console.ports import LightingBus, LuminaireReport
+from console.ports import LightingBus, LuminaireReport, RelaySwitch
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +60,11 @@ class LightingEngine:
         bus: LightingBus,
         clock: Clock,
         on_problem: Callable[[LightingProblem], None] | None = None,
+        relays: RelaySwitch | None = None,
     ) -> None:
         self._service = service
         self._bus = bus
+        self._relays = relays
         self._clock = clock
         self._on_problem = on_problem
         self._sent: dict[int, _Sent] = {}
@@ -133,6 +136,10 @@ class LightingEngine:
         for lum in luminaires:
             with self._lock:
                 self._sent[lum.id] = _Sent(command, now, 1)
+            self._deliver(lum, command, now)
+
+    def _deliver(self, lum: Luminaire, command: Command, now: datetime) -> None:
+        if lum.driver != "relay":
             self._bus.send(
                 lum.place,
                 lum.light,
@@ -141,6 +148,18 @@ class LightingEngine:
                 command.duration_s(now),
                 command.command_id,
             )
+            return
+        # A floodlight on a camera's relay: on for any level above 0, held by the camera itself
+        # for the command's duration. The camera's answer is the confirmation.
+        if self._relays is None or lum.camera_id is None:
+            return
+        on = command.level > 0
+        try:
+            self._relays.set_relay(lum.camera_id, lum.relay_token, on, command.duration_s(now))
+        except KnownError as err:
+            self._service.record_relay(lum, None, command.command_id, str(err))
+            return
+        self._service.record_relay(lum, 100 if on else 0, command.command_id, "")
 
     def _check(self, zone: Zone, lum: Luminaire, now: datetime) -> None:
         with self._lock:
@@ -155,7 +174,10 @@ class LightingEngine:
         if lum.command_id == sent.command.command_id and lum.confirmed:
             sent.confirmed = True
             self._clear(lum, "unconfirmed")
-            if lum.reported_level is not None and lum.reported_level != sent.command.level:
+            expected = sent.command.level
+            if lum.driver == "relay":
+                expected = 100 if expected > 0 else 0
+            if lum.reported_level is not None and lum.reported_level != expected:
                 self._problem(
                     lum,
                     "mismatch",
@@ -169,14 +191,7 @@ class LightingEngine:
             return
         if sent.attempts < ATTEMPTS:
             sent.attempts += 1
-            self._bus.send(
-                lum.place,
-                lum.light,
-                sent.command.level,
-                str(sent.command.mode),
-                sent.command.duration_s(now),
-                sent.command.command_id,
-            )
+            self._deliver(lum, sent.command, now)
             return
         self._problem(
             lum, "unconfirmed", f"command for {sent.command.level} % not confirmed", night

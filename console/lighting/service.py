@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -55,6 +56,10 @@ class Luminaire:
     place: str
     light: str
     zone_id: int
+    #: "mqtt" (a controller on the broker) or "relay" (a camera's relay output)
+    driver: str
+    camera_id: int | None
+    relay_token: str
     available: bool | None
     reported_level: int | None
     reported_mode: str
@@ -69,6 +74,7 @@ class Luminaire:
         return {
             "light": self.light,
             "place": self.place,
+            "driver": self.driver,
             "available": self.available,
             "reported_level": self.reported_level,
             "reported_mode": self.reported_mode,
@@ -270,6 +276,70 @@ class LightingService:
 
         return self._write(zone.id, change)
 
+    def add_relay(
+        self, actor: Actor, zone_name: str, place: str, camera_id: int, token: str
+    ) -> Zone:
+        """A floodlight on a camera's relay output: a luminaire of levels 0 and 100 in the zone
+        `zone_name` (made at `place` with the default program when there is none)."""
+        require(actor, Permission.MANAGE_RULES)
+        zone_name = bounded_text(zone_name.strip(), 100)
+        token = bounded_text(token.strip(), 64)
+        if not zone_name or not token:
+            raise InvalidInput(N_("A relay needs a zone name and the relay's token."))
+        slug = place_slug(place)
+        now = self._clock.now()
+
+        def change(db: sqlite_utils.Database) -> int:
+            camera = db.execute(
+                "SELECT id FROM cameras WHERE id = ? AND removed_at IS NULL", (camera_id,)
+            ).fetchone()
+            if camera is None:
+                raise NotFound(N_("There is no camera {id}."), id=camera_id)
+            row = db.execute(
+                "SELECT id FROM lighting_zones WHERE name = ?", (zone_name,)
+            ).fetchone()
+            if row is None:
+                _, area_id = _place_name(db, slug)
+                zone_id = _pk(
+                    db.execute(
+                        "INSERT INTO lighting_zones (name, place, area_id, schedule, updated_at, "
+                        "updated_by) VALUES (?, ?, ?, ?, ?, ?)",
+                        (
+                            zone_name,
+                            slug,
+                            area_id,
+                            json.dumps(schedule_json(Schedule()), sort_keys=True),
+                            to_iso(now),
+                            actor.name,
+                        ),
+                    ).lastrowid
+                )
+            else:
+                zone_id = int(row[0])
+            light = f"relay-{camera_id}-{token}"
+            db.execute(
+                "INSERT INTO lighting_luminaires (place, light, zone_id, driver, camera_id, "
+                "relay_token, first_seen, available) VALUES (?, ?, ?, 'relay', ?, ?, ?, 1)",
+                (slug, light, zone_id, camera_id, token, to_iso(now)),
+            )
+            self._audit.append(
+                db,
+                actor,
+                "lighting.relay_added",
+                f"zone:{zone_id}",
+                {"zone": zone_name, "camera_id": camera_id, "relay": token},
+            )
+            return zone_id
+
+        try:
+            zone_id = self._db.write(change).result()
+        except sqlite3.IntegrityError:
+            raise InvalidInput(
+                N_("Relay {token} of camera {id} already lights a zone."), token=token, id=camera_id
+            ) from None
+        self._events.announce(ChangeKind.LIGHTING, [zone_id])
+        return self.zone(zone_id)
+
     # -- what the engine does -------------------------------------------------------------------
 
     def boost(self, place: str, level: int, duration: timedelta, alarm_id: int) -> Zone | None:
@@ -383,6 +453,27 @@ class LightingService:
         self._db.write(lambda db: db.execute(sql, params)).result()
         self._events.announce(ChangeKind.LIGHTING, [luminaire.zone_id])
 
+    def record_relay(
+        self, luminaire: Luminaire, level: int | None, command_id: str, error: str
+    ) -> None:
+        """A relay's switching: the camera's answer confirms command `command_id` (`level` 0 or
+        100), or its error is kept."""
+        if level is None:
+            sql = "UPDATE lighting_luminaires SET error = ?, reported_at = ? WHERE id = ?"
+            params: tuple[object, ...] = (
+                bounded_text(error, 200),
+                to_iso(self._clock.now()),
+                luminaire.id,
+            )
+        else:
+            sql = (
+                "UPDATE lighting_luminaires SET reported_level = ?, confirmed = 1, error = '', "
+                "reported_at = ?, available = 1 WHERE id = ? AND command_id = ?"
+            )
+            params = (level, to_iso(self._clock.now()), luminaire.id, command_id)
+        self._db.write(lambda db: db.execute(sql, params)).result()
+        self._events.announce(ChangeKind.LIGHTING, [luminaire.zone_id])
+
     def record_command(
         self, zone: Zone, command: Command, *, changed: bool, sent_to: builtins.list[Luminaire]
     ) -> None:
@@ -487,6 +578,9 @@ def _luminaire(row: Mapping[str, Any]) -> Luminaire:
         place=str(row["place"]),
         light=str(row["light"]),
         zone_id=int(row["zone_id"]),
+        driver=str(row["driver"]),
+        camera_id=None if row["camera_id"] is None else int(row["camera_id"]),
+        relay_token=str(row["relay_token"] or ""),
         available=None if row["available"] is None else bool(row["available"]),
         reported_level=row["reported_level"],
         reported_mode=str(row["reported_mode"] or ""),

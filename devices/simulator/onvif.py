@@ -346,6 +346,18 @@ def _text(element: Any, path: str, default: str = "") -> str:
     return str(found.text).strip()
 
 
+_DURATION = re.compile(r"^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$")
+
+
+def _seconds(text: str) -> float | None:
+    """An xs:duration of hours, minutes and seconds (PT1H30M, PT600S) in seconds."""
+    match = _DURATION.match(text.strip())
+    if match is None or text.strip() == "PT":
+        return None
+    hours, minutes, seconds = match.groups()
+    return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds or 0)
+
+
 def _bool(value: bool) -> str:
     return "true" if value else "false"
 
@@ -395,6 +407,10 @@ class OnvifDevice:
         self._subscriptions: dict[str, _Subscription] = {}
         self._properties: dict[tuple[str, str], tuple[str, datetime]] = {}
         self._relays: dict[str, str] = {RELAY_OUTPUT: "inactive"}
+        #: per relay: its mode (Bistable or Monostable) and a monostable relay's delay in seconds
+        self._relay_modes: dict[str, tuple[str, float]] = {RELAY_OUTPUT: ("Bistable", 0.0)}
+        #: a monostable relay's fall back to idle, while it is active
+        self._relay_timers: dict[str, threading.Timer] = {}
         self._ptz = _PtzState(presets={"1": ("Home", 0.0, 0.0, 0.0)})
         self._nonces: deque[str] = deque(maxlen=4096)
         self._server: _Server | None = None
@@ -432,6 +448,9 @@ class OnvifDevice:
         self._drop_connections()
         with self._events:
             self._events.notify_all()
+            for timer in self._relay_timers.values():
+                timer.cancel()
+            self._relay_timers.clear()
         if thread is not None:
             thread.join(timeout=5)
 
@@ -619,6 +638,7 @@ class OnvifDevice:
             (NS["tds"], "GetScopes"): self._get_scopes,
             (NS["tds"], "GetRelayOutputs"): self._get_relay_outputs,
             (NS["tds"], "SetRelayOutputState"): self._set_relay_output_state,
+            (NS["tds"], "SetRelayOutputSettings"): self._set_relay_output_settings,
             (NS["trt"], "GetProfiles"): self._get_profiles,
             (NS["trt"], "GetProfile"): self._get_profile,
             (NS["trt"], "GetStreamUri"): self._get_stream_uri,
@@ -631,6 +651,7 @@ class OnvifDevice:
             (NS["wsnt"], "Unsubscribe"): self._unsubscribe,
             (NS["tmd"], "GetRelayOutputs"): self._get_relay_outputs,
             (NS["tmd"], "SetRelayOutputState"): self._set_relay_output_state,
+            (NS["tmd"], "SetRelayOutputSettings"): self._set_relay_output_settings,
         }
         if self.config.has_ptz:
             ops.update(
@@ -973,12 +994,12 @@ class OnvifDevice:
     def _get_relay_outputs(self, request: Any, path: str) -> str:
         prefix = "tds" if etree.QName(request).namespace == NS["tds"] else "tmd"
         with self._lock:
-            relays = dict(self._relays)
+            modes = dict(self._relay_modes)
         items = "".join(
-            f'<{prefix}:RelayOutputs token="{token}"><tt:Properties><tt:Mode>Bistable</tt:Mode>'
-            "<tt:DelayTime>PT0S</tt:DelayTime><tt:IdleState>open</tt:IdleState>"
+            f'<{prefix}:RelayOutputs token="{token}"><tt:Properties><tt:Mode>{mode}</tt:Mode>'
+            f"<tt:DelayTime>PT{delay:g}S</tt:DelayTime><tt:IdleState>open</tt:IdleState>"
             "</tt:Properties></" + prefix + ":RelayOutputs>"
-            for token in relays
+            for token, (mode, delay) in modes.items()
         )
         return f"<{prefix}:GetRelayOutputsResponse>{items}</{prefix}:GetRelayOutputsResponse>"
 
@@ -992,7 +1013,38 @@ class OnvifDevice:
             if token not in self._relays:
                 raise _invalid("ter:RelayToken", f"There is no relay output {token!r}")
             self._relays[token] = state
+            running = self._relay_timers.pop(token, None)
+            if running is not None:
+                running.cancel()
+            mode, delay = self._relay_modes[token]
+            if state == "active" and mode == "Monostable" and delay > 0:
+                # A monostable relay goes back to idle by itself after its delay.
+                timer = threading.Timer(delay, self._relay_idle, args=(token,))
+                timer.daemon = True
+                self._relay_timers[token] = timer
+                timer.start()
         return f"<{prefix}:SetRelayOutputStateResponse/>"
+
+    def _relay_idle(self, token: str) -> None:
+        with self._lock:
+            self._relays[token] = "inactive"
+            self._relay_timers.pop(token, None)
+
+    def _set_relay_output_settings(self, request: Any, path: str) -> str:
+        prefix = "tds" if etree.QName(request).namespace == NS["tds"] else "tmd"
+        token = _text(request, f"{prefix}:RelayOutputToken")
+        mode = _text(request, f"{prefix}:Properties/tt:Mode")
+        delay_text = _text(request, f"{prefix}:Properties/tt:DelayTime", "PT0S")
+        if mode not in ("Bistable", "Monostable"):
+            raise _invalid("ter:RelayMode", f"Not a relay mode: {mode!r}")
+        delay = _seconds(delay_text)
+        if delay is None:
+            raise _invalid("ter:DelayTimeNotSupported", f"Not a delay: {delay_text!r}")
+        with self._lock:
+            if token not in self._relays:
+                raise _invalid("ter:RelayToken", f"There is no relay output {token!r}")
+            self._relay_modes[token] = (mode, delay)
+        return f"<{prefix}:SetRelayOutputSettingsResponse/>"
 
     # PTZ
 
