@@ -13,6 +13,7 @@ from console.audit.log import AuditLog
 from console.cameras import CameraService
 from console.clock import Clock, SystemClock
 from console.events import EventHub
+from console.export.requests import ExportService
 from console.layouts import LayoutService
 from console.messages import Level, MessageBus
 from console.ports import KeyStore, SecretStore, Witness
@@ -47,6 +48,8 @@ class Core:
     recordings: RecordingService
     playback: PlaybackService
     clock: Clock
+    #: export requests, their approval and production (console/export/requests.py)
+    exports: ExportService
 
     @classmethod
     def open(
@@ -76,6 +79,8 @@ class Core:
         bus = bus or MessageBus()
         for problem in exposure(directory):
             bus.known(problem, Level.WARNING)
+        cameras = CameraService(db, audit, secrets, clock, events)
+        recordings = RecordingService(db, audit, clock, directory / RECORDINGS_DIRNAME, events)
         return cls(
             data_dir=directory,
             db=db,
@@ -85,11 +90,12 @@ class Core:
             settings=settings,
             sites=SiteService(db),
             users=UserService(db, settings, audit, clock, hasher, events),
-            cameras=CameraService(db, audit, secrets, clock, events),
+            cameras=cameras,
             layouts=LayoutService(db, clock, events),
-            recordings=RecordingService(db, audit, clock, directory / RECORDINGS_DIRNAME, events),
+            recordings=recordings,
             playback=PlaybackService(db, audit, settings, clock),
             clock=clock,
+            exports=ExportService(db, audit, settings, cameras, recordings, clock, events),
         )
 
     def close(self) -> None:

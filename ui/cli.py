@@ -35,6 +35,7 @@ from console.sites import parse_area_list
 from console.text import printable, terminal_safe
 from console.users import parse_role
 from devices import access_log, secrets
+from ui import cli_export
 
 log = logging.getLogger(__name__)
 
@@ -342,6 +343,7 @@ def add_camera_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "test", help="check a camera: reachable, stream opens, clock (by name or number)"
     )
     test.add_argument("camera")
+    cli_export.add_export_parser(commands)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -898,6 +900,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             return run_cameras(core, args, out)
         if args.command == "recordings":
             return run_recordings(core, args, out)
+        if args.command == "export":
+            return cli_export.run_export(core, args, out)
         raise AssertionError(f"unhandled command {args.command}")
     except KnownError as err:
         print(f"utkik: {err}", file=sys.stderr)
