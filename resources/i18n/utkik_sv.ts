@@ -1113,6 +1113,14 @@
       <source>Playback reached the present. Choose Live for live video.</source>
       <translation>Uppspelningen har nått nuet. Välj Live för livevideo.</translation>
     </message>
+    <message>
+      <source>Export…</source>
+      <translation>Exportera…</translation>
+    </message>
+    <message>
+      <source>Request an &amp;export of what the timeline shows…</source>
+      <translation>Begär &amp;export av det tidslinjen visar…</translation>
+    </message>
   </context>
   <context>
     <name>PtzPad</name>

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from console.app import Core
@@ -22,12 +23,14 @@ from console.export.order import (
     PackageReceipt,
 )
 from console.export.requests import ExportRequest, RequestState
+from console.localtime import format_moment
 from tests.conftest import PASSWORD, FakeClock
 from tests.core.test_cameras import facts, place, user
 from tests.core.test_export_requests import FakeProducer
 from tests.core.test_recording_archive import add_segment
 from tests.ui.test_shell import log_in
 from ui.events import DomainEvents
+from ui.evidence import EvidenceLocksDialog
 from ui.export import ExportRequestsDialog
 from ui.tasks import TaskRunner
 from ui.wiring.session import Console
@@ -200,4 +203,49 @@ def test_the_menu_offers_exports_to_supervisors_only(
     window.menu_actions["exports"].trigger()
     qtbot.waitUntil(lambda: console.exports_dialog is not None)
     assert console.exports_dialog is not None
+    console.exports_dialog.close()
+
+
+def test_an_evidence_lock_becomes_an_export_request_of_its_range(
+    qtbot: QtBot,
+    make_console: Callable[..., Console],
+    core: Core,
+    runner: TaskRunner,
+    cameras: list[Camera],
+) -> None:
+    sara = user(core, "sara", Role.SUPERVISOR)
+    user(core, "adam", Role.ADMINISTRATOR)
+    start = core.clock.now() - timedelta(minutes=30)
+    lock = core.recordings.lock_evidence(
+        sara,
+        [cameras[1]],
+        start,
+        start + timedelta(minutes=1),
+        reason="Skadegörelse",
+        case_number="K1",
+        expires_at=core.clock.now() + timedelta(days=30),
+    )
+    locks = EvidenceLocksDialog(core.recordings, cameras, sara, runner, core.clock)
+    qtbot.addWidget(locks)
+    qtbot.waitUntil(lambda: locks.table.rowCount() == 1)
+    locks.table.selectRow(0)
+    with qtbot.waitSignal(locks.export_requested) as asked:
+        locks.findChild(QPushButton, "export_lock").click()
+    assert asked.args == [lock]
+    # The console opens the export requests with a new request of the lock's range.
+    console = make_console()
+    console.start()
+    log_in(qtbot, console, "sara")
+    console._on_evidence_export_requested(lock)
+    qtbot.waitUntil(
+        lambda: (
+            console.exports_dialog is not None and console.exports_dialog.request_dialog is not None
+        )
+    )
+    assert console.exports_dialog is not None
+    new = console.exports_dialog.request_dialog
+    assert new is not None
+    assert new.chosen_ids() == (cameras[1].id,)
+    assert new.start.text() == format_moment(lock.start)
+    assert new.end.text() == format_moment(lock.end)
     console.exports_dialog.close()

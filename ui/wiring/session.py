@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -548,6 +549,12 @@ class Console(QObject):
 
     # -- exports -----------------------------------------------------------------------------
 
+    def _on_playback_window_export_requested(
+        self, values: tuple[list[int], datetime, datetime]
+    ) -> None:
+        ids, start, end = values
+        self.open_exports(lambda dialog: dialog.open_new(start, end, ids))
+
     def _on_main_window_exports_requested(self) -> None:
         self.open_exports()
 
@@ -632,6 +639,7 @@ class Console(QObject):
         self._close_playback()
         playback = PlaybackWindow(context, request)
         playback.live_requested.connect(self._on_playback_window_live_requested)
+        playback.export_requested.connect(self._on_playback_window_export_requested)
         playback.closed.connect(lambda p=playback: self._on_playback_window_closed(p))
         self._playback_logs = [log for log in self._playback_logs if log.ending]
         self._playback_logs.append(playback.log)
