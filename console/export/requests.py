@@ -35,6 +35,7 @@ from console.clock import Clock, from_iso, to_iso
 from console.domain import Actor, Permission
 from console.errors import N_, InvalidInput, NotFound, PermissionDenied
 from console.events import ChangeKind, EventHub
+from console.export import state as _state  # noqa: F401 - registers the requests' state check
 from console.export.order import ExportOrder, ExportProgress, PackageProducer, PackageReceipt
 from console.localtime import format_moment
 from console.policy import can, require
@@ -370,7 +371,11 @@ class ExportService:
                 approver,
                 "export.approved",
                 _target(request.id),
-                {"case": request.case_number, "requester": request.requester},
+                {
+                    "case": request.case_number,
+                    "requester": request.requester,
+                    "approver": approver.name,
+                },
             )
             db.execute(
                 "UPDATE export_requests SET state = ?, approver = ?, decided_at = ? WHERE id = ?",

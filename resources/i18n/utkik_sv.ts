@@ -3339,6 +3339,22 @@
       <source>“{text}” happens twice in Stockholm: that night the clocks were put back an hour. Write the time with its offset: {first} (summer time) or {second} (winter time).</source>
       <translation>”{text}” inträffar två gånger i svensk tid: den natten ställdes klockan tillbaka en timme. Skriv tiden med sin förskjutning: {first} (sommartid) eller {second} (normaltid).</translation>
     </message>
+    <message>
+      <source>Export request {id} is in the access log but missing from the database.</source>
+      <translation>Exportbegäran {id} finns i åtkomstloggen men saknas i databasen.</translation>
+    </message>
+    <message>
+      <source>Export request {id} is in the database, but the access log never logged it.</source>
+      <translation>Exportbegäran {id} finns i databasen, men åtkomstloggen har aldrig loggat den.</translation>
+    </message>
+    <message>
+      <source>Export request {id} is {state} in the database, but the access log last made it {logged}.</source>
+      <translation>Exportbegäran {id} är {state} i databasen, men åtkomstloggen gjorde den senast {logged}.</translation>
+    </message>
+    <message>
+      <source>Export request {id} was approved by {approver} in the database, but by {logged} in the access log.</source>
+      <translation>Exportbegäran {id} godkändes av {approver} enligt databasen, men av {logged} enligt åtkomstloggen.</translation>
+    </message>
   </context>
   <context>
     <name>roles</name>

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from console.app import Core
+from console.audit.state import check_state
 from console.audit.verify import verify
 from console.cameras import Camera
 from console.domain import Actor, Role
@@ -29,6 +30,7 @@ from console.localtime import NonexistentTime, TimeInputError
 from console.recording.archive import RecordingService
 from console.settings import EXPORT_CASE_PATTERN, EXPORT_EXPIRY_HOURS, EXPORT_FOUR_EYES
 from tests.conftest import FakeClock
+from tests.core.test_audit_state import sql
 from tests.core.test_cameras import facts, place, user
 from tests.core.test_recording_archive import add_segment
 
@@ -437,3 +439,39 @@ def test_the_recording_service_still_locks_on_its_own(
             case_number="y",
             expires_at=clock.now() + timedelta(days=1),
         )
+
+
+def test_the_state_check_finds_requests_changed_behind_the_log(
+    core: Core, site: tuple[Camera, Camera], data_dir: Path, tmp_path: Path
+) -> None:
+    sara = user(core, "sara", Role.SUPERVISOR)
+    per = user(core, "per", Role.SUPERVISOR)
+    produced = core.exports.approve(per, ask(core, sara, site).id)
+    core.exports.produce(sara, produced.id, FakeProducer(core), tmp_path)
+    core.exports.reject(per, ask(core, sara, site).id, "Fel kamera")
+    pending = ask(core, sara, site)
+    assert exports_differences(core) == []
+    with sql(data_dir) as conn:
+        conn.execute(
+            "UPDATE export_requests SET state = 'approved', approver = 'per' WHERE id = ?",
+            (pending.id,),
+        )
+        conn.execute("UPDATE export_requests SET approver = 'olof' WHERE id = ?", (produced.id,))
+        conn.execute(
+            "INSERT INTO export_requests (state, start_utc, end_utc, reason, case_number, "
+            "recipient, requester, created_at, expires_at, four_eyes) "
+            "SELECT 'approved', start_utc, end_utc, reason, case_number, recipient, requester, "
+            "created_at, expires_at, 0 FROM export_requests WHERE id = ?",
+            (pending.id,),
+        )
+    assert exports_differences(core) == [
+        f"Export request {produced.id} was approved by olof in the database, but by per in "
+        "the access log.",
+        f"Export request {pending.id} is approved in the database, but the access log last made "
+        "it pending.",
+        f"Export request {pending.id + 1} is in the database, but the access log never logged it.",
+    ]
+
+
+def exports_differences(core: Core) -> list[str]:
+    return [d.text for d in check_state(core.db) if d.kind == "exports"]
