@@ -574,6 +574,12 @@ class ExportRequestsDialog(QDialog):
         )
         return self.production
 
+    def done(self, result: int) -> None:
+        # Closed while a package is written: stop it, so that nothing runs on unseen (the
+        # producer leaves no half package) and the request stays approved.
+        self.cancel_production()
+        super().done(result)
+
     def cancel_production(self) -> None:
         if self.production is not None:
             self.production.cancel()

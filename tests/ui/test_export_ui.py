@@ -185,6 +185,13 @@ def test_production_shows_progress_and_can_be_cancelled(
     request: ExportRequest = core.exports.get(sara, request_id)
     assert request.state is RequestState.APPROVED
     assert core.recordings.lock(request.lock_id or 0).lifted_at is None
+    # Closing the dialog while a package is written stops it too.
+    producer.started.clear()
+    dialog.produce(request, tmp_path)
+    assert producer.started.wait(10)
+    dialog.accept()
+    qtbot.waitUntil(lambda: runner.pending == 0)
+    assert core.exports.get(sara, request_id).state is RequestState.APPROVED
 
 
 def test_the_menu_offers_exports_to_supervisors_only(
