@@ -39,7 +39,7 @@ from console.clock import Clock
 from console.domain import Actor
 from console.errors import KnownError
 from console.events import Changed, ChangeKind
-from console.export.order import PackageProducer, PackageReceipt
+from console.export.order import ExportProgress, PackageProducer, PackageReceipt
 from console.export.requests import CameraCoverage, ExportRequest, ExportService, RequestState
 from console.export.times import parse_export_time
 from console.localtime import format_moment
@@ -293,6 +293,9 @@ class ExportRequestsDialog(QDialog):
         self.request_dialog: ExportRequestDialog | None = None
         self.approve_dialog: ApproveAsDialog | None = None
         self.production: JobHandle[PackageReceipt] | None = None
+        #: the producer's latest report, set on the worker and read on the GUI thread when the
+        #: job's progress signal arrives (one reference assigned whole: no lock needed)
+        self._latest: ExportProgress | None = None
         self.table = QTableWidget(0, self.COLUMNS)
         self.table.setObjectName("requests")
         self.table.setHorizontalHeaderLabels(
@@ -551,7 +554,7 @@ class ExportRequestsDialog(QDialog):
                 destination,
                 make_zip=make_zip,
                 keep_lock=keep_lock,
-                progress=lambda p: control.progress(p.cameras_done, p.cameras_total),
+                progress=lambda p: self._report(control, p),
                 cancelled=lambda: control.cancelled,
             )
 
@@ -584,9 +587,23 @@ class ExportRequestsDialog(QDialog):
         if self.production is not None:
             self.production.cancel()
 
+    def _report(self, control: JobControl, progress: ExportProgress) -> None:
+        """On the worker: keep the report, signal the GUI thread."""
+        self._latest = progress
+        control.progress(progress.cameras_done, progress.cameras_total)
+
     def _on_production_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(1, total))
         self.progress.setValue(done)
+        latest = self._latest
+        if latest is not None:
+            self.status.setText(
+                self.tr("%1: %2 of %3 s, %4 MB written")
+                .replace("%1", latest.camera_name)
+                .replace("%2", f"{latest.media_seconds:.0f}")
+                .replace("%3", f"{latest.media_total_seconds:.0f}")
+                .replace("%4", f"{latest.bytes_written / 1e6:.1f}")
+            )
 
     def _production_over(self) -> None:
         self.production = None

@@ -3624,5 +3624,9 @@ Första nyckelns fingeravtryck: %3</translation>
       <source>rejected</source>
       <translation>avslagen</translation>
     </message>
+    <message>
+      <source>%1: %2 of %3 s, %4 MB written</source>
+      <translation>%1: %2 av %3 s, %4 MB skrivet</translation>
+    </message>
   </context>
 </TS>

@@ -159,7 +159,7 @@ class WaitingProducer(PackageProducer):
         progress: Callable[[ExportProgress], None],
         cancelled: Callable[[], bool],
     ) -> PackageReceipt:
-        progress(ExportProgress(order.camera_ids[0], "Torget", 1, 2, 100, 40.0, 40.0))
+        progress(ExportProgress(order.camera_ids[0], "Torget", 1, 2, 40_000, 40.0, 40.0))
         self.started.set()
         while not cancelled():
             threading.Event().wait(0.01)
@@ -178,6 +178,7 @@ def test_production_shows_progress_and_can_be_cancelled(
     dialog.produce(core.exports.get(sara, request_id), tmp_path)
     qtbot.waitUntil(lambda: dialog.progress.value() == 1)
     assert dialog.progress.maximum() == 2
+    assert dialog.status.text() == "Torget: 40 of 40 s, 0.0 MB written"
     assert dialog.cancel_button.isVisible()
     dialog.cancel_production()
     qtbot.waitUntil(lambda: dialog.production is None)
