@@ -135,6 +135,15 @@ def test_request_approve_list_and_the_log_verifies(data: Path, tmp_path: Path) -
     assert approved.returncode == 0, approved.stderr
     assert listed(data)[1]["state"] == "approved"
     assert listed(data)[1]["approver"] == "per"
+    # Without a package writer nothing is produced, and it says so.
+    out = tmp_path / "usb"
+    produced = utkik(
+        data, "export", "produce", "1", "--out", str(out), "--user", "per", "--password-stdin"
+    )
+    assert produced.returncode == 1
+    assert "no export package writer" in produced.stderr
+    assert not out.exists()
+    assert listed(data)[1]["state"] == "approved"
 
     exported = run_utkik("--data-dir", data, "audit", "export", tmp_path / "log")
     assert exported.returncode == 0, exported.stderr

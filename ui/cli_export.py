@@ -19,9 +19,14 @@ from console.app import Core
 from console.cameras import Camera
 from console.clock import to_iso
 from console.domain import Actor
-from console.errors import N_, InvalidInput, KnownError, NotFound
+from console.errors import N_, InvalidInput, NotFound
 from console.export.order import ExportProgress, PackageProducer
-from console.export.requests import CameraCoverage, ExportRequest, RequestState
+from console.export.requests import (
+    CameraCoverage,
+    ExportRequest,
+    NoPackageWriter,
+    RequestState,
+)
 from console.export.times import parse_export_time
 from console.localtime import format_moment
 from console.text import fold, printable
@@ -85,8 +90,9 @@ def _user_options(parser: argparse.ArgumentParser) -> None:
 
 
 def package_producer(core: Core) -> PackageProducer:
-    """The installation's package writer for `core` (console/export/order.py's seam)."""
-    raise KnownError(N_("This installation has no export package writer."))
+    """The installation's package writer for `core` (console/export/order.py's seam), for the
+    command line and the console alike."""
+    raise NoPackageWriter
 
 
 def run_export(core: Core, args: argparse.Namespace, out: TextIO) -> int:

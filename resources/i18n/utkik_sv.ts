@@ -3355,6 +3355,10 @@
       <source>Export request {id} was approved by {approver} in the database, but by {logged} in the access log.</source>
       <translation>Exportbegäran {id} godkändes av {approver} enligt databasen, men av {logged} enligt åtkomstloggen.</translation>
     </message>
+    <message>
+      <source>This installation has no export package writer.</source>
+      <translation>Den här installationen saknar skrivare för exportpaket.</translation>
+    </message>
   </context>
   <context>
     <name>roles</name>
