@@ -14,6 +14,7 @@ from console.audit.log import AuditLog
 from console.cameras import CameraService
 from console.clock import Clock, SystemClock
 from console.events import EventHub
+from console.export.requests import ExportService
 from console.layouts import LayoutService
 from console.messages import Level, MessageBus
 from console.ports import KeyStore, SecretStore, Witness
@@ -49,6 +50,8 @@ class Core:
     playback: PlaybackService
     clock: Clock
     alarms: AlarmService
+    #: export requests, their approval and production (console/export/requests.py)
+    exports: ExportService
 
     @classmethod
     def open(
@@ -78,6 +81,8 @@ class Core:
         bus = bus or MessageBus()
         for problem in exposure(directory):
             bus.known(problem, Level.WARNING)
+        cameras = CameraService(db, audit, secrets, clock, events)
+        recordings = RecordingService(db, audit, clock, directory / RECORDINGS_DIRNAME, events)
         return cls(
             data_dir=directory,
             db=db,
@@ -87,12 +92,13 @@ class Core:
             settings=settings,
             sites=SiteService(db),
             users=UserService(db, settings, audit, clock, hasher, events),
-            cameras=CameraService(db, audit, secrets, clock, events),
+            cameras=cameras,
             layouts=LayoutService(db, clock, events),
-            recordings=RecordingService(db, audit, clock, directory / RECORDINGS_DIRNAME, events),
+            recordings=recordings,
             playback=PlaybackService(db, audit, settings, clock),
             clock=clock,
             alarms=AlarmService(db, audit, clock, events),
+            exports=ExportService(db, audit, settings, cameras, recordings, clock, events),
         )
 
     def close(self) -> None:

@@ -37,6 +37,13 @@ IDLE_LOCK_MINUTES = IntSetting("ui.idle_lock_minutes", 10, 0, 24 * 60)
 #: How far back operators may play back recorded video (supervisors have no limit).
 OPERATOR_PLAYBACK_HOURS = IntSetting("playback.operator_hours", 24, 1, 24 * 31)
 
+#: How long an export request stays valid for approval and production (then it expires).
+EXPORT_EXPIRY_HOURS = IntSetting("export.expiry_hours", 24, 1, 24 * 14)
+#: 1: an export needs a second supervisor's approval (four eyes); 0: the requester's alone.
+EXPORT_FOUR_EYES = IntSetting("export.four_eyes", 1, 0, 1)
+#: 1: a case number must look like the police's diarienummer ("Polisen 5000-K123456-26").
+EXPORT_CASE_PATTERN = IntSetting("export.case_number_check", 0, 0, 1)
+
 ALL_SETTINGS: dict[str, IntSetting] = {
     s.key: s
     for s in (
@@ -46,6 +53,9 @@ ALL_SETTINGS: dict[str, IntSetting] = {
         PASSWORD_MIN_SCORE,
         IDLE_LOCK_MINUTES,
         OPERATOR_PLAYBACK_HOURS,
+        EXPORT_EXPIRY_HOURS,
+        EXPORT_FOUR_EYES,
+        EXPORT_CASE_PATTERN,
     )
 }
 

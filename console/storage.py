@@ -614,6 +614,39 @@ def _logged_camera(db: sqlite_utils.Database, camera_id: int) -> dict[str, Any]:
     return known
 
 
+_SCHEMA_EXPORT_REQUESTS = """
+CREATE TABLE IF NOT EXISTS export_requests (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    state TEXT NOT NULL CHECK (state IN
+        ('pending', 'approved', 'rejected', 'expired', 'producing', 'produced')),
+    start_utc TEXT NOT NULL,
+    end_utc TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    case_number TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    requester TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    four_eyes INTEGER NOT NULL,
+    approver TEXT,
+    decided_at TEXT,
+    decision_reason TEXT NOT NULL DEFAULT '',
+    lock_id INTEGER,
+    producer TEXT,
+    produced_at TEXT,
+    produced_by TEXT,
+    manifest_sha256 TEXT,
+    package TEXT
+);
+CREATE INDEX IF NOT EXISTS export_requests_state ON export_requests(state, expires_at);
+CREATE TABLE IF NOT EXISTS export_request_cameras (
+    request_id INTEGER NOT NULL REFERENCES export_requests(id) ON DELETE CASCADE,
+    camera_id INTEGER NOT NULL,
+    PRIMARY KEY (request_id, camera_id)
+)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "areas, places, cameras, users, settings", _sql(_SCHEMA_1)),
     Migration(2, "seed the action plan's sites", _seed_sites),
@@ -624,6 +657,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "camera ids never reused; removed cameras kept", _cameras_never_reused),
     Migration(8, "alarms, alarm rules, snoozed sources", _sql(_SCHEMA_ALARMS)),
     Migration(9, "lighting zones, luminaires, overrides and alarm boosts", _sql(_SCHEMA_LIGHTING)),
+    Migration(10, "export requests and their approval", _sql(_SCHEMA_EXPORT_REQUESTS)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -35,6 +35,7 @@ from console.sites import parse_area_list
 from console.text import printable, terminal_safe
 from console.users import parse_role
 from devices import access_log, secrets
+from ui import cli_export
 from ui.cli_lighting import add_lighting_parser, run_lighting
 
 log = logging.getLogger(__name__)
@@ -344,6 +345,7 @@ def add_camera_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "test", help="check a camera: reachable, stream opens, clock (by name or number)"
     )
     test.add_argument("camera")
+    cli_export.add_export_parser(commands)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -902,6 +904,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             return run_recordings(core, args, out)
         if args.command == "lighting":
             return run_lighting(core, args, out)
+        if args.command == "export":
+            return cli_export.run_export(core, args, out)
         raise AssertionError(f"unhandled command {args.command}")
     except KnownError as err:
         print(f"utkik: {err}", file=sys.stderr)

@@ -51,7 +51,11 @@ IN_SESSION = "UTKIK_DEMO_KEYRING_SESSION"
 
 #: (user name, role, what the role is for) of the demo users.
 DEMO_USERS = (
-    ("arbetsledare", Role.SUPERVISOR, "watches live and recorded video, locks evidence"),
+    (
+        "arbetsledare",
+        Role.SUPERVISOR,
+        "watches live and recorded video, locks evidence, requests exports",
+    ),
     ("tekniker", Role.TECHNICIAN, "adds and tests cameras"),
     ("admin", Role.ADMINISTRATOR, "manages users and settings; sees no video"),
 )

@@ -158,9 +158,12 @@ class EvidenceLockDialog(QDialog):
 
 
 class EvidenceLocksDialog(QDialog):
-    """The locks in force, a new lock, lifting one."""
+    """The locks in force, a new lock, lifting one, an export of one's range."""
 
     COLUMNS = 6
+
+    #: an EvidenceLock whose cameras and range an export request should cover
+    export_requested = Signal(object)
 
     def __init__(
         self,
@@ -203,11 +206,16 @@ class EvidenceLocksDialog(QDialog):
         lift = QPushButton(self.tr("&Lift…"))
         lift.setObjectName("lift_lock")
         lift.clicked.connect(self._on_lift_clicked)
+        export = QPushButton(self.tr("Request e&xport…"))
+        export.setObjectName("export_lock")
+        export.clicked.connect(self._on_export_clicked)
+        export.setVisible(can(actor, Permission.EXPORT_REQUEST))
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(new)
         buttons.addWidget(lift)
+        buttons.addWidget(export)
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
@@ -285,6 +293,13 @@ class EvidenceLocksDialog(QDialog):
         self._runner.run(
             lock, done, lambda err: dialog.show_error(error_text(err)), receiver=dialog
         )
+
+    def _on_export_clicked(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self._locks):
+            self.status.setText(self.tr("Choose the lock whose recordings to export."))
+            return
+        self.export_requested.emit(self._locks[row])
 
     def _on_lift_clicked(self) -> None:
         row = self.table.currentRow()

@@ -45,6 +45,7 @@ _NEEDS: dict[str, Permission] = {
     "playback": Permission.VIEW_RECORDED,
     "playback_layout": Permission.VIEW_RECORDED,
     "evidence": Permission.EVIDENCE_LOCK,
+    "exports": Permission.EXPORT_REQUEST,
 }
 
 
@@ -84,6 +85,8 @@ class MainWindow(QMainWindow):
     playback_requested = Signal(bool)
     #: the supervisor asks for the evidence locks
     evidence_requested = Signal()
+    #: the supervisor asks for the export requests
+    exports_requested = Signal()
     #: the person closed the window (Quit, or the window manager's close button)
     closed = Signal()
 
@@ -262,6 +265,9 @@ class MainWindow(QMainWindow):
         self.menu_actions["evidence"] = QAction(self.tr("&Evidence locks…"), self)
         self.menu_actions["evidence"].setObjectName("evidence")
         self.menu_actions["evidence"].triggered.connect(self.evidence_requested)
+        self.menu_actions["exports"] = QAction(self.tr("E&xport requests…"), self)
+        self.menu_actions["exports"].setObjectName("exports")
+        self.menu_actions["exports"].triggered.connect(self.exports_requested)
         if can(self.user, Permission.VIEW_RECORDED):
             playback = self.menuBar().addMenu(self.tr("Play&back"))
             playback.addAction(self.menu_actions["playback"])
@@ -269,6 +275,8 @@ class MainWindow(QMainWindow):
             if can(self.user, Permission.EVIDENCE_LOCK):
                 playback.addSeparator()
                 playback.addAction(self.menu_actions["evidence"])
+            if can(self.user, Permission.EXPORT_REQUEST):
+                playback.addAction(self.menu_actions["exports"])
 
         admin = self.menuBar().addMenu(self.tr("&Administration"))
         self._admin_menu = admin

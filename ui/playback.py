@@ -40,9 +40,10 @@ from PySide6.QtWidgets import (
 )
 
 from console.cameras import Camera
-from console.domain import Place
+from console.domain import Permission, Place
 from console.errors import KnownError, NotFound, PermissionDenied
 from console.localtime import format_moment
+from console.policy import can
 from console.ports import PlaybackStream
 from console.recording.playback import KEYFRAMES_ONLY_ABOVE, SPEEDS, PlaybackClock, PlaybackSession
 from console.viewing import PlaybackViews
@@ -93,6 +94,9 @@ class PlaybackWindow(QMainWindow):
     closed = Signal()
     #: the person asked for live video again (the window closes too)
     live_requested = Signal()
+    #: (camera ids, start, end): an export request of the layout's cameras over the range the
+    #: timeline shows
+    export_requested = Signal(object)
 
     def __init__(
         self, context: PlaybackContext, request: PlaybackRequest, parent: QWidget | None = None
@@ -282,11 +286,27 @@ class PlaybackWindow(QMainWindow):
         bar.addAction(go_to)
         bar.addAction(self.actions_["live"])
         bar.addSeparator()
+        if can(self.context.actor, Permission.EXPORT_REQUEST):
+            self._action(
+                "export",
+                self.tr("Request an &export of what the timeline shows…"),
+                self.request_export,
+                icon_text=self.tr("Export…"),
+            )
+            bar.addAction(self.actions_["export"])
         for action in bar.actions():
             button = bar.widgetForAction(action)
             if button is not None:
                 button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         return bar
+
+    def request_export(self) -> None:
+        """Ask for an export of the layout's cameras over the range the timeline shows (zoom
+        the timeline to the incident first); the request dialog lets it be narrowed."""
+        start, end = self.timeline.view()
+        ids = [camera.id for camera in self._cameras()]
+        ids = ids or [tile.camera_id for tile in self.tiles if tile.camera_id is not None]
+        self.export_requested.emit((ids, start, min(end, self.context.clock.now())))
 
     def _on_speed_box_activated(self, index: int) -> None:
         self.set_speed(float(self.speed_box.itemData(index)))

@@ -384,6 +384,36 @@ class RecordingService:
     ) -> EvidenceLock:
         """Keep the recordings of `cameras` within [start, end) from any purge until
         `expires_at` (or until lifted). Supervisors, in each camera's area."""
+        lock_id = self._db.write(
+            lambda db: self.lock_in(
+                db,
+                actor,
+                cameras,
+                start,
+                end,
+                reason=reason,
+                case_number=case_number,
+                expires_at=expires_at,
+            )
+        ).result()
+        self._events.announce(ChangeKind.EVIDENCE, {lock_id})
+        return self.lock(lock_id)
+
+    def lock_in(
+        self,
+        db: sqlite_utils.Database,
+        actor: Actor,
+        cameras: Sequence[Camera],
+        start: datetime,
+        end: datetime,
+        *,
+        reason: str,
+        case_number: str,
+        expires_at: datetime,
+    ) -> int:
+        """`lock_evidence` inside a caller's write transaction (an export request and the lock
+        that keeps its recordings are committed together or not at all); returns the lock's
+        id. The caller announces EVIDENCE once the transaction has committed."""
         if not cameras:
             raise InvalidInput(N_("Choose at least one camera to lock."))
         for camera in cameras:
@@ -406,33 +436,51 @@ class RecordingService:
             "case": case_number,
             "expires": to_iso(expires_at),
         }
-
-        def insert(db: sqlite_utils.Database) -> int:
-            cursor = db.execute(
-                "INSERT INTO evidence_locks (start_utc, end_utc, reason, case_number, "
-                "expires_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    to_iso(start),
-                    to_iso(end),
-                    reason,
-                    case_number,
-                    to_iso(expires_at),
-                    actor.name,
-                    to_iso(now),
-                ),
+        cursor = db.execute(
+            "INSERT INTO evidence_locks (start_utc, end_utc, reason, case_number, "
+            "expires_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                to_iso(start),
+                to_iso(end),
+                reason,
+                case_number,
+                to_iso(expires_at),
+                actor.name,
+                to_iso(now),
+            ),
+        )
+        lock_id = int(cursor.lastrowid or 0)
+        for camera_id in ids:
+            db.execute(
+                "INSERT INTO evidence_lock_cameras (lock_id, camera_id) VALUES (?, ?)",
+                (lock_id, camera_id),
             )
-            lock_id = int(cursor.lastrowid or 0)
-            for camera_id in ids:
-                db.execute(
-                    "INSERT INTO evidence_lock_cameras (lock_id, camera_id) VALUES (?, ?)",
-                    (lock_id, camera_id),
-                )
-            self._audit.append(db, actor, "evidence.lock", f"lock:{lock_id}", details)
-            return lock_id
+        self._audit.append(db, actor, "evidence.lock", f"lock:{lock_id}", details)
+        return lock_id
 
-        lock_id = self._db.write(insert).result()
-        self._events.announce(ChangeKind.EVIDENCE, {lock_id})
-        return self.lock(lock_id)
+    def release_in(
+        self, db: sqlite_utils.Database, actor: Actor | str, lock_id: int, reason: str
+    ) -> bool:
+        """Lift, inside a caller's write transaction, a lock the caller made for its own use
+        case (the automatic lock of an export request) and has checked the permission for;
+        False when the lock had already ended (lifted, or expired). The caller announces
+        EVIDENCE once the transaction has committed."""
+        locks = [_lock(row) for row in db.query(_LOCKS.format(where="WHERE l.id = ?"), [lock_id])]
+        now = self._clock.now()
+        if not locks or not locks[0].active_at(now):
+            return False
+        self._audit.append(
+            db,
+            actor,
+            "evidence.lift",
+            f"lock:{lock_id}",
+            {"case": locks[0].case_number, "reason": reason},
+        )
+        db.execute(
+            "UPDATE evidence_locks SET lifted_at = ?, lifted_by = ?, ended_logged = 1 WHERE id = ?",
+            (to_iso(now), actor.name if isinstance(actor, Actor) else actor, lock_id),
+        )
+        return True
 
     def lift_lock(self, actor: Actor, lock_id: int, reason: str, cameras: Sequence[Camera]) -> None:
         """End a lock before its expiry (supervisors in the area of every camera it covers;

@@ -548,6 +548,14 @@
       <source>Why is the lock of case %1 lifted?</source>
       <translation>Varför hävs skyddet för ärende %1?</translation>
     </message>
+    <message>
+      <source>Choose the lock whose recordings to export.</source>
+      <translation>Välj det skydd vars inspelningar ska exporteras.</translation>
+    </message>
+    <message>
+      <source>Request e&amp;xport…</source>
+      <translation>Begär e&amp;xport…</translation>
+    </message>
   </context>
   <context>
     <name>FirstAdminDialog</name>
@@ -887,6 +895,10 @@
       <source>The live video is on screen %1.</source>
       <translation>Livevideon visas på skärm %1.</translation>
     </message>
+    <message>
+      <source>E&amp;xport requests…</source>
+      <translation>E&amp;xportbegäranden…</translation>
+    </message>
   </context>
   <context>
     <name>PasswordDialog</name>
@@ -1100,6 +1112,14 @@
       <location filename="../../ui/playback.py" line="1211" />
       <source>Playback reached the present. Choose Live for live video.</source>
       <translation>Uppspelningen har nått nuet. Välj Live för livevideo.</translation>
+    </message>
+    <message>
+      <source>Export…</source>
+      <translation>Exportera…</translation>
+    </message>
+    <message>
+      <source>Request an &amp;export of what the timeline shows…</source>
+      <translation>Begär &amp;export av det tidslinjen visar…</translation>
     </message>
   </context>
   <context>
@@ -3235,6 +3255,110 @@
       <source>The simulated site cannot listen on {address} port {port}: {holder} holds it. If that is another simulated site or demo, stop it (Ctrl-C where it runs, or `kill {pid}`); or choose other ports (--onvif-port, --rtsp-port).</source>
       <translation>Den simulerade anläggningen kan inte lyssna på {address} port {port}: {holder} använder den. Om det är en annan simulerad anläggning eller demo, stoppa den (Ctrl-C där den körs, eller `kill {pid}`); eller välj andra portar (--onvif-port, --rtsp-port).</translation>
     </message>
+    <message>
+      <source>A note can have at most {limit} characters.</source>
+      <translation>En anteckning får ha högst {limit} tecken.</translation>
+    </message>
+    <message>
+      <source>An export can only cover time that has begun.</source>
+      <translation>En export kan bara omfatta tid som har börjat.</translation>
+    </message>
+    <message>
+      <source>At most {limit} characters, please.</source>
+      <translation>Högst {limit} tecken, tack.</translation>
+    </message>
+    <message>
+      <source>Choose at least one camera to export.</source>
+      <translation>Välj minst en kamera att exportera.</translation>
+    </message>
+    <message>
+      <source>Export request {id} expired at {time}: it cannot be produced. Ask for a new one.</source>
+      <translation>Exportbegäran {id} förföll {time}: den kan inte exporteras. Begär en ny.</translation>
+    </message>
+    <message>
+      <source>Export request {id} has been decided already ({state}).</source>
+      <translation>Exportbegäran {id} är redan avgjord ({state}).</translation>
+    </message>
+    <message>
+      <source>Export request {id} has expired: ask for a new one.</source>
+      <translation>Exportbegäran {id} har förfallit: begär en ny.</translation>
+    </message>
+    <message>
+      <source>Export request {id} has not been approved yet.</source>
+      <translation>Exportbegäran {id} är inte godkänd ännu.</translation>
+    </message>
+    <message>
+      <source>Export request {id} is {state}: it cannot be produced.</source>
+      <translation>Exportbegäran {id} är {state}: den kan inte exporteras.</translation>
+    </message>
+    <message>
+      <source>Export {id} is being produced already.</source>
+      <translation>Export {id} pågår redan.</translation>
+    </message>
+    <message>
+      <source>Give the case number of the export.</source>
+      <translation>Ange exportens diarienummer.</translation>
+    </message>
+    <message>
+      <source>Give the reason for the export.</source>
+      <translation>Ange skälet till exporten.</translation>
+    </message>
+    <message>
+      <source>Give the recipient (authority and officer).</source>
+      <translation>Ange mottagaren (myndighet och handläggare).</translation>
+    </message>
+    <message>
+      <source>Nothing of {names} is recorded between {start} and {end}.</source>
+      <translation>Inget från {names} är inspelat mellan {start} och {end}.</translation>
+    </message>
+    <message>
+      <source>Say why the export is rejected.</source>
+      <translation>Ange varför exporten avslås.</translation>
+    </message>
+    <message>
+      <source>The export's time range must end after it starts.</source>
+      <translation>Exportens tidsintervall måste sluta efter att det börjar.</translation>
+    </message>
+    <message>
+      <source>There is no export request number {id}.</source>
+      <translation>Det finns ingen exportbegäran nummer {id}.</translation>
+    </message>
+    <message>
+      <source>{name} may not produce export {id}: only the supervisor who requested it or the one who approved it may.</source>
+      <translation>{name} får inte exportera {id}: bara den arbetsledare som begärde den eller den som godkände den får det.</translation>
+    </message>
+    <message>
+      <source>{name} requested export {id} and may not decide on it: another supervisor must approve or reject it.</source>
+      <translation>{name} begärde export {id} och får inte avgöra den: en annan arbetsledare måste godkänna eller avslå den.</translation>
+    </message>
+    <message>
+      <source>“{case}” is not a police case number: write it as the police do, e.g. “Polisen 5000-K123456-26”.</source>
+      <translation>”{case}” är inget diarienummer hos polisen: skriv det som polisen gör, t.ex. ”Polisen 5000-K123456-26”.</translation>
+    </message>
+    <message>
+      <source>“{text}” happens twice in Stockholm: that night the clocks were put back an hour. Write the time with its offset: {first} (summer time) or {second} (winter time).</source>
+      <translation>”{text}” inträffar två gånger i svensk tid: den natten ställdes klockan tillbaka en timme. Skriv tiden med sin förskjutning: {first} (sommartid) eller {second} (normaltid).</translation>
+    </message>
+    <message>
+      <source>Export request {id} is in the access log but missing from the database.</source>
+      <translation>Exportbegäran {id} finns i åtkomstloggen men saknas i databasen.</translation>
+    </message>
+    <message>
+      <source>Export request {id} is in the database, but the access log never logged it.</source>
+      <translation>Exportbegäran {id} finns i databasen, men åtkomstloggen har aldrig loggat den.</translation>
+    </message>
+    <message>
+      <source>Export request {id} is {state} in the database, but the access log last made it {logged}.</source>
+      <translation>Exportbegäran {id} är {state} i databasen, men åtkomstloggen gjorde den senast {logged}.</translation>
+    </message>
+    <message>
+      <source>Export request {id} was approved by {approver} in the database, but by {logged} in the access log.</source>
+      <translation>Exportbegäran {id} godkändes av {approver} enligt databasen, men av {logged} enligt åtkomstloggen.</translation>
+    </message>
+    <message>
+      <source>This installation has no export package writer.</source>
+      <translation>Den här installationen saknar skrivare för exportpaket.</translation>
+    </message>
   </context>
   <context>
     <name>roles</name>
@@ -3262,6 +3386,251 @@
       <location filename="../../ui/i18n.py" line="78" />
       <source>Auditor</source>
       <translation>Granskare</translation>
+    </message>
+  </context>
+  <context>
+    <name>ApproveAsDialog</name>
+    <message>
+      <source>&amp;Approve</source>
+      <translation>&amp;Godkänn</translation>
+    </message>
+    <message>
+      <source>Approve as…</source>
+      <translation>Godkänn som…</translation>
+    </message>
+    <message>
+      <source>Approve export %1 of case %2, requested by %3, for %4?</source>
+      <translation>Godkänna export %1 i ärende %2, begärd av %3, till %4?</translation>
+    </message>
+    <message>
+      <source>Your &amp;name</source>
+      <translation>Ditt &amp;namn</translation>
+    </message>
+    <message>
+      <source>Your &amp;password</source>
+      <translation>Ditt &amp;lösenord</translation>
+    </message>
+  </context>
+  <context>
+    <name>ExportRequestDialog</name>
+    <message>
+      <source>%1 s</source>
+      <translation>%1 s</translation>
+    </message>
+    <message>
+      <source>&amp;Cameras</source>
+      <translation>&amp;Kameror</translation>
+    </message>
+    <message>
+      <source>&amp;From (Stockholm time)</source>
+      <translation>&amp;Från (svensk tid)</translation>
+    </message>
+    <message>
+      <source>&amp;Reason</source>
+      <translation>&amp;Skäl</translation>
+    </message>
+    <message>
+      <source>&amp;Send request</source>
+      <translation>&amp;Skicka begäran</translation>
+    </message>
+    <message>
+      <source>&amp;Show what is recorded</source>
+      <translation>&amp;Visa vad som är inspelat</translation>
+    </message>
+    <message>
+      <source>&amp;To (Stockholm time)</source>
+      <translation>&amp;Till (svensk tid)</translation>
+    </message>
+    <message>
+      <source>Another supervisor approves the request before the package can be made. Until then the recordings are kept from deletion. The request is written to the access log.</source>
+      <translation>En annan arbetsledare godkänner begäran innan paketet kan göras. Till dess skyddas inspelningarna mot radering. Begäran skrivs i åtkomstloggen.</translation>
+    </message>
+    <message>
+      <source>Authority and officer</source>
+      <translation>Myndighet och handläggare</translation>
+    </message>
+    <message>
+      <source>Camera</source>
+      <translation>Kamera</translation>
+    </message>
+    <message>
+      <source>Case &amp;number</source>
+      <translation>&amp;Diarienummer</translation>
+    </message>
+    <message>
+      <source>N&amp;ote</source>
+      <translation>&amp;Anteckning</translation>
+    </message>
+    <message>
+      <source>Not recorded</source>
+      <translation>Inte inspelat</translation>
+    </message>
+    <message>
+      <source>Reci&amp;pient</source>
+      <translation>&amp;Mottagare</translation>
+    </message>
+    <message>
+      <source>Recorded</source>
+      <translation>Inspelat</translation>
+    </message>
+    <message>
+      <source>Request an export</source>
+      <translation>Begär en export</translation>
+    </message>
+    <message>
+      <source>none</source>
+      <translation>inget</translation>
+    </message>
+  </context>
+  <context>
+    <name>ExportRequestsDialog</name>
+    <message>
+      <source>&amp;Approve as…</source>
+      <translation>&amp;Godkänn som…</translation>
+    </message>
+    <message>
+      <source>&amp;Cancel production</source>
+      <translation>&amp;Avbryt exporten</translation>
+    </message>
+    <message>
+      <source>&amp;Keep the evidence lock</source>
+      <translation>&amp;Behåll bevisskyddet</translation>
+    </message>
+    <message>
+      <source>&amp;New request…</source>
+      <translation>&amp;Ny begäran…</translation>
+    </message>
+    <message>
+      <source>&amp;Produce…</source>
+      <translation>&amp;Exportera…</translation>
+    </message>
+    <message>
+      <source>&amp;Reject…</source>
+      <translation>&amp;Avslå…</translation>
+    </message>
+    <message>
+      <source>Also a &amp;ZIP file</source>
+      <translation>Även en &amp;ZIP-fil</translation>
+    </message>
+    <message>
+      <source>Approved by</source>
+      <translation>Godkänd av</translation>
+    </message>
+    <message>
+      <source>Camera %v of %m</source>
+      <translation>Kamera %v av %m</translation>
+    </message>
+    <message>
+      <source>Cameras</source>
+      <translation>Kameror</translation>
+    </message>
+    <message>
+      <source>Case</source>
+      <translation>Ärende</translation>
+    </message>
+    <message>
+      <source>Choose a request first.</source>
+      <translation>Välj en begäran först.</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>Stäng</translation>
+    </message>
+    <message>
+      <source>Expires</source>
+      <translation>Upphör</translation>
+    </message>
+    <message>
+      <source>Export request %1 is approved by %2.</source>
+      <translation>Exportbegäran %1 är godkänd av %2.</translation>
+    </message>
+    <message>
+      <source>Export request %1 is sent for approval.</source>
+      <translation>Exportbegäran %1 är skickad för godkännande.</translation>
+    </message>
+    <message>
+      <source>Export requests</source>
+      <translation>Exportbegäranden</translation>
+    </message>
+    <message>
+      <source>Folder: %1
+Manifest SHA-256: %2
+First key's fingerprint: %3</source>
+      <translation>Mapp: %1
+Manifestets SHA-256: %2
+Första nyckelns fingeravtryck: %3</translation>
+    </message>
+    <message>
+      <source>From</source>
+      <translation>Från</translation>
+    </message>
+    <message>
+      <source>No.</source>
+      <translation>Nr</translation>
+    </message>
+    <message>
+      <source>Reject export request</source>
+      <translation>Avslå exportbegäran</translation>
+    </message>
+    <message>
+      <source>Requested by</source>
+      <translation>Begärd av</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>Läge</translation>
+    </message>
+    <message>
+      <source>The package is written.</source>
+      <translation>Paketet är skrivet.</translation>
+    </message>
+    <message>
+      <source>The production was cancelled; no package was left.</source>
+      <translation>Exporten avbröts; inget paket lämnades kvar.</translation>
+    </message>
+    <message>
+      <source>To</source>
+      <translation>Till</translation>
+    </message>
+    <message>
+      <source>Utkik hit an internal error. Details are in the log.</source>
+      <translation>Utkik råkade ut för ett internt fel. Detaljer finns i loggen.</translation>
+    </message>
+    <message>
+      <source>Where to write the package</source>
+      <translation>Var paketet ska skrivas</translation>
+    </message>
+    <message>
+      <source>Why is export request %1 rejected?</source>
+      <translation>Varför avslås exportbegäran %1?</translation>
+    </message>
+    <message>
+      <source>Writing the package of export %1…</source>
+      <translation>Skriver paketet för export %1…</translation>
+    </message>
+    <message>
+      <source>approved</source>
+      <translation>godkänd</translation>
+    </message>
+    <message>
+      <source>expired</source>
+      <translation>förfallen</translation>
+    </message>
+    <message>
+      <source>pending</source>
+      <translation>väntar</translation>
+    </message>
+    <message>
+      <source>produced</source>
+      <translation>exporterad</translation>
+    </message>
+    <message>
+      <source>rejected</source>
+      <translation>avslagen</translation>
+    </message>
+    <message>
+      <source>%1: %2 of %3 s, %4 MB written</source>
+      <translation>%1: %2 av %3 s, %4 MB skrivet</translation>
     </message>
   </context>
 </TS>

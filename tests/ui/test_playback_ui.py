@@ -582,3 +582,24 @@ def test_a_removed_camera_s_recordings_are_offered_and_played_under_its_own_name
     window.close()
     qtbot.waitUntil(lambda: len(entries(core, "playback.view.end")) == 1)
     assert errors == []
+
+
+def test_a_supervisor_requests_an_export_of_what_the_timeline_shows(
+    qtbot: QtBot,
+    core: Core,
+    recorded: Recorded,
+    open_window: Callable[..., PlaybackWindow],
+) -> None:
+    operator = open_window(user(core, "olle", Role.OPERATOR), [recorded.torget.id])
+    assert "export" not in operator.actions_
+    window = open_window(
+        user(core, "sara", Role.SUPERVISOR), [recorded.torget.id, recorded.berga.id]
+    )
+    qtbot.waitUntil(lambda: len(window.timeline.rows()) == 2)
+    start = recorded.start - timedelta(minutes=1)
+    window.timeline.set_view(start, start + timedelta(minutes=3))
+    with qtbot.waitSignal(window.export_requested) as asked:
+        window.actions_["export"].trigger()
+    assert asked.args == [
+        ([recorded.torget.id, recorded.berga.id], start, start + timedelta(minutes=3))
+    ]

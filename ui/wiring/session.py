@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from console.media.packets import Profile, StreamKey, StreamState
 from console.messages import Level, Message, MessageBus
 from console.policy import can
 from console.ports import CameraControls, CameraTools, PlaybackBackend, VideoBackend
+from console.recording.archive import EvidenceLock
 from console.recording.engine import (
     DiskLevel,
     EngineStatus,
@@ -40,9 +42,11 @@ from console.settings import IDLE_LOCK_MINUTES
 from console.viewing import LiveViews, PlaybackViews
 from ui.audit_viewer import AuditViewer
 from ui.camera_wizard import CameraWizard
+from ui.cli_export import package_producer
 from ui.dialogs import FirstAdminDialog, LoginDialog
 from ui.events import DomainEvents
 from ui.evidence import EvidenceLocksDialog
+from ui.export import ExportRequestsDialog
 from ui.grid import VideoGrid
 from ui.health_monitor import HealthMonitor
 from ui.i18n import Translations, core_text, error_text, message_text
@@ -123,6 +127,8 @@ class Console(QObject):
         self.login_dialog: LoginDialog | None = None
         self.main_window: MainWindow | None = None
         self.audit_viewer: AuditViewer | None = None
+        #: the export requests, when open
+        self.exports_dialog: ExportRequestsDialog | None = None
         #: the viewer was open when the console locked; it comes back on unlocking
         self._viewer_hidden = False
         self.camera_wizard: CameraWizard | None = None
@@ -265,6 +271,7 @@ class Console(QObject):
         window.add_cameras_requested.connect(self._on_main_window_add_cameras_requested)
         window.playback_requested.connect(self._on_main_window_playback_requested)
         window.evidence_requested.connect(self._on_main_window_evidence_requested)
+        window.exports_requested.connect(self._on_main_window_exports_requested)
         window.sites.test_requested.connect(self._on_sites_test_requested)
         window.sites.rename_requested.connect(self._on_sites_rename_requested)
         window.sites.remove_requested.connect(self._on_sites_remove_requested)
@@ -530,9 +537,57 @@ class Console(QObject):
                 self.core.recordings, cameras, actor, self.runner, self.core.clock, window
             )
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.export_requested.connect(self._on_evidence_export_requested)
             dialog.open()
 
         self.runner.run(lambda: self.core.cameras.list(actor), show)
+
+    def _on_evidence_export_requested(self, lock: EvidenceLock) -> None:
+        self.open_exports(
+            lambda dialog: dialog.open_new(lock.start, lock.end, sorted(lock.camera_ids))
+        )
+
+    # -- exports -----------------------------------------------------------------------------
+
+    def _on_playback_window_export_requested(
+        self, values: tuple[list[int], datetime, datetime]
+    ) -> None:
+        ids, start, end = values
+        self.open_exports(lambda dialog: dialog.open_new(start, end, ids))
+
+    def _on_main_window_exports_requested(self) -> None:
+        self.open_exports()
+
+    def open_exports(self, then: Callable[[ExportRequestsDialog], object] | None = None) -> None:
+        """The export requests, then `then` on the dialog (a new request for a range)."""
+        window, user = self.main_window, self.user
+        if window is None or user is None or window.locked:
+            return
+        actor = Actor.of(user)
+
+        def show(cameras: list[Camera]) -> None:
+            if self.main_window is not window:
+                return
+            core = self.core
+            dialog = ExportRequestsDialog(
+                core.exports,
+                core.users,
+                cameras,
+                actor,
+                self.runner,
+                core.clock,
+                lambda: package_producer(core),
+                self.events,
+                window,
+            )
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.exports_dialog = dialog
+            dialog.open()
+            if then is not None:
+                then(dialog)
+
+        # Removed cameras too: their recordings stay exportable under their own name.
+        self.runner.run(lambda: self.core.cameras.recorded(actor), show)
 
     # -- playback ----------------------------------------------------------------------------
 
@@ -584,6 +639,7 @@ class Console(QObject):
         self._close_playback()
         playback = PlaybackWindow(context, request)
         playback.live_requested.connect(self._on_playback_window_live_requested)
+        playback.export_requested.connect(self._on_playback_window_export_requested)
         playback.closed.connect(lambda p=playback: self._on_playback_window_closed(p))
         self._playback_logs = [log for log in self._playback_logs if log.ending]
         self._playback_logs.append(playback.log)
