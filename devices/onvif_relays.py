@@ -9,6 +9,7 @@ is only ever sent to the camera's own host (devices/onvif_client.py `open_camera
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from console.camera_facts import CameraError, CameraTimedOut
@@ -57,19 +58,20 @@ class OnvifRelays:
                 host, port, login, timeout=self._timeout_s, clock_offset_s=offset
             ) as camera:
                 await camera.update_xaddrs()
-                service = await _relay_service(camera)
+                service, deviceio = await _relay_service(camera)
                 if active:
-                    mode = "Monostable" if hold_s else "Bistable"
-                    await service.SetRelayOutputSettings(
-                        {
-                            "RelayOutputToken": token,
-                            "Properties": {
-                                "Mode": mode,
-                                "DelayTime": f"PT{max(1, hold_s or 0)}S",
-                                "IdleState": "open",
-                            },
-                        }
+                    properties = {
+                        "Mode": "Monostable" if hold_s else "Bistable",
+                        "DelayTime": timedelta(seconds=max(1, hold_s or 0)),
+                        "IdleState": "open",
+                    }
+                    # DeviceIO names the relay inside a RelayOutput; the device service beside.
+                    settings = (
+                        {"RelayOutput": {"token": token, "Properties": properties}}
+                        if deviceio
+                        else {"RelayOutputToken": token, "Properties": properties}
                     )
+                    await service.SetRelayOutputSettings(settings)
                 await service.SetRelayOutputState(
                     {"RelayOutputToken": token, "LogicalState": "active" if active else "inactive"}
                 )
@@ -86,9 +88,9 @@ class OnvifRelays:
             ) from None
 
 
-async def _relay_service(camera: Any) -> Any:
-    """DeviceIO where the camera offers it, else the device service."""
+async def _relay_service(camera: Any) -> tuple[Any, bool]:
+    """DeviceIO where the camera offers it (and True), else the device service."""
     try:
-        return await camera.create_deviceio_service()
+        return await camera.create_deviceio_service(), True
     except Exception:  # noqa: BLE001 - no DeviceIO service: relays are on the device service
-        return await camera.create_devicemgmt_service()
+        return await camera.create_devicemgmt_service(), False

@@ -1032,9 +1032,19 @@ class OnvifDevice:
 
     def _set_relay_output_settings(self, request: Any, path: str) -> str:
         prefix = "tds" if etree.QName(request).namespace == NS["tds"] else "tmd"
-        token = _text(request, f"{prefix}:RelayOutputToken")
-        mode = _text(request, f"{prefix}:Properties/tt:Mode")
-        delay_text = _text(request, f"{prefix}:Properties/tt:DelayTime", "PT0S")
+        # The device service names the relay beside its settings; DeviceIO wraps both in a
+        # RelayOutput. Either is read in either service, as other makers' clients mix them.
+        wrapped = request.find(f"{prefix}:RelayOutput", namespaces=NS)
+        if wrapped is not None:
+            token = str(wrapped.get("token", "")).strip()
+            properties = wrapped.find("tt:Properties", namespaces=NS)
+        else:
+            token = _text(request, f"{prefix}:RelayOutputToken")
+            properties = request.find(f"{prefix}:Properties", namespaces=NS)
+        if properties is None:
+            raise _invalid("ter:InvalidArgVal", "No relay settings")
+        mode = _text(properties, "tt:Mode")
+        delay_text = _text(properties, "tt:DelayTime", "PT0S")
         if mode not in ("Bistable", "Monostable"):
             raise _invalid("ter:RelayMode", f"Not a relay mode: {mode!r}")
         delay = _seconds(delay_text)
