@@ -346,18 +346,6 @@ def _text(element: Any, path: str, default: str = "") -> str:
     return str(found.text).strip()
 
 
-_DURATION = re.compile(r"^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?$")
-
-
-def _seconds(text: str) -> float | None:
-    """An xs:duration of hours, minutes and seconds (PT1H30M, PT600S) in seconds."""
-    match = _DURATION.match(text.strip())
-    if match is None or text.strip() == "PT":
-        return None
-    hours, minutes, seconds = match.groups()
-    return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds or 0)
-
-
 def _bool(value: bool) -> str:
     return "true" if value else "false"
 
@@ -1047,9 +1035,7 @@ class OnvifDevice:
         delay_text = _text(properties, "tt:DelayTime", "PT0S")
         if mode not in ("Bistable", "Monostable"):
             raise _invalid("ter:RelayMode", f"Not a relay mode: {mode!r}")
-        delay = _seconds(delay_text)
-        if delay is None:
-            raise _invalid("ter:DelayTimeNotSupported", f"Not a delay: {delay_text!r}")
+        delay = parse_duration(delay_text)
         with self._lock:
             if token not in self._relays:
                 raise _invalid("ter:RelayToken", f"There is no relay output {token!r}")
