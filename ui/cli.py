@@ -35,6 +35,12 @@ from console.sites import parse_area_list
 from console.text import printable, terminal_safe
 from console.users import parse_role
 from devices import access_log, secrets
+from ui.cli_export_package import (
+    add_package_commands,
+    is_package_verify,
+    run_package_command,
+    run_package_verify,
+)
 
 log = logging.getLogger(__name__)
 
@@ -226,6 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_demo_parser(commands)
     add_serve_parser(commands)
     add_recordings_parser(commands)
+    export_commands = commands.add_parser(
+        "export", help="evidence packages for the police"
+    ).add_subparsers(dest="export_command", metavar="ACTION", required=True)
+    add_package_commands(export_commands)
     return parser
 
 
@@ -872,6 +882,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         except (OSError, ValueError) as err:
             print(f"utkik: the export cannot be read: {err}", file=sys.stderr)
             return 2
+    if is_package_verify(args):
+        return run_package_verify(args, out)
     if args.command in ("simulate", "discover"):
         try:
             return (
@@ -898,6 +910,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             return run_cameras(core, args, out)
         if args.command == "recordings":
             return run_recordings(core, args, out)
+        if args.command == "export":
+            done = run_package_command(core, args, out)
+            if done is not None:
+                return done
         raise AssertionError(f"unhandled command {args.command}")
     except KnownError as err:
         print(f"utkik: {err}", file=sys.stderr)
