@@ -39,6 +39,7 @@ from console.camera_facts import StreamProfile  # noqa: E402
 from console.cameras import Camera  # noqa: E402
 from console.clock import to_iso  # noqa: E402
 from console.domain import Actor, Role  # noqa: E402
+from console.errors import DiskFull, PermissionDenied  # noqa: E402
 from console.export import verify as pv  # noqa: E402
 from console.export.order import ExportCancelled, ExportOrder, ExportProgress  # noqa: E402
 from console.export.package import PARTIAL_PREFIX, PackageWriter  # noqa: E402
@@ -58,6 +59,7 @@ from devices.simulator.clips import (  # noqa: E402
 from devices.simulator.site import SimulatedSite  # noqa: E402
 from tests.conftest import FAST_HASHER, PASSWORD, TOP, FakeClock, MemorySecretStore  # noqa: E402
 from tests.core.test_cameras import facts  # noqa: E402
+from tests.test_recording import fill, small_disk  # noqa: E402, F401 - a fixture
 from ui.serve import recording_engine  # noqa: E402
 
 CLI = Actor.os_account("root")
@@ -809,3 +811,78 @@ def test_cli_verify_hand_over_and_the_audit_log_still_verifies(
     actions = [json.loads(line)["action"] for line in (exported / "entries.jsonl").open()]
     assert pv.PRODUCED_ACTION in actions
     assert pv.HANDOVER_ACTION in actions
+
+
+def test_a_removed_camera_is_exported_under_the_name_and_place_it_had(
+    recorded: Recorded, elsewhere: tuple[Core, FakeClock, Camera], tmp_path: Path
+) -> None:
+    core, clock, camera = elsewhere
+    at = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)
+    place_segments(recorded, core, camera, at)
+    place = core.sites.places()[0]
+    area = next(a.name for a in core.sites.areas() if a.id == place.area_id)
+    core.cameras.remove(CLI, camera.id)
+    receipt = produce(core, order((camera.id,), at, at + timedelta(seconds=10)), tmp_path)
+    described = manifest_of(receipt.folder)["cameras"][0]
+    assert (described["name"], described["place"], described["area"]) == (
+        camera.name,
+        place.name,
+        area,
+    )
+    assert described["removed_at"] == to_iso(clock.now())
+    assert len(described["files"]) == 1
+
+
+def test_only_the_requester_or_approver_with_the_cameras_areas_may_produce(
+    recorded: Recorded, elsewhere: tuple[Core, FakeClock, Camera], tmp_path: Path
+) -> None:
+    core, _, camera = elsewhere
+    at = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)
+    place_segments(recorded, core, camera, at)
+    other_area = next(a.id for a in core.sites.areas() if a.id != camera.area_id)
+    core.users.add(CLI, "olle", Role.OPERATOR, PASSWORD)
+    core.users.add(CLI, "cecilia", Role.SUPERVISOR, PASSWORD)
+    core.users.add(CLI, "dora", Role.SUPERVISOR, PASSWORD, [other_area])
+    the_order = order((camera.id,), at, at + timedelta(seconds=10))
+    refused = [
+        (CLI, "not by os:root"),
+        (Actor.of(core.users.authenticate("olle", PASSWORD)), "neither"),
+        (Actor.of(core.users.authenticate("cecilia", PASSWORD)), "neither"),
+    ]
+    dora = Actor.of(core.users.authenticate("dora", PASSWORD))
+    refused.append((dora, "no permission"))
+    out = tmp_path / "out"
+    out.mkdir()
+    for actor, why in refused:
+        mine = dataclasses.replace(the_order, requester="dora") if actor is dora else the_order
+        with pytest.raises(PermissionDenied, match=why):
+            writer(core).produce(
+                actor, mine, out, make_zip=False, progress=lambda p: None, cancelled=lambda: False
+            )
+    assert list(out.iterdir()) == []
+
+
+def test_an_export_that_does_not_fit_is_refused_before_anything_is_written(
+    recorded: Recorded,
+    elsewhere: tuple[Core, FakeClock, Camera],
+    request: pytest.FixtureRequest,
+) -> None:
+    # A 24 MiB tmpfs (tests/test_recording.py), skipped where it cannot be mounted.
+    disk: Path = request.getfixturevalue("small_disk")
+    core, _, camera = elsewhere
+    at = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)
+    place_segments(recorded, core, camera, at)
+    filler = fill(disk, 4 << 20)
+    size = core.audit.status()["size"]
+    actor = supervisor(core)
+    with pytest.raises(DiskFull, match="not room for the export"):
+        writer(core).produce(
+            actor,
+            order((camera.id,), at, at + MINUTE),
+            disk,
+            make_zip=True,
+            progress=lambda p: None,
+            cancelled=lambda: False,
+        )
+    assert list(disk.iterdir()) == [filler]
+    assert int(core.audit.status()["size"]) == int(size) + 1  # the login only

@@ -137,7 +137,9 @@ class _Writer:
                     first_dts = packet.dts
                 pts = packet.pts if packet.pts is not None else packet.dts
                 moment = source.start + timedelta(seconds=float((pts - first_dts) * scale))
-                if moment >= end:
+                # The end is cut in decode order, so that no frame shown before it is lost to
+                # reordering (B-frames); the start at the keyframe before it, as shown.
+                if source.start + timedelta(seconds=float((packet.dts - first_dts) * scale)) >= end:
                     self.done = True
                     return
                 # On the export's own 90 kHz timeline, from the segment's recorded start.
