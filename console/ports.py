@@ -162,6 +162,51 @@ class SegmentFormat(Protocol):
         ...
 
 
+# -- evidence export: recorded segments remuxed into one file (implemented in devices/, PyAV) ---
+
+
+@dataclass(frozen=True, slots=True)
+class RemuxSource:
+    """One recorded segment: its file and the UTC time of its first packet (the index's)."""
+
+    path: Path
+    start: datetime
+    #: Still being written: only its whole fragments are read.
+    open: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Remuxed:
+    """What one remux delivered: the UTC range its packets cover (from the keyframe at or
+    before the requested start to the end of the last packet before the requested end)."""
+
+    start: datetime
+    end: datetime
+    packets: int
+    keyframes: int
+    bytes: int
+
+
+class Remuxer(Protocol):
+    """Copies recorded packets into one plain MP4 file, never decoding or re-encoding them."""
+
+    def remux(
+        self,
+        sources: Sequence[RemuxSource],
+        start: datetime,
+        end: datetime,
+        out: Path,
+        *,
+        progress: Callable[[int, float], None],
+        cancelled: Callable[[], bool],
+    ) -> Remuxed | None:
+        """Write the packets of `sources` (one continuous recording, in time order) that show
+        [start, end), beginning at the keyframe at or before `start`, to `out`. Calls
+        `progress(bytes_read, media_seconds)` as it goes; raises ExportCancelled soon after
+        `cancelled()` turns true. None (and no file) when no packet falls in the range."""
+        ...
+
+
 # -- cameras: PTZ and snapshots (implemented in devices/, wired by the composition roots) --------
 
 

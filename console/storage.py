@@ -493,7 +493,7 @@ CREATE TABLE IF NOT EXISTS lighting_luminaires (
     place TEXT NOT NULL,
     light TEXT NOT NULL,
     zone_id INTEGER NOT NULL REFERENCES lighting_zones(id),
-    -- 'mqtt': a controller on the broker; 'relay': a camera's relay output (a floodlight)
+    -- 'mqtt' (a controller on the broker) or 'relay' (a camera's relay output, a floodlight)
     driver TEXT NOT NULL DEFAULT 'mqtt',
     camera_id INTEGER,
     relay_token TEXT,

@@ -36,6 +36,11 @@ from console.text import printable, terminal_safe
 from console.users import parse_role
 from devices import access_log, secrets
 from ui import cli_export
+from ui.cli_export_package import (
+    is_package_verify,
+    run_package_command,
+    run_package_verify,
+)
 from ui.cli_lighting import add_lighting_parser, run_lighting
 
 log = logging.getLogger(__name__)
@@ -876,6 +881,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         except (OSError, ValueError) as err:
             print(f"utkik: the export cannot be read: {err}", file=sys.stderr)
             return 2
+    if is_package_verify(args):
+        return run_package_verify(args, out)
     if args.command in ("simulate", "discover"):
         try:
             return (
@@ -905,6 +912,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         if args.command == "lighting":
             return run_lighting(core, args, out)
         if args.command == "export":
+            done = run_package_command(core, args, out)
+            if done is not None:
+                return done
             return cli_export.run_export(core, args, out)
         raise AssertionError(f"unhandled command {args.command}")
     except KnownError as err:

@@ -9,7 +9,6 @@ facts are in the access log it may read anyway).
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from pathlib import Path
@@ -24,21 +23,23 @@ from console.export.order import ExportProgress, PackageProducer
 from console.export.requests import (
     CameraCoverage,
     ExportRequest,
-    NoPackageWriter,
     RequestState,
 )
 from console.export.times import parse_export_time
 from console.localtime import format_moment
 from console.text import fold, printable
+from ui.cli_export_package import add_package_commands, package_writer
+from ui.cli_user import add_user_options, console_user
 
 
 def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = commands.add_parser(
         "export", help="evidence exports for the police (request, approve, produce)"
     ).add_subparsers(dest="export_command", metavar="ACTION", required=True)
+    add_package_commands(export)
 
     request = export.add_parser("request", help="ask for an export (a supervisor)")
-    _user_options(request)
+    add_user_options(request)
     request.add_argument(
         "--cameras", required=True, help="names or numbers as `cameras list` shows them, A,B"
     )
@@ -56,11 +57,11 @@ def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
     approve = export.add_parser("approve", help="approve another supervisor's request")
     approve.add_argument("id", type=int)
-    _user_options(approve)
+    add_user_options(approve)
 
     reject = export.add_parser("reject", help="reject another supervisor's request")
     reject.add_argument("id", type=int)
-    _user_options(reject)
+    add_user_options(reject)
     reject.add_argument("--reason", required=True, help="why the export is rejected")
 
     lst = export.add_parser("list", help="the export requests, newest first")
@@ -79,27 +80,20 @@ def add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         action="store_true",
         help="keep the request's evidence lock after the package is written",
     )
-    _user_options(produce)
-
-
-def _user_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--user", required=True, help="the console user who acts")
-    parser.add_argument(
-        "--password-stdin", action="store_true", help="read the user's password from stdin"
-    )
+    add_user_options(produce)
 
 
 def package_producer(core: Core) -> PackageProducer:
     """The installation's package writer for `core` (console/export/order.py's seam), for the
     command line and the console alike."""
-    raise NoPackageWriter
+    return package_writer(core)
 
 
 def run_export(core: Core, args: argparse.Namespace, out: TextIO) -> int:
     exports = core.exports
     match args.export_command:
         case "request":
-            actor = _login(core, args)
+            actor = console_user(core, args)
             now = core.clock.now()
             start, end = parse_export_time(args.start, now), parse_export_time(args.end, now)
             cameras = find_cameras(core, args.cameras)
@@ -125,13 +119,13 @@ def run_export(core: Core, args: argparse.Namespace, out: TextIO) -> int:
                     file=out,
                 )
         case "approve":
-            request = exports.approve(_login(core, args), args.id)
+            request = exports.approve(console_user(core, args), args.id)
             print(f"Export request {request.id} is approved by {request.approver}.", file=out)
         case "reject":
-            request = exports.reject(_login(core, args), args.id, args.reason)
+            request = exports.reject(console_user(core, args), args.id, args.reason)
             print(f"Export request {request.id} is rejected by {request.approver}.", file=out)
         case "list":
-            actor = _login(core, args) if args.user else Actor.os_account()
+            actor = console_user(core, args) if args.user else Actor.os_account()
             names = {c.id: c.name for c in core.cameras.recorded(Actor.os_account())}
             for request in exports.requests(actor):
                 if args.json:
@@ -139,7 +133,7 @@ def run_export(core: Core, args: argparse.Namespace, out: TextIO) -> int:
                 else:
                     print(_request_line(request, names), file=out)
         case "produce":
-            actor = _login(core, args)
+            actor = console_user(core, args)
             producer = package_producer(core)
             receipt = exports.produce(
                 actor,
@@ -157,17 +151,6 @@ def run_export(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             print(f"First key's fingerprint: {receipt.anchor_fingerprint}", file=out)
             print(f"{receipt.files} files, {receipt.size_bytes} bytes.", file=out)
     return 0
-
-
-def _login(core: Core, args: argparse.Namespace) -> Actor:
-    """The console user named by --user, authenticated now with their own password."""
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    elif sys.stdin.isatty():
-        password = getpass.getpass(f"Password of {args.user}: ")
-    else:
-        raise InvalidInput(N_("No terminal to ask for the password: use --password-stdin."))
-    return Actor.of(core.users.authenticate(args.user, password))
 
 
 def find_cameras(core: Core, text: str) -> list[Camera]:

@@ -20,9 +20,11 @@ def add_user_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def console_user(core: Core, args: argparse.Namespace, stdin: TextIO | None = None) -> Actor:
-    """The console user `--user`, authenticated now with their own password (a login, logged;
-    a wrong password counts towards the lockout as at the console)."""
+def console_user(
+    core: Core, args: argparse.Namespace, stdin: TextIO | None = None, *, purpose: str = "cli.login"
+) -> Actor:
+    """The console user `--user`, authenticated now with their own password (logged as
+    `purpose`; a wrong password counts towards the lockout as at the console)."""
     source = stdin or sys.stdin
     if args.password_stdin:
         password = source.readline().rstrip("\r\n")
@@ -32,4 +34,4 @@ def console_user(core: Core, args: argparse.Namespace, stdin: TextIO | None = No
         raise InvalidInput(N_("No terminal to ask for the password: use --password-stdin."))
     if not password:
         raise InvalidInput(N_("No password on stdin."))
-    return Actor.of(core.users.authenticate(args.user, password))
+    return Actor.of(core.users.authenticate(args.user, password, purpose=purpose))

@@ -337,14 +337,20 @@ class RecordingService:
         start: datetime,
         end: datetime,
         profile: Profile = Profile.MAIN,
+        *,
+        include_open: bool = False,
     ) -> list[Segment]:
-        """The closed segments of a camera's stream overlapping [start, end), in time order."""
+        """The closed segments of a camera's stream overlapping [start, end), in time order;
+        with `include_open` also the one being written (whose index end is still its start)."""
         # The lower bound on start_utc lets the index narrow both ends (a segment is never
         # longer than MAX_SEGMENT): constant time however long the archive.
+        state = "state = 'closed' AND end_utc > ?"
+        if include_open:
+            state = "(state = 'open' OR end_utc > ?)"
         rows = self._db.query(
-            "SELECT * FROM segments WHERE camera_id = ? AND profile = ? AND state = 'closed' "
-            "AND start_utc < ? AND start_utc >= ? AND end_utc > ? ORDER BY start_utc",
-            (camera_id, profile.value, to_iso(end), to_iso(start - MAX_SEGMENT), to_iso(start)),
+            f"SELECT * FROM segments WHERE camera_id = ? AND profile = ? AND {state} "
+            "AND start_utc < ? AND start_utc >= ? ORDER BY start_utc",
+            (camera_id, profile.value, to_iso(start), to_iso(end), to_iso(start - MAX_SEGMENT)),
         )
         return [_segment(row) for row in rows]
 

@@ -3358,6 +3358,80 @@
     <message>
       <source>This installation has no export package writer.</source>
       <translation>Den här installationen saknar skrivare för exportpaket.</translation>
+      <source>The access log's key changed while a custody record was signed; try again.</source>
+      <translation>Åtkomstloggens nyckel byttes medan en överlämningspost signerades; försök igen.</translation>
+    </message>
+    <message>
+      <source>An export is produced by a console user, not by {name}.</source>
+      <translation>En export tas fram av en användare i konsolen, inte av {name}.</translation>
+    </message>
+    <message>
+      <source>Only the requester or the approver of an export may produce it; {name} is neither.</source>
+      <translation>Bara den som begärde eller godkände en export får ta fram den; {name} är ingen av dem.</translation>
+    </message>
+    <message>
+      <source>The export's range ends before it starts.</source>
+      <translation>Exportens tidsintervall slutar innan det börjar.</translation>
+    </message>
+    <message>
+      <source>The export folder {path} does not exist.</source>
+      <translation>Exportmappen {path} finns inte.</translation>
+    </message>
+    <message>
+      <source>The export was cancelled.</source>
+      <translation>Exporten avbröts.</translation>
+    </message>
+    <message>
+      <source>There is not room for the export in {path}: it needs about {needed} MB and {free} MB are free.</source>
+      <translation>Exporten får inte plats i {path}: den behöver ungefär {needed} MB och {free} MB är lediga.</translation>
+    </message>
+    <message>
+      <source>{path} exists already: the export overwrites nothing.</source>
+      <translation>{path} finns redan: exporten skriver inte över något.</translation>
+    </message>
+    <message>
+      <source>{name} has no permission to export {camera}.</source>
+      <translation>{name} har inte behörighet att exportera {camera}.</translation>
+    </message>
+    <message>
+      <source>The export folder {path} cannot be read: {reason}.</source>
+      <translation>Exportmappen {path} kan inte läsas: {reason}.</translation>
+    </message>
+    <message>
+      <source>The export folder {path} cannot be written: {reason}.</source>
+      <translation>Det går inte att skriva i exportmappen {path}: {reason}.</translation>
+    </message>
+    <message>
+      <source>Say to whom the package is handed over.</source>
+      <translation>Ange vem paketet lämnas över till.</translation>
+    </message>
+    <message>
+      <source>The package in {path} does not verify ({problem}): it is not handed over.</source>
+      <translation>Paketet i {path} klarar inte kontrollen ({problem}): det lämnas inte över.</translation>
+    </message>
+    <message>
+      <source>The package in {path} cannot be read: {reason}.</source>
+      <translation>Paketet i {path} kan inte läsas: {reason}.</translation>
+    </message>
+    <message>
+      <source>The hand-over was logged but could not be added to {path}: {reason}.</source>
+      <translation>Överlämningen loggades men kunde inte läggas till i {path}: {reason}.</translation>
+    </message>
+    <message>
+      <source>The access log's signing key cannot be reached, so nothing can be signed with it now.</source>
+      <translation>Åtkomstloggens signeringsnyckel går inte att nå, så ingenting kan signeras med den nu.</translation>
+    </message>
+    <message>
+      <source>The export file {path} cannot be written: {reason}</source>
+      <translation>Exportfilen {path} kan inte skrivas: {reason}</translation>
+    </message>
+    <message>
+      <source>The disk holding {path} is full: the export stopped.</source>
+      <translation>Disken med {path} är full: exporten stoppades.</translation>
+    </message>
+    <message>
+      <source>The recording file {path} cannot be read: {reason}</source>
+      <translation>Inspelningsfilen {path} kan inte läsas: {reason}</translation>
     </message>
   </context>
   <context>
