@@ -212,7 +212,8 @@ def _not_understood(text: str) -> TimeInputError:
 
 _INPUT = re.compile(
     r"(?:(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2}))?"
-    r"(?:(?:^|[ T]+)(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?)?"
+    r"(?:(?:^|[ T]+)(?P<hour>\d{1,2})[:.](?P<minute>\d{2})"
+    r"(?:[:.](?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?)?"
     r"\s*(?P<offset>Z|UTC|[+\-−]\d{1,2}(?::?\d{2})?)?",
     re.IGNORECASE,
 )
@@ -221,11 +222,11 @@ _INPUT = re.compile(
 def parse_local_time(text: str, around: datetime) -> list[datetime]:
     """An operator's "go to" input as UTC instants, earliest first.
 
-    Accepts "2026-10-25 02:30", "2026-10-25" (midnight), "02:30" or "02:30:15" (on the Stockholm
-    date of `around`), "." for ":" as Swedes write it, and an optional offset ("+01:00", "+01",
-    "Z"), which names the instant exactly. Without an offset a time in the repeated autumn hour
-    gives two instants an hour apart; one in the skipped spring hour raises NonexistentTime, and
-    anything else that names no time TimeInputError.
+    Accepts "2026-10-25 02:30", "2026-10-25" (midnight), "02:30", "02:30:15" or "02:30:15.250"
+    (on the Stockholm date of `around`), "." for ":" as Swedes write it, and an optional offset
+    ("+01:00", "+01", "Z"), which names the instant exactly. Without an offset a time in the
+    repeated autumn hour gives two instants an hour apart; one in the skipped spring hour raises
+    NonexistentTime, and anything else that names no time TimeInputError.
     """
     require_aware(around)
     match = _INPUT.fullmatch(text.strip())
@@ -237,9 +238,15 @@ def parse_local_time(text: str, around: datetime) -> list[datetime]:
         local_day = around.astimezone(STOCKHOLM)
         day = (local_day.year, local_day.month, local_day.day)
     clock = (
-        (int(match["hour"]), int(match["minute"]), int(match["second"] or 0))
+        (
+            int(match["hour"]),
+            int(match["minute"]),
+            int(match["second"] or 0),
+            # Fractions of a second, as ISO 8601 allows (to the microsecond).
+            int((match["fraction"] or "0")[:6].ljust(6, "0")),
+        )
         if match["hour"]
-        else (0, 0, 0)
+        else (0, 0, 0, 0)
     )
     try:
         wall = datetime(*day, *clock)

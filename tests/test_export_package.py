@@ -886,3 +886,50 @@ def test_an_export_that_does_not_fit_is_refused_before_anything_is_written(
         )
     assert list(disk.iterdir()) == [filler]
     assert int(core.audit.status()["size"]) == int(size) + 1  # the login only
+
+
+def test_request_approve_produce_and_verify_through_the_command_line(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    """The whole export as two supervisors do it at the command line, on real recordings."""
+    names = ",".join(c.name for c in recorded.cameras)
+    start, end = recorded.start, recorded.start + MINUTE
+    requested = run_cli(
+        recorded,
+        "export", "request", "--user", "anna", "--password-stdin",
+        "--cameras", names, "--from", start.isoformat(), "--to", end.isoformat(),
+        "--reason", "Misshandel vid busshållplatsen", "--case", "Polisen 5000-K123456-26",
+        "--recipient", "Polisen, inspektör Lind",
+        stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert requested.returncode == 0, requested.stderr
+    request_id = requested.stdout.split("Export request ", 1)[1].split(" ", 1)[0]
+    approved = run_cli(
+        recorded, "export", "approve", request_id, "--user", "bertil", "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert approved.returncode == 0, approved.stderr
+    out = tmp_path / "usb"
+    out.mkdir()
+    produced = run_cli(
+        recorded, "export", "produce", request_id, "--out", out, "--zip",
+        "--user", "anna", "--password-stdin", stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert produced.returncode == 0, produced.stderr
+    folder = Path(produced.stdout.split("Package: ", 1)[1].splitlines()[0])
+    assert folder.parent == out
+    code, text = pv.report(folder)
+    assert code == 0, text
+    manifest = manifest_of(folder)
+    assert (manifest["requester"], manifest["approver"]) == ("anna", "bertil")
+    videos = sorted(folder.glob("video/*.mp4"))
+    assert len(videos) == 2
+    for video in videos:
+        with av.open(str(video)) as container:
+            frames = sum(1 for _ in container.decode(video=0))
+        assert frames >= 60 * FPS
+    listed = run_cli(recorded, "export", "list", "--json")
+    states = {
+        json.loads(line)["id"]: json.loads(line)["state"] for line in listed.stdout.splitlines()
+    }
+    assert states[int(request_id)] == "produced"

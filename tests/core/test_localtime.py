@@ -167,6 +167,13 @@ def test_explicit_offsets_and_plain_times() -> None:
     assert parse_local_time("02:30+02", around) == [utc(2026, 10, 25, 0, 30)]
     assert parse_local_time("2026-10-25 01:30:15 Z", around) == [utc(2026, 10, 25, 1, 30, 15)]
     assert parse_local_time("14:30:15", around) == [utc(2026, 10, 25, 13, 30, 15)]
+    # ISO 8601 as programs write it: fractions of a second and a T.
+    assert parse_local_time("2026-10-25T01:30:15.487319+00:00", around) == [
+        utc(2026, 10, 25, 1, 30, 15) + timedelta(microseconds=487319)
+    ]
+    assert parse_local_time("14:30:15,5", around) == [
+        utc(2026, 10, 25, 13, 30, 15) + timedelta(microseconds=500000)
+    ]
     assert parse_local_time("2026-07-01", around) == [utc(2026, 6, 30, 22)]
     assert parse_local_time(" 2026-03-29 03:00 ", around) == [SPRING]
 
