@@ -30,11 +30,12 @@ from console.errors import N_, InvalidInput, KnownError
 from console.health import HealthService
 from console.recording.archive import Mode, parse_window
 from console.runtime import DeviceLoop
-from console.settings import ALL_SETTINGS, find_setting
+from console.settings import ALL_SETTINGS, TEXT_SETTINGS, find_setting
 from console.sites import parse_area_list
 from console.text import printable, terminal_safe
 from console.users import parse_role
 from devices import access_log, secrets
+from ui.cli_alarms import add_alarms_parser, run_alarms
 
 log = logging.getLogger(__name__)
 
@@ -194,8 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     settings.add_parser("list", help="every setting with its value")
     set_setting = settings.add_parser("set", help="change a setting")
-    set_setting.add_argument("key", choices=sorted(ALL_SETTINGS))
-    set_setting.add_argument("value", type=int)
+    set_setting.add_argument("key", choices=sorted([*ALL_SETTINGS, *TEXT_SETTINGS]))
+    set_setting.add_argument("value", help='a number, or text for mqtt.broker ("" to unset)')
 
     audit = commands.add_parser("audit", help="the access log").add_subparsers(
         dest="audit_command", metavar="ACTION", required=True
@@ -226,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_demo_parser(commands)
     add_serve_parser(commands)
     add_recordings_parser(commands)
+    add_alarms_parser(commands)
     return parser
 
 
@@ -786,10 +788,22 @@ def run_users(core: Core, args: argparse.Namespace, out: TextIO) -> int:
 
 def run_settings(core: Core, args: argparse.Namespace, out: TextIO) -> int:
     if args.settings_command == "set":
-        core.settings.set_int(Actor.os_account(), find_setting(args.key), args.value)
+        if args.key in TEXT_SETTINGS:
+            core.settings.set_text(Actor.os_account(), TEXT_SETTINGS[args.key], args.value)
+        else:
+            try:
+                number = int(args.value)
+            except ValueError:
+                raise InvalidInput(
+                    N_("{key} takes a whole number, not “{value}”."), key=args.key, value=args.value
+                ) from None
+            core.settings.set_int(Actor.os_account(), find_setting(args.key), number)
     for key, setting in ALL_SETTINGS.items():
         value = core.settings.get_int(setting)
         print(f"{key}\t{value}\t(default {setting.default})", file=out)
+    for key, text_setting in TEXT_SETTINGS.items():
+        text = core.settings.get_text(text_setting) or "(unset)"
+        print(f"{key}\t{text}\t(default {text_setting.default or 'unset'})", file=out)
     return 0
 
 
@@ -898,6 +912,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             return run_cameras(core, args, out)
         if args.command == "recordings":
             return run_recordings(core, args, out)
+        if args.command == "alarms":
+            return run_alarms(core, args, out)
         raise AssertionError(f"unhandled command {args.command}")
     except KnownError as err:
         print(f"utkik: {err}", file=sys.stderr)
