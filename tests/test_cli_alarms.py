@@ -218,3 +218,29 @@ def test_broker_setting_is_checked(data_dir: Path) -> None:
     result = utkik(data_dir, "settings", "set", "ui.idle_lock_minutes", "many")
     assert result.returncode == 1
     assert "takes a whole number" in result.stderr
+
+
+def test_sensor_event_raises_what_utkik_simulate_says(data_dir: Path, broker: Broker) -> None:
+    url = f"mqtt://{broker.host}:{broker.port}"
+    assert utkik(data_dir, "settings", "set", "mqtt.broker", url).returncode == 0
+    serve = Lines(data_dir, "serve")
+    try:
+        serve.until(lambda line: line.startswith("alarms: MQTT broker"))
+        for what in ("opened", "offline"):
+            sent = run_utkik("sensor-event", url, "skaggetorp-centrum", "tamper-1", what)
+            assert sent.returncode == 0, sent.stderr
+        assert wait_for(lambda: len(listed(data_dir)) == 2)
+        rows = {r["class"]: r for r in listed(data_dir)}
+        assert rows["sabotage"]["place"] == "Skäggetorp centrum"
+        assert rows["health"]["title"] == "Sensor offline: tamper-1 at skaggetorp-centrum"
+        refused = run_utkik("sensor-event", url, "x", "door-1", "exploded")
+        assert refused.returncode == 2
+    finally:
+        serve.stop()
+    import io
+
+    from devices.simulator.run import print_sensor_help
+
+    text = io.StringIO()
+    print_sensor_help(url, text)
+    assert f"utkik sensor-event {url} stora-torget tamper-1 opened" in text.getvalue()

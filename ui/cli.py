@@ -35,7 +35,7 @@ from console.sites import parse_area_list
 from console.text import printable, terminal_safe
 from console.users import parse_role
 from devices import access_log, secrets
-from ui.cli_alarms import add_alarms_parser, run_alarms
+from ui.cli_alarms import add_alarms_parser, add_sensor_parser, run_alarms, run_sensor_event
 
 log = logging.getLogger(__name__)
 
@@ -228,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve_parser(commands)
     add_recordings_parser(commands)
     add_alarms_parser(commands)
+    add_sensor_parser(commands)
     return parser
 
 
@@ -886,6 +887,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         except (OSError, ValueError) as err:
             print(f"utkik: the export cannot be read: {err}", file=sys.stderr)
             return 2
+    if args.command == "sensor-event":
+        try:
+            return run_sensor_event(args, out)
+        except KnownError as err:
+            print(f"utkik: {err}", file=sys.stderr)
+            return 1
     if args.command in ("simulate", "discover"):
         try:
             return (

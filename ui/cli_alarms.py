@@ -81,6 +81,27 @@ def add_alarms_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     login.add_argument("--password-stdin", action="store_true", required=True)
 
 
+def add_sensor_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from devices.simulator.sensor_control import WHATS
+
+    event = commands.add_parser(
+        "sensor-event", help="make a simulated sensor send an event (see utkik simulate)"
+    )
+    event.add_argument("broker", help="mqtt://HOST:PORT, as utkik simulate prints it")
+    event.add_argument("place", help="the place's slug, e.g. stora-torget")
+    event.add_argument("sensor", help="the sensor id, e.g. tamper-1")
+    event.add_argument("what", choices=WHATS)
+
+
+def run_sensor_event(args: argparse.Namespace, out: TextIO) -> int:
+    from devices.simulator.sensor_control import send
+
+    address = parse_broker(args.broker)
+    send(address, args.place, args.sensor, args.what)
+    print(f"{args.sensor} at {args.place}: {args.what}", file=out)
+    return 0
+
+
 def _as_user(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", required=True, help="the console user who acts")
     parser.add_argument(

@@ -41,10 +41,24 @@ def print_endpoints(site: SimulatedSite, out: TextIO) -> None:
         print(f"  user: {camera.user}", file=out)
         print(f"  password: {camera.password}", file=out)
     if site.broker is not None:
-        print(
-            f"\nMQTT broker: mqtt://{site.broker.host}:{site.broker.port} (topics utkik/site/#)",
-            file=out,
-        )
+        url = f"mqtt://{site.broker.host}:{site.broker.port}"
+        print(f"\nMQTT broker: {url} (topics utkik/site/#)", file=out)
+        print_sensor_help(url, out)
+
+
+def print_sensor_help(url: str, out: TextIO) -> None:
+    """How to raise each sensor event by hand (alarms: `utkik settings set mqtt.broker URL`)."""
+    print(
+        "Sensors at every place: sound-1, tamper-1, door-1. For alarms, point the console at "
+        f"this broker:\n  utkik settings set mqtt.broker {url}\n"
+        "Raise a sensor event:\n"
+        f"  utkik sensor-event {url} stora-torget sound-1 aggression\n"
+        f"  utkik sensor-event {url} stora-torget tamper-1 opened   (then: closed)\n"
+        f"  utkik sensor-event {url} berga-centrum door-1 forced    (then: closed)\n"
+        "A device going offline (as its last will says), and back:\n"
+        f"  utkik sensor-event {url} resecentrum sound-1 offline   (then: online)",
+        file=out,
+    )
 
 
 class _Stop:
