@@ -404,7 +404,7 @@ class AlarmService:
             (operator.strip(),),
         )
         if not rows:
-            raise NotFound(N_("There is no user called {name}."), name=operator)
+            raise NotFound(N_("There is no user called “{name}”."), name=operator)
         row = rows[0]
         with self._db.decoding("users", row["id"]):
             areas = frozenset(int(a) for a in (row["areas"] or "").split(",") if a)
