@@ -324,12 +324,7 @@ class AlarmService:
             raise InvalidInput(
                 N_("Alarm {id} is {state} already."), id=alarm.id, state=alarm.state.value
             )
-        if alarm.severity <= COMMENT_REQUIRED_UP_TO and not comment:
-            raise InvalidInput(
-                N_("Alarm {id} has severity {severity}: say in a comment what was done."),
-                id=alarm.id,
-                severity=alarm.severity,
-            )
+        _require_comment(alarm, comment)
         now = to_iso(self._clock.now())
         return self._change(
             actor,
@@ -362,16 +357,8 @@ class AlarmService:
         comment = _comment(comment)
         alarm = self._handled(actor, alarm_id)
         self._require_open(alarm)
-        if (
-            alarm.state is AlarmState.NEW
-            and alarm.severity <= COMMENT_REQUIRED_UP_TO
-            and not comment
-        ):
-            raise InvalidInput(
-                N_("Alarm {id} has severity {severity}: say in a comment what was done."),
-                id=alarm.id,
-                severity=alarm.severity,
-            )
+        if alarm.state is AlarmState.NEW:
+            _require_comment(alarm, comment)
         now = to_iso(self._clock.now())
         return self._change(
             actor,
@@ -638,6 +625,16 @@ def _rule_for(
         or rules.get((alarm_class, None))
         or replace(DEFAULT_RULES[alarm_class], area_id=None)
     )
+
+
+def _require_comment(alarm: Alarm, comment: str) -> None:
+    """Handling a severe alarm (1–2) says what was done."""
+    if alarm.severity <= COMMENT_REQUIRED_UP_TO and not comment:
+        raise InvalidInput(
+            N_("Alarm {id} has severity {severity}: say in a comment what was done."),
+            id=alarm.id,
+            severity=alarm.severity,
+        )
 
 
 def _comment(text: str) -> str:
