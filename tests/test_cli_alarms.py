@@ -232,6 +232,9 @@ def test_sensor_event_raises_what_utkik_simulate_says(data_dir: Path, broker: Br
         assert wait_for(lambda: len(listed(data_dir)) == 2)
         rows = {r["class"]: r for r in listed(data_dir)}
         assert rows["sabotage"]["place"] == "Skäggetorp centrum"
+        sensors = utkik(data_dir, "alarms", "sensors")
+        assert sensors.returncode == 0, sensors.stderr
+        assert "Skäggetorp centrum\ttamper-1\ttamper\toffline" in sensors.stdout
         assert rows["health"]["title"] == "Sensor offline: tamper-1 at skaggetorp-centrum"
         refused = run_utkik("sensor-event", url, "x", "door-1", "exploded")
         assert refused.returncode == 2

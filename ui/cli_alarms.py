@@ -20,7 +20,7 @@ from types import FrameType
 from typing import Any, TextIO
 
 from console.alarms.broker import broker_for, check_broker, parse_broker
-from console.alarms.model import Alarm, AlarmState
+from console.alarms.model import Alarm, AlarmState, Sensor
 from console.alarms.signals import SourceKind
 from console.app import Core
 from console.domain import Actor, Permission
@@ -56,6 +56,8 @@ def add_alarms_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         "or a duration back from now (30m, 2h, 1d)",
     )
     alarms.add_parser("watch", help="each alarm's state as it changes, as JSON lines")
+    sensors = alarms.add_parser("sensors", help="every MQTT sensor heard, new ones too")
+    sensors.add_argument("--json", action="store_true", help="one JSON object per line")
     for name, text in (
         ("ack", "acknowledge an alarm (severity 1-2 needs --comment)"),
         ("close", "close an alarm"),
@@ -143,6 +145,15 @@ def run_alarms(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             return 0
         case "watch":
             return watch(core, out)
+        case "sensors":
+            for sensor in core.alarms.sensors(Actor.os_account()):
+                if args.json:
+                    print(json.dumps(_sensor_json(sensor), ensure_ascii=False), file=out)
+                else:
+                    place = sensor.place_name or f"{sensor.place} (not a place Utkik knows)"
+                    heard = sensor.availability or "?"
+                    print(f"{place}\t{sensor.sensor}\t{sensor.kind or '?'}\t{heard}", file=out)
+            return 0
         case "broker-login":
             return store_login(core, args, out)
     actor = authenticate(core, args.user)
@@ -173,6 +184,18 @@ def run_alarms(core: Core, args: argparse.Namespace, out: TextIO) -> int:
         core.alarms.on_changed = None
         published.close()
     return 0
+
+
+def _sensor_json(sensor: Sensor) -> dict[str, object]:
+    return {
+        "place": sensor.place,
+        "place_name": sensor.place_name,
+        "sensor": sensor.sensor,
+        "kind": sensor.kind,
+        "availability": sensor.availability,
+        "first_seen": sensor.first_seen.isoformat(),
+        "last_seen": sensor.last_seen.isoformat(),
+    }
 
 
 def _line(alarm: Alarm, *, as_json: bool) -> str:

@@ -32,11 +32,12 @@ from console.alarms.model import (
     Alarm,
     AlarmState,
     Rule,
+    Sensor,
     Snooze,
     bounded_text,
     plausible_time,
 )
-from console.alarms.signals import AlarmClass, AlarmSignal, SourceKind
+from console.alarms.signals import AlarmClass, AlarmSignal, DeviceEvent, SourceKind
 from console.audit.log import AuditLog
 from console.clock import Clock, from_iso, to_iso
 from console.domain import Actor, Permission, Role, User
@@ -230,6 +231,7 @@ class AlarmService:
         places = _places(db)
         cameras: dict[int, int | None] = {}
         outcomes = []
+        _note_sensors(db, [s.event for s in signals if s.event.kind is SourceKind.MQTT])
         for signal in signals:
             event = signal.event
             snooze = snoozed.get((event.kind.value, bounded_text(event.source)))
@@ -437,6 +439,27 @@ class AlarmService:
         self._events.announce(ChangeKind.ALARMS, [a.id for a in alarms])
         if self.on_changed is not None:
             self.on_changed(alarms)
+
+    def sensors(self, actor: Actor) -> builtins.list[Sensor]:
+        """Every MQTT sensor heard, at known places or not."""
+        require(actor, Permission.VIEW_ALARMS)
+        names = {slug: name for slug, (_, _, name, _) in _places(self._db.reader()).items()}
+        rows = self._db.query("SELECT * FROM alarm_sensors ORDER BY place, sensor")
+        out = []
+        for row in rows:
+            with self._db.decoding("alarm_sensors", f"{row['place']}/{row['sensor']}"):
+                out.append(
+                    Sensor(
+                        row["place"],
+                        row["sensor"],
+                        row["kind"],
+                        row["availability"],
+                        from_iso(row["first_seen"]),
+                        from_iso(row["last_seen"]),
+                        names.get(row["place"], ""),
+                    )
+                )
+        return out
 
     # -- snoozing ------------------------------------------------------------------------------
 
@@ -657,6 +680,28 @@ def _row(db: sqlite_utils.Database, alarm_id: int) -> dict[str, Any]:
     cursor = db.execute("SELECT * FROM alarms WHERE id = ?", (alarm_id,))
     names = [d[0] for d in cursor.description]
     return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+def _note_sensors(db: sqlite_utils.Database, events: Sequence[DeviceEvent]) -> None:
+    """Keep every sensor heard (its kind and availability as last said), one row per sensor
+    and batch."""
+    latest: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for event in events:
+        key = (bounded_text(event.place or "", 100), bounded_text(event.source, 100))
+        kind, availability, _ = latest.get(key, ("", "", ""))
+        kind = bounded_text(event.data.get("kind", ""), 32) or kind
+        if event.topic.endswith("/availability"):
+            availability = bounded_text(event.raw.strip(), 16)
+        latest[key] = (kind, availability, to_iso(event.received_time))
+    for (place, sensor), (kind, availability, seen) in latest.items():
+        db.execute(
+            "INSERT INTO alarm_sensors (place, sensor, kind, availability, first_seen, last_seen) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (place, sensor) DO UPDATE SET "
+            "kind = CASE WHEN excluded.kind = '' THEN kind ELSE excluded.kind END, "
+            "availability = CASE WHEN excluded.availability = '' THEN availability "
+            "ELSE excluded.availability END, last_seen = excluded.last_seen",
+            (place, sensor, kind, availability, seen, seen),
+        )
 
 
 def _places(db: sqlite_utils.Database) -> dict[str, tuple[int, int, str, str]]:
