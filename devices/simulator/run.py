@@ -47,18 +47,18 @@ def print_endpoints(site: SimulatedSite, out: TextIO) -> None:
 
 
 def print_sensor_help(url: str, out: TextIO) -> None:
-    """How to raise each sensor event by hand (alarms: `utkik settings set mqtt.broker URL`)."""
-    print(
-        "Sensors at every place: sound-1, tamper-1, door-1. For alarms, point the console at "
-        f"this broker:\n  utkik settings set mqtt.broker {url}\n"
-        "Raise a sensor event:\n"
-        f"  utkik sensor-event {url} stora-torget sound-1 aggression\n"
-        f"  utkik sensor-event {url} stora-torget tamper-1 opened   (then: closed)\n"
-        f"  utkik sensor-event {url} berga-centrum door-1 forced    (then: closed)\n"
-        "A device going offline (as its last will says), and back:\n"
-        f"  utkik sensor-event {url} resecentrum sound-1 offline   (then: online)",
-        file=out,
+    """How to raise each sensor event by hand. Every line starts with "MQTT", as the broker's
+    does, so that the camera blocks above stay the only other lines."""
+    lines = (
+        "MQTT sensors at every place: sound-1, tamper-1, door-1",
+        f"MQTT for alarms, point the console at this broker: utkik settings set mqtt.broker {url}",
+        f"MQTT sensor event: utkik sensor-event {url} stora-torget sound-1 aggression",
+        f"MQTT sensor event: utkik sensor-event {url} stora-torget tamper-1 opened  (then: closed)",
+        f"MQTT sensor event: utkik sensor-event {url} berga-centrum door-1 forced  (then: closed)",
+        f"MQTT device offline: utkik sensor-event {url} resecentrum sound-1 offline (then: online)",
     )
+    for line in lines:
+        print(line, file=out)
 
 
 class _Stop:
