@@ -281,3 +281,9 @@ def test_health_watch_names_stale_streams_lost_subscriptions_and_a_full_disk(
         "Recording paused: the disk is full",
         f"Stream stale: {cam.name}",
     ]
+    # Stalled while the camera's last check found it answering: sabotage.
+    core.cameras.record_health(cam.id, Health(True, True, 0.0, "", clock.now()))
+    again = watch.observe(clock.now(), core.cameras.list(CLI), stale, None)
+    (stalled,) = [e for e in again if e.camera_id == cam.id]
+    assert stalled.topic == f"health/camera/{cam.id}/stream_lost"
+    assert REGISTRY.signal_for(stalled).alarm_class is AlarmClass.SABOTAGE
