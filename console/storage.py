@@ -409,8 +409,8 @@ def _cameras_never_reused(db: sqlite_utils.Database, clock: Clock) -> None:
     db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('cameras', ?)", (highest,))
 
 
-#: Alarms (console/alarms/), their rules per site and class, snoozed sources, and this data
-#: dir's name on the broker (alarm_meta).
+#: Alarms (console/alarms/), their rules per site and class, snoozed sources, this data dir's
+#: name on the broker (alarm_meta), and the MQTT sensors heard (new ones too: never dropped).
 _SCHEMA_ALARMS = """
 CREATE TABLE IF NOT EXISTS alarms (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -471,6 +471,15 @@ CREATE INDEX IF NOT EXISTS alarm_snoozes_source ON alarm_snoozes(source_kind, so
 CREATE TABLE IF NOT EXISTS alarm_meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS alarm_sensors (
+    place TEXT NOT NULL,
+    sensor TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    availability TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (place, sensor)
 )
 """
 

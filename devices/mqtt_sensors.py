@@ -153,7 +153,62 @@ class SeenSensor:
     first_seen: datetime
 
 
-class MqttSensorSource:
+class _Subscriber:
+    """A client that subscribes to `topics` at every (re)connect (which brings the retained
+    messages again) and hands each message to `_on_message`."""
+
+    def __init__(
+        self, address: BrokerAddress, login: BrokerLogin | None, client_id: str, what: str
+    ) -> None:
+        self._address = address
+        self._what = what
+        self._client = _client(client_id, address, login)
+        self._client.on_connect = self._on_connect
+        self._client.on_disconnect = self._on_disconnect
+        self._client.on_message = self._on_message
+        self.connected = threading.Event()
+
+    def _topics(self) -> list[tuple[str, int]]:
+        raise NotImplementedError
+
+    def _connected(self) -> None:
+        """After a (re)connect and the subscription (on paho's thread)."""
+
+    def _begin(self) -> None:
+        self._client.connect_async(self._address.host, self._address.port)
+        self._client.loop_start()
+
+    def _end(self) -> None:
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def _on_connect(
+        self, client: mqtt.Client, userdata: Any, flags: Any, reason: ReasonCode, properties: Any
+    ) -> None:
+        if reason.is_failure:
+            log.warning("the broker %s refused %s: %s", self._address.url, self._what, reason)
+            return
+        client.subscribe(self._topics())
+        self.connected.set()
+        self._connected()
+
+    def _on_disconnect(
+        self, client: mqtt.Client, userdata: Any, flags: Any, reason: ReasonCode, properties: Any
+    ) -> None:
+        self.connected.clear()
+        if reason.is_failure:
+            log.info(
+                "lost the broker %s (%s) for %s; reconnecting",
+                self._address.url,
+                reason,
+                self._what,
+            )
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        raise NotImplementedError
+
+
+class MqttSensorSource(_Subscriber):
     """The sensors of docs/sensors-and-lighting.md as an EventSource (alarms' engine)."""
 
     def __init__(
@@ -163,25 +218,18 @@ class MqttSensorSource:
         login: BrokerLogin | None = None,
         client_id: str = "utkik-alarms",
     ) -> None:
-        self._address = address
+        super().__init__(address, login, client_id, "the sensors' client")
         self._clock = clock
-        self._client = _client(client_id, address, login)
-        self._client.on_connect = self._on_connect
-        self._client.on_disconnect = self._on_disconnect
-        self._client.on_message = self._on_message
         self._sink: EventSink | None = None
         self._lock = threading.Lock()
         self._seen: dict[tuple[str, str], SeenSensor] = {}
-        self.connected = threading.Event()
 
     def start(self, sink: EventSink) -> None:
         self._sink = sink
-        self._client.connect_async(self._address.host, self._address.port)
-        self._client.loop_start()
+        self._begin()
 
     def stop(self) -> None:
-        self._client.disconnect()
-        self._client.loop_stop()
+        self._end()
         self._sink = None
 
     def sensors(self) -> list[SeenSensor]:
@@ -189,27 +237,8 @@ class MqttSensorSource:
         with self._lock:
             return sorted(self._seen.values(), key=lambda s: (s.place, s.sensor))
 
-    def _on_connect(
-        self,
-        client: mqtt.Client,
-        userdata: Any,
-        flags: Any,
-        reason: ReasonCode,
-        properties: Any,
-    ) -> None:
-        if reason.is_failure:
-            log.warning("the broker %s refused the sensors' client: %s", self._address.url, reason)
-            return
-        # Subscribing at every (re)connect brings the retained states again.
-        client.subscribe(SENSOR_TOPICS, qos=QOS)
-        self.connected.set()
-
-    def _on_disconnect(
-        self, client: mqtt.Client, userdata: Any, flags: Any, reason: ReasonCode, properties: Any
-    ) -> None:
-        self.connected.clear()
-        if reason.is_failure:
-            log.warning("lost the broker %s (%s); reconnecting", self._address.url, reason)
+    def _topics(self) -> list[tuple[str, int]]:
+        return [(SENSOR_TOPICS, QOS)]
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         event = sensor_event(message.topic, bytes(message.payload), self._clock.now())
@@ -288,12 +317,19 @@ class MqttAlarmBoard:
                 stale.add(alarm_id)
 
         reader.start(collect, on_ready=done.set)
-        done.wait(2.0)
+        done.wait(5.0)
         # Retained messages come right after the subscription is granted.
         reader.settle(0.3)
         reader.stop()
-        for alarm_id in stale:
+        cleared = [
             self._client.publish(alarm_topic(self._instance, alarm_id), b"", qos=QOS, retain=True)
+            for alarm_id in stale
+        ]
+        for info in cleared:
+            # Taken by the broker before the engine goes on, so a console connecting now is not
+            # shown them.
+            with contextlib.suppress(RuntimeError, ValueError):
+                info.wait_for_publish(2.0)
 
     def close(self) -> None:
         if self._engine:
@@ -315,7 +351,7 @@ class MqttAlarmBoard:
         return info.is_published()
 
 
-class AlarmFeed:
+class AlarmFeed(_Subscriber):
     """The alarm states as published, for a console or `utkik alarms watch`: `on_state(id,
     state)` with the alarm's JSON object, or None when its topic was cleared (closed); only a
     newer revision than the one last delivered for an alarm is delivered."""
@@ -327,18 +363,13 @@ class AlarmFeed:
         login: BrokerLogin | None = None,
         client_id: str = "",
     ) -> None:
-        self._address = address
+        super().__init__(address, login, client_id, "the alarm feed")
         self._instance = instance
-        self._client = _client(client_id, address, login)
-        self._client.on_connect = self._on_connect
-        self._client.on_message = self._on_message
-        self._client.on_disconnect = self._on_disconnect
         self._revisions: dict[int, int] = {}
         self._on_state: Callable[[int, dict[str, Any] | None], None] | None = None
         self._on_ready: Callable[[], None] | None = None
         self._on_engine: Callable[[bool], None] | None = None
         self._last = threading.Event()
-        self.connected = threading.Event()
 
     def start(
         self,
@@ -350,8 +381,7 @@ class AlarmFeed:
         self._on_state = on_state
         self._on_ready = on_ready
         self._on_engine = on_engine
-        self._client.connect_async(self._address.host, self._address.port)
-        self._client.loop_start()
+        self._begin()
 
     def settle(self, quiet_s: float, limit_s: float = 5.0) -> None:
         """Wait until no message came for `quiet_s` (the retained ones have arrived)."""
@@ -362,26 +392,14 @@ class AlarmFeed:
                 return
 
     def stop(self) -> None:
-        self._client.disconnect()
-        self._client.loop_stop()
+        self._end()
 
-    def _on_connect(
-        self, client: mqtt.Client, userdata: Any, flags: Any, reason: ReasonCode, properties: Any
-    ) -> None:
-        if reason.is_failure:
-            log.warning("the broker %s refused the alarm feed: %s", self._address.url, reason)
-            return
-        client.subscribe(
-            [(alarms_pattern(self._instance), QOS), (engine_topic(self._instance), QOS)]
-        )
-        self.connected.set()
+    def _topics(self) -> list[tuple[str, int]]:
+        return [(alarms_pattern(self._instance), QOS), (engine_topic(self._instance), QOS)]
+
+    def _connected(self) -> None:
         if self._on_ready is not None:
             self._on_ready()
-
-    def _on_disconnect(
-        self, client: mqtt.Client, userdata: Any, flags: Any, reason: ReasonCode, properties: Any
-    ) -> None:
-        self.connected.clear()
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         self._last.set()

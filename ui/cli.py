@@ -30,12 +30,13 @@ from console.errors import N_, InvalidInput, KnownError
 from console.health import HealthService
 from console.recording.archive import Mode, parse_window
 from console.runtime import DeviceLoop
-from console.settings import ALL_SETTINGS, find_setting
+from console.settings import ALL_SETTINGS, TEXT_SETTINGS, find_setting
 from console.sites import parse_area_list
 from console.text import printable, terminal_safe
 from console.users import parse_role
 from devices import access_log, secrets
 from ui import cli_export
+from ui.cli_alarms import add_alarms_parser, add_sensor_parser, run_alarms, run_sensor_event
 from ui.cli_export_package import (
     is_package_verify,
     run_package_command,
@@ -201,8 +202,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     settings.add_parser("list", help="every setting with its value")
     set_setting = settings.add_parser("set", help="change a setting")
-    set_setting.add_argument("key", choices=sorted(ALL_SETTINGS))
-    set_setting.add_argument("value", type=int)
+    set_setting.add_argument("key", choices=sorted([*ALL_SETTINGS, *TEXT_SETTINGS]))
+    set_setting.add_argument("value", help='a number, or text for mqtt.broker ("" to unset)')
 
     audit = commands.add_parser("audit", help="the access log").add_subparsers(
         dest="audit_command", metavar="ACTION", required=True
@@ -234,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve_parser(commands)
     add_recordings_parser(commands)
     add_lighting_parser(commands)
+    add_alarms_parser(commands)
+    add_sensor_parser(commands)
     return parser
 
 
@@ -795,10 +798,22 @@ def run_users(core: Core, args: argparse.Namespace, out: TextIO) -> int:
 
 def run_settings(core: Core, args: argparse.Namespace, out: TextIO) -> int:
     if args.settings_command == "set":
-        core.settings.set_int(Actor.os_account(), find_setting(args.key), args.value)
+        if args.key in TEXT_SETTINGS:
+            core.settings.set_text(Actor.os_account(), TEXT_SETTINGS[args.key], args.value)
+        else:
+            try:
+                number = int(args.value)
+            except ValueError:
+                raise InvalidInput(
+                    N_("{key} takes a whole number, not “{value}”."), key=args.key, value=args.value
+                ) from None
+            core.settings.set_int(Actor.os_account(), find_setting(args.key), number)
     for key, setting in ALL_SETTINGS.items():
         value = core.settings.get_int(setting)
         print(f"{key}\t{value}\t(default {setting.default})", file=out)
+    for key, text_setting in TEXT_SETTINGS.items():
+        text = core.settings.get_text(text_setting) or "(unset)"
+        print(f"{key}\t{text}\t(default {text_setting.default or 'unset'})", file=out)
     return 0
 
 
@@ -883,6 +898,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             return 2
     if is_package_verify(args):
         return run_package_verify(args, out)
+    if args.command == "sensor-event":
+        try:
+            return run_sensor_event(args, out)
+        except KnownError as err:
+            print(f"utkik: {err}", file=sys.stderr)
+            return 1
     if args.command in ("simulate", "discover"):
         try:
             return (
@@ -916,6 +937,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             if done is not None:
                 return done
             return cli_export.run_export(core, args, out)
+        if args.command == "alarms":
+            return run_alarms(core, args, out)
         raise AssertionError(f"unhandled command {args.command}")
     except KnownError as err:
         print(f"utkik: {err}", file=sys.stderr)

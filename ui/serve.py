@@ -81,6 +81,9 @@ class Alarms:
         self._own: Broker | None = None
         self.address: BrokerAddress | None = None
         self.engine: AlarmEngine | None = None
+        #: start and stop may come from different workers (the console quits while starting)
+        self._life = threading.Lock()
+        self._stopped = False
 
     @property
     def own_broker(self) -> bool:
@@ -88,9 +91,15 @@ class Alarms:
         need a broker set to reach it."""
         return self._own is not None
 
-    def start(self) -> AlarmEngine:
+    def start(self) -> AlarmEngine | None:
         """Start the broker (if none is set), the sources and the engine. Blocks for the
-        broker's start (a second or so): a worker in the console."""
+        broker's start (a second or so): a worker in the console. After `stop`, nothing."""
+        with self._life:
+            if self._stopped or self.engine is not None:
+                return self.engine
+            return self._start()
+
+    def _start(self) -> AlarmEngine | None:
         core = self._core
         setting = core.settings.get_text(MQTT_BROKER)
         if setting:
@@ -124,12 +133,14 @@ class Alarms:
         return self.engine
 
     def stop(self, timeout: float = 10.0) -> None:
-        try:
-            if self.engine is not None:
-                self.engine.stop(timeout)
-                self.engine = None
-        finally:
-            self._stop_broker()
+        with self._life:
+            self._stopped = True
+            try:
+                if self.engine is not None:
+                    self.engine.stop(timeout)
+                    self.engine = None
+            finally:
+                self._stop_broker()
 
     def _stop_broker(self) -> None:
         if self._own is not None:

@@ -8,6 +8,7 @@ address into the data dir (`BROKER_FILE`), where the consoles and `utkik alarms 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -102,11 +103,27 @@ def remove_broker_file(data_dir: Path, pid: int) -> None:
 
 
 def engine_broker(data_dir: Path) -> BrokerAddress | None:
-    """The broker an engine of this data dir started, if one says so."""
+    """The broker an engine of this data dir started, if one says so and still runs."""
     try:
-        return parse_broker(str(json.loads((data_dir / BROKER_FILE).read_text("utf-8"))["url"]))
+        record = json.loads((data_dir / BROKER_FILE).read_text("utf-8"))
+        address = parse_broker(str(record["url"]))
+        pid = int(record["pid"])
     except (OSError, ValueError, KeyError, TypeError, InvalidInput):
         return None
+    return address if _alive(pid) else None
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process that wrote the file lives (a killed engine leaves the file)."""
+    if os.name != "posix":
+        return True  # os.kill(pid, 0) would send Ctrl-C on Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
 
 
 def alarm_topic(instance: str, alarm_id: int) -> str:

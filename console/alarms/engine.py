@@ -80,6 +80,9 @@ class AlarmEngine:
         self._process = Actor.os_account()
         self._life = threading.RLock()
         self._last_tick = 0.0
+        #: alarm id → the revision last published, of the open alarms
+        self._published: dict[int, int] = {}
+        self._published_lock = threading.Lock()
         #: events received and stored since the start (for status and benchmarks)
         self.received = 0
         self.stored = 0
@@ -91,8 +94,10 @@ class AlarmEngine:
             if self._worker is not None:
                 return
             if self._board is not None:
-                self.service.on_changed = self._board.publish
-                self._board.sync(self.service.open_alarms())
+                self.service.on_changed = self._publish
+                open_alarms = self.service.open_alarms()
+                self._board.sync(open_alarms)
+                self._remember(open_alarms)
             for source in self._sources:
                 source.start(self.deliver)
             self._worker = Worker("alarm-engine", self._loop)
@@ -114,7 +119,7 @@ class AlarmEngine:
             if stopped:
                 self._drain()
             if self._board is not None:
-                if self.service.on_changed == self._board.publish:
+                if self.service.on_changed == self._publish:
                     self.service.on_changed = None
                 self._board.close()
             return stopped
@@ -174,8 +179,8 @@ class AlarmEngine:
                 changed[alarm.id] = alarm
             if outcome.new and outcome.rule is not None and outcome.rule.record:
                 self._record(alarm, outcome.rule.record_s)
-        if changed and self._board is not None:
-            self._board.publish(list(changed.values()))
+        if changed:
+            self._publish(list(changed.values()))
         if self._on_raised is not None:
             self._on_raised(outcomes)
 
@@ -189,7 +194,36 @@ class AlarmEngine:
             except Exception:
                 log.exception("event recording of camera %s did not start", camera_id)
 
+    def _publish(self, alarms: Sequence[Alarm]) -> None:
+        if self._board is None:
+            return
+        self._board.publish(alarms)
+        self._remember(alarms)
+
+    def _remember(self, alarms: Sequence[Alarm]) -> None:
+        with self._published_lock:
+            for alarm in alarms:
+                if alarm.open:
+                    self._published[alarm.id] = alarm.revision
+                else:
+                    self._published.pop(alarm.id, None)
+
+    def _catch_up(self) -> None:
+        """Publish what another process changed (`utkik alarms ack` where it could not reach
+        the broker, a console that lost it): the database is the truth, read every tick."""
+        if self._board is None:
+            return
+        with self._published_lock:
+            known = dict(self._published)
+        current = {a.id: a for a in self.service.open_alarms()}
+        gone = [i for i in known if i not in current]
+        changed = [a for a in current.values() if known.get(a.id) != a.revision]
+        changed += self.service.stored(gone)
+        if changed:
+            self._publish(changed)
+
     def _tick(self) -> None:
+        self._catch_up()
         cameras = self._cameras.list(self._process)
         self._follow(cameras)
         status = self._recording_status() if self._recording_status is not None else None

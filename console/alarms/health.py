@@ -6,9 +6,10 @@
 condition lasts as one alarm until it ends:
 
 - a camera that does not answer (health check) → health;
-- a camera's stream gone while the camera answers → sabotage (someone cut or covered it);
-- a recorder whose stream stalled or dropped while the camera is not known to be down → health
-  ("stream stale");
+- a camera's stream gone or stalled while the camera answers (its check found it reachable) →
+  sabotage (someone cut or covered it);
+- a recorder whose stream stalled or dropped, the camera not checked yet → health ("stream
+  stale");
 - recording paused because the disk is full → health;
 - a camera's event subscription lost → health.
 """
@@ -84,17 +85,17 @@ class HealthWatch:
                 topic = camera_topic(camera.id, condition)
                 found[topic] = _Condition(topic, str(camera.id), camera.id, camera.name, reason)
 
+            recorder = recorders.get(camera.id)
+            interrupted = recorder is not None and recorder.state is RecorderState.INTERRUPTED
             if reachable is False:
                 hold(UNREACHABLE, health.error if health is not None else "")
             elif health is not None and not health.stream_ok:
                 hold(STREAM_LOST, health.error)
-            recorder = recorders.get(camera.id)
-            if (
-                recorder is not None
-                and recorder.state is RecorderState.INTERRUPTED
-                and reachable is not False
-            ):
-                hold(STREAM_STALE, recorder.reason)
+            elif interrupted and reachable:
+                # Stalled or dropped while the camera's last check found it answering.
+                hold(STREAM_LOST, recorder.reason if recorder is not None else "")
+            elif interrupted:
+                hold(STREAM_STALE, recorder.reason if recorder is not None else "")
             if subscriptions is not None and subscriptions.get(camera.id) is False:
                 hold(SUBSCRIPTION, "")
         if status is not None and (

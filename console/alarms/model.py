@@ -215,3 +215,18 @@ class Snooze:
     reason: str
     created_at: datetime
     suppressed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Sensor:
+    """An MQTT sensor heard at a place: by the slug its topic names, known to Utkik or not."""
+
+    place: str
+    sensor: str
+    kind: str
+    #: `online`, `offline`, or "" before its availability was heard
+    availability: str
+    first_seen: datetime
+    last_seen: datetime
+    #: the place's name, "" for a place Utkik does not know (the sensor is listed all the same)
+    place_name: str = ""

@@ -32,11 +32,12 @@ from console.alarms.model import (
     Alarm,
     AlarmState,
     Rule,
+    Sensor,
     Snooze,
     bounded_text,
     plausible_time,
 )
-from console.alarms.signals import AlarmClass, AlarmSignal, SourceKind
+from console.alarms.signals import AlarmClass, AlarmSignal, DeviceEvent, SourceKind
 from console.audit.log import AuditLog
 from console.clock import Clock, from_iso, to_iso
 from console.domain import Actor, Permission, Role, User
@@ -73,6 +74,61 @@ class _Where:
     site: str
     place: str
     cameras: tuple[int, ...]
+
+
+@dataclass(slots=True)
+class _Open:
+    """An open alarm as a batch changes it: written once at the batch's end."""
+
+    id: int
+    #: True while its state lasts, False once ended, None for a one-off event's alarm
+    active: bool | None
+    last: datetime
+    repeats: int = 0
+    changed: bool = False
+
+
+class _Batch:
+    """The open alarms a batch of signals touches, by key: a storm of repeats costs one read
+    and one write per alarm, not per message."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._db = db
+        self._open: dict[str, _Open | None] = {}
+
+    def open(self, key: str) -> _Open | None:
+        if key not in self._open:
+            row = self._db.execute(
+                "SELECT id, active, last_time FROM alarms WHERE key = ? AND state != 'closed' "
+                "ORDER BY id DESC LIMIT 1",
+                (key,),
+            ).fetchone()
+            self._open[key] = (
+                None
+                if row is None
+                else _Open(int(row[0]), None if row[1] is None else bool(row[1]), from_iso(row[2]))
+            )
+        return self._open[key]
+
+    def opened(self, key: str, alarm: _Open) -> None:
+        self.flush_one(self._open.get(key))
+        self._open[key] = alarm
+
+    def flush(self) -> None:
+        for alarm in self._open.values():
+            self.flush_one(alarm)
+
+    def flush_one(self, alarm: _Open | None) -> None:
+        if alarm is None or not alarm.changed:
+            return
+        active = None if alarm.active is None else int(alarm.active)
+        self._db.execute(
+            "UPDATE alarms SET count = count + ?, last_time = ?, active = ?, "
+            "revision = revision + 1 WHERE id = ?",
+            (alarm.repeats, to_iso(alarm.last), active, alarm.id),
+        )
+        alarm.changed = False
+        alarm.repeats = 0
 
 
 class AlarmService:
@@ -229,7 +285,9 @@ class AlarmService:
         }
         places = _places(db)
         cameras: dict[int, int | None] = {}
-        outcomes = []
+        batch = _Batch(db)
+        done: list[tuple[int | None, bool, Rule | None]] = []
+        _note_sensors(db, [s.event for s in signals if s.event.kind is SourceKind.MQTT])
         for signal in signals:
             event = signal.event
             snooze = snoozed.get((event.kind.value, bounded_text(event.source)))
@@ -237,48 +295,61 @@ class AlarmService:
                 db.execute(
                     "UPDATE alarm_snoozes SET suppressed = suppressed + 1 WHERE id = ?", (snooze,)
                 )
-                outcomes.append(Outcome(None))
+                done.append((None, False, None))
                 continue
             where = _where(db, signal, places, cameras)
             rule = _rule_for(rules, signal.alarm_class, where.area_id)
-            outcomes.append(self._ingest_one(db, signal, where, rule))
-        return outcomes
+            alarm_id, new = self._ingest_one(db, batch, signal, where, rule)
+            done.append((alarm_id, new, rule if alarm_id is not None else None))
+        batch.flush()
+        ids = sorted({alarm_id for alarm_id, _, _ in done if alarm_id is not None})
+        alarms: dict[int, Alarm] = {}
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            cursor = db.execute(
+                f"SELECT * FROM alarms WHERE id IN ({','.join('?' * len(part))})", part
+            )
+            names = [d[0] for d in cursor.description]
+            for values in cursor.fetchall():
+                alarm = self._decode(dict(zip(names, values, strict=True)))
+                alarms[alarm.id] = alarm
+        return [
+            Outcome(alarms[alarm_id] if alarm_id is not None else None, new, rule)
+            for alarm_id, new, rule in done
+        ]
 
     def _ingest_one(
-        self, db: sqlite_utils.Database, signal: AlarmSignal, where: _Where, rule: Rule
-    ) -> Outcome:
+        self,
+        db: sqlite_utils.Database,
+        batch: _Batch,
+        signal: AlarmSignal,
+        where: _Where,
+        rule: Rule,
+    ) -> tuple[int | None, bool]:
+        """The alarm the signal raised or counted on (None: none), and whether it is new."""
         event = signal.event
         received = event.received_time
         key = bounded_text(signal.key, 500)
-        row = db.execute(
-            "SELECT id, active, last_time FROM alarms WHERE key = ? AND state != 'closed' "
-            "ORDER BY id DESC LIMIT 1",
-            (key,),
-        ).fetchone()
-        if row is not None:
-            alarm_id, active, last_time = int(row[0]), row[1], from_iso(row[2])
-            lasting = active is not None and bool(active)
+        open_alarm = batch.open(key)
+        if open_alarm is not None:
+            lasting = open_alarm.active is True
             if signal.active is False:
                 if not lasting:
-                    return Outcome(None)
-                db.execute(
-                    "UPDATE alarms SET active = 0, last_time = ?, revision = revision + 1 "
-                    "WHERE id = ?",
-                    (to_iso(received), alarm_id),
-                )
-                return Outcome(self._decode(_row(db, alarm_id)), rule=rule)
-            repeat = lasting if signal.active else received - last_time <= REPEAT_WINDOW
+                    return None, False
+                open_alarm.active = False
+                open_alarm.last = max(received, open_alarm.last)
+                open_alarm.changed = True
+                return open_alarm.id, False
+            repeat = lasting if signal.active else received - open_alarm.last <= REPEAT_WINDOW
             if repeat:
-                db.execute(
-                    "UPDATE alarms SET count = count + 1, last_time = ?, revision = revision + 1 "
-                    "WHERE id = ?",
-                    (to_iso(max(received, last_time)), alarm_id),
-                )
-                return Outcome(self._decode(_row(db, alarm_id)), rule=rule)
+                open_alarm.repeats += 1
+                open_alarm.last = max(received, open_alarm.last)
+                open_alarm.changed = True
+                return open_alarm.id, False
         if signal.active is False:
             # The end of a state no alarm was raised for (a retained "closed" read on
             # connecting): nothing happened.
-            return Outcome(None)
+            return None, False
         device_time = plausible_time(event.device_time, received)
         alarm_id = _pk(
             db.table("alarms")
@@ -312,7 +383,8 @@ class AlarmService:
             )
             .last_pk
         )
-        return Outcome(self._decode(_row(db, alarm_id)), new=True, rule=rule)
+        batch.opened(key, _Open(alarm_id, None if signal.active is None else True, received))
+        return alarm_id, True
 
     # -- handling (operators) ----------------------------------------------------------------
 
@@ -324,12 +396,7 @@ class AlarmService:
             raise InvalidInput(
                 N_("Alarm {id} is {state} already."), id=alarm.id, state=alarm.state.value
             )
-        if alarm.severity <= COMMENT_REQUIRED_UP_TO and not comment:
-            raise InvalidInput(
-                N_("Alarm {id} has severity {severity}: say in a comment what was done."),
-                id=alarm.id,
-                severity=alarm.severity,
-            )
+        _require_comment(alarm, comment)
         now = to_iso(self._clock.now())
         return self._change(
             actor,
@@ -362,16 +429,8 @@ class AlarmService:
         comment = _comment(comment)
         alarm = self._handled(actor, alarm_id)
         self._require_open(alarm)
-        if (
-            alarm.state is AlarmState.NEW
-            and alarm.severity <= COMMENT_REQUIRED_UP_TO
-            and not comment
-        ):
-            raise InvalidInput(
-                N_("Alarm {id} has severity {severity}: say in a comment what was done."),
-                id=alarm.id,
-                severity=alarm.severity,
-            )
+        if alarm.state is AlarmState.NEW:
+            _require_comment(alarm, comment)
         now = to_iso(self._clock.now())
         return self._change(
             actor,
@@ -404,7 +463,7 @@ class AlarmService:
             (operator.strip(),),
         )
         if not rows:
-            raise NotFound(N_("There is no user called {name}."), name=operator)
+            raise NotFound(N_("There is no user called “{name}”."), name=operator)
         row = rows[0]
         with self._db.decoding("users", row["id"]):
             areas = frozenset(int(a) for a in (row["areas"] or "").split(",") if a)
@@ -450,6 +509,27 @@ class AlarmService:
         self._events.announce(ChangeKind.ALARMS, [a.id for a in alarms])
         if self.on_changed is not None:
             self.on_changed(alarms)
+
+    def sensors(self, actor: Actor) -> builtins.list[Sensor]:
+        """Every MQTT sensor heard, at known places or not."""
+        require(actor, Permission.VIEW_ALARMS)
+        names = {slug: name for slug, (_, _, name, _) in _places(self._db.reader()).items()}
+        rows = self._db.query("SELECT * FROM alarm_sensors ORDER BY place, sensor")
+        out = []
+        for row in rows:
+            with self._db.decoding("alarm_sensors", f"{row['place']}/{row['sensor']}"):
+                out.append(
+                    Sensor(
+                        row["place"],
+                        row["sensor"],
+                        row["kind"],
+                        row["availability"],
+                        from_iso(row["first_seen"]),
+                        from_iso(row["last_seen"]),
+                        names.get(row["place"], ""),
+                    )
+                )
+        return out
 
     # -- snoozing ------------------------------------------------------------------------------
 
@@ -640,6 +720,16 @@ def _rule_for(
     )
 
 
+def _require_comment(alarm: Alarm, comment: str) -> None:
+    """Handling a severe alarm (1–2) says what was done."""
+    if alarm.severity <= COMMENT_REQUIRED_UP_TO and not comment:
+        raise InvalidInput(
+            N_("Alarm {id} has severity {severity}: say in a comment what was done."),
+            id=alarm.id,
+            severity=alarm.severity,
+        )
+
+
 def _comment(text: str) -> str:
     text = text.strip()
     if len(text) > MAX_COMMENT:
@@ -660,6 +750,28 @@ def _row(db: sqlite_utils.Database, alarm_id: int) -> dict[str, Any]:
     cursor = db.execute("SELECT * FROM alarms WHERE id = ?", (alarm_id,))
     names = [d[0] for d in cursor.description]
     return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+def _note_sensors(db: sqlite_utils.Database, events: Sequence[DeviceEvent]) -> None:
+    """Keep every sensor heard (its kind and availability as last said), one row per sensor
+    and batch."""
+    latest: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for event in events:
+        key = (bounded_text(event.place or "", 100), bounded_text(event.source, 100))
+        kind, availability, _ = latest.get(key, ("", "", ""))
+        kind = bounded_text(event.data.get("kind", ""), 32) or kind
+        if event.topic.endswith("/availability"):
+            availability = bounded_text(event.raw.strip(), 16)
+        latest[key] = (kind, availability, to_iso(event.received_time))
+    for (place, sensor), (kind, availability, seen) in latest.items():
+        db.execute(
+            "INSERT INTO alarm_sensors (place, sensor, kind, availability, first_seen, last_seen) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (place, sensor) DO UPDATE SET "
+            "kind = CASE WHEN excluded.kind = '' THEN kind ELSE excluded.kind END, "
+            "availability = CASE WHEN excluded.availability = '' THEN availability "
+            "ELSE excluded.availability END, last_seen = excluded.last_seen",
+            (place, sensor, kind, availability, seen, seen),
+        )
 
 
 def _places(db: sqlite_utils.Database) -> dict[str, tuple[int, int, str, str]]:

@@ -41,10 +41,24 @@ def print_endpoints(site: SimulatedSite, out: TextIO) -> None:
         print(f"  user: {camera.user}", file=out)
         print(f"  password: {camera.password}", file=out)
     if site.broker is not None:
-        print(
-            f"\nMQTT broker: mqtt://{site.broker.host}:{site.broker.port} (topics utkik/site/#)",
-            file=out,
-        )
+        url = f"mqtt://{site.broker.host}:{site.broker.port}"
+        print(f"\nMQTT broker: {url} (topics utkik/site/#)", file=out)
+        print_sensor_help(url, out)
+
+
+def print_sensor_help(url: str, out: TextIO) -> None:
+    """How to raise each sensor event by hand. Every line starts with "MQTT", as the broker's
+    does, so that the camera blocks above stay the only other lines."""
+    lines = (
+        "MQTT sensors at every place: sound-1, tamper-1, door-1",
+        f"MQTT for alarms, point the console at this broker: utkik settings set mqtt.broker {url}",
+        f"MQTT sensor event: utkik sensor-event {url} stora-torget sound-1 aggression",
+        f"MQTT sensor event: utkik sensor-event {url} stora-torget tamper-1 opened  (then: closed)",
+        f"MQTT sensor event: utkik sensor-event {url} berga-centrum door-1 forced  (then: closed)",
+        f"MQTT device offline: utkik sensor-event {url} resecentrum sound-1 offline (then: online)",
+    )
+    for line in lines:
+        print(line, file=out)
 
 
 class _Stop:

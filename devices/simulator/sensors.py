@@ -89,7 +89,9 @@ class Broker:
         # process changes its account.
         config.write_text(
             f"listener {self.port} {self.host}\nallow_anonymous true\npersistence false\n"
-            + _same_account(),
+            # A burst of sensor events (thousands a second) is queued for a slow reader, never
+            # dropped: mosquitto's default drops what is beyond 1000 queued messages.
+            "max_queued_messages 0\nmax_inflight_messages 0\n" + _same_account(),
             encoding="utf-8",
         )
         self._process = processes.spawn(

@@ -2267,6 +2267,94 @@
   <context>
     <name>core</name>
     <message>
+      <source>A comment is at most {limit} characters.</source>
+      <translation>En kommentar är högst {limit} tecken.</translation>
+    </message>
+    <message>
+      <source>A lighting boost is 0 to 100 percent.</source>
+      <translation>En belysningshöjning är 0 till 100 procent.</translation>
+    </message>
+    <message>
+      <source>A severity is 1 (most severe) to 4.</source>
+      <translation>En allvarlighetsgrad är 1 (allvarligast) till 4.</translation>
+    </message>
+    <message>
+      <source>A source can be snoozed for up to {hours} hours.</source>
+      <translation>En källa kan tystas i högst {hours} timmar.</translation>
+    </message>
+    <message>
+      <source>Alarm {id} has severity {severity}: say in a comment what was done.</source>
+      <translation>Larm {id} har allvarlighetsgrad {severity}: skriv i en kommentar vad som gjordes.</translation>
+    </message>
+    <message>
+      <source>Alarm {id} is closed already.</source>
+      <translation>Larm {id} är redan stängt.</translation>
+    </message>
+    <message>
+      <source>Alarm {id} is {state} already.</source>
+      <translation>Larm {id} är redan {state}.</translation>
+    </message>
+    <message>
+      <source>Event recording lasts 1 to 3600 seconds.</source>
+      <translation>Händelseinspelning pågår 1 till 3600 sekunder.</translation>
+    </message>
+    <message>
+      <source>Name the source to snooze.</source>
+      <translation>Ange vilken källa som ska tystas.</translation>
+    </message>
+    <message>
+      <source>No MQTT broker is set (mqtt.broker) and no alarm engine runs for this data folder: start `utkik serve` or the console, or set the broker.</source>
+      <translation>Ingen MQTT-broker är inställd (mqtt.broker) och ingen larmmotor körs för den här datamappen: starta `utkik serve` eller konsolen, eller ställ in brokern.</translation>
+    </message>
+    <message>
+      <source>The broker login cannot be stored in the keyring ({reason}).</source>
+      <translation>Brokerns inloggning kan inte sparas i nyckelringen ({reason}).</translation>
+    </message>
+    <message>
+      <source>The broker login {ref} in the keyring is damaged.</source>
+      <translation>Brokerinloggningen {ref} i nyckelringen är skadad.</translation>
+    </message>
+    <message>
+      <source>The broker {url} cannot be reached ({reason}).</source>
+      <translation>Brokern {url} kan inte nås ({reason}).</translation>
+    </message>
+    <message>
+      <source>There is no alarm number {id}.</source>
+      <translation>Det finns inget larm nummer {id}.</translation>
+    </message>
+    <message>
+      <source>There is no area number {id}.</source>
+      <translation>Det finns inget område nummer {id}.</translation>
+    </message>
+    <message>
+      <source>There is no snooze number {id} in force.</source>
+      <translation>Det finns ingen gällande tystning nummer {id}.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to change the alarm rules.</source>
+      <translation>{name} får inte ändra larmreglerna.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to see alarms.</source>
+      <translation>{name} får inte se larm.</translation>
+    </message>
+    <message>
+      <source>{name} may not handle this alarm: give it to an operator or supervisor.</source>
+      <translation>{name} får inte hantera det här larmet: tilldela det en operatör eller arbetsledare.</translation>
+    </message>
+    <message>
+      <source>{port} is not a valid port: a port is 1 to 65535.</source>
+      <translation>{port} är ingen giltig port: en port är 1 till 65535.</translation>
+    </message>
+    <message>
+      <source>“{text}” is not a broker address: write mqtt://HOST:PORT, or mqtts://HOST:PORT for TLS (the login goes into the keyring, never into the address).</source>
+      <translation>”{text}” är ingen brokeradress: skriv mqtt://VÄRD:PORT, eller mqtts://VÄRD:PORT för TLS (inloggningen sparas i nyckelringen, aldrig i adressen).</translation>
+    </message>
+    <message>
+      <source>“{what}” is not a sensor event: {known}.</source>
+      <translation>”{what}” är ingen sensorhändelse: {known}.</translation>
+    </message>
+    <message>
       <source>User {name} exists in the database, but the access log never added them.</source>
       <translation>Användaren {name} finns i databasen, men åtkomstloggen har aldrig lagt till hen.</translation>
     </message>

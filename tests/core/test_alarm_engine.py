@@ -9,10 +9,10 @@ import time
 from collections.abc import Sequence
 from datetime import timedelta
 
-import pytest
-
 from console.alarms.engine import AlarmEngine
+from console.alarms.health import HealthWatch
 from console.alarms.model import Alarm, AlarmState
+from console.alarms.registry import default_registry
 from console.alarms.signals import AlarmClass, DeviceEvent, EventSink, EventSource, SourceKind
 from console.app import Core
 from console.camera_facts import Health
@@ -20,7 +20,13 @@ from console.cameras import Camera
 from console.domain import Actor, Role
 from console.ports import AlarmBoard, EventSources
 from console.recording.archive import Mode
-from console.recording.engine import RecorderState
+from console.recording.engine import (
+    DiskLevel,
+    DiskStatus,
+    EngineStatus,
+    RecorderState,
+    RecorderStatus,
+)
 from tests.conftest import FakeClock
 from tests.core.test_cameras import user
 from tests.core.test_recording_archive import camera
@@ -34,6 +40,7 @@ from tests.core.test_recording_engine import (
 )
 
 CLI = Actor.os_account("root")
+REGISTRY = default_registry()
 
 
 class FakeSource(EventSource):
@@ -98,11 +105,6 @@ def mqtt_event(
         raw=json.dumps(payload),
         place=place,
     )
-
-
-@pytest.fixture
-def parts(core: Core) -> tuple[FakeSource, FakeBoard]:
-    return FakeSource(), FakeBoard()
 
 
 def test_events_become_stored_and_published_alarms(core: Core, clock: FakeClock) -> None:
@@ -251,3 +253,37 @@ def test_an_alarm_starts_event_recording_from_the_pre_event_buffer(
     assert sum(len(w.packets) for w in fmt.writers) >= 75
     clock.advance(seconds=1)
     assert core.alarms.list(CLI, since=clock.now() - timedelta(minutes=1)) == [alarm]
+
+
+def test_health_watch_names_stale_streams_lost_subscriptions_and_a_full_disk(
+    core: Core, clock: FakeClock
+) -> None:
+    cam = camera(core)
+    watch = HealthWatch()
+    cameras = core.cameras.list(CLI)
+    stale = EngineStatus(
+        DiskStatus(DiskLevel.FULL, 0, 100),
+        {cam.id: RecorderStatus(cam.id, RecorderState.INTERRUPTED, clock.now(), "no packets")},
+    )
+    began = watch.observe(clock.now(), cameras, stale, {cam.id: False})
+    assert sorted((e.topic, e.data["active"]) for e in began) == [
+        (f"health/camera/{cam.id}/stream_stale", "true"),
+        (f"health/camera/{cam.id}/subscription", "true"),
+        ("health/recording/disk", "true"),
+    ]
+    assert watch.observe(clock.now(), cameras, stale, {cam.id: False}) == []
+    fine = EngineStatus(DiskStatus(DiskLevel.OK, 50, 100), {})
+    ended = watch.observe(clock.now(), cameras, fine, {cam.id: True})
+    assert sorted(e.data["active"] for e in ended) == ["false"] * 3
+    signals = [REGISTRY.signal_for(e) for e in began]
+    assert sorted(s.title for s in signals) == [
+        f"Event subscription lost: {cam.name}",
+        "Recording paused: the disk is full",
+        f"Stream stale: {cam.name}",
+    ]
+    # Stalled while the camera's last check found it answering: sabotage.
+    core.cameras.record_health(cam.id, Health(True, True, 0.0, "", clock.now()))
+    again = watch.observe(clock.now(), core.cameras.list(CLI), stale, None)
+    (stalled,) = [e for e in again if e.camera_id == cam.id]
+    assert stalled.topic == f"health/camera/{cam.id}/stream_lost"
+    assert REGISTRY.signal_for(stalled).alarm_class is AlarmClass.SABOTAGE

@@ -412,3 +412,25 @@ def test_changes_are_announced(core: Core, clock: FakeClock) -> None:
     core.alarms.acknowledge(olle, alarm.id, "seen")
     assert frozenset({alarm.id}) in heard
     assert [a.state for batch in published for a in batch] == [AlarmState.ACKNOWLEDGED]
+
+
+def test_every_sensor_heard_is_listed_new_ones_too(core: Core, clock: FakeClock) -> None:
+    raise_all(
+        core,
+        sensor(clock, "availability", "online", sensor_id="sound-1"),
+        aggression(clock),
+        door(clock, True, place="nya-torget", sensor_id="door-9"),
+    )
+    clock.advance(minutes=1)
+    raise_all(core, sensor(clock, "availability", "offline", sensor_id="sound-1"))
+    listed = {(s.place, s.sensor): s for s in core.alarms.sensors(CLI)}
+    assert set(listed) == {("stora-torget", "sound-1"), ("nya-torget", "door-9")}
+    sound = listed[("stora-torget", "sound-1")]
+    assert (sound.kind, sound.availability, sound.place_name) == (
+        "sound",
+        "offline",
+        "Stora torget",
+    )
+    assert sound.last_seen - sound.first_seen == timedelta(minutes=1)
+    unknown = listed[("nya-torget", "door-9")]
+    assert (unknown.kind, unknown.place_name) == ("door", "")

@@ -13,7 +13,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -57,6 +57,9 @@ from ui.playback_request import PlaybackContext, PlaybackRequest, ask_for_playba
 from ui.tasks import JobControl, JobHandle, Pool, TaskRunner
 from ui.theme import apply_theme
 from ui.users_dialog import UsersDialog
+
+if TYPE_CHECKING:
+    from ui.serve import Alarms
 
 log = logging.getLogger(__name__)
 
@@ -829,6 +832,8 @@ class Recording:
 
     engine: RecordingEngine
     preparing: JobHandle[RepairReport]
+    #: the alarm engine, which runs where recording runs (started once recording has)
+    alarms: Alarms | None = None
 
 
 def start_recording(core: Core, hub: MediaHub, console: Console) -> Recording:
@@ -836,7 +841,7 @@ def start_recording(core: Core, hub: MediaHub, console: Console) -> Recording:
     crash left are file work that can take seconds: they run on a storage worker, the status bar
     counting the repairs, and the engine starts when they are done. Unless another process
     records the data dir (`utkik serve`, another console): the console then says which."""
-    from ui.serve import recording_engine
+    from ui.serve import Alarms, recording_engine
 
     engine = recording_engine(
         core,
@@ -857,6 +862,10 @@ def start_recording(core: Core, hub: MediaHub, console: Console) -> Recording:
         if not preparing.control.cancelled:  # not once quitting has begun
             console.recording_elsewhere("")
             engine.start()
+            # Starting the broker takes a moment: on a worker. A KnownError (no mosquitto)
+            # reaches the message bus.
+            alarms = recording.alarms = Alarms(core, engine)
+            console.runner.job(lambda _control: alarms.start(), pool=Pool.STORAGE).run()
 
     preparing = (
         console.runner.job(
@@ -867,7 +876,8 @@ def start_recording(core: Core, hub: MediaHub, console: Console) -> Recording:
         .with_progress(console.recording_repaired)
         .run()
     )
-    return Recording(engine, preparing)
+    recording = Recording(engine, preparing)
+    return recording
 
 
 def stop_recording(console: Console, recording: Recording) -> None:
@@ -878,8 +888,15 @@ def stop_recording(console: Console, recording: Recording) -> None:
     console.recordings_ending()
     waiting = QEventLoop()
     engine = recording.engine
+    alarms = recording.alarms
+
+    def stop(_control: JobControl) -> bool:
+        if alarms is not None:
+            alarms.stop()
+        return engine.stop(RECORDING_STOP_S)
+
     (
-        console.runner.job(lambda _control: engine.stop(RECORDING_STOP_S), pool=Pool.STORAGE)
+        console.runner.job(stop, pool=Pool.STORAGE)
         .success(lambda _stopped: waiting.quit())
         .failure(lambda _err: waiting.quit())
         .run()
