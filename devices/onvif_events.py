@@ -507,7 +507,9 @@ class PullPointSource:
     async def _pull_until_lost(self, subscription: _Subscription) -> None:
         clock = asyncio.get_running_loop()
         while not self._stopping:
-            if clock.time() >= subscription.renew_at:
+            # A pull takes a whole second at least (ONVIF durations): renew rather than let one
+            # run past the moment to renew.
+            if subscription.renew_at - clock.time() < 1.0:
                 await self._renew(subscription)
             wait = max(1.0, min(self._pull_wait_s, subscription.renew_at - clock.time()))
             if subscription.pulls == 0:
