@@ -8,18 +8,23 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from console.alarms.signals import AlarmClass, DeviceEvent, SourceKind, generic_signal
 from console.alarms.topics import PARSERS, SUBSCRIPTION_TOPIC, parser_for
+from console.camera_facts import Capabilities, DeviceFacts
 from console.camera_login import CameraLogin
+from console.cameras import Camera
+from console.ports import CameraLogins, EventSources
 from console.runtime import DeviceLoop
 from devices.onvif_events import (
     MAX_RAW_CHARS,
     MAX_VALUE_CHARS,
+    OnvifEventSources,
     PullPointSource,
     SubscriptionState,
 )
@@ -410,3 +415,71 @@ def test_hostile_notifications_are_bounded(foreign: ForeignPullPoint, loop: Devi
         sink.wait(_topic("tns1:RuleEngine/CellMotionDetector/Motion", IsMotion="1"))
     finally:
         source.stop()
+
+
+# -- the EventSources port ------------------------------------------------------------------------
+
+
+class _Logins(CameraLogins):
+    """The composition root's CameraLogins capability, for cameras of one simulated site."""
+
+    def __init__(self, cameras: dict[int, Camera], password: str = PASSWORD) -> None:
+        self.cameras = cameras
+        self.password = password
+        self.asked: list[int] = []
+
+    def camera(self, camera_id: int) -> Camera:
+        return self.cameras[camera_id]
+
+    def login(self, camera_id: int) -> CameraLogin:
+        self.asked.append(camera_id)
+        return CameraLogin.bind(self.cameras[camera_id].host, USER, self.password)
+
+
+def _camera(camera_id: int, device: OnvifDevice, *, events: bool = True) -> Camera:
+    config = device.config
+    facts = DeviceFacts(
+        host=config.address,
+        port=config.port,
+        xaddr=config.device_xaddr,
+        capabilities=Capabilities(events=events),
+    )
+    return Camera(
+        id=camera_id,
+        name=config.name,
+        place_id=1,
+        area_id=1,
+        host=config.address,
+        port=config.port,
+        facts=facts,
+        credential_ref=f"camera:{camera_id}",
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+
+
+def test_event_sources_for_the_cameras_that_have_events(
+    camera: OnvifDevice, loop: DeviceLoop
+) -> None:
+    with_events = _camera(1, camera)
+    cameras = {
+        1: with_events,
+        2: _camera(2, camera, events=False),
+        3: replace(with_events, id=3, removed_at=datetime(2026, 2, 1, tzinfo=UTC)),
+    }
+    logins = _Logins(cameras)
+    sources: EventSources = OnvifEventSources(logins, loop, pull_wait_s=5.0)
+    assert sources.for_camera(cameras[2]) is None
+    assert sources.for_camera(cameras[3]) is None
+    assert logins.asked == []  # no secret is read until a source subscribes
+    source = sources.for_camera(with_events)
+    assert source is not None
+    sink = Collected()
+    source.start(sink)
+    try:
+        camera.raise_event(TOPIC_MOTION, VIDEO_SOURCE, True)
+        event = sink.wait(_topic(TOPIC_MOTION, State="true"))
+        assert (event.source, event.camera_id) == ("1", 1)
+        assert logins.asked == [1]
+    finally:
+        source.stop()
+    assert camera.subscription_count == 0
