@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from console.alarms.signals import AlarmClass, DeviceEvent, SourceKind, generic_signal
-from console.alarms.topics import PARSERS, SUBSCRIPTION_TOPIC, parser_for
+from console.alarms.topics import parser_for
 from console.camera_facts import Capabilities, DeviceFacts
 from console.camera_login import CameraLogin
 from console.cameras import Camera
@@ -193,8 +193,8 @@ def test_a_dropped_subscription_is_made_again_at_once(
     assert wait_for(lambda: source.subscriptions == 2, 10)
     camera.raise_event(TOPIC_MOTION, VIDEO_SOURCE, True)
     sink.wait(_topic(TOPIC_MOTION, State="true"))
-    # Made again at once: no "subscription lost" alarm for it.
-    assert not sink.matching(lambda e: e.kind == SourceKind.HEALTH)
+    # Made again at once: the subscription never read as lost.
+    assert SubscriptionState.LOST not in sink.states
     assert camera.subscription_count == 1
 
 
@@ -204,20 +204,14 @@ def test_a_restarted_camera_is_subscribed_to_again_and_the_loss_is_reported(
     source, sink = running
     camera.offline = True
     camera.drop_subscriptions()
-    lost = sink.wait(_topic(SUBSCRIPTION_TOPIC, State="lost"))
-    assert source.state == SubscriptionState.LOST
-    assert lost.kind == SourceKind.HEALTH
-    assert "Nothing answers" in lost.data["Reason"]
+    assert wait_for(lambda: source.state == SubscriptionState.LOST, 15)
+    assert "Nothing answers" in source.last_error
     camera.offline = False
-    back = sink.wait(_topic(SUBSCRIPTION_TOPIC, State="subscribed"))
+    assert wait_for(lambda: source.state == SubscriptionState.SUBSCRIBED, 15)
     camera.raise_event(TOPIC_MOTION, VIDEO_SOURCE, True)
     sink.wait(_topic(TOPIC_MOTION, State="true"))
-    assert sink.matching(_topic(SUBSCRIPTION_TOPIC, State="lost")) == [lost]
-    first, second = PARSERS[SUBSCRIPTION_TOPIC](lost), PARSERS[SUBSCRIPTION_TOPIC](back)
-    assert first is not None
-    assert second is not None
-    assert (first.alarm_class, first.active, second.active) == (AlarmClass.HEALTH, True, False)
-    assert first.key == second.key
+    lost = sink.states.index(SubscriptionState.LOST)
+    assert SubscriptionState.SUBSCRIBED in sink.states[lost:]
 
 
 def test_an_unknown_vendor_topic_becomes_a_generic_alarm(
@@ -254,7 +248,9 @@ def test_stop_is_prompt_unsubscribes_and_delivers_nothing_after(
     assert len(sink.events) == count
 
 
-def test_a_camera_without_its_login_is_reported_lost(camera: OnvifDevice, loop: DeviceLoop) -> None:
+def test_a_camera_refusing_its_login_is_reported_lost(
+    camera: OnvifDevice, loop: DeviceLoop
+) -> None:
     sink = Collected()
     address = camera.config.address
     source = PullPointSource(
@@ -263,14 +259,16 @@ def test_a_camera_without_its_login_is_reported_lost(camera: OnvifDevice, loop: 
         host=address,
         port=camera.config.port,
         login=lambda: CameraLogin.bind(address, USER, "wrong"),
+        on_state=sink.state,
         max_retry_s=1.0,
     )
     source.start(sink)
     try:
-        lost = sink.wait(_topic(SUBSCRIPTION_TOPIC, State="lost"))
-        assert "refused the user name or password" in lost.data["Reason"]
-        assert USER not in lost.data["Reason"]
-        assert "wrong" not in lost.data["Reason"]
+        assert wait_for(lambda: source.state == SubscriptionState.LOST, 10)
+        assert "refused the user name or password" in source.last_error
+        assert USER not in source.last_error
+        assert "wrong" not in source.last_error
+        assert sink.events == []
     finally:
         source.stop()
 
@@ -323,7 +321,7 @@ def test_a_foreign_device_delivers_its_motion_and_its_vendor_event(
     assert operations[:3] == ["GetServices", "GetCapabilities", "GetEventProperties"]
     # Each subscription found the event service again through GetCapabilities.
     assert operations.count("GetCapabilities") == operations.count("CreatePullPointSubscription")
-    assert not sink.matching(lambda e: e.kind == SourceKind.HEALTH)
+    assert SubscriptionState.LOST not in sink.states
 
 
 def test_a_device_answering_at_once_is_paced(foreign: ForeignPullPoint, loop: DeviceLoop) -> None:
@@ -467,7 +465,9 @@ def test_event_sources_for_the_cameras_that_have_events(
         3: replace(with_events, id=3, removed_at=datetime(2026, 2, 1, tzinfo=UTC)),
     }
     logins = _Logins(cameras)
-    sources: EventSources = OnvifEventSources(logins, loop, pull_wait_s=5.0)
+    sources = OnvifEventSources(logins, loop, pull_wait_s=5.0, max_retry_s=1.0)
+    port: EventSources = sources
+    assert port is sources
     assert sources.for_camera(cameras[2]) is None
     assert sources.for_camera(cameras[3]) is None
     assert logins.asked == []  # no secret is read until a source subscribes
@@ -480,6 +480,13 @@ def test_event_sources_for_the_cameras_that_have_events(
         event = sink.wait(_topic(TOPIC_MOTION, State="true"))
         assert (event.source, event.camera_id) == ("1", 1)
         assert logins.asked == [1]
+        assert sources.subscriptions() == {1: True}
+        logins.password = "changed elsewhere"
+        camera.drop_subscriptions()
+        assert wait_for(lambda: sources.subscriptions() == {1: False}, 10)
+        logins.password = PASSWORD
+        assert wait_for(lambda: sources.subscriptions() == {1: True}, 10)
     finally:
         source.stop()
     assert camera.subscription_count == 0
+    assert sources.subscriptions() == {}

@@ -5,17 +5,13 @@ adapter's reading of a PullMessages answer (devices/onvif_events.py) first, as i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from console.alarms.signals import AlarmClass, AlarmSignal, DeviceEvent, SourceKind
-from console.alarms.topics import (
-    PARSERS,
-    SUBSCRIPTION_TOPIC,
-    parse_state,
-    parser_for,
-)
+from console.alarms.topics import PARSERS, parse_state, parser_for
 from devices.onvif_events import notification_events, stable_topic
 from devices.xml_safety import parse_untrusted
 
@@ -173,7 +169,7 @@ def test_each_parser_on_what_cameras_send(case: str) -> None:
 def test_every_parser_has_a_case() -> None:
     topics = {read for (_, (read, _, _)) in CASES.values()}
     covered = {pattern for pattern in PARSERS if parser_for_any(pattern, topics)}
-    assert set(PARSERS) - covered - {SUBSCRIPTION_TOPIC} == {
+    assert set(PARSERS) - covered == {
         f"tns1:VideoSource/{kind}/{service}"
         for kind, service in [
             ("GlobalSceneChange", "RecordingService"),
@@ -189,9 +185,7 @@ def test_every_parser_has_a_case() -> None:
 
 
 def parser_for_any(pattern: str, topics: set[str]) -> bool:
-    if pattern.endswith("/*"):
-        return any(t.startswith(pattern[:-1]) for t in topics)
-    return pattern in topics
+    return any(parser_for(topic, {pattern: PARSERS[pattern]}) is not None for topic in topics)
 
 
 def test_two_inputs_of_one_camera_are_two_alarms_and_one_input_is_one() -> None:
@@ -227,25 +221,24 @@ def test_topics_are_read_the_same_whatever_prefix_a_device_chose() -> None:
     assert stable_topic("a:VideoSource/MotionAlarm", onvif) == "tns1:VideoSource/MotionAlarm"
     assert stable_topic(" b:Lens/\n Heater ", onvif) == "{urn:maker:topics}Lens/Heater"
     assert stable_topic("zz:Undeclared/Topic", onvif) == "zz:Undeclared/Topic"
-    assert parser_for("tns1:Device/IO") is None  # a pattern's `/*` wants something below it
+    # A root in no namespace cannot pass for one of the console's own topics.
+    assert stable_topic("health/camera/5/unreachable", onvif) == "{}health/camera/5/unreachable"
 
 
-def test_the_subscription_health_parser() -> None:
-    def health(state: str) -> DeviceEvent:
-        return DeviceEvent(
-            kind=SourceKind.HEALTH,
-            source="4",
-            camera_id=4,
-            topic=SUBSCRIPTION_TOPIC,
-            device_time=None,
-            received_time=RECEIVED,
-            data={"State": state},
-        )
+def test_patterns_with_wildcards_as_the_registry_reads_them() -> None:
+    assert parser_for("tns1:Device/IO/Port/Extra") is PARSERS["tns1:Device/IO/#"]
+    assert (
+        parser_for("tns1:Device/Trigger/DigitalInput")
+        is PARSERS["tns1:Device/Trigger/DigitalInput"]
+    )
+    assert parser_for("tns1:Device/Trigger") is None
+    assert parser_for("{}tns1:VideoSource/MotionAlarm") is None
 
-    parser = PARSERS[SUBSCRIPTION_TOPIC]
-    lost, back = parser(health("lost")), parser(health("subscribed"))
-    assert lost is not None
-    assert back is not None
-    assert (lost.alarm_class, lost.active, back.active) == (AlarmClass.HEALTH, True, False)
-    assert lost.key == back.key
-    assert parser(health("renewing")) is None
+
+def test_an_mqtt_message_with_an_onvif_looking_topic_is_not_a_cameras() -> None:
+    event = _event("tns1:VideoSource/MotionAlarm", _item("Source", "vs0"), _item("State", "true"))
+    parser = parser_for(event.topic)
+    assert parser is not None
+    assert parser(replace(event, kind=SourceKind.MQTT)) is None
+    crossed = _event("tns1:RuleEngine/LineDetector/Crossed", "", _item("ObjectId", "1"))
+    assert PARSERS[crossed.topic](replace(crossed, kind=SourceKind.MQTT)) is None

@@ -3243,10 +3243,6 @@
       <translation>Digital ingång</translation>
     </message>
     <message>
-      <source>Event subscription lost</source>
-      <translation>Händelseprenumerationen förlorad</translation>
-    </message>
-    <message>
       <source>Line crossed</source>
       <translation>Linje passerad</translation>
     </message>
