@@ -32,9 +32,9 @@ fixed lengths, the raw message at `MAX_RAW_CHARS`, and a device time outside any
 refused before they are parsed (devices/onvif_client.py) and count as a failed pull.
 
 The subscription's health is the source's `state` (`SubscriptionState`), reported to `on_state`
-as it changes, and sent to the sink as a health event (kind HEALTH, topic
-console.alarms.topics.SUBSCRIPTION_TOPIC) when it is lost and cannot be made again at once, and
-when it is back: the alarm engine turns that into "event subscription lost".
+as it changes: `lost` once an attempt to subscribe failed (a subscription that ended and is made
+again at once never reads lost), until one is made again. `OnvifEventSources.subscriptions()`
+gives it per camera, for the alarm engine's "event subscription lost".
 """
 
 from __future__ import annotations
@@ -55,7 +55,6 @@ import zeep.exceptions
 from lxml import etree
 
 from console.alarms.signals import DeviceEvent, EventSink, SourceKind
-from console.alarms.topics import SUBSCRIPTION_LOST, SUBSCRIPTION_SUBSCRIBED, SUBSCRIPTION_TOPIC
 from console.camera_facts import CameraError
 from console.camera_login import CameraLogin, host_of
 from console.clock import Clock, SystemClock
@@ -117,7 +116,6 @@ MAX_NAME_CHARS: Final = 64
 MAX_VALUE_CHARS: Final = 512
 MAX_ITEMS: Final = 32
 MAX_RAW_CHARS: Final = 8192
-MAX_REASON_CHARS: Final = 300
 _CUT: Final = "…"
 #: A device time before this, or later than a day after the message was received, is not one.
 _EARLIEST: Final = datetime(2000, 1, 1, tzinfo=UTC)
@@ -151,12 +149,16 @@ def stable_topic(text: str, namespaces: Mapping[str | None, str]) -> str:
     """The topic `text` as sent, with each `prefix:` resolved through `namespaces` (the topic
     element's in-scope declarations) to the stable prefix of TOPIC_PREFIXES or to `{uri}`: the
     same topic reads the same whatever prefix a device or its firmware chose. A prefix the
-    device did not declare is kept as sent."""
+    device did not declare is kept as sent; a root without any is written `{}root`."""
     segments = []
-    for segment in "".join(text.split()).split("/"):
+    for level, segment in enumerate("".join(text.split()).split("/")):
         prefix, colon, local = segment.rpartition(":")
         uri = namespaces.get(prefix) if colon else None
-        if uri is None:
+        if uri is None and level == 0 and not colon:
+            # A root in no namespace (ONVIF wants one): written `{}root`, so that it cannot read
+            # like a topic of the console's own (`health/...`, `utkik/site/...`).
+            segments.append("{}" + segment)
+        elif uri is None:
             segments.append(segment)
         elif uri in TOPIC_PREFIXES:
             segments.append(f"{TOPIC_PREFIXES[uri]}:{local}")
@@ -340,10 +342,11 @@ class PullPointSource:
         # delivered, or delivered later, once stop() returned.
         self._deliver_lock = threading.Lock()
         self._stopping = False
-        self._lost_reported = False
         self._asked_properties = False
         #: How many subscriptions were made (the first and every one after a loss).
         self.subscriptions = 0
+        #: Why the last attempt to subscribe failed, in words ("" before any failed).
+        self.last_error = ""
 
     def __repr__(self) -> str:
         return f"PullPointSource(camera {self.camera_id}, {self.host!r}, {self._state})"
@@ -473,9 +476,6 @@ class PullPointSource:
         )
         self.subscriptions += 1
         self._set_state(SubscriptionState.SUBSCRIBED)
-        if self._lost_reported:
-            self._lost_reported = False
-            self._health(SUBSCRIPTION_SUBSCRIBED, "")
         return subscription
 
     async def _events_address(self, device: Any, login: CameraLogin) -> str:
@@ -507,7 +507,9 @@ class PullPointSource:
     async def _pull_until_lost(self, subscription: _Subscription) -> None:
         clock = asyncio.get_running_loop()
         while not self._stopping:
-            if clock.time() >= subscription.renew_at:
+            # A pull takes a whole second at least (ONVIF durations): renew rather than let one
+            # run past the moment to renew.
+            if subscription.renew_at - clock.time() < 1.0:
                 await self._renew(subscription)
             wait = max(1.0, min(self._pull_wait_s, subscription.renew_at - clock.time()))
             if subscription.pulls == 0:
@@ -638,28 +640,8 @@ class PullPointSource:
 
     def _lost(self, error: KnownError) -> None:
         _log.info("camera %s: no event subscription (%s)", self.camera_id, error)
+        self.last_error = error.message
         self._set_state(SubscriptionState.LOST)
-        if not self._lost_reported:
-            self._lost_reported = True
-            self._health(SUBSCRIPTION_LOST, error.message)
-
-    def _health(self, state: str, reason: str) -> None:
-        data = {"State": state}
-        if reason:
-            data["Reason"] = _bounded(reason, MAX_REASON_CHARS)
-        self._deliver(
-            [
-                DeviceEvent(
-                    kind=SourceKind.HEALTH,
-                    source=str(self.camera_id),
-                    camera_id=self.camera_id,
-                    topic=SUBSCRIPTION_TOPIC,
-                    device_time=None,
-                    received_time=self._clock.now(),
-                    data=data,
-                )
-            ]
-        )
 
     def _set_state(self, state: SubscriptionState) -> None:
         if state == self._state:
@@ -699,6 +681,19 @@ class OnvifEventSources:
         self._logins = logins
         self._loop = loop
         self._options = options
+        self._made: dict[int, PullPointSource] = {}
+        self._lock = threading.Lock()
+
+    def subscriptions(self) -> dict[int, bool]:
+        """Camera id → whether its event subscription holds, for every source made here that
+        has not stopped (a source still making its first subscription holds until it failed)."""
+        with self._lock:
+            made = list(self._made.items())
+        return {
+            camera_id: source.state != SubscriptionState.LOST
+            for camera_id, source in made
+            if source.state != SubscriptionState.STOPPED
+        }
 
     def for_camera(self, camera: Camera) -> PullPointSource | None:
         if camera.removed_at is not None or not camera.facts.capabilities.events:
@@ -710,7 +705,7 @@ class OnvifEventSources:
             else camera.facts.clock_offset_s
         )
         camera_id = camera.id
-        return PullPointSource(
+        source = PullPointSource(
             self._loop,
             camera_id=camera_id,
             host=camera.host,
@@ -720,3 +715,6 @@ class OnvifEventSources:
             clock_offset_s=offset,
             **self._options,
         )
+        with self._lock:
+            self._made[camera_id] = source
+        return source

@@ -3,9 +3,11 @@
 `PARSERS` maps a topic pattern to its parser; the alarm registry loads it. A pattern is a topic
 as the PullPoint adapter (devices/onvif_events.py) delivers it: its namespace prefixes resolved
 to a stable form (`tns1:` for ONVIF's own topics, `tnsaxis:` for Axis's, `{namespace}` for any
-other maker's), e.g. `tns1:VideoSource/MotionAlarm`. A pattern ending in `/*` matches every
-topic below it (`tns1:Device/IO/*`); `parser_for` picks the exact pattern first, then the
-longest such prefix.
+other maker's), e.g. `tns1:VideoSource/MotionAlarm`, with the registry's wildcards: `+` for one
+level, `#` (last) for the rest (`tns1:Device/IO/#`). `parser_for` looks one up the same way.
+
+The parsers read events of kind ONVIF only: an MQTT message whose topic happens to read like an
+ONVIF one is not taken for a camera's.
 
 A parser returns None when the event is not one it can read (no state it understands): the
 event then becomes a generic alarm with its raw topic and payload, never dropped.
@@ -24,22 +26,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from console.alarms.signals import AlarmClass, AlarmSignal, DeviceEvent, TopicParser
+from console.alarms.signals import AlarmClass, AlarmSignal, DeviceEvent, SourceKind, TopicParser
 from console.errors import N_
 
 __all__ = [
     "PARSERS",
-    "SUBSCRIPTION_TOPIC",
     "parse_state",
     "parser_for",
     "state_key",
 ]
-
-#: The topic of the health events a PullPoint source sends about its own subscription (kind
-#: HEALTH, data `State`: `lost` or `subscribed`), so that a lost subscription is an alarm too.
-SUBSCRIPTION_TOPIC: Final = "utkik:EventSubscription"
-SUBSCRIPTION_LOST: Final = "lost"
-SUBSCRIPTION_SUBSCRIBED: Final = "subscribed"
 
 _TRUE: Final = frozenset({"true", "1", "on", "active", "yes"})
 _FALSE: Final = frozenset({"false", "0", "off", "inactive", "no"})
@@ -78,7 +73,7 @@ def _stateful(alarm_class: AlarmClass, title: str, names: Sequence[str]) -> Topi
 
     def parse(event: DeviceEvent) -> AlarmSignal | None:
         active = _state(event.data, names)
-        if active is None:
+        if active is None or event.kind != SourceKind.ONVIF:
             return None
         return AlarmSignal(alarm_class, state_key(event), active, title, event)
 
@@ -89,22 +84,11 @@ def _one_off(alarm_class: AlarmClass, title: str) -> TopicParser:
     """A parser of a topic that announces something that happened (a line crossed)."""
 
     def parse(event: DeviceEvent) -> AlarmSignal | None:
+        if event.kind != SourceKind.ONVIF:
+            return None
         return AlarmSignal(alarm_class, state_key(event), None, title, event)
 
     return parse
-
-
-def _subscription(event: DeviceEvent) -> AlarmSignal | None:
-    state = event.data.get("State", "")
-    if state not in (SUBSCRIPTION_LOST, SUBSCRIPTION_SUBSCRIBED):
-        return None
-    return AlarmSignal(
-        AlarmClass.HEALTH,
-        f"{event.kind}:{event.source}:{SUBSCRIPTION_TOPIC}",
-        state == SUBSCRIPTION_LOST,
-        _TITLE_SUBSCRIPTION,
-        event,
-    )
 
 
 _TITLE_MOTION = N_("Motion")
@@ -117,7 +101,6 @@ _TITLE_SIGNAL = N_("Video signal lost")
 _TITLE_INPUT = N_("Digital input")
 _TITLE_LINE = N_("Line crossed")
 _TITLE_FIELD = N_("Object in field")
-_TITLE_SUBSCRIPTION = N_("Event subscription lost")
 
 _STATE = ("State",)
 _IMAGE_SERVICES = ("ImagingService", "AnalyticsService", "RecordingService")
@@ -162,29 +145,32 @@ PARSERS: Final[dict[str, TopicParser]] = {
     "tns1:VideoSource/SignalLoss": _stateful(AlarmClass.SABOTAGE, _TITLE_SIGNAL, _STATE),
     # Digital inputs: ONVIF's trigger, the IO ports (Axis puts its own namespace in between).
     "tns1:Device/Trigger/DigitalInput": _input,
-    "tns1:Device/IO/*": _input,
-    "tns1:Device/tnsaxis:IO/*": _input,
+    "tns1:Device/IO/#": _input,
+    "tns1:Device/tnsaxis:IO/#": _input,
     # Analytics: a line crossed is an event; an object inside a field is a state.
     "tns1:RuleEngine/LineDetector/Crossed": _one_off(AlarmClass.ANALYTICS, _TITLE_LINE),
     "tns1:RuleEngine/FieldDetector/ObjectsInside": _stateful(
         AlarmClass.ANALYTICS, _TITLE_FIELD, ("IsInside", "State")
     ),
-    # The source's own subscription (kind HEALTH).
-    SUBSCRIPTION_TOPIC: _subscription,
 }
 
 
+def _matches(pattern: str, topic: str) -> bool:
+    want, got = pattern.split("/"), topic.split("/")
+    for i, level in enumerate(want):
+        if level == "#":
+            return True
+        if i >= len(got) or level not in ("+", got[i]):
+            return False
+    return len(want) == len(got)
+
+
 def parser_for(topic: str, parsers: Mapping[str, TopicParser] = PARSERS) -> TopicParser | None:
-    """The parser of `topic`: its exact pattern, else the longest `/*` pattern above it."""
-    exact = parsers.get(topic)
-    if exact is not None:
-        return exact
+    """The parser of `topic`: of the patterns that match it, the one with most literal levels
+    (as the alarm registry chooses)."""
     best: tuple[int, TopicParser] | None = None
     for pattern, parser in parsers.items():
-        if not pattern.endswith("/*"):
-            continue
-        prefix = pattern[:-1]
-        longer = best is None or len(prefix) > best[0]
-        if longer and topic.startswith(prefix) and len(topic) > len(prefix):
-            best = (len(prefix), parser)
+        literal = sum(1 for level in pattern.split("/") if level not in ("+", "#"))
+        if _matches(pattern, topic) and (best is None or literal > best[0]):
+            best = (literal, parser)
     return None if best is None else best[1]

@@ -3,7 +3,8 @@
 Each `OnvifDevice` answers the Device, Media, Events (PullPoint), DeviceIO and, if configured,
 PTZ services well enough for real ONVIF clients (validated with onvif-zeep-async), checks
 WS-UsernameToken digests against its own (possibly drifted) clock and serves a JPEG snapshot.
-Fault switches: `offline`, `reject_auth`, `clock_offset_s`, `raise_tamper()`.
+Fault switches: `offline`, `reject_auth`, `clock_offset_s`, `raise_tamper()`,
+`drop_subscriptions()`.
 
 Requests are parsed with a hardened lxml parser (no DTDs, no entities, no network, no huge trees)
 and refused above `MAX_REQUEST_BYTES`. Responses are XML text built from templates.
@@ -508,6 +509,13 @@ class OnvifDevice:
             self._expire_locked()
             for sub in self._subscriptions.values():
                 sub.queue.append(message)
+            self._events.notify_all()
+
+    def drop_subscriptions(self) -> None:
+        """Forget every event subscription, as a camera does when it restarts: a client's next
+        request to its pull point gets a ResourceUnknown fault."""
+        with self._events:
+            self._subscriptions.clear()
             self._events.notify_all()
 
     def raise_tamper(self, active: bool = True) -> None:
@@ -1236,7 +1244,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                # The client gave up on the request (an event subscriber stopping during a
+                # long PullMessages): nothing to answer, and no error of the camera's.
+                self.close_connection = True
 
     def _soap_error(self, status: int, reason: str, close: bool = False) -> None:
         body = envelope(SoapFault("env:Sender", ("ter:WellFormed",), reason, status).xml())

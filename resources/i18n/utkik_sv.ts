@@ -3250,7 +3250,6 @@
       <source>{path} cannot be written by this account ({reason}), and the database needs it. It has not been changed. Start Utkik as the account that owns the data folder, or give this account write access to it.</source>
       <translation>{path} kan inte skrivas av detta konto ({reason}), och databasen behöver det. Den har inte ändrats. Starta Utkik som kontot som äger datamappen, eller ge detta konto skrivrätt till den.</translation>
     </message>
-  
     <message>
       <source>The database {path} is damaged: record {key} of the table {table} cannot be read ({reason}). Nothing was changed. Keep the database for investigation (copy it aside with its folder: it holds the access log), then correct the record or restore the data folder from a backup.</source>
       <translation>Databasen {path} är skadad: post {key} i tabellen {table} kan inte läsas ({reason}). Inget ändrades. Behåll databasen för utredning (kopiera undan den med sin mapp: den innehåller åtkomstloggen), och rätta sedan posten eller återställ datamappen från en säkerhetskopia.</translation>
@@ -3520,6 +3519,52 @@
     <message>
       <source>The recording file {path} cannot be read: {reason}</source>
       <translation>Inspelningsfilen {path} kan inte läsas: {reason}</translation>
+      <source>Camera tampered with</source>
+      <translation>Någon har manipulerat kameran</translation>
+    </message>
+    <message>
+      <source>Digital input</source>
+      <translation>Digital ingång</translation>
+    </message>
+    <message>
+      <source>Line crossed</source>
+      <translation>Linje passerad</translation>
+    </message>
+    <message>
+      <source>Motion</source>
+      <translation>Rörelse</translation>
+    </message>
+    <message>
+      <source>Object in field</source>
+      <translation>Objekt inom området</translation>
+    </message>
+    <message>
+      <source>Picture blurred</source>
+      <translation>Suddig bild</translation>
+    </message>
+    <message>
+      <source>Picture too bright</source>
+      <translation>För ljus bild</translation>
+    </message>
+    <message>
+      <source>Picture too dark</source>
+      <translation>För mörk bild</translation>
+    </message>
+    <message>
+      <source>Scene changed (camera moved or covered)</source>
+      <translation>Scenen ändrad (kameran flyttad eller övertäckt)</translation>
+    </message>
+    <message>
+      <source>The camera at {host} gave no address for its event subscription.</source>
+      <translation>Kameran på {host} angav ingen adress för sin händelseprenumeration.</translation>
+    </message>
+    <message>
+      <source>The camera at {host} names no event service.</source>
+      <translation>Kameran på {host} anger ingen händelsetjänst.</translation>
+    </message>
+    <message>
+      <source>Video signal lost</source>
+      <translation>Videosignalen förlorad</translation>
     </message>
   </context>
   <context>
