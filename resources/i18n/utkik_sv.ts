@@ -2267,6 +2267,82 @@
   <context>
     <name>core</name>
     <message>
+      <source>A light level is a percentage from 0 to 100, not {level}.</source>
+      <translation>En ljusnivå är en procentsats från 0 till 100, inte {level}.</translation>
+    </message>
+    <message>
+      <source>A reason is at most {limit} characters.</source>
+      <translation>Ett skäl är högst {limit} tecken.</translation>
+    </message>
+    <message>
+      <source>A relay needs a zone name and the relay's token.</source>
+      <translation>Ett relä behöver ett zonnamn och reläets token.</translation>
+    </message>
+    <message>
+      <source>A time-of-day window must end after it starts.</source>
+      <translation>Ett tidsfönster måste sluta efter att det börjar.</translation>
+    </message>
+    <message>
+      <source>An override lasts from 1 minute up to {limit} minutes, not {minutes}.</source>
+      <translation>En manuell styrning varar från 1 minut upp till {limit} minuter, inte {minutes}.</translation>
+    </message>
+    <message>
+      <source>Camera tampered with</source>
+      <translation>Kameran har manipulerats</translation>
+    </message>
+    <message>
+      <source>Lights go off at sunrise or at dawn.</source>
+      <translation>Belysningen släcks vid soluppgång eller i gryningen.</translation>
+    </message>
+    <message>
+      <source>Lights go on at sunset or at dusk.</source>
+      <translation>Belysningen tänds vid solnedgång eller i skymningen.</translation>
+    </message>
+    <message>
+      <source>Relay {token} of camera {id} already lights a zone.</source>
+      <translation>Relä {token} på kamera {id} lyser redan upp en zon.</translation>
+    </message>
+    <message>
+      <source>The access log's key changed while a custody record was signed; try again.</source>
+      <translation>Åtkomstloggens nyckel byttes medan en överlämningspost signerades; försök igen.</translation>
+    </message>
+    <message>
+      <source>The camera at {host} refused to switch its relay ({detail}).</source>
+      <translation>Kameran på {host} vägrade att slå om sitt relä ({detail}).</translation>
+    </message>
+    <message>
+      <source>The program is not understood: see docs/lighting.md for its members.</source>
+      <translation>Programmet går inte att förstå: se docs/lighting.md för dess fält.</translation>
+    </message>
+    <message>
+      <source>The schedule is not understood: see docs/lighting.md for its members.</source>
+      <translation>Schemat går inte att förstå: se docs/lighting.md för dess fält.</translation>
+    </message>
+    <message>
+      <source>There is no camera {id}.</source>
+      <translation>Det finns ingen kamera {id}.</translation>
+    </message>
+    <message>
+      <source>There is no lighting zone “{name}”. Zones: {known}.</source>
+      <translation>Det finns ingen belysningszon ”{name}”. Zoner: {known}.</translation>
+    </message>
+    <message>
+      <source>{latitude}, {longitude} is not a position on Earth.</source>
+      <translation>{latitude}, {longitude} är ingen plats på jorden.</translation>
+    </message>
+    <message>
+      <source>“{text}” is not a time-of-day level; write e.g. “01:00-05:00 mon-fri 50”.</source>
+      <translation>”{text}” är ingen nivå för en tid på dygnet; skriv t.ex. ”01:00-05:00 mån-fre 50”.</translation>
+    </message>
+    <message>
+      <source>“{text}” names a day that is not one; write e.g. “mon-fri” or “sat,sun”.</source>
+      <translation>”{text}” anger en dag som inte finns; skriv t.ex. ”mån-fre” eller ”lör,sön”.</translation>
+    </message>
+    <message>
+      <source>“{text}” names a time that does not exist.</source>
+      <translation>”{text}” anger en tid som inte finns.</translation>
+    </message>
+    <message>
       <source>A comment is at most {limit} characters.</source>
       <translation>En kommentar är högst {limit} tecken.</translation>
     </message>
