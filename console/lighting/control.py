@@ -155,10 +155,17 @@ class ZoneControl:
             until = min(until, live.boost.until + SCHEDULE_MARGIN)
         return _command(scheduled.level, Mode.MANUAL, until, Source.SCHEDULE, str(scheduled.reason))
 
-    def due(self, now: datetime, sent: Command | None, sent_at: datetime | None) -> bool:
-        """Whether a command must go out now: the wanted one differs from the last sent, or the
-        last one is near its end (renewed before the controller would fall back)."""
-        wanted = self.command(now)
+    def due(
+        self,
+        now: datetime,
+        sent: Command | None,
+        sent_at: datetime | None,
+        wanted: Command | None = None,
+    ) -> bool:
+        """Whether a command must go out now: the wanted one (worked out here unless given)
+        differs from the last sent, or the last one is near its end (renewed before the
+        controller would fall back)."""
+        wanted = wanted or self.command(now)
         if sent is None or sent_at is None or not wanted.same_as(sent):
             return True
         if wanted.source is Source.SCHEDULE:

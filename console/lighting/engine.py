@@ -112,19 +112,19 @@ class LightingEngine:
             due = [
                 lum
                 for lum in zone.luminaires
-                if lum.available is not False and self._due(zone, lum, now)
+                if lum.available is not False and self._due(zone, lum, now, wanted)
             ]
             if due:
                 self._send(zone, wanted, due, now)
             for lum in zone.luminaires:
                 self._check(zone, lum, now)
 
-    def _due(self, zone: Zone, lum: Luminaire, now: datetime) -> bool:
+    def _due(self, zone: Zone, lum: Luminaire, now: datetime, wanted: Command) -> bool:
         with self._lock:
             sent = self._sent.get(lum.id)
         if sent is None:
             return True
-        return zone.control.due(now, sent.command, sent.at)
+        return zone.control.due(now, sent.command, sent.at, wanted)
 
     def _send(
         self, zone: Zone, command: Command, luminaires: list[Luminaire], now: datetime

@@ -18,6 +18,7 @@ mon-fri" dims the small hours of Monday to Friday and leaves the weekend's night
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -153,9 +154,16 @@ class Schedule:
             reason = Reason.CALENDAR
         return Step(moment.astimezone(UTC), level, reason)
 
+    def __hash__(self) -> int:
+        # The calendar is a mapping; a schedule is a value all the same (plans are cached by it).
+        return hash((self.program, tuple(sorted(self.calendar.items())), self.location))
+
     def plan(self, day: date) -> list[Step]:
         """The levels of a Stockholm calendar day, in time order, the first at 00:00: one step
         per change of level or reason."""
+        return list(_plan(self, day))
+
+    def _plan(self, day: date) -> tuple[Step, ...]:
         start = _local_midnight(day)
         end = _local_midnight(day + timedelta(days=1))
         steps: list[Step] = []
@@ -164,7 +172,7 @@ class Schedule:
             if steps and (steps[-1].level, steps[-1].reason) == (step.level, step.reason):
                 continue
             steps.append(step)
-        return steps
+        return tuple(steps)
 
     def next_change(self, moment: datetime, horizon: timedelta = timedelta(days=2)) -> datetime:
         """When the scheduled level next changes after `moment` (at most `horizon` ahead): how
@@ -199,6 +207,13 @@ class Schedule:
                     found.update(_walls(on_day, window.start))
                     found.update(_walls(on_day, window.end))
         return sorted(moment for moment in found if start <= moment < end)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plan(schedule: Schedule, day: date) -> tuple[Step, ...]:
+    """Plans are asked for every second by the engine (for the next change): each day's is
+    worked out once per schedule."""
+    return schedule._plan(day)
 
 
 @dataclass(frozen=True)
