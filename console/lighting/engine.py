@@ -72,6 +72,8 @@ class LightingEngine:
         self._told: dict[int, Command] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        #: set by a change of what a zone should be told: tick now
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         #: problems already reported, so each is reported once until it clears
         self._reported: set[tuple[int, str]] = set()
@@ -83,6 +85,7 @@ class LightingEngine:
         self._bus.start(self._on_report)
         if tick_s is None:
             return
+        self._service.on_intent(self._wake.set)
         self._thread = threading.Thread(
             target=self._run, args=(tick_s,), name="lighting-engine", daemon=True
         )
@@ -90,13 +93,18 @@ class LightingEngine:
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
         self._bus.stop()
 
     def _run(self, tick_s: float) -> None:
-        while not self._stop.wait(tick_s):
+        while True:
+            self._wake.wait(tick_s)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
             try:
                 self.tick()
             except Exception:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import builtins
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -164,6 +164,12 @@ class LightingService:
         self._clock = clock
         #: LIGHTING with zone ids after a change
         self._events = events or EventHub()
+        #: called after a change of what a zone should be told (an override, a schedule, a
+        #: boost), so that an engine in this process acts at once rather than at its next tick
+        self._on_intent: list[Callable[[], None]] = []
+
+    def on_intent(self, callback: Callable[[], None]) -> None:
+        self._on_intent.append(callback)
 
     # -- reading: anyone signed in may read the lighting (it shows no one) -------------------
 
@@ -543,6 +549,8 @@ class LightingService:
     def _write(self, zone_id: int, change: Any) -> Zone:
         self._db.write(change).result()
         self._events.announce(ChangeKind.LIGHTING, [zone_id])
+        for callback in self._on_intent:
+            callback()
         return self.zone(zone_id)
 
     def _find_luminaire(self, place: str, light: str) -> Luminaire | None:
