@@ -306,20 +306,7 @@ class LightingService:
             ).fetchone()
             if row is None:
                 _, area_id = _place_name(db, slug)
-                zone_id = _pk(
-                    db.execute(
-                        "INSERT INTO lighting_zones (name, place, area_id, schedule, updated_at, "
-                        "updated_by) VALUES (?, ?, ?, ?, ?, ?)",
-                        (
-                            zone_name,
-                            slug,
-                            area_id,
-                            json.dumps(schedule_json(Schedule()), sort_keys=True),
-                            to_iso(now),
-                            actor.name,
-                        ),
-                    ).lastrowid
-                )
+                zone_id = _new_zone(db, zone_name, slug, area_id, now, actor.name)
             else:
                 zone_id = int(row[0])
             light = f"relay-{camera_id}-{token}"
@@ -395,20 +382,7 @@ class LightingService:
             ).fetchone()
             if zone is None:
                 name, area_id = _place_name(db, place)
-                zone_id = _pk(
-                    db.execute(
-                        "INSERT INTO lighting_zones (name, place, area_id, schedule, updated_at, "
-                        "updated_by) VALUES (?, ?, ?, ?, ?, ?)",
-                        (
-                            _free_name(db, name),
-                            place,
-                            area_id,
-                            json.dumps(schedule_json(Schedule()), sort_keys=True),
-                            to_iso(now),
-                            ENGINE,
-                        ),
-                    ).lastrowid
-                )
+                zone_id = _new_zone(db, _free_name(db, name), place, area_id, now, ENGINE)
             else:
                 zone_id = int(zone[0])
             db.execute(
@@ -597,6 +571,26 @@ def _luminaire(row: Mapping[str, Any]) -> Luminaire:
         command_id=str(row["command_id"] or ""),
         confirmed=bool(row["confirmed"]),
         error=str(row["error"] or ""),
+    )
+
+
+def _new_zone(
+    db: sqlite_utils.Database, name: str, place: str, area_id: int | None, now: datetime, by: str
+) -> int:
+    """A zone at `place` with the default program (dark by day, lit from sunset to sunrise)."""
+    return _pk(
+        db.execute(
+            "INSERT INTO lighting_zones (name, place, area_id, schedule, updated_at, updated_by) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                name,
+                place,
+                area_id,
+                json.dumps(schedule_json(Schedule()), sort_keys=True),
+                to_iso(now),
+                by,
+            ),
+        ).lastrowid
     )
 
 
