@@ -33,7 +33,7 @@ from console.audit.log import AuditLog, _alive, _owner
 from console.cameras import Camera, CameraService
 from console.clock import Clock, from_iso, to_iso
 from console.domain import Actor, Permission
-from console.errors import N_, InvalidInput, KnownError, NotFound, PermissionDenied
+from console.errors import N_, InvalidInput, NotFound, PermissionDenied
 from console.events import ChangeKind, EventHub
 from console.export import state as _state  # noqa: F401 - registers the requests' state check
 from console.export.order import ExportOrder, ExportProgress, PackageProducer, PackageReceipt
@@ -62,13 +62,6 @@ MAX_NOTE = 2000
 #: The police's diarienummer, e.g. "Polisen 5000-K123456-26" (authority, unit, K-number, year);
 #: checked only when `export.case_number_check` is 1.
 CASE_PATTERN = re.compile(r"(?:\w+\s+)?\d{4}-K\d{1,9}-\d{2}")
-
-
-class NoPackageWriter(KnownError):
-    """The composition root was given no PackageProducer."""
-
-    def __init__(self) -> None:
-        super().__init__(N_("This installation has no export package writer."))
 
 
 class RequestState(enum.StrEnum):

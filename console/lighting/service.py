@@ -197,10 +197,18 @@ class LightingService:
         for zone in zones:
             if zone.name.casefold() == wanted or zone.place == wanted:
                 return zone
+        if not zones:
+            raise NotFound(
+                N_(
+                    "There is no lighting zone “{name}”: there are none yet. A zone appears when "
+                    "a luminaire at its place announces itself on the broker."
+                ),
+                name=str(which),
+            )
         raise NotFound(
             N_("There is no lighting zone “{name}”. Zones: {known}."),
             name=str(which),
-            known=", ".join(z.name for z in zones) or "none yet",
+            known=", ".join(z.name for z in zones),
         )
 
     def plan(self, zone: Zone, day: date) -> builtins.list[Step]:

@@ -2267,6 +2267,10 @@
   <context>
     <name>core</name>
     <message>
+      <source>There is no lighting zone “{name}”: there are none yet. A zone appears when a luminaire at its place announces itself on the broker.</source>
+      <translation>Det finns ingen belysningszon ”{name}”: det finns inga ännu. En zon dyker upp när en armatur på platsen anmäler sig via mäklaren.</translation>
+    </message>
+    <message>
       <source>A light level is a percentage from 0 to 100, not {level}.</source>
       <translation>En ljusnivå är en procentsats från 0 till 100, inte {level}.</translation>
     </message>
