@@ -2291,10 +2291,6 @@
       <translation>En manuell styrning varar från 1 minut upp till {limit} minuter, inte {minutes}.</translation>
     </message>
     <message>
-      <source>Camera tampered with</source>
-      <translation>Kameran har manipulerats</translation>
-    </message>
-    <message>
       <source>Lights go off at sunrise or at dawn.</source>
       <translation>Belysningen släcks vid soluppgång eller i gryningen.</translation>
     </message>
@@ -2305,10 +2301,6 @@
     <message>
       <source>Relay {token} of camera {id} already lights a zone.</source>
       <translation>Relä {token} på kamera {id} lyser redan upp en zon.</translation>
-    </message>
-    <message>
-      <source>The access log's key changed while a custody record was signed; try again.</source>
-      <translation>Åtkomstloggens nyckel byttes medan en överlämningspost signerades; försök igen.</translation>
     </message>
     <message>
       <source>The camera at {host} refused to switch its relay ({detail}).</source>
@@ -3523,8 +3515,6 @@
       <translation>Exportbegäran {id} godkändes av {approver} enligt databasen, men av {logged} enligt åtkomstloggen.</translation>
     </message>
     <message>
-      <source>This installation has no export package writer.</source>
-      <translation>Den här installationen saknar skrivare för exportpaket.</translation>
       <source>The access log's key changed while a custody record was signed; try again.</source>
       <translation>Åtkomstloggens nyckel byttes medan en överlämningspost signerades; försök igen.</translation>
     </message>
@@ -3599,6 +3589,8 @@
     <message>
       <source>The recording file {path} cannot be read: {reason}</source>
       <translation>Inspelningsfilen {path} kan inte läsas: {reason}</translation>
+    </message>
+    <message>
       <source>Camera tampered with</source>
       <translation>Någon har manipulerat kameran</translation>
     </message>
