@@ -13,6 +13,7 @@ from console.audit.log import AuditLog
 from console.cameras import CameraService
 from console.clock import Clock, SystemClock
 from console.events import EventHub
+from console.export.package import clean_leftovers
 from console.layouts import LayoutService
 from console.messages import Level, MessageBus
 from console.ports import KeyStore, SecretStore, Witness
@@ -76,6 +77,8 @@ class Core:
         bus = bus or MessageBus()
         for problem in exposure(directory):
             bus.known(problem, Level.WARNING)
+        # Evidence packages a killed process left half made (docs/export.md).
+        clean_leftovers(directory)
         return cls(
             data_dir=directory,
             db=db,

@@ -725,12 +725,8 @@ def test_kill_9_during_production_leaves_nothing_that_verifies_and_is_cleaned_up
     assert all(p.name.startswith(PARTIAL_PREFIX) for p in left)
     for path in left:
         assert pv.report(path)[0] != 0
-    core = recorded.open()
-    try:
-        removed = writer(core).clean_leftovers()
-    finally:
-        core.close()
-    assert sorted(removed) == sorted(left)
+    # The next start (of the console, or of any command) cleans up.
+    recorded.open().close()
     assert list(out.iterdir()) == []
     assert list((recorded.data_dir / "export-partial").iterdir()) == []
 

@@ -110,37 +110,8 @@ class PackageWriter:
     # -- cleaning up -----------------------------------------------------------------------------
 
     def clean_leftovers(self) -> list[Path]:
-        """Delete the hidden folders and ZIP files of productions whose process is gone (killed,
-        crashed, a power cut); returns what was deleted. A destination that cannot be reached
-        (a USB stick taken out) keeps its record for the next time."""
-        removed: list[Path] = []
-        if not self._records.is_dir():
-            return removed
-        for record in sorted(self._records.glob("*.json")):
-            try:
-                value = json.loads(record.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as err:
-                log.warning("an unreadable export record %s: %s", record, err)
-                continue
-            if _alive(str(value.get("owner", ""))):
-                continue
-            paths = [Path(p) for p in (value.get("folder"), value.get("zip")) if p]
-            if not all(p.name.startswith(PARTIAL_PREFIX) for p in paths):
-                log.warning("an export record names a path that is not ours: %s", record)
-                continue
-            if not all(p.parent.is_dir() for p in paths):
-                continue
-            for path in paths:
-                if path.is_dir():
-                    shutil.rmtree(path, ignore_errors=True)
-                    removed.append(path)
-                elif path.exists():
-                    path.unlink(missing_ok=True)
-                    removed.append(path)
-            record.unlink(missing_ok=True)
-        if removed:
-            log.info("removed unfinished exports: %s", ", ".join(map(str, removed)))
-        return removed
+        """See `clean_leftovers` (the module's function), for this producer's data dir."""
+        return clean_leftovers(self._records.parent)
 
     # -- producing -------------------------------------------------------------------------------
 
@@ -543,6 +514,46 @@ def custody_line(audit: AuditLog, line: dict[str, Any], known: Sequence[str]) ->
         )
     body["signature"] = base64.b64encode(signature.signature).decode("ascii")
     return lv.canonical_json(body) + b"\n"
+
+
+def clean_leftovers(data_dir: Path) -> list[Path]:
+    """Delete the hidden folders and ZIP files of productions whose process is gone (killed,
+    crashed, a power cut); returns what was deleted. A destination that cannot be reached
+    (a USB stick taken out) keeps its record for the next time. Core.open calls it, so the
+    next start of the console or of any command cleans up."""
+    records = data_dir / PARTIAL_RECORDS
+    removed: list[Path] = []
+    if not records.is_dir():
+        return removed
+    for record in sorted(records.glob("*.json")):
+        try:
+            value = json.loads(record.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            log.warning("an unreadable export record %s: %s", record, err)
+            continue
+        if _alive(str(value.get("owner", ""))):
+            continue
+        paths = [Path(p) for p in (value.get("folder"), value.get("zip")) if p]
+        if not all(p.name.startswith(PARTIAL_PREFIX) for p in paths):
+            log.warning("an export record names a path that is not ours: %s", record)
+            continue
+        if not all(p.parent.is_dir() for p in paths):
+            continue
+        try:
+            for path in paths:
+                if path.is_dir():
+                    shutil.rmtree(path)
+                    removed.append(path)
+                elif path.exists():
+                    path.unlink()
+                    removed.append(path)
+            record.unlink()
+        except OSError as err:
+            # Tried again at the next start; nothing that could pass for a package is there.
+            log.warning("an unfinished export could not be removed (%s): %s", record, err)
+    if removed:
+        log.info("removed unfinished exports: %s", ", ".join(map(str, removed)))
+    return removed
 
 
 #: Signs nothing anyone keeps: reaches the current key and its certificates (the signature is
