@@ -39,8 +39,9 @@ from console.camera_facts import StreamProfile  # noqa: E402
 from console.cameras import Camera  # noqa: E402
 from console.clock import to_iso  # noqa: E402
 from console.domain import Actor, Role  # noqa: E402
-from console.errors import DiskFull, PermissionDenied  # noqa: E402
+from console.errors import DiskFull, InvalidInput, PermissionDenied  # noqa: E402
 from console.export import verify as pv  # noqa: E402
+from console.export.custody import hand_over  # noqa: E402
 from console.export.order import ExportCancelled, ExportOrder, ExportProgress  # noqa: E402
 from console.export.package import PARTIAL_PREFIX, PackageWriter  # noqa: E402
 from console.media.hub import MediaHub  # noqa: E402
@@ -882,3 +883,26 @@ def test_an_export_that_does_not_fit_is_refused_before_anything_is_written(
         )
     assert list(disk.iterdir()) == [filler]
     assert int(core.audit.status()["size"]) == int(size) + 1  # the login only
+
+
+def test_only_a_package_that_verifies_is_handed_over_by_a_supervisor(
+    recorded: Recorded, package: Path, tmp_path: Path
+) -> None:
+    copy = copy_of(package, tmp_path)
+    video = sorted((copy / "video").glob("*.mp4"))[0]
+    video.write_bytes(video.read_bytes()[:-1])
+    custody = (copy / pv.CUSTODY).read_bytes()
+    core = recorded.open()
+    try:
+        core.users.add(CLI, "ossian", Role.OPERATOR, PASSWORD)
+        operator = Actor.of(core.users.authenticate("ossian", PASSWORD))
+        with pytest.raises(PermissionDenied):
+            hand_over(core.audit, core.clock, operator, copy, "Polisen")
+        before = core.audit.status()["size"]
+        with pytest.raises(InvalidInput, match=f"video/{video.name}: changed"):
+            hand_over(core.audit, core.clock, supervisor(core), copy, "Polisen")
+        # The supervisor's login only: no hand-over was logged, none was written.
+        assert int(core.audit.status()["size"]) == int(before) + 1
+    finally:
+        core.close()
+    assert (copy / pv.CUSTODY).read_bytes() == custody
