@@ -179,8 +179,8 @@ class PackageWriter:
         # the export before the log says it was made.
         anchor = lv.fingerprint(lv.parse_certificate(_certificates(self._audit)[0]).public_key)
         _write(job.folder / pv.README, _readme(order, anchor).encode("utf-8"))
-        _write(job.folder / pv.VERIFIER, Path(pv.__file__).read_bytes())
-        _write(job.folder / pv.LOG_VERIFIER, Path(lv.__file__).read_bytes())
+        _write(job.folder / pv.VERIFIER, _source(pv.__file__))
+        _write(job.folder / pv.LOG_VERIFIER, _source(lv.__file__))
         produced_at = self._clock.now()
         manifest = self._manifest(order, described, job.folder, anchor, produced_at)
         manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
@@ -636,6 +636,12 @@ def _signature(signed: DomainSignature, manifest_sha: str) -> bytes:
         )
         + b"\n"
     )
+
+
+def _source(module_file: str) -> bytes:
+    """A verifier's source; a frozen build holds it beside its compiled module
+    (installer/utkik.spec)."""
+    return Path(module_file).with_suffix(".py").read_bytes()
 
 
 def _write(path: Path, data: bytes) -> None:
