@@ -17,6 +17,7 @@ import argparse
 import base64
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,6 +55,8 @@ CUSTODY_DOMAIN = b"utkik export custody v1\n"
 #: The access log's action whose entry carries the manifest's hash.
 PRODUCED_ACTION = "export.produced"
 HANDOVER_ACTION = "export.handover"
+#: What a file's path in the manifest may look like.
+_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*")
 
 
 class Problem(Exception):
@@ -138,6 +141,8 @@ def custody_body(line: dict[str, Any]) -> bytes:
 def verify_package(folder: Path, anchor: str | None = None) -> Facts:
     """The package's facts, or Problem naming the first bad file."""
     facts = Facts()
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} is not a folder")
     for name in UNLISTED:
         if not (folder / name).is_file():
             raise Problem(name, "missing")
@@ -176,7 +181,13 @@ def _check_files(folder: Path, manifest: dict[str, Any], facts: Facts) -> None:
     expected: dict[str, dict[str, Any]] = {}
     for item in listed:
         path = item.get("path") if isinstance(item, dict) else None
-        if not isinstance(path, str) or path in UNLISTED or ".." in path.split("/"):
+        # Relative, inside the package, in plain characters: never a file elsewhere.
+        if (
+            not isinstance(path, str)
+            or not _PATH.fullmatch(path)
+            or path in UNLISTED
+            or any(part in (".", "..") for part in path.split("/"))
+        ):
             raise Problem(MANIFEST, f"lists a file it cannot list: {path!r}")
         expected[path] = item
     present = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir())
@@ -185,6 +196,8 @@ def _check_files(folder: Path, manifest: dict[str, Any], facts: Facts) -> None:
             raise Problem(path, "an extra file the manifest does not list")
     for path, item in sorted(expected.items()):
         file = folder / path
+        if file.is_symlink():
+            raise Problem(path, "a link to another file, not a file of the package")
         if not file.is_file():
             raise Problem(path, "missing")
         size = file.stat().st_size

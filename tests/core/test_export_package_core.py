@@ -3,6 +3,7 @@ remuxer stands in for PyAV (tests/test_export_package.py remuxes real recordings
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -146,3 +147,27 @@ def test_an_unreachable_key_refuses_the_export_before_it_is_logged(
     assert list((tmp_path / "out").iterdir()) == []
     actions = {r["action"] for r in core.db.query("SELECT action FROM audit_entries")}
     assert pv.PRODUCED_ACTION not in actions
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "../elsewhere.mp4", "video/../../x", ".hidden"])
+def test_a_signed_manifest_never_reaches_outside_its_package(
+    setup: tuple[Core, int], tmp_path: Path, path: str
+) -> None:
+    core, camera_id = setup
+    receipt = produce(core, camera_id, tmp_path / "out", FakeRemuxer())
+    manifest = json.loads((receipt.folder / pv.MANIFEST).read_text())
+    manifest["files"].append({"path": path, "size": 0, "sha256": lv.sha256_hex(b"")})
+    data = (json.dumps(manifest, indent=2) + "\n").encode()
+    (receipt.folder / pv.MANIFEST).write_bytes(data)
+    # Signed by the installation's own key: the path is refused all the same.
+    signed = core.audit.sign(pv.MANIFEST_DOMAIN, data)
+    signature = json.loads((receipt.folder / pv.SIGNATURE).read_text())
+    signature.update(
+        manifest_sha256=lv.sha256_hex(data),
+        key=signed.key_name,
+        signature=base64.b64encode(signed.signature).decode(),
+    )
+    (receipt.folder / pv.SIGNATURE).write_bytes(lv.canonical_json(signature) + b"\n")
+    with pytest.raises(pv.Problem, match="lists a file it cannot list") as caught:
+        pv.verify_package(receipt.folder)
+    assert caught.value.file == pv.MANIFEST
