@@ -177,7 +177,7 @@ class PackageWriter:
             raise ExportCancelled(N_("The export was cancelled."))
         # The key is reached once before anything is logged, so that an unreachable key refuses
         # the export before the log says it was made.
-        anchor = lv.fingerprint(lv.parse_certificate(_certificates(self._audit)[0]).public_key)
+        anchor = anchor_of(self._audit)
         _write(job.folder / pv.README, _readme(order, anchor).encode("utf-8"))
         _write(job.folder / pv.VERIFIER, _source(pv.__file__))
         _write(job.folder / pv.LOG_VERIFIER, _source(lv.__file__))
@@ -559,6 +559,11 @@ def clean_leftovers(data_dir: Path) -> list[Path]:
 #: Signs nothing anyone keeps: reaches the current key and its certificates (the signature is
 #: discarded, and no verifier accepts this domain).
 _PROBE_DOMAIN = b"utkik key probe\n"
+
+
+def anchor_of(audit: AuditLog) -> str:
+    """The fingerprint of the log's first key (refuses when the key cannot be reached)."""
+    return lv.fingerprint(lv.parse_certificate(_certificates(audit)[0]).public_key)
 
 
 def _certificates(audit: AuditLog) -> list[str]:

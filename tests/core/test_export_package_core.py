@@ -15,6 +15,7 @@ from console.app import Core
 from console.audit import verify as lv
 from console.audit.log import AuditUnavailable
 from console.domain import Actor, Role
+from console.errors import InvalidInput
 from console.export import verify as pv
 from console.export.custody import hand_over
 from console.export.order import ExportOrder, PackageReceipt
@@ -171,3 +172,19 @@ def test_a_signed_manifest_never_reaches_outside_its_package(
     with pytest.raises(pv.Problem, match="lists a file it cannot list") as caught:
         pv.verify_package(receipt.folder)
     assert caught.value.file == pv.MANIFEST
+
+
+def test_a_package_of_another_installation_is_not_handed_over_here(
+    setup: tuple[Core, int], tmp_path: Path, clock: FakeClock
+) -> None:
+    core, camera_id = setup
+    receipt = produce(core, camera_id, tmp_path / "out", FakeRemuxer())
+    other = Core.open(tmp_path / "other", clock=clock, keys=MemoryKeyStore(), sealer=False)
+    try:
+        other.users.add(CLI, "cecilia", Role.SUPERVISOR, PASSWORD)
+        actor = Actor.of(other.users.authenticate("cecilia", PASSWORD))
+        with pytest.raises(InvalidInput, match="made by another installation"):
+            hand_over(other.audit, clock, actor, receipt.folder, "Polisen")
+    finally:
+        other.close()
+    assert len((receipt.folder / pv.CUSTODY).read_bytes().splitlines()) == 1
