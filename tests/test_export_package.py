@@ -922,3 +922,31 @@ def test_only_a_package_that_verifies_is_handed_over_by_a_supervisor(
     finally:
         core.close()
     assert (copy / pv.CUSTODY).read_bytes() == custody
+
+
+def test_a_segment_just_begun_adds_nothing_and_is_stated_as_not_yet_recorded(
+    recorded: Recorded, elsewhere: tuple[Core, FakeClock, Camera], tmp_path: Path
+) -> None:
+    core, clock, camera = elsewhere
+    at = datetime(2026, 10, 25, 2, 0, tzinfo=UTC)
+    placed = place_segments(recorded, core, camera, at)
+    last = placed[-1]
+    path = core.recordings.root / last.path
+    data = path.read_bytes()
+    # The recorder has written the header and part of the first fragment, nothing whole.
+    path.write_bytes(data[: data.index(b"moof") + 200])
+    core.db.write(
+        lambda db: db.execute(
+            "UPDATE segments SET state = 'open', end_utc = start_utc WHERE path = ?", (last.path,)
+        )
+    ).result()
+    clock.moment = last.start + timedelta(seconds=1)
+    the_order = order((camera.id,), placed[-2].start, last.start + MINUTE)
+    receipt = produce(core, the_order, tmp_path / "out")
+    described = manifest_of(receipt.folder)["cameras"][0]
+    assert len(described["files"]) == 1
+    delivered = described["files"][0]["delivered"]
+    assert abs(datetime.fromisoformat(delivered["to"]) - placed[-2].end) < timedelta(seconds=0.1)
+    assert described["not_yet_recorded"]["from"] == delivered["to"]
+    assert described["gaps"] == []
+    assert pv.report(receipt.folder)[0] == 0
