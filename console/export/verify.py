@@ -19,6 +19,7 @@ import hashlib
 import json
 import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -296,7 +297,7 @@ def report(folder: Path, anchor: str | None = None) -> tuple[int, str]:
     try:
         facts = verify_package(folder, anchor)
     except Problem as problem:
-        return 1, f"FAIL: {problem.file}: {problem.text}"
+        return 1, safe(f"FAIL: {problem.file}: {problem.text}")
     except OSError as err:
         return 2, f"FAIL: the package cannot be read: {err}"
     lines = [
@@ -307,7 +308,17 @@ def report(folder: Path, anchor: str | None = None) -> tuple[int, str]:
         "custody:",
         *(f"  {c}" for c in facts.custody),
     ]
-    return 0, "\n".join(lines)
+    return 0, "\n".join(safe(line) for line in lines)
+
+
+def safe(text: str) -> str:
+    """A line safe to print on a terminal: controls and bidi marks (from a case text, a
+    camera's name) shown as escapes, so a package can neither act on the terminal nor forge a
+    line of the report."""
+    return "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
+        for c in text
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -66,7 +66,9 @@ def setup(core: Core) -> tuple[Core, int]:
     return core, camera.id
 
 
-def produce(core: Core, camera_id: int, out: Path, remuxer: Remuxer) -> PackageReceipt:
+def produce(
+    core: Core, camera_id: int, out: Path, remuxer: Remuxer, reason: str = "Skadegörelse"
+) -> PackageReceipt:
     out.mkdir(exist_ok=True)
     order = ExportOrder(
         request_id=7,
@@ -76,7 +78,7 @@ def produce(core: Core, camera_id: int, out: Path, remuxer: Remuxer) -> PackageR
         end=START + timedelta(seconds=75),
         requester="anna",
         approver="bertil",
-        reason="Skadegörelse",
+        reason=reason,
         case_number="Polisen 5000-K1-26",
         recipient="Polisen",
         note="",
@@ -188,3 +190,14 @@ def test_a_package_of_another_installation_is_not_handed_over_here(
     finally:
         other.close()
     assert len((receipt.folder / pv.CUSTODY).read_bytes().splitlines()) == 1
+
+
+def test_the_report_prints_no_control_characters(setup: tuple[Core, int], tmp_path: Path) -> None:
+    core, camera_id = setup
+    hostile = "Skadegörelse\x1b]0;owned\x07\u202eKLAR\nOK: forged line"
+    receipt = produce(core, camera_id, tmp_path / "out", FakeRemuxer(), reason=hostile)
+    code, text = pv.report(receipt.folder)
+    assert code == 0
+    assert "reason: Skadegörelse\\u001b]0;owned\\u0007\\u202eKLAR\\u000aOK: forged line" in text
+    assert not any(c in text for c in "\x1b\x07\u202e")
+    assert [line for line in text.splitlines() if line.startswith("OK")] == [text.splitlines()[0]]
