@@ -42,7 +42,7 @@ from console.policy import can
 from console.ports import Remuxer, RemuxSource
 from console.recording.archive import RecordingService, Segment, SegmentState
 from console.sites import SiteService
-from console.storage import make_private_dir, open_private
+from console.storage import PRIVATE_FILE_MODE, make_private_dir, open_private
 
 log = logging.getLogger(__name__)
 
@@ -368,6 +368,9 @@ class PackageWriter:
             )
             if result is None:
                 continue
+            if os.name == "posix":
+                # Written by the remuxer under the umask; private like every file of a package.
+                os.chmod(job.folder / name, PRIVATE_FILE_MODE)
             done_bytes += result.bytes
             done_seconds += (result.end - result.start).total_seconds()
             delivered.append((result.start, result.end))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -113,6 +114,9 @@ def test_a_package_verifies_and_is_in_the_log(setup: tuple[Core, int], tmp_path:
     assert entry["action"] == pv.PRODUCED_ACTION
     assert entry["details"]["manifest_sha256"] == receipt.manifest_sha256
     assert not list((core.data_dir / "export-partial").iterdir())
+    if os.name == "posix":
+        # Who was filmed is nobody else's business on a shared machine: the owner's only.
+        assert {p.stat().st_mode & 0o777 for p in receipt.folder.rglob("*")} == {0o600, 0o700}
 
 
 def test_a_hand_over_days_later_carries_the_newer_keys(
