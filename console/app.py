@@ -14,6 +14,7 @@ from console.audit.log import AuditLog
 from console.cameras import CameraService
 from console.clock import Clock, SystemClock
 from console.events import EventHub
+from console.export.package import clean_leftovers
 from console.export.requests import ExportService
 from console.layouts import LayoutService
 from console.messages import Level, MessageBus
@@ -83,6 +84,8 @@ class Core:
             bus.known(problem, Level.WARNING)
         cameras = CameraService(db, audit, secrets, clock, events)
         recordings = RecordingService(db, audit, clock, directory / RECORDINGS_DIRNAME, events)
+        # Evidence packages a killed process left half made (docs/export.md).
+        clean_leftovers(directory)
         return cls(
             data_dir=directory,
             db=db,

@@ -39,8 +39,9 @@ from console.camera_facts import StreamProfile  # noqa: E402
 from console.cameras import Camera  # noqa: E402
 from console.clock import to_iso  # noqa: E402
 from console.domain import Actor, Role  # noqa: E402
-from console.errors import DiskFull, PermissionDenied  # noqa: E402
+from console.errors import DiskFull, InvalidInput, PermissionDenied  # noqa: E402
 from console.export import verify as pv  # noqa: E402
+from console.export.custody import hand_over  # noqa: E402
 from console.export.order import ExportCancelled, ExportOrder, ExportProgress  # noqa: E402
 from console.export.package import PARTIAL_PREFIX, PackageWriter  # noqa: E402
 from console.media.hub import MediaHub  # noqa: E402
@@ -264,6 +265,22 @@ def packets_and_codes(path: Path, name: str) -> tuple[list[bytes], list[int], in
     return packets, codes, len(codes)
 
 
+def nal_types(packet: bytes) -> set[int]:
+    """The H.264 NAL unit types in a packet: 4-byte lengths (MP4), else Annex B start codes."""
+    types: set[int] = set()
+    if packet.startswith((b"\x00\x00\x01", b"\x00\x00\x00\x01")):
+        for unit in packet.replace(b"\x00\x00\x00\x01", b"\x00\x00\x01").split(b"\x00\x00\x01"):
+            if unit:
+                types.add(unit[0] & 0x1F)
+        return types
+    at = 0
+    while at + 4 < len(packet):
+        length = int.from_bytes(packet[at : at + 4], "big")
+        types.add(packet[at + 4] & 0x1F)
+        at += 4 + length
+    return types
+
+
 def test_two_cameras_minute_is_remuxed_whole_and_verifies(
     recorded: Recorded, package: Path
 ) -> None:
@@ -297,8 +314,8 @@ def test_two_cameras_minute_is_remuxed_whole_and_verifies(
             original = recorded_packets(core.recordings.root, segments)
             at = original.index(packets[0])
             assert original[at : at + len(packets)] == packets
-            # SPS and PPS travel in the keyframes as recorded (Annex B start codes or not).
-            assert any(b"\x67" in p[:64] for p in packets[:1])
+            # The first keyframe carries its SPS and PPS in-band, as recorded.
+            assert {5, 7, 8} <= nal_types(packets[0]), nal_types(packets[0])
     finally:
         core.close()
     code, text = pv.report(package)
@@ -725,12 +742,8 @@ def test_kill_9_during_production_leaves_nothing_that_verifies_and_is_cleaned_up
     assert all(p.name.startswith(PARTIAL_PREFIX) for p in left)
     for path in left:
         assert pv.report(path)[0] != 0
-    core = recorded.open()
-    try:
-        removed = writer(core).clean_leftovers()
-    finally:
-        core.close()
-    assert sorted(removed) == sorted(left)
+    # The next start (of the console, or of any command) cleans up.
+    recorded.open().close()
     assert list(out.iterdir()) == []
     assert list((recorded.data_dir / "export-partial").iterdir()) == []
 
@@ -933,3 +946,54 @@ def test_request_approve_produce_and_verify_through_the_command_line(
         json.loads(line)["id"]: json.loads(line)["state"] for line in listed.stdout.splitlines()
     }
     assert states[int(request_id)] == "produced"
+
+
+def test_only_a_package_that_verifies_is_handed_over_by_a_supervisor(
+    recorded: Recorded, package: Path, tmp_path: Path
+) -> None:
+    copy = copy_of(package, tmp_path)
+    video = sorted((copy / "video").glob("*.mp4"))[0]
+    video.write_bytes(video.read_bytes()[:-1])
+    custody = (copy / pv.CUSTODY).read_bytes()
+    core = recorded.open()
+    try:
+        core.users.add(CLI, "ossian", Role.OPERATOR, PASSWORD)
+        operator = Actor.of(core.users.authenticate("ossian", PASSWORD))
+        with pytest.raises(PermissionDenied):
+            hand_over(core.audit, core.clock, operator, copy, "Polisen")
+        before = core.audit.status()["size"]
+        with pytest.raises(InvalidInput, match=f"video/{video.name}: changed"):
+            hand_over(core.audit, core.clock, supervisor(core), copy, "Polisen")
+        # The supervisor's login only: no hand-over was logged, none was written.
+        assert int(core.audit.status()["size"]) == int(before) + 1
+    finally:
+        core.close()
+    assert (copy / pv.CUSTODY).read_bytes() == custody
+
+
+def test_a_segment_just_begun_adds_nothing_and_is_stated_as_not_yet_recorded(
+    recorded: Recorded, elsewhere: tuple[Core, FakeClock, Camera], tmp_path: Path
+) -> None:
+    core, clock, camera = elsewhere
+    at = datetime(2026, 10, 25, 2, 0, tzinfo=UTC)
+    placed = place_segments(recorded, core, camera, at)
+    last = placed[-1]
+    path = core.recordings.root / last.path
+    data = path.read_bytes()
+    # The recorder has written the header and part of the first fragment, nothing whole.
+    path.write_bytes(data[: data.index(b"moof") + 200])
+    core.db.write(
+        lambda db: db.execute(
+            "UPDATE segments SET state = 'open', end_utc = start_utc WHERE path = ?", (last.path,)
+        )
+    ).result()
+    clock.moment = last.start + timedelta(seconds=1)
+    the_order = order((camera.id,), placed[-2].start, last.start + MINUTE)
+    receipt = produce(core, the_order, tmp_path / "out")
+    described = manifest_of(receipt.folder)["cameras"][0]
+    assert len(described["files"]) == 1
+    delivered = described["files"][0]["delivered"]
+    assert abs(datetime.fromisoformat(delivered["to"]) - placed[-2].end) < timedelta(seconds=0.1)
+    assert described["not_yet_recorded"]["from"] == delivered["to"]
+    assert described["gaps"] == []
+    assert pv.report(receipt.folder)[0] == 0

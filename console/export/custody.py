@@ -16,7 +16,7 @@ from console.clock import Clock, to_iso
 from console.domain import Actor, Permission
 from console.errors import N_, InvalidInput, StorageError
 from console.export import verify as pv
-from console.export.package import custody_line
+from console.export.package import anchor_of, custody_line
 from console.policy import require
 
 
@@ -42,6 +42,16 @@ def hand_over(audit: AuditLog, clock: Clock, actor: Actor, folder: Path, to: str
             path=folder,
             reason=err.strerror or type(err).__name__,
         ) from err
+    if facts.anchor != anchor_of(audit):
+        # Its custody lines would be signed by keys its own chain does not hold.
+        raise InvalidInput(
+            N_(
+                "The package in {path} was made by another installation (its first key is "
+                "{anchor}): hand it over there."
+            ),
+            path=folder,
+            anchor=facts.anchor,
+        )
     prev = lv.sha256_hex(last)
     now = clock.now()
     entry = audit.record(

@@ -42,7 +42,7 @@ from console.policy import can
 from console.ports import Remuxer, RemuxSource
 from console.recording.archive import RecordingService, Segment, SegmentState
 from console.sites import SiteService
-from console.storage import make_private_dir, open_private
+from console.storage import PRIVATE_FILE_MODE, make_private_dir, open_private
 
 log = logging.getLogger(__name__)
 
@@ -110,37 +110,8 @@ class PackageWriter:
     # -- cleaning up -----------------------------------------------------------------------------
 
     def clean_leftovers(self) -> list[Path]:
-        """Delete the hidden folders and ZIP files of productions whose process is gone (killed,
-        crashed, a power cut); returns what was deleted. A destination that cannot be reached
-        (a USB stick taken out) keeps its record for the next time."""
-        removed: list[Path] = []
-        if not self._records.is_dir():
-            return removed
-        for record in sorted(self._records.glob("*.json")):
-            try:
-                value = json.loads(record.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as err:
-                log.warning("an unreadable export record %s: %s", record, err)
-                continue
-            if _alive(str(value.get("owner", ""))):
-                continue
-            paths = [Path(p) for p in (value.get("folder"), value.get("zip")) if p]
-            if not all(p.name.startswith(PARTIAL_PREFIX) for p in paths):
-                log.warning("an export record names a path that is not ours: %s", record)
-                continue
-            if not all(p.parent.is_dir() for p in paths):
-                continue
-            for path in paths:
-                if path.is_dir():
-                    shutil.rmtree(path, ignore_errors=True)
-                    removed.append(path)
-                elif path.exists():
-                    path.unlink(missing_ok=True)
-                    removed.append(path)
-            record.unlink(missing_ok=True)
-        if removed:
-            log.info("removed unfinished exports: %s", ", ".join(map(str, removed)))
-        return removed
+        """See `clean_leftovers` (the module's function), for this producer's data dir."""
+        return clean_leftovers(self._records.parent)
 
     # -- producing -------------------------------------------------------------------------------
 
@@ -206,10 +177,10 @@ class PackageWriter:
             raise ExportCancelled(N_("The export was cancelled."))
         # The key is reached once before anything is logged, so that an unreachable key refuses
         # the export before the log says it was made.
-        anchor = lv.fingerprint(lv.parse_certificate(_certificates(self._audit)[0]).public_key)
+        anchor = anchor_of(self._audit)
         _write(job.folder / pv.README, _readme(order, anchor).encode("utf-8"))
-        _write(job.folder / pv.VERIFIER, Path(pv.__file__).read_bytes())
-        _write(job.folder / pv.LOG_VERIFIER, Path(lv.__file__).read_bytes())
+        _write(job.folder / pv.VERIFIER, _source(pv.__file__))
+        _write(job.folder / pv.LOG_VERIFIER, _source(lv.__file__))
         produced_at = self._clock.now()
         manifest = self._manifest(order, described, job.folder, anchor, produced_at)
         manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
@@ -397,6 +368,9 @@ class PackageWriter:
             )
             if result is None:
                 continue
+            if os.name == "posix":
+                # Written by the remuxer under the umask; private like every file of a package.
+                os.chmod(job.folder / name, PRIVATE_FILE_MODE)
             done_bytes += result.bytes
             done_seconds += (result.end - result.start).total_seconds()
             delivered.append((result.start, result.end))
@@ -545,9 +519,54 @@ def custody_line(audit: AuditLog, line: dict[str, Any], known: Sequence[str]) ->
     return lv.canonical_json(body) + b"\n"
 
 
+def clean_leftovers(data_dir: Path) -> list[Path]:
+    """Delete the hidden folders and ZIP files of productions whose process is gone (killed,
+    crashed, a power cut); returns what was deleted. A destination that cannot be reached
+    (a USB stick taken out) keeps its record for the next time. Core.open calls it, so the
+    next start of the console or of any command cleans up."""
+    records = data_dir / PARTIAL_RECORDS
+    removed: list[Path] = []
+    if not records.is_dir():
+        return removed
+    for record in sorted(records.glob("*.json")):
+        try:
+            value = json.loads(record.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            log.warning("an unreadable export record %s: %s", record, err)
+            continue
+        if _alive(str(value.get("owner", ""))):
+            continue
+        paths = [Path(p) for p in (value.get("folder"), value.get("zip")) if p]
+        if not all(p.name.startswith(PARTIAL_PREFIX) for p in paths):
+            log.warning("an export record names a path that is not ours: %s", record)
+            continue
+        if not all(p.parent.is_dir() for p in paths):
+            continue
+        try:
+            for path in paths:
+                if path.is_dir():
+                    shutil.rmtree(path)
+                    removed.append(path)
+                elif path.exists():
+                    path.unlink()
+                    removed.append(path)
+            record.unlink()
+        except OSError as err:
+            # Tried again at the next start; nothing that could pass for a package is there.
+            log.warning("an unfinished export could not be removed (%s): %s", record, err)
+    if removed:
+        log.info("removed unfinished exports: %s", ", ".join(map(str, removed)))
+    return removed
+
+
 #: Signs nothing anyone keeps: reaches the current key and its certificates (the signature is
 #: discarded, and no verifier accepts this domain).
 _PROBE_DOMAIN = b"utkik key probe\n"
+
+
+def anchor_of(audit: AuditLog) -> str:
+    """The fingerprint of the log's first key (refuses when the key cannot be reached)."""
+    return lv.fingerprint(lv.parse_certificate(_certificates(audit)[0]).public_key)
 
 
 def _certificates(audit: AuditLog) -> list[str]:
@@ -625,6 +644,12 @@ def _signature(signed: DomainSignature, manifest_sha: str) -> bytes:
         )
         + b"\n"
     )
+
+
+def _source(module_file: str) -> bytes:
+    """A verifier's source; a frozen build holds it beside its compiled module
+    (installer/utkik.spec)."""
+    return Path(module_file).with_suffix(".py").read_bytes()
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -17,7 +17,9 @@ import argparse
 import base64
 import hashlib
 import json
+import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +56,8 @@ CUSTODY_DOMAIN = b"utkik export custody v1\n"
 #: The access log's action whose entry carries the manifest's hash.
 PRODUCED_ACTION = "export.produced"
 HANDOVER_ACTION = "export.handover"
+#: What a file's path in the manifest may look like.
+_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)*")
 
 
 class Problem(Exception):
@@ -138,6 +142,8 @@ def custody_body(line: dict[str, Any]) -> bytes:
 def verify_package(folder: Path, anchor: str | None = None) -> Facts:
     """The package's facts, or Problem naming the first bad file."""
     facts = Facts()
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder} is not a folder")
     for name in UNLISTED:
         if not (folder / name).is_file():
             raise Problem(name, "missing")
@@ -176,7 +182,13 @@ def _check_files(folder: Path, manifest: dict[str, Any], facts: Facts) -> None:
     expected: dict[str, dict[str, Any]] = {}
     for item in listed:
         path = item.get("path") if isinstance(item, dict) else None
-        if not isinstance(path, str) or path in UNLISTED or ".." in path.split("/"):
+        # Relative, inside the package, in plain characters: never a file elsewhere.
+        if (
+            not isinstance(path, str)
+            or not _PATH.fullmatch(path)
+            or path in UNLISTED
+            or any(part in (".", "..") for part in path.split("/"))
+        ):
             raise Problem(MANIFEST, f"lists a file it cannot list: {path!r}")
         expected[path] = item
     present = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir())
@@ -185,6 +197,8 @@ def _check_files(folder: Path, manifest: dict[str, Any], facts: Facts) -> None:
             raise Problem(path, "an extra file the manifest does not list")
     for path, item in sorted(expected.items()):
         file = folder / path
+        if file.is_symlink():
+            raise Problem(path, "a link to another file, not a file of the package")
         if not file.is_file():
             raise Problem(path, "missing")
         size = file.stat().st_size
@@ -283,7 +297,7 @@ def report(folder: Path, anchor: str | None = None) -> tuple[int, str]:
     try:
         facts = verify_package(folder, anchor)
     except Problem as problem:
-        return 1, f"FAIL: {problem.file}: {problem.text}"
+        return 1, safe(f"FAIL: {problem.file}: {problem.text}")
     except OSError as err:
         return 2, f"FAIL: the package cannot be read: {err}"
     lines = [
@@ -294,7 +308,17 @@ def report(folder: Path, anchor: str | None = None) -> tuple[int, str]:
         "custody:",
         *(f"  {c}" for c in facts.custody),
     ]
-    return 0, "\n".join(lines)
+    return 0, "\n".join(safe(line) for line in lines)
+
+
+def safe(text: str) -> str:
+    """A line safe to print on a terminal: controls and bidi marks (from a case text, a
+    camera's name) shown as escapes, so a package can neither act on the terminal nor forge a
+    line of the report."""
+    return "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
+        for c in text
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -60,7 +60,8 @@ class Mp4Remuxer:
                 if writer.done:
                     break
                 with _opened(source) as container:
-                    writer.copy(container, source, start, end, progress, cancelled)
+                    if container is not None:
+                        writer.copy(container, source, start, end, progress, cancelled)
             return writer.finish(progress)
         except BaseException:
             writer.abandon()
@@ -68,7 +69,9 @@ class Mp4Remuxer:
 
 
 @contextmanager
-def _opened(source: RemuxSource) -> Iterator[Any]:
+def _opened(source: RemuxSource) -> Iterator[Any | None]:
+    """The segment's container; None for a segment being written that holds no whole
+    fragment yet (nothing of it is recorded yet)."""
     try:
         if source.open:
             # Being written: only the whole fragments, never the one the recorder is building.
@@ -76,7 +79,9 @@ def _opened(source: RemuxSource) -> Iterator[Any]:
                 valid = whole_fragments(handle)
                 handle.seek(0)
                 data = io.BytesIO(handle.read(valid))
-            container = av.open(data, mode="r", format="mp4", options=_NO_PROBING)
+            container = (
+                av.open(data, mode="r", format="mp4", options=_NO_PROBING) if valid else None
+            )
         else:
             container = av.open(str(source.path), mode="r", options=_NO_PROBING)
     except (OSError, av.FFmpegError) as err:
@@ -86,7 +91,8 @@ def _opened(source: RemuxSource) -> Iterator[Any]:
     try:
         yield container
     finally:
-        container.close()
+        if container is not None:
+            container.close()
 
 
 class _Writer:

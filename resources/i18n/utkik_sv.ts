@@ -3571,6 +3571,10 @@
       <translation>Paketet i {path} kan inte läsas: {reason}.</translation>
     </message>
     <message>
+      <source>The package in {path} was made by another installation (its first key is {anchor}): hand it over there.</source>
+      <translation>Paketet i {path} togs fram av en annan installation (dess första nyckel är {anchor}): lämna över det där.</translation>
+    </message>
+    <message>
       <source>The hand-over was logged but could not be added to {path}: {reason}.</source>
       <translation>Överlämningen loggades men kunde inte läggas till i {path}: {reason}.</translation>
     </message>
