@@ -997,3 +997,74 @@ def test_a_segment_just_begun_adds_nothing_and_is_stated_as_not_yet_recorded(
     assert described["not_yet_recorded"]["from"] == delivered["to"]
     assert described["gaps"] == []
     assert pv.report(receipt.folder)[0] == 0
+
+
+def test_the_console_requests_approves_and_produces_a_package_that_verifies(
+    recorded: Recorded, qtbot: Any, tmp_path: Path
+) -> None:
+    """The same export in the console's dialogs (offscreen), with the real package writer."""
+    import shiboken6
+
+    from ui.cli_export import package_producer
+    from ui.collector import MainThreadCollector
+    from ui.events import DomainEvents
+    from ui.export import ExportRequestsDialog
+    from ui.tasks import TaskRunner
+
+    collector = MainThreadCollector()
+    core = recorded.open()
+    errors: list[BaseException] = []
+    runner = TaskRunner(errors.append, errors.append)
+    events = DomainEvents(core.events)
+    try:
+        anna = supervisor(core, "anna")
+        dialog = ExportRequestsDialog(
+            core.exports,
+            core.users,
+            recorded.cameras,
+            anna,
+            runner,
+            core.clock,
+            lambda: package_producer(core),
+            events,
+        )
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: runner.pending == 0)
+        before = dialog.table.rowCount()
+        new = dialog.open_new(
+            recorded.start, recorded.start + MINUTE, [c.id for c in recorded.cameras]
+        )
+        new.reason.setText("Rån vid torget")
+        new.case_number.setText("Polisen 5000-K123456-26")
+        new.recipient.setText("Polisen Linköping, insp. Berg")
+        new._on_accept()
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == before + 1, timeout=10_000)
+        request = max(core.exports.requests(anna), key=lambda r: r.id)
+        approve = dialog.approve_as(request)
+        approve.submitted.emit(("bertil", PASSWORD))
+        qtbot.waitUntil(
+            lambda: core.exports.get(anna, request.id).state.value == "approved", timeout=10_000
+        )
+        out = tmp_path / "usb"
+        out.mkdir()
+        dialog.produce(core.exports.get(anna, request.id), out)
+        qtbot.waitUntil(lambda: dialog.receipt.text() != "", timeout=60_000)
+        (folder,) = [p for p in out.iterdir() if not p.name.startswith(".")]
+        assert str(folder) in dialog.receipt.text()
+        code, text = pv.report(folder)
+        assert code == 0, text
+        assert (manifest_of(folder)["approver"], manifest_of(folder)["requester"]) == (
+            "bertil",
+            "anna",
+        )
+        assert len(list(folder.glob("video/*.mp4"))) == 2
+        dialog.close()
+    finally:
+        qtbot.waitUntil(lambda: runner.pending == 0, timeout=60_000)
+        runner.shutdown()
+        shiboken6.delete(runner)
+        shiboken6.delete(events)
+        core.close()
+        collector.collect()
+        collector.stop()
+    assert errors == []
