@@ -420,6 +420,7 @@ class PullPointSource:
                 # never delivered a pull (a hostile or broken pull point) waits like a failure.
                 retry = 0.0 if pulled else min(max(retry * 2, FIRST_RETRY_S), self._max_retry_s)
         finally:
+            self._set_state(SubscriptionState.STOPPED)
             self._done.set()
 
     async def _session(self) -> int:
@@ -441,8 +442,9 @@ class PullPointSource:
             try:
                 await self._pull_until_lost(subscription)
             finally:
-                if self._stopping:
-                    await self._unsubscribe(subscription)
+                # Also when the subscription seems lost (a pull answered with garbage): one
+                # that still lives would hold a slot of the camera's until it expires.
+                await self._unsubscribe(subscription)
             return subscription.pulls
 
     async def _subscribe(self, camera: Any, login: CameraLogin) -> _Subscription:

@@ -4,6 +4,7 @@ as `utkik simulate` runs them, without video), a device built the way other make
 
 from __future__ import annotations
 
+import io
 import socket
 import threading
 import time
@@ -28,6 +29,7 @@ from devices.onvif_events import (
     PullPointSource,
     SubscriptionState,
 )
+from devices.simulator.control import Site, SiteControl, read_commands
 from devices.simulator.onvif import (
     DIGITAL_INPUT,
     TOPIC_DIGITAL_INPUT,
@@ -490,3 +492,58 @@ def test_event_sources_for_the_cameras_that_have_events(
         source.stop()
     assert camera.subscription_count == 0
     assert sources.subscriptions() == {}
+
+
+# -- raising the simulated cameras' events by hand (utkik simulate's standard input) -----------
+
+
+class _Site(Site):
+    """The simulated site's control surface over one camera without video."""
+
+    def __init__(self, device: OnvifDevice) -> None:
+        self.configs = [device.config]
+        self._device = device
+        self.stalled: list[tuple[str, bool]] = []
+
+    def device(self, name: str) -> OnvifDevice:
+        if name != self._device.config.name:
+            raise LookupError(name)
+        return self._device
+
+    def set_offline(self, name: str, offline: bool) -> None:
+        self.device(name).offline = offline
+
+    def stall(self, name: str, stalled: bool) -> None:
+        self.stalled.append((name, stalled))
+
+
+def test_the_simulators_commands_raise_what_they_say(
+    running: tuple[PullPointSource, Collected], camera: OnvifDevice
+) -> None:
+    source, sink = running
+    site = _Site(camera)
+    control = SiteControl(site)
+    out = io.StringIO()
+    commands = io.StringIO(
+        "motion stora-torget on\ninput 1 on\ntamper 'Stora Torget' on\nvendor 1 Lens/Fog\n"
+        "stall 1 on\n\nhelp\n"
+    )
+    read_commands(control, commands, out).join(5)
+    sink.wait(_topic(TOPIC_MOTION, State="true"))
+    sink.wait(_topic(TOPIC_DIGITAL_INPUT, LogicalState="true"))
+    sink.wait(_topic("tns1:VideoSource/GlobalSceneChange/ImagingService", State="true"))
+    sink.wait(_topic(f"{{{VENDOR_TOPIC_NS}}}Lens/Fog", Reason="simulated"))
+    assert site.stalled == [("Stora torget", True)]
+    said = out.getvalue()
+    assert "Stora torget: motion on." in said
+    assert "forget CAMERA" in said  # the help
+    assert control.handle("forget stora-torget") == "Stora torget: event subscriptions forgotten."
+    assert wait_for(lambda: source.subscriptions == 2, 10)
+
+    assert "There is no camera 'nowhere'" in control.handle("motion nowhere on")
+    assert "stora-torget" in control.handle("motion nowhere on")
+    assert control.handle("motion 1 maybe") == "motion: say on or off."
+    assert control.handle("motion") == "motion: which camera? Type help for the commands."
+    assert control.handle("jump 1").startswith("Unknown command 'jump'")
+    assert control.handle("motion 'unclosed").startswith("Not understood")
+    assert control.handle("   ") == ""
