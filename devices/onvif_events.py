@@ -343,6 +343,9 @@ class PullPointSource:
         self._deliver_lock = threading.Lock()
         self._stopping = False
         self._asked_properties = False
+        #: The device's clock minus ours, once it showed that it reads relative termination
+        #: times wrongly (then they are asked in its absolute time).
+        self._device_offset: timedelta | None = None
         #: How many subscriptions were made (the first and every one after a loss).
         self.subscriptions = 0
         #: Why the last attempt to subscribe failed, in words ("" before any failed).
@@ -456,9 +459,7 @@ class PullPointSource:
                 self._asked_properties = True
                 await self._optional("GetEventProperties", events.GetEventProperties())
             answer = await self._call(
-                events.CreatePullPointSubscription(
-                    {"InitialTerminationTime": _duration(self._subscription_s)}
-                )
+                events.CreatePullPointSubscription({"InitialTerminationTime": self._termination()})
             )
             address = _address(answer)
             if not address:
@@ -558,7 +559,7 @@ class PullPointSource:
         clock = asyncio.get_running_loop()
         answer = await self._optional(
             "Renew",
-            subscription.manager.Renew({"TerminationTime": _duration(self._subscription_s)}),
+            subscription.manager.Renew({"TerminationTime": self._termination()}),
         )
         # A device that answers the Renew like a PullMessages has handed over queued events.
         manager_capture = subscription.manager.transport
@@ -601,14 +602,31 @@ class PullPointSource:
 
     def _renew_at(self, answer: Any, asked_s: float) -> float:
         """When to renew: after RENEW_AT of the time the device granted (its TerminationTime
-        minus its CurrentTime, both in its own clock), or of the time asked."""
+        minus its CurrentTime, both in its own clock), or of the time asked.
+
+        A device granting less than half of what was asked in relative time may read a
+        relative time wrongly (some take it for none, and grant nothing): from then on this
+        source asks in the device's own absolute time, and renews at once to find out."""
+        clock = asyncio.get_running_loop()
         granted = asked_s
         current, termination = _get(answer, "CurrentTime"), _get(answer, "TerminationTime")
         if isinstance(current, datetime) and isinstance(termination, datetime):
-            with contextlib.suppress(TypeError, OverflowError):
+            with contextlib.suppress(TypeError, OverflowError, ValueError):
                 granted = (termination - current).total_seconds()
+                if self._device_offset is None and granted < asked_s / 2:
+                    self._device_offset = _utc(current) - self._clock.now()
+                    _log.info("camera %s: termination times in its own clock", self.camera_id)
+                    return clock.time()
         granted = max(1.0, min(granted, asked_s))
-        return asyncio.get_running_loop().time() + granted * RENEW_AT
+        return clock.time() + granted * RENEW_AT
+
+    def _termination(self) -> str:
+        """The termination time to ask for: relative, or in the device's absolute time once
+        it showed that it reads relative ones wrongly."""
+        if self._device_offset is None:
+            return _duration(self._subscription_s)
+        moment = self._clock.now() + self._device_offset + timedelta(seconds=self._subscription_s)
+        return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
     def _parse(self, body: bytes) -> Any:
         try:
@@ -651,6 +669,10 @@ class PullPointSource:
         self._state = state
         if self._on_state is not None:
             self._on_state(state)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _duration(seconds: float) -> str:

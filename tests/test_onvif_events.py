@@ -359,6 +359,32 @@ def test_events_a_renew_answer_carries_are_kept(
         source.stop()
 
 
+def test_a_device_reading_relative_times_wrongly_is_asked_in_its_own_clock(
+    loop: DeviceLoop,
+) -> None:
+    sink = Collected()
+    with ForeignPullPoint(
+        expire_after_s=None, renew_answers_pull=False, broken_relative_time=True
+    ) as device:
+        source = _source(loop, device.host, device.port, sink, pace_s=0.5)
+        source.start(sink)
+        try:
+            assert wait_for(lambda: "Renew" in device.operations(), 5)
+            time.sleep(2.0)
+            operations = device.operations()
+            asked = list(device.asked_terminations)
+        finally:
+            source.stop()
+    # Subscribed in relative time, granted nothing: renewed once, at once, in absolute time,
+    # ten minutes ahead; then left alone (no renewing every second).
+    assert asked[0] == "PT600S"
+    renewed = datetime.fromisoformat(asked[1].replace("Z", "+00:00"))
+    assert 590 <= (renewed - datetime.now(UTC)).total_seconds() <= 600
+    assert operations.count("Renew") == 1
+    assert operations.count("CreatePullPointSubscription") == 1
+    assert source.subscriptions == 1
+
+
 # -- hostile notifications ---------------------------------------------------------------------
 
 
