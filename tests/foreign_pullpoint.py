@@ -114,14 +114,15 @@ class ForeignPullPoint:
         self,
         *,
         expire_after_s: float | None = 2.0,
-        renew_answers_pull: bool = True,
+        renew: str = "pull",
         broken_relative_time: bool = False,
         host: str = HOST,
     ) -> None:
         self.host = host
         self.expire_after_s = expire_after_s
-        #: Renew answered with a PullMessagesResponse (else with a RenewResponse).
-        self.renew_answers_pull = renew_answers_pull
+        #: How Renew is answered: "pull" (a PullMessagesResponse), "renew" (a RenewResponse)
+        #: or "501" (plain HTTP 501, not implemented).
+        self.renew = renew
         #: A relative termination time ("PT600S") read as none: granted until now.
         self.broken_relative_time = broken_relative_time
         #: The termination times asked for, as sent.
@@ -247,8 +248,10 @@ class ForeignPullPoint:
                     body, self._next_answer = self._next_answer, None
                     return 200, body, SOAP_TYPE
             return self._soap(self._pull(self._queue))
-        if operation == "Renew" and self.renew_answers_pull:
+        if operation == "Renew" and self.renew == "pull":
             return self._soap(self._pull(self._renew_queue))
+        if operation == "Renew" and self.renew == "501":
+            return 501, b"Not Implemented\n", "text/plain"
         if operation == "Renew":
             now = datetime.now(UTC)
             return self._soap(

@@ -363,9 +363,7 @@ def test_a_device_reading_relative_times_wrongly_is_asked_in_its_own_clock(
     loop: DeviceLoop,
 ) -> None:
     sink = Collected()
-    with ForeignPullPoint(
-        expire_after_s=None, renew_answers_pull=False, broken_relative_time=True
-    ) as device:
+    with ForeignPullPoint(expire_after_s=None, renew="renew", broken_relative_time=True) as device:
         source = _source(loop, device.host, device.port, sink, pace_s=0.5)
         source.start(sink)
         try:
@@ -383,6 +381,39 @@ def test_a_device_reading_relative_times_wrongly_is_asked_in_its_own_clock(
     assert operations.count("Renew") == 1
     assert operations.count("CreatePullPointSubscription") == 1
     assert source.subscriptions == 1
+
+
+def test_a_renew_answered_with_501_keeps_the_subscription(loop: DeviceLoop) -> None:
+    sink = Collected()
+    with ForeignPullPoint(expire_after_s=None, renew="501") as device:
+        source = _source(loop, device.host, device.port, sink, subscription_s=2.0, pace_s=0.5)
+        source.start(sink)
+        try:
+            assert wait_for(lambda: device.operations().count("Renew") >= 2, 10)
+            device.raise_motion("true")
+            sink.wait(_topic("tns1:RuleEngine/CellMotionDetector/Motion", IsMotion="true"))
+            assert device.operations().count("CreatePullPointSubscription") == 1
+            assert source.state != SubscriptionState.LOST
+        finally:
+            source.stop()
+
+
+def test_a_bug_in_the_sink_stops_the_source_and_is_reported(
+    camera: OnvifDevice, loop: DeviceLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reported: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: reported.append(args.exc_value))
+
+    def sink(event: DeviceEvent) -> None:
+        raise RuntimeError("a bug in the engine")
+
+    source = _source(loop, camera.config.address, camera.config.port, Collected())
+    source.start(sink)
+    assert wait_for(lambda: source.state == SubscriptionState.STOPPED, 10)
+    assert wait_for(lambda: bool(reported), 5)
+    assert isinstance(reported[0], RuntimeError)
+    assert wait_for(lambda: camera.subscription_count == 0, 5)  # unsubscribed on the way out
+    source.stop()
 
 
 # -- hostile notifications ---------------------------------------------------------------------
