@@ -106,6 +106,8 @@ MESSAGE_LIMIT: Final = 100
 #: Waits between attempts to subscribe while the camera cannot be subscribed to.
 FIRST_RETRY_S: Final = 1.0
 MAX_RETRY_S: Final = 60.0
+#: Subscriptions that end soon after they were made are made again at most once in this long.
+MIN_CYCLE_S: Final = 5.0
 #: The Unsubscribe at stop is a courtesy (the subscription expires by itself): not waited for
 #: longer than this.
 UNSUBSCRIBE_TIMEOUT_S: Final = 2.0
@@ -318,6 +320,7 @@ class PullPointSource:
         request_timeout_s: float = REQUEST_TIMEOUT_S,
         pace_s: float = PACE_S,
         max_retry_s: float = MAX_RETRY_S,
+        min_cycle_s: float = MIN_CYCLE_S,
     ) -> None:
         self.camera_id = camera_id
         self.host = host
@@ -333,6 +336,7 @@ class PullPointSource:
         self._request_timeout_s = request_timeout_s
         self._pace_s = pace_s
         self._max_retry_s = max_retry_s
+        self._min_cycle_s = min_cycle_s
         self._state = SubscriptionState.STOPPED
         self._sink: EventSink | None = None
         self._future: Future[None] | None = None
@@ -413,15 +417,24 @@ class PullPointSource:
             while not self._stopping:
                 if retry:
                     await asyncio.sleep(retry)
+                began = asyncio.get_running_loop().time()
                 try:
                     pulled = await self._session()
                 except _Lost as lost:
                     self._lost(lost.error)
                     retry = min(max(retry * 2, FIRST_RETRY_S), self._max_retry_s)
                     continue
-                # The subscription ended after pulling: subscribe again at once. One that
-                # never delivered a pull (a hostile or broken pull point) waits like a failure.
-                retry = 0.0 if pulled else min(max(retry * 2, FIRST_RETRY_S), self._max_retry_s)
+                if pulled:
+                    # The subscription ended after pulling: subscribe again at once, but not
+                    # more often than once in `min_cycle_s` (making one costs CPU: its
+                    # services are built from the WSDL; a device dropping each at once must not
+                    # keep a core busy).
+                    lasted = asyncio.get_running_loop().time() - began
+                    retry = max(0.0, self._min_cycle_s - lasted)
+                else:
+                    # One that never answered a pull (a hostile or broken pull point) waits
+                    # like a failure.
+                    retry = min(max(retry * 2, FIRST_RETRY_S), self._max_retry_s)
         finally:
             self._set_state(SubscriptionState.STOPPED)
             self._done.set()

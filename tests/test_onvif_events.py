@@ -107,7 +107,7 @@ def loop() -> Iterator[DeviceLoop]:
 def _source(
     loop: DeviceLoop, host: str, port: int, sink: Collected, **options: Any
 ) -> PullPointSource:
-    settings: dict[str, Any] = {"pull_wait_s": 5.0, "max_retry_s": 1.0}
+    settings: dict[str, Any] = {"pull_wait_s": 5.0, "max_retry_s": 1.0, "min_cycle_s": 1.0}
     settings.update(options)
     return PullPointSource(
         loop,
@@ -324,6 +324,23 @@ def test_a_foreign_device_delivers_its_motion_and_its_vendor_event(
     # Each subscription found the event service again through GetCapabilities.
     assert operations.count("GetCapabilities") == operations.count("CreatePullPointSubscription")
     assert SubscriptionState.LOST not in sink.states
+
+
+def test_a_device_dropping_each_subscription_at_once_is_not_resubscribed_to_in_a_loop(
+    loop: DeviceLoop,
+) -> None:
+    sink = Collected()
+    with ForeignPullPoint(expire_after_s=0.5) as device:
+        source = _source(loop, device.host, device.port, sink, min_cycle_s=3.0)
+        source.start(sink)
+        try:
+            time.sleep(7.0)
+            made = device.operations().count("CreatePullPointSubscription")
+        finally:
+            source.stop()
+    # One in 3 s at most: 3 in 7 s (and at least 2: it is made again).
+    assert 2 <= made <= 3
+    assert sink.matching(_topic("tns1:RuleEngine/CellMotionDetector/Motion"))
 
 
 def test_a_device_answering_at_once_is_paced(foreign: ForeignPullPoint, loop: DeviceLoop) -> None:
