@@ -41,6 +41,7 @@ from devices.simulator.onvif import (
     stream_uris,
 )
 from tests.foreign_pullpoint import VENDOR_NS, ForeignPullPoint
+from tests.hostile_soap import Listener
 from tests.sites import loopback_addresses, wait_for
 
 USER, PASSWORD = "operator", "händelse-lösen"
@@ -273,6 +274,21 @@ def test_a_camera_refusing_its_login_is_reported_lost(
         assert sink.events == []
     finally:
         source.stop()
+
+
+def test_a_camera_that_never_answers_is_lost_and_stops_at_once(loop: DeviceLoop) -> None:
+    with Listener() as silent:
+        sink = Collected()
+        source = _source(loop, silent.host, silent.port, sink, request_timeout_s=1.0)
+        source.start(sink)
+        assert wait_for(lambda: source.state == SubscriptionState.LOST, 10)
+        assert "did not answer in time" in source.last_error
+        time.sleep(0.5)  # waiting to try again, or for an answer that never comes
+        started = time.monotonic()
+        source.stop()
+        assert time.monotonic() - started < 2
+        assert source.state == SubscriptionState.STOPPED
+        assert silent.connections >= 1
 
 
 # -- other makers' devices ------------------------------------------------------------------------
