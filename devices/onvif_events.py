@@ -106,6 +106,8 @@ MESSAGE_LIMIT: Final = 100
 #: Waits between attempts to subscribe while the camera cannot be subscribed to.
 FIRST_RETRY_S: Final = 1.0
 MAX_RETRY_S: Final = 60.0
+#: Subscriptions that end soon after they were made are made again at most once in this long.
+MIN_CYCLE_S: Final = 5.0
 #: The Unsubscribe at stop is a courtesy (the subscription expires by itself): not waited for
 #: longer than this.
 UNSUBSCRIBE_TIMEOUT_S: Final = 2.0
@@ -318,6 +320,7 @@ class PullPointSource:
         request_timeout_s: float = REQUEST_TIMEOUT_S,
         pace_s: float = PACE_S,
         max_retry_s: float = MAX_RETRY_S,
+        min_cycle_s: float = MIN_CYCLE_S,
     ) -> None:
         self.camera_id = camera_id
         self.host = host
@@ -333,6 +336,7 @@ class PullPointSource:
         self._request_timeout_s = request_timeout_s
         self._pace_s = pace_s
         self._max_retry_s = max_retry_s
+        self._min_cycle_s = min_cycle_s
         self._state = SubscriptionState.STOPPED
         self._sink: EventSink | None = None
         self._future: Future[None] | None = None
@@ -343,6 +347,9 @@ class PullPointSource:
         self._deliver_lock = threading.Lock()
         self._stopping = False
         self._asked_properties = False
+        #: The device's clock minus ours, once it showed that it reads relative termination
+        #: times wrongly (then they are asked in its absolute time).
+        self._device_offset: timedelta | None = None
         #: How many subscriptions were made (the first and every one after a loss).
         self.subscriptions = 0
         #: Why the last attempt to subscribe failed, in words ("" before any failed).
@@ -410,16 +417,26 @@ class PullPointSource:
             while not self._stopping:
                 if retry:
                     await asyncio.sleep(retry)
+                began = asyncio.get_running_loop().time()
                 try:
                     pulled = await self._session()
                 except _Lost as lost:
                     self._lost(lost.error)
                     retry = min(max(retry * 2, FIRST_RETRY_S), self._max_retry_s)
                     continue
-                # The subscription ended after pulling: subscribe again at once. One that
-                # never delivered a pull (a hostile or broken pull point) waits like a failure.
-                retry = 0.0 if pulled else min(max(retry * 2, FIRST_RETRY_S), self._max_retry_s)
+                if pulled:
+                    # The subscription ended after pulling: subscribe again at once, but not
+                    # more often than once in `min_cycle_s` (making one costs CPU: its
+                    # services are built from the WSDL; a device dropping each at once must not
+                    # keep a core busy).
+                    lasted = asyncio.get_running_loop().time() - began
+                    retry = max(0.0, self._min_cycle_s - lasted)
+                else:
+                    # One that never answered a pull (a hostile or broken pull point) waits
+                    # like a failure.
+                    retry = min(max(retry * 2, FIRST_RETRY_S), self._max_retry_s)
         finally:
+            self._set_state(SubscriptionState.STOPPED)
             self._done.set()
 
     async def _session(self) -> int:
@@ -441,8 +458,9 @@ class PullPointSource:
             try:
                 await self._pull_until_lost(subscription)
             finally:
-                if self._stopping:
-                    await self._unsubscribe(subscription)
+                # Also when the subscription seems lost (a pull answered with garbage): one
+                # that still lives would hold a slot of the camera's until it expires.
+                await self._unsubscribe(subscription)
             return subscription.pulls
 
     async def _subscribe(self, camera: Any, login: CameraLogin) -> _Subscription:
@@ -454,9 +472,7 @@ class PullPointSource:
                 self._asked_properties = True
                 await self._optional("GetEventProperties", events.GetEventProperties())
             answer = await self._call(
-                events.CreatePullPointSubscription(
-                    {"InitialTerminationTime": _duration(self._subscription_s)}
-                )
+                events.CreatePullPointSubscription({"InitialTerminationTime": self._termination()})
             )
             address = _address(answer)
             if not address:
@@ -556,7 +572,7 @@ class PullPointSource:
         clock = asyncio.get_running_loop()
         answer = await self._optional(
             "Renew",
-            subscription.manager.Renew({"TerminationTime": _duration(self._subscription_s)}),
+            subscription.manager.Renew({"TerminationTime": self._termination()}),
         )
         # A device that answers the Renew like a PullMessages has handed over queued events.
         manager_capture = subscription.manager.transport
@@ -599,14 +615,31 @@ class PullPointSource:
 
     def _renew_at(self, answer: Any, asked_s: float) -> float:
         """When to renew: after RENEW_AT of the time the device granted (its TerminationTime
-        minus its CurrentTime, both in its own clock), or of the time asked."""
+        minus its CurrentTime, both in its own clock), or of the time asked.
+
+        A device granting less than half of what was asked in relative time may read a
+        relative time wrongly (some take it for none, and grant nothing): from then on this
+        source asks in the device's own absolute time, and renews at once to find out."""
+        clock = asyncio.get_running_loop()
         granted = asked_s
         current, termination = _get(answer, "CurrentTime"), _get(answer, "TerminationTime")
         if isinstance(current, datetime) and isinstance(termination, datetime):
-            with contextlib.suppress(TypeError, OverflowError):
+            with contextlib.suppress(TypeError, OverflowError, ValueError):
                 granted = (termination - current).total_seconds()
+                if self._device_offset is None and granted < asked_s / 2:
+                    self._device_offset = _utc(current) - self._clock.now()
+                    _log.info("camera %s: termination times in its own clock", self.camera_id)
+                    return clock.time()
         granted = max(1.0, min(granted, asked_s))
-        return asyncio.get_running_loop().time() + granted * RENEW_AT
+        return clock.time() + granted * RENEW_AT
+
+    def _termination(self) -> str:
+        """The termination time to ask for: relative, or in the device's absolute time once
+        it showed that it reads relative ones wrongly."""
+        if self._device_offset is None:
+            return _duration(self._subscription_s)
+        moment = self._clock.now() + self._device_offset + timedelta(seconds=self._subscription_s)
+        return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
     def _parse(self, body: bytes) -> Any:
         try:
@@ -649,6 +682,10 @@ class PullPointSource:
         self._state = state
         if self._on_state is not None:
             self._on_state(state)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _duration(seconds: float) -> str:

@@ -14,6 +14,8 @@ seen on real devices:
 - PullMessages is answered at once, whatever its Timeout.
 - Renew is answered with a PullMessagesResponse carrying the events queued for it
   (`queue_for_renew`), as a device does that treats every request to its pull point as a pull.
+- With `broken_relative_time`, a relative termination time ("PT600S") grants nothing (the
+  answer's TerminationTime is its CurrentTime); an absolute one is granted as asked.
 
 It takes any WS-Security login (or none), as many such devices do. `push_raw` queues a
 notification as given and `answer_next_pull` replaces the next PullMessages answer, for hostile
@@ -42,6 +44,7 @@ VENDOR_NS = "http://www.acme-security.example/2019/event/topics"
 VENDOR_PREFIXES = ("acme", "ac2")
 MOTION_TOPIC = "RuleEngine/CellMotionDetector/Motion"
 _OPERATION = re.compile(rb"<(?:[\w.-]+:)?Body\b[^>]*>\s*<(?:[\w.-]+:)?([A-Za-z]+)")
+_TERMINATION = re.compile(rb"<(?:[\w.-]+:)?(?:Initial)?TerminationTime>([^<]*)<")
 #: A zone of its own (UTC+2), as a camera set to local time writes it.
 _ZONE = timezone(timedelta(hours=2))
 
@@ -98,7 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
         data = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         match = _OPERATION.search(data)
         operation = match.group(1).decode() if match else ""
-        status, body, content_type = self.server.device.answer(operation, self.path)
+        status, body, content_type = self.server.device.answer(operation, self.path, data)
         # The client may have given up on the request (a stop): nothing to answer then.
         with contextlib.suppress(OSError):
             self.reply(status, body, content_type)
@@ -107,9 +110,23 @@ class _Handler(BaseHTTPRequestHandler):
 class ForeignPullPoint:
     """The device (see the module doc). Use as a context manager; `port` is where it listens."""
 
-    def __init__(self, *, expire_after_s: float | None = 2.0, host: str = HOST) -> None:
+    def __init__(
+        self,
+        *,
+        expire_after_s: float | None = 2.0,
+        renew: str = "pull",
+        broken_relative_time: bool = False,
+        host: str = HOST,
+    ) -> None:
         self.host = host
         self.expire_after_s = expire_after_s
+        #: How Renew is answered: "pull" (a PullMessagesResponse), "renew" (a RenewResponse)
+        #: or "501" (plain HTTP 501, not implemented).
+        self.renew = renew
+        #: A relative termination time ("PT600S") read as none: granted until now.
+        self.broken_relative_time = broken_relative_time
+        #: The termination times asked for, as sent.
+        self.asked_terminations: list[str] = []
         #: (operation, path) of every request, in order.
         self.requests: list[tuple[str, str]] = []
         self._lock = threading.Lock()
@@ -206,15 +223,19 @@ class ForeignPullPoint:
 
     # -- the SOAP side ------------------------------------------------------------------------
 
-    def answer(self, operation: str, path: str) -> tuple[int, bytes, str]:
+    def answer(self, operation: str, path: str, request: bytes) -> tuple[int, bytes, str]:
         with self._lock:
             self.requests.append((operation, path))
+        asked = _TERMINATION.search(request)
+        if asked:
+            with self._lock:
+                self.asked_terminations.append(asked.group(1).decode())
         if operation in ("GetServices", "GetEventProperties"):
             return 501, b"Not Implemented\n", "text/plain"
         if operation == "GetCapabilities":
             return self._soap(self._capabilities())
         if operation == "CreatePullPointSubscription":
-            return self._soap(self._subscribe())
+            return self._soap(self._subscribe(self._granted(asked)))
         ident = path.rpartition("/")[2]
         with self._lock:
             self._expire_locked()
@@ -227,8 +248,17 @@ class ForeignPullPoint:
                     body, self._next_answer = self._next_answer, None
                     return 200, body, SOAP_TYPE
             return self._soap(self._pull(self._queue))
-        if operation == "Renew":
+        if operation == "Renew" and self.renew == "pull":
             return self._soap(self._pull(self._renew_queue))
+        if operation == "Renew" and self.renew == "501":
+            return 501, b"Not Implemented\n", "text/plain"
+        if operation == "Renew":
+            now = datetime.now(UTC)
+            return self._soap(
+                f"<wsnt:RenewResponse><wsnt:TerminationTime>{_time(now + self._granted(asked))}"
+                f"</wsnt:TerminationTime><wsnt:CurrentTime>{_time(now)}</wsnt:CurrentTime>"
+                "</wsnt:RenewResponse>"
+            )
         if operation == "SetSynchronizationPoint":
             self._push(self._motion("Off", "Initialized"))
             return self._soap("<tev:SetSynchronizationPointResponse/>")
@@ -264,7 +294,18 @@ class ForeignPullPoint:
             "</tds:Capabilities></tds:GetCapabilitiesResponse>"
         )
 
-    def _subscribe(self) -> str:
+    def _granted(self, asked: re.Match[bytes] | None) -> timedelta:
+        """What a termination time asked for grants: 60 s, or nothing for a relative one when
+        relative times are broken; an absolute one as asked."""
+        text = asked.group(1).decode().strip() if asked else ""
+        if text.startswith("P"):
+            return timedelta(0) if self.broken_relative_time else timedelta(seconds=60)
+        if text:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return moment - datetime.now(UTC)
+        return timedelta(seconds=60)
+
+    def _subscribe(self, granted: timedelta) -> str:
         ident = uuid.uuid4().hex
         forgotten = time.monotonic() + (self.expire_after_s or float("inf"))
         with self._lock:
@@ -275,7 +316,7 @@ class ForeignPullPoint:
             f"<wsa5:Address>http://{self.host}:{self.port}/onvif/Subscription/{ident}"
             "</wsa5:Address></tev:SubscriptionReference>"
             f"<wsnt:CurrentTime>{_time(now)}</wsnt:CurrentTime>"
-            f"<wsnt:TerminationTime>{_time(now + timedelta(seconds=60))}</wsnt:TerminationTime>"
+            f"<wsnt:TerminationTime>{_time(now + granted)}</wsnt:TerminationTime>"
             "</tev:CreatePullPointSubscriptionResponse>"
         )
 

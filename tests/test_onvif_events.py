@@ -4,6 +4,7 @@ as `utkik simulate` runs them, without video), a device built the way other make
 
 from __future__ import annotations
 
+import io
 import socket
 import threading
 import time
@@ -28,6 +29,7 @@ from devices.onvif_events import (
     PullPointSource,
     SubscriptionState,
 )
+from devices.simulator.control import Site, SiteControl, read_commands
 from devices.simulator.onvif import (
     DIGITAL_INPUT,
     TOPIC_DIGITAL_INPUT,
@@ -39,6 +41,7 @@ from devices.simulator.onvif import (
     stream_uris,
 )
 from tests.foreign_pullpoint import VENDOR_NS, ForeignPullPoint
+from tests.hostile_soap import Listener
 from tests.sites import loopback_addresses, wait_for
 
 USER, PASSWORD = "operator", "händelse-lösen"
@@ -105,7 +108,7 @@ def loop() -> Iterator[DeviceLoop]:
 def _source(
     loop: DeviceLoop, host: str, port: int, sink: Collected, **options: Any
 ) -> PullPointSource:
-    settings: dict[str, Any] = {"pull_wait_s": 5.0, "max_retry_s": 1.0}
+    settings: dict[str, Any] = {"pull_wait_s": 5.0, "max_retry_s": 1.0, "min_cycle_s": 1.0}
     settings.update(options)
     return PullPointSource(
         loop,
@@ -273,6 +276,21 @@ def test_a_camera_refusing_its_login_is_reported_lost(
         source.stop()
 
 
+def test_a_camera_that_never_answers_is_lost_and_stops_at_once(loop: DeviceLoop) -> None:
+    with Listener() as silent:
+        sink = Collected()
+        source = _source(loop, silent.host, silent.port, sink, request_timeout_s=1.0)
+        source.start(sink)
+        assert wait_for(lambda: source.state == SubscriptionState.LOST, 10)
+        assert "did not answer in time" in source.last_error
+        time.sleep(0.5)  # waiting to try again, or for an answer that never comes
+        started = time.monotonic()
+        source.stop()
+        assert time.monotonic() - started < 2
+        assert source.state == SubscriptionState.STOPPED
+        assert silent.connections >= 1
+
+
 # -- other makers' devices ------------------------------------------------------------------------
 
 
@@ -324,6 +342,23 @@ def test_a_foreign_device_delivers_its_motion_and_its_vendor_event(
     assert SubscriptionState.LOST not in sink.states
 
 
+def test_a_device_dropping_each_subscription_at_once_is_not_resubscribed_to_in_a_loop(
+    loop: DeviceLoop,
+) -> None:
+    sink = Collected()
+    with ForeignPullPoint(expire_after_s=0.5) as device:
+        source = _source(loop, device.host, device.port, sink, min_cycle_s=3.0)
+        source.start(sink)
+        try:
+            time.sleep(7.0)
+            made = device.operations().count("CreatePullPointSubscription")
+        finally:
+            source.stop()
+    # One in 3 s at most: 3 in 7 s (and at least 2: it is made again).
+    assert 2 <= made <= 3
+    assert sink.matching(_topic("tns1:RuleEngine/CellMotionDetector/Motion"))
+
+
 def test_a_device_answering_at_once_is_paced(foreign: ForeignPullPoint, loop: DeviceLoop) -> None:
     foreign.expire_after_s = None
     sink = Collected()
@@ -355,6 +390,63 @@ def test_events_a_renew_answer_carries_are_kept(
         assert source.subscriptions == 1
     finally:
         source.stop()
+
+
+def test_a_device_reading_relative_times_wrongly_is_asked_in_its_own_clock(
+    loop: DeviceLoop,
+) -> None:
+    sink = Collected()
+    with ForeignPullPoint(expire_after_s=None, renew="renew", broken_relative_time=True) as device:
+        source = _source(loop, device.host, device.port, sink, pace_s=0.5)
+        source.start(sink)
+        try:
+            assert wait_for(lambda: "Renew" in device.operations(), 5)
+            time.sleep(2.0)
+            operations = device.operations()
+            asked = list(device.asked_terminations)
+        finally:
+            source.stop()
+    # Subscribed in relative time, granted nothing: renewed once, at once, in absolute time,
+    # ten minutes ahead; then left alone (no renewing every second).
+    assert asked[0] == "PT600S"
+    renewed = datetime.fromisoformat(asked[1].replace("Z", "+00:00"))
+    assert 590 <= (renewed - datetime.now(UTC)).total_seconds() <= 600
+    assert operations.count("Renew") == 1
+    assert operations.count("CreatePullPointSubscription") == 1
+    assert source.subscriptions == 1
+
+
+def test_a_renew_answered_with_501_keeps_the_subscription(loop: DeviceLoop) -> None:
+    sink = Collected()
+    with ForeignPullPoint(expire_after_s=None, renew="501") as device:
+        source = _source(loop, device.host, device.port, sink, subscription_s=2.0, pace_s=0.5)
+        source.start(sink)
+        try:
+            assert wait_for(lambda: device.operations().count("Renew") >= 2, 10)
+            device.raise_motion("true")
+            sink.wait(_topic("tns1:RuleEngine/CellMotionDetector/Motion", IsMotion="true"))
+            assert device.operations().count("CreatePullPointSubscription") == 1
+            assert source.state != SubscriptionState.LOST
+        finally:
+            source.stop()
+
+
+def test_a_bug_in_the_sink_stops_the_source_and_is_reported(
+    camera: OnvifDevice, loop: DeviceLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reported: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: reported.append(args.exc_value))
+
+    def sink(event: DeviceEvent) -> None:
+        raise RuntimeError("a bug in the engine")
+
+    source = _source(loop, camera.config.address, camera.config.port, Collected())
+    source.start(sink)
+    assert wait_for(lambda: source.state == SubscriptionState.STOPPED, 10)
+    assert wait_for(lambda: bool(reported), 5)
+    assert isinstance(reported[0], RuntimeError)
+    assert wait_for(lambda: camera.subscription_count == 0, 5)  # unsubscribed on the way out
+    source.stop()
 
 
 # -- hostile notifications ---------------------------------------------------------------------
@@ -490,3 +582,58 @@ def test_event_sources_for_the_cameras_that_have_events(
         source.stop()
     assert camera.subscription_count == 0
     assert sources.subscriptions() == {}
+
+
+# -- raising the simulated cameras' events by hand (utkik simulate's standard input) -----------
+
+
+class _Site(Site):
+    """The simulated site's control surface over one camera without video."""
+
+    def __init__(self, device: OnvifDevice) -> None:
+        self.configs = [device.config]
+        self._device = device
+        self.stalled: list[tuple[str, bool]] = []
+
+    def device(self, name: str) -> OnvifDevice:
+        if name != self._device.config.name:
+            raise LookupError(name)
+        return self._device
+
+    def set_offline(self, name: str, offline: bool) -> None:
+        self.device(name).offline = offline
+
+    def stall(self, name: str, stalled: bool) -> None:
+        self.stalled.append((name, stalled))
+
+
+def test_the_simulators_commands_raise_what_they_say(
+    running: tuple[PullPointSource, Collected], camera: OnvifDevice
+) -> None:
+    source, sink = running
+    site = _Site(camera)
+    control = SiteControl(site)
+    out = io.StringIO()
+    commands = io.StringIO(
+        "motion stora-torget on\ninput 1 on\ntamper 'Stora Torget' on\nvendor 1 Lens/Fog\n"
+        "stall 1 on\n\nhelp\n"
+    )
+    read_commands(control, commands, out).join(5)
+    sink.wait(_topic(TOPIC_MOTION, State="true"))
+    sink.wait(_topic(TOPIC_DIGITAL_INPUT, LogicalState="true"))
+    sink.wait(_topic("tns1:VideoSource/GlobalSceneChange/ImagingService", State="true"))
+    sink.wait(_topic(f"{{{VENDOR_TOPIC_NS}}}Lens/Fog", Reason="simulated"))
+    assert site.stalled == [("Stora torget", True)]
+    said = out.getvalue()
+    assert "Stora torget: motion on." in said
+    assert "forget CAMERA" in said  # the help
+    assert control.handle("forget stora-torget") == "Stora torget: event subscriptions forgotten."
+    assert wait_for(lambda: source.subscriptions == 2, 10)
+
+    assert "There is no camera 'nowhere'" in control.handle("motion nowhere on")
+    assert "stora-torget" in control.handle("motion nowhere on")
+    assert control.handle("motion 1 maybe") == "motion: say on or off."
+    assert control.handle("motion") == "motion: which camera? Type help for the commands."
+    assert control.handle("jump 1").startswith("Unknown command 'jump'")
+    assert control.handle("motion 'unclosed").startswith("Not understood")
+    assert control.handle("   ") == ""

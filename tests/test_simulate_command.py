@@ -29,6 +29,7 @@ from devices.simulator.clips import (  # noqa: E402
     frame_rows,
 )
 from tests import leftovers  # noqa: E402
+from tests.sites import wait_for  # noqa: E402
 
 CAMERAS = 6
 _NOT_CAMERAS = (
@@ -119,6 +120,7 @@ def _start(tmp_path: Path, *extra: str) -> Running:
     ]
     process = subprocess.Popen(
         command,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -204,6 +206,32 @@ def test_onvif_zeep_async_reads_a_camera_with_the_printed_login(site: Running) -
     serial, uri = asyncio.run(ask())
     assert serial
     assert uri == camera.fields["rtsp main"]
+
+
+def test_a_typed_command_raises_a_cameras_event(site: Running) -> None:
+    from console.camera_login import CameraLogin
+    from console.runtime import DeviceLoop
+    from devices.onvif_events import PullPointSource
+
+    camera = site.cameras()[2]
+    address = camera.fields["address"]
+    login = CameraLogin.bind(address, camera.fields["user"], camera.fields["password"])
+    events: list[tuple[str, str]] = []
+    with DeviceLoop("test-simulate-events") as loop:
+        source = PullPointSource(
+            loop, camera_id=3, host=address, port=site.onvif_port, login=lambda: login
+        )
+        source.start(lambda event: events.append((event.topic, event.data.get("State", ""))))
+        try:
+            motion = "tns1:VideoSource/MotionAlarm"
+            assert wait_for(lambda: (motion, "false") in events, 10)
+            assert site.process.stdin is not None
+            site.process.stdin.write("motion 3 on\n")
+            site.process.stdin.flush()
+            assert wait_for(lambda: (motion, "true") in events, 10)
+        finally:
+            source.stop()
+    assert wait_for(lambda: f"{camera.name}: motion on." in site.output, 5)
 
 
 def test_pyav_decodes_each_camera_s_own_stream_from_its_own_address(site: Running) -> None:

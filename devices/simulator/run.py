@@ -1,9 +1,11 @@
 """`utkik simulate`: runs the simulated site in the foreground until Ctrl-C or SIGTERM.
 
 Prints, per camera, its device_service URL, RTSP URLs and credentials (`user: NAME`,
-`password: SECRET`), then "Ready." on a line of its own. With a namespace (see namespace.py) the
-parent creates the namespace pair, runs the site in a child process inside the device namespace
-and tears everything down when stopped; clients run in the client namespace it names.
+`password: SECRET`), then "Ready." on a line of its own; after that, every line of its standard
+input is a command that raises a camera's event (devices/simulator/control.py). With a namespace
+(see namespace.py) the parent creates the namespace pair, runs the site in a child process inside
+the device namespace and tears everything down when stopped; clients run in the client namespace
+it names.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from types import FrameType
 from typing import TextIO
 
 from devices import processes
+from devices.simulator.control import SiteControl, read_commands
 from devices.simulator.site import SimulatedSite, SiteOptions
 
 #: Where a parent hands the site's login to the child it starts in a namespace.
@@ -86,8 +89,14 @@ class _Stop:
             pass
 
 
-def run_site(options: SiteOptions, out: TextIO, cache_dir: Path | None = None) -> int:
-    """Runs the site in this process until stopped."""
+def run_site(
+    options: SiteOptions,
+    out: TextIO,
+    cache_dir: Path | None = None,
+    commands: TextIO | None = None,
+) -> int:
+    """Runs the site in this process until stopped, taking commands from `commands` (standard
+    input when None)."""
 
     def say(text: str) -> None:
         print(text, file=out, flush=True)
@@ -97,7 +106,15 @@ def run_site(options: SiteOptions, out: TextIO, cache_dir: Path | None = None) -
         try:
             site.start()
             print_endpoints(site, out)
-            print("\nReady. Stop with Ctrl-C.", file=out, flush=True)
+            print(
+                "\nReady. Stop with Ctrl-C. Raise a camera's events by typing a command"
+                " (help lists them), e.g. motion 1 on",
+                file=out,
+                flush=True,
+            )
+            source = sys.stdin if commands is None else commands
+            if source is not None:
+                read_commands(SiteControl(site), source, out)
             stop.wait()
         finally:
             site.stop()
