@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.alarms.service import place_slug
 from console.clock import Clock
 from console.domain import Actor, Area, Permission
 from console.errors import InternalError, KnownError
@@ -52,6 +53,8 @@ from ui.tasks import JobControl, TaskRunner
 
 #: How far ahead the dock's chart looks.
 CHART_SPAN = timedelta(hours=24)
+#: The chart moves on with the clock this often (a pixel is several minutes of it).
+CHART_STEP = timedelta(minutes=1)
 _ZONE_ID = Qt.ItemDataRole.UserRole
 
 
@@ -60,6 +63,8 @@ class Loaded:
     """What one reload read: the areas, the zones and their states at `now`."""
 
     areas: list[Area]
+    #: place names by their slug (as zones and luminaires name places)
+    places: dict[str, str]
     zones: list[Zone]
     states: dict[int, ZoneState]
     now: datetime
@@ -212,7 +217,8 @@ class LightingPanel(QWidget):
             now = clock.now()
             zones = service.zones()
             states = {zone.id: zone_state(zone, now) for zone in zones}
-            return Loaded(sites.areas(), zones, states, now)
+            places = {place_slug(p.name): p.name for p in sites.places()}
+            return Loaded(sites.areas(), places, zones, states, now)
 
         (
             self._runner.job(load, receiver=self)
@@ -252,9 +258,12 @@ class LightingPanel(QWidget):
                 group = groups[zone.area_id] = QTreeWidgetItem(self.tree, [title])
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 group.setExpanded(True)
-            item = QTreeWidgetItem(group, [zone.name])
+            place = loaded.places.get(zone.place, zone.place)
+            # A zone is named after its place unless a supervisor named it otherwise.
+            title = zone.name if place == zone.name else f"{zone.name} ({place})"
+            item = QTreeWidgetItem(group, [title])
             item.setData(0, _ZONE_ID, zone.id)
-            item.setToolTip(0, zone.place)
+            item.setToolTip(0, place)
             self._items[zone.id] = item
             if zone.id == current:
                 self.tree.setCurrentItem(item)
@@ -313,6 +322,14 @@ class LightingPanel(QWidget):
         zone_id = self.current_zone()
         if zone_id is not None and zone_id in self._states:
             self.state.setText(self.state_text(self._states[zone_id], now))
+            if self.chart.start is not None and now - self.chart.start >= CHART_STEP:
+                self._show_chart(self._zones[zone_id], now)
+
+    def _show_chart(self, zone: Zone, now: datetime) -> None:
+        end = now + CHART_SPAN
+        self.chart.set_plan(
+            zone.schedule.steps_between(now, end), now, end, zone.schedule.sun_between(now, end)
+        )
 
     def _show_zone(self, zone_id: int | None) -> None:
         zone = self._zones.get(zone_id) if zone_id is not None else None
@@ -326,10 +343,7 @@ class LightingPanel(QWidget):
         now = self._clock.now()
         self.state.setText(self.state_text(self._states[zone.id], now))
         self._show_luminaires(zone.luminaires)
-        end = now + CHART_SPAN
-        self.chart.set_plan(
-            zone.schedule.steps_between(now, end), now, end, zone.schedule.sun_between(now, end)
-        )
+        self._show_chart(zone, now)
         controls = can(self._actor, Permission.CONTROL_LIGHTING, zone.area_id)
         for control in (self.level, self.minutes, self.reason, self.apply):
             control.setEnabled(controls)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from console.clock import Clock
 from console.domain import Actor
 from console.errors import InternalError, KnownError
-from console.lighting.schedule import Program, Schedule, SunEvent, parse_window
+from console.lighting.schedule import Program, Schedule, SunEvent, TimedLevel, parse_window
 from console.lighting.service import LightingService, Zone
 from console.localtime import LOCAL_ZONE
 from ui.i18n import error_text
@@ -64,7 +64,7 @@ class ScheduleEditor(QDialog):
         self.off_at.addItem(self.tr("at sunrise"), SunEvent.SUNRISE)
         self.off_at.addItem(self.tr("at dawn (civil)"), SunEvent.DAWN)
         self.off_at.setCurrentIndex(self.off_at.findData(program.off_at))
-        self.windows = QPlainTextEdit("\n".join(_window_line(w.text()) for w in program.windows))
+        self.windows = QPlainTextEdit("\n".join(_window_line(w) for w in program.windows))
         self.windows.setPlaceholderText(self.tr("e.g. 01:00-05:00 mon-fri 50"))
         self.windows.setToolTip(
             self.tr(
@@ -179,6 +179,23 @@ def _level_box(value: int) -> QSpinBox:
     return box
 
 
-def _window_line(text: str) -> str:
-    """A window as the editor shows it: its text without the percent sign, as typed."""
-    return text.removesuffix("%")
+_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _window_line(window: TimedLevel) -> str:
+    """A window as it is typed: "01:00-05:00 mon-fri 50" (runs of three days or more as a
+    range; no days for every day)."""
+    days = sorted(window.weekdays)
+    parts: list[str] = []
+    run: list[int] = []
+    for day in [*days, None]:
+        if day is not None and (not run or day == run[-1] + 1):
+            run.append(day)
+            continue
+        if len(run) >= 3:
+            parts.append(f"{_DAY_NAMES[run[0]]}-{_DAY_NAMES[run[-1]]}")
+        else:
+            parts.extend(_DAY_NAMES[d] for d in run)
+        run = [] if day is None else [day]
+    on = "" if len(days) == 7 else " " + ",".join(parts)
+    return f"{window.start:%H:%M}-{window.end:%H:%M}{on} {window.level}"

@@ -143,6 +143,7 @@ def test_an_override_reaches_the_service_and_the_access_log_then_back_to_schedul
     clock.advance(minutes=12, seconds=30)
     panel._on_countdown_timeout()
     assert "(17:30 left)" in panel.state.text()
+    assert panel.chart.start == clock.now()  # the chart moves on with the clock
     assert panel.resume.isEnabled()
     panel.resume.click()
     qtbot.waitUntil(lambda: core.lighting.zone("Berga centrum").override is None)
@@ -332,6 +333,14 @@ def test_the_schedule_editor_previews_and_saves_a_schedule_the_plan_then_shows(
     qtbot.waitUntil(lambda: [s.level for s in panel.chart.steps] == [0, 80, 50, 80, 0])
     dusk = panel.chart.steps[1].start
     assert dusk > panel.chart.sun[0][1]  # civil dusk comes after sunset
+    # Opened again, the editor shows the windows as they are typed.
+    panel.edit_schedule.click()
+    again = panel.editor
+    assert again is not None
+    assert again.windows.toPlainText() == "01:00-05:00 mon-fri 50"
+    assert again.on_at.currentData() == SunEvent.DUSK
+    assert again.night_level.value() == 80
+    again.reject()
 
 
 def test_an_operator_may_not_save_a_schedule(
