@@ -739,7 +739,7 @@
     <message>
       <location filename="../../ui/lighting.py" line="1" />
       <source>For</source>
-      <translation>I</translation>
+      <translation>Varaktighet</translation>
     </message>
     <message>
       <location filename="../../ui/lighting.py" line="1" />
