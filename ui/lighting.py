@@ -347,6 +347,9 @@ class LightingPanel(QWidget):
         controls = can(self._actor, Permission.CONTROL_LIGHTING, zone.area_id)
         for control in (self.level, self.minutes, self.reason, self.apply):
             control.setEnabled(controls)
+        self.override_box.setToolTip(
+            "" if controls else self.tr("You may not control the lighting here.")
+        )
         self.resume.setEnabled(controls and zone.override is not None)
         self.edit_schedule.setEnabled(can(self._actor, Permission.MANAGE_RULES))
 

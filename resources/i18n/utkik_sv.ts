@@ -798,6 +798,11 @@
     </message>
     <message>
       <location filename="../../ui/lighting.py" line="1" />
+      <source>You may not control the lighting here.</source>
+      <translation>Du får inte styra belysningen här.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
       <source>Zone</source>
       <translation>Zon</translation>
     </message>

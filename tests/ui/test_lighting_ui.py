@@ -198,6 +198,7 @@ def test_the_roles_decide_the_controls_and_the_service_refuses_anyway(
     for widget in (panel.level, panel.minutes, panel.reason, panel.apply):
         assert widget.isEnabled() is controls, widget.objectName()
     assert panel.edit_schedule.isEnabled() is schedules
+    assert (panel.override_box.toolTip() == "") is controls
     if not controls:
         # The button is a convenience: asked anyway, the service refuses and nothing changes.
         panel._on_apply_clicked()
