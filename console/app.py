@@ -17,6 +17,7 @@ from console.events import EventHub
 from console.export.package import clean_leftovers
 from console.export.requests import ExportService
 from console.layouts import LayoutService
+from console.lighting.service import LightingService
 from console.messages import Level, MessageBus
 from console.ports import KeyStore, SecretStore, Witness
 from console.recording.archive import RecordingService
@@ -53,6 +54,8 @@ class Core:
     alarms: AlarmService
     #: export requests, their approval and production (console/export/requests.py)
     exports: ExportService
+    #: lighting zones, overrides and schedules (console/lighting/service.py)
+    lighting: LightingService
 
     @classmethod
     def open(
@@ -102,6 +105,7 @@ class Core:
             clock=clock,
             alarms=AlarmService(db, audit, clock, events),
             exports=ExportService(db, audit, settings, cameras, recordings, clock, events),
+            lighting=LightingService(db, audit, clock, events),
         )
 
     def close(self) -> None:

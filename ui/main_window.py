@@ -154,11 +154,8 @@ class MainWindow(QMainWindow):
                 self.tr("Alarms"),
                 _placeholder(self.tr("Alarm handling is not available yet."), "alarms"),
             ),
-            "lighting": self._dock(
-                "lighting_dock",
-                self.tr("Lighting"),
-                _placeholder(self.tr("Lighting control is not available yet."), "lighting"),
-            ),
+            # The Lighting dock's panel comes with set_lighting (it needs the core's services).
+            "lighting": self._dock("lighting_dock", self.tr("Lighting"), QWidget()),
             "log": self._dock(
                 "log_dock",
                 self.tr("Log"),
@@ -185,6 +182,10 @@ class MainWindow(QMainWindow):
         self.lock_screen: LockScreen | None = None
         self._hidden_floating: list[QDockWidget] = []
         self._restore()
+
+    def set_lighting(self, panel: QWidget) -> None:
+        """The Lighting dock's panel (ui/lighting.py)."""
+        self.docks["lighting"].setWidget(panel)
 
     def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -174,6 +174,47 @@ class Schedule:
             steps.append(step)
         return tuple(steps)
 
+    def steps_between(self, start: datetime, end: datetime) -> list[Step]:
+        """The levels from `start` to `end` (aware times), in time order, the first at `start`:
+        the plans of the Stockholm days they touch, cut to the span (the console's chart of the
+        next 24 hours)."""
+        require_aware(start)
+        first = start.astimezone(LOCAL_ZONE).date()
+        last = end.astimezone(LOCAL_ZONE).date()
+        steps = [self.level_at(start)]
+        day = first
+        while day <= last:
+            for step in self.plan(day):
+                if start < step.start < end and (step.level, step.reason) != (
+                    steps[-1].level,
+                    steps[-1].reason,
+                ):
+                    steps.append(step)
+            day += timedelta(days=1)
+        return steps
+
+    def sun_between(
+        self,
+        start: datetime,
+        end: datetime,
+        events: tuple[SunEvent, ...] = (
+            SunEvent.SUNSET,
+            SunEvent.SUNRISE,
+        ),
+    ) -> list[tuple[SunEvent, datetime]]:
+        """The sun's `events` at the schedule's location from `start` to `end`, in time order
+        (where the sun neither sets nor rises that day, the night's empty or whole stand-in)."""
+        require_aware(start)
+        found: list[tuple[SunEvent, datetime]] = []
+        day = start.astimezone(LOCAL_ZONE).date() - timedelta(days=1)
+        while day <= end.astimezone(LOCAL_ZONE).date():
+            for event in events:
+                moment = _sun_time(self.location, day, event)
+                if start <= moment < end and (event, moment) not in found:
+                    found.append((event, moment))
+            day += timedelta(days=1)
+        return sorted(found, key=lambda pair: pair[1])
+
     def next_change(self, moment: datetime, horizon: timedelta = timedelta(days=2)) -> datetime:
         """When the scheduled level next changes after `moment` (at most `horizon` ahead): how
         long a scheduled command should hold before the controller goes back to its own program."""

@@ -670,6 +670,194 @@
     </message>
   </context>
   <context>
+    <name>LightingPanel</name>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source> min</source>
+      <translation> min</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>%1 % boosted for alarm %2 until %3 (%4 left)</source>
+      <translation>%1 % höjd för larm %2 till %3 (%4 kvar)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>%1 % by override of %2 until %3 (%4 left)</source>
+      <translation>%1 % genom manuell styrning av %2 till %3 (%4 kvar)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>%1 % by schedule (%2); next change at %3</source>
+      <translation>%1 % enligt schema (%2); nästa ändring %3</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>%1 (not confirmed)</source>
+      <translation>%1 (ej bekräftad)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>%1 (relay)</source>
+      <translation>%1 (relä)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>&amp;Back to schedule</source>
+      <translation>&amp;Tillbaka till schemat</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>&amp;Override</source>
+      <translation>&amp;Styr manuellt</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>Availability</source>
+      <translation>Tillgänglighet</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>Boost at %1: %2 % for alarm %3 until %4</source>
+      <translation>Höjning vid %1: %2 % för larm %3 till %4</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>Commanded</source>
+      <translation>Beordrad</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>Edit &amp;schedule…</source>
+      <translation>Redigera &amp;schema…</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>Error</source>
+      <translation>Fel</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>For</source>
+      <translation>Varaktighet</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>Level</source>
+      <translation>Nivå</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>Luminaire</source>
+      <translation>Armatur</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>Luminaires appear here once they announce themselves on the broker.</source>
+      <translation>Armaturer visas här när de anmäler sig på mäklaren.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>OFFLINE: a luminaire does not answer.</source>
+      <translation>FRÅNKOPPLAD: en armatur svarar inte.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>Override</source>
+      <translation>Manuell styrning</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>Places in no site</source>
+      <translation>Platser utan område</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>Planned levels, next 24 hours</source>
+      <translation>Planerade nivåer, kommande 24 timmar</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>Reason</source>
+      <translation>Anledning</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>Reason: %1</source>
+      <translation>Anledning: %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>Reported</source>
+      <translation>Rapporterad</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>Why, for the access log</source>
+      <translation>Varför, för åtkomstloggen</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>You may not control the lighting here.</source>
+      <translation>Du får inte styra belysningen här.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>Zone</source>
+      <translation>Zon</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>boost</source>
+      <translation>höjning</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>calendar</source>
+      <translation>kalender</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>day</source>
+      <translation>dag</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>night</source>
+      <translation>natt</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>not heard</source>
+      <translation>ej hörd</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>offline</source>
+      <translation>frånkopplad</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>online</source>
+      <translation>ansluten</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>override</source>
+      <translation>manuell</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>schedule</source>
+      <translation>schema</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting.py" line="1" />
+      <source>time of day</source>
+      <translation>tid på dygnet</translation>
+    </message>
+  </context>
+  <context>
     <name>LockScreen</name>
     <message>
       <location filename="../../ui/lock.py" line="82" />
@@ -773,11 +961,6 @@
       <location filename="../../ui/main_window.py" line="151" />
       <source>Lighting</source>
       <translation>Belysning</translation>
-    </message>
-    <message>
-      <location filename="../../ui/main_window.py" line="152" />
-      <source>Lighting control is not available yet.</source>
-      <translation>Belysningsstyrning finns inte ännu.</translation>
     </message>
     <message>
       <location filename="../../ui/main_window.py" line="155" />
@@ -960,6 +1143,19 @@
       <location filename="../../ui/camera_wizard.py" line="1229" />
       <source>Saving …</source>
       <translation>Sparar …</translation>
+    </message>
+  </context>
+  <context>
+    <name>PlanChart</name>
+    <message>
+      <location filename="../../ui/lighting_chart.py" line="1" />
+      <source>sunrise %1</source>
+      <translation>soluppgång %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting_chart.py" line="1" />
+      <source>sunset %1</source>
+      <translation>solnedgång %1</translation>
     </message>
   </context>
   <context>
@@ -1386,6 +1582,74 @@
     <message>
       <source>reports %1</source>
       <translation>uppger %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>ScheduleEditor</name>
+    <message>
+      <location filename="../../ui/lighting_schedule.py" line="1" />
+      <source>Level at night</source>
+      <translation>Nivå på natten</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting_schedule.py" line="1" />
+      <source>Level by day</source>
+      <translation>Nivå på dagen</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting_schedule.py" line="1" />
+      <source>Off</source>
+      <translation>Släck</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting_schedule.py" line="1" />
+      <source>On</source>
+      <translation>Tänd</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting_schedule.py" line="1" />
+      <source>One time-of-day level a line, within the night: start-end, the weekdays (mon-fri, sat,sun; all when left out) and the level in percent. A later line wins where two overlap.</source>
+      <translation>En nivå för en tid på dygnet per rad, inom natten: start-slut, veckodagarna (mån-fre, lör,sön; alla om de utelämnas) och nivån i procent. En senare rad gäller där två överlappar.</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting_schedule.py" line="1" />
+      <source>Preview of</source>
+      <translation>Förhandsvisning av</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting_schedule.py" line="1" />
+      <source>Schedule of %1</source>
+      <translation>Schema för %1</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting_schedule.py" line="1" />
+      <source>Time-of-day levels</source>
+      <translation>Nivåer efter tid på dygnet</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting_schedule.py" line="1" />
+      <source>at dawn (civil)</source>
+      <translation>vid gryning (borgerlig)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting_schedule.py" line="1" />
+      <source>at dusk (civil)</source>
+      <translation>vid skymning (borgerlig)</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting_schedule.py" line="1" />
+      <source>at sunrise</source>
+      <translation>vid soluppgång</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting_schedule.py" line="1" />
+      <source>at sunset</source>
+      <translation>vid solnedgång</translation>
+    </message>
+    <message>
+      <location filename="../../ui/lighting_schedule.py" line="1" />
+      <source>e.g. 01:00-05:00 mon-fri 50</source>
+      <translation>t.ex. 01:00-05:00 mån-fre 50</translation>
     </message>
   </context>
   <context>

@@ -26,7 +26,6 @@ CLI = Actor.os_account("root")
             "en",
             {
                 "alarms": "Alarm handling is not available yet.",
-                "lighting": "Lighting control is not available yet.",
                 "log": "The event log is not available yet.",
             },
         ),
@@ -34,7 +33,6 @@ CLI = Actor.os_account("root")
             "sv",
             {
                 "alarms": "Larmhantering finns inte ännu.",
-                "lighting": "Belysningsstyrning finns inte ännu.",
                 "log": "Händelseloggen finns inte ännu.",
             },
         ),

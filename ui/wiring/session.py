@@ -50,6 +50,7 @@ from ui.export import ExportRequestsDialog
 from ui.grid import VideoGrid
 from ui.health_monitor import HealthMonitor
 from ui.i18n import Translations, core_text, error_text, message_text
+from ui.lighting import LightingPanel
 from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
 from ui.playback import END_WAIT_S, PlaybackWindow
@@ -293,6 +294,16 @@ class Console(QObject):
             )
             self._live_views = [v for v in self._live_views if v.ending] + [grid.views]
             window.set_grid(grid)
+        window.set_lighting(
+            LightingPanel(
+                self.core.lighting,
+                self.core.sites,
+                actor,
+                self.runner,
+                self.core.clock,
+                self.events,
+            )
+        )
         self.main_window = window
         self._show_recording()
         window.show()
