@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     console.finished.connect(app.quit)
     apply_theme(app, console.theme)
     console.start()
-    recording = start_recording(core, hub, console)
+    recording = start_recording(core, hub, console, devices)
 
     def on_quit() -> None:
         # The engine first, on a worker, while the console's workers are still there.

@@ -57,7 +57,7 @@ def add_lighting_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
 
 
 def run_lighting(core: Core, args: argparse.Namespace, out: TextIO) -> int:
-    service = LightingService(core.db, core.audit, core.clock, core.events)
+    service = core.lighting
     match args.lighting_command:
         case "status":
             status = service.status()

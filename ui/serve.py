@@ -25,15 +25,21 @@ from console.alarms.broker import (
 from console.alarms.engine import AlarmEngine
 from console.app import Core, default_data_dir
 from console.errors import KnownError
+from console.lighting.alarms import boost_for, problem_event
+from console.lighting.engine import LightingEngine
 from console.media.hub import MediaHub
 from console.ports import EventSources
 from console.recording.engine import DiskLevel, EngineStatus, RecordingEngine
 from console.recording.lock import EngineLock
+from console.runtime import DeviceLoop
 from console.settings import MQTT_BROKER
 from devices import access_log, secrets
 from devices.media.ingest import camera_opener
 from devices.media.recorder import Mp4SegmentFormat
+from devices.mqtt_lighting import MqttLightingBus
 from devices.mqtt_sensors import MqttAlarmBoard, MqttSensorSource, broker_login
+from devices.onvif_events import OnvifEventSources
+from devices.onvif_relays import OnvifRelays
 from devices.simulator.sensors import Broker
 
 PROGRAM_SERVE = "utkik serve"
@@ -74,10 +80,15 @@ class Alarms:
         core: Core,
         recording: RecordingEngine | None,
         camera_sources: EventSources | None = None,
+        devices: DeviceLoop | None = None,
     ) -> None:
         self._core = core
         self._recording = recording
         self._camera_sources = camera_sources
+        #: the device loop for the cameras' ONVIF events and relay outputs (none: neither)
+        self._devices = devices
+        #: the lighting engine, beside the alarm engine on the same broker
+        self.lighting: LightingEngine | None = None
         self._own: Broker | None = None
         self.address: BrokerAddress | None = None
         self.engine: AlarmEngine | None = None
@@ -114,19 +125,40 @@ class Alarms:
             login = broker_login(address) if setting else None
             instance = core.alarms.instance()
             recording = self._recording
-            self.engine = AlarmEngine(
+            camera_sources = self._camera_sources
+            subscriptions = None
+            relays = None
+            if self._devices is not None:
+                logins = core.cameras.login_reader()
+                if camera_sources is None:
+                    onvif = OnvifEventSources(logins, self._devices)
+                    camera_sources, subscriptions = onvif, onvif.subscriptions
+                relays = OnvifRelays(logins, self._devices)
+            lighting = core.lighting
+            self.engine = engine = AlarmEngine(
                 core.alarms,
                 core.cameras,
                 core.clock,
                 sources=[MqttSensorSource(address, core.clock, login, f"utkik-sensors-{instance}")],
-                camera_sources=self._camera_sources,
+                camera_sources=camera_sources,
+                subscriptions=subscriptions,
                 board=MqttAlarmBoard(
                     address, instance, login, f"utkik-engine-{instance}", engine=True
                 ),
                 trigger=recording.trigger if recording is not None else None,
                 recording_status=recording.status if recording is not None else None,
+                on_raised=lambda outcomes: boost_for(outcomes, lighting),
             )
-            self.engine.start()
+            engine.start()
+            # Lighting runs beside alarms: the same broker, its problems become alarms.
+            self.lighting = LightingEngine(
+                lighting,
+                MqttLightingBus(address, login, f"utkik-lighting-{instance}"),
+                core.clock,
+                on_problem=lambda problem: engine.deliver(problem_event(problem, core.clock.now())),
+                relays=relays,
+            )
+            self.lighting.start()
         except BaseException:
             self._stop_broker()
             raise
@@ -136,6 +168,9 @@ class Alarms:
         with self._life:
             self._stopped = True
             try:
+                if self.lighting is not None:
+                    self.lighting.stop()
+                    self.lighting = None
                 if self.engine is not None:
                     self.engine.stop(timeout)
                     self.engine = None
@@ -170,6 +205,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, on_signal)
     hub = MediaHub(camera_opener(core.cameras.login_reader()), now=core.clock.now)
+    # The cameras' ONVIF events and relay outputs (floodlights) go through this loop.
+    devices = DeviceLoop("serve-devices").start()
     try:
         engine = recording_engine(
             core, hub, PROGRAM_SERVE, segment_s=args.segment_seconds, on_status=_printer(out)
@@ -189,7 +226,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
                     flush=True,
                 )
             print(f"recording to {core.recordings.root} (stop with Ctrl-C)", file=out, flush=True)
-            alarms = Alarms(core, engine)
+            alarms = Alarms(core, engine, devices=devices)
             try:
                 alarms.start()
                 assert alarms.address is not None
@@ -210,6 +247,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             engine.stop()
     finally:
         hub.close()
+        devices.stop()
         core.close()
     print("stopped", file=out, flush=True)
     return 0

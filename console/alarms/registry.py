@@ -85,7 +85,12 @@ REGISTRY = Registry()
 
 #: The modules whose parsers `default_registry` loads (one missing is skipped: the ONVIF topics
 #: come with their own feature).
-PARSER_MODULES = ("console.alarms.sensors", "console.alarms.health", "console.alarms.topics")
+PARSER_MODULES = (
+    "console.alarms.sensors",
+    "console.alarms.health",
+    "console.alarms.topics",
+    "console.lighting.alarms",
+)
 
 
 def register(pattern: str, parser: TopicParser) -> None:

@@ -43,6 +43,8 @@ class LightingProblem:
     detail: str
     #: the zone should be lit now (night): an offline controller is then sabotage
     night: bool
+    #: False when the problem has ended (the controller is back, the command confirmed)
+    active: bool = True
 
 
 @dataclass
@@ -182,6 +184,7 @@ class LightingEngine:
         if lum.command_id == sent.command.command_id and lum.confirmed:
             sent.confirmed = True
             self._clear(lum, "unconfirmed")
+            self._clear(lum, "error")
             expected = sent.command.level
             if lum.driver == "relay":
                 expected = 100 if expected > 0 else 0
@@ -219,7 +222,12 @@ class LightingEngine:
             self._on_problem(LightingProblem(lum.place, lum.light, kind, detail, night))
 
     def _clear(self, lum: Luminaire, kind: str) -> None:
-        self._reported.discard((lum.id, kind))
+        key = (lum.id, kind)
+        if key not in self._reported:
+            return
+        self._reported.discard(key)
+        if self._on_problem is not None:
+            self._on_problem(LightingProblem(lum.place, lum.light, kind, "", False, active=False))
 
     # -- what the controllers say --------------------------------------------------------------
 

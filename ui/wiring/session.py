@@ -38,6 +38,7 @@ from console.recording.engine import (
     RepairReport,
 )
 from console.recording.lock import EngineBusy
+from console.runtime import DeviceLoop
 from console.settings import IDLE_LOCK_MINUTES
 from console.viewing import LiveViews, PlaybackViews
 from ui.audit_viewer import AuditViewer
@@ -847,7 +848,9 @@ class Recording:
     alarms: Alarms | None = None
 
 
-def start_recording(core: Core, hub: MediaHub, console: Console) -> Recording:
+def start_recording(
+    core: Core, hub: MediaHub, console: Console, devices: DeviceLoop | None = None
+) -> Recording:
     """The data dir's recording engine in this process. Taking its lock and repairing what a
     crash left are file work that can take seconds: they run on a storage worker, the status bar
     counting the repairs, and the engine starts when they are done. Unless another process
@@ -875,7 +878,7 @@ def start_recording(core: Core, hub: MediaHub, console: Console) -> Recording:
             engine.start()
             # Starting the broker takes a moment: on a worker. A KnownError (no mosquitto)
             # reaches the message bus.
-            alarms = recording.alarms = Alarms(core, engine)
+            alarms = recording.alarms = Alarms(core, engine, devices=devices)
             console.runner.job(lambda _control: alarms.start(), pool=Pool.STORAGE).run()
 
     preparing = (
