@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +21,11 @@ from console.audit.state import check_state
 from console.domain import Actor, Role
 from console.errors import PermissionDenied
 from console.lighting.engine import LightingEngine, LightingProblem
-from console.lighting.schedule import Program, Schedule
+from console.lighting.schedule import Program, Schedule, parse_window
 from console.lighting.service import LightingService
 from devices.mqtt_lighting import MqttLightingBus
 from devices.simulator.sensors import Broker, SimulatedLuminaire, light_topic
-from tests.conftest import PASSWORD, FakeClock
+from tests.conftest import PASSWORD, TOP, FakeClock
 from tests.test_simulator_sensors import Listener
 
 CLI = Actor.os_account("root")
@@ -260,3 +263,96 @@ def test_the_log_of_lighting_verifies(site: Site, tmp_path: Path) -> None:
     report = v.verify(tmp_path / "export")
     assert report.ok, report.text()
     assert check_state(site.core.db) == []
+
+
+@pytest.mark.parametrize(
+    "day",
+    ["2026-12-21", "2026-06-21", "2026-10-25"],
+    ids=["winter", "summer", "october-dst-change"],
+)
+def test_the_lights_go_on_at_sunset_and_off_at_sunrise_to_the_minute(site: Site, day: str) -> None:
+    lamp = site.light("berga-centrum", "lamp-1", level=30)
+    until(lambda: len(site.service.zones()) == 1)
+    plan = site.service.zones()[0].schedule.plan(date.fromisoformat(day))
+    sunrise = next(s.start for s in plan if s.level == 0)
+    sunset = next(s.start for s in plan if s.start > sunrise and s.level == 100)
+    for moment, level in (
+        (sunrise - timedelta(minutes=1), 100),
+        (sunrise + timedelta(minutes=1), 0),
+        (sunset - timedelta(minutes=1), 0),
+        (sunset + timedelta(minutes=1), 100),
+    ):
+        site.clock.moment = moment
+        site.engine.tick()
+        until(lambda level=level: lamp.level == level)  # type: ignore[misc]
+
+
+def test_a_time_of_day_window_dims_the_night(site: Site) -> None:
+    lamp = site.light("berga-centrum", "lamp-1")
+    until(lambda: len(site.service.zones()) == 1)
+    site.service.set_schedule(
+        person(site.core, "siv", Role.SUPERVISOR),
+        site.service.zones()[0],
+        Schedule(Program(windows=(parse_window("01:00-05:00 mon-fri 50"),))),
+    )
+    for moment, level in (
+        ("2026-12-22T00:59:00+01:00", 100),
+        ("2026-12-22T01:00:30+01:00", 50),
+        ("2026-12-22T05:00:30+01:00", 100),
+    ):
+        site.clock.moment = datetime.fromisoformat(moment)
+        site.engine.tick()
+        until(lambda level=level: lamp.level == level)  # type: ignore[misc]
+
+
+ENGINE_SCRIPT = """
+import sys, time
+from datetime import datetime, timedelta
+from console.alarms.broker import BrokerAddress
+from console.app import Core
+from console.lighting.engine import LightingEngine
+from devices.mqtt_lighting import MqttLightingBus
+
+class Noon:
+    def now(self):
+        return datetime.fromisoformat("2026-12-21T12:00:00+01:00")
+
+core = Core.open(__import__("pathlib").Path(sys.argv[1]), clock=Noon(), sealer=False)
+bus = MqttLightingBus(BrokerAddress("127.0.0.1", int(sys.argv[2])))
+engine = LightingEngine(core.lighting, bus, Noon())
+engine.start(tick_s=None)
+while not core.lighting.zones():
+    time.sleep(0.05)
+core.lighting.boost("Berga centrum", 100, timedelta(seconds=3), alarm_id=9)
+engine.tick()
+print("boosted", flush=True)
+time.sleep(3600)
+"""
+
+
+def test_an_engine_killed_during_a_boost_leaves_the_controller_to_its_own_program(
+    broker: Broker, data_dir: Path
+) -> None:
+    lamp = SimulatedLuminaire("berga-centrum", "lamp-1", broker, level=30)
+    lamp.start()
+    engine = subprocess.Popen(
+        [sys.executable, "-c", ENGINE_SCRIPT, str(data_dir), str(broker.port)],
+        cwd=TOP,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert engine.stdout is not None
+        assert engine.stdout.readline().strip() == "boosted"
+        until(lambda: (lamp.level, lamp.mode) == (100, "boost"))
+        engine.send_signal(signal.SIGKILL)
+        engine.wait(timeout=10)
+        # Nobody renews the boost: at its end the controller goes back to its own program.
+        until(lambda: (lamp.level, lamp.mode) == (30, "auto"), timeout=8)
+    finally:
+        if engine.poll() is None:
+            engine.kill()
+            engine.wait(timeout=10)
+        if engine.stdout is not None:
+            engine.stdout.close()
+        lamp.stop()
