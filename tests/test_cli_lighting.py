@@ -148,3 +148,31 @@ def test_an_unknown_zone_is_named_with_the_known_ones(data_dir: Path) -> None:
     code, _, err = utkik(data_dir, "lighting", "plan", "Nowhere")
     assert code == 1
     assert "There is no lighting zone “Nowhere”. Zones: Berga centrum." in err
+
+
+def test_a_supervisor_arranges_zones(data_dir: Path) -> None:
+    a_zone(data_dir)
+    add_user(data_dir, "siv", "supervisor")
+    add_user(data_dir, "olle", "operator")
+    move = ("lighting", "move", "berga-centrum/lamp-1", "Berga lekplats")
+    code, _, err = utkik(
+        data_dir, *move, "--user", "olle", "--password-stdin", stdin=PASSWORD + "\n"
+    )
+    assert code == 1
+    assert "not allowed" in err
+    code, out, err = utkik(
+        data_dir, *move, "--user", "siv", "--password-stdin", stdin=PASSWORD + "\n"
+    )
+    assert code == 0, err
+    assert out.strip() == "berga-centrum/lamp-1 is in Berga lekplats."
+    code, out, _ = utkik(data_dir, "lighting", "status", "--json")
+    zones = {z["zone"]: z for z in map(json.loads, out.splitlines())}
+    assert [x["light"] for x in zones["Berga lekplats"]["luminaires"]] == ["lamp-1"]
+    assert zones["Berga centrum"]["luminaires"] == []
+    assert zones["Berga lekplats"]["place"] == "berga-centrum"
+    code, _, err = utkik(
+        data_dir, "lighting", "move", "berga-centrum/lamp-9", "X", "--user", "siv",
+        "--password-stdin", stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert code == 1
+    assert "There is no luminaire lamp-9 at berga-centrum." in err

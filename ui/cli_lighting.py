@@ -33,6 +33,13 @@ def add_lighting_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
     resume.add_argument("zone")
     add_user_options(resume)
 
+    move = sub.add_parser("move", help="put a luminaire in another zone (made if it is new)")
+    move.add_argument(
+        "luminaire", help="PLACE/LIGHT as `lighting status` shows, e.g. berga-centrum/lamp-1"
+    )
+    move.add_argument("zone", help="the zone's name")
+    add_user_options(move)
+
     schedule = sub.add_parser("schedule", help="show or change a zone's schedule")
     schedule.add_argument("zone")
     schedule.add_argument("--json-file", type=Path, help="the whole schedule as JSON")
@@ -92,6 +99,15 @@ def run_lighting(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             actor = console_user(core, args)
             zone = service.resume_schedule(actor, service.zone(args.zone))
             print(f"{zone.name} follows its schedule again.", file=out)
+        case "move":
+            place, _, light = args.luminaire.partition("/")
+            if not light:
+                raise InvalidInput(
+                    N_("Name the luminaire as PLACE/LIGHT, e.g. berga-centrum/lamp-1.")
+                )
+            actor = console_user(core, args)
+            zone = service.move(actor, place, light, args.zone)
+            print(f"{args.luminaire} is in {zone.name}.", file=out)
         case "schedule":
             return _schedule(core, service, args, out)
         case "plan":

@@ -341,6 +341,47 @@ class LightingService:
         self._events.announce(ChangeKind.LIGHTING, [zone_id])
         return self.zone(zone_id)
 
+    def move(self, actor: Actor, place: str, light: str, zone_name: str) -> Zone:
+        """Arrange zones: put a luminaire in the zone `zone_name` (made at the luminaire's place
+        with the default program when there is none). Supervisors (MANAGE_RULES)."""
+        require(actor, Permission.MANAGE_RULES)
+        zone_name = bounded_text(zone_name.strip(), 100)
+        if not zone_name:
+            raise InvalidInput(N_("Name the zone the luminaire goes to."))
+        luminaire = self._find_luminaire(place_slug(place), light.strip())
+        if luminaire is None:
+            raise NotFound(
+                N_("There is no luminaire {light} at {place}."), light=light, place=place
+            )
+        now = self._clock.now()
+
+        def change(db: sqlite_utils.Database) -> int:
+            row = db.execute(
+                "SELECT id FROM lighting_zones WHERE name = ?", (zone_name,)
+            ).fetchone()
+            if row is None:
+                _, area_id = _place_name(db, luminaire.place)
+                zone_id = _new_zone(db, zone_name, luminaire.place, area_id, now, actor.name)
+            else:
+                zone_id = int(row[0])
+            db.execute(
+                "UPDATE lighting_luminaires SET zone_id = ? WHERE id = ?", (zone_id, luminaire.id)
+            )
+            self._audit.append(
+                db,
+                actor,
+                "lighting.moved",
+                f"{luminaire.place}/{luminaire.light}",
+                {"zone": zone_name, "from_zone_id": luminaire.zone_id, "zone_id": zone_id},
+            )
+            return zone_id
+
+        zone_id = self._db.write(change).result()
+        self._events.announce(ChangeKind.LIGHTING, [zone_id, luminaire.zone_id])
+        for callback in self._on_intent:
+            callback()
+        return self.zone(zone_id)
+
     # -- what the engine does -------------------------------------------------------------------
 
     def boost(self, place: str, level: int, duration: timedelta, alarm_id: int) -> Zone | None:

@@ -2531,6 +2531,14 @@
   <context>
     <name>core</name>
     <message>
+      <source>Name the zone the luminaire goes to.</source>
+      <translation>Ange zonen som armaturen ska till.</translation>
+    </message>
+    <message>
+      <source>There is no luminaire {light} at {place}.</source>
+      <translation>Det finns ingen armatur {light} vid {place}.</translation>
+    </message>
+    <message>
       <source>There is no lighting zone “{name}”: there are none yet. A zone appears when a luminaire at its place announces itself on the broker.</source>
       <translation>Det finns ingen belysningszon ”{name}”: det finns inga ännu. En zon dyker upp när en armatur på platsen anmäler sig via mäklaren.</translation>
     </message>
