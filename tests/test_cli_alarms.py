@@ -247,3 +247,39 @@ def test_sensor_event_raises_what_utkik_simulate_says(data_dir: Path, broker: Br
     text = io.StringIO()
     print_sensor_help(url, text)
     assert f"utkik sensor-event {url} stora-torget tamper-1 opened" in text.getvalue()
+
+
+def test_rules_are_set_by_supervisors(data_dir: Path) -> None:
+    for name, role in (("siv", "supervisor"), ("olle", "operator")):
+        added = utkik(
+            data_dir, "users", "add", name, "--role", role, "--password-stdin", stdin=PASSWORD
+        )
+        assert added.returncode == 0, added.stderr
+    shown = utkik(data_dir, "alarms", "rules")
+    assert shown.returncode == 0, shown.stderr
+    assert "sabotage\tall sites\tseverity 1\tsound alarm\topen camera\trecord 30 s" in shown.stdout
+    refused = utkik(
+        data_dir, "alarms", "rule", "door", "--severity", "1", "--user", "olle",
+        "--password-stdin", stdin=PASSWORD,
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert "not allowed to change the alarm rules" in refused.stderr
+    changed = utkik(
+        data_dir, "alarms", "rule", "door", "--site", "Berga", "--severity", "1", "--no-record",
+        "--lighting-boost", "80", "--user", "siv", "--password-stdin", stdin=PASSWORD,
+    )  # fmt: skip
+    assert changed.returncode == 0, changed.stderr
+    rules = [
+        json.loads(line)
+        for line in utkik(data_dir, "alarms", "rules", "--json").stdout.splitlines()
+    ]
+    (berga,) = [r for r in rules if r["site"] == "Berga"]
+    assert (berga["class"], berga["severity"], berga["record"], berga["lighting_boost"]) == (
+        "door",
+        1,
+        False,
+        80,
+    )
+    # Only the options given changed: the rest is the rule that was in force.
+    assert (berga["sound"], berga["open_camera"]) == ("chime", True)
+    assert utkik(data_dir, "audit", "status").returncode == 0
