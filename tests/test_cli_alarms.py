@@ -4,6 +4,7 @@ sensors publish on a real mosquitto, and `alarms list`, `alarms watch`, `alarms 
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pwd
@@ -23,6 +24,7 @@ import pytest
 
 from console.alarms.broker import BROKER_FILE
 from devices import processes
+from devices.simulator.run import print_sensor_help
 from devices.simulator.sensors import Broker, SensorSpec, SimulatedSensor
 from tests.conftest import PASSWORD, TOP, run_utkik
 
@@ -246,10 +248,6 @@ def test_sensor_event_raises_what_utkik_simulate_says(data_dir: Path, broker: Br
         assert refused.returncode == 2
     finally:
         serve.stop()
-    import io
-
-    from devices.simulator.run import print_sensor_help
-
     text = io.StringIO()
     print_sensor_help(url, text)
     assert f"utkik sensor-event {url} stora-torget tamper-1 opened" in text.getvalue()
