@@ -29,6 +29,7 @@ from console.alarms.signals import DeviceEvent, EventSource
 from console.cameras import Camera, CameraService
 from console.clock import Clock
 from console.domain import Actor
+from console.errors import StorageError
 from console.ports import AlarmBoard, EventSources
 from console.recording.engine import EngineStatus
 from console.workers import Worker
@@ -74,6 +75,8 @@ class AlarmEngine:
         #: called on the engine's thread with what every batch did (new alarms included)
         self._on_raised = on_raised
         self._queue: queue.SimpleQueue[DeviceEvent] = queue.SimpleQueue()
+        #: a batch the database refused, tried again first
+        self._unstored: list[DeviceEvent] = []
         self._worker: Worker | None = None
         self._by_camera: dict[int, EventSource] = {}
         self._health = HealthWatch()
@@ -154,7 +157,8 @@ class AlarmEngine:
 
     def _drain(self) -> None:
         while True:
-            events: list[DeviceEvent] = []
+            # Events a failed write left come first, in their order.
+            events, self._unstored = self._unstored, []
             try:
                 while len(events) < self._batch:
                     events.append(self._queue.get_nowait())
@@ -162,12 +166,20 @@ class AlarmEngine:
                 pass
             if not events:
                 return
-            self._handle(events)
+            if not self._handle(events):
+                return
 
-    def _handle(self, events: Sequence[DeviceEvent]) -> None:
-        self.received += len(events)
+    def _handle(self, events: list[DeviceEvent]) -> bool:
+        """Store a batch; False when the database refused it (kept for the next round)."""
         signals = [self._registry.signal_for(event) for event in events]
-        outcomes = self.service.ingest(signals)
+        try:
+            outcomes = self.service.ingest(signals)
+        except StorageError as err:
+            # A busy or full disk: nothing is lost, the batch is tried again next round.
+            log.warning("alarms cannot be stored now (%s); %d events wait", err, len(events))
+            self._unstored = events
+            return False
+        self.received += len(events)
         self.stored += len(events)
         changed: dict[int, Alarm] = {}
         for outcome in outcomes:
@@ -183,6 +195,7 @@ class AlarmEngine:
             self._publish(list(changed.values()))
         if self._on_raised is not None:
             self._on_raised(outcomes)
+        return True
 
     def _record(self, alarm: Alarm, seconds: int) -> None:
         if self._trigger is None:
