@@ -109,16 +109,14 @@ class AlarmEngine:
     def stop(self, timeout: float = 10.0) -> bool:
         """Stop the sources, store what they delivered, stop the thread, close the board."""
         with self._life:
-            for source in [*self._sources, *self._by_camera.values()]:
-                try:
-                    source.stop()
-                except Exception:
-                    log.exception("an event source did not stop cleanly")
-            self._by_camera.clear()
             stopped = True
             if self._worker is not None:
+                # First, so that it starts no camera's source meanwhile.
                 stopped = self._worker.stop(timeout)
                 self._worker = None
+            for source in [*self._sources, *self._by_camera.values()]:
+                source.stop()
+            self._by_camera.clear()
             if stopped:
                 self._drain()
             if self._board is not None:
@@ -201,11 +199,8 @@ class AlarmEngine:
         if self._trigger is None:
             return
         for camera_id in alarm.cameras:
-            try:
-                if self._trigger(camera_id, float(seconds)):
-                    log.info("alarm %s: event recording of camera %s", alarm.id, camera_id)
-            except Exception:
-                log.exception("event recording of camera %s did not start", camera_id)
+            if self._trigger(camera_id, float(seconds)):
+                log.info("alarm %s: event recording of camera %s", alarm.id, camera_id)
 
     def _publish(self, alarms: Sequence[Alarm]) -> None:
         if self._board is None:
