@@ -240,6 +240,12 @@ def test_sensor_event_raises_what_utkik_simulate_says(data_dir: Path, broker: Br
         assert wait_for(lambda: len(listed(data_dir)) == 2)
         rows = {r["class"]: r for r in listed(data_dir)}
         assert rows["sabotage"]["place"] == "Skäggetorp centrum"
+        shown = utkik(data_dir, "alarms", "show", str(rows["sabotage"]["id"]))
+        assert shown.returncode == 0, shown.stderr
+        assert json.loads(shown.stdout)["raw"].startswith('{"kind": "tamper", "event": "opened"')
+        missing = utkik(data_dir, "alarms", "show", "999")
+        assert missing.returncode == 1
+        assert "There is no alarm number 999." in missing.stderr
         sensors = utkik(data_dir, "alarms", "sensors")
         assert sensors.returncode == 0, sensors.stderr
         assert "Skäggetorp centrum\ttamper-1\ttamper\toffline" in sensors.stdout

@@ -56,6 +56,8 @@ def add_alarms_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         help="received since: a time (2026-03-29T14:00, local time unless an offset is given) "
         "or a duration back from now (30m, 2h, 1d)",
     )
+    show = alarms.add_parser("show", help="one alarm with its raw payload, as JSON")
+    show.add_argument("id", type=int)
     alarms.add_parser("watch", help="each alarm's state as it changes, as JSON lines")
     sensors = alarms.add_parser("sensors", help="every MQTT sensor heard, new ones too")
     sensors.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -155,6 +157,11 @@ def run_alarms(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             state = AlarmState(args.state) if args.state else None
             for alarm in core.alarms.list(Actor.os_account(), state=state, since=args.since):
                 print(_line(alarm, as_json=args.json), file=out)
+            return 0
+        case "show":
+            alarm = core.alarms.get(Actor.os_account(), args.id)
+            shown = {**alarm.as_json(), "raw": alarm.raw}
+            print(json.dumps(shown, ensure_ascii=False, indent=2), file=out)
             return 0
         case "watch":
             return watch(core, out)
