@@ -303,7 +303,9 @@ class _Publisher:
             login = broker_login(address) if setting else None
         except KnownError:
             return
-        self._board = MqttAlarmBoard(address, self._core.alarms.instance(), login)
+        self._board = MqttAlarmBoard(address, self._core.alarms.instance(), login, confirm=True)
+        # Connected first, so that the broker's acknowledgement can be waited for.
+        self._board.connected.wait(PUBLISH_WAIT_S)
         self._board.publish(alarms)
 
     def close(self) -> None:
