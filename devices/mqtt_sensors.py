@@ -10,7 +10,6 @@ for `mqtts://` uses the system's certificate authorities; a login comes from the
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import socket
@@ -271,7 +270,8 @@ class MqttSensorSource(_Subscriber):
 
 class MqttAlarmBoard:
     """Publishes alarm states, retained, one topic per open alarm; a closed alarm's topic is
-    cleared. The engine's own state is `online` while it runs and `offline` by its last will."""
+    cleared. The engine's own state is `online` while it runs and `offline` by its last will.
+    `confirm`: keep what was published, for `flush` (a command that exits after publishing)."""
 
     def __init__(
         self,
@@ -281,36 +281,56 @@ class MqttAlarmBoard:
         client_id: str = "",
         *,
         engine: bool = False,
+        confirm: bool = False,
     ) -> None:
         self._address = address
         self._login = login
         self._instance = instance
         self._engine = engine
+        self._confirm = confirm
+        self._sent: list[mqtt.MQTTMessageInfo] = []
+        self.connected = threading.Event()
         self._client = _client(client_id, address, login)
         if engine:
             self._client.will_set(engine_topic(instance), "offline", qos=QOS, retain=True)
-            self._client.on_connect = self._on_connect
+        self._client.on_connect = self._on_connect
+        self._client.on_disconnect = self._on_disconnect
         self._client.connect_async(address.host, address.port)
         self._client.loop_start()
 
     def _on_connect(
         self, client: mqtt.Client, userdata: Any, flags: Any, reason: ReasonCode, properties: Any
     ) -> None:
-        if not reason.is_failure:
+        if reason.is_failure:
+            log.warning("the broker %s refused the alarm board: %s", self._address.url, reason)
+            return
+        self.connected.set()
+        if self._engine:
             client.publish(engine_topic(self._instance), "online", qos=QOS, retain=True)
+
+    def _on_disconnect(
+        self, client: mqtt.Client, userdata: Any, flags: Any, reason: ReasonCode, properties: Any
+    ) -> None:
+        self.connected.clear()
+
+    def _send(self, topic: str, payload: bytes | str, *, retain: bool) -> mqtt.MQTTMessageInfo:
+        # Queued while the broker is away; paho sends it at the (re)connect.
+        info = self._client.publish(topic, payload, qos=QOS, retain=retain)
+        if self._confirm:
+            self._sent.append(info)
+        return info
 
     def publish(self, alarms: Sequence[Alarm]) -> None:
         for alarm in alarms:
             topic = alarm_topic(self._instance, alarm.id)
             payload = json.dumps(alarm.as_json(), ensure_ascii=False).encode()
-            # Queued while the broker is away; paho sends it at the reconnect.
             if alarm.open:
-                self._client.publish(topic, payload, qos=QOS, retain=True)
+                self._send(topic, payload, retain=True)
             else:
                 # Those listening see it closed; then an empty retained message clears the
                 # topic, so that a console connecting later is not shown it.
-                self._client.publish(topic, payload, qos=QOS, retain=False)
-                self._client.publish(topic, b"", qos=QOS, retain=True)
+                self._send(topic, payload, retain=False)
+                self._send(topic, b"", retain=True)
 
     def sync(self, open_alarms: Sequence[Alarm]) -> None:
         """Publish the open alarms, and clear what retained topics say of others: collected
@@ -330,34 +350,41 @@ class MqttAlarmBoard:
         # Retained messages come right after the subscription is granted.
         reader.settle(0.3)
         reader.stop()
+        self.connected.wait(5.0)
         cleared = [
-            self._client.publish(alarm_topic(self._instance, alarm_id), b"", qos=QOS, retain=True)
+            self._send(alarm_topic(self._instance, alarm_id), b"", retain=True)
             for alarm_id in stale
         ]
-        for info in cleared:
-            # Taken by the broker before the engine goes on, so a console connecting now is not
-            # shown them.
-            with contextlib.suppress(RuntimeError, ValueError):
-                info.wait_for_publish(2.0)
+        # Taken by the broker before the engine goes on, so that a console connecting now is
+        # not shown them.
+        self._wait(cleared, 2.0)
 
     def close(self) -> None:
-        if self._engine:
-            info = self._client.publish(
-                engine_topic(self._instance), "offline", qos=QOS, retain=True
-            )
-            with contextlib.suppress(RuntimeError, ValueError):
-                info.wait_for_publish(2.0)
+        if self._engine and self.connected.is_set():
+            info = self._send(engine_topic(self._instance), "offline", retain=True)
+            self._wait([info], 2.0)
         self._client.disconnect()
         self._client.loop_stop()
 
     def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until what was published reached the broker (a CLI command before it exits)."""
-        info = self._client.publish(f"{engine_topic(self._instance)}/ping", b"", qos=QOS)
+        """Wait until what was published reached the broker (with `confirm`)."""
+        done = self._wait(self._sent, timeout)
+        if done:
+            self._sent.clear()
+        return done
+
+    def _wait(self, infos: Sequence[mqtt.MQTTMessageInfo], timeout: float) -> bool:
+        """Whether the broker acknowledged every one within `timeout`. One published before the
+        connection was made is sent once it is, but paho cannot say when: False."""
+        deadline = time.monotonic() + timeout
         try:
-            info.wait_for_publish(timeout)
+            while not all(info.is_published() for info in infos):
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.01)
         except (RuntimeError, ValueError):
             return False
-        return info.is_published()
+        return True
 
 
 class AlarmFeed(_Subscriber):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import paho.mqtt.client as mqtt
@@ -245,8 +246,6 @@ def test_open_alarms_are_published_again_at_the_engine_start(core: Core, broker:
 
 
 def test_hostile_sensor_messages_are_bounded() -> None:
-    from datetime import UTC, datetime
-
     now = datetime(2026, 3, 29, tzinfo=UTC)
     topic = sensor_topic("stora-torget", "door-1", "event")
     huge = b'{"kind": "door", "event": "forced", "time": "9999-12-31T23:59:59Z", "x": "' + (

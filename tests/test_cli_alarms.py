@@ -4,8 +4,13 @@ sensors publish on a real mosquitto, and `alarms list`, `alarms watch`, `alarms 
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import pwd
 import queue
+import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -14,9 +19,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import paho.mqtt.client as mqtt
 import pytest
 
 from console.alarms.broker import BROKER_FILE
+from devices import processes
+from devices.simulator.run import print_sensor_help
 from devices.simulator.sensors import Broker, SensorSpec, SimulatedSensor
 from tests.conftest import PASSWORD, TOP, run_utkik
 
@@ -159,6 +167,7 @@ def test_sensor_alarms_reach_list_and_watch_and_are_handled(data_dir: Path, brok
             "--comment", "Enclosure checked by the guard", stdin=PASSWORD,
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
+        assert "did not take" not in done.stderr  # published by the command itself
         line = watch.until(lambda line: '"acknowledged"' in line, 5)
         assert json.loads(line)["acknowledged_by"] == "olle"
         closed = utkik(
@@ -232,6 +241,12 @@ def test_sensor_event_raises_what_utkik_simulate_says(data_dir: Path, broker: Br
         assert wait_for(lambda: len(listed(data_dir)) == 2)
         rows = {r["class"]: r for r in listed(data_dir)}
         assert rows["sabotage"]["place"] == "Skäggetorp centrum"
+        shown = utkik(data_dir, "alarms", "show", str(rows["sabotage"]["id"]))
+        assert shown.returncode == 0, shown.stderr
+        assert json.loads(shown.stdout)["raw"].startswith('{"kind": "tamper", "event": "opened"')
+        missing = utkik(data_dir, "alarms", "show", "999")
+        assert missing.returncode == 1
+        assert "There is no alarm number 999." in missing.stderr
         sensors = utkik(data_dir, "alarms", "sensors")
         assert sensors.returncode == 0, sensors.stderr
         assert "Skäggetorp centrum\ttamper-1\ttamper\toffline" in sensors.stdout
@@ -240,10 +255,122 @@ def test_sensor_event_raises_what_utkik_simulate_says(data_dir: Path, broker: Br
         assert refused.returncode == 2
     finally:
         serve.stop()
-    import io
-
-    from devices.simulator.run import print_sensor_help
-
     text = io.StringIO()
     print_sensor_help(url, text)
     assert f"utkik sensor-event {url} stora-torget tamper-1 opened" in text.getvalue()
+
+
+def test_rules_are_set_by_supervisors(data_dir: Path) -> None:
+    for name, role in (("siv", "supervisor"), ("olle", "operator")):
+        added = utkik(
+            data_dir, "users", "add", name, "--role", role, "--password-stdin", stdin=PASSWORD
+        )
+        assert added.returncode == 0, added.stderr
+    shown = utkik(data_dir, "alarms", "rules")
+    assert shown.returncode == 0, shown.stderr
+    assert "sabotage\tall sites\tseverity 1\tsound alarm\topen camera\trecord 30 s" in shown.stdout
+    refused = utkik(
+        data_dir, "alarms", "rule", "door", "--severity", "1", "--user", "olle",
+        "--password-stdin", stdin=PASSWORD,
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert "not allowed to change the alarm rules" in refused.stderr
+    changed = utkik(
+        data_dir, "alarms", "rule", "door", "--site", "Berga", "--severity", "1", "--no-record",
+        "--lighting-boost", "80", "--user", "siv", "--password-stdin", stdin=PASSWORD,
+    )  # fmt: skip
+    assert changed.returncode == 0, changed.stderr
+    rules = [
+        json.loads(line)
+        for line in utkik(data_dir, "alarms", "rules", "--json").stdout.splitlines()
+    ]
+    (berga,) = [r for r in rules if r["site"] == "Berga"]
+    assert (berga["class"], berga["severity"], berga["record"], berga["lighting_boost"]) == (
+        "door",
+        1,
+        False,
+        80,
+    )
+    # Only the options given changed: the rest is the rule that was in force.
+    assert (berga["sound"], berga["open_camera"]) == ("chime", True)
+    assert utkik(data_dir, "audit", "status").returncode == 0
+
+
+@pytest.fixture
+def locked_broker(tmp_path: Path) -> Iterator[tuple[str, int]]:
+    """mosquitto on loopback that asks a login (user `sensors`, password PASSWORD)."""
+    folder = tmp_path / "mosquitto"
+    folder.mkdir()
+    passwords = folder / "passwords"
+    subprocess.run(
+        [shutil.which("mosquitto_passwd") or "mosquitto_passwd", "-b", "-c", str(passwords),
+         "sensors", PASSWORD],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = folder / "mosquitto.conf"
+    # As this account (started as root, mosquitto would switch to its own, which cannot read
+    # the password file here).
+    config.write_text(
+        f"listener {port} 127.0.0.1\nallow_anonymous false\npassword_file {passwords}\n"
+        f"persistence false\nuser {pwd.getpwuid(os.getuid()).pw_name}\n",
+        encoding="utf-8",
+    )
+    broker = processes.spawn(
+        ["/usr/sbin/mosquitto", "-c", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert wait_for(lambda: _answers(port), 10)
+        yield "127.0.0.1", port
+    finally:
+        broker.terminate()
+        broker.wait(10)
+
+
+def _answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def test_the_broker_login_comes_from_the_keyring(
+    data_dir: Path, locked_broker: tuple[str, int]
+) -> None:
+    host, port = locked_broker
+    url = f"mqtt://{host}:{port}"
+    no_broker = utkik(data_dir, "alarms", "broker-login", "--broker-user", "sensors",
+                      "--password-stdin", stdin=PASSWORD)  # fmt: skip
+    assert no_broker.returncode == 1
+    assert "Set the broker first" in no_broker.stderr
+    assert utkik(data_dir, "settings", "set", "mqtt.broker", url).returncode == 0
+    stored = utkik(data_dir, "alarms", "broker-login", "--broker-user", "sensors",
+                   "--password-stdin", stdin=PASSWORD)  # fmt: skip
+    assert stored.returncode == 0, stored.stderr
+    assert PASSWORD not in (data_dir / "utkik.db").read_bytes().decode("latin-1")
+    serve = Lines(data_dir, "serve")
+    sender = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="locked-sender")
+    sender.username_pw_set("sensors", PASSWORD)
+    try:
+        serve.until(lambda line: line.startswith("alarms: MQTT broker"))
+        sender.connect(host, port)
+        sender.loop_start()
+        payload = json.dumps({"kind": "tamper", "event": "opened", "time": "2026-03-29T12:00:00Z"})
+        topic = "utkik/site/ryds-centrum/sensor/tamper-1/event"
+        assert wait_for(lambda: _sent_and_listed(sender, topic, payload, data_dir), 20)
+    finally:
+        sender.disconnect()
+        sender.loop_stop()
+        serve.stop()
+
+
+def _sent_and_listed(sender: Any, topic: str, payload: str, data_dir: Path) -> bool:
+    """The engine subscribes a moment after it says it runs: send until an alarm is listed."""
+    sender.publish(topic, payload, qos=1).wait_for_publish(5)
+    return any(r["place"] == "Ryds centrum" for r in listed(data_dir))

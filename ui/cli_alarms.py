@@ -15,13 +15,14 @@ import re
 import signal
 import sys
 import threading
+from dataclasses import replace
 from datetime import datetime, timedelta
 from types import FrameType
 from typing import Any, TextIO
 
 from console.alarms.broker import broker_for, check_broker, parse_broker
-from console.alarms.model import Alarm, AlarmState, Sensor
-from console.alarms.signals import SourceKind
+from console.alarms.model import SEVERITIES, Alarm, AlarmState, Rule, Sensor
+from console.alarms.signals import AlarmClass, SourceKind
 from console.app import Core
 from console.domain import Actor, Permission
 from console.errors import N_, InvalidInput, KnownError
@@ -55,6 +56,8 @@ def add_alarms_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
         help="received since: a time (2026-03-29T14:00, local time unless an offset is given) "
         "or a duration back from now (30m, 2h, 1d)",
     )
+    show = alarms.add_parser("show", help="one alarm with its raw payload, as JSON")
+    show.add_argument("id", type=int)
     alarms.add_parser("watch", help="each alarm's state as it changes, as JSON lines")
     sensors = alarms.add_parser("sensors", help="every MQTT sensor heard, new ones too")
     sensors.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -76,6 +79,18 @@ def add_alarms_parser(commands: argparse._SubParsersAction[argparse.ArgumentPars
     snooze.add_argument("--minutes", type=int, required=True)
     snooze.add_argument("--reason", default="")
     _as_user(snooze)
+    rules = alarms.add_parser("rules", help="the rule of every class, per site")
+    rules.add_argument("--json", action="store_true", help="one JSON object per line")
+    rule = alarms.add_parser("rule", help="set what alarms of a class do (supervisors)")
+    rule.add_argument("alarm_class", metavar="CLASS", choices=[c.value for c in AlarmClass])
+    rule.add_argument("--site", help="one site (area) only; default: every site without its own")
+    rule.add_argument("--severity", type=int, choices=SEVERITIES)
+    rule.add_argument("--sound", help='the sound\'s name, "" for none')
+    rule.add_argument("--open-camera", action=argparse.BooleanOptionalAction)
+    rule.add_argument("--record", action=argparse.BooleanOptionalAction)
+    rule.add_argument("--record-seconds", type=int)
+    rule.add_argument("--lighting-boost", type=int, help="percent, or -1 for none")
+    _as_user(rule)
     login = alarms.add_parser(
         "broker-login", help="keep the login of the broker (mqtt.broker) in the keyring"
     )
@@ -143,6 +158,11 @@ def run_alarms(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             for alarm in core.alarms.list(Actor.os_account(), state=state, since=args.since):
                 print(_line(alarm, as_json=args.json), file=out)
             return 0
+        case "show":
+            alarm = core.alarms.get(Actor.os_account(), args.id)
+            shown = {**alarm.as_json(), "raw": alarm.raw}
+            print(json.dumps(shown, ensure_ascii=False, indent=2), file=out)
+            return 0
         case "watch":
             return watch(core, out)
         case "sensors":
@@ -156,6 +176,11 @@ def run_alarms(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             return 0
         case "broker-login":
             return store_login(core, args, out)
+        case "rules":
+            names = {a.id: a.name for a in core.sites.areas()}
+            for found in core.alarms.rules(Actor.os_account()):
+                print(_rule_line(found, names, as_json=args.json), file=out)
+            return 0
     actor = authenticate(core, args.user)
     published = _Publisher(core)
     core.alarms.on_changed = published.publish
@@ -170,6 +195,10 @@ def run_alarms(core: Core, args: argparse.Namespace, out: TextIO) -> int:
             case "assign":
                 alarm = core.alarms.assign(actor, args.id, args.operator)
                 print(f"Alarm {alarm.id} assigned to {alarm.assigned_to}.", file=out)
+            case "rule":
+                changed = core.alarms.set_rule(actor, _rule_from(core, args))
+                names = {a.id: a.name for a in core.sites.areas()}
+                print(_rule_line(changed, names, as_json=False), file=out)
             case "snooze":
                 snooze = core.alarms.snooze(
                     actor,
@@ -184,6 +213,55 @@ def run_alarms(core: Core, args: argparse.Namespace, out: TextIO) -> int:
         core.alarms.on_changed = None
         published.close()
     return 0
+
+
+def _rule_from(core: Core, args: argparse.Namespace) -> Rule:
+    """The rule in force for the class and site, with what the options change."""
+    alarm_class = AlarmClass(args.alarm_class)
+    area_id = None
+    if args.site:
+        (area_id,) = core.sites.resolve_areas([args.site])
+    current = replace(core.alarms.rule(alarm_class, area_id), area_id=area_id)
+    changes: dict[str, Any] = {}
+    for option, field in (
+        ("severity", "severity"),
+        ("sound", "sound"),
+        ("open_camera", "open_camera"),
+        ("record", "record"),
+        ("record_seconds", "record_s"),
+    ):
+        if getattr(args, option) is not None:
+            changes[field] = getattr(args, option)
+    if args.lighting_boost is not None:
+        changes["lighting_boost"] = None if args.lighting_boost < 0 else args.lighting_boost
+    if not changes:
+        raise InvalidInput(N_("Nothing to change: give --severity, --sound, --record, ..."))
+    return replace(current, **changes)
+
+
+def _rule_line(rule: Rule, areas: dict[int, str], *, as_json: bool) -> str:
+    site = areas.get(rule.area_id, str(rule.area_id)) if rule.area_id is not None else "all sites"
+    if as_json:
+        return json.dumps(
+            {
+                "class": rule.alarm_class.value,
+                "site": site,
+                "severity": rule.severity,
+                "sound": rule.sound,
+                "open_camera": rule.open_camera,
+                "record": rule.record,
+                "record_s": rule.record_s,
+                "lighting_boost": rule.lighting_boost,
+            },
+            ensure_ascii=False,
+        )
+    record = f"record {rule.record_s} s" if rule.record else "no recording"
+    boost = f"boost {rule.lighting_boost} %" if rule.lighting_boost is not None else "no boost"
+    return (
+        f"{rule.alarm_class.value}\t{site}\tseverity {rule.severity}\t"
+        f"sound {rule.sound or '-'}\t{'open camera' if rule.open_camera else '-'}\t"
+        f"{record}\t{boost}"
+    )
 
 
 def _sensor_json(sensor: Sensor) -> dict[str, object]:
@@ -225,7 +303,9 @@ class _Publisher:
             login = broker_login(address) if setting else None
         except KnownError:
             return
-        self._board = MqttAlarmBoard(address, self._core.alarms.instance(), login)
+        self._board = MqttAlarmBoard(address, self._core.alarms.instance(), login, confirm=True)
+        # Connected first, so that the broker's acknowledgement can be waited for.
+        self._board.connected.wait(PUBLISH_WAIT_S)
         self._board.publish(alarms)
 
     def close(self) -> None:

@@ -29,6 +29,7 @@ from console.alarms.signals import DeviceEvent, EventSource
 from console.cameras import Camera, CameraService
 from console.clock import Clock
 from console.domain import Actor
+from console.errors import StorageError
 from console.ports import AlarmBoard, EventSources
 from console.recording.engine import EngineStatus
 from console.workers import Worker
@@ -74,6 +75,8 @@ class AlarmEngine:
         #: called on the engine's thread with what every batch did (new alarms included)
         self._on_raised = on_raised
         self._queue: queue.SimpleQueue[DeviceEvent] = queue.SimpleQueue()
+        #: a batch the database refused, tried again first
+        self._unstored: list[DeviceEvent] = []
         self._worker: Worker | None = None
         self._by_camera: dict[int, EventSource] = {}
         self._health = HealthWatch()
@@ -106,16 +109,14 @@ class AlarmEngine:
     def stop(self, timeout: float = 10.0) -> bool:
         """Stop the sources, store what they delivered, stop the thread, close the board."""
         with self._life:
-            for source in [*self._sources, *self._by_camera.values()]:
-                try:
-                    source.stop()
-                except Exception:
-                    log.exception("an event source did not stop cleanly")
-            self._by_camera.clear()
             stopped = True
             if self._worker is not None:
+                # First, so that it starts no camera's source meanwhile.
                 stopped = self._worker.stop(timeout)
                 self._worker = None
+            for source in [*self._sources, *self._by_camera.values()]:
+                source.stop()
+            self._by_camera.clear()
             if stopped:
                 self._drain()
             if self._board is not None:
@@ -154,7 +155,8 @@ class AlarmEngine:
 
     def _drain(self) -> None:
         while True:
-            events: list[DeviceEvent] = []
+            # Events a failed write left come first, in their order.
+            events, self._unstored = self._unstored, []
             try:
                 while len(events) < self._batch:
                     events.append(self._queue.get_nowait())
@@ -162,12 +164,20 @@ class AlarmEngine:
                 pass
             if not events:
                 return
-            self._handle(events)
+            if not self._handle(events):
+                return
 
-    def _handle(self, events: Sequence[DeviceEvent]) -> None:
-        self.received += len(events)
+    def _handle(self, events: list[DeviceEvent]) -> bool:
+        """Store a batch; False when the database refused it (kept for the next round)."""
         signals = [self._registry.signal_for(event) for event in events]
-        outcomes = self.service.ingest(signals)
+        try:
+            outcomes = self.service.ingest(signals)
+        except StorageError as err:
+            # A busy or full disk: nothing is lost, the batch is tried again next round.
+            log.warning("alarms cannot be stored now (%s); %d events wait", err, len(events))
+            self._unstored = events
+            return False
+        self.received += len(events)
         self.stored += len(events)
         changed: dict[int, Alarm] = {}
         for outcome in outcomes:
@@ -183,16 +193,14 @@ class AlarmEngine:
             self._publish(list(changed.values()))
         if self._on_raised is not None:
             self._on_raised(outcomes)
+        return True
 
     def _record(self, alarm: Alarm, seconds: int) -> None:
         if self._trigger is None:
             return
         for camera_id in alarm.cameras:
-            try:
-                if self._trigger(camera_id, float(seconds)):
-                    log.info("alarm %s: event recording of camera %s", alarm.id, camera_id)
-            except Exception:
-                log.exception("event recording of camera %s did not start", camera_id)
+            if self._trigger(camera_id, float(seconds)):
+                log.info("alarm %s: event recording of camera %s", alarm.id, camera_id)
 
     def _publish(self, alarms: Sequence[Alarm]) -> None:
         if self._board is None:

@@ -16,6 +16,7 @@ import importlib
 import logging
 import threading
 
+from console.alarms import health, sensors
 from console.alarms.signals import AlarmSignal, DeviceEvent, TopicParser, generic_signal
 
 log = logging.getLogger(__name__)
@@ -83,14 +84,10 @@ class Registry:
 #: The registry the engine uses; parsers register into it when their module is imported.
 REGISTRY = Registry()
 
-#: The modules whose parsers `default_registry` loads (one missing is skipped: the ONVIF topics
-#: come with their own feature).
-PARSER_MODULES = (
-    "console.alarms.sensors",
-    "console.alarms.health",
-    "console.alarms.topics",
-    "console.lighting.alarms",
-)
+#: Modules whose parsers `default_registry` loads besides the sensors' and the health ones (one
+#: missing is skipped: the ONVIF topics come with their own feature). Imported by name, so a
+#: frozen build lists them as hidden imports (installer/utkik.spec).
+PARSER_MODULES = ("console.alarms.topics", "console.lighting.alarms")
 
 
 def register(pattern: str, parser: TopicParser) -> None:
@@ -103,6 +100,9 @@ def signal_for(event: DeviceEvent) -> AlarmSignal:
 
 def default_registry() -> Registry:
     """The registry with every parser module's parsers loaded."""
+    for parsers in (sensors.PARSERS, health.PARSERS):
+        for pattern, parser in parsers.items():
+            REGISTRY.register(pattern, parser)
     for name in PARSER_MODULES:
         try:
             module = importlib.import_module(name)
@@ -110,8 +110,8 @@ def default_registry() -> Registry:
             if err.name != name:
                 raise
             continue
-        parsers = getattr(module, "PARSERS", None)
-        if isinstance(parsers, dict):
-            for pattern, parser in parsers.items():
+        loaded = getattr(module, "PARSERS", None)
+        if isinstance(loaded, dict):
+            for pattern, parser in loaded.items():
                 REGISTRY.register(pattern, parser)
     return REGISTRY

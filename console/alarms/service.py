@@ -20,6 +20,8 @@ from typing import Any
 
 import sqlite_utils
 
+# Registers the alarms' state check (`utkik audit status`, the access log viewer's Verify).
+import console.alarms.state  # noqa: F401
 from console.alarms.model import (
     COMMENT_REQUIRED_UP_TO,
     DEFAULT_RULES,

@@ -2611,6 +2611,14 @@
       <translation>”{text}” anger en tid som inte finns.</translation>
     </message>
     <message>
+      <source>Alarm {id} is {state} by {name} in the database, but the access log has no such entry ({action}).</source>
+      <translation>Larm {id} är {state} av {name} i databasen, men åtkomstloggen har ingen sådan post ({action}).</translation>
+    </message>
+    <message>
+      <source>The alarm rule {rule} in the database is not what the access log last set.</source>
+      <translation>Larmregeln {rule} i databasen är inte den som åtkomstloggen senast angav.</translation>
+    </message>
+    <message>
       <source>A comment is at most {limit} characters.</source>
       <translation>En kommentar är högst {limit} tecken.</translation>
     </message>

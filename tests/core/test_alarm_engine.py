@@ -9,6 +9,8 @@ import time
 from collections.abc import Sequence
 from datetime import timedelta
 
+import pytest
+
 from console.alarms.engine import AlarmEngine
 from console.alarms.health import HealthWatch
 from console.alarms.model import Alarm, AlarmState
@@ -18,6 +20,7 @@ from console.app import Core
 from console.camera_facts import Health
 from console.cameras import Camera
 from console.domain import Actor, Role
+from console.errors import N_, DatabaseLocked
 from console.ports import AlarmBoard, EventSources
 from console.recording.archive import Mode
 from console.recording.engine import (
@@ -287,3 +290,28 @@ def test_health_watch_names_stale_streams_lost_subscriptions_and_a_full_disk(
     (stalled,) = [e for e in again if e.camera_id == cam.id]
     assert stalled.topic == f"health/camera/{cam.id}/stream_lost"
     assert REGISTRY.signal_for(stalled).alarm_class is AlarmClass.SABOTAGE
+
+
+def test_a_batch_the_database_refuses_is_stored_later(
+    core: Core, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = FakeSource()
+    engine = AlarmEngine(core.alarms, core.cameras, core.clock, sources=[source], tick_s=0.05)
+    real = core.alarms.ingest
+    refusals = [DatabaseLocked(N_("The database is busy."))]
+
+    def busy_once(signals: Sequence[object]) -> object:
+        if refusals:
+            raise refusals.pop()
+        return real(signals)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(core.alarms, "ingest", busy_once)
+    engine.start()
+    try:
+        opened = {"kind": "door", "event": "opened"}
+        source.send(mqtt_event(clock, "ryds-centrum", "door-1", "event", opened))
+        assert wait_for(lambda: len(core.alarms.list(CLI)) == 1)
+        assert refusals == []
+        assert engine.stored == 1
+    finally:
+        engine.stop()

@@ -434,3 +434,30 @@ def test_every_sensor_heard_is_listed_new_ones_too(core: Core, clock: FakeClock)
     assert sound.last_seen - sound.first_seen == timedelta(minutes=1)
     unknown = listed[("nya-torget", "door-9")]
     assert (unknown.kind, unknown.place_name) == ("door", "")
+
+
+def test_the_state_check_finds_alarms_and_rules_changed_behind_the_log(
+    core: Core, clock: FakeClock
+) -> None:
+    olle = person(core, "olle", Role.OPERATOR)
+    siv = person(core, "siv", Role.SUPERVISOR)
+    first, second = (a for a in raise_all(core, aggression(clock), door(clock, True)) if a)
+    core.alarms.acknowledge(olle, first.id, "seen")
+    core.alarms.close(olle, first.id)
+    core.alarms.set_rule(siv, Rule(AlarmClass.MOTION, severity=3, record=True))
+    assert check_state(core.db) == []
+
+    def tamper(db: object) -> None:
+        db.execute(  # type: ignore[attr-defined]
+            "UPDATE alarms SET state = 'acknowledged', acknowledged_by = 'olle' WHERE id = ?",
+            (second.id,),
+        )
+        db.execute("UPDATE alarm_rules SET record = 0")  # type: ignore[attr-defined]
+
+    core.db.write(tamper).result()
+    found = sorted(d.text for d in check_state(core.db))
+    assert found == [
+        f"Alarm {second.id} is acknowledged by olle in the database, but the access log has no "
+        "such entry (alarm.acknowledged).",
+        "The alarm rule motion@all in the database is not what the access log last set.",
+    ]
