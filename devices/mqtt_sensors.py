@@ -10,6 +10,7 @@ for `mqtts://` uses the system's certificate authorities; a login comes from the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import socket
