@@ -17,7 +17,13 @@ import logging
 import threading
 
 from console.alarms import health, sensors
-from console.alarms.signals import AlarmSignal, DeviceEvent, TopicParser, generic_signal
+from console.alarms.signals import (
+    AlarmSignal,
+    DeviceEvent,
+    SourceKind,
+    TopicParser,
+    generic_signal,
+)
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +90,25 @@ class Registry:
 #: The registry the engine uses; parsers register into it when their module is imported.
 REGISTRY = Registry()
 
-#: Modules whose parsers `default_registry` loads besides the sensors' and the health ones (one
-#: missing is skipped: the ONVIF topics come with their own feature). Imported by name, so a
-#: frozen build lists them as hidden imports (installer/utkik.spec).
-PARSER_MODULES = ("console.alarms.topics", "console.lighting.alarms")
+#: Modules whose parsers `default_registry` loads besides the sensors' and the health ones, with
+#: the kind of source their topics come from (one missing is skipped: the ONVIF topics come with
+#: their own feature). Imported by name, so a frozen build lists them as hidden imports
+#: (installer/utkik.spec).
+PARSER_MODULES: dict[str, SourceKind] = {
+    "console.alarms.topics": SourceKind.ONVIF,
+    "console.lighting.alarms": SourceKind.HEALTH,
+}
+
+
+def only_from(kind: SourceKind, parser: TopicParser) -> TopicParser:
+    """`parser` for events of `kind` only. Topics are the devices' own words: a camera may send
+    one that reads like a sensor's or a health topic, and must not raise another device's alarm
+    (it becomes a generic alarm of its own instead)."""
+
+    def parse(event: DeviceEvent) -> AlarmSignal | None:
+        return parser(event) if event.kind is kind else None
+
+    return parse
 
 
 def register(pattern: str, parser: TopicParser) -> None:
@@ -100,10 +121,10 @@ def signal_for(event: DeviceEvent) -> AlarmSignal:
 
 def default_registry() -> Registry:
     """The registry with every parser module's parsers loaded."""
-    for parsers in (sensors.PARSERS, health.PARSERS):
+    for parsers, kind in ((sensors.PARSERS, SourceKind.MQTT), (health.PARSERS, SourceKind.HEALTH)):
         for pattern, parser in parsers.items():
-            REGISTRY.register(pattern, parser)
-    for name in PARSER_MODULES:
+            REGISTRY.register(pattern, only_from(kind, parser))
+    for name, kind in PARSER_MODULES.items():
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as err:
@@ -113,5 +134,5 @@ def default_registry() -> Registry:
         loaded = getattr(module, "PARSERS", None)
         if isinstance(loaded, dict):
             for pattern, parser in loaded.items():
-                REGISTRY.register(pattern, parser)
+                REGISTRY.register(pattern, only_from(kind, parser))
     return REGISTRY
