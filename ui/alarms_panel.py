@@ -177,7 +177,7 @@ class AlarmsPanel(QWidget):
         self.snooze_list = QListWidget()
         self.snooze_list.setObjectName("alarms_snoozes")
         self.snooze_list.setMaximumHeight(70)
-        self.lift = QPushButton(self.tr("&Lift snooze"))
+        self.lift = QPushButton(self.tr("Li&ft snooze"))
         self.lift.setObjectName("alarms_lift_snooze")
         self.lift.clicked.connect(self._on_lift)
         self.lift.setEnabled(False)

@@ -358,7 +358,8 @@ class MainWindow(QMainWindow):
         self.alarms_label.show()
         title = self._title
         if new:
-            title = self.tr("(%n new alarm(s)) %1", "", new).replace("%1", title)
+            count = self.tr("%n new alarm(s)", "", new)
+            title = f"{title} – {count}"
         self.setWindowTitle(title)
 
     # -- the live grid -----------------------------------------------------------------------
