@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,9 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from console.alarms.model import MAX_COMMENT, MAX_RAW, MAX_SNOOZE, Alarm
+from console.camera_facts import Still
 from console.localtime import format_moment
 from ui.alarms_model import class_label, severity_label, state_label
 
+#: The recorded picture is shown at most this wide (and high).
+STILL_WIDTH = 320
 #: "Play back from 30 s before": how far before the alarm playback starts.
 PLAYBACK_LEAD = timedelta(seconds=30)
 
@@ -44,6 +48,8 @@ class AlarmDetails(QWidget):
 
     #: camera id, the UTC moment playback starts at
     playback_requested = Signal(int, datetime)
+    #: the Alarm whose camera's recorded picture at the alarm time is asked for
+    still_requested = Signal(object)
 
     def __init__(self, *, may_play_back: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,7 +80,11 @@ class AlarmDetails(QWidget):
         self.raw.setMaximumHeight(120)
         self.snapshot = _plain(QLabel())
         self.snapshot.setObjectName("alarm_snapshot")
-        self.snapshot.setEnabled(False)
+        self.snapshot.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.show_still_button = QPushButton(self.tr("Show the &recording at the alarm time"))
+        self.show_still_button.setObjectName("alarm_show_still")
+        self.show_still_button.clicked.connect(self._on_show_still_clicked)
+        self.show_still_button.setVisible(may_play_back)
         self.play = QPushButton(self.tr("&Play back from 30 s before"))
         self.play.setObjectName("alarm_play_back")
         self.play.clicked.connect(self._on_play_clicked)
@@ -84,6 +94,7 @@ class AlarmDetails(QWidget):
         layout.addWidget(QLabel(self.tr("What the device sent:")))
         layout.addWidget(self.raw)
         layout.addWidget(self.snapshot)
+        layout.addWidget(self.show_still_button)
         layout.addWidget(self.play)
         self.show_alarm(None)
 
@@ -99,6 +110,7 @@ class AlarmDetails(QWidget):
             self.fields["title"].setText(self.tr("No alarm selected."))
             self.raw.clear()
             self.snapshot.clear()
+            self.show_still_button.setEnabled(False)
             self.play.setEnabled(False)
             return
         f = self.fields
@@ -139,16 +151,41 @@ class AlarmDetails(QWidget):
         # Bounded again here: the view never trusts a payload to be small.
         self.raw.setPlainText(alarm.raw[:MAX_RAW])
         camera = alarm.camera
+        self.snapshot.setPixmap(QPixmap())
         if camera is None:
             self.snapshot.setText(self.tr("No camera is linked to this alarm."))
+        elif not self._may_play_back:
+            self.snapshot.setText(self.tr("Recorded video is not part of your role."))
         else:
-            self.snapshot.setText(
-                self.tr(
-                    "No snapshot from the recording is shown here: play back from 30 s before "
-                    "to see camera %1 at the alarm time."
-                ).replace("%1", str(camera))
-            )
+            self.snapshot.clear()
+        self.show_still_button.setEnabled(self._may_play_back and camera is not None)
         self.play.setEnabled(self._may_play_back and camera is not None)
+
+    def show_still(self, alarm_id: int, still: Still | None, why: str = "") -> None:
+        """The recorded picture of the alarm's camera at the alarm time, or why there is none."""
+        alarm = self._alarm
+        if alarm is None or alarm.id != alarm_id:
+            return  # another alarm was selected meanwhile
+        if still is None:
+            self.snapshot.setText(why or self.tr("Nothing was recorded at the alarm time."))
+            return
+        image = QImage(
+            still.rgb, still.width, still.height, 3 * still.width, QImage.Format.Format_RGB888
+        ).copy()  # the bytes are the still's: Qt keeps its own
+        self.snapshot.setPixmap(
+            QPixmap.fromImage(image).scaled(
+                STILL_WIDTH,
+                STILL_WIDTH,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+
+    def _on_show_still_clicked(self) -> None:
+        alarm = self._alarm
+        if alarm is not None and alarm.camera is not None:
+            self.snapshot.setText(self.tr("Reading the recording …"))
+            self.still_requested.emit(alarm)
 
     def _on_play_clicked(self) -> None:
         alarm = self._alarm

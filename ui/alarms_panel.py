@@ -39,6 +39,7 @@ from console.domain import Actor, Permission, User
 from console.errors import KnownError, NotFound, PermissionDenied
 from console.localtime import format_moment
 from console.policy import can
+from console.recording.stills import RecordedStills
 from ui.alarm_details import AlarmDetails, AssignDialog, CommentDialog, SnoozeDialog
 from ui.alarms_model import AlarmFilter, AlarmTableModel, class_label, state_label
 from ui.i18n import error_text
@@ -75,6 +76,7 @@ class AlarmsPanel(QWidget):
         user: User,
         runner: TaskRunner,
         clock: Clock,
+        stills: RecordedStills | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -84,6 +86,8 @@ class AlarmsPanel(QWidget):
         self._actor = Actor.of(user)
         self._runner = runner
         self._clock = clock
+        #: the recorded picture at an alarm's time; None: not shown on this workstation
+        self._stills = stills
         self._may_view = can(user, Permission.VIEW_ALARMS)
         self._may_handle = can(user, Permission.ACK_ALARMS)
         self._loaded = False
@@ -149,8 +153,11 @@ class AlarmsPanel(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.model.modelReset.connect(self._on_model_reset)
 
-        self.details = AlarmDetails(may_play_back=can(user, Permission.VIEW_RECORDED))
+        self.details = AlarmDetails(
+            may_play_back=can(user, Permission.VIEW_RECORDED) and stills is not None
+        )
         self.details.playback_requested.connect(self.playback_requested)
+        self.details.still_requested.connect(self._on_details_still_requested)
 
         self.actions_: dict[str, QAction] = {}
         buttons = QHBoxLayout()
@@ -449,6 +456,17 @@ class AlarmsPanel(QWidget):
 
     def _on_action_failed(self, err: KnownError) -> None:
         self.status.emit(error_text(err))
+
+    def _on_details_still_requested(self, alarm: Alarm) -> None:
+        stills = self._stills
+        if stills is None:
+            return
+        self._runner.run(
+            lambda: stills.for_alarm(self._actor, alarm),
+            lambda still: self.details.show_still(alarm.id, still),
+            lambda err: self.details.show_still(alarm.id, None, error_text(err)),
+            receiver=self,
+        )
 
     # -- snoozes -------------------------------------------------------------------------------
 

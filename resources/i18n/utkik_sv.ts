@@ -3,6 +3,22 @@
   <context>
     <name>AlarmDetails</name>
     <message>
+      <source>Nothing was recorded at the alarm time.</source>
+      <translation>Inget spelades in vid larmtiden.</translation>
+    </message>
+    <message>
+      <source>Reading the recording …</source>
+      <translation>Läser inspelningen …</translation>
+    </message>
+    <message>
+      <source>Recorded video is not part of your role.</source>
+      <translation>Inspelad video ingår inte i din roll.</translation>
+    </message>
+    <message>
+      <source>Show the &amp;recording at the alarm time</source>
+      <translation>Visa &amp;inspelningen vid larmtiden</translation>
+    </message>
+    <message>
       <source>%1, the condition has ended</source>
       <translation>%1, tillståndet har upphört</translation>
     </message>
@@ -41,10 +57,6 @@
     <message>
       <source>No camera is linked to this alarm.</source>
       <translation>Ingen kamera hör till larmet.</translation>
-    </message>
-    <message>
-      <source>No snapshot from the recording is shown here: play back from 30 s before to see camera %1 at the alarm time.</source>
-      <translation>Ingen stillbild ur inspelningen visas här: spela upp från 30 s före för att se kamera %1 vid larmtiden.</translation>
     </message>
     <message>
       <source>Place</source>
@@ -2573,6 +2585,14 @@
   </context>
   <context>
     <name>core</name>
+    <message>
+      <source>No camera is linked to alarm {id}.</source>
+      <translation>Ingen kamera hör till larm {id}.</translation>
+    </message>
+    <message>
+      <source>The recording {file} cannot be read: {reason}</source>
+      <translation>Inspelningen {file} går inte att läsa: {reason}</translation>
+    </message>
     <message>
       <source>A light level is a percentage from 0 to 100, not {level}.</source>
       <translation>En ljusnivå är en procentsats från 0 till 100, inte {level}.</translation>

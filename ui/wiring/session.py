@@ -39,8 +39,10 @@ from console.recording.engine import (
     RepairReport,
 )
 from console.recording.lock import EngineBusy
+from console.recording.stills import RecordedStills
 from console.settings import IDLE_LOCK_MINUTES
 from console.viewing import LiveViews, PlaybackViews
+from devices.media.stills import read_still
 from ui.alarm_sound import AlarmSound
 from ui.alarms_panel import AlarmsPanel
 from ui.audit_viewer import AuditViewer
@@ -396,7 +398,11 @@ class Console(QObject):
         """The alarm list in the window's dock, following this process's changes and the
         broker's (other consoles, the engine)."""
         assert self.user is not None
-        panel = AlarmsPanel(self.core.alarms, self.user, self.runner, self.core.clock)
+        core = self.core
+        stills = RecordedStills(
+            core.recordings, core.playback, core.cameras, core.audit, read_still
+        )
+        panel = AlarmsPanel(core.alarms, self.user, self.runner, core.clock, stills)
         window.set_alarms(panel)
         panel.counts_changed.connect(
             lambda counts, w=window: w.show_alarm_counts(
