@@ -9,8 +9,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from console.alarms.model import Alarm, AlarmState
@@ -20,8 +20,10 @@ from console.app import Core
 from console.domain import Actor, Role, User
 from tests.conftest import PASSWORD, FakeClock
 from ui.alarm_details import AssignDialog, CommentDialog, SnoozeDialog
+from ui.alarms_model import SEVERITY_COLOURS
 from ui.alarms_panel import AlarmsPanel
 from ui.tasks import TaskRunner
+from ui.theme import apply_theme
 
 CLI = Actor.os_account("root")
 REGISTRY = default_registry()
@@ -340,3 +342,37 @@ def test_new_alarms_are_raised_once_and_coalesced(
     qtbot.wait(300)
     # The alarm loaded at the start raised nothing; the new one once.
     assert [a.id for a in raised] == [new.id]
+
+
+def test_screenshot_in_the_dark_theme_shows_the_banner_and_severity_colours(
+    qtbot: QtBot,
+    qapp: QApplication,
+    core: Core,
+    clock: FakeClock,
+    make_panel: Callable[[User], AlarmsPanel],
+) -> None:
+    """Rendered as the screen shows it: the red banner, and each severity's own colour in the
+    list with the bidi-laden title drawn as one line."""
+    apply_theme(qapp, "dark")
+    olle = user(core, "olle", Role.OPERATOR)
+    raise_events(
+        core,
+        sensor_event(clock, "event", {"kind": "tamper", "event": "opened"}, sensor_id="t-\u202e1"),
+        motion_like(clock),
+    )
+    panel = make_panel(olle)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2)
+    panel.show_link(False, "The MQTT broker cannot be reached; trying again.")
+    qtbot.wait(50)
+    shot = panel.grab().toImage()
+    colours = {
+        shot.pixelColor(x, y).name()
+        for x in range(0, shot.width(), 3)
+        for y in range(0, shot.height(), 3)
+    }
+    corner = panel.banner.geometry().topLeft() + QPoint(2, 2)
+    assert shot.pixelColor(corner).name() == SEVERITY_COLOURS[1]  # the banner's red
+    for severity in (1, 4):
+        assert SEVERITY_COLOURS[severity] in colours, severity
+    # One line per alarm, whatever its text.
+    assert panel.table.rowHeight(0) == panel.table.rowHeight(1)
