@@ -103,6 +103,8 @@ class AlarmDetails(QWidget):
         return self._alarm
 
     def show_alarm(self, alarm: Alarm | None) -> None:
+        """Show `alarm` (None: none). The same alarm again (it changed) keeps its picture."""
+        same = alarm is not None and self._alarm is not None and self._alarm.id == alarm.id
         self._alarm = alarm
         if alarm is None:
             for label in self.fields.values():
@@ -151,6 +153,10 @@ class AlarmDetails(QWidget):
         # Bounded again here: the view never trusts a payload to be small.
         self.raw.setPlainText(alarm.raw[:MAX_RAW])
         camera = alarm.camera
+        self.show_still_button.setEnabled(self._may_play_back and camera is not None)
+        self.play.setEnabled(self._may_play_back and camera is not None)
+        if same:
+            return
         self.snapshot.setPixmap(QPixmap())
         if camera is None:
             self.snapshot.setText(self.tr("No camera is linked to this alarm."))
@@ -158,8 +164,6 @@ class AlarmDetails(QWidget):
             self.snapshot.setText(self.tr("Recorded video is not part of your role."))
         else:
             self.snapshot.clear()
-        self.show_still_button.setEnabled(self._may_play_back and camera is not None)
-        self.play.setEnabled(self._may_play_back and camera is not None)
 
     def show_still(self, alarm_id: int, still: Still | None, why: str = "") -> None:
         """The recorded picture of the alarm's camera at the alarm time, or why there is none."""

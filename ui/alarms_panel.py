@@ -91,6 +91,8 @@ class AlarmsPanel(QWidget):
         self._may_view = can(user, Permission.VIEW_ALARMS)
         self._may_handle = can(user, Permission.ACK_ALARMS)
         self._loaded = False
+        #: the model is being rebuilt: selection changes are not the person's
+        self._rebuilding = False
         self._pending: set[int] = set()
         self._reload_all = False
         self._snoozes: list[Snooze] = []
@@ -232,7 +234,7 @@ class AlarmsPanel(QWidget):
     def _on_all_read(self, read: tuple[list[Alarm], list[Snooze]]) -> None:
         alarms, snoozes = read
         known = {a.id for a in self.model.alarms()}
-        self.model.replace_all(alarms)
+        self._keeping_selection(lambda: self.model.replace_all(alarms))
         if self._loaded:
             self._raised([a for a in alarms if a.id not in known])
         self._loaded = True
@@ -278,14 +280,12 @@ class AlarmsPanel(QWidget):
     def _on_changed_read(self, read: tuple[list[Alarm], list[int]]) -> None:
         found, gone = read
         before = {a.id: a for a in self.model.alarms()}
-        selected = self.selected_id()
-        self.model.update(found, gone)
+        self._keeping_selection(lambda: self.model.update(found, gone))
         self._raised([a for a in found if a.id not in before])
         for alarm in found:
             old = before.get(alarm.id)
             if old is not None and old.state is AlarmState.NEW and alarm.state is not old.state:
                 self.alarm_handled.emit(alarm)
-        self._select(selected)
         self._counts()
 
     def _raised(self, alarms: Iterable[Alarm]) -> None:
@@ -307,13 +307,12 @@ class AlarmsPanel(QWidget):
     def _on_filter_changed(self) -> None:
         state = self.state_filter.currentData()
         alarm_class = self.class_filter.currentData()
-        self.model.set_filter(
-            AlarmFilter(
-                site=str(self.site_filter.currentData() or ""),
-                alarm_class=AlarmClass(alarm_class) if alarm_class else None,
-                state=AlarmState(state) if state and state != OPEN else None,
-            )
+        alarm_filter = AlarmFilter(
+            site=str(self.site_filter.currentData() or ""),
+            alarm_class=AlarmClass(alarm_class) if alarm_class else None,
+            state=AlarmState(state) if state and state != OPEN else None,
         )
+        self._keeping_selection(lambda: self.model.set_filter(alarm_filter))
         # "Open" hides the closed ones over the model's rows.
         self._hide_closed(state == OPEN)
 
@@ -335,7 +334,19 @@ class AlarmsPanel(QWidget):
             index = self.site_filter.findData(current)
             self.site_filter.setCurrentIndex(max(0, index))
             self.site_filter.blockSignals(False)
-        self.details.show_alarm(None)
+        self._update_buttons()
+
+    def _keeping_selection(self, change: Callable[[], None]) -> None:
+        """Change the model, the same alarm selected after (the list changes under the
+        operator's hands all shift long: what they read stays)."""
+        selected = self.selected_id()
+        self._rebuilding = True
+        try:
+            change()
+            self._select(selected)
+        finally:
+            self._rebuilding = False
+        self.details.show_alarm(self.selected())
         self._update_buttons()
 
     def selected_id(self) -> int | None:
@@ -360,6 +371,8 @@ class AlarmsPanel(QWidget):
             self.table.selectRow(row)
 
     def _on_table_selection_changed(self, _new: QItemSelection, _old: QItemSelection) -> None:
+        if self._rebuilding:
+            return
         self.details.show_alarm(self.selected())
         self._update_buttons()
 

@@ -134,3 +134,23 @@ def test_the_details_show_it(qtbot: QtBot, core: Core, runner: TaskRunner, alarm
     colour = image.pixelColor(image.width() // 2, image.height() // 2)
     assert colour.blue() > 150
     assert colour.red() < 100
+
+
+def test_the_picture_and_the_selection_stay_while_the_alarm_changes(
+    qtbot: QtBot, core: Core, clock: FakeClock, runner: TaskRunner, alarm: Alarm
+) -> None:
+    olle = person(core, "olle", Role.OPERATOR)
+    panel = AlarmsPanel(core.alarms, olle, runner, core.clock, stills(core))
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.load()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
+    panel.select(alarm.id)
+    panel.details.show_still_button.click()
+    qtbot.waitUntil(lambda: not panel.details.snapshot.pixmap().isNull())
+    # The same source again within the repeat window: counted on the alarm, which changes.
+    raise_events(core, aggression(clock))
+    panel.alarms_changed([alarm.id])
+    qtbot.waitUntil(lambda: panel.details.fields["count"].text().startswith("2,"))
+    assert panel.selected_id() == alarm.id
+    assert not panel.details.snapshot.pixmap().isNull()

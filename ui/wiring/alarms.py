@@ -17,6 +17,7 @@ import logging
 import os
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 
 #: How often a console with no broker to reach looks for one again.
 RETRY_MS = 3_000
+#: A first connection this young is not yet a lost broker.
+CONNECT_GRACE_S = 3.0
 #: How often the feed's connection is looked at (a flag in memory, no I/O).
 WATCH_MS = 500
 
@@ -73,6 +76,7 @@ class AlarmLink(QObject):
         self._engine_online = True
         self._receiving: bool | None = None
         self._why = ""
+        self._connecting_since = 0.0
         self._stopped = False
         self._relay = _Relay()
         self._relay.poke.connect(self._on_relay_poke, Qt.ConnectionType.QueuedConnection)
@@ -118,8 +122,8 @@ class AlarmLink(QObject):
             board = MqttAlarmBoard(found.address, found.instance, found.login, f"{client}-board")
             self._board = board
             self._core.alarms.on_changed = board.publish
+        self._connecting_since = time.monotonic()
         self._watch.start()
-        self._show_state()
 
     def _on_feed_state(self, alarm_id: int, _state: dict[str, Any] | None) -> None:
         # paho's thread: collect, and wake the GUI thread only when the inbox was empty.
@@ -146,6 +150,8 @@ class AlarmLink(QObject):
         if feed is None:
             return
         if not feed.connected.is_set():
+            if time.monotonic() - self._connecting_since < CONNECT_GRACE_S:
+                return  # a first connection takes a moment: no banner flashing at the start
             self._set_receiving(
                 False,
                 QCoreApplication.translate(
