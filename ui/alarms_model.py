@@ -90,10 +90,13 @@ class AlarmFilter:
     site: str = ""
     alarm_class: AlarmClass | None = None
     state: AlarmState | None = None
+    #: new and acknowledged only
+    open_only: bool = False
 
     def accepts(self, alarm: Alarm) -> bool:
         return (
-            (not self.site or alarm.site == self.site)
+            (not self.open_only or alarm.open)
+            and (not self.site or alarm.site == self.site)
             and (self.alarm_class is None or alarm.alarm_class is self.alarm_class)
             and (self.state is None or alarm.state is self.state)
         )

@@ -311,17 +311,11 @@ class AlarmsPanel(QWidget):
             site=str(self.site_filter.currentData() or ""),
             alarm_class=AlarmClass(alarm_class) if alarm_class else None,
             state=AlarmState(state) if state and state != OPEN else None,
+            open_only=state == OPEN,
         )
         self._keeping_selection(lambda: self.model.set_filter(alarm_filter))
-        # "Open" hides the closed ones over the model's rows.
-        self._hide_closed(state == OPEN)
-
-    def _hide_closed(self, hide: bool) -> None:
-        for row, alarm in enumerate(self.model.rows):
-            self.table.setRowHidden(row, hide and alarm.state is AlarmState.CLOSED)
 
     def _on_model_reset(self) -> None:
-        self._hide_closed(self.state_filter.currentData() == OPEN)
         sites = self.model.sites()
         current = self.site_filter.currentData()
         have = [self.site_filter.itemData(i) for i in range(1, self.site_filter.count())]
@@ -367,7 +361,7 @@ class AlarmsPanel(QWidget):
         if alarm_id is None:
             return
         row = self.model.row_of(alarm_id)
-        if row >= 0 and not self.table.isRowHidden(row):
+        if row >= 0:
             self.table.selectRow(row)
 
     def _on_table_selection_changed(self, _new: QItemSelection, _old: QItemSelection) -> None:
