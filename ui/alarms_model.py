@@ -11,15 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
-from PySide6.QtGui import QBrush, QColor, QIcon
+from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QStyle
 
 from console.alarms.model import Alarm, AlarmState
@@ -73,9 +66,13 @@ def state_label(state: AlarmState) -> str:
 
 
 def severity_icon(severity: int) -> QIcon:
-    style = QApplication.style()
-    pixmap = _SEVERITY_ICONS.get(severity, QStyle.StandardPixmap.SP_MessageBoxQuestion)
-    return style.standardIcon(pixmap)
+    if severity not in _ICONS:
+        pixmap = _SEVERITY_ICONS.get(severity, QStyle.StandardPixmap.SP_MessageBoxQuestion)
+        _ICONS[severity] = QApplication.style().standardIcon(pixmap)
+    return _ICONS[severity]
+
+
+_ICONS: dict[int, QIcon] = {}
 
 
 def order_key(alarm: Alarm) -> tuple[bool, int, float, int]:
@@ -102,14 +99,31 @@ class AlarmFilter:
         )
 
 
-class AlarmTableModel(QAbstractTableModel):
-    """The alarms known to the view, by id; `rows` are those the filter shows, in order."""
+class AlarmTableModel(QStandardItemModel):
+    """The alarms known to the view, by id; `rows` are those the filter shows, in order.
+
+    The cells are Qt's own items, filled when an alarm changes: the view reads them without
+    calling into Python, which matters while a storm of changes keeps other threads busy (every
+    call from Qt into Python waits for the interpreter)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(0, len(COLUMNS), parent)
         self._alarms: dict[int, Alarm] = {}
         self._filter = AlarmFilter()
         self.rows: list[Alarm] = []
+        self._headers()
+
+    def _headers(self) -> None:
+        self.setHorizontalHeaderLabels(
+            [
+                self.tr("Severity"),
+                self.tr("Received"),
+                self.tr("Class"),
+                self.tr("Place"),
+                self.tr("Alarm"),
+                self.tr("State"),
+            ]
+        )
 
     # -- changes ----------------------------------------------------------------------------
 
@@ -132,11 +146,48 @@ class AlarmTableModel(QAbstractTableModel):
         self._rebuild()
 
     def _rebuild(self) -> None:
+        rows = sorted((a for a in self._alarms.values() if self._filter.accepts(a)), key=order_key)
+        if [a.id for a in rows] == [a.id for a in self.rows]:
+            # The same alarms in the same order (a storm of repeats): the changed cells only.
+            for row, (old, new) in enumerate(zip(self.rows, rows, strict=True)):
+                if old != new:
+                    self._fill(row, new, old)
+            self.rows = rows
+            return
         self.beginResetModel()
-        self.rows = sorted(
-            (a for a in self._alarms.values() if self._filter.accepts(a)), key=order_key
-        )
+        self.blockSignals(True)
+        try:
+            self.setRowCount(0)
+            self.setRowCount(len(rows))
+            self.rows = rows
+            for row, alarm in enumerate(rows):
+                self._fill(row, alarm, None)
+        finally:
+            self.blockSignals(False)
         self.endResetModel()
+
+    def _fill(self, row: int, alarm: Alarm, old: Alarm | None) -> None:
+        """Set the row's cells from `alarm`; with the `old` alarm it showed, only what differs
+        (each call into Qt from the GUI thread counts while other threads are busy)."""
+        restyle = old is None or old.state is not alarm.state or old.severity != alarm.severity
+        for column, key in enumerate(COLUMNS):
+            text = _text(alarm, key)
+            item = self.item(row, column)
+            if item is None:
+                item = QStandardItem(text)
+                item.setEditable(False)
+                item.setData(alarm.id, Qt.ItemDataRole.UserRole)
+                self.setItem(row, column, item)
+            elif old is None or text != _text(old, key):
+                item.setText(text)
+            if restyle:
+                font = item.font()
+                font.setBold(alarm.state is AlarmState.NEW)
+                item.setFont(font)
+                if key == "severity":
+                    item.setIcon(severity_icon(alarm.severity))
+                    item.setBackground(_brush(SEVERITY_COLOURS.get(alarm.severity, "#4a5568")))
+                    item.setForeground(_brush("#ffffff"))
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -162,63 +213,25 @@ class AlarmTableModel(QAbstractTableModel):
     def sites(self) -> list[str]:
         return sorted({a.site for a in self._alarms.values() if a.site})
 
-    # -- QAbstractTableModel ----------------------------------------------------------------
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
-        return 0 if parent.isValid() else len(self.rows)
+_BRUSHES: dict[str, QBrush] = {}
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
-        return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(  # noqa: N802 - Qt override
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation is not Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        headers = (
-            self.tr("Severity"),
-            self.tr("Received"),
-            self.tr("Class"),
-            self.tr("Place"),
-            self.tr("Alarm"),
-            self.tr("State"),
-        )
-        return headers[section] if 0 <= section < len(headers) else None
+def _brush(colour: str) -> QBrush:
+    if colour not in _BRUSHES:
+        _BRUSHES[colour] = QBrush(QColor(colour))
+    return _BRUSHES[colour]
 
-    def data(
-        self,
-        index: QModelIndex | QPersistentModelIndex,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        alarm = self.rows[index.row()]
-        column = COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.UserRole:
-            return alarm.id
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._text(alarm, column)
-        if role == Qt.ItemDataRole.DecorationRole and column == "severity":
-            return severity_icon(alarm.severity)
-        if role == Qt.ItemDataRole.BackgroundRole and column == "severity":
-            return QBrush(QColor(SEVERITY_COLOURS.get(alarm.severity, "#4a5568")))
-        if role == Qt.ItemDataRole.ForegroundRole and column == "severity":
-            return QBrush(QColor("#ffffff"))
-        if role == Qt.ItemDataRole.FontRole and alarm.state is AlarmState.NEW:
-            font = QApplication.font()
-            font.setBold(True)
-            return font
-        return None
 
-    def _text(self, alarm: Alarm, column: str) -> str:
-        if column == "severity":
-            return severity_label(alarm.severity)
-        if column == "time":
-            return format_moment(alarm.received_time)
-        if column == "class":
-            return class_label(alarm.alarm_class)
-        if column == "place":
-            return " – ".join(part for part in (alarm.site, alarm.place) if part)
-        if column == "title":
-            return alarm.title if alarm.count == 1 else f"{alarm.title} (×{alarm.count})"
-        return state_label(alarm.state)
+def _text(alarm: Alarm, column: str) -> str:
+    if column == "severity":
+        return severity_label(alarm.severity)
+    if column == "time":
+        return format_moment(alarm.received_time)
+    if column == "class":
+        return class_label(alarm.alarm_class)
+    if column == "place":
+        return " – ".join(part for part in (alarm.site, alarm.place) if part)
+    if column == "title":
+        return alarm.title if alarm.count == 1 else f"{alarm.title} (×{alarm.count})"
+    return state_label(alarm.state)

@@ -45,11 +45,16 @@ from ui.alarms_model import AlarmFilter, AlarmTableModel, class_label, state_lab
 from ui.i18n import error_text
 from ui.tasks import TaskRunner
 
-#: Changes announced within this many milliseconds are read in one job (a storm of repeats
-#: costs one read per alarm, not one per message).
+#: A new alarm, or a change with others announced within this many milliseconds, is read in one
+#: job (a storm costs one read per alarm, not one per message).
 COALESCE_MS = 100
+#: Changes of alarms the list shows already (repeats counted, a state handled) are read at most
+#: this often: the GUI thread keeps its time for the person during a storm.
+CHANGE_COALESCE_MS = 400
 #: Beyond this many changed alarms at once the whole list is read again.
 MAX_SINGLE_READS = 200
+#: Column widths are measured on this many rows.
+SIZE_FROM_ROWS = 30
 #: The state filter's first choice: new and acknowledged alarms.
 OPEN = "open"
 #: How often the snoozes' remaining time is redrawn (they end by themselves).
@@ -150,7 +155,10 @@ class AlarmsPanel(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Widths are measured when rows come or go (from the first rows only), not at every
+        # change of a cell: a storm changes cells many times a second.
+        header.setResizeContentsPrecision(SIZE_FROM_ROWS)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         self.model.modelReset.connect(self._on_model_reset)
@@ -253,12 +261,15 @@ class AlarmsPanel(QWidget):
             self._pending |= ids
         else:
             self._reload_all = True
-        if not self._flush.isActive():
-            self._flush.start()
+        soon = self._reload_all or any(self.model.alarm(i) is None for i in ids)
+        if soon and (not self._flush.isActive() or self._flush.remainingTime() > COALESCE_MS):
+            self._flush.start(COALESCE_MS)
+        elif not self._flush.isActive():
+            self._flush.start(CHANGE_COALESCE_MS)
 
     def _on_flush_timeout(self) -> None:
         if not self._loaded:
-            self._flush.start()  # the first read is still on its way
+            self._flush.start(COALESCE_MS)  # the first read is still on its way
             return
         ids, self._pending = self._pending, set()
         if self._reload_all or len(ids) > MAX_SINGLE_READS:
@@ -316,6 +327,9 @@ class AlarmsPanel(QWidget):
         self._keeping_selection(lambda: self.model.set_filter(alarm_filter))
 
     def _on_model_reset(self) -> None:
+        for column in range(self.model.columnCount()):
+            if column != 4:
+                self.table.resizeColumnToContents(column)
         sites = self.model.sites()
         current = self.site_filter.currentData()
         have = [self.site_filter.itemData(i) for i in range(1, self.site_filter.count())]
