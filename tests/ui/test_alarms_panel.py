@@ -4,9 +4,12 @@ comment, assign, close, snooze that expires), filters, counts, and the role matr
 
 from __future__ import annotations
 
+import io
 import json
+import logging
+import wave
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -20,6 +23,7 @@ from console.app import Core
 from console.domain import Actor, Role, User
 from tests.conftest import PASSWORD, FakeClock
 from ui.alarm_details import AssignDialog, CommentDialog, SnoozeDialog
+from ui.alarm_sound import RATE, TONES, AlarmSound, tone
 from ui.alarms_model import SEVERITY_COLOURS
 from ui.alarms_panel import AlarmsPanel
 from ui.tasks import TaskRunner
@@ -376,3 +380,37 @@ def test_screenshot_in_the_dark_theme_shows_the_banner_and_severity_colours(
         assert SEVERITY_COLOURS[severity] in colours, severity
     # One line per alarm, whatever its text.
     assert panel.table.rowHeight(0) == panel.table.rowHeight(1)
+
+
+def test_a_snooze_can_be_lifted(
+    qtbot: QtBot, core: Core, clock: FakeClock, make_panel: Callable[[User], AlarmsPanel]
+) -> None:
+    olle = user(core, "olle", Role.OPERATOR)
+    (alarm,) = raise_events(core, aggression(clock))
+    core.alarms.snooze(Actor.of(olle), alarm.source_kind, alarm.source, timedelta(minutes=30))
+    panel = make_panel(olle)
+    qtbot.waitUntil(lambda: panel.snooze_list.count() == 1)
+    assert not panel.lift.isEnabled()
+    panel.snooze_list.setCurrentRow(0)
+    assert panel.lift.isEnabled()
+    panel.lift.click()
+    qtbot.waitUntil(lambda: core.alarms.snoozes(CLI) == [])
+    qtbot.waitUntil(lambda: panel.snooze_list.count() == 0)
+
+
+def test_alarm_sounds_are_short_wav_tones_and_silence_is_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    for name, (frequency, length_s, beeps) in TONES.items():
+        with wave.open(io.BytesIO(tone(frequency, length_s, beeps))) as wav:
+            assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, RATE)
+            assert 0.2 < wav.getnframes() / RATE < 1.0, name
+    sound = AlarmSound()
+    assert sound.play("") is False
+    assert sound.requested == []
+    caplog.set_level(logging.WARNING, logger="ui.alarm_sound")
+    played = sound.play("alarm")
+    assert sound.requested == ["alarm"]
+    assert played is sound.available
+    if not played:
+        assert sound.why_silent() in caplog.text
