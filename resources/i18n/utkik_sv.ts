@@ -2586,14 +2586,6 @@
   <context>
     <name>core</name>
     <message>
-      <source>No camera is linked to alarm {id}.</source>
-      <translation>Ingen kamera hör till larm {id}.</translation>
-    </message>
-    <message>
-      <source>The recording {file} cannot be read: {reason}</source>
-      <translation>Inspelningen {file} går inte att läsa: {reason}</translation>
-    </message>
-    <message>
       <source>A light level is a percentage from 0 to 100, not {level}.</source>
       <translation>En ljusnivå är en procentsats från 0 till 100, inte {level}.</translation>
     </message>
@@ -3968,6 +3960,14 @@
     <message>
       <source>Video signal lost</source>
       <translation>Videosignalen förlorad</translation>
+    </message>
+    <message>
+      <source>No camera is linked to alarm {id}.</source>
+      <translation>Ingen kamera hör till larm {id}.</translation>
+    </message>
+    <message>
+      <source>The recording {file} cannot be read: {reason}</source>
+      <translation>Inspelningen {file} går inte att läsa: {reason}</translation>
     </message>
   </context>
   <context>
