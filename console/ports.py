@@ -277,6 +277,12 @@ class CameraControls(PtzControl, Snapshotter, Protocol):
     """What the live grid does to a camera besides showing it: PTZ and snapshots."""
 
 
+#: Reads the picture a recorded segment shows at an offset (devices/ implements it): (the
+#: segment's file, seconds from its start) → the first picture at or after it, None when the file
+#: has none there. Blocks (called on workers); raises KnownError when the file cannot be read.
+StillReader = Callable[[Path, float], Still | None]
+
+
 #: One health check of a camera (devices/ implements it): (host, port, user, password, stream
 #: URI, or None when the stream is known to flow: then no session of its own is opened, cameras
 #: allow few) → Health. Blocks; never raises for the camera: what went wrong is in `error`.

@@ -408,6 +408,13 @@ class VideoGrid(QWidget):
             if tile.camera_id == camera_id:
                 tile.set_alarm(on)
 
+    def pop_alarm(self, camera_id: int) -> None:
+        """An alarm's camera shown with the alarm's border: where a tile shows it already, there;
+        otherwise in the alarm tile (the grid's last)."""
+        if self.tiles and all(tile.camera_id != camera_id for tile in self.tiles):
+            self.assign(len(self.tiles) - 1, camera_id)
+        self.set_alarm(camera_id, True)
+
     # -- the layout --------------------------------------------------------------------------
 
     def set_grid(self, grid: Grid) -> None:

@@ -32,6 +32,7 @@ from console.camera_facts import Health
 from console.cameras import Camera
 from console.domain import Area, Permission, Place, User
 from console.policy import can
+from ui.alarms_panel import AlarmsPanel
 from ui.grid import VideoGrid
 from ui.i18n import role_label
 from ui.lock import LockScreen
@@ -104,7 +105,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.user = user
         self._ui_settings = ui_settings
-        self.setWindowTitle(self.tr("Utkik – %1").replace("%1", user.name))
+        self._title = self.tr("Utkik – %1").replace("%1", user.name)
+        self.setWindowTitle(self._title)
         self.resize(1280, 800)
         self.video_area = QFrame()
         self.video_area.setObjectName("video_area")
@@ -143,6 +145,8 @@ class MainWindow(QMainWindow):
         video_layout.addWidget(self.grid_away)
         self.setCentralWidget(self.video_area)
         self.grid: VideoGrid | None = None
+        #: the alarm list, once the console has given it
+        self.alarms: AlarmsPanel | None = None
         self.grid_window: GridWindow | None = None
         #: docks that were visible before full screen hid them
         self._docks_before_full_screen: list[QDockWidget] = []
@@ -152,7 +156,7 @@ class MainWindow(QMainWindow):
             "alarms": self._dock(
                 "alarms_dock",
                 self.tr("Alarms"),
-                _placeholder(self.tr("Alarm handling is not available yet."), "alarms"),
+                _placeholder(self.tr("Loading the alarms …"), "alarms_loading"),
             ),
             # The Lighting dock's panel comes with set_lighting (it needs the core's services).
             "lighting": self._dock("lighting_dock", self.tr("Lighting"), QWidget()),
@@ -176,6 +180,11 @@ class MainWindow(QMainWindow):
         #: what the recording engine does (how many cameras, or which process records)
         self.recording_label = QLabel()
         self.recording_label.setObjectName("recording_label")
+        #: how many alarms are new and acknowledged (hidden for roles without alarms)
+        self.alarms_label = QLabel()
+        self.alarms_label.setObjectName("alarms_label")
+        self.alarms_label.hide()
+        self.statusBar().addPermanentWidget(self.alarms_label)
         self.statusBar().addPermanentWidget(self.recording_label)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(QLabel(data_dir))
@@ -325,6 +334,34 @@ class MainWindow(QMainWindow):
         self.sites.set_cameras(cameras)
         if self.grid is not None:
             self.grid.set_cameras(cameras)
+
+    # -- alarms ------------------------------------------------------------------------------
+
+    def set_alarms(self, panel: AlarmsPanel) -> None:
+        """The alarm list in the Alarms dock, in place of the placeholder."""
+        self.alarms = panel
+        old = self.docks["alarms"].widget()
+        self.docks["alarms"].setWidget(panel)
+        if old is not None:
+            old.deleteLater()
+
+    def show_alarm_counts(self, new: int, acknowledged: int) -> None:
+        """The open alarms in the status bar, and the new ones in the window title (seen in the
+        task bar while another window is in front)."""
+        self.alarms_label.setText(
+            self.tr("Alarms: %1 new, %2 acknowledged")
+            .replace("%1", str(new))
+            .replace("%2", str(acknowledged))
+        )
+        self.alarms_label.setStyleSheet(
+            "#alarms_label { color: #ffffff; background: #b3261e; padding: 0 4px; }" if new else ""
+        )
+        self.alarms_label.show()
+        title = self._title
+        if new:
+            count = self.tr("%n new alarm(s)", "", new)
+            title = f"{title} – {count}"
+        self.setWindowTitle(title)
 
     # -- the live grid -----------------------------------------------------------------------
 

@@ -1,6 +1,281 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="sv_SE">
   <context>
+    <name>AlarmDetails</name>
+    <message>
+      <source>Nothing was recorded at the alarm time.</source>
+      <translation>Inget spelades in vid larmtiden.</translation>
+    </message>
+    <message>
+      <source>Reading the recording …</source>
+      <translation>Läser inspelningen …</translation>
+    </message>
+    <message>
+      <source>Recorded video is not part of your role.</source>
+      <translation>Inspelad video ingår inte i din roll.</translation>
+    </message>
+    <message>
+      <source>Show the &amp;recording at the alarm time</source>
+      <translation>Visa &amp;inspelningen vid larmtiden</translation>
+    </message>
+    <message>
+      <source>%1, the condition has ended</source>
+      <translation>%1, tillståndet har upphört</translation>
+    </message>
+    <message>
+      <source>%1, the condition lasts</source>
+      <translation>%1, tillståndet består</translation>
+    </message>
+    <message>
+      <source>%1, the last at %2</source>
+      <translation>%1, det senaste %2</translation>
+    </message>
+    <message>
+      <source>&amp;Play back from 30 s before</source>
+      <translation>&amp;Spela upp från 30 s före</translation>
+    </message>
+    <message>
+      <source>Alarm</source>
+      <translation>Larm</translation>
+    </message>
+    <message>
+      <source>Device time</source>
+      <translation>Enhetens tid</translation>
+    </message>
+    <message>
+      <source>Handled</source>
+      <translation>Hanterat</translation>
+    </message>
+    <message>
+      <source>Messages</source>
+      <translation>Meddelanden</translation>
+    </message>
+    <message>
+      <source>No alarm selected.</source>
+      <translation>Inget larm är valt.</translation>
+    </message>
+    <message>
+      <source>No camera is linked to this alarm.</source>
+      <translation>Ingen kamera hör till larmet.</translation>
+    </message>
+    <message>
+      <source>Place</source>
+      <translation>Plats</translation>
+    </message>
+    <message>
+      <source>Received</source>
+      <translation>Mottaget</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>Allvarlighet</translation>
+    </message>
+    <message>
+      <source>Source</source>
+      <translation>Källa</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>What the device sent:</source>
+      <translation>Vad enheten skickade:</translation>
+    </message>
+    <message>
+      <source>acknowledged by %1</source>
+      <translation>kvitterat av %1</translation>
+    </message>
+    <message>
+      <source>assigned to %1</source>
+      <translation>tilldelat %1</translation>
+    </message>
+    <message>
+      <source>closed by %1</source>
+      <translation>stängt av %1</translation>
+    </message>
+    <message>
+      <source>comment: %1</source>
+      <translation>kommentar: %1</translation>
+    </message>
+    <message>
+      <source>none (the device sent no time it could have)</source>
+      <translation>ingen (enheten skickade ingen rimlig tid)</translation>
+    </message>
+  </context>
+  <context>
+    <name>AlarmLink</name>
+    <message>
+      <source>The MQTT broker cannot be reached; trying again.</source>
+      <translation>MQTT-brokern går inte att nå; försöker igen.</translation>
+    </message>
+    <message>
+      <source>The alarm engine of this data folder has stopped (utkik serve or the console that records).</source>
+      <translation>Larmmotorn för den här datamappen har stannat (utkik serve eller konsolen som spelar in).</translation>
+    </message>
+  </context>
+  <context>
+    <name>AlarmTableModel</name>
+    <message>
+      <source>1 Critical</source>
+      <translation>1 Kritiskt</translation>
+    </message>
+    <message>
+      <source>2 High</source>
+      <translation>2 Högt</translation>
+    </message>
+    <message>
+      <source>3 Medium</source>
+      <translation>3 Medel</translation>
+    </message>
+    <message>
+      <source>4 Low</source>
+      <translation>4 Lågt</translation>
+    </message>
+    <message>
+      <source>Acknowledged</source>
+      <translation>Kvitterat</translation>
+    </message>
+    <message>
+      <source>Alarm</source>
+      <translation>Larm</translation>
+    </message>
+    <message>
+      <source>Analytics</source>
+      <translation>Analys</translation>
+    </message>
+    <message>
+      <source>Class</source>
+      <translation>Typ</translation>
+    </message>
+    <message>
+      <source>Closed</source>
+      <translation>Stängt</translation>
+    </message>
+    <message>
+      <source>Door</source>
+      <translation>Dörr</translation>
+    </message>
+    <message>
+      <source>Health</source>
+      <translation>Systemhälsa</translation>
+    </message>
+    <message>
+      <source>Input</source>
+      <translation>Ingång</translation>
+    </message>
+    <message>
+      <source>Motion</source>
+      <translation>Rörelse</translation>
+    </message>
+    <message>
+      <source>New</source>
+      <translation>Nytt</translation>
+    </message>
+    <message>
+      <source>Other</source>
+      <translation>Övrigt</translation>
+    </message>
+    <message>
+      <source>Place</source>
+      <translation>Plats</translation>
+    </message>
+    <message>
+      <source>Received</source>
+      <translation>Mottaget</translation>
+    </message>
+    <message>
+      <source>Sabotage</source>
+      <translation>Sabotage</translation>
+    </message>
+    <message>
+      <source>Severity</source>
+      <translation>Allvarlighet</translation>
+    </message>
+    <message>
+      <source>Sound</source>
+      <translation>Ljud</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>Status</translation>
+    </message>
+  </context>
+  <context>
+    <name>AlarmsPanel</name>
+    <message>
+      <source>%1 until %2 (%3 min left), by %4</source>
+      <translation>%1 till %2 (%3 min kvar), av %4</translation>
+    </message>
+    <message>
+      <source>&amp;Acknowledge…</source>
+      <translation>&amp;Kvittera…</translation>
+    </message>
+    <message>
+      <source>Li&amp;ft snooze</source>
+      <translation>&amp;Häv tystningen</translation>
+    </message>
+    <message>
+      <source>A&amp;ssign…</source>
+      <translation>&amp;Tilldela…</translation>
+    </message>
+    <message>
+      <source>Acknowledge alarm</source>
+      <translation>Kvittera larm</translation>
+    </message>
+    <message>
+      <source>Alarms are not part of your role.</source>
+      <translation>Larm ingår inte i din roll.</translation>
+    </message>
+    <message>
+      <source>Alarms cannot be received.</source>
+      <translation>Larm kan inte tas emot.</translation>
+    </message>
+    <message>
+      <source>All classes</source>
+      <translation>Alla typer</translation>
+    </message>
+    <message>
+      <source>All sites</source>
+      <translation>Alla områden</translation>
+    </message>
+    <message>
+      <source>All states</source>
+      <translation>Alla statusar</translation>
+    </message>
+    <message>
+      <source>C&amp;lose…</source>
+      <translation>St&amp;äng…</translation>
+    </message>
+    <message>
+      <source>Close alarm</source>
+      <translation>Stäng larm</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Öppna larm</translation>
+    </message>
+    <message>
+      <source>S&amp;nooze source…</source>
+      <translation>T&amp;ysta källa…</translation>
+    </message>
+    <message>
+      <source>Snoozed sources:</source>
+      <translation>Tystade källor:</translation>
+    </message>
+  </context>
+  <context>
+    <name>AssignDialog</name>
+    <message>
+      <source>Assign alarm</source>
+      <translation>Tilldela larm</translation>
+    </message>
+    <message>
+      <source>Operator</source>
+      <translation>Operatör</translation>
+    </message>
+  </context>
+  <context>
     <name>AuditModel</name>
     <message>
       <location filename="../../ui/audit_viewer.py" line="148" />
@@ -304,6 +579,17 @@
       <location filename="../../ui/camera_wizard.py" line="1283" />
       <source>Save and add &amp;another</source>
       <translation>Spara och lägg till &amp;fler</translation>
+    </message>
+  </context>
+  <context>
+    <name>CommentDialog</name>
+    <message>
+      <source>A comment (optional).</source>
+      <translation>En kommentar (frivillig).</translation>
+    </message>
+    <message>
+      <source>Say what was done (required for severity 1 and 2).</source>
+      <translation>Skriv vad som gjordes (krävs för allvarlighet 1 och 2).</translation>
     </message>
   </context>
   <context>
@@ -920,6 +1206,21 @@
   <context>
     <name>MainWindow</name>
     <message>
+      <source>Alarms: %1 new, %2 acknowledged</source>
+      <translation>Larm: %1 nya, %2 kvitterade</translation>
+    </message>
+    <message>
+      <source>Loading the alarms …</source>
+      <translation>Läser in larmen …</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n new alarm(s)</source>
+      <translation>
+        <numerusform>%n nytt larm</numerusform>
+        <numerusform>%n nya larm</numerusform>
+      </translation>
+    </message>
+    <message>
       <location filename="../../ui/main_window.py" line="101" />
       <source>Utkik – %1</source>
       <extracomment>The permission each menu action needs; the others are open to everyone logged in. the person asked to lock the console the password typed on the lock screen log out and show the login "sv" or "en" "dark" or "light" open user management open the access-log viewer open the wizard that finds and adds cameras play back recorded video: True for the live grid's layout as it is, False to choose the cameras the supervisor asks for the evidence locks the person closed the window (Quit, or the window manager's close button)</extracomment>
@@ -951,11 +1252,6 @@
       <location filename="../../ui/main_window.py" line="147" />
       <source>Alarms</source>
       <translation>Larm</translation>
-    </message>
-    <message>
-      <location filename="../../ui/main_window.py" line="147" />
-      <source>Alarm handling is not available yet.</source>
-      <translation>Larmhantering finns inte ännu.</translation>
     </message>
     <message>
       <location filename="../../ui/main_window.py" line="151" />
@@ -1763,6 +2059,29 @@
       <location filename="../../ui/sites_panel.py" line="429" />
       <source>Remove the camera “%1” (%2) from Utkik? Its login is deleted from the keyring. The removal is written to the access log.</source>
       <translation>Ta bort kameran ”%1” (%2) från Utkik? Dess inloggning raderas ur nyckelringen. Borttagningen skrivs i åtkomstloggen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>SnoozeDialog</name>
+    <message>
+      <source> min</source>
+      <translation> min</translation>
+    </message>
+    <message>
+      <source>Events from %1 raise no alarm until the snooze ends.</source>
+      <translation>Händelser från %1 ger inga larm förrän tystningen upphör.</translation>
+    </message>
+    <message>
+      <source>For</source>
+      <translation>Hur länge</translation>
+    </message>
+    <message>
+      <source>Reason</source>
+      <translation>Skäl</translation>
+    </message>
+    <message>
+      <source>Snooze source</source>
+      <translation>Tysta källa</translation>
     </message>
   </context>
   <context>
@@ -3921,6 +4240,14 @@
     <message>
       <source>Video signal lost</source>
       <translation>Videosignalen förlorad</translation>
+    </message>
+    <message>
+      <source>No camera is linked to alarm {id}.</source>
+      <translation>Ingen kamera hör till larm {id}.</translation>
+    </message>
+    <message>
+      <source>The recording {file} cannot be read: {reason}</source>
+      <translation>Inspelningen {file} går inte att läsa: {reason}</translation>
     </message>
   </context>
   <context>

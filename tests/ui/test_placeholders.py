@@ -1,5 +1,5 @@
 """Panels for features this version does not have say so, in the operator's language, instead of
-an empty state an operator could read as "nothing is wrong" (no alarms, no luminaires)."""
+an empty state an operator could read as "nothing is wrong" (no luminaires, no events)."""
 
 from __future__ import annotations
 
@@ -25,14 +25,12 @@ CLI = Actor.os_account("root")
         (
             "en",
             {
-                "alarms": "Alarm handling is not available yet.",
                 "log": "The event log is not available yet.",
             },
         ),
         (
             "sv",
             {
-                "alarms": "Larmhantering finns inte ännu.",
                 "log": "Händelseloggen finns inte ännu.",
             },
         ),

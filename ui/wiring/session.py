@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from console.alarms.model import Alarm, AlarmState
 from console.app import Core
 from console.cameras import Camera
 from console.domain import Actor, Area, Permission, Place, User
@@ -38,9 +39,13 @@ from console.recording.engine import (
     RepairReport,
 )
 from console.recording.lock import EngineBusy
+from console.recording.stills import RecordedStills
 from console.runtime import DeviceLoop
 from console.settings import IDLE_LOCK_MINUTES
 from console.viewing import LiveViews, PlaybackViews
+from devices.media.stills import read_still
+from ui.alarm_sound import AlarmSound
+from ui.alarms_panel import AlarmsPanel
 from ui.audit_viewer import AuditViewer
 from ui.camera_wizard import CameraWizard
 from ui.cli_export import package_producer
@@ -55,10 +60,11 @@ from ui.lighting import LightingPanel
 from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
 from ui.playback import END_WAIT_S, PlaybackWindow
-from ui.playback_request import PlaybackContext, PlaybackRequest, ask_for_playback
+from ui.playback_request import PlaybackContext, PlaybackRequest, ask_for_playback, grid_for
 from ui.tasks import JobControl, JobHandle, Pool, TaskRunner
 from ui.theme import apply_theme
 from ui.users_dialog import UsersDialog
+from ui.wiring.alarms import AlarmLink
 
 if TYPE_CHECKING:
     from ui.serve import Alarms
@@ -150,6 +156,12 @@ class Console(QObject):
         self._recording: EngineStatus | None = None
         self._recording_elsewhere = ""
         self.recording_changed.connect(self._on_recording_changed)
+        #: the alarm states on the broker (started with the first main window)
+        self.alarm_link = AlarmLink(core, self.runner, self)
+        self.alarm_sound = AlarmSound(self)
+        #: the receiving state last said, for a main window shown later
+        self._alarm_link_state: tuple[bool, str] = (True, "")
+        self.alarm_link.link_changed.connect(self._on_alarm_link_changed)
 
     def shutdown(self) -> None:
         """Save the layout, stop the workers and detach from the application."""
@@ -161,6 +173,7 @@ class Console(QObject):
         self._close_playback()
         self._wait_for_end_entries()
         self._log_out("quit")
+        self.alarm_link.stop()
         self.app.removeEventFilter(self.idle)
         self.idle.set_minutes(0)
         self.runner.shutdown()
@@ -305,6 +318,7 @@ class Console(QObject):
                 self.events,
             )
         )
+        self._show_alarms(window)
         self.main_window = window
         self._show_recording()
         window.show()
@@ -385,6 +399,85 @@ class Console(QObject):
         # Health has its own path (HealthMonitor → show_health), one camera at a time.
         if changed.kind is ChangeKind.CAMERAS:
             self.refresh_cameras()
+        elif changed.kind is ChangeKind.ALARMS:
+            panel = self.main_window.alarms if self.main_window is not None else None
+            if panel is not None:
+                panel.alarms_changed(changed.ids)
+
+    # -- alarms --------------------------------------------------------------------------------
+
+    def _show_alarms(self, window: MainWindow) -> None:
+        """The alarm list in the window's dock, following this process's changes and the
+        broker's (other consoles, the engine)."""
+        assert self.user is not None
+        core = self.core
+        stills = RecordedStills(
+            core.recordings, core.playback, core.cameras, core.audit, read_still
+        )
+        panel = AlarmsPanel(core.alarms, self.user, self.runner, core.clock, stills)
+        window.set_alarms(panel)
+        panel.counts_changed.connect(
+            lambda counts, w=window: w.show_alarm_counts(
+                counts[AlarmState.NEW], counts[AlarmState.ACKNOWLEDGED]
+            )
+        )
+        panel.status.connect(lambda text, w=window: w.statusBar().showMessage(text, 10_000))
+        panel.alarm_raised.connect(self._on_alarms_alarm_raised)
+        panel.alarm_handled.connect(self._on_alarms_alarm_handled)
+        panel.playback_requested.connect(self._on_alarms_playback_requested)
+        self.alarm_link.changed.connect(panel.alarms_changed)
+        self.alarm_link.link_changed.connect(panel.show_link)
+        panel.show_link(*self._alarm_link_state)
+        panel.load()
+        self.alarm_link.start()
+
+    def _on_alarm_link_changed(self, receiving: bool, why: str) -> None:
+        self._alarm_link_state = (receiving, why)
+
+    def _on_alarms_alarm_raised(self, alarm: Alarm) -> None:
+        """A new alarm: its rule says whether it sounds and pops its camera into the grid."""
+        window = self.main_window
+        if window is None:
+            return
+        service = self.core.alarms
+
+        def follow(rule_alarm: tuple[str, bool]) -> None:
+            sound, open_camera = rule_alarm
+            if self.main_window is not window:
+                return
+            self.alarm_sound.play(sound)
+            camera = alarm.camera
+            grid = window.grid
+            if open_camera and camera is not None and grid is not None and not window.locked:
+                grid.pop_alarm(camera)
+
+        def rule() -> tuple[str, bool]:
+            found = service.rule(alarm.alarm_class, alarm.area_id)
+            return found.sound, found.open_camera
+
+        self.runner.run(rule, follow, receiver=window)
+
+    def _on_alarms_alarm_handled(self, alarm: Alarm) -> None:
+        window = self.main_window
+        camera = alarm.camera
+        if window is not None and window.grid is not None and camera is not None:
+            window.grid.set_alarm(camera, False)
+
+    def _on_alarms_playback_requested(self, camera_id: int, moment: datetime) -> None:
+        """ "Play back from 30 s before": the reason asked as for any playback, then the
+        window opens at the moment."""
+        window, user = self.main_window, self.user
+        if window is None or user is None or window.locked:
+            return
+        if not can(user, Permission.VIEW_RECORDED):
+            return  # a convenience: the service refuses anyway
+        context = self._playback_context(user)
+        ask_for_playback(
+            context,
+            window,
+            lambda request: self._open_playback(context, request, at=moment),
+            layout=(grid_for(1), (camera_id,)),
+        )
 
     def refresh_cameras(self) -> None:
         """Reload the cameras the user may see into the tree (after an add, rename or removal)."""
@@ -645,7 +738,9 @@ class Console(QObject):
             backend=self.playback,
         )
 
-    def _open_playback(self, context: PlaybackContext, request: PlaybackRequest) -> None:
+    def _open_playback(
+        self, context: PlaybackContext, request: PlaybackRequest, *, at: datetime | None = None
+    ) -> None:
         window = self.main_window
         if window is None or self.user is None or window.locked:
             return
@@ -659,6 +754,9 @@ class Console(QObject):
         self._playback_logs = [log for log in self._playback_logs if log.ending]
         self._playback_logs.append(playback.log)
         self.playback_window = playback
+        if at is not None:
+            # Before it starts: the start entries name the moment played from.
+            playback.seek(at)
         playback.show()
         playback.start()
 
