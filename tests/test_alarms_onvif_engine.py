@@ -75,7 +75,7 @@ def test_a_cameras_motion_and_vendor_events_become_alarms(
             return [a for a in core.alarms.list(olle) if a.alarm_class is alarm_class]
 
         # The subscription is made on the device loop; raise until the first event lands.
-        until(lambda: camera.subscription_count() > 0)
+        until(lambda: camera.subscription_count > 0)
         camera.raise_event(TOPIC_MOTION, VIDEO_SOURCE, True)
         until(lambda: len(of(AlarmClass.MOTION)) == 1)
         (motion,) = of(AlarmClass.MOTION)

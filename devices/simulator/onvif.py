@@ -511,11 +511,6 @@ class OnvifDevice:
                 sub.queue.append(message)
             self._events.notify_all()
 
-    def subscription_count(self) -> int:
-        """How many PullPoint subscriptions the device holds now."""
-        with self._lock:
-            return len(self._subscriptions)
-
     def drop_subscriptions(self) -> None:
         """Forget every event subscription, as a camera does when it restarts: a client's next
         request to its pull point gets a ResourceUnknown fault."""
