@@ -23,6 +23,7 @@ from console.alarms.broker import (
     write_broker_file,
 )
 from console.alarms.engine import AlarmEngine
+from console.alarms.health import restart_event
 from console.app import Core, default_data_dir
 from console.errors import KnownError
 from console.lighting.alarms import boost_for, problem_event
@@ -150,6 +151,12 @@ class Alarms:
                 on_raised=lambda outcomes: boost_for(outcomes, lighting),
             )
             engine.start()
+            if recording is not None:
+                # `prepare` returns the report of the start: segments left open mean the
+                # recorder was interrupted (a crash, a power cut) and has now restarted.
+                report = recording.prepare()
+                if report.repaired or report.dropped:
+                    engine.deliver(restart_event(core.clock.now(), report.repaired, report.dropped))
             # Lighting runs beside alarms: the same broker, its problems become alarms.
             self.lighting = LightingEngine(
                 lighting,

@@ -11,7 +11,11 @@ condition lasts as one alarm until it ends:
 - a recorder whose stream stalled or dropped, the camera not checked yet → health ("stream
   stale");
 - recording paused because the disk is full → health;
-- a camera's event subscription lost → health.
+- a camera's event subscription lost → health;
+- a camera whose clock is more than `CLOCK_DRIFT_S` off ours → health (its events' and pictures'
+  times would mislead);
+- the recording engine restarted after an interruption (it found segments a crash left open)
+  → a one-off health alarm (`restart_event`).
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ STREAM_LOST = "stream_lost"
 STREAM_STALE = "stream_stale"
 SUBSCRIPTION = "subscription"
 DISK = "disk"
+CLOCK_DRIFT = "clock_drift"
+#: A camera clock further off than this makes its times in events and on pictures misleading.
+CLOCK_DRIFT_S = 5.0
 
 
 def camera_topic(camera_id: int, condition: str) -> str:
@@ -48,6 +55,7 @@ _CLASS_AND_TITLE: dict[str, tuple[AlarmClass, str]] = {
     STREAM_LOST: (AlarmClass.SABOTAGE, "Stream lost while the camera answers: {name}"),
     STREAM_STALE: (AlarmClass.HEALTH, "Stream stale: {name}"),
     SUBSCRIPTION: (AlarmClass.HEALTH, "Event subscription lost: {name}"),
+    CLOCK_DRIFT: (AlarmClass.HEALTH, "Camera clock off: {name}"),
 }
 
 
@@ -98,6 +106,9 @@ class HealthWatch:
                 hold(STREAM_STALE, recorder.reason if recorder is not None else "")
             if subscriptions is not None and subscriptions.get(camera.id) is False:
                 hold(SUBSCRIPTION, "")
+            offset = health.clock_offset_s if health is not None else None
+            if reachable and offset is not None and abs(offset) > CLOCK_DRIFT_S:
+                hold(CLOCK_DRIFT, f"the camera's clock is {offset:+.1f} s from this computer's")
         if status is not None and (
             status.disk.level is DiskLevel.FULL
             or any(r.state is RecorderState.PAUSED for r in recorders.values())
@@ -155,7 +166,36 @@ def _disk(event: DeviceEvent) -> AlarmSignal | None:
     )
 
 
+RECORDING_RESTART_TOPIC = "health/recording/restarted"
+
+
+def restart_event(now: datetime, repaired: int, dropped: int) -> DeviceEvent:
+    """The recording engine started after an interruption: it found `repaired` segments a crash
+    left open (and `dropped` that held nothing)."""
+    return DeviceEvent(
+        kind=SourceKind.HEALTH,
+        source="recording",
+        camera_id=None,
+        topic=RECORDING_RESTART_TOPIC,
+        device_time=None,
+        received_time=now,
+        data={"repaired": str(repaired), "dropped": str(dropped)},
+        raw=f"{repaired} open segments closed, {dropped} empty ones removed",
+    )
+
+
+def _restart(event: DeviceEvent) -> AlarmSignal | None:
+    return AlarmSignal(
+        AlarmClass.HEALTH,
+        f"health:{event.topic}",
+        None,
+        "Recording restarted after an interruption",
+        event,
+    )
+
+
 PARSERS: dict[str, TopicParser] = {
     "health/camera/+/+": _camera_condition,
     RECORDING_DISK_TOPIC: _disk,
+    RECORDING_RESTART_TOPIC: _restart,
 }

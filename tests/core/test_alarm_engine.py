@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from console.alarms.engine import AlarmEngine
-from console.alarms.health import HealthWatch
+from console.alarms.health import HealthWatch, restart_event
 from console.alarms.model import Alarm, AlarmState
 from console.alarms.registry import default_registry
 from console.alarms.signals import AlarmClass, DeviceEvent, EventSink, EventSource, SourceKind
@@ -290,6 +290,30 @@ def test_health_watch_names_stale_streams_lost_subscriptions_and_a_full_disk(
     (stalled,) = [e for e in again if e.camera_id == cam.id]
     assert stalled.topic == f"health/camera/{cam.id}/stream_lost"
     assert REGISTRY.signal_for(stalled).alarm_class is AlarmClass.SABOTAGE
+
+
+def test_a_drifting_camera_clock_and_a_restarted_recorder_are_health_alarms(
+    core: Core, clock: FakeClock
+) -> None:
+    cam = camera(core)
+    watch = HealthWatch()
+    core.cameras.record_health(cam.id, Health(True, True, 4.0, "", clock.now()))
+    assert watch.observe(clock.now(), core.cameras.list(CLI)) == []
+    core.cameras.record_health(cam.id, Health(True, True, -12.5, "", clock.now()))
+    (drift,) = watch.observe(clock.now(), core.cameras.list(CLI))
+    assert (drift.topic, drift.data["active"]) == (f"health/camera/{cam.id}/clock_drift", "true")
+    assert "-12.5 s" in drift.raw
+    signal = REGISTRY.signal_for(drift)
+    assert (signal.alarm_class, signal.active) == (AlarmClass.HEALTH, True)
+    assert signal.title == f"Camera clock off: {cam.name}"
+    core.cameras.record_health(cam.id, Health(True, True, 0.2, "", clock.now()))
+    (ended,) = watch.observe(clock.now(), core.cameras.list(CLI))
+    assert ended.data["active"] == "false"
+
+    restarted = REGISTRY.signal_for(restart_event(clock.now(), 3, 1))
+    assert (restarted.alarm_class, restarted.active) == (AlarmClass.HEALTH, None)
+    assert restarted.title == "Recording restarted after an interruption"
+    assert "3 open segments closed" in restarted.event.raw
 
 
 def test_a_batch_the_database_refuses_is_stored_later(
