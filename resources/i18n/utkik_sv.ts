@@ -595,6 +595,10 @@
   <context>
     <name>Console</name>
     <message>
+      <source>Alarms from this console only: sensors at the sites need an MQTT broker set (mqtt.broker)</source>
+      <translation>Larm bara från den här konsolen: sensorerna på platserna behöver en MQTT-mäklare inställd (mqtt.broker)</translation>
+    </message>
+    <message>
       <location filename="../../ui/wiring/session.py" line="1" />
       <source>Repairing recordings after an interruption: %1 of %2</source>
       <translation>Reparerar inspelningar efter ett avbrott: %1 av %2</translation>

@@ -356,3 +356,18 @@ def test_quitting_the_login_finishes(qtbot: QtBot, make_console: MakeConsole, co
     assert console.login_dialog is not None
     with qtbot.waitSignal(console.finished, timeout=3000):
         console.login_dialog.reject()
+
+
+def test_the_status_bar_says_sensors_need_a_broker_when_the_console_runs_its_own(
+    qtbot: QtBot, make_console: MakeConsole, core: Core
+) -> None:
+    core.users.add(CLI, "anna", Role.ADMINISTRATOR, PASSWORD)
+    core.users.add(CLI, "siv", Role.SUPERVISOR, PASSWORD)
+    console = make_console()
+    console.start()
+    window = log_in(qtbot, console, "siv")
+    assert "mqtt.broker" not in window.recording_label.text()
+    console.alarm_broker_started(True)
+    assert "sensors at the sites need an MQTT broker set" in window.recording_label.text()
+    console.alarm_broker_started(False)
+    assert "mqtt.broker" not in window.recording_label.text()

@@ -155,6 +155,8 @@ class Console(QObject):
         #: what the recording engine last said, or why this console does not record
         self._recording: EngineStatus | None = None
         self._recording_elsewhere = ""
+        #: the alarm engine of this console runs its own broker on loopback (no mqtt.broker)
+        self._own_broker = False
         self.recording_changed.connect(self._on_recording_changed)
         #: the alarm states on the broker (started with the first main window)
         self.alarm_link = AlarmLink(core, self.runner, self)
@@ -363,6 +365,21 @@ class Console(QObject):
         if self.main_window is not None:
             self.main_window.statusBar().showMessage(self.tr("Ending the recordings …"))
 
+    def alarm_broker_started(self, own: bool) -> None:
+        """The alarm engine runs; `own`: on a broker this console started on loopback (no
+        mqtt.broker set), which sensors at the sites cannot reach."""
+        self._own_broker = own
+        self._show_recording()
+
+    def _with_broker_note(self, text: str) -> str:
+        if not self._own_broker:
+            return text
+        note = self.tr(
+            "Alarms from this console only: sensors at the sites need an MQTT broker set "
+            "(mqtt.broker)"
+        )
+        return f"{text} · {note}" if text else note
+
     def recording_elsewhere(self, text: str) -> None:
         """This console does not record: `text` says which process does (EngineBusy)."""
         self._recording_elsewhere = text
@@ -378,7 +395,7 @@ class Console(QObject):
             return
         status = self._recording
         if status is None:
-            window.show_recording("", False, self._recording_elsewhere)
+            window.show_recording("", False, self._with_broker_note(self._recording_elsewhere))
             return
         recording = {
             camera_id
@@ -389,7 +406,9 @@ class Console(QObject):
         if status.disk.level is not DiskLevel.OK:
             banner = core_text(status.disk.message, status.disk.params)
         summary = self.tr("Recording %n camera(s)", "", len(recording))
-        window.show_recording(banner, status.disk.level is DiskLevel.FULL, summary)
+        window.show_recording(
+            banner, status.disk.level is DiskLevel.FULL, self._with_broker_note(summary)
+        )
         if window.grid is not None:
             for camera_id in status.cameras:
                 window.grid.set_recording(camera_id, camera_id in recording)
@@ -977,7 +996,11 @@ def start_recording(
             # Starting the broker takes a moment: on a worker. A KnownError (no mosquitto)
             # reaches the message bus.
             alarms = recording.alarms = Alarms(core, engine, devices=devices)
-            console.runner.job(lambda _control: alarms.start(), pool=Pool.STORAGE).run()
+            (
+                console.runner.job(lambda _control: alarms.start(), pool=Pool.STORAGE)
+                .success(lambda _engine: console.alarm_broker_started(alarms.own_broker))
+                .run()
+            )
 
     preparing = (
         console.runner.job(
