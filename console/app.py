@@ -23,6 +23,7 @@ from console.recording.playback import PlaybackService
 from console.settings import Settings
 from console.sites import SiteService
 from console.storage import Database, exposure
+from console.subject_access.cases import CaseService
 from console.users import UserService
 
 #: The recordings root inside the data dir.
@@ -52,6 +53,8 @@ class Core:
     alarms: AlarmService
     #: export requests, their approval and production (console/export/requests.py)
     exports: ExportService
+    #: subject access cases (console/subject_access/cases.py)
+    cases: CaseService
 
     @classmethod
     def open(
@@ -83,6 +86,7 @@ class Core:
             bus.known(problem, Level.WARNING)
         cameras = CameraService(db, audit, secrets, clock, events)
         recordings = RecordingService(db, audit, clock, directory / RECORDINGS_DIRNAME, events)
+        playback = PlaybackService(db, audit, settings, clock)
         return cls(
             data_dir=directory,
             db=db,
@@ -95,10 +99,11 @@ class Core:
             cameras=cameras,
             layouts=LayoutService(db, clock, events),
             recordings=recordings,
-            playback=PlaybackService(db, audit, settings, clock),
+            playback=playback,
             clock=clock,
             alarms=AlarmService(db, audit, clock, events),
             exports=ExportService(db, audit, settings, cameras, recordings, clock, events),
+            cases=CaseService(db, audit, cameras, recordings, playback, clock, directory, events),
         )
 
     def close(self) -> None:
