@@ -167,15 +167,15 @@ def cover(
     ch, cw = (y1 - y0 + 1) // 2, (x1 - x0 + 1) // 2
     padded = np.zeros((ch * 2, cw * 2), np.uint8)
     padded[: y1 - y0, : x1 - x0] = mask
-    cmask = padded.reshape(ch, 2, cw, 2).max(axis=(1, 3)).astype(bool)
+    cmask = (padded[0::2, 0::2] | padded[1::2, 0::2] | padded[0::2, 1::2] | padded[1::2, 1::2]) > 0
     cy0, cx0 = y0 // 2, x0 // 2
     cmask = cmask[: half_h - cy0, : half_w - cx0]
     cy1, cx1 = cy0 + cmask.shape[0], cx0 + cmask.shape[1]
-    lmask = mask.astype(bool)
+    lmask = mask > 0
     if plan.fill is Fill.SOLID:
-        luma[y0:y1, x0:x1][lmask] = _BLACK_Y
-        u[cy0:cy1, cx0:cx1][cmask] = _GREY_UV
-        v[cy0:cy1, cx0:cx1][cmask] = _GREY_UV
+        np.copyto(luma[y0:y1, x0:x1], _BLACK_Y, where=lmask)
+        np.copyto(u[cy0:cy1, cx0:cx1], _GREY_UV, where=cmask)
+        np.copyto(v[cy0:cy1, cx0:cx1], _GREY_UV, where=cmask)
         return
     for plane, m, (a, b, c, d) in (
         (luma, lmask, (y0, y1, x0, x1)),

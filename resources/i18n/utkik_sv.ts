@@ -2267,6 +2267,250 @@
   <context>
     <name>core</name>
     <message>
+      <source>'exclude' must be a list of track names.</source>
+      <translation>'exclude' måste vara en lista med spårnamn.</translation>
+    </message>
+    <message>
+      <source>'margin' must be a whole number of pixels.</source>
+      <translation>'margin' måste vara ett helt antal bildpunkter.</translation>
+    </message>
+    <message>
+      <source>'regions' must be a list of regions.</source>
+      <translation>'regions' måste vara en lista med områden.</translation>
+    </message>
+    <message>
+      <source>A case covers at most {hours} hours of a camera.</source>
+      <translation>Ett ärende omfattar högst {hours} timmar från en kamera.</translation>
+    </message>
+    <message>
+      <source>A field can have at most {limit} characters.</source>
+      <translation>Ett fält kan ha högst {limit} tecken.</translation>
+    </message>
+    <message>
+      <source>A keyframe of {name} has no frame number.</source>
+      <translation>En nyckelbildruta i {name} saknar bildrutenummer.</translation>
+    </message>
+    <message>
+      <source>A keyframe of {name} needs a box [x, y, width, height].</source>
+      <translation>En nyckelbildruta i {name} behöver en ruta [x, y, bredd, höjd].</translation>
+    </message>
+    <message>
+      <source>A keyframe of {name} needs its points [[x, y], …].</source>
+      <translation>En nyckelbildruta i {name} behöver sina punkter [[x, y], …].</translation>
+    </message>
+    <message>
+      <source>A mask region must be a JSON object.</source>
+      <translation>Ett maskeringsområde måste vara ett JSON-objekt.</translation>
+    </message>
+    <message>
+      <source>A mask region needs a name.</source>
+      <translation>Ett maskeringsområde behöver ett namn.</translation>
+    </message>
+    <message>
+      <source>A release is made by a console user, not by {name}.</source>
+      <translation>Ett utlämnande görs av en användare i konsolen, inte av {name}.</translation>
+    </message>
+    <message>
+      <source>A review is made by a console user, not by {name}.</source>
+      <translation>En granskning görs av en användare i konsolen, inte av {name}.</translation>
+    </message>
+    <message>
+      <source>A text can have at most {limit} characters.</source>
+      <translation>En text kan ha högst {limit} tecken.</translation>
+    </message>
+    <message>
+      <source>Blur can leave people recognisable: it is used only when accepted explicitly (--accept-blur-risk).</source>
+      <translation>Oskärpa kan lämna personer igenkännbara: den används bara om det godkänns uttryckligen (--accept-blur-risk).</translation>
+    </message>
+    <message>
+      <source>Case {number} cannot be released: a second supervisor has not reviewed and approved its masked copy.</source>
+      <translation>Ärende {number} kan inte lämnas ut: ingen andra arbetsledare har granskat och godkänt den maskerade kopian.</translation>
+    </message>
+    <message>
+      <source>Case {number} changed meanwhile (it is now {state}).</source>
+      <translation>Ärende {number} har ändrats under tiden (det är nu {state}).</translation>
+    </message>
+    <message>
+      <source>Case {number} holds no footage of camera {camera}.</source>
+      <translation>Ärende {number} innehåller inget material från kamera {camera}.</translation>
+    </message>
+    <message>
+      <source>Case {number} is closed.</source>
+      <translation>Ärende {number} är avslutat.</translation>
+    </message>
+    <message>
+      <source>Case {number} is {state}: that cannot be done now.</source>
+      <translation>Ärende {number} är {state}: det kan inte göras nu.</translation>
+    </message>
+    <message>
+      <source>Case {number} was not reviewed by a second supervisor.</source>
+      <translation>Ärende {number} har inte granskats av en andra arbetsledare.</translation>
+    </message>
+    <message>
+      <source>Choose at least one camera.</source>
+      <translation>Välj minst en kamera.</translation>
+    </message>
+    <message>
+      <source>Give the name of the person who asks.</source>
+      <translation>Ange namnet på den som begär utdraget.</translation>
+    </message>
+    <message>
+      <source>Give the place where the requester says they were filmed.</source>
+      <translation>Ange platsen där den som begär utdraget säger sig ha filmats.</translation>
+    </message>
+    <message>
+      <source>Notes can have at most {limit} characters.</source>
+      <translation>Anteckningar kan ha högst {limit} tecken.</translation>
+    </message>
+    <message>
+      <source>Nothing of {names} is recorded in that range.</source>
+      <translation>Inget från {names} är inspelat i det intervallet.</translation>
+    </message>
+    <message>
+      <source>Nothing of {name} is recorded in the case's range.</source>
+      <translation>Inget från {name} är inspelat i ärendets intervall.</translation>
+    </message>
+    <message>
+      <source>OpenCV's face detector could not be loaded.</source>
+      <translation>OpenCV:s ansiktsdetektor kunde inte läsas in.</translation>
+    </message>
+    <message>
+      <source>Pixelation can be reversed and is not offered: use solid fill (or blur).</source>
+      <translation>Pixelering kan backas och erbjuds inte: använd heltäckande fyllning (eller oskärpa).</translation>
+    </message>
+    <message>
+      <source>Say how the requester's identity was checked.</source>
+      <translation>Ange hur identiteten hos den som begär utdraget kontrollerades.</translation>
+    </message>
+    <message>
+      <source>Say what must be masked differently.</source>
+      <translation>Ange vad som måste maskeras annorlunda.</translation>
+    </message>
+    <message>
+      <source>Say who checked the requester's identity.</source>
+      <translation>Ange vem som kontrollerade identiteten.</translation>
+    </message>
+    <message>
+      <source>Say why the request is refused.</source>
+      <translation>Ange varför begäran avslås.</translation>
+    </message>
+    <message>
+      <source>The clip {path} cannot be read: {reason}</source>
+      <translation>Klippet {path} kan inte läsas: {reason}</translation>
+    </message>
+    <message>
+      <source>The clip {path} holds no video frames.</source>
+      <translation>Klippet {path} innehåller inga bildrutor.</translation>
+    </message>
+    <message>
+      <source>The detection was cancelled.</source>
+      <translation>Detekteringen avbröts.</translation>
+    </message>
+    <message>
+      <source>The disk holding {path} is full: the masking stopped.</source>
+      <translation>Disken med {path} är full: maskeringen avbröts.</translation>
+    </message>
+    <message>
+      <source>The folder {path} cannot be written: {reason}.</source>
+      <translation>Det går inte att skriva i mappen {path}: {reason}.</translation>
+    </message>
+    <message>
+      <source>The folder {path} does not exist.</source>
+      <translation>Mappen {path} finns inte.</translation>
+    </message>
+    <message>
+      <source>The footage of {names} is not masked yet.</source>
+      <translation>Materialet från {names} är inte maskerat än.</translation>
+    </message>
+    <message>
+      <source>The mask file is not JSON: {reason}</source>
+      <translation>Maskeringsfilen är inte JSON: {reason}</translation>
+    </message>
+    <message>
+      <source>The mask file must hold a JSON object.</source>
+      <translation>Maskeringsfilen måste innehålla ett JSON-objekt.</translation>
+    </message>
+    <message>
+      <source>The mask margin must be 0 to 200 pixels.</source>
+      <translation>Maskeringens marginal måste vara 0 till 200 bildpunkter.</translation>
+    </message>
+    <message>
+      <source>The mask region {name} has an unknown shape: use rect or polygon.</source>
+      <translation>Maskeringsområdet {name} har en okänd form: använd rect eller polygon.</translation>
+    </message>
+    <message>
+      <source>The mask region {name} has no keyframes.</source>
+      <translation>Maskeringsområdet {name} har inga nyckelbildrutor.</translation>
+    </message>
+    <message>
+      <source>The mask region {name} has two keyframes for the same frame.</source>
+      <translation>Maskeringsområdet {name} har två nyckelbildrutor för samma bildruta.</translation>
+    </message>
+    <message>
+      <source>The mask region {name} needs at least three points, the same number in every keyframe.</source>
+      <translation>Maskeringsområdet {name} behöver minst tre punkter, lika många i varje nyckelbildruta.</translation>
+    </message>
+    <message>
+      <source>The mask region {name} starts before frame 0.</source>
+      <translation>Maskeringsområdet {name} börjar före bildruta 0.</translation>
+    </message>
+    <message>
+      <source>The masked copy of camera {camera} changed while it was copied.</source>
+      <translation>Den maskerade kopian från kamera {camera} ändrades medan den kopierades.</translation>
+    </message>
+    <message>
+      <source>The masked copy of camera {camera} in case {number} is missing or has changed since it was made: mask it again.</source>
+      <translation>Den maskerade kopian från kamera {camera} i ärende {number} saknas eller har ändrats sedan den gjordes: maskera igen.</translation>
+    </message>
+    <message>
+      <source>The masked copy of {path} could not be made: {reason}</source>
+      <translation>Den maskerade kopian av {path} kunde inte göras: {reason}</translation>
+    </message>
+    <message>
+      <source>The masking was cancelled.</source>
+      <translation>Maskeringen avbröts.</translation>
+    </message>
+    <message>
+      <source>The range ends before it starts.</source>
+      <translation>Intervallet slutar innan det börjar.</translation>
+    </message>
+    <message>
+      <source>The time the requester gives ends before it starts.</source>
+      <translation>Tiden som anges slutar innan den börjar.</translation>
+    </message>
+    <message>
+      <source>The time the requester gives has not come yet.</source>
+      <translation>Tiden som anges har inte kommit än.</translation>
+    </message>
+    <message>
+      <source>There is no subject access case {id}.</source>
+      <translation>Det finns inget ärende om registerutdrag med nummer {id}.</translation>
+    </message>
+    <message>
+      <source>There is no track called {name} to exclude.</source>
+      <translation>Det finns inget spår som heter {name} att undanta.</translation>
+    </message>
+    <message>
+      <source>Two mask regions have the same name.</source>
+      <translation>Två maskeringsområden har samma namn.</translation>
+    </message>
+    <message>
+      <source>Unknown fill {name}: use solid or blur.</source>
+      <translation>Okänd fyllning {name}: använd solid eller blur.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to work on subject access cases.</source>
+      <translation>{name} får inte arbeta med ärenden om registerutdrag.</translation>
+    </message>
+    <message>
+      <source>{name} masked this copy: another supervisor reviews it.</source>
+      <translation>{name} maskerade kopian: en annan arbetsledare granskar den.</translation>
+    </message>
+    <message>
+      <source>{path} exists already: nothing is overwritten.</source>
+      <translation>{path} finns redan: inget skrivs över.</translation>
+    </message>
+    <message>
       <source>A light level is a percentage from 0 to 100, not {level}.</source>
       <translation>En ljusnivå är en procentsats från 0 till 100, inte {level}.</translation>
     </message>
