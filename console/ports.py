@@ -591,3 +591,22 @@ class MaskRenderer(Protocol):
         """Decode `source`, cover the plan's regions in every frame and encode H.264 to `out`
         (MP4). Raises a KnownError (and leaves no file) when it cannot."""
         ...
+
+
+class MaskedPictures(Protocol):
+    """Single frames of a clip as pictures: what a reviewer steps through."""
+
+    def picture(self, path: Path, frame: int, max_width: int) -> Still:
+        """Frame number `frame` (from 0, in presentation order) of `path`, scaled down to at
+        most `max_width` pixels wide."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class MaskingTools:
+    """The adapters a subject access case masks with, wired by the composition root."""
+
+    remuxer: Remuxer
+    assist: DetectionAssist
+    renderer: MaskRenderer
+    pictures: MaskedPictures

@@ -58,8 +58,9 @@ def _manual() -> list[Region]:
         ],
     )
     x0, y0, x1, y1 = clip.PLATE
-    still = rect(x0, y0, x1 - x0, y1 - y0)
-    plate = region("plate", Shape.RECT, [Keyframe(0, still), Keyframe(clip.FRAMES - 1, still)])
+    # A plate seen at an angle: a quadrilateral, not an upright rectangle.
+    seen = ((x0 - 3, y0 - 2), (x1 + 2, y0 - 4), (x1 + 4, y1 + 2), (x0 - 2, y1 + 3))
+    plate = region("plate", Shape.POLYGON, [Keyframe(0, seen), Keyframe(clip.FRAMES - 1, seen)])
     return [backside, plate]
 
 

@@ -21,8 +21,9 @@ import av
 import cv2
 import numpy as np
 
+from console.camera_facts import Still
 from console.errors import N_, DiskFull, KnownError
-from console.ports import MaskedVideo, MaskRenderer
+from console.ports import MaskedPictures, MaskedVideo, MaskingTools, MaskRenderer
 from console.subject_access.masks import Fill, MaskPlan, Point
 
 _log = logging.getLogger(__name__)
@@ -111,9 +112,14 @@ class PyAvMaskRenderer(MaskRenderer):
                         raise MaskingCancelled(N_("The masking was cancelled."))
                     if total:
                         progress(min(1.0, index / total))
-                picture = frame.to_ndarray(format="yuv420p")
-                cover(picture, width, height, plan.shapes_at(index), plan)
-                masked = av.VideoFrame.from_ndarray(picture, format="yuv420p")
+                shapes = plan.shapes_at(index)
+                if shapes or frame.format.name != "yuv420p":
+                    picture = frame.to_ndarray(format="yuv420p")
+                    cover(picture, width, height, shapes, plan)
+                    masked = av.VideoFrame.from_ndarray(picture, format="yuv420p")
+                else:
+                    # Nothing to cover: the decoded picture goes to the encoder as it is.
+                    masked = frame
                 pts = frame.pts if frame.pts is not None else index
                 if first_pts is None:
                     first_pts = pts
@@ -140,6 +146,52 @@ def cover(
     ndarray: the luma rows, then the U and the V plane."""
     if not shapes:
         return
+    margin = plan.margin
+    polygons = []
+    for shape in shapes:
+        box = _upright_rect(shape)
+        if box is not None and plan.fill is Fill.SOLID:
+            _fill_rect(picture, width, height, box, margin)
+        else:
+            polygons.append(shape)
+    if polygons:
+        _cover_polygons(picture, width, height, polygons, plan)
+
+
+def _upright_rect(shape: Sequence[Point]) -> tuple[float, float, float, float] | None:
+    """x0, y0, x1, y1 when the shape is an upright rectangle (every track of the assist is)."""
+    if len(shape) != 4:
+        return None
+    (ax, ay), (bx, by), (cx, cy), (dx, dy) = shape
+    if ay == by and bx == cx and cy == dy and dx == ax:
+        return min(ax, bx), min(ay, cy), max(ax, bx), max(ay, cy)
+    return None
+
+
+def _fill_rect(
+    picture: Any, width: int, height: int, box: tuple[float, float, float, float], margin: int
+) -> None:
+    """A rectangle filled by slices: no mask to draw, for the common case. Its edges are
+    rounded outwards and the margin added; the chroma covers every 2×2 block it touches."""
+    x0 = max(0, int(np.floor(box[0])) - margin)
+    y0 = max(0, int(np.floor(box[1])) - margin)
+    x1 = min(width, int(np.ceil(box[2])) + margin + 1)
+    y1 = min(height, int(np.ceil(box[3])) + margin + 1)
+    if x1 <= x0 or y1 <= y0:
+        return
+    picture[y0:y1, x0:x1] = _BLACK_Y
+    half_w, half_h = width // 2, height // 2
+    chroma = picture[height:].reshape(-1)
+    u = chroma[: half_h * half_w].reshape(half_h, half_w)
+    v = chroma[half_h * half_w : 2 * half_h * half_w].reshape(half_h, half_w)
+    cx0, cy0, cx1, cy1 = x0 // 2, y0 // 2, (x1 + 1) // 2, (y1 + 1) // 2
+    u[cy0:cy1, cx0:cx1] = _GREY_UV
+    v[cy0:cy1, cx0:cx1] = _GREY_UV
+
+
+def _cover_polygons(
+    picture: Any, width: int, height: int, shapes: Sequence[Sequence[Point]], plan: MaskPlan
+) -> None:
     margin = plan.margin
     points = [np.round(np.asarray(s, dtype=np.float64)).astype(np.int32) for s in shapes]
     # Only the rectangle around every shape is touched: most of a frame is not masked.
@@ -194,3 +246,34 @@ def _failed(source: Path, out: Path, err: BaseException) -> KnownError:
     return MaskingFailed(
         N_("The masked copy of {path} could not be made: {reason}"), path=source, reason=err
     )
+
+
+class PyAvPictures(MaskedPictures):
+    """The MaskedPictures port with PyAV: decodes up to the frame asked for (a masked copy is
+    short, and a reviewer steps forward)."""
+
+    def picture(self, path: Path, frame: int, max_width: int) -> Still:
+        try:
+            with av.open(str(path)) as container:
+                stream = container.streams.video[0]
+                stream.thread_type = "AUTO"
+                width, height = stream.codec_context.width, stream.codec_context.height
+                scale = min(1.0, max_width / width)
+                size = (max(2, round(width * scale) // 2 * 2), max(2, round(height * scale)))
+                for index, decoded in enumerate(container.decode(stream)):
+                    if index == frame:
+                        rgb = decoded.to_ndarray(format="rgb24", width=size[0], height=size[1])
+                        return Still(size[0], size[1], rgb.tobytes())
+        except (OSError, av.FFmpegError) as err:
+            raise MaskingFailed(
+                N_("The clip {path} cannot be read: {reason}"), path=path, reason=err
+            ) from err
+        raise MaskingFailed(N_("The clip {path} has no frame {frame}."), path=path, frame=frame)
+
+
+def masking_tools() -> MaskingTools:
+    """The installation's masking adapters (for the composition roots)."""
+    from devices.media.detect import OpenCvAssist
+    from devices.media.remux import Mp4Remuxer
+
+    return MaskingTools(Mp4Remuxer(), OpenCvAssist(), PyAvMaskRenderer(), PyAvPictures())
