@@ -732,6 +732,10 @@
   <context>
     <name>MainWindow</name>
     <message>
+      <source>&amp;Subject access cases…</source>
+      <translation>&amp;Registerutdrag…</translation>
+    </message>
+    <message>
       <location filename="../../ui/main_window.py" line="101" />
       <source>Utkik – %1</source>
       <extracomment>The permission each menu action needs; the others are open to everyone logged in. the person asked to lock the console the password typed on the lock screen log out and show the login "sv" or "en" "dark" or "light" open user management open the access-log viewer open the wizard that finds and adds cameras play back recorded video: True for the live grid's layout as it is, False to choose the cameras the supervisor asks for the evidence locks the person closed the window (Quit, or the window manager's close button)</extracomment>
@@ -2266,6 +2270,10 @@
   </context>
   <context>
     <name>core</name>
+    <message>
+      <source>The clip {path} has no frame {frame}.</source>
+      <translation>Klippet {path} har ingen bildruta {frame}.</translation>
+    </message>
     <message>
       <source>'exclude' must be a list of track names.</source>
       <translation>'exclude' måste vara en lista med spårnamn.</translation>
@@ -4160,4 +4168,261 @@ Första nyckelns fingeravtryck: %3</translation>
       <translation>%1: %2 av %3 s, %4 MB skrivet</translation>
     </message>
   </context>
+<context>
+    <name>CasesDialog</name>
+    <message>
+      <source> min around</source>
+      <translation> min runt tiden</translation>
+    </message>
+    <message>
+      <source>%1 days left</source>
+      <translation>%1 dagar kvar</translation>
+    </message>
+    <message>
+      <source>%1 days overdue</source>
+      <translation>%1 dagar försenat</translation>
+    </message>
+    <message>
+      <source>%1 tracks proposed: tick the requester's.</source>
+      <translation>%1 spår föreslagna: markera den begärandes.</translation>
+    </message>
+    <message>
+      <source>%1: frames %2–%3, at %4, %5</source>
+      <translation>%1: bildruta %2–%3, vid %4, %5</translation>
+    </message>
+    <message>
+      <source>&amp;Find footage</source>
+      <translation>&amp;Hitta material</translation>
+    </message>
+    <message>
+      <source>&amp;Mask</source>
+      <translation>&amp;Maskera</translation>
+    </message>
+    <message>
+      <source>&amp;New case…</source>
+      <translation>&amp;Nytt ärende…</translation>
+    </message>
+    <message>
+      <source>&amp;Propose tracks</source>
+      <translation>&amp;Föreslå spår</translation>
+    </message>
+    <message>
+      <source>&amp;Release</source>
+      <translation>&amp;Lämna ut</translation>
+    </message>
+    <message>
+      <source>Cameras</source>
+      <translation>Kameror</translation>
+    </message>
+    <message>
+      <source>Case</source>
+      <translation>Ärende</translation>
+    </message>
+    <message>
+      <source>Case %1 is open.</source>
+      <translation>Ärende %1 är öppnat.</translation>
+    </message>
+    <message>
+      <source>Choose a case first.</source>
+      <translation>Välj ett ärende först.</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>Stäng</translation>
+    </message>
+    <message>
+      <source>Deadline</source>
+      <translation>Frist</translation>
+    </message>
+    <message>
+      <source>Filmed</source>
+      <translation>Filmad</translation>
+    </message>
+    <message>
+      <source>Find the footage first.</source>
+      <translation>Hitta materialet först.</translation>
+    </message>
+    <message>
+      <source>Folder to release the package to</source>
+      <translation>Mapp att lämna ut paketet till</translation>
+    </message>
+    <message>
+      <source>Footage found.</source>
+      <translation>Materialet är hittat.</translation>
+    </message>
+    <message>
+      <source>Looking for people…</source>
+      <translation>Letar efter personer…</translation>
+    </message>
+    <message>
+      <source>Manual regions (JSON file), optional</source>
+      <translation>Manuella områden (JSON-fil), frivilligt</translation>
+    </message>
+    <message>
+      <source>Masking…</source>
+      <translation>Maskerar…</translation>
+    </message>
+    <message>
+      <source>Place</source>
+      <translation>Plats</translation>
+    </message>
+    <message>
+      <source>Re&amp;fuse</source>
+      <translation>&amp;Avslå</translation>
+    </message>
+    <message>
+      <source>Re&amp;view as…</source>
+      <translation>&amp;Granska som…</translation>
+    </message>
+    <message>
+      <source>Released: %1
+Manifest SHA-256: %2
+First key's fingerprint: %3</source>
+      <translation>Utlämnat: %1
+Manifestets SHA-256: %2
+Första nyckelns fingeravtryck: %3</translation>
+    </message>
+    <message>
+      <source>Requester</source>
+      <translation>Begärd av</translation>
+    </message>
+    <message>
+      <source>Reviewed and approved: the case may be released.</source>
+      <translation>Granskat och godkänt: ärendet kan lämnas ut.</translation>
+    </message>
+    <message>
+      <source>Reviewing supervisor</source>
+      <translation>Granskande arbetsledare</translation>
+    </message>
+    <message>
+      <source>Sent back to masking.</source>
+      <translation>Tillbaka till maskering.</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>Läge</translation>
+    </message>
+    <message>
+      <source>Subject access cases</source>
+      <translation>Registerutdrag</translation>
+    </message>
+    <message>
+      <source>The masked copy is made: another supervisor reviews it.</source>
+      <translation>Den maskerade kopian är gjord: en annan arbetsledare granskar den.</translation>
+    </message>
+    <message>
+      <source>The request is refused.</source>
+      <translation>Begäran är avslagen.</translation>
+    </message>
+    <message>
+      <source>Tracks (tick the requester's)</source>
+      <translation>Spår (markera den begärandes)</translation>
+    </message>
+    <message>
+      <source>Why the request is refused</source>
+      <translation>Varför begäran avslås</translation>
+    </message>
+    <message>
+      <source>decided</source>
+      <translation>avgjort</translation>
+    </message>
+    <message>
+      <source>footage found</source>
+      <translation>material hittat</translation>
+    </message>
+    <message>
+      <source>masked</source>
+      <translation>maskerat</translation>
+    </message>
+    <message>
+      <source>open</source>
+      <translation>öppet</translation>
+    </message>
+    <message>
+      <source>refused</source>
+      <translation>avslaget</translation>
+    </message>
+    <message>
+      <source>released</source>
+      <translation>utlämnat</translation>
+    </message>
+    <message>
+      <source>reviewed</source>
+      <translation>granskat</translation>
+    </message>
+</context>
+<context>
+    <name>NewCaseDialog</name>
+    <message>
+      <source>&amp;Identity checked by (how)</source>
+      <translation>&amp;Identiteten kontrollerad med (hur)</translation>
+    </message>
+    <message>
+      <source>&amp;Notes</source>
+      <translation>&amp;Anteckningar</translation>
+    </message>
+    <message>
+      <source>&amp;Open case</source>
+      <translation>&amp;Öppna ärende</translation>
+    </message>
+    <message>
+      <source>&amp;Place</source>
+      <translation>&amp;Plats</translation>
+    </message>
+    <message>
+      <source>&amp;Requester's name</source>
+      <translation>&amp;Namn på den som begär</translation>
+    </message>
+    <message>
+      <source>Filmed &amp;from (2026-11-24 14:30)</source>
+      <translation>Filmad &amp;från (2026-11-24 14:30)</translation>
+    </message>
+    <message>
+      <source>Filmed &amp;to</source>
+      <translation>Filmad &amp;till</translation>
+    </message>
+    <message>
+      <source>Identity checked &amp;by (who)</source>
+      <translation>Identiteten kontrollerad &amp;av (vem)</translation>
+    </message>
+    <message>
+      <source>New subject access case</source>
+      <translation>Nytt ärende om registerutdrag</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDialog</name>
+    <message>
+      <source>&amp;Approve</source>
+      <translation>&amp;Godkänn</translation>
+    </message>
+    <message>
+      <source>&amp;Next change</source>
+      <translation>&amp;Nästa ändring</translation>
+    </message>
+    <message>
+      <source>&amp;Previous change</source>
+      <translation>&amp;Föregående ändring</translation>
+    </message>
+    <message>
+      <source>&amp;Send back</source>
+      <translation>&amp;Skicka tillbaka</translation>
+    </message>
+    <message>
+      <source>Camera %1, frame %2 (change %3 of %4)</source>
+      <translation>Kamera %1, bildruta %2 (ändring %3 av %4)</translation>
+    </message>
+    <message>
+      <source>Nothing is masked.</source>
+      <translation>Inget är maskerat.</translation>
+    </message>
+    <message>
+      <source>Review case %1</source>
+      <translation>Granska ärende %1</translation>
+    </message>
+    <message>
+      <source>What must be masked differently</source>
+      <translation>Vad som måste maskeras annorlunda</translation>
+    </message>
+</context>
 </TS>
