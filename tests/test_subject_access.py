@@ -16,6 +16,7 @@ import pytest
 
 from console.app import Core
 from console.audit.log import AuditUnavailable
+from console.audit.state import check_state
 from console.cameras import Camera
 from console.domain import Actor, Role
 from console.errors import InvalidInput, PermissionDenied
@@ -266,3 +267,39 @@ def test_nothing_happens_when_the_access_log_cannot_be_written(
         cases.refuse(site.anna, case.id, "no footage")
     assert cases.get(site.anna, case.id).state is CaseState.OPEN
     assert site.core.recordings.locks() == []
+
+
+def test_a_case_marked_reviewed_in_the_database_is_a_difference(site: Site) -> None:
+    """The access log's state check replays the cases: a reviewer written into the database by
+    hand (to release without a second supervisor) is reported."""
+    cases = site.core.cases
+    case = cases.find(site.anna, open_case(site).id, [site.camera.id])
+    cases.mask(
+        site.anna,
+        case.id,
+        site.camera.id,
+        Mp4Remuxer(),
+        PyAvMaskRenderer(),
+        assist=None,
+        manual=[region("all", Shape.RECT, [Keyframe(0, rect(0, 0, 100, 100))])],
+    )
+    assert [d for d in check_state(site.core.db) if d.kind == "cases"] == []
+    cases.review(site.bertil, case.id, approve=True)
+    assert [d for d in check_state(site.core.db) if d.kind == "cases"] == []
+
+    site.core.db.write(
+        lambda db: db.execute(
+            "UPDATE subject_access_cases SET reviewer = 'anna' WHERE id = ?", (case.id,)
+        )
+    ).result()
+    found = [d for d in check_state(site.core.db) if d.kind == "cases"]
+    assert [d.params for d in found] == [{"id": case.id, "reviewer": "anna", "logged": "bertil"}]
+
+    site.core.db.write(
+        lambda db: db.execute(
+            "UPDATE subject_access_cases SET state = 'masked', reviewer = NULL WHERE id = ?",
+            (case.id,),
+        )
+    ).result()
+    found = [d for d in check_state(site.core.db) if d.kind == "cases"]
+    assert [d.params for d in found] == [{"id": case.id, "state": "masked", "logged": "reviewed"}]

@@ -53,6 +53,7 @@ from console.ports import DetectionAssist, MaskRenderer, Remuxer, RemuxSource
 from console.recording.archive import RecordingService, SegmentState
 from console.recording.playback import PlaybackService, PlaybackSession
 from console.storage import Database, make_private_dir
+from console.subject_access import state as _state  # noqa: F401 - registers the cases' check
 from console.subject_access.masks import (
     DEFAULT_MARGIN,
     Fill,
@@ -585,6 +586,7 @@ class CaseService:
                 {
                     "case": case.number,
                     "masked_by": ",".join(maskers),
+                    "reviewer": actor.name,
                     "copies": ",".join(c.masked_sha256 for c in case.copies),
                     **({} if approve else {"reason": reason}),
                 },

@@ -2271,6 +2271,22 @@
   <context>
     <name>core</name>
     <message>
+      <source>Case {id} is in the database, but the access log never logged it.</source>
+      <translation>Ärende {id} finns i databasen, men åtkomstloggen har aldrig loggat det.</translation>
+    </message>
+    <message>
+      <source>Case {id} is {state} in the database, but the access log last made it {logged}.</source>
+      <translation>Ärende {id} är {state} i databasen, men åtkomstloggen gjorde det senast {logged}.</translation>
+    </message>
+    <message>
+      <source>Case {id} was reviewed by {reviewer} in the database, but by {logged} in the access log.</source>
+      <translation>Ärende {id} granskades av {reviewer} enligt databasen, men av {logged} enligt åtkomstloggen.</translation>
+    </message>
+    <message>
+      <source>Case {id} is in the access log but missing from the database.</source>
+      <translation>Ärende {id} finns i åtkomstloggen men saknas i databasen.</translation>
+    </message>
+    <message>
       <source>The clip {path} has no frame {frame}.</source>
       <translation>Klippet {path} har ingen bildruta {frame}.</translation>
     </message>
