@@ -25,6 +25,7 @@ from console.recording.playback import PlaybackService
 from console.settings import Settings
 from console.sites import SiteService
 from console.storage import Database, exposure
+from console.subject_access.cases import CaseService
 from console.users import UserService
 
 #: The recordings root inside the data dir.
@@ -56,6 +57,8 @@ class Core:
     exports: ExportService
     #: lighting zones, overrides and schedules (console/lighting/service.py)
     lighting: LightingService
+    #: subject access cases (console/subject_access/cases.py)
+    cases: CaseService
 
     @classmethod
     def open(
@@ -89,6 +92,7 @@ class Core:
         recordings = RecordingService(db, audit, clock, directory / RECORDINGS_DIRNAME, events)
         # Evidence packages a killed process left half made (docs/export.md).
         clean_leftovers(directory)
+        playback = PlaybackService(db, audit, settings, clock)
         return cls(
             data_dir=directory,
             db=db,
@@ -101,11 +105,12 @@ class Core:
             cameras=cameras,
             layouts=LayoutService(db, clock, events),
             recordings=recordings,
-            playback=PlaybackService(db, audit, settings, clock),
+            playback=playback,
             clock=clock,
             alarms=AlarmService(db, audit, clock, events),
             exports=ExportService(db, audit, settings, cameras, recordings, clock, events),
             lighting=LightingService(db, audit, clock, events),
+            cases=CaseService(db, audit, cameras, recordings, playback, clock, directory, events),
         )
 
     def close(self) -> None:

@@ -39,6 +39,8 @@ class Permission(enum.StrEnum):
     MANAGE_REGISTER = "manage_register"
     VIEW_AUDIT = "view_audit"
     VIEW_REGISTER = "view_register"
+    #: Work on subject access cases: find, mask, review and release footage of a requester.
+    SUBJECT_ACCESS = "subject_access"
 
 
 #: Permissions that concern video or devices at a place; an area limit applies to them.

@@ -47,6 +47,8 @@ class ChangeKind(enum.StrEnum):
     EXPORTS = "exports"
     #: lighting at the sites (light ids)
     LIGHTING = "lighting"
+    #: subject access cases (case ids)
+    CASES = "cases"
 
 
 @dataclass(frozen=True, slots=True)

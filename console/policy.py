@@ -41,6 +41,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.EVIDENCE_LOCK,
             P.VIEW_AUDIT,
             P.VIEW_REGISTER,
+            P.SUBJECT_ACCESS,
         }
     ),
     # Administrators run the system but watch no video (separation of duties).
@@ -111,4 +112,5 @@ _DENIED: dict[Permission, str] = {
     P.MANAGE_REGISTER: N_("{name} is not allowed to edit the surveillance register."),
     P.VIEW_AUDIT: N_("{name} is not allowed to read the access log."),
     P.VIEW_REGISTER: N_("{name} is not allowed to read the surveillance register."),
+    P.SUBJECT_ACCESS: N_("{name} is not allowed to work on subject access cases."),
 }

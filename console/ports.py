@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from console.cameras import Camera
     from console.media.packets import Packet, Profile, StreamInfo, StreamStatus
     from console.recording.playback import PlaybackClock
+    from console.subject_access.masks import MaskPlan, Region
 
 T = TypeVar("T")
 
@@ -549,3 +550,69 @@ class RelaySwitch(Protocol):
         `hold_s`: the relay is made monostable so that it falls back to idle by itself after
         that long unless switched again; None: it stays. Raises a CameraError in words."""
         ...
+
+
+# -- subject access: the detection assist and the masked copy (implemented in devices/) ----------
+
+
+@dataclass(frozen=True, slots=True)
+class MaskedVideo:
+    """What a masked render wrote: the output file's facts and the original's SHA-256."""
+
+    frames: int
+    width: int
+    height: int
+    seconds: float
+    derived_from: str
+    bytes: int
+
+
+class DetectionAssist(Protocol):
+    """Proposes mask regions: people (and faces) found in a clip, one tracked region each."""
+
+    def propose(
+        self,
+        source: Path,
+        *,
+        progress: Callable[[float], None],
+        cancelled: Callable[[], bool],
+    ) -> list[Region]:
+        """The tracks (regions named `track-1`, … with source "assist") of the people seen in
+        `source`; `progress` gets the fraction done."""
+        ...
+
+
+class MaskRenderer(Protocol):
+    """Writes the masked copy of a clip: every region of the plan covered, audio dropped."""
+
+    def render(
+        self,
+        source: Path,
+        plan: MaskPlan,
+        out: Path,
+        *,
+        progress: Callable[[float], None],
+        cancelled: Callable[[], bool],
+    ) -> MaskedVideo:
+        """Decode `source`, cover the plan's regions in every frame and encode H.264 to `out`
+        (MP4). Raises a KnownError (and leaves no file) when it cannot."""
+        ...
+
+
+class MaskedPictures(Protocol):
+    """Single frames of a clip as pictures: what a reviewer steps through."""
+
+    def picture(self, path: Path, frame: int, max_width: int) -> Still:
+        """Frame number `frame` (from 0, in presentation order) of `path`, scaled down to at
+        most `max_width` pixels wide."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class MaskingTools:
+    """The adapters a subject access case masks with, wired by the composition root."""
+
+    remuxer: Remuxer
+    assist: DetectionAssist
+    renderer: MaskRenderer
+    pictures: MaskedPictures

@@ -656,6 +656,53 @@ CREATE TABLE IF NOT EXISTS export_request_cameras (
 )
 """
 
+_SCHEMA_SUBJECT_ACCESS = """
+CREATE TABLE IF NOT EXISTS subject_access_cases (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    state TEXT NOT NULL CHECK (state IN
+        ('open', 'footage_found', 'masked', 'reviewed', 'released', 'refused')),
+    requester TEXT NOT NULL,
+    identity_check TEXT NOT NULL,
+    identity_checked_by TEXT NOT NULL,
+    claimed_from TEXT NOT NULL,
+    claimed_to TEXT NOT NULL,
+    place TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT '',
+    opened_by TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    lock_id INTEGER,
+    reviewer TEXT,
+    reviewed_at TEXT,
+    decided_by TEXT,
+    decided_at TEXT,
+    reason TEXT NOT NULL DEFAULT '',
+    manifest_sha256 TEXT,
+    package TEXT
+);
+CREATE TABLE IF NOT EXISTS subject_access_footage (
+    case_id INTEGER NOT NULL REFERENCES subject_access_cases(id) ON DELETE CASCADE,
+    camera_id INTEGER NOT NULL,
+    start_utc TEXT NOT NULL,
+    end_utc TEXT NOT NULL,
+    PRIMARY KEY (case_id, camera_id)
+);
+CREATE TABLE IF NOT EXISTS subject_access_copies (
+    case_id INTEGER NOT NULL REFERENCES subject_access_cases(id) ON DELETE CASCADE,
+    camera_id INTEGER NOT NULL,
+    original TEXT NOT NULL,
+    masked TEXT NOT NULL,
+    derived_from TEXT NOT NULL,
+    masked_sha256 TEXT NOT NULL,
+    masks TEXT NOT NULL,
+    masked_by TEXT NOT NULL,
+    masked_at TEXT NOT NULL,
+    frames INTEGER NOT NULL,
+    change_frames TEXT NOT NULL,
+    PRIMARY KEY (case_id, camera_id)
+)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "areas, places, cameras, users, settings", _sql(_SCHEMA_1)),
     Migration(2, "seed the action plan's sites", _seed_sites),
@@ -667,6 +714,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(8, "alarms, alarm rules, snoozed sources", _sql(_SCHEMA_ALARMS)),
     Migration(9, "lighting zones, luminaires, overrides and alarm boosts", _sql(_SCHEMA_LIGHTING)),
     Migration(10, "export requests and their approval", _sql(_SCHEMA_EXPORT_REQUESTS)),
+    Migration(11, "subject access cases", _sql(_SCHEMA_SUBJECT_ACCESS)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

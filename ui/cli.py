@@ -35,7 +35,7 @@ from console.sites import parse_area_list
 from console.text import printable, terminal_safe
 from console.users import parse_role
 from devices import access_log, secrets
-from ui import cli_export
+from ui import cli_cases, cli_export
 from ui.cli_alarms import add_alarms_parser, add_sensor_parser, run_alarms, run_sensor_event
 from ui.cli_export_package import (
     is_package_verify,
@@ -354,6 +354,7 @@ def add_camera_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     test.add_argument("camera")
     cli_export.add_export_parser(commands)
+    cli_cases.add_cases_parser(commands)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -898,6 +899,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             return 2
     if is_package_verify(args):
         return run_package_verify(args, out)
+    if cli_cases.is_cases_verify(args):
+        return cli_cases.run_cases_verify(args, out)
     if args.command == "sensor-event":
         try:
             return run_sensor_event(args, out)
@@ -939,6 +942,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             return cli_export.run_export(core, args, out)
         if args.command == "alarms":
             return run_alarms(core, args, out)
+        if args.command == "cases":
+            return cli_cases.run_cases(core, args, out)
         raise AssertionError(f"unhandled command {args.command}")
     except KnownError as err:
         print(f"utkik: {err}", file=sys.stderr)

@@ -47,6 +47,7 @@ _NEEDS: dict[str, Permission] = {
     "playback_layout": Permission.VIEW_RECORDED,
     "evidence": Permission.EVIDENCE_LOCK,
     "exports": Permission.EXPORT_REQUEST,
+    "cases": Permission.SUBJECT_ACCESS,
 }
 
 
@@ -88,6 +89,8 @@ class MainWindow(QMainWindow):
     evidence_requested = Signal()
     #: the supervisor asks for the export requests
     exports_requested = Signal()
+    #: the supervisor asks for the subject access cases
+    cases_requested = Signal()
     #: the person closed the window (Quit, or the window manager's close button)
     closed = Signal()
 
@@ -278,6 +281,9 @@ class MainWindow(QMainWindow):
         self.menu_actions["exports"] = QAction(self.tr("E&xport requests…"), self)
         self.menu_actions["exports"].setObjectName("exports")
         self.menu_actions["exports"].triggered.connect(self.exports_requested)
+        self.menu_actions["cases"] = QAction(self.tr("&Subject access cases…"), self)
+        self.menu_actions["cases"].setObjectName("cases")
+        self.menu_actions["cases"].triggered.connect(self.cases_requested)
         if can(self.user, Permission.VIEW_RECORDED):
             playback = self.menuBar().addMenu(self.tr("Play&back"))
             playback.addAction(self.menu_actions["playback"])
@@ -287,6 +293,8 @@ class MainWindow(QMainWindow):
                 playback.addAction(self.menu_actions["evidence"])
             if can(self.user, Permission.EXPORT_REQUEST):
                 playback.addAction(self.menu_actions["exports"])
+            if can(self.user, Permission.SUBJECT_ACCESS):
+                playback.addAction(self.menu_actions["cases"])
 
         admin = self.menuBar().addMenu(self.tr("&Administration"))
         self._admin_menu = admin

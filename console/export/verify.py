@@ -20,7 +20,7 @@ import json
 import re
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,8 +139,17 @@ def custody_body(line: dict[str, Any]) -> bytes:
     return CUSTODY_DOMAIN + lv.canonical_json({k: v for k, v in line.items() if k != "signature"})
 
 
-def verify_package(folder: Path, anchor: str | None = None) -> Facts:
-    """The package's facts, or Problem naming the first bad file."""
+def verify_package(
+    folder: Path,
+    anchor: str | None = None,
+    *,
+    manifest_format: str = MANIFEST_FORMAT,
+    action: str = PRODUCED_ACTION,
+    summary: Callable[[dict[str, Any]], list[str]] | None = None,
+) -> Facts:
+    """The package's facts, or Problem naming the first bad file. Another kind of package
+    laid out alike (a subject access package) names its manifest's format, the access log's
+    action that carries its manifest's hash, and how its facts are summed up."""
     facts = Facts()
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder")
@@ -163,15 +172,15 @@ def verify_package(folder: Path, anchor: str | None = None) -> Facts:
     ):
         raise Problem(SIGNATURE, "the signature of manifest.json is not valid")
     manifest = _json_object(manifest_bytes, MANIFEST)
-    if manifest.get("format") != MANIFEST_FORMAT:
-        raise Problem(MANIFEST, "not an export manifest")
+    if manifest.get("format") != manifest_format:
+        raise Problem(MANIFEST, f"not a manifest of the kind {manifest_format!r}")
     if manifest.get("anchor_fingerprint") != facts.anchor:
         raise Problem(SIGNATURE, "signed by a key that does not chain to the manifest's first key")
     facts.package = str(manifest.get("package", ""))
     _check_files(folder, manifest, facts)
-    facts.log_seq = _check_proof(folder, manifest_sha, facts.package, epochs)
+    facts.log_seq = _check_proof(folder, manifest_sha, facts.package, epochs, action)
     _check_custody(folder, manifest_sha, facts.package, signature["certificates"], facts)
-    facts.lines = _summary(manifest)
+    facts.lines = (summary or _summary)(manifest)
     return facts
 
 
@@ -208,7 +217,9 @@ def _check_files(folder: Path, manifest: dict[str, Any], facts: Facts) -> None:
         facts.size += size
 
 
-def _check_proof(folder: Path, manifest_sha: str, package: str, epochs: Sequence[Any]) -> int:
+def _check_proof(
+    folder: Path, manifest_sha: str, package: str, epochs: Sequence[Any], action: str
+) -> int:
     """The `export.produced` entry carrying the manifest's hash is in the access log: an RFC
     6962 inclusion proof under a checkpoint signed by a key of the package's chain."""
     proof = read_canonical(folder / LOG_PROOF, LOG_PROOF)
@@ -230,7 +241,7 @@ def _check_proof(folder: Path, manifest_sha: str, package: str, epochs: Sequence
     if isinstance(checkpoint, str):
         raise Problem(LOG_PROOF, f"its checkpoint is not signed by the log's key ({checkpoint})")
     details = entry["details"]
-    if entry["action"] != PRODUCED_ACTION or details.get("manifest_sha256") != manifest_sha:
+    if entry["action"] != action or details.get("manifest_sha256") != manifest_sha:
         raise Problem(LOG_PROOF, "its entry is not the one that logged this manifest")
     if details.get("package") != package:
         raise Problem(LOG_PROOF, "its entry is about another package")

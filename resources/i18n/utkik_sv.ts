@@ -1225,6 +1225,10 @@
       </translation>
     </message>
     <message>
+      <source>&amp;Subject access cases…</source>
+      <translation>&amp;Registerutdrag…</translation>
+    </message>
+    <message>
       <location filename="../../ui/main_window.py" line="101" />
       <source>Utkik – %1</source>
       <extracomment>The permission each menu action needs; the others are open to everyone logged in. the person asked to lock the console the password typed on the lock screen log out and show the login "sv" or "en" "dark" or "light" open user management open the access-log viewer open the wizard that finds and adds cameras play back recorded video: True for the live grid's layout as it is, False to choose the cameras the supervisor asks for the evidence locks the person closed the window (Quit, or the window manager's close button)</extracomment>
@@ -2864,6 +2868,270 @@
     <message>
       <source>There is no lighting zone “{name}”: there are none yet. A zone appears when a luminaire at its place announces itself on the broker.</source>
       <translation>Det finns ingen belysningszon ”{name}”: det finns inga ännu. En zon dyker upp när en armatur på platsen anmäler sig via mäklaren.</translation>
+    </message>
+    <message>
+      <source>Case {id} is in the database, but the access log never logged it.</source>
+      <translation>Ärende {id} finns i databasen, men åtkomstloggen har aldrig loggat det.</translation>
+    </message>
+    <message>
+      <source>Case {id} is {state} in the database, but the access log last made it {logged}.</source>
+      <translation>Ärende {id} är {state} i databasen, men åtkomstloggen gjorde det senast {logged}.</translation>
+    </message>
+    <message>
+      <source>Case {id} was reviewed by {reviewer} in the database, but by {logged} in the access log.</source>
+      <translation>Ärende {id} granskades av {reviewer} enligt databasen, men av {logged} enligt åtkomstloggen.</translation>
+    </message>
+    <message>
+      <source>Case {id} is in the access log but missing from the database.</source>
+      <translation>Ärende {id} finns i åtkomstloggen men saknas i databasen.</translation>
+    </message>
+    <message>
+      <source>The clip {path} has no frame {frame}.</source>
+      <translation>Klippet {path} har ingen bildruta {frame}.</translation>
+    </message>
+    <message>
+      <source>'exclude' must be a list of track names.</source>
+      <translation>'exclude' måste vara en lista med spårnamn.</translation>
+    </message>
+    <message>
+      <source>'margin' must be a whole number of pixels.</source>
+      <translation>'margin' måste vara ett helt antal bildpunkter.</translation>
+    </message>
+    <message>
+      <source>'regions' must be a list of regions.</source>
+      <translation>'regions' måste vara en lista med områden.</translation>
+    </message>
+    <message>
+      <source>A case covers at most {hours} hours of a camera.</source>
+      <translation>Ett ärende omfattar högst {hours} timmar från en kamera.</translation>
+    </message>
+    <message>
+      <source>A field can have at most {limit} characters.</source>
+      <translation>Ett fält kan ha högst {limit} tecken.</translation>
+    </message>
+    <message>
+      <source>A keyframe of {name} has no frame number.</source>
+      <translation>En nyckelbildruta i {name} saknar bildrutenummer.</translation>
+    </message>
+    <message>
+      <source>A keyframe of {name} needs a box [x, y, width, height].</source>
+      <translation>En nyckelbildruta i {name} behöver en ruta [x, y, bredd, höjd].</translation>
+    </message>
+    <message>
+      <source>A keyframe of {name} needs its points [[x, y], …].</source>
+      <translation>En nyckelbildruta i {name} behöver sina punkter [[x, y], …].</translation>
+    </message>
+    <message>
+      <source>A mask region must be a JSON object.</source>
+      <translation>Ett maskeringsområde måste vara ett JSON-objekt.</translation>
+    </message>
+    <message>
+      <source>A mask region needs a name.</source>
+      <translation>Ett maskeringsområde behöver ett namn.</translation>
+    </message>
+    <message>
+      <source>A release is made by a console user, not by {name}.</source>
+      <translation>Ett utlämnande görs av en användare i konsolen, inte av {name}.</translation>
+    </message>
+    <message>
+      <source>A review is made by a console user, not by {name}.</source>
+      <translation>En granskning görs av en användare i konsolen, inte av {name}.</translation>
+    </message>
+    <message>
+      <source>A text can have at most {limit} characters.</source>
+      <translation>En text kan ha högst {limit} tecken.</translation>
+    </message>
+    <message>
+      <source>Blur can leave people recognisable: it is used only when accepted explicitly (--accept-blur-risk).</source>
+      <translation>Oskärpa kan lämna personer igenkännbara: den används bara om det godkänns uttryckligen (--accept-blur-risk).</translation>
+    </message>
+    <message>
+      <source>Case {number} cannot be released: a second supervisor has not reviewed and approved its masked copy.</source>
+      <translation>Ärende {number} kan inte lämnas ut: ingen andra arbetsledare har granskat och godkänt den maskerade kopian.</translation>
+    </message>
+    <message>
+      <source>Case {number} changed meanwhile (it is now {state}).</source>
+      <translation>Ärende {number} har ändrats under tiden (det är nu {state}).</translation>
+    </message>
+    <message>
+      <source>Case {number} holds no footage of camera {camera}.</source>
+      <translation>Ärende {number} innehåller inget material från kamera {camera}.</translation>
+    </message>
+    <message>
+      <source>Case {number} is closed.</source>
+      <translation>Ärende {number} är avslutat.</translation>
+    </message>
+    <message>
+      <source>Case {number} is {state}: that cannot be done now.</source>
+      <translation>Ärende {number} är {state}: det kan inte göras nu.</translation>
+    </message>
+    <message>
+      <source>Case {number} was not reviewed by a second supervisor.</source>
+      <translation>Ärende {number} har inte granskats av en andra arbetsledare.</translation>
+    </message>
+    <message>
+      <source>Choose at least one camera.</source>
+      <translation>Välj minst en kamera.</translation>
+    </message>
+    <message>
+      <source>Give the name of the person who asks.</source>
+      <translation>Ange namnet på den som begär utdraget.</translation>
+    </message>
+    <message>
+      <source>Give the place where the requester says they were filmed.</source>
+      <translation>Ange platsen där den som begär utdraget säger sig ha filmats.</translation>
+    </message>
+    <message>
+      <source>Notes can have at most {limit} characters.</source>
+      <translation>Anteckningar kan ha högst {limit} tecken.</translation>
+    </message>
+    <message>
+      <source>Nothing of {names} is recorded in that range.</source>
+      <translation>Inget från {names} är inspelat i det intervallet.</translation>
+    </message>
+    <message>
+      <source>Nothing of {name} is recorded in the case's range.</source>
+      <translation>Inget från {name} är inspelat i ärendets intervall.</translation>
+    </message>
+    <message>
+      <source>OpenCV's face detector could not be loaded.</source>
+      <translation>OpenCV:s ansiktsdetektor kunde inte läsas in.</translation>
+    </message>
+    <message>
+      <source>Pixelation can be reversed and is not offered: use solid fill (or blur).</source>
+      <translation>Pixelering kan backas och erbjuds inte: använd heltäckande fyllning (eller oskärpa).</translation>
+    </message>
+    <message>
+      <source>Say how the requester's identity was checked.</source>
+      <translation>Ange hur identiteten hos den som begär utdraget kontrollerades.</translation>
+    </message>
+    <message>
+      <source>Say what must be masked differently.</source>
+      <translation>Ange vad som måste maskeras annorlunda.</translation>
+    </message>
+    <message>
+      <source>Say who checked the requester's identity.</source>
+      <translation>Ange vem som kontrollerade identiteten.</translation>
+    </message>
+    <message>
+      <source>Say why the request is refused.</source>
+      <translation>Ange varför begäran avslås.</translation>
+    </message>
+    <message>
+      <source>The clip {path} cannot be read: {reason}</source>
+      <translation>Klippet {path} kan inte läsas: {reason}</translation>
+    </message>
+    <message>
+      <source>The clip {path} holds no video frames.</source>
+      <translation>Klippet {path} innehåller inga bildrutor.</translation>
+    </message>
+    <message>
+      <source>The detection was cancelled.</source>
+      <translation>Detekteringen avbröts.</translation>
+    </message>
+    <message>
+      <source>The disk holding {path} is full: the masking stopped.</source>
+      <translation>Disken med {path} är full: maskeringen avbröts.</translation>
+    </message>
+    <message>
+      <source>The folder {path} cannot be written: {reason}.</source>
+      <translation>Det går inte att skriva i mappen {path}: {reason}.</translation>
+    </message>
+    <message>
+      <source>The folder {path} does not exist.</source>
+      <translation>Mappen {path} finns inte.</translation>
+    </message>
+    <message>
+      <source>The footage of {names} is not masked yet.</source>
+      <translation>Materialet från {names} är inte maskerat än.</translation>
+    </message>
+    <message>
+      <source>The mask file is not JSON: {reason}</source>
+      <translation>Maskeringsfilen är inte JSON: {reason}</translation>
+    </message>
+    <message>
+      <source>The mask file must hold a JSON object.</source>
+      <translation>Maskeringsfilen måste innehålla ett JSON-objekt.</translation>
+    </message>
+    <message>
+      <source>The mask margin must be 0 to 200 pixels.</source>
+      <translation>Maskeringens marginal måste vara 0 till 200 bildpunkter.</translation>
+    </message>
+    <message>
+      <source>The mask region {name} has an unknown shape: use rect or polygon.</source>
+      <translation>Maskeringsområdet {name} har en okänd form: använd rect eller polygon.</translation>
+    </message>
+    <message>
+      <source>The mask region {name} has no keyframes.</source>
+      <translation>Maskeringsområdet {name} har inga nyckelbildrutor.</translation>
+    </message>
+    <message>
+      <source>The mask region {name} has two keyframes for the same frame.</source>
+      <translation>Maskeringsområdet {name} har två nyckelbildrutor för samma bildruta.</translation>
+    </message>
+    <message>
+      <source>The mask region {name} needs at least three points, the same number in every keyframe.</source>
+      <translation>Maskeringsområdet {name} behöver minst tre punkter, lika många i varje nyckelbildruta.</translation>
+    </message>
+    <message>
+      <source>The mask region {name} starts before frame 0.</source>
+      <translation>Maskeringsområdet {name} börjar före bildruta 0.</translation>
+    </message>
+    <message>
+      <source>The masked copy of camera {camera} changed while it was copied.</source>
+      <translation>Den maskerade kopian från kamera {camera} ändrades medan den kopierades.</translation>
+    </message>
+    <message>
+      <source>The masked copy of camera {camera} in case {number} is missing or has changed since it was made: mask it again.</source>
+      <translation>Den maskerade kopian från kamera {camera} i ärende {number} saknas eller har ändrats sedan den gjordes: maskera igen.</translation>
+    </message>
+    <message>
+      <source>The masked copy of {path} could not be made: {reason}</source>
+      <translation>Den maskerade kopian av {path} kunde inte göras: {reason}</translation>
+    </message>
+    <message>
+      <source>The masking was cancelled.</source>
+      <translation>Maskeringen avbröts.</translation>
+    </message>
+    <message>
+      <source>The range ends before it starts.</source>
+      <translation>Intervallet slutar innan det börjar.</translation>
+    </message>
+    <message>
+      <source>The time the requester gives ends before it starts.</source>
+      <translation>Tiden som anges slutar innan den börjar.</translation>
+    </message>
+    <message>
+      <source>The time the requester gives has not come yet.</source>
+      <translation>Tiden som anges har inte kommit än.</translation>
+    </message>
+    <message>
+      <source>There is no subject access case {id}.</source>
+      <translation>Det finns inget ärende om registerutdrag med nummer {id}.</translation>
+    </message>
+    <message>
+      <source>There is no track called {name} to exclude.</source>
+      <translation>Det finns inget spår som heter {name} att undanta.</translation>
+    </message>
+    <message>
+      <source>Two mask regions have the same name.</source>
+      <translation>Två maskeringsområden har samma namn.</translation>
+    </message>
+    <message>
+      <source>Unknown fill {name}: use solid or blur.</source>
+      <translation>Okänd fyllning {name}: använd solid eller blur.</translation>
+    </message>
+    <message>
+      <source>{name} is not allowed to work on subject access cases.</source>
+      <translation>{name} får inte arbeta med ärenden om registerutdrag.</translation>
+    </message>
+    <message>
+      <source>{name} masked this copy: another supervisor reviews it.</source>
+      <translation>{name} maskerade kopian: en annan arbetsledare granskar den.</translation>
+    </message>
+    <message>
+      <source>{path} exists already: nothing is overwritten.</source>
+      <translation>{path} finns redan: inget skrivs över.</translation>
     </message>
     <message>
       <source>A light level is a percentage from 0 to 100, not {level}.</source>
@@ -4527,4 +4795,261 @@ Första nyckelns fingeravtryck: %3</translation>
       <translation>%1: %2 av %3 s, %4 MB skrivet</translation>
     </message>
   </context>
+<context>
+    <name>CasesDialog</name>
+    <message>
+      <source> min around</source>
+      <translation> min runt tiden</translation>
+    </message>
+    <message>
+      <source>%1 days left</source>
+      <translation>%1 dagar kvar</translation>
+    </message>
+    <message>
+      <source>%1 days overdue</source>
+      <translation>%1 dagar försenat</translation>
+    </message>
+    <message>
+      <source>%1 tracks proposed: tick the requester's.</source>
+      <translation>%1 spår föreslagna: markera den begärandes.</translation>
+    </message>
+    <message>
+      <source>%1: frames %2–%3, at %4, %5</source>
+      <translation>%1: bildruta %2–%3, vid %4, %5</translation>
+    </message>
+    <message>
+      <source>&amp;Find footage</source>
+      <translation>&amp;Hitta material</translation>
+    </message>
+    <message>
+      <source>&amp;Mask</source>
+      <translation>&amp;Maskera</translation>
+    </message>
+    <message>
+      <source>&amp;New case…</source>
+      <translation>&amp;Nytt ärende…</translation>
+    </message>
+    <message>
+      <source>&amp;Propose tracks</source>
+      <translation>&amp;Föreslå spår</translation>
+    </message>
+    <message>
+      <source>&amp;Release</source>
+      <translation>&amp;Lämna ut</translation>
+    </message>
+    <message>
+      <source>Cameras</source>
+      <translation>Kameror</translation>
+    </message>
+    <message>
+      <source>Case</source>
+      <translation>Ärende</translation>
+    </message>
+    <message>
+      <source>Case %1 is open.</source>
+      <translation>Ärende %1 är öppnat.</translation>
+    </message>
+    <message>
+      <source>Choose a case first.</source>
+      <translation>Välj ett ärende först.</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>Stäng</translation>
+    </message>
+    <message>
+      <source>Deadline</source>
+      <translation>Frist</translation>
+    </message>
+    <message>
+      <source>Filmed</source>
+      <translation>Filmad</translation>
+    </message>
+    <message>
+      <source>Find the footage first.</source>
+      <translation>Hitta materialet först.</translation>
+    </message>
+    <message>
+      <source>Folder to release the package to</source>
+      <translation>Mapp att lämna ut paketet till</translation>
+    </message>
+    <message>
+      <source>Footage found.</source>
+      <translation>Materialet är hittat.</translation>
+    </message>
+    <message>
+      <source>Looking for people…</source>
+      <translation>Letar efter personer…</translation>
+    </message>
+    <message>
+      <source>Manual regions (JSON file), optional</source>
+      <translation>Manuella områden (JSON-fil), frivilligt</translation>
+    </message>
+    <message>
+      <source>Masking…</source>
+      <translation>Maskerar…</translation>
+    </message>
+    <message>
+      <source>Place</source>
+      <translation>Plats</translation>
+    </message>
+    <message>
+      <source>Re&amp;fuse</source>
+      <translation>&amp;Avslå</translation>
+    </message>
+    <message>
+      <source>Re&amp;view as…</source>
+      <translation>&amp;Granska som…</translation>
+    </message>
+    <message>
+      <source>Released: %1
+Manifest SHA-256: %2
+First key's fingerprint: %3</source>
+      <translation>Utlämnat: %1
+Manifestets SHA-256: %2
+Första nyckelns fingeravtryck: %3</translation>
+    </message>
+    <message>
+      <source>Requester</source>
+      <translation>Begärd av</translation>
+    </message>
+    <message>
+      <source>Reviewed and approved: the case may be released.</source>
+      <translation>Granskat och godkänt: ärendet kan lämnas ut.</translation>
+    </message>
+    <message>
+      <source>Reviewing supervisor</source>
+      <translation>Granskande arbetsledare</translation>
+    </message>
+    <message>
+      <source>Sent back to masking.</source>
+      <translation>Tillbaka till maskering.</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>Läge</translation>
+    </message>
+    <message>
+      <source>Subject access cases</source>
+      <translation>Registerutdrag</translation>
+    </message>
+    <message>
+      <source>The masked copy is made: another supervisor reviews it.</source>
+      <translation>Den maskerade kopian är gjord: en annan arbetsledare granskar den.</translation>
+    </message>
+    <message>
+      <source>The request is refused.</source>
+      <translation>Begäran är avslagen.</translation>
+    </message>
+    <message>
+      <source>Tracks (tick the requester's)</source>
+      <translation>Spår (markera den begärandes)</translation>
+    </message>
+    <message>
+      <source>Why the request is refused</source>
+      <translation>Varför begäran avslås</translation>
+    </message>
+    <message>
+      <source>decided</source>
+      <translation>avgjort</translation>
+    </message>
+    <message>
+      <source>footage found</source>
+      <translation>material hittat</translation>
+    </message>
+    <message>
+      <source>masked</source>
+      <translation>maskerat</translation>
+    </message>
+    <message>
+      <source>open</source>
+      <translation>öppet</translation>
+    </message>
+    <message>
+      <source>refused</source>
+      <translation>avslaget</translation>
+    </message>
+    <message>
+      <source>released</source>
+      <translation>utlämnat</translation>
+    </message>
+    <message>
+      <source>reviewed</source>
+      <translation>granskat</translation>
+    </message>
+</context>
+<context>
+    <name>NewCaseDialog</name>
+    <message>
+      <source>&amp;Identity checked by (how)</source>
+      <translation>&amp;Identiteten kontrollerad med (hur)</translation>
+    </message>
+    <message>
+      <source>&amp;Notes</source>
+      <translation>&amp;Anteckningar</translation>
+    </message>
+    <message>
+      <source>&amp;Open case</source>
+      <translation>&amp;Öppna ärende</translation>
+    </message>
+    <message>
+      <source>&amp;Place</source>
+      <translation>&amp;Plats</translation>
+    </message>
+    <message>
+      <source>&amp;Requester's name</source>
+      <translation>&amp;Namn på den som begär</translation>
+    </message>
+    <message>
+      <source>Filmed &amp;from (2026-11-24 14:30)</source>
+      <translation>Filmad &amp;från (2026-11-24 14:30)</translation>
+    </message>
+    <message>
+      <source>Filmed &amp;to</source>
+      <translation>Filmad &amp;till</translation>
+    </message>
+    <message>
+      <source>Identity checked &amp;by (who)</source>
+      <translation>Identiteten kontrollerad &amp;av (vem)</translation>
+    </message>
+    <message>
+      <source>New subject access case</source>
+      <translation>Nytt ärende om registerutdrag</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDialog</name>
+    <message>
+      <source>&amp;Approve</source>
+      <translation>&amp;Godkänn</translation>
+    </message>
+    <message>
+      <source>&amp;Next change</source>
+      <translation>&amp;Nästa ändring</translation>
+    </message>
+    <message>
+      <source>&amp;Previous change</source>
+      <translation>&amp;Föregående ändring</translation>
+    </message>
+    <message>
+      <source>&amp;Send back</source>
+      <translation>&amp;Skicka tillbaka</translation>
+    </message>
+    <message>
+      <source>Camera %1, frame %2 (change %3 of %4)</source>
+      <translation>Kamera %1, bildruta %2 (ändring %3 av %4)</translation>
+    </message>
+    <message>
+      <source>Nothing is masked.</source>
+      <translation>Inget är maskerat.</translation>
+    </message>
+    <message>
+      <source>Review case %1</source>
+      <translation>Granska ärende %1</translation>
+    </message>
+    <message>
+      <source>What must be masked differently</source>
+      <translation>Vad som måste maskeras annorlunda</translation>
+    </message>
+</context>
 </TS>

@@ -38,6 +38,7 @@ MATRIX: dict[Permission, set[Role]] = {
     P.MANAGE_REGISTER: {A},
     P.VIEW_AUDIT: {S, A, U},
     P.VIEW_REGISTER: {S, A, U},
+    P.SUBJECT_ACCESS: {S},
 }
 
 CITY, BERGA = 1, 2

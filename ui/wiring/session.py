@@ -42,12 +42,14 @@ from console.recording.lock import EngineBusy
 from console.recording.stills import RecordedStills
 from console.runtime import DeviceLoop
 from console.settings import IDLE_LOCK_MINUTES
+from console.subject_access.package import CasePackageWriter
 from console.viewing import LiveViews, PlaybackViews
 from devices.media.stills import read_still
 from ui.alarm_sound import AlarmSound
 from ui.alarms_panel import AlarmsPanel
 from ui.audit_viewer import AuditViewer
 from ui.camera_wizard import CameraWizard
+from ui.cases import CasesDialog
 from ui.cli_export import package_producer
 from ui.dialogs import FirstAdminDialog, LoginDialog
 from ui.events import DomainEvents
@@ -140,6 +142,7 @@ class Console(QObject):
         self.audit_viewer: AuditViewer | None = None
         #: the export requests, when open
         self.exports_dialog: ExportRequestsDialog | None = None
+        self.cases_dialog: CasesDialog | None = None
         #: the viewer was open when the console locked; it comes back on unlocking
         self._viewer_hidden = False
         self.camera_wizard: CameraWizard | None = None
@@ -292,6 +295,7 @@ class Console(QObject):
         window.playback_requested.connect(self._on_main_window_playback_requested)
         window.evidence_requested.connect(self._on_main_window_evidence_requested)
         window.exports_requested.connect(self._on_main_window_exports_requested)
+        window.cases_requested.connect(self._on_main_window_cases_requested)
         window.sites.test_requested.connect(self._on_sites_test_requested)
         window.sites.rename_requested.connect(self._on_sites_rename_requested)
         window.sites.remove_requested.connect(self._on_sites_remove_requested)
@@ -714,6 +718,41 @@ class Console(QObject):
                 then(dialog)
 
         # Removed cameras too: their recordings stay exportable under their own name.
+        self.runner.run(lambda: self.core.cameras.recorded(actor), show)
+
+    # -- subject access cases ------------------------------------------------------------------
+
+    def _on_main_window_cases_requested(self) -> None:
+        self.open_cases()
+
+    def open_cases(self) -> None:
+        window, user = self.main_window, self.user
+        if window is None or user is None or window.locked:
+            return
+        actor = Actor.of(user)
+        # Here, not at the top: OpenCV takes a moment to load, and only cases need it.
+        from devices.media.mask_render import masking_tools
+
+        def show(cameras: list[Camera]) -> None:
+            if self.main_window is not window:
+                return
+            core = self.core
+            dialog = CasesDialog(
+                core.cases,
+                core.users,
+                cameras,
+                actor,
+                self.runner,
+                core.clock,
+                masking_tools,
+                CasePackageWriter(core.cases, core.audit, core.clock),
+                self.events,
+                window,
+            )
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.cases_dialog = dialog
+            dialog.open()
+
         self.runner.run(lambda: self.core.cameras.recorded(actor), show)
 
     # -- playback ----------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Subject access: a person's request for footage of themselves, and its masked copy."""
