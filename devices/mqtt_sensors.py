@@ -175,7 +175,11 @@ class _Subscriber:
         self._client.on_connect = self._on_connect
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
+        self._client.on_subscribe = self._on_subscribe
+        #: set once the broker granted the subscription of this connection: a message
+        #: published after that reaches this client
         self.connected = threading.Event()
+        self._subscription: int | None = None
 
     def _topics(self) -> list[tuple[str, int]]:
         raise NotImplementedError
@@ -197,7 +201,15 @@ class _Subscriber:
         if reason.is_failure:
             log.warning("the broker %s refused %s: %s", self._address.url, self._what, reason)
             return
-        client.subscribe(self._topics())
+        _result, self._subscription = client.subscribe(self._topics())
+
+    def _on_subscribe(
+        self, client: mqtt.Client, userdata: Any, mid: int, reasons: Any, properties: Any
+    ) -> None:
+        # Only now does the broker route the topics here: an event published before this would
+        # be lost (sensor events are not retained).
+        if mid != self._subscription:
+            return
         self.connected.set()
         self._connected()
 

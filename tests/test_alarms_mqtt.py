@@ -217,9 +217,11 @@ def test_open_alarms_are_published_again_at_the_engine_start(core: Core, broker:
     stale_client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id="stale")
     try:
         engine = Running(core, broker)
-        sound.publish_event("aggression", level=60).wait_for_publish(5)
-        assert wait_for(lambda: len(core.alarms.list(CLI)) == 1)
-        engine.stop()
+        try:
+            sound.publish_event("aggression", level=60).wait_for_publish(5)
+            assert wait_for(lambda: len(core.alarms.list(CLI)) == 1)
+        finally:
+            engine.stop()
         # A topic of an alarm that no longer exists (left by a crash) is cleared at the start.
         stale_client.connect(broker.host, broker.port)
         stale_client.loop_start()
