@@ -20,6 +20,7 @@ from console.messages import Level, MessageBus
 from console.ports import KeyStore, SecretStore, Witness
 from console.recording.archive import RecordingService
 from console.recording.playback import PlaybackService
+from console.register import RegisterService
 from console.settings import Settings
 from console.sites import SiteService
 from console.storage import Database, exposure
@@ -52,6 +53,8 @@ class Core:
     alarms: AlarmService
     #: export requests, their approval and production (console/export/requests.py)
     exports: ExportService
+    #: the surveillance register, which decides what records and is shown (console/register.py)
+    register: RegisterService
 
     @classmethod
     def open(
@@ -83,6 +86,14 @@ class Core:
             bus.known(problem, Level.WARNING)
         cameras = CameraService(db, audit, secrets, clock, events)
         recordings = RecordingService(db, audit, clock, directory / RECORDINGS_DIRNAME, events)
+        register = RegisterService(db, audit, clock, directory, events)
+        try:
+            # The entries an upgrade made are logged before anything else happens.
+            register.log_provisional()
+        except BaseException:
+            audit.close()
+            db.close()
+            raise
         return cls(
             data_dir=directory,
             db=db,
@@ -99,6 +110,7 @@ class Core:
             clock=clock,
             alarms=AlarmService(db, audit, clock, events),
             exports=ExportService(db, audit, settings, cameras, recordings, clock, events),
+            register=register,
         )
 
     def close(self) -> None:

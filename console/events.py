@@ -47,6 +47,8 @@ class ChangeKind(enum.StrEnum):
     EXPORTS = "exports"
     #: lighting at the sites (light ids)
     LIGHTING = "lighting"
+    #: the surveillance register's entries (camera ids)
+    REGISTER = "register"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from console.app import Core
+from console.cameras import Camera
 from console.domain import Role
 from console.media.packets import Consumer, Packet, Profile, StreamInfo, StreamKey
 from console.recording.archive import Mode, parse_window
@@ -28,7 +29,8 @@ from console.recording.engine import (
 from console.recording.lock import EngineBusy, EngineLock
 from tests.conftest import FakeClock
 from tests.core.test_cameras import user
-from tests.core.test_recording_archive import camera
+from tests.core.test_recording_archive import camera as new_camera
+from tests.register_fixture import complete_entry
 
 TB = Fraction(1, 90_000)
 INFO = StreamInfo("h264", 320, 180, TB, b"", 25.0)
@@ -66,6 +68,13 @@ class MemoryFormat:
 
     def truncate(self, path: Path, valid_bytes: int) -> None:
         raise AssertionError("not used here")
+
+
+def camera(core: Core, name: str = "Torget norr", host: str = "10.1.2.3") -> Camera:
+    """A camera that records: its register entry is complete."""
+    cam = new_camera(core, name, host)
+    complete_entry(core, cam)
+    return cam
 
 
 def packet(
@@ -145,7 +154,9 @@ def test_segments_are_cut_at_keyframes_on_a_timeline_that_never_runs_backwards(
 def test_the_schedule_starts_and_stops_recording(core: Core, clock: FakeClock) -> None:
     cam = camera(core)
     technician = user(core, "tekla", Role.TECHNICIAN)
-    core.recordings.set_mode(technician, cam, Mode.SCHEDULED, [parse_window("mon 07:00-19:00")])
+    core.register.set_recording(
+        technician, cam.id, Mode.SCHEDULED, [parse_window("mon 07:00-19:00")]
+    )
     hub = FakeHub()
     # Monday 2026-11-23 06:59 in Stockholm (05:59 UTC).
     clock.moment = datetime(2026, 11, 23, 5, 59, tzinfo=UTC)
@@ -242,7 +253,7 @@ def make_engine(core: Core, hub: FakeHub, fmt: MemoryFormat, **options: object) 
 def test_event_recording_starts_from_the_pre_event_buffer(core: Core) -> None:
     cam = camera(core)
     technician = user(core, "tekla", Role.TECHNICIAN)
-    core.recordings.set_mode(technician, cam, Mode.EVENT)
+    core.register.set_recording(technician, cam.id, Mode.EVENT)
     hub, fmt = FakeHub(), MemoryFormat()
     engine = make_engine(core, hub, fmt, pre_event_s=2.0)
     engine.start()
