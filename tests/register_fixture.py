@@ -35,3 +35,9 @@ def complete_entry(core: Core, camera: Camera | int, **fields: Any) -> Entry:
     actor = Actor.os_account()
     current = core.register.entry(actor, camera_id).fields
     return core.register.set(actor, camera_id, {**COMPLETE, **current, **fields})
+
+
+def registered(core: Core, camera: Camera, **fields: Any) -> Camera:
+    """`camera` with a complete entry, as the camera list now gives it (in service)."""
+    complete_entry(core, camera, **fields)
+    return core.cameras.get(Actor.os_account(), camera.id)
