@@ -572,15 +572,17 @@ class RegisterService:
     def log_provisional(self) -> int:
         """Log the provisional entries an upgrade made (the migration cannot write the access
         log); returns how many. Run once the log is open."""
-        rows = self._db.query(
+        unlogged = (
             "SELECT r.camera_id, r.fields, c.name FROM register_entries r "
             "JOIN cameras c ON c.id = r.camera_id WHERE r.logged = 0 ORDER BY r.camera_id"
         )
-        if not rows:
+        if not self._db.query(unlogged):
             return 0
         actor = Actor(name=UPGRADE_ACTOR)
 
-        def log(db: sqlite_utils.Database) -> None:
+        def log(db: sqlite_utils.Database) -> int:
+            # Read again inside the transaction: another process may have logged them meanwhile.
+            rows = list(db.query(unlogged))
             for row in rows:
                 fields = json.loads(row["fields"])
                 self._audit.append(
@@ -594,9 +596,9 @@ class RegisterService:
                     "UPDATE register_entries SET logged = 1 WHERE camera_id = ?",
                     (row["camera_id"],),
                 )
+            return len(rows)
 
-        self._db.write(log).result()
-        return len(rows)
+        return self._db.write(log).result()
 
 
 def log_details(
