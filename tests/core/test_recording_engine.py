@@ -17,7 +17,7 @@ import pytest
 
 from console.app import Core
 from console.cameras import Camera
-from console.domain import Role
+from console.domain import Actor, Role
 from console.media.packets import Consumer, Packet, Profile, StreamInfo, StreamKey
 from console.recording.archive import Mode, parse_window
 from console.recording.engine import (
@@ -175,6 +175,26 @@ def test_the_schedule_starts_and_stops_recording(core: Core, clock: FakeClock) -
     finally:
         engine.stop()
     assert not engine.lock.held
+
+
+def test_a_camera_records_only_once_its_register_entry_is_complete(core: Core) -> None:
+    cam = new_camera(core)
+    hub = FakeHub()
+    engine = make_engine(core, hub, MemoryFormat())
+    engine.start()
+    try:
+        time.sleep(0.3)
+        assert hub.subscribed == []
+        # An incomplete entry is not enough.
+        core.register.set(Actor.os_account(), cam.id, {"purpose": "Trygghet"})
+        engine.refresh()
+        time.sleep(0.3)
+        assert hub.subscribed == []
+        complete_entry(core, cam)
+        engine.refresh()
+        assert wait_for(lambda: hub.subscribed == [StreamKey(cam.id, Profile.MAIN)])
+    finally:
+        engine.stop()
 
 
 def test_below_the_reserve_recording_pauses_and_resumes(core: Core) -> None:
