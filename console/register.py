@@ -46,7 +46,6 @@ from console.recording.archive import (
     RecordingConfig,
     Window,
     _schedule_text,
-    parse_window,
 )
 from console.storage import Database
 
@@ -188,24 +187,20 @@ def parse_hours(text: str) -> tuple[Window, ...]:
         if match is None:
             raise _bad_hours(text)
         days, first, last = match.groups()
+        start, end = _minutes(first, text), _minutes(last, text)
         for day in _day_range(days, text):
-            start = _minutes(first, text)
-            end = _minutes(last, text)
             if start < end:
-                windows.append(_window(day, first, last))
-            elif start > end or start == end != 0:
-                windows.append(_window(day, first, "24:00"))
+                windows.append(Window(day, start, end))
+            elif start == end == 0:  # 00:00-00:00: the whole day
+                windows.append(Window(day, 0, 24 * 60))
+            else:  # past midnight into the next day
+                if start < 24 * 60:
+                    windows.append(Window(day, start, 24 * 60))
                 if end > 0:
-                    windows.append(_window((day + 1) % 7, "00:00", last))
-            else:  # 00:00-00:00: the whole day
-                windows.append(_window(day, "00:00", "24:00"))
+                    windows.append(Window((day + 1) % 7, 0, end))
     if not windows:
         raise _bad_hours(text)
     return tuple(sorted(set(windows), key=lambda w: (w.weekday, w.start)))
-
-
-def _window(day: int, first: str, last: str) -> Window:
-    return parse_window(f"{_DAYS[day]} {first}-{last}")
 
 
 def _day_range(text: str, whole: str) -> list[int]:
@@ -354,9 +349,8 @@ def check_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
                 default=DEFAULT_RETENTION_HOURS,
                 min=MIN_JUSTIFICATION,
             )
-    for a, b in (("start_date", "end_date"),):
-        if a in out and b in out and out[b] < out[a]:
-            raise InvalidInput(N_("The end date lies before the start date."))
+    if "start_date" in out and "end_date" in out and out["end_date"] < out["start_date"]:
+        raise InvalidInput(N_("The end date lies before the start date."))
     attachments = raw.get("attachments")
     if attachments not in (None, []):
         if not isinstance(attachments, list):

@@ -43,6 +43,7 @@ def test_hours_are_weekly_windows_that_may_run_past_midnight() -> None:
     assert Window(5, 0, 6 * 60) in windows
     assert Window(0, 0, 6 * 60) not in windows
     assert len(windows) == 10
+    assert parse_hours("sat 7:00-9:30") == (Window(5, 7 * 60, 9 * 60 + 30),)
     assert parse_hours("lör 10:00-14:00; sön 00:00-24:00") == (
         Window(5, 600, 840),
         Window(6, 0, 1440),
