@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from console import storage
 from console.app import Core
 from console.audit.state import check_state
 from console.domain import Actor, Role
@@ -23,6 +24,7 @@ from console.errors import InvalidInput, PermissionDenied
 from console.recording.archive import Mode, RecordingConfig, Window
 from console.register import Entry, parse_hours
 from console.register_export import export_register
+from console.storage import MIGRATIONS
 from tests.conftest import FakeClock, ListWitness, MemoryKeyStore, MemorySecretStore
 from tests.core.test_cameras import facts, place, user
 from tests.core.test_recording_archive import add_segment
@@ -185,12 +187,14 @@ def test_changing_retention_in_the_register_changes_the_purge(core: Core, clock:
 
 
 def _downgrade(data_dir: Path) -> None:
-    """The data dir as the version before the register left it."""
+    """The data dir as the version before the register left it (the migrations after it are
+    applied again: they are idempotent, as they are written with IF NOT EXISTS)."""
+    version = next(m.version for m in MIGRATIONS if m.apply is storage._register)
     conn = sqlite3.connect(data_dir / "utkik.db")
     with conn:
         conn.execute("DROP TABLE register_entries")
         conn.execute("DROP TABLE register_versions")
-        conn.execute("DELETE FROM schema_version WHERE version = 11")
+        conn.execute("DELETE FROM schema_version WHERE version >= ?", (version,))
     conn.close()
 
 
