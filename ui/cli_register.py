@@ -71,8 +71,8 @@ def run_register(core: Core, args: argparse.Namespace, out: TextIO) -> int:
         case "show":
             entry = _find(core, actor, args.camera)
             if args.version is not None:
-                found = [v for v in register.versions(actor, entry.camera_id)]
-                chosen = next((v for v in found if v.version == args.version), None)
+                versions = register.versions(actor, entry.camera_id)
+                chosen = next((v for v in versions if v.version == args.version), None)
                 if chosen is None:
                     raise NotFound(
                         N_("Camera {id} has no version {version} of its entry."),
