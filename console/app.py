@@ -22,6 +22,7 @@ from console.messages import Level, MessageBus
 from console.ports import KeyStore, SecretStore, Witness
 from console.recording.archive import RecordingService
 from console.recording.playback import PlaybackService
+from console.register import RegisterService
 from console.settings import Settings
 from console.sites import SiteService
 from console.storage import Database, exposure
@@ -59,6 +60,8 @@ class Core:
     lighting: LightingService
     #: subject access cases (console/subject_access/cases.py)
     cases: CaseService
+    #: the surveillance register, which decides what records and is shown (console/register.py)
+    register: RegisterService
 
     @classmethod
     def open(
@@ -93,6 +96,14 @@ class Core:
         # Evidence packages a killed process left half made (docs/export.md).
         clean_leftovers(directory)
         playback = PlaybackService(db, audit, settings, clock)
+        register = RegisterService(db, audit, clock, directory, events)
+        try:
+            # The entries an upgrade made are logged before anything else happens.
+            register.log_provisional()
+        except BaseException:
+            audit.close()
+            db.close()
+            raise
         return cls(
             data_dir=directory,
             db=db,
@@ -111,6 +122,7 @@ class Core:
             exports=ExportService(db, audit, settings, cameras, recordings, clock, events),
             lighting=LightingService(db, audit, clock, events),
             cases=CaseService(db, audit, cameras, recordings, playback, clock, directory, events),
+            register=register,
         )
 
     def close(self) -> None:

@@ -24,7 +24,7 @@ from console.camera_facts import Capabilities, DeviceFacts, Health, StreamProfil
 from console.camera_login import CameraLogin, foreign_host_of, is_host, normalise_host
 from console.clock import Clock, SystemClock, from_iso, to_iso
 from console.domain import Actor, Permission, Place
-from console.errors import N_, AlreadyExists, InvalidInput, NotFound
+from console.errors import N_, AlreadyExists, InvalidInput, NotFound, PermissionDenied
 from console.events import ChangeKind, EventHub
 from console.policy import can, require
 from console.ports import CameraLogins, SecretStore
@@ -55,6 +55,9 @@ class Camera:
     #: When the camera was removed; a removed camera stays for its recordings (until retention
     #: purges them) and is never listed, found or connected to again.
     removed_at: datetime | None = None
+    #: Its surveillance register entry is complete (or provisional from an upgrade): only then
+    #: does it record and do operators and supervisors see it (console/register.py).
+    in_service: bool = True
 
     @property
     def insecure_transport(self) -> bool:
@@ -113,6 +116,16 @@ def check_camera_name(name: str) -> str:
     return cleaned
 
 
+def _not_in_service(camera: Camera) -> PermissionDenied:
+    return PermissionDenied(
+        N_(
+            "Camera “{name}” is not yet in the surveillance register: until an administrator "
+            "completes its entry it does not record and only technicians see it."
+        ),
+        name=camera.name,
+    )
+
+
 class CameraService:
     def __init__(
         self,
@@ -134,14 +147,16 @@ class CameraService:
     def list(self, actor: Actor) -> list[Camera]:
         """The cameras `actor` may see or manage, by area, place and name (removed ones not)."""
         cameras = [self._to_camera(row) for row in self._rows(_PRESENT)]
-        return [c for c in cameras if self._may_see(actor, c.area_id)]
+        return [c for c in cameras if self._may_see(actor, c)]
 
     def get(self, actor: Actor, camera_id: int) -> Camera:
         rows = self._rows(f"{_PRESENT} AND c.id = ?", (camera_id,))
         if not rows:
             raise NotFound(N_("There is no camera number {id}."), id=camera_id)
         camera = self._to_camera(rows[0])
-        if not self._may_see(actor, camera.area_id):
+        if not self._may_see(actor, camera):
+            if not camera.in_service and can(actor, Permission.VIEW_LIVE, camera.area_id):
+                raise _not_in_service(camera)
             require(actor, Permission.MANAGE_CAMERAS, camera.area_id)
         return camera
 
@@ -218,12 +233,18 @@ class CameraService:
         user, password = login
         return CameraLogin.for_facts(camera.facts, user, password)
 
-    def _may_see(self, actor: Actor, area_id: int) -> bool:
-        return can(actor, Permission.MANAGE_CAMERAS, area_id) or can(
-            actor, Permission.VIEW_LIVE, area_id
+    def _may_see(self, actor: Actor, camera: Camera) -> bool:
+        """Technicians see every camera of their areas (they commission them); those who only
+        watch see a camera once the register lets it be used."""
+        return can(actor, Permission.MANAGE_CAMERAS, camera.area_id) or (
+            camera.in_service and can(actor, Permission.VIEW_LIVE, camera.area_id)
         )
 
     def _may_see_recordings(self, actor: Actor, camera: Camera) -> bool:
+        if not camera.in_service:
+            return can(actor, Permission.MANAGE_CAMERAS, camera.area_id) or can(
+                actor, Permission.MANAGE_REGISTER
+            )
         return any(
             can(actor, permission, camera.area_id)
             for permission in (
@@ -231,15 +252,17 @@ class CameraService:
                 Permission.EVIDENCE_LOCK,
                 Permission.MANAGE_REGISTER,
             )
-        ) or (camera.removed_at is None and self._may_see(actor, camera.area_id))
+        ) or (camera.removed_at is None and self._may_see(actor, camera))
 
     def _rows(self, where: str = "", params: Iterable[Any] = ()) -> builtins.list[dict[str, Any]]:
         return self._db.query(
             "SELECT c.*, p.area_id AS area_id, h.checked_at AS h_checked_at, "
             "h.reachable AS h_reachable, h.stream_ok AS h_stream_ok, "
-            "h.clock_offset_s AS h_clock_offset_s, h.error AS h_error "
+            "h.clock_offset_s AS h_clock_offset_s, h.error AS h_error, "
+            "coalesce(r.complete OR r.provisional, 0) AS in_service "
             "FROM cameras c LEFT JOIN places p ON p.id = c.place_id "
             "LEFT JOIN camera_health h ON h.camera_id = c.id "
+            "LEFT JOIN register_entries r ON r.camera_id = c.id "
             f"{where} ORDER BY p.area_id, p.id, c.name COLLATE NOCASE, c.id",
             tuple(params),
         )
@@ -273,6 +296,7 @@ class CameraService:
             created_at=from_iso(row["created_at"]),
             health=health,
             removed_at=from_iso(row["removed_at"]) if row["removed_at"] else None,
+            in_service=bool(row["in_service"]),
         )
 
     # -- changing ----------------------------------------------------------------------------
@@ -477,6 +501,15 @@ class CameraService:
         `target` is "camera:<id>", or "host:port" for a camera being onboarded (the wizard's
         test still, which is a look at live video like any other)."""
         require(actor, Permission.VIEW_LIVE, area_id)
+        if target.startswith("camera:") and target[7:].isdigit():
+            rows = self._rows("WHERE c.id = ?", (int(target[7:]),))
+            camera = self._to_camera(rows[0]) if rows else None
+            if (
+                camera
+                and not camera.in_service
+                and not can(actor, Permission.MANAGE_CAMERAS, area_id)
+            ):
+                raise _not_in_service(camera)
         return self._audit.begin(actor, "live.view", target, {"purpose": purpose}).result()
 
     def end_view(self, session: Session, frames: int = 0) -> None:

@@ -49,6 +49,8 @@ class ChangeKind(enum.StrEnum):
     LIGHTING = "lighting"
     #: subject access cases (case ids)
     CASES = "cases"
+    #: the surveillance register's entries (camera ids)
+    REGISTER = "register"
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,6 +59,8 @@ LOCAL_ADMIN_PERMISSIONS: frozenset[Permission] = frozenset(
         P.MANAGE_SETTINGS,
         P.MANAGE_CAMERAS,
         P.MANAGE_REGISTER,
+        # Who keeps the register reads it (`utkik register list/show/export`).
+        P.VIEW_REGISTER,
         P.VIEW_AUDIT,
         # `utkik alarms list/watch` for an integration; handling an alarm needs a console user.
         P.VIEW_ALARMS,

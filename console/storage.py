@@ -703,6 +703,76 @@ CREATE TABLE IF NOT EXISTS subject_access_copies (
 )
 """
 
+
+_SCHEMA_REGISTER = """
+CREATE TABLE IF NOT EXISTS register_entries (
+    camera_id INTEGER PRIMARY KEY,
+    version INTEGER NOT NULL CHECK (version > 0),
+    fields TEXT NOT NULL,
+    complete INTEGER NOT NULL,
+    provisional INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    logged INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS register_versions (
+    camera_id INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    fields TEXT NOT NULL,
+    provisional INTEGER NOT NULL,
+    changed TEXT NOT NULL,
+    at TEXT NOT NULL,
+    by TEXT NOT NULL,
+    PRIMARY KEY (camera_id, version)
+)
+"""
+
+
+def _register(db: sqlite_utils.Database, clock: Clock) -> None:
+    """The surveillance register. Every camera the data dir already has (also a removed one,
+    for its recordings) gets a provisional entry from its recording settings, so that it keeps
+    recording and being shown after the upgrade, flagged incomplete until an administrator
+    completes it. The access log learns of these entries at the next start (it cannot be
+    written here): `logged` is 0 until then."""
+    db.executescript(_SCHEMA_REGISTER)
+    if "cameras" not in _tables(db):
+        return
+    now = to_iso(clock.now())
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    settings: dict[int, tuple[str, str, int, str]] = {}
+    if "recording_config" in _tables(db):
+        for camera_id, mode, schedule, hours, justification in db.execute(
+            "SELECT camera_id, mode, schedule, retention_hours, justification FROM recording_config"
+        ).fetchall():
+            settings[int(camera_id)] = (str(mode), str(schedule), int(hours), str(justification))
+    for (camera_id,) in db.execute("SELECT id FROM cameras ORDER BY id").fetchall():
+        mode, schedule, hours, justification = settings.get(
+            int(camera_id), ("continuous", "[]", 72, "")
+        )
+        try:
+            windows = [
+                f"{names[d]} {s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}"
+                for d, s, e in json.loads(schedule)
+            ]
+        except (ValueError, TypeError, IndexError):
+            windows = []
+        fields: dict[str, Any] = {"recording": mode, "retention_hours": hours}
+        fields["hours"] = "; ".join(windows) if mode == "scheduled" and windows else "always"
+        if justification:
+            fields["retention_justification"] = justification
+        text = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        db.execute(
+            "INSERT INTO register_entries (camera_id, version, fields, complete, provisional, "
+            "updated_at, updated_by, logged) VALUES (?, 1, ?, 0, 1, ?, 'system:upgrade', 0)",
+            (camera_id, text, now),
+        )
+        db.execute(
+            "INSERT INTO register_versions (camera_id, version, fields, provisional, changed, at, "
+            "by) VALUES (?, 1, ?, 1, ?, ?, 'system:upgrade')",
+            (camera_id, text, ",".join(sorted(fields)), now),
+        )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "areas, places, cameras, users, settings", _sql(_SCHEMA_1)),
     Migration(2, "seed the action plan's sites", _seed_sites),
@@ -715,6 +785,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "lighting zones, luminaires, overrides and alarm boosts", _sql(_SCHEMA_LIGHTING)),
     Migration(10, "export requests and their approval", _sql(_SCHEMA_EXPORT_REQUESTS)),
     Migration(11, "subject access cases", _sql(_SCHEMA_SUBJECT_ACCESS)),
+    Migration(12, "the surveillance register; provisional entries for existing cameras", _register),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

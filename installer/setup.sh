@@ -49,9 +49,10 @@ as_root() {
     fi
 }
 
-# For developers: strace shows every connection the suite makes (docs/development.md).
+# For developers: strace shows every connection the suite makes (docs/development.md);
+# poppler-utils (pdftoppm, pdftotext) reads the register's PDF export in its tests.
 if [ "$dev" -eq 1 ]; then
-    apt_packages+=(strace util-linux)
+    apt_packages+=(strace util-linux poppler-utils)
 fi
 
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -24,6 +24,7 @@ from devices.simulator.onvif import (
 )
 from tests.conftest import PASSWORD
 from tests.core.test_cameras import facts, place
+from tests.register_fixture import registered
 from tests.sites import loopback_addresses
 from ui.serve import Alarms
 
@@ -62,8 +63,11 @@ def test_a_cameras_motion_and_vendor_events_become_alarms(
     core: Core, camera: OnvifDevice, device_loop: DeviceLoop
 ) -> None:
     address, port = camera.config.address, camera.config.port
-    added = core.cameras.add(
-        CLI, facts(address, port), place(core, "Stora torget"), "Torget", USER, CAMERA_PASSWORD
+    added = registered(
+        core,
+        core.cameras.add(
+            CLI, facts(address, port), place(core, "Stora torget"), "Torget", USER, CAMERA_PASSWORD
+        ),
     )
     core.users.add(CLI, "olle", Role.OPERATOR, PASSWORD)
     olle = Actor.of(core.users.authenticate("olle", PASSWORD))

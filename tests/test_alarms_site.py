@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.register_fixture import complete_entry
 from tests.sites import loopback_addresses, require_simulated_video, simulated_site, wait_for
 
 require_simulated_video()
@@ -74,7 +75,8 @@ def test_an_alarm_records_the_seconds_before_it_and_a_stalled_stream_is_sabotage
     core = Core.open(tmp_path / "data", secrets=secret_store(), sealer=False)
     hub = MediaHub(camera_opener(core.cameras.login_reader()), now=core.clock.now)
     camera = add_camera(core, site)
-    core.recordings.set_mode(person(core, "tekla", Role.TECHNICIAN), camera, Mode.EVENT)
+    complete_entry(core, camera)
+    core.register.set_recording(person(core, "tekla", Role.TECHNICIAN), camera.id, Mode.EVENT)
     # Three seconds after the door, so that the segment ends soon.
     core.alarms.set_rule(
         person(core, "siv", Role.SUPERVISOR),

@@ -17,6 +17,7 @@ from devices import access_log
 from tests import masking_clip as clip
 from tests.conftest import FAST_HASHER, PASSWORD, MemorySecretStore, run_utkik
 from tests.core.test_cameras import facts, place
+from tests.register_fixture import registered
 from tests.test_masking_pixels import DARK
 from tests.test_subject_access import add_recording
 
@@ -35,8 +36,11 @@ def data(tmp_path: Path) -> tuple[Path, datetime]:
     )
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
     try:
-        camera = core.cameras.add(
-            ROOT, facts("127.0.0.1"), place(core, "Stora torget"), "Torget", "a", "b"
+        camera = registered(
+            core,
+            core.cameras.add(
+                ROOT, facts("127.0.0.1"), place(core, "Stora torget"), "Torget", "a", "b"
+            ),
         )
         add_recording(core, camera, start, tmp_path)
         for name, role in (

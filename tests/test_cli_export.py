@@ -19,6 +19,7 @@ from devices import access_log
 from tests.conftest import FAST_HASHER, PASSWORD, MemorySecretStore, run_utkik
 from tests.core.test_cameras import facts, place
 from tests.core.test_export_requests import FakeProducer
+from tests.register_fixture import registered
 from ui import cli_export
 from ui.main import main
 
@@ -39,11 +40,17 @@ def data(tmp_path: Path) -> Path:
     )
     try:
         cameras = [
-            core.cameras.add(
-                ROOT, facts("10.1.2.3"), place(core, "Stora torget"), "Torget", "a", "b"
+            registered(
+                core,
+                core.cameras.add(
+                    ROOT, facts("10.1.2.3"), place(core, "Stora torget"), "Torget", "a", "b"
+                ),
             ),
-            core.cameras.add(
-                ROOT, facts("10.1.2.4"), place(core, "Berga centrum"), "Berga", "a", "b"
+            registered(
+                core,
+                core.cameras.add(
+                    ROOT, facts("10.1.2.4"), place(core, "Berga centrum"), "Berga", "a", "b"
+                ),
             ),
         ]
         start = datetime.now(UTC) - timedelta(hours=1)

@@ -152,6 +152,11 @@ def test_the_demo_sets_up_a_site_users_and_cameras_and_cleans_up(tmp_path: Path)
         assert core.users.authenticate(name, password).role.value == "supervisor"
         actions = [e.action for e in core.audit.entries(Actor.os_account())]
         assert actions.count("camera.added") == CAMERAS
+        # The register lets them record and be seen: each entry is complete.
+        entries = core.register.entries(Actor.os_account())
+        assert [(e.camera_name, e.complete) for e in entries] == [
+            (c["name"], True) for c in sorted(cameras, key=lambda c: c["id"])
+        ]
     finally:
         core.close()
 

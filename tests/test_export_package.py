@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.register_fixture import registered
 from tests.sites import loopback_addresses, require_simulated_video, simulated_site, wait_for
 
 require_simulated_video()
@@ -138,8 +139,16 @@ def add_cameras(core: Core, site: SimulatedSite) -> list[Camera]:
             capabilities=dataclasses.replace(facts().capabilities, ptz=False),
         )
         added.append(
-            core.cameras.add(
-                CLI, camera_facts, places[index], endpoint.name, endpoint.user, endpoint.password
+            registered(
+                core,
+                core.cameras.add(
+                    CLI,
+                    camera_facts,
+                    places[index],
+                    endpoint.name,
+                    endpoint.user,
+                    endpoint.password,
+                ),
             )
         )
     return added
@@ -528,8 +537,11 @@ def elsewhere(recorded: Recorded, tmp_path: Path) -> Iterator[tuple[Core, FakeCl
     )
     try:
         camera = recorded.cameras[0]
-        copy = core.cameras.add(
-            CLI, camera.facts, core.sites.places()[0], camera.name, "user", "password"
+        copy = registered(
+            core,
+            core.cameras.add(
+                CLI, camera.facts, core.sites.places()[0], camera.name, "user", "password"
+            ),
         )
         assert copy.id == camera.id
         core.users.add(CLI, "anna", Role.SUPERVISOR, PASSWORD)

@@ -43,6 +43,7 @@ from typing import Any
 
 import pytest
 
+from tests.register_fixture import registered
 from tests.sites import loopback_addresses, require_simulated_video, simulated_site
 from tests.xvfb_support import (
     CommandChild,
@@ -888,8 +889,11 @@ def _child(config_path: str) -> int:
         zip(endpoints, asyncio.run(learn_all()), strict=True)
     ):
         place = places[index % len(places)]
-        camera = core.cameras.add(
-            system, facts, place, endpoint["name"], endpoint["user"], endpoint["password"]
+        camera = registered(
+            core,
+            core.cameras.add(
+                system, facts, place, endpoint["name"], endpoint["user"], endpoint["password"]
+            ),
         )
         cameras[camera.name] = {"id": camera.id, "area": areas[place.area_id]}
     ids = {name: c["id"] for name, c in cameras.items()}

@@ -35,6 +35,7 @@ from typing import Any
 
 import pytest
 
+from tests.register_fixture import registered
 from tests.xvfb_support import (
     CommandChild,
     replier,
@@ -156,8 +157,9 @@ def record(data_dir: Path, clips_dir: Path, starts: Sequence[tuple[datetime, int
         ids = []
         fmt = Mp4SegmentFormat()
         for index, name in enumerate(NAMES):
-            camera = core.cameras.add(
-                root_actor, facts(f"10.9.0.{index + 1}"), place, name, "u", "p"
+            camera = registered(
+                core,
+                core.cameras.add(root_actor, facts(f"10.9.0.{index + 1}"), place, name, "u", "p"),
             )
             ids.append(camera.id)
             clip = clip_for(name, *SIZE, FPS, LOOP // FPS, clips_dir)

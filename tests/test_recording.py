@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.register_fixture import registered
 from tests.sites import loopback_addresses, require_simulated_video, simulated_site, wait_for
 
 require_simulated_video()
@@ -77,13 +78,16 @@ def add_cameras(site: SimulatedSite, data_dir: Path) -> list[Camera]:
                 capabilities=dataclasses.replace(facts().capabilities, ptz=False),
             )
             added.append(
-                core.cameras.add(
-                    CLI,
-                    camera_facts,
-                    places[index],
-                    endpoint.name,
-                    endpoint.user,
-                    endpoint.password,
+                registered(
+                    core,
+                    core.cameras.add(
+                        CLI,
+                        camera_facts,
+                        places[index],
+                        endpoint.name,
+                        endpoint.user,
+                        endpoint.password,
+                    ),
                 )
             )
         return added

@@ -32,6 +32,7 @@ from devices.media.remux import Mp4Remuxer
 from tests import masking_clip as clip
 from tests.conftest import FAST_HASHER, PASSWORD, FakeClock, MemorySecretStore
 from tests.core.test_cameras import facts
+from tests.register_fixture import registered
 from tests.test_masking_pixels import DARK, _track_at
 
 CLI = Actor.os_account("root")
@@ -72,7 +73,9 @@ def site(tmp_path: Path) -> Iterator[Site]:
     )
     try:
         place = core.sites.places()[0]
-        camera = core.cameras.add(CLI, facts("127.0.0.1"), place, "Torget", "u", "p")
+        camera = registered(
+            core, core.cameras.add(CLI, facts("127.0.0.1"), place, "Torget", "u", "p")
+        )
         add_recording(core, camera, RECORDED_AT, tmp_path)
         users = {}
         for name, role in (

@@ -43,6 +43,7 @@ from ui.cli_export_package import (
     run_package_verify,
 )
 from ui.cli_lighting import add_lighting_parser, run_lighting
+from ui.cli_register import add_register_parser, run_register
 
 log = logging.getLogger(__name__)
 
@@ -236,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_recordings_parser(commands)
     add_lighting_parser(commands)
     add_alarms_parser(commands)
+    add_register_parser(commands)
     add_sensor_parser(commands)
     return parser
 
@@ -571,11 +573,13 @@ def run_recordings(core: Core, args: argparse.Namespace, out: TextIO) -> int:
         case "mode":
             camera = core.cameras.find(actor, args.camera)
             windows = [parse_window(text) for text in args.window]
-            core.recordings.set_mode(actor, camera, Mode(args.mode), windows)
+            # Written through the camera's register entry (its `recording` and `hours`).
+            core.register.set_recording(actor, camera.id, Mode(args.mode), windows)
             print(f"Camera {camera.id} ({printable(camera.name)}) records: {args.mode}.", file=out)
         case "retention":
             camera = core.cameras.find(actor, args.camera)
-            core.recordings.set_retention(actor, camera, args.hours, args.justification)
+            # Written through the camera's register entry (its `retention_hours`).
+            core.register.set_retention(actor, camera.id, args.hours, args.justification)
             print(f"Camera {camera.id} ({printable(camera.name)}) keeps {args.hours} h.", file=out)
         case "purge":
             receipts = core.recordings.purge()
@@ -944,6 +948,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             return run_alarms(core, args, out)
         if args.command == "cases":
             return cli_cases.run_cases(core, args, out)
+        if args.command == "register":
+            return run_register(core, args, out)
         raise AssertionError(f"unhandled command {args.command}")
     except KnownError as err:
         print(f"utkik: {err}", file=sys.stderr)

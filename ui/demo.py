@@ -202,8 +202,29 @@ def onboard_site(core: Core, endpoints: list[CameraEndpoints], port: int) -> lis
         else:
             core.cameras.update(actor, camera.id, facts=facts)
             core.cameras.set_login(actor, camera.id, endpoint.user, endpoint.password)
+        if not core.register.entry(actor, camera.id).complete:
+            # The register decides what records and who sees it: the demo's cameras get a
+            # complete entry, as an administrator would give them.
+            core.register.set(actor, camera.id, demo_entry(camera.name))
         names.append(camera.name)
     return names
+
+
+def demo_entry(name: str) -> dict[str, object]:
+    """A complete register entry for a simulated camera (docs/register.md)."""
+    return {
+        "purpose": f"Demonstration: trygghetsskapande bevakning vid {name}",
+        "legal_basis": "Allmänt intresse (art. 6.1 e GDPR); kamerabevakningslagen (2018:1200)",
+        "balancing": "Demonstration med simulerade kameror; ingen person filmas.",
+        "area": f"{name}: den allmänna platsen",
+        "hours": "always",
+        "retention_hours": 72,
+        "signage": True,
+        "signage_checked": "2026-01-01",
+        "dpo_contact": "dataskyddsombud@kommun.example",
+        "start_date": "2026-01-01",
+        "review_date": "2027-01-01",
+    }
 
 
 def _place_for(core: Core, name: str, places: list[Place], index: int) -> Place:

@@ -118,7 +118,12 @@ class SitesModel(QStandardItemModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setHorizontalHeaderLabels(
-            [self.tr("Sites and cameras"), self.tr("Status"), self.tr("Transport")]
+            [
+                self.tr("Sites and cameras"),
+                self.tr("Status"),
+                self.tr("Transport"),
+                self.tr("Register"),
+            ]
         )
         self._places: dict[int, QStandardItem] = {}
         self._cameras: dict[int, Camera] = {}
@@ -192,10 +197,25 @@ class SitesModel(QStandardItemModel):
                         "network unencrypted."
                     )
                 )
-            for item in (name, status, transport):
+            register = QStandardItem()
+            register.setEditable(False)
+            register.setData(camera.id, CAMERA_ID_ROLE)
+            if not camera.in_service:
+                # Only technicians see such a camera (console/cameras.py): they should know why
+                # it does not record and operators do not see it.
+                register.setText(self.tr("not in the register"))
+                register.setForeground(QBrush(QColor(_INSECURE_COLOUR)))
+                register.setToolTip(
+                    self.tr(
+                        "This camera's entry in the surveillance register is not complete: it "
+                        "is not recorded, and operators and supervisors do not see it, until an "
+                        "administrator completes it."
+                    )
+                )
+            for item in (name, status, transport, register):
                 # The whole row drags the camera; nothing is dropped into the tree.
                 item.setDropEnabled(False)
-            place.appendRow([name, status, transport])
+            place.appendRow([name, status, transport, register])
             self._cameras[camera.id] = camera
             self._rows[camera.id] = (name, status)
             self._show_health(camera.id, camera.health)

@@ -239,6 +239,19 @@ class VideoTile(QFrame):
         )
         self.badge.setToolTip(self._badge_no_sub)
         self.badge.hide()
+        # A camera whose register entry is not complete is shown only to technicians, who
+        # commission it: they see why it does not record.
+        self.unregistered = QLabel(self.tr("not in the register"))
+        self.unregistered.setObjectName("tile_unregistered")
+        self.unregistered.setStyleSheet("color: #ffb020; font-weight: bold;")
+        self.unregistered.setToolTip(
+            self.tr(
+                "This camera's entry in the surveillance register is not complete: it is not "
+                "recorded, and operators and supervisors do not see it, until an administrator "
+                "completes it."
+            )
+        )
+        self.unregistered.hide()
         self.rec = QLabel(self.tr("● REC"))
         self.rec.setObjectName("tile_recording")
         self.rec.setStyleSheet("color: #ff3b30; font-weight: bold;")
@@ -250,6 +263,7 @@ class VideoTile(QFrame):
         strip.setSpacing(8)
         strip.addWidget(self.title, 1)
         strip.addWidget(self.badge)
+        strip.addWidget(self.unregistered)
         strip.addWidget(self.rec)
         strip.addWidget(self.status_label)
         self._layout = QVBoxLayout(self)
@@ -819,6 +833,7 @@ class VideoTile(QFrame):
             self.state = self._stream_state()
         self.title.setText(self.title_text())
         self.status_label.setText(self.status_text())
+        self.unregistered.setVisible(self.camera is not None and not self.camera.in_service)
         front = self._front
         # Degraded: keyframes only because the workstation cannot keep up (ui/overload.py).
         degraded = front is not None and bool(getattr(front.handle, "degraded", False))

@@ -17,6 +17,7 @@ therefore shows no difference; one changed by SQL does.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -417,7 +418,13 @@ class _RecordingState:
     hours: int = DEFAULT_RETENTION_HOURS
 
 
-@register("recording", ("recording.mode", "recording.retention", *_CAMERA_ACTIONS))
+#: The register's changes, which set the recording settings too (console/register.py).
+_REGISTER_ACTIONS = ("register.set", "register.provisional")
+
+
+@register(
+    "recording", ("recording.mode", "recording.retention", *_REGISTER_ACTIONS, *_CAMERA_ACTIONS)
+)
 def _recording(db: sqlite_utils.Database, logged: Sequence[Logged]) -> list[Difference]:
     expected: dict[int, _RecordingState] = {}
     for entry in logged:
@@ -437,6 +444,13 @@ def _recording(db: sqlite_utils.Database, logged: Sequence[Logged]) -> list[Diff
             hours = details.get("hours")
             if isinstance(hours, int):
                 expected.setdefault(camera_id, _RecordingState()).hours = hours
+        elif entry.action in _REGISTER_ACTIONS:
+            hours = details.get("hours")
+            expected[camera_id] = _RecordingState(
+                mode=str(details.get("mode", Mode.CONTINUOUS.value)),
+                schedule=str(details.get("schedule", "")),
+                hours=hours if isinstance(hours, int) else DEFAULT_RETENTION_HOURS,
+            )
     out: list[Difference] = []
     stored = {
         row[0]: row[1:]
@@ -490,6 +504,74 @@ def _stored_schedule(text: str) -> str:
 
 def _mode_text(mode: str, schedule: str) -> str:
     return f"{mode} {schedule}" if mode == Mode.SCHEDULED.value and schedule else mode
+
+
+# -- the surveillance register ----------------------------------------------------------------
+
+
+@register("register", _REGISTER_ACTIONS)
+def _register(db: sqlite_utils.Database, logged: Sequence[Logged]) -> list[Difference]:
+    # Every version of every entry was logged with the hash of its fields when it was made;
+    # the provisional entries of an upgrade when the log was first opened after it.
+    expected: dict[tuple[int, int], str] = {}
+    for entry in logged:
+        camera_id = _camera_id(entry.target)
+        version = entry.details.get("version")
+        if camera_id is not None and entry.action == "register.provisional":
+            # An upgrade begins the register: the camera's entry starts at version 1 again.
+            expected = {k: v for k, v in expected.items() if k[0] != camera_id}
+        if camera_id is not None and isinstance(version, int):
+            expected[camera_id, version] = str(entry.details.get("fields_sha256", ""))
+    stored = {
+        (int(camera_id), int(version)): hashlib.sha256(str(fields).encode()).hexdigest()
+        for camera_id, version, fields in db.execute(
+            "SELECT camera_id, version, fields FROM register_versions"
+        )
+    }
+    unlogged = {
+        int(row[0]) for row in db.execute("SELECT camera_id FROM register_entries WHERE logged = 0")
+    }
+    out: list[Difference] = []
+    for key in sorted(stored.keys() | expected.keys()):
+        camera_id, version = key
+        if camera_id in unlogged:
+            continue  # made by an upgrade; logged when the log is next opened
+        if key not in expected:
+            template = N_(
+                "Camera {id} has version {version} of its register entry in the database, but "
+                "the access log never recorded it."
+            )
+        elif key not in stored:
+            template = N_(
+                "The access log recorded version {version} of camera {id}'s register entry, "
+                "but the database does not have it."
+            )
+        elif stored[key] != expected[key]:
+            template = N_(
+                "Version {version} of camera {id}'s register entry in the database is not what "
+                "the access log recorded."
+            )
+        else:
+            continue
+        out.append(_diff("register", template, id=camera_id, version=version))
+    for camera_id, version, fields in db.execute(
+        "SELECT camera_id, version, fields FROM register_entries ORDER BY camera_id"
+    ):
+        want = expected.get((int(camera_id), int(version)))
+        got = hashlib.sha256(str(fields).encode()).hexdigest()
+        if camera_id not in unlogged and want != got:
+            out.append(
+                _diff(
+                    "register",
+                    N_(
+                        "Camera {id}'s register entry in the database is not the version "
+                        "{version} the access log recorded."
+                    ),
+                    id=camera_id,
+                    version=version,
+                )
+            )
+    return out
 
 
 # -- settings ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -210,71 +210,9 @@ class RecordingService:
         stored = {row["camera_id"]: _config(row) for row in self._db.query(_CONFIGS)}
         return {cid: stored.get(cid) or RecordingConfig(cid) for cid in camera_ids}
 
-    def set_mode(
-        self, actor: Actor, camera: Camera, mode: Mode, schedule: Sequence[Window] = ()
-    ) -> RecordingConfig:
-        """Continuous, scheduled (weekly windows in Stockholm time) or off. Technicians."""
-        require(actor, Permission.MANAGE_CAMERAS, camera.area_id)
-        if mode is Mode.SCHEDULED and not schedule:
-            raise InvalidInput(N_("A recording schedule needs at least one window."))
-        old = self.config(camera.id)
-        new = RecordingConfig(
-            camera.id, mode, tuple(schedule), old.retention_hours, old.justification
-        )
-        details = {
-            "name": camera.name,
-            "mode": mode.value,
-            "schedule": ", ".join(_schedule_text(schedule)),
-        }
-        self._store(actor, "recording.mode", new, details)
-        return new
-
-    def set_retention(
-        self, actor: Actor, camera: Camera, hours: int, justification: str = ""
-    ) -> RecordingConfig:
-        """How long this camera's recordings are kept. Longer than 72 h needs a justification
-        (written to the access log with it). Administrators, who keep the register."""
-        require(actor, Permission.MANAGE_REGISTER)
-        justification = justification.strip()
-        if not 1 <= hours <= MAX_RETENTION_HOURS:
-            raise InvalidInput(
-                N_("Retention must lie between 1 and {max} hours."), max=MAX_RETENTION_HOURS
-            )
-        if hours > DEFAULT_RETENTION_HOURS and len(justification) < MIN_JUSTIFICATION:
-            raise InvalidInput(
-                N_(
-                    "Keeping recordings longer than {default} hours needs a justification "
-                    "(why the longer time is necessary), at least {min} characters."
-                ),
-                default=DEFAULT_RETENTION_HOURS,
-                min=MIN_JUSTIFICATION,
-            )
-        old = self.config(camera.id)
-        new = RecordingConfig(camera.id, old.mode, old.schedule, hours, justification)
-        details = {"name": camera.name, "hours": hours, "justification": justification}
-        self._store(actor, "recording.retention", new, details)
-        return new
-
-    def _store(
-        self, actor: Actor, action: str, config: RecordingConfig, details: Mapping[str, object]
-    ) -> None:
-        def change(db: sqlite_utils.Database) -> None:
-            self._audit.append(db, actor, action, f"camera:{config.camera_id}", details)
-            db.table("recording_config").upsert(
-                {
-                    "camera_id": config.camera_id,
-                    "mode": config.mode.value,
-                    "schedule": json.dumps([[w.weekday, w.start, w.end] for w in config.schedule]),
-                    "retention_hours": config.retention_hours,
-                    "justification": config.justification,
-                    "updated_at": to_iso(self._clock.now()),
-                    "updated_by": actor.name,
-                },
-                pk="camera_id",
-            )
-
-        self._db.write(change).result()
-        self._events.announce(ChangeKind.RECORDINGS, {config.camera_id})
+    # The mode, schedule and retention are fields of the camera's register entry: they are
+    # changed there (console/register.py), which writes recording_config in the same
+    # transaction, so there is one truth.
 
     # -- the segment index (the engine's; no user acts here) ------------------------------------
 

@@ -663,7 +663,8 @@ class RecordingEngine:
         wanted = {
             cid
             for cid, camera in cameras.items()
-            if camera.main_uri and configs[cid].listens_at(now)
+            # The register decides: a camera records once its entry is complete.
+            if camera.main_uri and camera.in_service and configs[cid].listens_at(now)
         }
         for cid in list(self._recorders):
             recorder = self._recorders[cid]

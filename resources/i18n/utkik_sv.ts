@@ -1959,6 +1959,18 @@
   <context>
     <name>SitesModel</name>
     <message>
+      <source>not in the register</source>
+      <translation>ej i registret</translation>
+    </message>
+    <message>
+      <source>This camera's entry in the surveillance register is not complete: it is not recorded, and operators and supervisors do not see it, until an administrator completes it.</source>
+      <translation>Kamerans post i registret över kamerabevakning är inte komplett: den spelas inte in, och operatörer och arbetsledare ser den inte, förrän en administratör har fyllt i den.</translation>
+    </message>
+    <message>
+      <source>Register</source>
+      <translation>Register</translation>
+    </message>
+    <message>
       <location filename="../../ui/sites_panel.py" line="120" />
       <source>Sites and cameras</source>
       <extracomment>The camera row's health state: one of HEALTH_STATES. A camera dragged from the tree: its id as ASCII digits. Colours of the states, mid-tones readable on the dark and the light theme.</extracomment>
@@ -2738,6 +2750,14 @@
   <context>
     <name>VideoTile</name>
     <message>
+      <source>not in the register</source>
+      <translation>ej i registret</translation>
+    </message>
+    <message>
+      <source>This camera's entry in the surveillance register is not complete: it is not recorded, and operators and supervisors do not see it, until an administrator completes it.</source>
+      <translation>Kamerans post i registret över kamerabevakning är inte komplett: den spelas inte in, och operatörer och arbetsledare ser den inte, förrän en administratör har fyllt i den.</translation>
+    </message>
+    <message>
       <location filename="../../ui/tile.py" line="1153" />
       <source>key frames</source>
       <extracomment>waiting for the camera, the log entry or the stream the picture stopped coming; the last one stays, marked the camera is gone (removed from Utkik) no video backend on this workstation the look could not be logged or the stream not opened: nothing is shown Caption strip colours by state: (background, text). Alarm-red stays for alarms. xcb_cw_t XCB_CW_BACK_PIXMAP, and its value XCB_BACK_PIXMAP_NONE. xcb_cw_t XCB_CW_BACK_PIXEL not on X11: nothing to know libvlc has made no window in it (yet) exactly as large: how libvlc makes its window, before it places the picture in it (or a picture of exactly the video window's shape) as large as fits, centred: libvlc's next picture is drawn at this size another size (the stream's own, or the tile's before it was resized) None where the video windows are not X11 windows its first picture is on screen a _Report with a status a _Report: that stream's first picture is on screen the person pressed the tile (to select it) the person double-clicked the tile (to maximize or restore it) a QMimeData dropped on the tile (a camera from the tree, or another tile) the tile's state changed (a TileState) the camera shown (or asked for), and what is known of it the tile wants the main stream (it is maximized, or big in its layout) the video is stopped (the console is locked) but the camera stays assigned bumped whenever the tile turns to another camera (or stops): late answers are dropped the surface the front stream is drawn into the tile fills the grid the camera's PTZ while it is offered; the keys held and the drag going on streams whose first picture is out, until libvlc has fitted its window: token → (when the picture came, when to show them anyway) while the curtain is up: when it went up, the front surface's size then, and when to lift it at the latest</extracomment>
@@ -3132,6 +3152,90 @@
     <message>
       <source>{path} exists already: nothing is overwritten.</source>
       <translation>{path} finns redan: inget skrivs över.</translation>
+    </message>
+    <message>
+      <source>“{text}” is not a time of surveillance; write “always” or e.g. “mon-fri 18:00-06:00; sat 10:00-14:00”.</source>
+      <translation>”{text}” är ingen bevakningstid; skriv ”always” eller t.ex. ”mån-fre 18:00-06:00; lör 10:00-14:00”.</translation>
+    </message>
+    <message>
+      <source>{path} is not an empty folder.</source>
+      <translation>{path} är inte en tom mapp.</translation>
+    </message>
+    <message>
+      <source>Version {version} of camera {id}'s register entry in the database is not what the access log recorded.</source>
+      <translation>Version {version} av kamera {id}:s post i registret i databasen är inte vad åtkomstloggen registrerade.</translation>
+    </message>
+    <message>
+      <source>The register has no field {names}; its fields are {known}.</source>
+      <translation>Registret har inget fält {names}; dess fält är {known}.</translation>
+    </message>
+    <message>
+      <source>The field {name} is text.</source>
+      <translation>Fältet {name} är text.</translation>
+    </message>
+    <message>
+      <source>The field {name} is a date written as 2026-12-31, not “{value}”.</source>
+      <translation>Fältet {name} är ett datum skrivet som 2026-12-31, inte ”{value}”.</translation>
+    </message>
+    <message>
+      <source>The field {name} can have at most {limit} characters.</source>
+      <translation>Fältet {name} får ha högst {limit} tecken.</translation>
+    </message>
+    <message>
+      <source>The field signage is true or false.</source>
+      <translation>Fältet signage är true eller false.</translation>
+    </message>
+    <message>
+      <source>The field retention_hours is a whole number of hours.</source>
+      <translation>Fältet retention_hours är ett helt antal timmar.</translation>
+    </message>
+    <message>
+      <source>The field recording is continuous, scheduled, event or off.</source>
+      <translation>Fältet recording är continuous, scheduled, event eller off.</translation>
+    </message>
+    <message>
+      <source>The field attachments is a list of files.</source>
+      <translation>Fältet attachments är en lista med filer.</translation>
+    </message>
+    <message>
+      <source>The end date lies before the start date.</source>
+      <translation>Slutdatumet ligger före startdatumet.</translation>
+    </message>
+    <message>
+      <source>The attachment {path} cannot be read: {reason}</source>
+      <translation>Bilagan {path} kan inte läsas: {reason}</translation>
+    </message>
+    <message>
+      <source>The access log recorded version {version} of camera {id}'s register entry, but the database does not have it.</source>
+      <translation>Åtkomstloggen registrerade version {version} av kamera {id}:s post i registret, men databasen har den inte.</translation>
+    </message>
+    <message>
+      <source>Scheduled recording needs the hours it records, e.g. “mon-fri 18:00-06:00”.</source>
+      <translation>Schemalagd inspelning behöver tiderna då den spelar in, t.ex. ”mån-fre 18:00-06:00”.</translation>
+    </message>
+    <message>
+      <source>Camera “{name}” is not yet in the surveillance register: until an administrator completes its entry it does not record and only technicians see it.</source>
+      <translation>Kameran ”{name}” finns ännu inte i registret över kamerabevakning: tills en administratör har fyllt i dess post spelas den inte in och bara tekniker ser den.</translation>
+    </message>
+    <message>
+      <source>Camera {id}'s register entry in the database is not the version {version} the access log recorded.</source>
+      <translation>Kamera {id}:s post i registret i databasen är inte den version {version} som åtkomstloggen registrerade.</translation>
+    </message>
+    <message>
+      <source>Camera {id} has version {version} of its register entry in the database, but the access log never recorded it.</source>
+      <translation>Kamera {id} har version {version} av sin post i registret i databasen, men åtkomstloggen har aldrig registrerat den.</translation>
+    </message>
+    <message>
+      <source>Camera {id} has been removed.</source>
+      <translation>Kamera {id} har tagits bort.</translation>
+    </message>
+    <message>
+      <source>An attachment is the path of a file.</source>
+      <translation>En bilaga anges med sökvägen till en fil.</translation>
+    </message>
+    <message>
+      <source>A register entry is a JSON object of its fields.</source>
+      <translation>En post i registret är ett JSON-objekt med postens fält.</translation>
     </message>
     <message>
       <source>A light level is a percentage from 0 to 100, not {level}.</source>

@@ -32,11 +32,11 @@ from console.recording.engine import (
 )
 from tests.conftest import FakeClock
 from tests.core.test_cameras import user
-from tests.core.test_recording_archive import camera
 from tests.core.test_recording_engine import (
     INFO,
     FakeHub,
     MemoryFormat,
+    camera,
     make_engine,
     packet,
     wait_for,
@@ -213,7 +213,7 @@ def test_an_alarm_starts_event_recording_from_the_pre_event_buffer(
     core: Core, clock: FakeClock
 ) -> None:
     cam = camera(core)
-    core.recordings.set_mode(user(core, "tekla", Role.TECHNICIAN), cam, Mode.EVENT)
+    core.register.set_recording(user(core, "tekla", Role.TECHNICIAN), cam.id, Mode.EVENT)
     hub, fmt = FakeHub(), MemoryFormat()
     recording = make_engine(core, hub, fmt, pre_event_s=2.0)
     source = FakeSource()

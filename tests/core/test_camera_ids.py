@@ -18,12 +18,15 @@ from console.storage import MIGRATIONS, Database
 from tests.conftest import FakeClock
 from tests.core.test_cameras import facts, place, user
 from tests.core.test_recording_archive import add_segment
+from tests.register_fixture import complete_entry
 
 CLI = Actor.os_account("root")
 
 
 def add(core: Core, name: str, where: str, host: str) -> Camera:
-    return core.cameras.add(CLI, facts(host), place(core, where), name, "admin", "hemlis-123")
+    camera = core.cameras.add(CLI, facts(host), place(core, where), name, "admin", "hemlis-123")
+    complete_entry(core, camera)
+    return core.cameras.get(CLI, camera.id)
 
 
 def area_of(core: Core, name: str) -> int:

@@ -15,6 +15,7 @@ from console.cameras import facts_from_json, facts_to_json
 from console.domain import Actor, Place, Role
 from console.errors import AlreadyExists, InvalidInput, NotFound, PermissionDenied
 from tests.conftest import PASSWORD, MemorySecretStore
+from tests.register_fixture import complete_entry
 
 SECRET = "kamera-hemlis-93"
 
@@ -135,6 +136,8 @@ def test_roles_and_areas_limit_who_manages_and_sees_cameras(core: Core) -> None:
     berga = core.cameras.add(
         root, facts("10.0.0.2"), place(core, "Berga centrum"), "Berga", "u", "p"
     )
+    complete_entry(core, city)
+    complete_entry(core, berga)
     tech = user(core, "tekniker", Role.TECHNICIAN, frozenset({berga_area}))
     operator = user(core, "operatör", Role.OPERATOR, frozenset({berga_area}))
     admin = user(core, "admin2", Role.ADMINISTRATOR)

@@ -239,15 +239,23 @@ def test_recording_settings_locks_and_purges_announce(core: Core, clock: FakeClo
     supervisor = user(core, "sara", Role.SUPERVISOR)
     heard = Heard(core, lambda c: core.recordings.config(cam.id).retention_hours)
 
-    core.recordings.set_mode(tech, cam, Mode.OFF)
-    core.recordings.set_retention(admin, cam, 24)
-    assert heard.changes == [changed(ChangeKind.RECORDINGS, cam.id)] * 2
-    assert heard.seen == [72, 24]
+    core.register.set_recording(tech, cam.id, Mode.OFF)
+    core.register.set_retention(admin, cam.id, 24)
+    # The settings are the camera's register entry: both are announced.
+    assert (
+        heard.changes
+        == [
+            changed(ChangeKind.REGISTER, cam.id),
+            changed(ChangeKind.RECORDINGS, cam.id),
+        ]
+        * 2
+    )
+    assert heard.seen == [72, 72, 24, 24]
     heard.take()
     with pytest.raises(InvalidInput):
-        core.recordings.set_retention(admin, cam, 100)  # no justification
+        core.register.set_retention(admin, cam.id, 100)  # no justification
     with pytest.raises(PermissionDenied):
-        core.recordings.set_retention(tech, cam, 24)
+        core.register.set_retention(tech, cam.id, 24)
     assert heard.take() == []
 
     t0 = clock.now()

@@ -25,6 +25,7 @@ from console.media.packets import Profile
 from console.ports import Remuxed, Remuxer, RemuxSource
 from tests.conftest import PASSWORD, FakeClock, MemoryKeyStore
 from tests.core.test_cameras import facts
+from tests.register_fixture import registered
 
 CLI = Actor.os_account("root")
 START = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
@@ -56,7 +57,9 @@ class FakeRemuxer(Remuxer):
 
 @pytest.fixture
 def setup(core: Core) -> tuple[Core, int]:
-    camera = core.cameras.add(CLI, facts("127.0.0.9"), core.sites.places()[0], "Torget", "u", "p")
+    camera = registered(
+        core, core.cameras.add(CLI, facts("127.0.0.9"), core.sites.places()[0], "Torget", "u", "p")
+    )
     core.users.add(CLI, "anna", Role.SUPERVISOR, PASSWORD)
     core.users.add(CLI, "bertil", Role.SUPERVISOR, PASSWORD)
     # Two runs of 10 s segments with a 30 s gap between them.

@@ -33,6 +33,7 @@ from tests.conftest import FakeClock
 from tests.core.test_audit_state import sql
 from tests.core.test_cameras import facts, place, user
 from tests.core.test_recording_archive import add_segment
+from tests.register_fixture import registered
 
 ROOT = Actor.os_account("root")
 #: Recordings of these ten minutes exist in every test (see `site`).
@@ -78,8 +79,18 @@ class FakeProducer(PackageProducer):
 def site(core: Core, clock: FakeClock) -> tuple[Camera, Camera]:
     """Two cameras, in City and in Berga, with ten minutes recorded each; now is an hour later."""
     cameras = (
-        core.cameras.add(ROOT, facts("10.1.2.3"), place(core, "Stora torget"), "Torget", "a", "b"),
-        core.cameras.add(ROOT, facts("10.1.2.4"), place(core, "Berga centrum"), "Berga", "a", "b"),
+        registered(
+            core,
+            core.cameras.add(
+                ROOT, facts("10.1.2.3"), place(core, "Stora torget"), "Torget", "a", "b"
+            ),
+        ),
+        registered(
+            core,
+            core.cameras.add(
+                ROOT, facts("10.1.2.4"), place(core, "Berga centrum"), "Berga", "a", "b"
+            ),
+        ),
     )
     for camera in cameras:
         for i in range(60):

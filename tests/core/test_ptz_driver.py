@@ -17,6 +17,7 @@ from console.errors import KnownError
 from console.ports import Jobs, PtzControl, PtzHandle, PtzPreset, Timer, Timers
 from console.ptz import PTZ_MIN_INTERVAL_S, PTZ_RENEW_S, STILL, PtzCommandFailed, PtzDriver
 from tests.core.test_cameras import place, user
+from tests.register_fixture import registered
 
 T = TypeVar("T")
 ROOT = Actor.os_account("root")
@@ -133,7 +134,9 @@ class Rig:
             main=StreamProfile("main", "rtsp://127.0.0.1/main", 1920, 1080),
             capabilities=Capabilities(ptz=True),
         )
-        self.camera = core.cameras.add(ROOT, facts, place(core, "Ryds centrum"), "Ryd", "u", "p")
+        self.camera = registered(
+            core, core.cameras.add(ROOT, facts, place(core, "Ryds centrum"), "Ryd", "u", "p")
+        )
         self.control = FakeControl(core)
         self.jobs = QueuedJobs()
         self.timers = ManualTimers()

@@ -74,27 +74,36 @@ def test_technicians_set_the_mode_and_administrators_the_retention(core: Core) -
     operator = user(core, "olle", Role.OPERATOR)
     window = parse_window("mon 07:00-19:00")
     with pytest.raises(PermissionDenied):
-        core.recordings.set_mode(operator, cam, Mode.OFF)
+        core.register.set_recording(operator, cam.id, Mode.OFF)
     with pytest.raises(InvalidInput, match="at least one window"):
-        core.recordings.set_mode(technician, cam, Mode.SCHEDULED)
-    core.recordings.set_mode(technician, cam, Mode.SCHEDULED, [window])
+        core.register.set_recording(technician, cam.id, Mode.SCHEDULED)
+    core.register.set_recording(technician, cam.id, Mode.SCHEDULED, [window])
     with pytest.raises(PermissionDenied):
-        core.recordings.set_retention(technician, cam, 24)
-    core.recordings.set_retention(admin, cam, 48)
+        core.register.set_retention(technician, cam.id, 24)
+    core.register.set_retention(admin, cam.id, 48)
     with pytest.raises(InvalidInput, match="justification"):
-        core.recordings.set_retention(admin, cam, 96, "because")
-    core.recordings.set_retention(admin, cam, 96, "Återkommande skadegörelse helger")
+        core.register.set_retention(admin, cam.id, 96, "because")
+    core.register.set_retention(admin, cam.id, 96, "Återkommande skadegörelse helger")
     assert core.recordings.config(cam.id) == RecordingConfig(
         cam.id, Mode.SCHEDULED, (window,), 96, "Återkommande skadegörelse helger"
     )
-    logged = entries(core, "recording.")
-    assert [(e["actor"], e.get("mode"), e.get("hours")) for e in logged] == [
-        ("tekla", "scheduled", None),
-        ("adam", None, 48),
-        ("adam", None, 96),
+    # The settings are fields of the camera's register entry: each change is a version of it.
+    logged = entries(core, "register.set")
+    assert [(e["actor"], e["mode"], e["hours"], e["changed"]) for e in logged] == [
+        ("tekla", "scheduled", 72, "hours,recording"),
+        ("adam", "scheduled", 48, "retention_hours"),
+        ("adam", "scheduled", 96, "retention_hours,retention_justification"),
     ]
     assert logged[0]["schedule"] == "mon 07:00-19:00"
     assert logged[2]["justification"] == "Återkommande skadegörelse helger"
+    entry = core.register.entry(admin, cam.id)
+    assert entry.fields["hours"] == "mon 07:00-19:00"
+    assert entry.fields["retention_hours"] == 96
+    assert [v.updated_by for v in core.register.versions(admin, cam.id)] == [
+        "tekla",
+        "adam",
+        "adam",
+    ]
 
 
 def test_ranges_join_adjacent_segments_and_show_gaps(core: Core) -> None:
@@ -121,7 +130,7 @@ def test_a_purge_deletes_exactly_the_expired_range_and_leaves_a_receipt(
     cam = camera(core)
     other = camera(core, "Torget syd", "10.1.2.4")
     admin = user(core, "adam", Role.ADMINISTRATOR)
-    core.recordings.set_retention(admin, other, 1)
+    core.register.set_retention(admin, other.id, 1)
     t0 = clock.now()
     files = [add_segment(core, cam, t0 + timedelta(seconds=10 * i)) for i in range(6)]
     other_file = add_segment(core, other, t0)

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from console.app import Core
-from console.domain import Role
+from console.cameras import Camera
+from console.domain import Actor, Role
 from console.media.packets import Consumer, Packet, Profile, StreamInfo, StreamKey
 from console.recording.archive import Mode, parse_window
 from console.recording.engine import (
@@ -28,7 +29,8 @@ from console.recording.engine import (
 from console.recording.lock import EngineBusy, EngineLock
 from tests.conftest import FakeClock
 from tests.core.test_cameras import user
-from tests.core.test_recording_archive import camera
+from tests.core.test_recording_archive import camera as new_camera
+from tests.register_fixture import complete_entry
 
 TB = Fraction(1, 90_000)
 INFO = StreamInfo("h264", 320, 180, TB, b"", 25.0)
@@ -66,6 +68,13 @@ class MemoryFormat:
 
     def truncate(self, path: Path, valid_bytes: int) -> None:
         raise AssertionError("not used here")
+
+
+def camera(core: Core, name: str = "Torget norr", host: str = "10.1.2.3") -> Camera:
+    """A camera that records: its register entry is complete."""
+    cam = new_camera(core, name, host)
+    complete_entry(core, cam)
+    return cam
 
 
 def packet(
@@ -145,7 +154,9 @@ def test_segments_are_cut_at_keyframes_on_a_timeline_that_never_runs_backwards(
 def test_the_schedule_starts_and_stops_recording(core: Core, clock: FakeClock) -> None:
     cam = camera(core)
     technician = user(core, "tekla", Role.TECHNICIAN)
-    core.recordings.set_mode(technician, cam, Mode.SCHEDULED, [parse_window("mon 07:00-19:00")])
+    core.register.set_recording(
+        technician, cam.id, Mode.SCHEDULED, [parse_window("mon 07:00-19:00")]
+    )
     hub = FakeHub()
     # Monday 2026-11-23 06:59 in Stockholm (05:59 UTC).
     clock.moment = datetime(2026, 11, 23, 5, 59, tzinfo=UTC)
@@ -164,6 +175,26 @@ def test_the_schedule_starts_and_stops_recording(core: Core, clock: FakeClock) -
     finally:
         engine.stop()
     assert not engine.lock.held
+
+
+def test_a_camera_records_only_once_its_register_entry_is_complete(core: Core) -> None:
+    cam = new_camera(core)
+    hub = FakeHub()
+    engine = make_engine(core, hub, MemoryFormat())
+    engine.start()
+    try:
+        time.sleep(0.3)
+        assert hub.subscribed == []
+        # An incomplete entry is not enough.
+        core.register.set(Actor.os_account(), cam.id, {"purpose": "Trygghet"})
+        engine.refresh()
+        time.sleep(0.3)
+        assert hub.subscribed == []
+        complete_entry(core, cam)
+        engine.refresh()
+        assert wait_for(lambda: hub.subscribed == [StreamKey(cam.id, Profile.MAIN)])
+    finally:
+        engine.stop()
 
 
 def test_below_the_reserve_recording_pauses_and_resumes(core: Core) -> None:
@@ -242,7 +273,7 @@ def make_engine(core: Core, hub: FakeHub, fmt: MemoryFormat, **options: object) 
 def test_event_recording_starts_from_the_pre_event_buffer(core: Core) -> None:
     cam = camera(core)
     technician = user(core, "tekla", Role.TECHNICIAN)
-    core.recordings.set_mode(technician, cam, Mode.EVENT)
+    core.register.set_recording(technician, cam.id, Mode.EVENT)
     hub, fmt = FakeHub(), MemoryFormat()
     engine = make_engine(core, hub, fmt, pre_event_s=2.0)
     engine.start()

@@ -16,6 +16,7 @@ from console.errors import N_, KnownError, PermissionDenied
 from console.ports import Snapshotter
 from console.snapshots import SnapshotService, snapshot_file_name
 from tests.core.test_cameras import place, user
+from tests.register_fixture import registered
 
 JPEG = b"\xff\xd8\xff\xe0fake picture\xff\xd9"
 ROOT = Actor.os_account("root")
@@ -49,7 +50,9 @@ def camera(core: Core, name: str = "Berga / torg") -> Camera:
         snapshot_uri="http://127.0.0.1/snapshot.jpg",
         capabilities=Capabilities(snapshot=True),
     )
-    return core.cameras.add(ROOT, facts, place(core, "Berga centrum"), name, "u", "p")
+    return registered(
+        core, core.cameras.add(ROOT, facts, place(core, "Berga centrum"), name, "u", "p")
+    )
 
 
 def test_the_entry_is_written_before_the_picture_is_taken(core: Core, tmp_path: Path) -> None:

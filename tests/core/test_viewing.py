@@ -22,6 +22,7 @@ from console.recording.playback import PlaybackSession
 from console.viewing import LiveViews, PlaybackViews
 from tests.core.test_cameras import place, user
 from tests.core.test_ptz_driver import QueuedJobs
+from tests.register_fixture import complete_entry
 
 T = TypeVar("T")
 ROOT = Actor.os_account("root")
@@ -39,7 +40,9 @@ def add_camera(core: Core) -> Camera:
         xaddr="http://127.0.0.1/onvif/device_service",
         main=StreamProfile("m", "rtsp://127.0.0.1/main", 1920, 1080),
     )
-    return core.cameras.add(ROOT, facts, place(core, "Berga centrum"), "Berga", "u", "p")
+    camera = core.cameras.add(ROOT, facts, place(core, "Berga centrum"), "Berga", "u", "p")
+    complete_entry(core, camera)
+    return core.cameras.get(ROOT, camera.id)
 
 
 def test_a_live_view_is_logged_before_it_is_shown_and_ended_with_its_frames(core: Core) -> None:

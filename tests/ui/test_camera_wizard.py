@@ -31,6 +31,7 @@ from console.runtime import DeviceLoop
 from devices.simulator.site import CameraEndpoints, SimulatedSite
 from tests.conftest import PASSWORD, FakeClock
 from tests.hostile_soap import HOST, Eavesdropper, ScriptedCamera, foreign_host, pointing_at
+from tests.register_fixture import registered
 from tests.sites import loopback_addresses, simulated_site
 from tests.ui.conftest import distinct_colours
 from tests.ui.test_shell import log_in
@@ -485,8 +486,11 @@ def test_clock_drift_is_warned_and_a_known_camera_is_marked(
     already, drifting = endpoint(site, 0), endpoint(site, 1)
     port = site.options.onvif_port
     facts = tools.onboard(already.address, port, already.user, already.password)
-    core.cameras.add(
-        CLI, facts, core.sites.resolve_place("Stora torget"), "Torget", already.user, "x"
+    registered(
+        core,
+        core.cameras.add(
+            CLI, facts, core.sites.resolve_place("Stora torget"), "Torget", already.user, "x"
+        ),
     )
     wizard = make_wizard()
     enter_manually(qtbot, wizard, drifting.address, port)
@@ -629,12 +633,18 @@ def test_the_tree_shows_health_and_lets_a_technician_test_rename_and_remove(
     for index, place in ((0, "Stora torget"), (2, "Berga centrum")):
         ep = endpoint(site, index)
         facts = tools.onboard(ep.address, port, ep.user, ep.password)
-        cams[place] = core.cameras.add(
-            CLI, facts, core.sites.resolve_place(place), ep.name, ep.user, ep.password
+        cams[place] = registered(
+            core,
+            core.cameras.add(
+                CLI, facts, core.sites.resolve_place(place), ep.name, ep.user, ep.password
+            ),
         )
     # A camera whose login is gone from the keyring cannot be checked.
     secure = DeviceFacts(host="192.0.2.9", port=443, xaddr="https://192.0.2.9/onvif", secure=True)
-    lost = core.cameras.add(CLI, secure, core.sites.resolve_place("Ryds centrum"), "Ryd", "u", "p")
+    lost = registered(
+        core,
+        core.cameras.add(CLI, secure, core.sites.resolve_place("Ryds centrum"), "Ryd", "u", "p"),
+    )
     core.cameras._require_secrets().delete(lost.credential_ref)
     # No round at login: the test asks for each check itself.
     monkeypatch.setattr(HealthMonitor, "check_all", lambda self: None)
@@ -721,7 +731,9 @@ def test_an_operator_sees_cameras_but_gets_no_technician_actions(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     facts = DeviceFacts(host="192.0.2.10", port=80, xaddr="http://192.0.2.10/onvif")
-    camera = core.cameras.add(CLI, facts, core.sites.resolve_place("Resecentrum"), "Rc", "u", "p")
+    camera = registered(
+        core, core.cameras.add(CLI, facts, core.sites.resolve_place("Resecentrum"), "Rc", "u", "p")
+    )
     monkeypatch.setattr(HealthMonitor, "check_all", lambda self: None)
     console = make_console()
     console.start()
@@ -779,31 +791,37 @@ def test_a_device_reporting_another_address_is_listed_where_it_answered(
 def test_the_health_check_opens_no_session_of_its_own_for_a_stream_in_the_hub(
     device_loop: DeviceLoop, qtbot: QtBot, core: Core, clock: FakeClock, runner: TaskRunner
 ) -> None:
-    flowing = core.cameras.add(
-        CLI,
-        DeviceFacts(
-            host="192.0.2.10",
-            port=80,
-            xaddr="http://192.0.2.10/onvif/device_service",
-            main=StreamProfile("m", "rtsp://192.0.2.10/main", 1920, 1080),
+    flowing = registered(
+        core,
+        core.cameras.add(
+            CLI,
+            DeviceFacts(
+                host="192.0.2.10",
+                port=80,
+                xaddr="http://192.0.2.10/onvif/device_service",
+                main=StreamProfile("m", "rtsp://192.0.2.10/main", 1920, 1080),
+            ),
+            core.sites.resolve_place("Stora torget"),
+            "Torget",
+            "u",
+            "p",
         ),
-        core.sites.resolve_place("Stora torget"),
-        "Torget",
-        "u",
-        "p",
     )
-    core.cameras.add(
-        CLI,
-        DeviceFacts(
-            host="192.0.2.11",
-            port=80,
-            xaddr="http://192.0.2.11/onvif/device_service",
-            main=StreamProfile("m", "rtsp://192.0.2.11/main", 1920, 1080),
+    registered(
+        core,
+        core.cameras.add(
+            CLI,
+            DeviceFacts(
+                host="192.0.2.11",
+                port=80,
+                xaddr="http://192.0.2.11/onvif/device_service",
+                main=StreamProfile("m", "rtsp://192.0.2.11/main", 1920, 1080),
+            ),
+            core.sites.resolve_place("Berga centrum"),
+            "Berga",
+            "u",
+            "p",
         ),
-        core.sites.resolve_place("Berga centrum"),
-        "Berga",
-        "u",
-        "p",
     )
     asked: list[tuple[str, str | None]] = []
 

@@ -18,6 +18,7 @@ from console.domain import Actor, Role
 from console.runtime import DeviceLoop
 from devices.simulator.onvif import OnvifDevice
 from tests.conftest import PASSWORD
+from tests.register_fixture import registered
 from tests.sites import HOSTILE_MAKER, HOSTILE_MODEL, HOSTILE_NAME, hostile_device
 from tests.ui.test_camera_wizard import click, log_in_to_camera, wait_tested
 from ui.app import camera_tools
@@ -51,7 +52,9 @@ def add_hostile_camera(core: Core) -> Camera:
         model=HOSTILE_MODEL,
         main=StreamProfile("p0", "rtsp://127.0.0.1:9/main", 320, 180),
     )
-    return core.cameras.add(CLI, facts, core.sites.places()[0], HOSTILE_NAME, "u", "pw")
+    return registered(
+        core, core.cameras.add(CLI, facts, core.sites.places()[0], HOSTILE_NAME, "u", "pw")
+    )
 
 
 def test_the_sites_tree_shows_a_hostile_camera_without_its_controls(

@@ -17,8 +17,7 @@ from console.recording.engine import RecordingEngine, RepairReport
 from console.recording.lock import EngineBusy, EngineLock
 from devices.media.recorder import Mp4SegmentFormat
 from tests.conftest import FakeClock
-from tests.core.test_recording_archive import camera
-from tests.core.test_recording_engine import FakeHub
+from tests.core.test_recording_engine import FakeHub, camera
 from tests.crashed_segments import crash_segments
 from ui.tasks import JobControl, Pool, TaskRunner
 

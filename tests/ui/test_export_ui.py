@@ -28,6 +28,7 @@ from tests.conftest import PASSWORD, FakeClock
 from tests.core.test_cameras import facts, place, user
 from tests.core.test_export_requests import FakeProducer
 from tests.core.test_recording_archive import add_segment
+from tests.register_fixture import registered
 from tests.ui.test_shell import log_in
 from ui.events import DomainEvents
 from ui.evidence import EvidenceLocksDialog
@@ -41,8 +42,18 @@ ROOT = Actor.os_account("root")
 @pytest.fixture
 def cameras(core: Core, clock: FakeClock) -> list[Camera]:
     made = [
-        core.cameras.add(ROOT, facts("10.1.2.3"), place(core, "Stora torget"), "Torget", "a", "b"),
-        core.cameras.add(ROOT, facts("10.1.2.4"), place(core, "Berga centrum"), "Berga", "a", "b"),
+        registered(
+            core,
+            core.cameras.add(
+                ROOT, facts("10.1.2.3"), place(core, "Stora torget"), "Torget", "a", "b"
+            ),
+        ),
+        registered(
+            core,
+            core.cameras.add(
+                ROOT, facts("10.1.2.4"), place(core, "Berga centrum"), "Berga", "a", "b"
+            ),
+        ),
     ]
     start = clock.now() - timedelta(minutes=30)
     for camera in made:

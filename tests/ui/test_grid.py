@@ -35,6 +35,7 @@ from console.media.packets import (
 )
 from console.ports import Player, VideoBackend, VideoHandle
 from tests.conftest import PASSWORD, FakeClock
+from tests.register_fixture import registered
 from tests.ui.fakes import OfflineControls, OfflineTools
 from ui.grid import VideoGrid
 from ui.i18n import Translations
@@ -139,14 +140,23 @@ class Site:
 @pytest.fixture
 def site(core: Core) -> Site:
     return Site(
-        torget=core.cameras.add(
-            CLI, facts("10.0.0.1"), place(core, "Stora torget"), "Torget", "u", "p"
+        torget=registered(
+            core,
+            core.cameras.add(
+                CLI, facts("10.0.0.1"), place(core, "Stora torget"), "Torget", "u", "p"
+            ),
         ),
-        berga=core.cameras.add(
-            CLI, facts("10.0.0.2"), place(core, "Berga centrum"), "Berga", "u", "p"
+        berga=registered(
+            core,
+            core.cameras.add(
+                CLI, facts("10.0.0.2"), place(core, "Berga centrum"), "Berga", "u", "p"
+            ),
         ),
-        ryd=core.cameras.add(
-            CLI, facts("10.0.0.3", sub=False), place(core, "Ryds centrum"), "Ryd", "u", "p"
+        ryd=registered(
+            core,
+            core.cameras.add(
+                CLI, facts("10.0.0.3", sub=False), place(core, "Ryds centrum"), "Ryd", "u", "p"
+            ),
         ),
     )
 
@@ -466,6 +476,44 @@ def test_no_permission_outside_the_users_areas(
     # A removed camera says so.
     grid.assign(3, 9999)
     qtbot.waitUntil(lambda: grid.tiles[3].state is TileState.REMOVED)
+
+
+def test_a_camera_not_in_the_register_is_shown_to_technicians_with_a_badge(
+    qtbot: QtBot, core: Core, site: Site, make_grid: MakeGrid, backend: FakeBackend
+) -> None:
+    new = core.cameras.add(CLI, facts("10.0.0.9"), place(core, "Resecentrum"), "Ny", "u", "p")
+    tekla = person(core, "tekla", Role.TECHNICIAN)
+    olle = person(core, "olle")
+    # The operator's list and tree do not hold it; asked by number, the tile refuses it.
+    assert new.id not in [c.id for c in core.cameras.list(olle)]
+    grid = make_grid(olle)
+    grid.assign(0, new.id)
+    qtbot.waitUntil(lambda: grid.tiles[0].state is TileState.NO_PERMISSION)
+    assert not grid.tiles[0].unregistered.isVisible()
+    assert backend.handles == []
+    # The technician commissions it live, and the tile and the tree say why it does not record.
+    commissioning = make_grid(tekla)
+    commissioning.assign(0, new.id)
+    wait_open(qtbot, backend, 1)
+    tile = commissioning.tiles[0]
+    qtbot.waitUntil(tile.unregistered.isVisible)
+    assert tile.unregistered.text() == "not in the register"
+    assert not commissioning.tiles[1].unregistered.isVisible()
+    panel = SitesPanel()
+    qtbot.addWidget(panel)
+    assert tekla.user is not None
+    panel.populate(core.sites.areas(), core.sites.places(), tekla.user)
+    panel.set_cameras(core.cameras.list(tekla))
+    row = panel.model.camera_index(new.id)
+    badge = row.siblingAtColumn(3)
+    assert badge.data() == "not in the register"
+    assert "surveillance register" in badge.data(Qt.ItemDataRole.ToolTipRole)
+    assert panel.model.camera_index(site.torget.id).siblingAtColumn(3).data() in (None, "")
+    # Once its entry is complete, the operator sees it and the badge is gone.
+    registered(core, new)
+    assert new.id in [c.id for c in core.cameras.list(olle)]
+    commissioning.set_cameras(core.cameras.list(tekla))
+    qtbot.waitUntil(lambda: not tile.unregistered.isVisible())
 
 
 def test_every_look_is_logged_per_user_camera_and_tile(

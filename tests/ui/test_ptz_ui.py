@@ -27,6 +27,7 @@ from console.ports import CameraControls, PtzHandle, PtzPreset
 from console.ptz import PTZ_MIN_INTERVAL_S
 from console.runtime import DeviceLoop
 from tests.conftest import FakeClock
+from tests.register_fixture import registered
 from tests.sites import loopback_addresses, require_simulated_video, simulated_site
 from tests.ui.test_grid import CLI, FakeBackend, focus, person, place
 from ui.grid import VideoGrid
@@ -132,11 +133,17 @@ class Cameras:
 @pytest.fixture
 def cameras(core: Core) -> Cameras:
     return Cameras(
-        dome=core.cameras.add(
-            CLI, facts("10.0.0.1", ptz=True), place(core, "Stora torget"), "Torget", "u", "p"
+        dome=registered(
+            core,
+            core.cameras.add(
+                CLI, facts("10.0.0.1", ptz=True), place(core, "Stora torget"), "Torget", "u", "p"
+            ),
         ),
-        fixed=core.cameras.add(
-            CLI, facts("10.0.0.2", ptz=False), place(core, "Berga centrum"), "Berga", "u", "p"
+        fixed=registered(
+            core,
+            core.cameras.add(
+                CLI, facts("10.0.0.2", ptz=False), place(core, "Berga centrum"), "Berga", "u", "p"
+            ),
         ),
     )
 
@@ -559,8 +566,11 @@ def simulated(
         config = site.configs[0]
         found = onboard_blocking(device_loop, config.address, config.port, "op", "ptz-lösen")
         assert found.capabilities.ptz
-        camera = core.cameras.add(
-            CLI, found, place(core, "Stora torget"), "Torget PTZ", "op", "ptz-lösen"
+        camera = registered(
+            core,
+            core.cameras.add(
+                CLI, found, place(core, "Stora torget"), "Torget PTZ", "op", "ptz-lösen"
+            ),
         )
         yield Simulated(site, config.name, camera)
 

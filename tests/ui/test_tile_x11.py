@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 from console.app import Core
 from console.media.packets import StreamState
 from tests.conftest import FakeClock
+from tests.register_fixture import registered
 from tests.ui.test_grid import CLI, FakeBackend, FakeHandle, facts, person, place, wait_open
 from ui.grid import VideoGrid
 from ui.native_surface import Xcb
@@ -104,8 +105,9 @@ def live(
     qtbot: QtBot, core: Core, runner: TaskRunner, clock: FakeClock, fake_x: FakeX
 ) -> Iterator[Live]:
     """A 2×2 grid whose second tile shows a camera's sub stream, drawn by a fake libvlc."""
-    camera = core.cameras.add(
-        CLI, facts("10.0.0.1"), place(core, "Stora torget"), "Torget", "u", "p"
+    camera = registered(
+        core,
+        core.cameras.add(CLI, facts("10.0.0.1"), place(core, "Stora torget"), "Torget", "u", "p"),
     )
     actor = person(core, "olle")
     backend = FakeBackend()
