@@ -21,6 +21,7 @@ import pytest
 
 from console.app import Core
 from console.domain import Actor
+from console.settings import MQTT_BROKER
 from tests import leftovers
 from tests.conftest import FAST_HASHER
 
@@ -157,6 +158,8 @@ def test_the_demo_sets_up_a_site_users_and_cameras_and_cleans_up(tmp_path: Path)
         assert [(e.camera_name, e.complete) for e in entries] == [
             (c["name"], True) for c in sorted(cameras, key=lambda c: c["id"])
         ]
+        # Alarms and lighting use the site's broker, where its sensors and luminaires are.
+        assert core.settings.get_text(MQTT_BROKER).startswith("mqtt://127.0.0.1:")
     finally:
         core.close()
 

@@ -36,6 +36,7 @@ from console.camera_facts import DeviceFacts
 from console.domain import Actor, Place, Role
 from console.errors import N_, InvalidInput, KnownError, NotFound
 from console.layouts import Grid, GridKind
+from console.settings import MQTT_BROKER
 from devices import access_log, keystore, processes
 from devices import secrets as secret_stores
 from devices.simulator.site import (
@@ -155,6 +156,14 @@ def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
             added = onboard_site(core, site.endpoints(), args.onvif_port)
             logins = make_demo_users(core)
             make_demo_layout(core)
+            if site.broker is not None:
+                # The site's sensors and luminaires speak to its own broker: the console's
+                # alarm and lighting engines use it too.
+                core.settings.set_text(
+                    Actor.os_account(),
+                    MQTT_BROKER,
+                    f"mqtt://{site.broker.host}:{site.broker.port}",
+                )
         finally:
             core.close()
         _print_summary(out, site, added, logins)
