@@ -55,7 +55,8 @@ DEMO_USERS = (
     (
         "arbetsledare",
         Role.SUPERVISOR,
-        "watches live and recorded video, locks evidence, requests exports",
+        "watches live and recorded video, handles alarms and the lighting, locks evidence, "
+        "requests exports",
     ),
     ("tekniker", Role.TECHNICIAN, "adds and tests cameras"),
     ("admin", Role.ADMINISTRATOR, "manages users and settings; sees no video"),
