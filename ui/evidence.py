@@ -16,8 +16,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -33,6 +31,7 @@ from console.errors import KnownError
 from console.localtime import format_moment, parse_local_time
 from console.policy import can
 from console.recording.archive import EvidenceLock, RecordingService
+from ui.forms import camera_checklist, error_label
 from ui.i18n import error_text
 from ui.tasks import TaskRunner
 
@@ -66,16 +65,7 @@ class EvidenceLockDialog(QDialog):
         self.setObjectName("evidence_lock_dialog")
         self.setWindowTitle(self.tr("Lock evidence"))
         self._now = now
-        self.cameras = QListWidget()
-        self.cameras.setObjectName("cameras")
-        for camera in cameras:
-            item = QListWidgetItem(camera.name)
-            item.setData(Qt.ItemDataRole.UserRole, camera)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                Qt.CheckState.Checked if camera.id in chosen else Qt.CheckState.Unchecked
-            )
-            self.cameras.addItem(item)
+        self.cameras = camera_checklist(cameras, chosen, data=lambda camera: camera)
         self.start = _time_field(start)
         self.start.setObjectName("start")
         self.end = _time_field(end)
@@ -90,10 +80,7 @@ class EvidenceLockDialog(QDialog):
         self.days.setRange(1, 3650)
         self.days.setValue(DEFAULT_EXPIRY_DAYS)
         self.days.setSuffix(self.tr(" days"))
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #e5534b;")
+        self.error = error_label()
         form = QFormLayout()
         form.addRow(self.tr("&Cameras"), self.cameras)
         form.addRow(self.tr("&From (Stockholm time)"), self.start)

@@ -24,8 +24,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -45,6 +43,7 @@ from console.export.times import parse_export_time
 from console.localtime import format_moment
 from console.users import UserService
 from ui.events import DomainEvents
+from ui.forms import camera_checklist, error_label
 from ui.i18n import error_text
 from ui.tasks import JobControl, JobHandle, TaskRunner
 
@@ -60,14 +59,6 @@ class RequestInput:
     case_number: str
     recipient: str
     note: str
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("error")
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #e5534b;")
-    return label
 
 
 class ExportRequestDialog(QDialog):
@@ -93,16 +84,7 @@ class ExportRequestDialog(QDialog):
         self.setObjectName("export_request_dialog")
         self.setWindowTitle(self.tr("Request an export"))
         self._now = now
-        self.cameras = QListWidget()
-        self.cameras.setObjectName("cameras")
-        for camera in cameras:
-            item = QListWidgetItem(camera.name)
-            item.setData(Qt.ItemDataRole.UserRole, camera.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                Qt.CheckState.Checked if camera.id in chosen else Qt.CheckState.Unchecked
-            )
-            self.cameras.addItem(item)
+        self.cameras = camera_checklist(cameras, chosen)
         self.start = QLineEdit(format_moment(start))
         self.start.setObjectName("start")
         self.end = QLineEdit(format_moment(end))
@@ -123,7 +105,7 @@ class ExportRequestDialog(QDialog):
             [self.tr("Camera"), self.tr("Recorded"), self.tr("Not recorded")]
         )
         self.coverage.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.error = _error_label()
+        self.error = error_label()
         form = QFormLayout()
         form.addRow(self.tr("&Cameras"), self.cameras)
         form.addRow(self.tr("&From (Stockholm time)"), self.start)
@@ -239,7 +221,7 @@ class ApproveAsDialog(QDialog):
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = _error_label()
+        self.error = error_label()
         form = QFormLayout()
         form.addRow(self.tr("Your &name"), self.name)
         form.addRow(self.tr("Your &password"), self.password)
