@@ -150,7 +150,9 @@ class TsMuxer:
     access unit is followed by two access unit delimiters; see _END_OF_PICTURE.
     """
 
-    def __init__(self, info: StreamInfo, *, end_pictures: bool = False) -> None:
+    def __init__(
+        self, info: StreamInfo, *, end_pictures: bool = False, pauses: bool = False
+    ) -> None:
         if info.codec != "h264":
             raise UnsupportedCodec(
                 N_("Live view cannot show video coded as {codec}. Set the camera to H.264."),
@@ -167,7 +169,7 @@ class TsMuxer:
         )
         self._stream.time_base = _TS_TIME_BASE
         self._parameter_sets, self._length_size = annexb_parameter_sets(info.extradata)
-        self._timeline = Timeline(TS_CLOCK, info.fps, start=_TS_START)
+        self._timeline = Timeline(TS_CLOCK, info.fps, start=_TS_START, pauses=pauses)
         self._closed = False
         self.counts = MuxerCounts()
 
@@ -325,8 +327,10 @@ class _Feed:
     """One run of a player: the packet queue between the hub's thread and libvlc's reader, and
     the muxer the reader drives."""
 
-    def __init__(self, info: StreamInfo, max_wait_s: float, max_bytes: int) -> None:
-        self.muxer = TsMuxer(info, end_pictures=True)
+    def __init__(
+        self, info: StreamInfo, max_wait_s: float, max_bytes: int, *, pauses: bool = False
+    ) -> None:
+        self.muxer = TsMuxer(info, end_pictures=True, pauses=pauses)
         self.cond = threading.Condition()
         self.queue: deque[_Queued] = deque()
         self.queued_bytes = 0
@@ -444,6 +448,7 @@ class LiveView:
         on_first_frame: Callable[[], None] | None = None,
         max_wait_s: float = 1.0,
         max_bytes: int = FEED_MAX_BYTES,
+        pauses: bool = False,
     ) -> None:
         self._instance = instance
         self._vlc = instance.vlc
@@ -461,6 +466,8 @@ class LiveView:
         self.on_behind: Callable[[], None] | None = None
         self._max_wait_s = max_wait_s
         self._max_bytes = max_bytes
+        #: recorded video: a pause loses nothing (console.media.timeline.Timeline)
+        self._pauses = pauses
         self._lock = threading.Lock()
         self._feed: _Feed | None = None
         #: packets fed while no stream plays, from the latest keyframe (under `_lock`)
@@ -494,7 +501,7 @@ class LiveView:
         """Start playing a stream described by `info`, from the packets fed since the last
         keyframe while no stream played (see the class docstring), then those fed after."""
         self.stop()
-        feed = _Feed(info, self._max_wait_s, self._max_bytes)
+        feed = _Feed(info, self._max_wait_s, self._max_bytes, pauses=self._pauses)
         media = self._instance.instance.media_new_callbacks(
             self._open_cb, self._read_cb, None, self._close_cb, None
         )

@@ -356,6 +356,7 @@ def playback_backend(core: Core) -> SegmentPlaybackBackend | None:
         return None
 
     def make_player(on_first_frame: Callable[[], None]) -> Player:
-        return LiveView(instance, on_first_frame=on_first_frame)
+        # A pause is no lost frames: after it the picture goes on at once, not at a keyframe.
+        return LiveView(instance, on_first_frame=on_first_frame, pauses=True)
 
     return SegmentPlaybackBackend(core, make_player, NO_RECORDING, instance.release)
