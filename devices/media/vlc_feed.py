@@ -276,7 +276,10 @@ INSTANCE_ARGS = (
 #: GPU on these machines, and probing it per player costs more at tile sizes than it saves.
 #: No caching option: the in-memory input ignores them (libvlc's imem reports a fixed 300 ms
 #: PTS delay; :file-caching/:network-caching/:live-caching at 50 and 1000 ms measured the same).
-MEDIA_OPTIONS = (":demux=ts", ":avcodec-hw=none", ":avcodec-threads=1")
+MEDIA_OPTIONS = (":demux=ts", ":avcodec-hw=none")
+#: libavcodec's decoding threads per player (see MEDIA_OPTIONS); `LiveView(decoder_threads=)`
+#: sets another count (0: libvlc's own choice), which the live-view benchmark measures.
+DECODER_THREADS = 1
 #: libavcodec's skip_frame=AVDISCARD_NONKEY: every packet still reaches libvlc (its clock needs
 #: their timestamps), the decoder skips all but keyframes after their slice headers. Feeding
 #: keyframes alone did not work: libvlc 3.0 showed the first and dropped every later one as
@@ -449,6 +452,7 @@ class LiveView:
         max_wait_s: float = 1.0,
         max_bytes: int = FEED_MAX_BYTES,
         pauses: bool = False,
+        decoder_threads: int = DECODER_THREADS,
     ) -> None:
         self._instance = instance
         self._vlc = instance.vlc
@@ -468,6 +472,7 @@ class LiveView:
         self._max_bytes = max_bytes
         #: recorded video: a pause loses nothing (console.media.timeline.Timeline)
         self._pauses = pauses
+        self._decoder_threads = decoder_threads
         self._lock = threading.Lock()
         self._feed: _Feed | None = None
         #: packets fed while no stream plays, from the latest keyframe (under `_lock`)
@@ -509,6 +514,7 @@ class LiveView:
             raise VideoUnavailable(_LIBVLC_FAILS)
         for option in MEDIA_OPTIONS:
             media.add_option(option)
+        media.add_option(f":avcodec-threads={self._decoder_threads}")
         if self._keyframes_only:
             media.add_option(KEYFRAMES_ONLY_OPTION)
         self.first_frame.clear()
