@@ -49,9 +49,10 @@ as_root() {
     fi
 }
 
-# For developers: strace shows every connection the suite makes (docs/development.md).
+# For developers: strace shows every connection the suite makes (docs/development.md); mpv is
+# the plain player the live-view benchmark measures the grid against (benchmarks/README.md).
 if [ "$dev" -eq 1 ]; then
-    apt_packages+=(strace util-linux)
+    apt_packages+=(strace util-linux mpv)
 fi
 
 if command -v dpkg-query >/dev/null 2>&1; then
