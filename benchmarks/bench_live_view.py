@@ -1171,7 +1171,7 @@ def memory_summary(
         "rss_before_mb": rss_before,
         "marks": marks,
         "peak_rss_mb": max(sample["rss_mb"] for sample in samples),
-        "max_held_mb": max(held, default=0) / (1 << 20),
+        "max_held_kib": max(held, default=0) / 1024,
     }
 
 
@@ -1768,7 +1768,7 @@ def print_memory(result: dict[str, Any]) -> None:
         )
         print(
             f"{run['tiles']:>3} tiles: before {m['rss_before_mb']:.0f} MB; {marks};"
-            f" peak {m['peak_rss_mb']:.0f} MB; a feed held at most {m['max_held_mb']:.2f} MiB"
+            f" peak {m['peak_rss_mb']:.0f} MB; a feed held at most {m['max_held_kib']:.0f} KiB"
         )
 
 
