@@ -1013,6 +1013,25 @@ def bench_grid_cpu(
             summary[f"{mode}_sub_only"] = all(
                 s.endswith("/sub") for x in r[mode] for s in x["streams_open"]
             )
+        # Where the grid's cost sits (the breakdown for a missed target): the decode
+        # path's parts, what drawing adds (drawn minus decode path: libvlc's conversion and
+        # scaling, its X11 output) and Xvfb; and what each lever changed against its base.
+        decode_parts = summary["decode_parts_percent"]
+        summary["breakdown_percent"] = {
+            "ingest": decode_parts.get("ingest", 0.0),
+            "libvlc_and_feed": decode_parts.get("libvlc", 0.0),
+            "drawing": summary["display_percent"] - summary["decode_percent"],
+            "xvfb": summary["display_xvfb_percent"],
+            "other": sum(v for k, v in decode_parts.items() if k not in ("ingest", "libvlc")),
+        }
+        summary["levers_percent"] = {
+            mode: summary[f"{mode}_percent"]
+            + summary[f"{mode}_xvfb_percent"]
+            - summary[f"{mode.split('+')[0]}_percent"]
+            - summary[f"{mode.split('+')[0]}_xvfb_percent"]
+            for mode in result["modes"]
+            if "+" in mode
+        }
         result["layouts"][str(n * n)] = summary
     return result
 
@@ -1683,6 +1702,15 @@ def print_details(
                     f" {s['reference_percent']:>8.1f} {s['live_percent']:>8.1f}"
                     f" {s[f'{mode}_min_fps']:>8.1f}"
                 )
+            b = s["breakdown_percent"]
+            levers = "".join(
+                f"; {mode}: {delta:+.1f}" for mode, delta in s["levers_percent"].items()
+            )
+            print(
+                f"{'':>5} breakdown: ingest {b['ingest']:.1f}, libvlc and feed"
+                f" {b['libvlc_and_feed']:.1f}, drawing {b['drawing']:.1f}, Xvfb {b['xvfb']:.1f},"
+                f" other {b['other']:.1f}{levers} (viewer + Xvfb against the base)"
+            )
             if "mpv_percent" in s:
                 print(
                     f"{count:>5} {'mpv':<18} {s['mpv_percent']:>7.1f} {'':>7} {'':>7} {'':>5}"
