@@ -16,7 +16,13 @@ import pytest
 
 av = pytest.importorskip("av")
 
-from console.media.packets import Packet, Profile, StreamInfo, StreamStatus  # noqa: E402
+from console.media.packets import (  # noqa: E402
+    Consumer,
+    Packet,
+    Profile,
+    StreamInfo,
+    StreamStatus,
+)
 from console.recording.archive import Segment, SegmentState  # noqa: E402
 from console.recording.playback import PlaybackClock  # noqa: E402
 from devices.media.playback import CLOCK, SegmentFeeder  # noqa: E402
@@ -28,7 +34,7 @@ START = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 SEGMENT_S = 10
 
 
-class Stalling:
+class Stalling(Consumer):
     """A consumer that keeps what it is handed; with `stall_every` it holds the feeder's thread
     for 65 ms (longer than a frame) at every n-th packet, as a busy machine does."""
 
@@ -132,7 +138,7 @@ def test_after_a_pause_longer_than_2_s_the_player_goes_on_with_the_next_frame(
     instance = VlcInstance(["--vout=vdummy"])
     view = LiveView(instance, pauses=pauses)
 
-    class Tile:
+    class Tile(Consumer):
         def on_info(self, info: StreamInfo) -> None:
             view.start(info)
 
