@@ -7,18 +7,20 @@ The parts, each in a process of its own: Xvfb (started here, 1920×1080), the si
 (devices/simulator/site.py, as benchmarks/bench_simulator.py runs it), and the viewer: a PySide6
 window on Xvfb (QT_QPA_PLATFORM=xcb) with the real MediaHub (console/media/hub.py), PyAvSource
 (devices/media/ingest.py) and one LiveView (devices/media/vlc_feed.py) per tile, drawing into
-the tile's native window. The viewer's consumer does what ui/app.py's HubStream does: the player
-starts on the GUI thread, packets are fed from the hub's reader thread. CPU is the user + system
-time of the viewer's process (/proc/<pid>/stat, every thread) over a window, in % of one core.
+the tile's native window. The viewer's consumer does what ui/wiring/video.py's HubStream does:
+the player starts on the GUI thread, packets are fed from the hub's reader thread. CPU is the
+user + system time of the viewer's process (/proc/<pid>/stat, every thread) over a window, in %
+of one core.
 
-P1 CPU     4, 9 and 16 tiles of a grid (1920×1080 split evenly), small tiles on sub streams as
-           the grid does, on a site of 1920×1080 main / 640×360 sub cameras (limit 1.3×) and
-           one of 1280×720 main / 720×576 (D1) sub cameras (limit 1.7×). Reference: raw
-           libavcodec decode of the streams the tiles decode, `ffmpeg -threads 1 -f null` of
-           the same clips, CPU time per second of video (the difference of a 24 s and a 4 s
-           run, so ffmpeg's own start-up is not counted). Each layout runs twice more: drawn
-           through Xvfb (the figure the limit applies to) and in libvlc's decode path alone
-           (no window, --vout=vdummy), so the display's software scaling on Xvfb shows apart.
+P1 CPU     4, 9, 16 and 25 tiles of a grid (1920×1080 split evenly), small tiles on sub streams
+           as the grid does, on a site of 1920×1080 main / 640×360 sub cameras and one of
+           1280×720 main / 720×576 (D1) sub cameras, against two references of the same run on
+           the same streams: libvlc's decode path (no window, --vout=vdummy) ≤ 1.3× ffmpeg
+           -threads 1 decoding the same live RTSP sub streams in real time to null (one process
+           a stream); the grid drawn through Xvfb (viewer + Xvfb) ≤ 0.5× one mpv a tile (MPV_ARGS,
+           each window at its tile's size and place) + Xvfb, up to 16 tiles. Shown beside them:
+           raw decode (`ffmpeg -threads 1 -f null` of the same clips as fast as it goes), the
+           CPU by part, and each --lever measured beside the defaults.
 P2 loss    12 tiles forced to 1080p30 main streams in a 4×4 grid, in libvlc's decode path
            (--vout=vdummy, no window: what the target is about) and drawn through Xvfb
            (reported apart: it adds software scaling a GPU does not pay). Loss is libvlc's lost
@@ -33,11 +35,14 @@ P8 cold    A tile on a stream nobody has open, same span. Reference, same run, o
 P9 grid    From opening 16 tiles at once (a fresh hub: every stream cold) to the last tile's
            first_frame. Limit 2× the median cold time to first frame above.
 
-Overload  (--overload, run alone) N tiles on 1080p30 main streams through ui/app.py's
+Overload  (--overload, run alone) N tiles on 1080p30 main streams through ui/wiring/video.py's
            HubVideoBackend/HubStream and its OverloadGovernor (ui/overload.py: keyframes only
            on libvlc's lost pictures, back after quiet_s) in libvlc's decode path: streams
            degraded over time, shown rate, lost pictures, frozen tiles, CPU; to
            benchmarks/results/live_view_overload.json, no limit asserted.
+
+Memory    (--memory, run alone) the overload run's set-up at --memory-tiles for --memory-seconds:
+           the viewer's RSS per player every minute and the most a player's feed held.
 
 Medians over --repeat rounds, interleaved. The table goes to stdout, the numbers to
 benchmarks/results/live_view.json; exit 1 if a target is missed.
@@ -85,8 +90,12 @@ from devices.simulator.site import CameraEndpoints, SimulatedSite, random_creden
 RESULTS = Path(__file__).resolve().parent / "results" / "live_view.json"
 CLIP_CACHE = Path.home() / ".cache" / "utkik" / "clips"
 SCREEN = (1920, 1080)
-#: P1: live grid CPU against raw decode of the streams decoded.
-P1_LIMIT = {"1080p": 1.3, "720p/D1": 1.7}
+#: P1, two references measured in the same run on the same streams: libvlc's decode path ≤ 1.3×
+#: ffmpeg -threads 1 decoding the same live RTSP sub streams in real time; the grid drawn through
+#: Xvfb (viewer plus Xvfb) ≤ 0.5× mpv's total (its processes plus Xvfb), up to 16 tiles.
+P1_DECODE_LIMIT = 1.3
+P1_MPV_LIMIT = 0.5
+MPV_MAX_TILES = 16
 SITES = {
     "1080p": ((1920, 1080), (640, 360)),
     "720p/D1": ((1280, 720), (720, 576)),
@@ -169,6 +178,16 @@ class Xvfb:
             self.process.wait()
 
 
+def aligned_picture(width: int, height: int, aspect_w: int, aspect_h: int) -> tuple[int, int]:
+    """The largest picture of the stream's aspect inside a tile, its width a multiple of 16 and
+    its height even: a size swscale's SIMD paths handle (the D1 sub stream letterboxed into a
+    480×270 tile is 337 px wide otherwise, and costs 4-10× a 16:9 tile's scaling)."""
+    w = min(width, height * aspect_w // aspect_h)
+    w -= w % 16
+    h = min(height, round(w * aspect_h / aspect_w))
+    return w, h - h % 2
+
+
 # -- the viewer, in a process of its own -------------------------------------------------------
 
 
@@ -178,6 +197,7 @@ def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, pas
     from PySide6.QtCore import QObject, QSocketNotifier, Qt, Signal
     from PySide6.QtWidgets import QApplication, QWidget
 
+    from console.camera_login import CameraLogin, host_of
     from console.media.hub import MediaHub
     from console.media.packets import (
         Packet,
@@ -188,7 +208,7 @@ def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, pas
         StreamStatus,
     )
     from devices.media.ingest import PyAvSource
-    from devices.media.vlc_feed import LiveView, VlcInstance
+    from devices.media.vlc_feed import DECODER_THREADS, LiveView, VlcInstance
 
     app = QApplication(["live-view-benchmark"])
     window = QWidget()
@@ -199,7 +219,8 @@ def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, pas
 
     def open_source(key: StreamKey) -> Source:
         camera = cameras[key.camera_id]
-        return PyAvSource.open(camera[key.profile.value], user, password)
+        url = camera[key.profile.value]
+        return PyAvSource.open(url, CameraLogin.bind(host_of(url), user, password))
 
     class Gui(QObject):
         call = Signal(object)
@@ -215,7 +236,7 @@ def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, pas
     gui_thread = threading.get_ident()
 
     class Tile:
-        """One tile: the hub's consumer and its player, as ui/app.py's HubStream."""
+        """One tile: the hub's consumer and its player, as ui/wiring/video.py's HubStream."""
 
         def __init__(self, view: Any, widget: Any) -> None:
             self.view = view
@@ -334,6 +355,7 @@ def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, pas
             out: dict[str, Any] = {k: self.base[k] + now.get(k, 0) for k in counted}
             out.update(
                 queued=now.get("queued", 0),
+                held_bytes=now.get("held_bytes", 0),
                 keyframes_only=self.keyframes_only,
                 behind=len(self.behind_times),
                 first_behind=self.behind_times[0] if self.behind_times else None,
@@ -372,10 +394,14 @@ def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, pas
         op = message["op"]
         if op == "open":
             # {"tiles": [[camera, profile], ...], "layout": n, "mode": "display" | "decode"}
+            # Levers: "decoder_threads" (libavcodec's threads per player), "align" ([w, h] of
+            # the stream: the native window gets the picture's aspect at a width aligned to 16
+            # pixels, centred in the tile, so libvlc scales to it without letterboxing).
             mode = message["mode"]
             side = message["layout"]
             width, height = SCREEN[0] // side, SCREEN[1] // side
             vlc = instance(mode)
+            threads = message.get("decoder_threads")
             prepared = []
             for index, (camera, profile) in enumerate(message["tiles"]):
                 widget = None
@@ -383,10 +409,18 @@ def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, pas
                     row, column = divmod(index, side)
                     widget = QWidget(window)
                     widget.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
-                    widget.setGeometry(column * width, row * height, width, height)
+                    x, y, w, h = column * width, row * height, width, height
+                    if message.get("align"):
+                        w, h = aligned_picture(width, height, *message["align"])
+                        x, y = x + (width - w) // 2, y + (height - h) // 2
+                    widget.setGeometry(x, y, w, h)
                     widget.show()
                 tile = Tile(None, widget)
-                tile.view = LiveView(vlc, on_first_frame=tile.first_frame)
+                tile.view = LiveView(
+                    vlc,
+                    on_first_frame=tile.first_frame,
+                    decoder_threads=DECODER_THREADS if threads is None else int(threads),
+                )
                 if widget is not None:
                     tile.view.attach(int(widget.winId()))
                 prepared.append((tile, StreamKey(camera, Profile(profile))))
@@ -397,13 +431,13 @@ def _viewer_main(conn: Connection, cameras: list[dict[str, str]], user: str, pas
                 state["tiles"].append(tile)
             return {"began": began}
         if op == "open_hub":
-            # The console's own wiring: ui/app.py's HubVideoBackend and HubStream, with its
+            # The console's own wiring: ui/wiring/video.py's HubVideoBackend and HubStream, with its
             # OverloadGovernor (ui/overload.py) ticking on this process's Qt event loop
             # (app.exec(): the commands come in through a QSocketNotifier), players in
             # libvlc's decode path. {"tiles": [[camera, profile], ...], "quiet_s": s | None}
             import types
 
-            from ui.app import HubVideoBackend
+            from ui.wiring.video import HubVideoBackend
 
             vlc = instance("decode")
             views: list[BenchView] = []
@@ -545,10 +579,11 @@ class Viewer:
         self._conn.send({"op": op, **fields})
         return self._expect(timeout)
 
-    def open(self, tiles: Sequence[tuple[int, str]], layout: int, mode: str) -> float:
-        return float(
-            self.ask("open", tiles=[list(t) for t in tiles], layout=layout, mode=mode)["began"]
-        )
+    def open(
+        self, tiles: Sequence[tuple[int, str]], layout: int, mode: str, **levers: Any
+    ) -> float:
+        tiles_ = [list(t) for t in tiles]
+        return float(self.ask("open", tiles=tiles_, layout=layout, mode=mode, **levers)["began"])
 
     def wait_first_frames(self, timeout: float = FIRST_FRAME_TIMEOUT_S) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
@@ -692,6 +727,112 @@ def live_decode(urls: Sequence[str], seconds: float) -> dict[str, Any]:
     return {"streams": len(urls), "percent": 100 * (after - before) / wall}
 
 
+#: mpv as the issue measured it by hand: Debian's mpv, software decoding and X11 output, no
+#: audio, RTSP over TCP, one borderless window per tile at the tile's place and size.
+MPV_ARGS = (
+    "--no-config",
+    "--vo=x11",
+    "--hwdec=no",
+    "--profile=low-latency",
+    "--no-audio",
+    "--rtsp-transport=tcp",
+    "--no-border",
+)
+
+
+def _mpv_property(path: str, name: str) -> float | None:
+    """A property of a running mpv, through its JSON IPC socket; None when it does not say."""
+    import socket
+
+    with contextlib.suppress(OSError, ValueError), socket.socket(socket.AF_UNIX) as sock:
+        sock.settimeout(2.0)
+        sock.connect(path)
+        sock.sendall(json.dumps({"command": ["get_property", name], "request_id": 1}).encode())
+        sock.sendall(b"\n")
+        data = b""
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            for line in data.split(b"\n"):
+                with contextlib.suppress(ValueError):
+                    reply = json.loads(line)
+                    if isinstance(reply, dict) and reply.get("request_id") == 1:
+                        value = reply.get("data")
+                        return float(value) if isinstance(value, int | float) else None
+    return None
+
+
+MPV_COUNTERS = ("frame-drop-count", "decoder-frame-drop-count", "vo-delayed-frame-count")
+
+
+def mpv_grid(urls: Sequence[str], layout: int, seconds: float, xvfb: Xvfb) -> dict[str, Any]:
+    """The peer P1 compares the drawn grid with: one mpv per tile (MPV_ARGS), placed as the
+    grid, under the same Xvfb; CPU of the mpv processes and of Xvfb over a window, and the
+    frames mpv dropped in it (mpv's own counters, through its IPC socket)."""
+    mpv = shutil.which("mpv")
+    if mpv is None:
+        raise SystemExit("mpv is not installed (Debian: apt-get install mpv; setup.sh --dev)")
+    width, height = SCREEN[0] // layout, SCREEN[1] // layout
+    sockets = tempfile.mkdtemp(prefix="mpv-")
+    processes = []
+    try:
+        for index, url in enumerate(urls):
+            row, column = divmod(index, layout)
+            geometry = f"{width}x{height}+{column * width}+{row * height}"
+            command = [mpv, *MPV_ARGS, f"--geometry={geometry}"]
+            command += [f"--input-ipc-server={sockets}/{index}", url]
+            processes.append(
+                subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            )
+        time.sleep(SETTLE_S + 1.0)  # RTSP open, first keyframe, the window
+
+        def counters() -> list[dict[str, float | None]]:
+            return [
+                {name: _mpv_property(f"{sockets}/{i}", name) for name in MPV_COUNTERS}
+                for i in range(len(urls))
+            ]
+
+        counted_before = counters()
+        before = sum(cpu_seconds(p.pid) for p in processes)
+        x_before = cpu_seconds(xvfb.pid)
+        began = time.monotonic()
+        time.sleep(seconds)
+        after = sum(cpu_seconds(p.pid) for p in processes)
+        x_after = cpu_seconds(xvfb.pid)
+        wall = time.monotonic() - began
+        counted_after = counters()
+        if any(p.poll() is not None for p in processes):
+            raise SystemExit("an mpv stopped")
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        shutil.rmtree(sockets, ignore_errors=True)
+    dropped = 0
+    unknown = 0
+    for a, b in zip(counted_before, counted_after, strict=True):
+        for name in MPV_COUNTERS:
+            if a[name] is None or b[name] is None:
+                unknown += 1
+            else:
+                dropped += int(b[name] - a[name])  # type: ignore[operator]
+    return {
+        "streams": len(urls),
+        "percent": 100 * (after - before) / wall,
+        "xvfb_percent": 100 * (x_after - x_before) / wall,
+        "dropped": dropped,
+        "counters_unknown": unknown,
+    }
+
+
 def fresh_stats(viewer: Viewer, timeout: float = 2.5) -> list[dict[str, Any]]:
     """Every tile's counters right after libvlc refreshed them (about once a second): polls
     until each tile's `displayed` changes and keeps that sample, with the time it was read."""
@@ -747,37 +888,75 @@ def clips_of(site: SiteProcess, size: tuple[int, int], count: int) -> list[Path]
 # -- P1: CPU of a grid --------------------------------------------------------------------------
 
 
-def play(viewer: Viewer, tiles: Sequence[tuple[int, str]], layout: int, mode: str) -> None:
-    viewer.open(tiles, layout, mode)
+def play(
+    viewer: Viewer, tiles: Sequence[tuple[int, str]], layout: int, mode: str, **levers: Any
+) -> None:
+    viewer.open(tiles, layout, mode, **levers)
     viewer.wait_first_frames()
     time.sleep(SETTLE_S)
 
 
+def variants(levers: Sequence[str], sub: tuple[int, int]) -> list[tuple[str, str, dict[str, Any]]]:
+    """(name, mode, the viewer's lever options): the console's defaults drawn through Xvfb and
+    in libvlc's decode path, then each lever asked for, in both."""
+    out: list[tuple[str, str, dict[str, Any]]] = [
+        ("display", "display", {}),
+        ("decode", "decode", {}),
+    ]
+    for lever in levers:
+        modes: tuple[str, ...]
+        if lever == "align":
+            options: dict[str, Any] = {"align": list(sub)}
+            modes = ("display",)  # no window, nothing to scale
+        elif lever.startswith("threads="):
+            options = {"decoder_threads": int(lever.split("=", 1)[1])}
+            modes = ("display", "decode")
+        else:
+            raise SystemExit(f"unknown lever {lever!r} (align, threads=N)")
+        out += [(f"{mode}+{lever}", mode, options) for mode in modes]
+    return out
+
+
 def bench_grid_cpu(
-    name: str, layouts: Sequence[int], seconds: float, repeat: int, cache: Path, xvfb: Xvfb
+    name: str,
+    layouts: Sequence[int],
+    seconds: float,
+    repeat: int,
+    cache: Path,
+    xvfb: Xvfb,
+    levers: Sequence[str] = (),
+    with_mpv: bool = True,
 ) -> dict[str, Any]:
     main, sub = SITES[name]
     tiles_max = max(n * n for n in layouts)
-    result: dict[str, Any] = {"site": name, "main": main, "sub": sub, "layouts": {}}
+    runs = variants(levers, sub)
+    result: dict[str, Any] = {
+        "site": name,
+        "main": main,
+        "sub": sub,
+        "modes": [r[0] for r in runs],
+        "layouts": {},
+    }
     with site_running(name, main, sub, tiles_max, 25, cache) as (site, endpoints):
         clips = clips_of(site, sub, tiles_max)
         clip_seconds = site.options.clip_seconds
         viewer = Viewer(site, endpoints)
         try:
             rounds: dict[int, dict[str, list[dict[str, Any]]]] = {
-                n: {"display": [], "decode": [], "reference": []} for n in layouts
+                n: {key: [] for key in ["reference", "live", "mpv", *result["modes"]]}
+                for n in layouts
             }
-            live: dict[int, dict[str, Any]] = {}
             for round_number in range(repeat):
                 for n in layouts:
                     count = n * n
+                    urls = [authenticated(c.sub_url or "", c) for c in endpoints[:count]]
                     rounds[n]["reference"].append(reference_decode(clips[:count], clip_seconds))
-                    if round_number == 0:
-                        urls = [authenticated(c.sub_url or "", c) for c in endpoints[:count]]
-                        live[n] = live_decode(urls, seconds)
-                    for mode in ("display", "decode"):
+                    rounds[n]["live"].append(live_decode(urls, seconds))
+                    if with_mpv and count <= MPV_MAX_TILES:
+                        rounds[n]["mpv"].append(mpv_grid(urls, n, seconds, xvfb))
+                    for key, mode, options in runs:
                         tiles = [(i, "sub") for i in range(count)]
-                        play(viewer, tiles, n, mode)
+                        play(viewer, tiles, n, mode, **options)
                         streams = viewer.ask("streams")
                         stats_before = viewer.ask("stats")
                         window = cpu_window(viewer, xvfb, seconds)
@@ -791,23 +970,38 @@ def bench_grid_cpu(
                             a.get("lost", 0) - b.get("lost", 0)
                             for a, b in zip(stats_after, stats_before, strict=True)
                         )
-                        rounds[n][mode].append(window)
+                        rounds[n][key].append(window)
                         viewer.ask("close")
-                        print(
-                            f"  {name} {count:2} tiles, {mode:7} round {round_number + 1}:"
-                            f" viewer {window['percent']:5.1f} % of a core, Xvfb"
-                            f" {window['xvfb_percent']:4.1f} %, reference"
-                            f" {rounds[n]['reference'][-1]['percent']:5.1f} %",
-                            flush=True,
-                        )
+                    mpv = rounds[n]["mpv"][-1] if rounds[n]["mpv"] else None
+                    shown = rounds[n]["display"][-1]
+                    print(
+                        f"  {name} {count:2} tiles, round {round_number + 1}: Utkik drawn"
+                        f" {shown['percent']:5.1f} % + Xvfb {shown['xvfb_percent']:4.1f} %,"
+                        f" decode path {rounds[n]['decode'][-1]['percent']:5.1f} %; ffmpeg live"
+                        f" {rounds[n]['live'][-1]['percent']:5.1f} %"
+                        + (
+                            f"; mpv {mpv['percent']:5.1f} % + Xvfb {mpv['xvfb_percent']:4.1f} %"
+                            if mpv
+                            else ""
+                        ),
+                        flush=True,
+                    )
             result["instance_s"] = viewer.ask("threads")["instance_s"]
         finally:
             viewer.close()
     for n in layouts:
         r = rounds[n]
-        summary: dict[str, Any] = {"tiles": n * n, "rounds": r, "live_decode": live[n]}
+        summary: dict[str, Any] = {"tiles": n * n, "rounds": r}
         summary["reference_percent"] = statistics.median(x["percent"] for x in r["reference"])
-        for mode in ("display", "decode"):
+        summary["live_percent"] = statistics.median(x["percent"] for x in r["live"])
+        # kept under its old name for the analysis scripts of earlier runs
+        summary["live_decode"] = {"streams": n * n, "percent": summary["live_percent"]}
+        if r["mpv"]:
+            summary["mpv_percent"] = statistics.median(x["percent"] for x in r["mpv"])
+            summary["mpv_xvfb_percent"] = statistics.median(x["xvfb_percent"] for x in r["mpv"])
+            summary["mpv_dropped"] = max(x["dropped"] for x in r["mpv"])
+            summary["mpv_counters_unknown"] = max(x["counters_unknown"] for x in r["mpv"])
+        for mode in result["modes"]:
             summary[f"{mode}_percent"] = statistics.median(x["percent"] for x in r[mode])
             parts = {k for x in r[mode] for k in x["parts_percent"]}
             summary[f"{mode}_parts_percent"] = {
@@ -819,6 +1013,25 @@ def bench_grid_cpu(
             summary[f"{mode}_sub_only"] = all(
                 s.endswith("/sub") for x in r[mode] for s in x["streams_open"]
             )
+        # Where the grid's cost sits (the issue's breakdown for a missed target): the decode
+        # path's parts, what drawing adds (drawn minus decode path: libvlc's conversion and
+        # scaling, its X11 output) and Xvfb; and what each lever changed against its base.
+        decode_parts = summary["decode_parts_percent"]
+        summary["breakdown_percent"] = {
+            "ingest": decode_parts.get("ingest", 0.0),
+            "libvlc_and_feed": decode_parts.get("libvlc", 0.0),
+            "drawing": summary["display_percent"] - summary["decode_percent"],
+            "xvfb": summary["display_xvfb_percent"],
+            "other": sum(v for k, v in decode_parts.items() if k not in ("ingest", "libvlc")),
+        }
+        summary["levers_percent"] = {
+            mode: summary[f"{mode}_percent"]
+            + summary[f"{mode}_xvfb_percent"]
+            - summary[f"{mode.split('+')[0]}_percent"]
+            - summary[f"{mode.split('+')[0]}_xvfb_percent"]
+            for mode in result["modes"]
+            if "+" in mode
+        }
         result["layouts"][str(n * n)] = summary
     return result
 
@@ -890,7 +1103,7 @@ def bench_overload(
     quiet_s: float | None,
     sample_s: float = 0.25,
 ) -> dict[str, Any]:
-    """N tiles on 1080p30 main streams through ui/app.py's HubVideoBackend / HubStream (the
+    """N tiles on 1080p30 main streams through ui/wiring/video.py's HubVideoBackend / HubStream (the
     console's wiring: its OverloadGovernor degrades streams to keyframes only on libvlc's lost
     pictures and restores them after `quiet_s`, default the console's) with LiveView players
     in libvlc's decode path; every `sample_s` each tile's counters, for `seconds` from
@@ -912,6 +1125,7 @@ def bench_overload(
                 load_before = os.getloadavg()
                 known = viewer.ask("threads")
                 threads_before = thread_times(viewer.pid)
+                rss_before = rss_mb(viewer.pid)
                 opened = viewer.ask(
                     "open_hub",
                     tiles=[[i, "main"] for i in range(n)],
@@ -937,6 +1151,7 @@ def bench_overload(
                     part = categorize(tid, comm, known)
                     before = threads_before.get(tid, (comm, 0.0))[1]
                     parts[part] = parts.get(part, 0.0) + spent - before
+                run["memory"] = memory_summary(n, rss_before, opened["began"], samples)
                 run.update(
                     load_before=load_before,
                     load_after=os.getloadavg(),
@@ -947,6 +1162,36 @@ def bench_overload(
         finally:
             viewer.close()
     return result
+
+
+def memory_summary(
+    n: int, rss_before: float, began: float, samples: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """The viewer's RSS over the run: per player (RSS above what it was before the tiles
+    opened, over their number) at every whole minute and at the end, and the most any player's
+    feed held of its stream (LiveView's `held_bytes`; libvlc's prefetch buffer is bounded by
+    its option, PREFETCH_KIB)."""
+    marks: list[dict[str, float]] = []
+    minute = 60.0
+    for sample in samples:
+        at = sample["t"] - began
+        if at >= minute or sample is samples[-1]:
+            marks.append(
+                {
+                    "s": round(at, 1),
+                    "rss_mb": sample["rss_mb"],
+                    "per_player_mb": (sample["rss_mb"] - rss_before) / n,
+                }
+            )
+            while minute <= at:
+                minute += 60.0
+    held = [t.get("held_bytes", 0) for sample in samples for t in sample["tiles"]]
+    return {
+        "rss_before_mb": rss_before,
+        "marks": marks,
+        "peak_rss_mb": max(sample["rss_mb"] for sample in samples),
+        "max_held_kib": max(held, default=0) / 1024,
+    }
 
 
 def rss_mb(pid: int) -> float:
@@ -1309,20 +1554,43 @@ def targets(
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for site in cpu:
-        limit = P1_LIMIT[site["site"]]
         sub = "×".join(map(str, site["sub"]))
         for count, s in site["layouts"].items():
-            for mode in ("display", "decode"):
-                project, reference = s[f"{mode}_percent"], s["reference_percent"]
-                fps_ok = s[f"{mode}_min_fps"] >= 0.9 * 25
-                ok = project <= limit * reference and fps_ok and s[f"{mode}_sub_only"]
-                note = "" if fps_ok else f"a tile at {s[f'{mode}_min_fps']:.1f} fps"
-                if mode == "display":
-                    what = f"P1 {site['site']} site, {count} tiles ({sub} sub)"
-                    rows.append(_row("P1", what, "%", project, reference, limit, "ratio", ok, note))
-                else:
-                    what = "   the same, libvlc decode path only"
-                    rows.append(_row("P1-decode", what, "%", project, reference, limit, "", None))
+            # Utkik's decode path against ffmpeg decoding the same live streams in real time.
+            project, reference = s["decode_percent"], s["live_percent"]
+            fps_ok = s["decode_min_fps"] >= 0.9 * 25
+            ok = project <= P1_DECODE_LIMIT * reference and fps_ok and s["decode_sub_only"]
+            note = "" if fps_ok else f"a tile at {s['decode_min_fps']:.1f} fps"
+            what = f"P1 {site['site']}, {count} tiles ({sub} sub), decode path / ffmpeg live"
+            rows.append(
+                _row("P1-decode", what, "%", project, reference, P1_DECODE_LIMIT, "ratio", ok, note)
+            )
+            if "mpv_percent" not in s:
+                continue
+            # The grid drawn through Xvfb against one mpv per tile, each with Xvfb's share.
+            project = s["display_percent"] + s["display_xvfb_percent"]
+            reference = s["mpv_percent"] + s["mpv_xvfb_percent"]
+            fps_ok = s["display_min_fps"] >= 0.9 * 25
+            ok = project <= P1_MPV_LIMIT * reference and fps_ok and s["display_sub_only"]
+            notes = [] if fps_ok else [f"a tile at {s['display_min_fps']:.1f} fps"]
+            if s["mpv_dropped"]:
+                notes.append(f"mpv dropped {s['mpv_dropped']} frames")
+            if s["mpv_counters_unknown"]:
+                notes.append("mpv's frame counters unread")
+            what = f"P1 {site['site']}, {count} tiles, drawn (+Xvfb) / mpv (+Xvfb)"
+            rows.append(
+                _row(
+                    "P1-mpv",
+                    what,
+                    "%",
+                    project,
+                    reference,
+                    P1_MPV_LIMIT,
+                    "ratio",
+                    ok,
+                    "; ".join(notes),
+                )
+            )
     if loss is not None:
         for mode in ("decode", "display"):
             if mode not in loss["modes"]:
@@ -1382,7 +1650,10 @@ def targets(
 
 
 def print_table(rows: Sequence[dict[str, Any]]) -> None:
-    header = f"{'target':<52} {'project':>9} {'reference':>10} {'ratio':>6} {'limit':>8}  result"
+    wide = max([52, *(len(row["what"]) for row in rows)])
+    header = (
+        f"{'target':<{wide}} {'project':>9} {'reference':>10} {'ratio':>6} {'limit':>8}  result"
+    )
     print(header)
     print("-" * len(header))
     for row in rows:
@@ -1402,10 +1673,13 @@ def print_table(rows: Sequence[dict[str, Any]]) -> None:
         if row["note"]:
             verdict += f" ({row['note']})"
         print(
-            f"{row['what']:<52} {row['project']:>7.2f}{unit:>2} {reference} {ratio}"
+            f"{row['what']:<{wide}} {row['project']:>7.2f}{unit:>2} {reference} {ratio}"
             f" {limit_text:>8}  {verdict}"
         )
-    print("CPU in % of one core; reference for CPU: ffmpeg -threads 1 -f null of the same clips.")
+    print(
+        "CPU in % of one core. P1 references, same run, same sub streams: ffmpeg -threads 1"
+        " decoding them live to null (one process a stream); mpv, one window a tile, plus Xvfb."
+    )
 
 
 def print_details(
@@ -1414,19 +1688,34 @@ def print_details(
     for site in cpu:
         print(f"\nwhere the CPU goes, {site['site']} site (medians, % of one core):")
         print(
-            f"{'tiles':>5} {'mode':<8} {'viewer':>7} {'ingest':>7} {'libvlc':>7} {'gui':>5}"
+            f"{'tiles':>5} {'mode':<18} {'viewer':>7} {'ingest':>7} {'libvlc':>7} {'gui':>5}"
             f" {'qt':>5} {'hub':>5} {'Xvfb':>6} {'raw dec':>8} {'live dec':>8} {'min fps':>8}"
         )
         for count, s in site["layouts"].items():
-            for mode in ("display", "decode"):
+            for mode in site.get("modes", ("display", "decode")):
                 parts = s[f"{mode}_parts_percent"]
                 print(
-                    f"{count:>5} {mode:<8} {s[f'{mode}_percent']:>7.1f}"
+                    f"{count:>5} {mode:<18} {s[f'{mode}_percent']:>7.1f}"
                     f" {parts.get('ingest', 0):>7.1f} {parts.get('libvlc', 0):>7.1f}"
                     f" {parts.get('gui', 0):>5.1f} {parts.get('qt', 0):>5.1f}"
                     f" {parts.get('hub', 0):>5.1f} {s[f'{mode}_xvfb_percent']:>6.1f}"
-                    f" {s['reference_percent']:>8.1f} {s['live_decode']['percent']:>8.1f}"
+                    f" {s['reference_percent']:>8.1f} {s['live_percent']:>8.1f}"
                     f" {s[f'{mode}_min_fps']:>8.1f}"
+                )
+            b = s["breakdown_percent"]
+            levers = "".join(
+                f"; {mode}: {delta:+.1f}" for mode, delta in s["levers_percent"].items()
+            )
+            print(
+                f"{'':>5} breakdown: ingest {b['ingest']:.1f}, libvlc and feed"
+                f" {b['libvlc_and_feed']:.1f}, drawing {b['drawing']:.1f}, Xvfb {b['xvfb']:.1f},"
+                f" other {b['other']:.1f}{levers} (viewer + Xvfb against the base)"
+            )
+            if "mpv_percent" in s:
+                print(
+                    f"{count:>5} {'mpv':<18} {s['mpv_percent']:>7.1f} {'':>7} {'':>7} {'':>5}"
+                    f" {'':>5} {'':>5} {s['mpv_xvfb_percent']:>6.1f} {'':>8} {'':>8}"
+                    f" {'dropped ' + str(s['mpv_dropped']):>8}"
                 )
     if loss is not None:
         ref = loss["reference"]
@@ -1497,6 +1786,20 @@ def machine() -> dict[str, Any]:
     }
 
 
+def print_memory(result: dict[str, Any]) -> None:
+    print("\nthe viewer's memory (1080p30 main streams, the console's wiring and governor)")
+    for run in result["runs"]:
+        m = run["memory"]
+        marks = ", ".join(
+            f"{mark['s']:.0f} s {mark['rss_mb']:.0f} MB ({mark['per_player_mb']:.1f}/player)"
+            for mark in m["marks"]
+        )
+        print(
+            f"{run['tiles']:>3} tiles: before {m['rss_before_mb']:.0f} MB; {marks};"
+            f" peak {m['peak_rss_mb']:.0f} MB; a feed held at most {m['max_held_kib']:.0f} KiB"
+        )
+
+
 def main_overload(args: argparse.Namespace) -> int:
     loads = wait_for_quiet(1.0, 30, 600) if args.wait_quiet else [os.getloadavg()[0]]
     started = time.perf_counter()
@@ -1506,29 +1809,42 @@ def main_overload(args: argparse.Namespace) -> int:
     os.environ.update(DISPLAY=xvfb.display, QT_QPA_PLATFORM="xcb", XDG_RUNTIME_DIR=runtime)
     os.environ.pop("WAYLAND_DISPLAY", None)
     try:
-        print("P2 above 12 streams: overload", flush=True)
-        result = bench_overload(
-            args.overload_tiles, args.overload_seconds, args.cache_dir, args.governor_quiet
-        )
+        if args.memory:
+            print("memory: the viewer's RSS per player", flush=True)
+            result = bench_overload(
+                args.memory_tiles,
+                args.memory_seconds,
+                args.cache_dir,
+                args.governor_quiet,
+                sample_s=1.0,
+            )
+        else:
+            print("P2 above 12 streams: overload", flush=True)
+            result = bench_overload(
+                args.overload_tiles, args.overload_seconds, args.cache_dir, args.governor_quiet
+            )
     finally:
         xvfb.close()
         shutil.rmtree(runtime, ignore_errors=True)
     run_s = time.perf_counter() - started
     print_overload(result)
+    if args.memory:
+        print_memory(result)
     print(
         f"\nrun time {run_s:.0f} s, load average at start {info['load_average_at_start'][0]:.2f},"
         f" at end {os.getloadavg()[0]:.2f}"
     )
-    output = args.output or RESULTS.with_name("live_view_overload.json")
+    name = "live_view_memory.json" if args.memory else "live_view_overload.json"
+    output = args.output or RESULTS.with_name(name)
     output.parent.mkdir(parents=True, exist_ok=True)
     results = {
-        "benchmark": "live_view_overload",
+        "benchmark": "live_view_memory" if args.memory else "live_view_overload",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "run_seconds": run_s,
         "machine": {**info, "load_average_at_end": os.getloadavg(), "loads_waited": loads},
         "settings": {
-            "tiles": args.overload_tiles,
-            "seconds": args.overload_seconds,
+            "tiles": args.memory_tiles if args.memory else args.overload_tiles,
+            "seconds": args.memory_seconds if args.memory else args.overload_seconds,
             "governor": result.get("governor"),
             "settle_s": SETTLE_S,
             "switch_settle_s": SWITCH_SETTLE_S,
@@ -1545,14 +1861,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="CPU window length")
     parser.add_argument("--repeat", type=int, default=2, help="rounds of each CPU window")
-    parser.add_argument("--layouts", type=int, nargs="+", default=[2, 3, 4], help="grid sides")
+    parser.add_argument("--layouts", type=int, nargs="+", default=[2, 3, 4, 5], help="grid sides")
     parser.add_argument("--loss-tiles", type=int, default=12)
     parser.add_argument("--rounds", type=int, default=5, help="rounds of P8 and P9")
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="8 s windows, 1 round, 2×2 and 3×3 only, 3 first-frame rounds",
+        help="P1 only, both references: 2×2 and 3×3 on both sites, 1 round of 6 s windows",
     )
+    parser.add_argument(
+        "--lever",
+        dest="levers",
+        action="append",
+        default=[],
+        metavar="LEVER",
+        help="measure a lever besides the defaults (repeatable): 'align' (video surfaces of"
+        " the stream's aspect, width aligned to 16 px), 'threads=N' (libavcodec threads a"
+        " player; 0: libvlc's choice; the console uses 1)",
+    )
+    parser.add_argument("--skip-mpv", action="store_true", help="no mpv reference")
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="only the viewer's RSS per player over --memory-seconds at --memory-tiles"
+        " (1080p30 main streams, the console's wiring), to results/live_view_memory.json",
+    )
+    parser.add_argument("--memory-tiles", type=int, nargs="+", default=[16, 28])
+    parser.add_argument("--memory-seconds", type=float, default=300.0)
     parser.add_argument("--skip-cpu", action="store_true")
     parser.add_argument("--skip-720p", action="store_true")
     parser.add_argument("--skip-loss", action="store_true")
@@ -1583,11 +1918,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path, default=CLIP_CACHE, help="clip cache")
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
-    if args.overload:
+    if args.overload or args.memory:
         return main_overload(args)
     args.output = args.output or RESULTS
     if args.quick:
-        args.seconds, args.repeat, args.layouts, args.rounds = 8.0, 1, [2, 3], 3
+        args.seconds, args.repeat, args.layouts = 6.0, 1, [2, 3]
+        args.skip_loss = args.skip_first_frame = True
 
     loads = wait_for_quiet(1.0, 30, 600) if args.wait_quiet else [os.getloadavg()[0]]
     started = time.perf_counter()
@@ -1606,7 +1942,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"P1: CPU of {', '.join(str(n * n) for n in args.layouts)} tiles", flush=True)
                 cpu.append(
                     bench_grid_cpu(
-                        name, args.layouts, args.seconds, args.repeat, args.cache_dir, xvfb
+                        name,
+                        args.layouts,
+                        args.seconds,
+                        args.repeat,
+                        args.cache_dir,
+                        xvfb,
+                        args.levers,
+                        not args.skip_mpv,
                     )
                 )
         if not args.skip_loss:
@@ -1636,6 +1979,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "seconds": args.seconds,
             "repeat": args.repeat,
             "layouts": args.layouts,
+            "levers": args.levers,
+            "mpv": None if args.skip_mpv else list(MPV_ARGS),
             "loss_tiles": args.loss_tiles,
             "rounds": args.rounds,
             "screen": SCREEN,

@@ -50,9 +50,10 @@ as_root() {
 }
 
 # For developers: strace shows every connection the suite makes (docs/development.md);
-# poppler-utils (pdftoppm, pdftotext) reads the register's PDF export in its tests.
+# poppler-utils (pdftoppm, pdftotext) reads the register's PDF export in its tests; mpv is the
+# plain player the live-view benchmark measures the grid against (benchmarks/README.md).
 if [ "$dev" -eq 1 ]; then
-    apt_packages+=(strace util-linux poppler-utils)
+    apt_packages+=(strace util-linux poppler-utils mpv)
 fi
 
 if command -v dpkg-query >/dev/null 2>&1; then

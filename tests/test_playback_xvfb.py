@@ -63,6 +63,8 @@ SUPERVISOR = "sara"
 #: Ten seconds before the clocks were put back, 2026-10-25 03:00 CEST = 01:00 UTC.
 DST_START = datetime(2026, 10, 25, 0, 59, 50, tzinfo=UTC)
 DST_SEGMENTS = 3
+#: 160 s of recent recordings: room for the long sync test's 1 000 screenshots.
+RECENT_SEGMENTS = 16
 
 _REPLY = "UTKIK-PLAYBACK "
 
@@ -210,7 +212,9 @@ def child(display: Display, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     work = tmp_path_factory.mktemp("playback")
     now = datetime.now(UTC).replace(microsecond=0)
     recent = now - timedelta(minutes=10)
-    ids = record(work / "data", work / "clips", [(recent, 6), (DST_START, DST_SEGMENTS)])
+    ids = record(
+        work / "data", work / "clips", [(recent, RECENT_SEGMENTS), (DST_START, DST_SEGMENTS)]
+    )
     config = {"data_dir": str(work / "data"), "ids": ids, "recent": recent.isoformat()}
     config_path = work / "config.json"
     config_path.write_text(json.dumps(config), encoding="utf-8")
@@ -448,8 +452,8 @@ def test_playback_across_the_october_change_of_the_clocks_runs_on_and_labels_the
     assert moments[-1] >= DST_START + timedelta(seconds=14)
     # No jump: from screenshot to screenshot the frame code moves as the time passes.
     cameras = expected_cameras()
-    # From the first second and a half on: a playback resumed after a pause of more than 2 s
-    # holds its picture until the next keyframe (a second, here).
+    # From the first second and a half on: the seek's pictures from the keyframe before the
+    # position, and libvlc's delay, are over.
     good = [s for s in shots if None not in (f for _, f in s.tiles) and s.at > shots[0].at + 1.5]
     assert len(good) >= len(shots) * 0.7, [s.tiles for s in shots]
     for a, b in itertools.pairwise(good):
@@ -494,6 +498,75 @@ def test_fast_and_backwards_show_the_keyframes_in_sync(
         times = [label[11:19] for label in labels]
         assert times == (sorted(times) if speed > 0 else sorted(times, reverse=True)), times
         assert times[0] != times[-1], times
+
+
+def test_after_a_pause_longer_than_2_s_the_picture_goes_on_at_once(
+    child: Child, display: Display, recent: datetime
+) -> None:
+    """Resuming shows the frame after the one held, not the next keyframe (a second later in
+    these clips, whose keyframes are the codes 0 and 25)."""
+    child.ask("pause")
+    child.ask("seek", at=(recent + timedelta(seconds=21)).isoformat())  # a keyframe: code 25
+    child.ask("play", speed=1.0)
+    child.wait("playing", lambda s: all(t["state"] == "playing" for t in s["tiles"]))
+    time.sleep(0.2)
+    child.ask("pause")
+    state, held = settle(child, display, "paused")
+    frames = [f for _, f in held.tiles]
+    # Meaningful only where the next keyframe (code 0) is far: more than 12 frames on.
+    assert all(f is not None and 25 <= f < 38 for f in frames), frames
+    time.sleep(2.5)
+    child.ask("play", speed=1.0)
+    resumed = time.monotonic()
+    moved: Codes | None = None
+    while moved is None and time.monotonic() - resumed < 2.0:
+        codes = read(display, state)
+        if all(a != b for a, b in zip(held.tiles, codes.tiles, strict=True)):
+            moved = codes
+    child.ask("pause")
+    assert moved is not None, "the picture did not move after the pause"
+    # libvlc's 300 ms delay and a screenshot, not the ~0.5 s and more to the next keyframe.
+    assert moved.at - resumed < 0.7, moved.at - resumed
+    steps = [(b[1] - a[1]) % LOOP for a, b in zip(held.tiles, moved.tiles, strict=True)]  # type: ignore[operator]
+    assert all(1 <= step <= 12 for step in steps), (held.tiles, moved.tiles)
+
+
+@pytest.mark.long
+@pytest.mark.timeout(900)
+def test_two_tiles_never_drift_apart_in_1000_screenshots(
+    child: Child, display: Display, recent: datetime, request: pytest.FixtureRequest
+) -> None:
+    """Two tiles of one layout show the same recorded frame (±1: a screenshot may fall
+    between two pictures) in every one of 1 000 screenshots."""
+    if "long" not in (request.config.getoption("markexpr") or ""):
+        pytest.skip("a soak test: run it with -m long")
+    cameras = expected_cameras()
+    child.ask("pause")
+    child.ask("seek", at=(recent + timedelta(seconds=2)).isoformat())
+    child.ask("play", speed=1.0)
+    state = child.wait("playing", lambda s: all(t["state"] == "playing" for t in s["tiles"]))
+    time.sleep(1.0)  # past the first picture
+    drifts = []
+    unreadable = 0
+    shots = 0
+    started = time.monotonic()
+    while shots < 1000:
+        if time.monotonic() - started > (RECENT_SEGMENTS - 1) * SEGMENT_S - 5:
+            pytest.fail(f"the recording ran out after {shots} screenshots")
+        codes = read(display, state)
+        shots += 1
+        assert [c for c, _ in codes.tiles] == cameras, codes
+        frames = [f for _, f in codes.tiles]
+        if None in frames:
+            # A screenshot taken while libvlc was drawing that tile: no code to compare.
+            unreadable += 1
+            continue
+        apart = circular(frames[0], frames[1])  # type: ignore[arg-type]
+        if apart > 1:
+            drifts.append((round(codes.at - started, 3), codes.tiles))
+    child.ask("pause")
+    assert drifts == [], f"{len(drifts)} of {shots} screenshots: {drifts[:20]}"
+    assert unreadable <= shots // 100, f"{unreadable} of {shots} screenshots unreadable"
 
 
 # -- the child's side ------------------------------------------------------------------------------

@@ -252,6 +252,81 @@ def test_a_player_that_does_not_read_costs_whole_gops_not_memory(
     assert len(feed.queue) == FPS + 1
 
 
+def fast_stream(info: StreamInfo, seconds: int) -> list[Packet]:
+    """An 8 Mb/s stream at 25 fps with a keyframe a second (300 KB keyframes, 30 KB P-frames):
+    more than a main stream of the simulated site, made of the clip's parameters."""
+    out = []
+    for i in range(seconds * FPS):
+        key = i % FPS == 0
+        out.append(Packet(bytes(300_000 if key else 30_000), i, i, key, Fraction(1, FPS), 1))
+    return out
+
+
+def test_what_a_player_holds_of_a_stream_it_does_not_consume_is_bounded(
+    clip: tuple[StreamInfo, list[Packet]],
+) -> None:
+    """A player whose decoder takes nothing while a fast stream keeps coming holds at most
+    PLAYER_MAX_BYTES of it: the feed's queue (with the packet being read) and libvlc's prefetch
+    buffer, which the instance sets; and it keeps the newest whole GOP, so it goes on at once
+    when it reads again."""
+    from devices.media.vlc_feed import (
+        FEED_MAX_BYTES,
+        INSTANCE_ARGS,
+        PLAYER_MAX_BYTES,
+        PREFETCH_KIB,
+        PREFETCH_READ_BYTES,
+    )
+
+    assert PLAYER_MAX_BYTES <= 4 << 20
+    assert f"--prefetch-buffer-size={PREFETCH_KIB}" in INSTANCE_ARGS
+    assert f"--prefetch-read-size={PREFETCH_READ_BYTES}" in INSTANCE_ARGS
+    assert FEED_MAX_BYTES + max(PREFETCH_KIB << 10, PREFETCH_READ_BYTES) <= PLAYER_MAX_BYTES
+    info, _ = clip
+    feed = _Feed(info, max_wait_s=60.0, max_bytes=FEED_MAX_BYTES)
+    # The reader took one packet (a keyframe) and stopped there: its bytes count too.
+    stream = fast_stream(info, 30)
+    feed.put(stream[0])
+    feed.queue.popleft()
+    feed.queued_bytes -= len(stream[0].data)
+    feed.reading_bytes = len(stream[0].data)
+    most = 0
+    for packet in stream[1:]:
+        feed.put(packet)
+        most = max(most, feed.held_bytes)
+        assert feed.held_bytes <= FEED_MAX_BYTES
+    assert most > FEED_MAX_BYTES - 400_000, "the bound was reached, not missed by a small stream"
+    assert feed.queue[0].packet.keyframe
+    assert feed.queue[-1].packet is stream[-1]
+    assert feed.dropped_gops > 0
+
+
+def test_a_player_with_the_small_prefetch_buffer_shows_every_picture(
+    clip: tuple[StreamInfo, list[Packet]],
+) -> None:
+    """The bounded prefetch costs no pictures: a stream fed in real time is decoded and shown
+    whole, nothing dropped by the feed, nothing lost by libvlc."""
+    pytest.importorskip("vlc")
+    from devices.media.vlc_feed import LiveView, VlcInstance
+
+    info, packets = clip
+    instance = VlcInstance(["--vout=vdummy"])
+    view = LiveView(instance)
+    try:
+        view.start(info)
+        started = time.monotonic()
+        for i, packet in enumerate(packets):
+            view.feed(packet)
+            time.sleep(max(0.0, started + (i + 1) / FPS - time.monotonic()))
+        time.sleep(1.5)  # libvlc's 300 ms delay and its counters (updated about once a second)
+        stats = view.stats()
+        assert stats["dropped"] == 0
+        assert stats["lost"] == 0
+        assert stats["decoded"] >= len(packets) - FPS // 2
+    finally:
+        view.release()
+        instance.release()
+
+
 def test_packets_fed_before_start_play_from_their_keyframe(
     clip: tuple[StreamInfo, list[Packet]],
 ) -> None:

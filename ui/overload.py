@@ -12,12 +12,21 @@ streams (the big tile keeps its picture), the ones losing most first, then waits
 the effect. After `quiet_s` without losses it restores one stream; a loss within `probation_s`
 of a restore doubles the wait (up to `max_quiet_s`), so a workstation at its limit does not
 oscillate.
+
+Streams that open while the workstation is at its limit start in keyframes only instead of
+freezing every tile for seconds until the loss shows (measured: 28 × 1080p30 opened at once froze
+9 tiles for up to 8 s while the governor stepped down): `admit` weighs a starting stream's decode
+cost (`stream_cost`, from its resolution and frame rate) against the budget, the cost the
+workstation decodes at full rate. The budget starts from the measured capacity per core and
+follows what the workstation shows: after a degrade it is the cost still at full rate, after a
+restore that held it is the cost then at full rate.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import os
 import time
 from collections import deque
 from collections.abc import Callable
@@ -27,6 +36,27 @@ from typing import Protocol
 from PySide6.QtCore import QObject, QTimer
 
 log = logging.getLogger(__name__)
+
+#: A stream's cost in libvlc's decode path, in shares of one core: a fixed part per player (its
+#: threads, the feed, the ingest) and a part per decoded pixel. Fitted to the measurements of
+#: docs/live-view-performance.md: a 1080p30 main stream ~9 % of a core, a 640x360 25 fps sub
+#: stream ~2.2 % (a 720x576 one 3.1 %; the model says 2.8 %).
+STREAM_COST = 0.015
+PIXEL_COST = 0.0012 / 1e6  # per pixel a second
+#: The decode cost one core carries at full rate without losing pictures, measured (P2,
+#: "Overload"): 16 × 1080p30 main streams on 2 cores lost nothing (20 lost 2.9 %), 16 × 9 % over
+#: two cores.
+CORE_BUDGET = 0.72
+
+
+def stream_cost(width: int, height: int, fps: float | None) -> float:
+    """The share of one core a stream of this size and rate costs at full rate."""
+    return STREAM_COST + PIXEL_COST * width * height * (fps or 25.0)
+
+
+def default_budget() -> float:
+    """The decode cost this workstation carries at full rate, from its cores."""
+    return CORE_BUDGET * (os.cpu_count() or 1)
 
 
 class Governed(Protocol):
@@ -48,6 +78,11 @@ class Governed(Protocol):
         ...
 
     def restore(self) -> None: ...
+
+    @property
+    def cost(self) -> float:
+        """Its share of one core at full rate (stream_cost); 0 while not known."""
+        ...
 
 
 @dataclass
@@ -74,6 +109,7 @@ class OverloadGovernor(QObject):
         quiet_s: float = 60.0,
         max_quiet_s: float = 600.0,
         probation_s: float = 10.0,
+        budget: float | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
@@ -89,6 +125,10 @@ class OverloadGovernor(QObject):
         self._last_action = -math.inf
         self._last_loss = -math.inf
         self._last_restore = -math.inf
+        #: a restore is on probation: if it holds, the cost then at full rate fits the budget
+        self._probing = False
+        #: the decode cost the workstation carries at full rate (see the module doc)
+        self.budget = default_budget() if budget is None else budget
         self.timer = QTimer(self)
         self.timer.setInterval(round(interval_s * 1000))
         self.timer.timeout.connect(self.tick)
@@ -97,6 +137,20 @@ class OverloadGovernor(QObject):
         self._tracks[stream] = _Track()
         if not self.timer.isActive():
             self.timer.start()
+
+    def full_cost(self, *, besides: Governed | None = None) -> float:
+        """The cost of the open streams at full rate (`besides` left out)."""
+        return sum(
+            s.cost for s in self._tracks if s is not besides and not s.closed and not s.degraded
+        )
+
+    def admit(self, stream: Governed) -> bool:
+        """Whether `stream`, about to start, may decode in full: False (start it in keyframes
+        only) when its cost would take the streams at full rate past the budget, or while
+        streams are losing pictures (the workstation is past its limit right now)."""
+        if self._monotonic() - self._last_loss < self._gap_s:
+            return False
+        return self.full_cost(besides=stream) + stream.cost <= self.budget
 
     def tick(self) -> None:
         now = self._monotonic()
@@ -125,11 +179,16 @@ class OverloadGovernor(QObject):
                 # The last restore was one too many: wait longer before the next.
                 self.quiet_s = min(self.quiet_s * 2, self._max_quiet_s)
                 self._last_restore = -math.inf
+                self._probing = False
             if now - self._last_action >= self._gap_s:
                 share = lost_total / decoded_total if decoded_total else 0.0
                 count = max(1, round(share * full))
                 self._degrade(losing, count, now)
             return
+        if self._probing and now - self._last_restore >= self._probation_s:
+            # The restore held: the workstation carries what now runs at full rate.
+            self._probing = False
+            self.budget = max(self.budget, self.full_cost())
         if now - self._last_loss >= self.quiet_s and now - self._last_action >= self.quiet_s:
             degraded = [s for s in self._tracks if s.degraded]
             if degraded:
@@ -139,6 +198,7 @@ class OverloadGovernor(QObject):
                 for track in self._tracks.values():
                     track.samples.clear()
                 self._last_action = self._last_restore = now
+                self._probing = True
                 log.info("live view: one stream back to full decoding")
             elif now - self._last_loss >= self._max_quiet_s:
                 self.quiet_s = self._base_quiet_s
@@ -160,3 +220,5 @@ class OverloadGovernor(QObject):
             for track in self._tracks.values():
                 track.samples.clear()
             self._last_action = now
+            # What still runs at full rate is at most what the workstation carries.
+            self.budget = min(self.budget, self.full_cost())

@@ -319,8 +319,8 @@ class PlaybackWindow(QMainWindow):
             self.speed = speed
         # From a pause the feeders go on where they stopped (no seek: a seek hands the player
         # the pictures from the keyframe before the position, which libvlc shows at their pace
-        # before it catches up). After a pause of more than 2 s the player waits for the next
-        # keyframe (its muxer takes the gap for a discontinuity): the picture holds until then.
+        # before it catches up). However long the pause, the next frame follows at once: the
+        # playback players take a gap for a pause, not for lost frames (LiveView's `pauses`).
         self.clock.play(self.speed)
         self._after_speed_change()
 

@@ -39,12 +39,18 @@ class TimelineCounts:
 class Timeline:
     """Output timestamps (in ticks of `clock_rate` per second) for one stream's packets.
 
-    `start` is where the output begins (e.g. 1 s for MPEG-TS, clear of zero)."""
+    `start` is where the output begins (e.g. 1 s for MPEG-TS, clear of zero). With `pauses`
+    the source stops on purpose (recorded video, paused by the operator): a non-keyframe long
+    after its predecessor continues the timeline when its timestamp moved with the wall clock,
+    as nothing was lost in between, instead of waiting for the next keyframe."""
 
-    def __init__(self, clock_rate: int, fps: float | None, *, start: int = 0) -> None:
+    def __init__(
+        self, clock_rate: int, fps: float | None, *, start: int = 0, pauses: bool = False
+    ) -> None:
         self.clock_rate = clock_rate
         self.frame_ticks = round(clock_rate / (fps or DEFAULT_FPS))
         self._start = start
+        self._pauses = pauses
         self._offset: int | None = None
         #: A timestamp-less keyframe began the timeline; the next timestamped packet anchors it.
         self._floating = False
@@ -87,7 +93,9 @@ class Timeline:
             dts = src_dts + self._offset
             step = dts - last
             wall_step = (wall - self._last_wall) * self.clock_rate
-            if abs(step - wall_step) > tolerance or (not packet.keyframe and step > tolerance):
+            # A live camera silent this long lost frames; a paused recording lost none.
+            lost = not packet.keyframe and step > tolerance and not self._pauses
+            if abs(step - wall_step) > tolerance or lost:
                 self._offset = None
             elif step <= 0:
                 self.counts.fixed += 1

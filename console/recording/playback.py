@@ -59,6 +59,9 @@ class PlaybackClock:
         self._speed = 1.0
         self._paused = True
         self.generation = 0
+        #: the origin of the layout's output timeline (monotonic seconds): every tile's player
+        #: gets its pictures stamped on this one timeline (see `due`)
+        self.epoch = monotonic()
 
     def position(self) -> datetime:
         with self._lock:
@@ -69,6 +72,16 @@ class PlaybackClock:
             return self._anchor
         elapsed = (self._monotonic() - self._anchor_at) * self._speed
         return self._anchor + timedelta(seconds=elapsed)
+
+    def due(self, moment: datetime) -> float | None:
+        """When (monotonic seconds) the recorded `moment` is due at the current speed; None while
+        paused. One clock for the layout's players: each feeder stamps a picture with its due
+        time, not with when its own thread got to it, so the tiles' pictures of one instant
+        carry the same timestamp and a feeder woken late makes no picture late."""
+        with self._lock:
+            if self._paused:
+                return None
+            return self._anchor_at + (moment - self._anchor).total_seconds() / self._speed
 
     @property
     def speed(self) -> float:

@@ -6,9 +6,14 @@ media hub's: `on_info`, `on_packet`, `on_status`) when the clock reaches the pac
 time. Every tile of a layout shares the clock, so the tiles show the same recorded instant: each
 feeder is at most one wake-up (a few ms) from the clock, whatever the camera.
 
-The packets' timestamps are rewritten to the wall-clock time they are due, so the live view's
+The packets' timestamps are rewritten to the wall-clock time they are due on the layout's clock
+(`PlaybackClock.due`, on the clock's own `epoch`, the same for every tile), so the live view's
 player (libvlc, which follows a live stream's clock) shows them at the clock's speed: at 2× the
-timestamps of recorded frames 40 ms apart come 20 ms apart. Above 4× and backwards only
+timestamps of recorded frames 40 ms apart come 20 ms apart. Stamping the due time rather than
+the moment of hand-over keeps the tiles in step: a feeder thread woken late (the machine is busy)
+used to give its picture a later timestamp, and that tile showed it a frame after the other.
+A packet handed over late by more than LATE_S (the burst from a keyframe after a seek, which is
+past due) is stamped with the time of hand-over instead. Above 4× and backwards only
 keyframes are handed over (a decoder cannot decode backwards, and 16× of every frame would be
 16 streams' worth of decoding). A seek (or step, or change of speed) starts over from the
 keyframe at or before the new position: the packets from that keyframe up to the position are
@@ -42,6 +47,9 @@ _TIME_BASE = Fraction(1, CLOCK)
 POLL_S = 0.02
 #: Packets are handed over this much before they are due (the player's own pacing does the rest).
 LEAD_S = 0.0
+#: A packet handed over this much after it was due is stamped with the hand-over time, not its
+#: due time (see the module doc).
+LATE_S = 0.1
 #: Recorded time further than this from the clock is a gap ("no recording").
 GAP = timedelta(seconds=1)
 #: How far to look for the next segment after a gap.
@@ -127,7 +135,7 @@ class SegmentFeeder:
         self._worker = Worker("playback-feeder", lambda _worker: self._run())
         self._stop = self._worker.stop_event
         self._info: StreamInfo | None = None
-        self._t0 = monotonic()
+        self._t0 = clock.epoch
         self._last_out = -1
         self._state: StreamState | None = None
         #: the recorded time handed over so far (for the access log's end entry)
@@ -256,8 +264,11 @@ class SegmentFeeder:
             self._stop.wait(min(POLL_S, wall - LEAD_S))
 
     def _hand_over(self, packet: _Recorded) -> None:
-        # Due now: the output timestamp is the wall clock (see the module doc).
-        out = max(round((self._monotonic() - self._t0) * CLOCK), self._last_out + 1)
+        # The output timestamp is when the layout's clock has it due (see the module doc).
+        now = self._monotonic()
+        due = self._clock.due(packet.moment)
+        at = due if due is not None and now - due <= LATE_S else now
+        out = max(round((at - self._t0) * CLOCK), self._last_out + 1)
         self._last_out = out
         reorder = round(packet.reorder_s / abs(self._clock.speed) * CLOCK)
         self._consumer.on_packet(
@@ -267,7 +278,7 @@ class SegmentFeeder:
                 dts=out,
                 keyframe=packet.keyframe,
                 time_base=_TIME_BASE,
-                received=self._monotonic(),
+                received=now,
             )
         )
         self.packets += 1

@@ -44,8 +44,9 @@ number as a pixel code, read back from screenshots; tests/test_vlc_feed.py):
   8.20 %; and a live feed would lose libvlc's drift handling for nothing), --clock-jitter=0
   with --clock-synchro=0 (8.35 %), :avcodec-fast (8.50 %). Polling the queue every 5 ms in
   read_cb instead of the condition variable: +0.6 % (the reader thread 1.35 % against 0.65 %).
-  libvlc asks for 16 MiB a read (its prefetch filter); read_cb returns one packet's TS, ~25
-  reads a second at 25 fps, so the read size does not matter.
+  libvlc's prefetch filter asks for 16 MiB a read by default (now 64 KiB, PREFETCH_READ_BYTES);
+  read_cb returns one packet's TS, ~25 reads a second at 25 fps, so the read size does not
+  matter for the CPU.
 - At 360p (a sub stream) the fixed cost of a libvlc player dominates: raw decode 0.6-0.9 %,
   libvlc decode path 2.2-2.5 % from a file, 3.1-3.5 % from the feed; see
   docs/live-view-performance.md.
@@ -149,7 +150,9 @@ class TsMuxer:
     access unit is followed by two access unit delimiters; see _END_OF_PICTURE.
     """
 
-    def __init__(self, info: StreamInfo, *, end_pictures: bool = False) -> None:
+    def __init__(
+        self, info: StreamInfo, *, end_pictures: bool = False, pauses: bool = False
+    ) -> None:
         if info.codec != "h264":
             raise UnsupportedCodec(
                 N_("Live view cannot show video coded as {codec}. Set the camera to H.264."),
@@ -166,7 +169,7 @@ class TsMuxer:
         )
         self._stream.time_base = _TS_TIME_BASE
         self._parameter_sets, self._length_size = annexb_parameter_sets(info.extradata)
-        self._timeline = Timeline(TS_CLOCK, info.fps, start=_TS_START)
+        self._timeline = Timeline(TS_CLOCK, info.fps, start=_TS_START, pauses=pauses)
         self._closed = False
         self.counts = MuxerCounts()
 
@@ -225,6 +228,21 @@ class TsMuxer:
 
 # -- libvlc -------------------------------------------------------------------------------------
 
+#: What one player holds of its stream at most (the issue's bound: a grid of 28 players grew to
+#: ~450 MB when every part of the path buffered what it liked): the feed's queue plus the packet
+#: being read (FEED_MAX_BYTES) and libvlc's prefetch buffer (PREFETCH_KIB). libvlc's input reads
+#: every in-memory stream through its prefetch filter, which by default takes a 16 MiB ring buffer
+#: and 16 MiB reads per player; a live stream is handed over as it arrives, so a small buffer
+#: holds everything that is there to prefetch (measured: the same pictures, none lost).
+PLAYER_MAX_BYTES = 4 << 20
+#: libvlc's prefetch buffer per player, in KiB (its option's unit), and its read size in bytes
+#: (the buffer is never smaller than one read).
+PREFETCH_KIB = 512
+PREFETCH_READ_BYTES = 64 << 10
+#: The feed's share of PLAYER_MAX_BYTES: 3.5 MiB, several GOPs of a 4 Mb/s main stream, so the
+#: hub's cached GOP burst at a start fits whole.
+FEED_MAX_BYTES = PLAYER_MAX_BYTES - (PREFETCH_KIB << 10)
+
 #: libvlc's arguments for a live-view instance: no audio (and no audio output at all: libvlc
 #: otherwise connects every player to PulseAudio), no on-screen text (the tile draws its own name
 #: and state), no screensaver inhibition per video output (the console decides that once), no Lua
@@ -247,6 +265,8 @@ INSTANCE_ARGS = (
     "--no-lua",
     "--stats",
     "--swscale-mode=1",
+    f"--prefetch-buffer-size={PREFETCH_KIB}",
+    f"--prefetch-read-size={PREFETCH_READ_BYTES}",
 )
 
 #: Per-media options. The decoder's options work only here: given to the instance, libvlc 3.0
@@ -256,7 +276,10 @@ INSTANCE_ARGS = (
 #: GPU on these machines, and probing it per player costs more at tile sizes than it saves.
 #: No caching option: the in-memory input ignores them (libvlc's imem reports a fixed 300 ms
 #: PTS delay; :file-caching/:network-caching/:live-caching at 50 and 1000 ms measured the same).
-MEDIA_OPTIONS = (":demux=ts", ":avcodec-hw=none", ":avcodec-threads=1")
+MEDIA_OPTIONS = (":demux=ts", ":avcodec-hw=none")
+#: libavcodec's decoding threads per player (see MEDIA_OPTIONS); `LiveView(decoder_threads=)`
+#: sets another count (0: libvlc's own choice), which the live-view benchmark measures.
+DECODER_THREADS = 1
 #: libavcodec's skip_frame=AVDISCARD_NONKEY: every packet still reaches libvlc (its clock needs
 #: their timestamps), the decoder skips all but keyframes after their slice headers. Feeding
 #: keyframes alone did not work: libvlc 3.0 showed the first and dropped every later one as
@@ -307,11 +330,15 @@ class _Feed:
     """One run of a player: the packet queue between the hub's thread and libvlc's reader, and
     the muxer the reader drives."""
 
-    def __init__(self, info: StreamInfo, max_wait_s: float, max_bytes: int) -> None:
-        self.muxer = TsMuxer(info, end_pictures=True)
+    def __init__(
+        self, info: StreamInfo, max_wait_s: float, max_bytes: int, *, pauses: bool = False
+    ) -> None:
+        self.muxer = TsMuxer(info, end_pictures=True, pauses=pauses)
         self.cond = threading.Condition()
         self.queue: deque[_Queued] = deque()
         self.queued_bytes = 0
+        #: the size of the packet libvlc's reader took and has not read out yet
+        self.reading_bytes = 0
         self.max_wait_s = max_wait_s
         self.max_bytes = max_bytes
         #: nothing is worth decoding before the next keyframe
@@ -337,9 +364,18 @@ class _Feed:
                 return
             self.queue.append(_Queued(packet, now))
             self.queued_bytes += len(packet.data)
-            if self.queued_bytes > self.max_bytes or now - self.queue[0].fed_at > self.max_wait_s:
+            if now - self.queue[0].fed_at > self.max_wait_s:
+                self._drop_oldest_gop()
+            # The byte bound holds whatever comes: as many GOPs as it takes, the newest too if
+            # it alone is too big (the next keyframe starts again).
+            while self.queue and self.held_bytes > self.max_bytes:
                 self._drop_oldest_gop()
             self.cond.notify()
+
+    @property
+    def held_bytes(self) -> int:
+        """What the feed holds of the stream: the queue and the packet being read."""
+        return self.queued_bytes + self.reading_bytes
 
     def _drop_oldest_gop(self) -> None:
         """The player is behind: drop from the oldest packet up to the next keyframe (whole
@@ -366,10 +402,14 @@ class _Feed:
                     return b""
                 item = self.queue.popleft()
                 self.queued_bytes -= len(item.packet.data)
+                self.reading_bytes = len(item.packet.data)
             self._pending = self.muxer.mux(item.packet, item.fed_at)
             self._offset = 0
         chunk = self._pending[self._offset : self._offset + size]
         self._offset += len(chunk)
+        if self._offset >= len(self._pending):
+            with self.cond:
+                self.reading_bytes = 0
         return chunk
 
     def close(self) -> None:
@@ -377,6 +417,7 @@ class _Feed:
             self.closed = True
             self.queue.clear()
             self.queued_bytes = 0
+            self.reading_bytes = 0
             self.cond.notify_all()
 
 
@@ -409,7 +450,9 @@ class LiveView:
         *,
         on_first_frame: Callable[[], None] | None = None,
         max_wait_s: float = 1.0,
-        max_bytes: int = 16 << 20,
+        max_bytes: int = FEED_MAX_BYTES,
+        pauses: bool = False,
+        decoder_threads: int = DECODER_THREADS,
     ) -> None:
         self._instance = instance
         self._vlc = instance.vlc
@@ -427,6 +470,9 @@ class LiveView:
         self.on_behind: Callable[[], None] | None = None
         self._max_wait_s = max_wait_s
         self._max_bytes = max_bytes
+        #: recorded video: a pause loses nothing (console.media.timeline.Timeline)
+        self._pauses = pauses
+        self._decoder_threads = decoder_threads
         self._lock = threading.Lock()
         self._feed: _Feed | None = None
         #: packets fed while no stream plays, from the latest keyframe (under `_lock`)
@@ -460,7 +506,7 @@ class LiveView:
         """Start playing a stream described by `info`, from the packets fed since the last
         keyframe while no stream played (see the class docstring), then those fed after."""
         self.stop()
-        feed = _Feed(info, self._max_wait_s, self._max_bytes)
+        feed = _Feed(info, self._max_wait_s, self._max_bytes, pauses=self._pauses)
         media = self._instance.instance.media_new_callbacks(
             self._open_cb, self._read_cb, None, self._close_cb, None
         )
@@ -468,6 +514,7 @@ class LiveView:
             raise VideoUnavailable(_LIBVLC_FAILS)
         for option in MEDIA_OPTIONS:
             media.add_option(option)
+        media.add_option(f":avcodec-threads={self._decoder_threads}")
         if self._keyframes_only:
             media.add_option(KEYFRAMES_ONLY_OPTION)
         self.first_frame.clear()
@@ -555,6 +602,7 @@ class LiveView:
                     dropped=feed.dropped,
                     dropped_gops=feed.dropped_gops,
                     queued=len(feed.queue),
+                    held_bytes=feed.held_bytes,
                 )
             counts = feed.muxer.counts
             result.update(

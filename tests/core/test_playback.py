@@ -113,3 +113,50 @@ def test_playback_is_logged_with_its_reason_before_and_what_was_shown_after(
     assert ended[0]["shown_from"] == "2026-03-28T22:30:00.000000Z"
     assert ended[0]["shown_to"] == "2026-03-28T22:30:42.000000Z"
     assert ended[0]["start_seq"] is not None
+
+
+def test_the_clock_says_when_a_recorded_moment_is_due() -> None:
+    """One clock for the layout's players: a moment's due time is the same whoever asks, and
+    follows the speed; paused, nothing is due."""
+    ticks = Ticks()
+    clock = PlaybackClock(T0, monotonic=ticks)
+    assert clock.epoch == 100.0
+    assert clock.due(T0 + timedelta(seconds=1)) is None
+    ticks.now = 110.0
+    clock.play(2.0)
+    assert clock.due(T0 + timedelta(seconds=1)) == 110.5
+    ticks.now = 111.0  # whenever a feeder asks, the answer stays
+    assert clock.due(T0 + timedelta(seconds=1)) == 110.5
+    clock.pause()
+    clock.play(1.0)  # resumed at 111.0 from T0 + 2 s
+    assert clock.due(T0 + timedelta(seconds=3)) == 112.0
+    clock.seek(T0)
+    clock.play(-1.0)
+    assert clock.due(T0 - timedelta(seconds=4)) == 115.0
+
+
+def test_after_a_pause_a_recording_goes_on_without_waiting_for_a_keyframe() -> None:
+    """A live camera silent for more than 2 s lost frames: its next P-frame cannot be decoded
+    and the timeline waits for a keyframe. Recorded video paused by the operator lost none: with
+    `pauses` the next P-frame continues the timeline at once, where the wall clock says."""
+    from fractions import Fraction
+
+    from console.media.packets import Packet
+    from console.media.timeline import Timeline
+
+    ms = Fraction(1, 1000)
+
+    def run(timeline: Timeline, pause_s: float, jump_s: float) -> tuple[int, int] | None:
+        for i in range(25):
+            stamps = timeline.stamps(Packet(b"x", i * 40, i * 40, i == 0, ms), 10 + i * 0.04)
+            assert stamps is not None
+            timeline.commit(stamps[0], 10 + i * 0.04)
+        # The next P-frame after a pause of `pause_s`, its timestamp `jump_s` later.
+        dts = round(24 * 40 + jump_s * 1000)
+        return timeline.stamps(Packet(b"x", dts, dts, False, ms), 10 + 0.96 + pause_s)
+
+    assert run(Timeline(1000, 25.0), 5.0, 5.0) is None  # live: lost frames, wait
+    assert run(Timeline(1000, 25.0, pauses=True), 5.0, 5.0) == (5960, 5960)
+    assert run(Timeline(1000, 25.0, pauses=True), 1.0, 1.0) == (1960, 1960)
+    # A jump the wall clock does not agree with is a discontinuity, paused or not.
+    assert run(Timeline(1000, 25.0, pauses=True), 5.0, 60.0) is None

@@ -1,19 +1,30 @@
 """The overload governor with fake streams and a fake clock: how many degrade, which first, the
-wait before the next step, restoring one at a time, and no oscillation at the limit."""
+wait before the next step, restoring one at a time, no oscillation at the limit, and streams
+past the budget starting in keyframes only."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from fractions import Fraction
+
 from pytestqt.qtbot import QtBot
 
-from ui.overload import OverloadGovernor
+from console.media.packets import Packet, StreamInfo
+from console.ports import Player
+from ui.overload import OverloadGovernor, stream_cost
+from ui.wiring.video import HubStream, _GuiCalls
+
+#: 1080p30, as the main streams of the measurement the budget comes from
+MAIN = StreamInfo("h264", 1920, 1080, Fraction(1, 90_000), fps=30.0)
 
 
 class Stream:
     """A live stream whose libvlc counters the test sets (per second at 25 fps)."""
 
-    def __init__(self, name: str, *, main: bool = False) -> None:
+    def __init__(self, name: str, *, main: bool = False, cost: float = 0.02) -> None:
         self.name = name
         self.main_stream = main
+        self.cost = cost
         self.closed = False
         self.degraded = False
         self.lost = 0
@@ -125,3 +136,90 @@ def test_a_player_that_stops_reading_is_degraded_at_once(qtbot: QtBot) -> None:
     stream.closed = True
     governor.tick()
     assert not governor.timer.isActive()  # no streams left: no timer
+
+
+def test_the_budget_follows_what_the_workstation_shows(qtbot: QtBot) -> None:
+    clock = Clock()
+    governor = OverloadGovernor(monotonic=clock, quiet_s=20, budget=1.0)
+    streams = [Stream(f"m{i}", main=True, cost=0.1) for i in range(10)]
+    for stream in streams:
+        assert governor.admit(stream)  # 10 × 0.1 fits 1.0
+        governor.add(stream)
+    assert not governor.admit(Stream("one more", cost=0.1))
+    run(governor, streams, clock, 3)
+    # The workstation carries less than thought: two lose a third of their pictures.
+    for stream in streams[:2]:
+        stream.loss_per_s = 8
+    run(governor, streams, clock, 2)
+    assert sum(s.degraded for s in streams) == 1
+    assert abs(governor.budget - 0.9) < 1e-9  # what still runs at full rate
+    # While streams lose pictures nothing new starts in full, whatever the budget says.
+    assert not governor.admit(Stream("small", cost=0.01))
+    for stream in streams:
+        stream.loss_per_s = 0
+    run(governor, streams, clock, 5)
+    assert governor.admit(Stream("small", cost=0.0))
+    assert not governor.admit(Stream("small", cost=0.01))
+    # A restore that holds through its probation raises the budget again.
+    run(governor, streams, clock, 30)
+    assert not any(s.degraded for s in streams)
+    assert abs(governor.budget - 1.0) < 1e-9
+
+
+class FakePlayer(Player):
+    """A LiveView stand-in that remembers whether it started in keyframes only."""
+
+    def __init__(self) -> None:
+        self.keyframes_only = False
+        self.on_behind: Callable[[], None] | None = None
+        self.started_keyframes_only: list[bool] = []
+
+    def attach(self, window_id: int) -> None:
+        pass
+
+    def start(self, info: StreamInfo) -> None:
+        self.started_keyframes_only.append(self.keyframes_only)
+
+    def feed(self, packet: Packet) -> None:
+        pass
+
+    def detach(self) -> None:
+        pass
+
+    def stats(self) -> dict[str, int]:
+        return {"lost": 0, "decoded": 0}
+
+    def release(self) -> None:
+        pass
+
+
+def test_main_streams_past_the_budget_start_in_keyframes_only(qtbot: QtBot) -> None:
+    """28 main streams opened at once on a workstation that carries 16: the first 16 start
+    in full, the other 12 in keyframes only from their first picture (no freeze while the
+    governor would step down), and the tiles say so."""
+    per_stream = stream_cost(MAIN.width, MAIN.height, MAIN.fps)
+    assert 0.08 < per_stream < 0.1  # the measured ~9 % of a core
+    governor = OverloadGovernor(budget=16.5 * per_stream)
+    gui = _GuiCalls()
+    told: list[int] = []
+    players = [FakePlayer() for _ in range(28)]
+    streams = [
+        HubStream(p, gui, lambda _status: None, governor=governor, main_stream=True)
+        for p in players
+    ]
+    try:
+        for i, stream in enumerate(streams):
+            stream._tell_tile = lambda i=i: told.append(i)  # type: ignore[method-assign]
+            stream.on_info(MAIN)  # the GUI thread: a stream the hub had open
+        assert [p.started_keyframes_only for p in players] == [[False]] * 16 + [[True]] * 12
+        assert [s.degraded for s in streams] == [False] * 16 + [True] * 12
+        assert told == list(range(16, 28))
+        # Closing full-rate tiles makes room: the next stream starts in full.
+        for stream in streams[:2]:
+            stream.close()
+        extra = FakePlayer()
+        HubStream(extra, gui, lambda _status: None, governor=governor).on_info(MAIN)
+        assert extra.started_keyframes_only == [False]
+    finally:
+        for stream in streams:
+            stream.close()

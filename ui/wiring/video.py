@@ -20,7 +20,7 @@ from console.media.packets import Packet, Profile, StreamInfo, StreamKey, Stream
 from console.ports import FeedState, FeedStatus, Player, PlayerFactory
 from console.recording.playback import PlaybackClock
 from devices.video import VideoUnavailable
-from ui.overload import OverloadGovernor
+from ui.overload import OverloadGovernor, stream_cost
 
 if TYPE_CHECKING:
     from devices.media.playback import SegmentFeeder
@@ -77,6 +77,8 @@ class HubStream:
         self._last_status: StreamStatus | None = None
         self._governor = governor
         self.main_stream = main_stream
+        #: the stream's decode cost at full rate (ui.overload.stream_cost), known at its start
+        self.cost = 0.0
         player.on_behind = self._on_behind
         if governor is not None:
             governor.add(self)
@@ -101,8 +103,22 @@ class HubStream:
         self._on_status(status)
 
     def _start(self, info: StreamInfo) -> None:
-        if not self._closed:
-            self._player.start(info)
+        if self._closed:
+            return
+        self.cost = stream_cost(info.width, info.height, info.fps)
+        if (
+            self._governor is not None
+            and not self._degraded
+            and not self._player.keyframes_only
+            and not self._governor.admit(self)
+        ):
+            # Past the workstation's budget: keyframes only from the first picture, rather
+            # than every tile stuttering until the governor has stepped down.
+            log.info("live view: a stream starts in keyframes only, the workstation is full")
+            self._degraded = True
+            self._player.keyframes_only = True
+            self._tell_tile()
+        self._player.start(info)
 
     def _tell_tile(self) -> None:
         """The tile shows `degraded` when it next paints: the last status again makes it."""
@@ -340,6 +356,7 @@ def playback_backend(core: Core) -> SegmentPlaybackBackend | None:
         return None
 
     def make_player(on_first_frame: Callable[[], None]) -> Player:
-        return LiveView(instance, on_first_frame=on_first_frame)
+        # A pause is no lost frames: after it the picture goes on at once, not at a keyframe.
+        return LiveView(instance, on_first_frame=on_first_frame, pauses=True)
 
     return SegmentPlaybackBackend(core, make_player, NO_RECORDING, instance.release)
