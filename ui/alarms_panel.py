@@ -19,12 +19,15 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -170,19 +173,22 @@ class AlarmsPanel(QWidget):
         self.details.still_requested.connect(self._on_details_still_requested)
 
         self.actions_: dict[str, QAction] = {}
-        buttons = QHBoxLayout()
+        # Two by two, so that the dock stays narrow beside the grid.
+        buttons = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for key, text, keys, slot in (
-            ("acknowledge", self.tr("&Acknowledge…"), "Ctrl+K", self._on_acknowledge),
-            ("assign", self.tr("A&ssign…"), "Ctrl+Shift+G", self._on_assign),
-            ("close", self.tr("C&lose…"), "Ctrl+Shift+K", self._on_close),
-            ("snooze", self.tr("S&nooze source…"), "Ctrl+Shift+Z", self._on_snooze),
+        for index, (key, text, keys, slot) in enumerate(
+            (
+                ("acknowledge", self.tr("&Acknowledge…"), "Ctrl+K", self._on_acknowledge),
+                ("assign", self.tr("A&ssign…"), "Ctrl+Shift+G", self._on_assign),
+                ("close", self.tr("C&lose…"), "Ctrl+Shift+K", self._on_close),
+                ("snooze", self.tr("S&nooze source…"), "Ctrl+Shift+Z", self._on_snooze),
+            )
         ):
             button = QPushButton(text)
             button.setObjectName(f"alarms_{key}")
             button.setToolTip(QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText))
             button.clicked.connect(slot)
-            buttons.addWidget(button)
+            buttons.addWidget(button, index // 2, index % 2)
             self.buttons[key] = button
             action = QAction(text, self)
             action.setShortcut(QKeySequence(keys))
@@ -208,9 +214,14 @@ class AlarmsPanel(QWidget):
         lower_layout.addWidget(QLabel(self.tr("Snoozed sources:")))
         lower_layout.addWidget(self.snooze_list)
         lower_layout.addWidget(self.lift, 0, Qt.AlignmentFlag.AlignRight)
+        # The details scroll rather than make the dock taller than a 1280×800 screen allows.
+        lower_area = QScrollArea()
+        lower_area.setWidget(lower)
+        lower_area.setWidgetResizable(True)
+        lower_area.setFrameShape(QFrame.Shape.NoFrame)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
-        splitter.addWidget(lower)
+        splitter.addWidget(lower_area)
 
         self.empty = QLabel(self.tr("Alarms are not part of your role."))
         self.empty.setObjectName("alarms_not_for_role")

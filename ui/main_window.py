@@ -172,6 +172,10 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.docks["sites"])
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.docks["alarms"])
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.docks["lighting"])
+        # Alarms and lighting share the right side as tabs, alarms in front: stacked, their
+        # panels would not fit a 1280×800 screen.
+        self.tabifyDockWidget(self.docks["alarms"], self.docks["lighting"])
+        self.docks["alarms"].raise_()
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.docks["log"])
         self._build_menus(language, theme)
         self.user_label = QLabel(
