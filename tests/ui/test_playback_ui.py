@@ -25,6 +25,7 @@ from console.recording.playback import PlaybackClock
 from tests.conftest import PASSWORD, FakeClock
 from tests.core.test_cameras import user
 from tests.core.test_recording_archive import add_segment, camera
+from tests.register_fixture import registered
 from ui.playback import PlaybackWindow, speed_label
 from ui.playback_request import (
     PlaybackContext,
@@ -141,8 +142,8 @@ class Recorded:
 
 @pytest.fixture
 def recorded(core: Core, clock: FakeClock) -> Recorded:
-    torget = camera(core, "Torget norr", "10.0.0.1")
-    berga = camera(core, "Berga torg", "10.0.0.2")
+    torget = registered(core, camera(core, "Torget norr", "10.0.0.1"))
+    berga = registered(core, camera(core, "Berga torg", "10.0.0.2"))
     start = clock.now() - timedelta(minutes=5)
     for cam in (torget, berga):
         for i in range(3):
