@@ -281,6 +281,7 @@ class LiveConsole(CommandChild):
 def _brief(state: dict[str, Any]) -> str:
     tiles = "\n".join(
         f"  {i}: {t['camera']} {t['state']} {t['status']!r} {t['screen']} visible={t['visible']}"
+        f" keyframes={t['keyframes_badge']}"
         for i, t in enumerate(state.get("tiles", []))
     )
     rest = {k: v for k, v in state.items() if k != "tiles"}
@@ -626,7 +627,9 @@ def test_maximize_and_restore_never_show_a_black_frame(
     )
     print(f"maximize: {maximized}")
     assert maximized.finished, "the sub stream was not closed after the switch to the main one"
-    assert len(maximized.frames) >= 10, f"the maximized tile hardly moved: {maximized}"
+    assert len(maximized.frames) >= 10, (
+        f"the maximized tile hardly moved: {maximized}\n{_brief(console.state())}"
+    )
     state = console.state()
     tile = state["tiles"][index]
     assert tile["state"] == "live"
@@ -963,6 +966,8 @@ def _child(config_path: str) -> int:
                     "message": tile.message_text(),
                     "visible": tile.isVisible(),
                     "big": tile.big,
+                    # The keyframes-only badge (no sub stream, or the overload governor).
+                    "keyframes_badge": tile.badge.isVisibleTo(tile),
                     "screen": rect(tile.screen_),
                     "caption": rect(tile.caption),
                 }

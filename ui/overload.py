@@ -146,9 +146,12 @@ class OverloadGovernor(QObject):
 
     def admit(self, stream: Governed) -> bool:
         """Whether `stream`, about to start, may decode in full: False (start it in keyframes
-        only) when its cost would take the streams at full rate past the budget, or while
-        streams are losing pictures (the workstation is past its limit right now)."""
-        if self._monotonic() - self._last_loss < self._gap_s:
+        only) when its cost would take the streams at full rate past the budget, or, for a sub
+        stream, while streams are losing pictures (the workstation is past its limit right
+        now). A main stream is a big tile, the one the operator looks at (a maximized camera):
+        within the budget it starts in full, and if the losses go on the sub streams are
+        degraded first."""
+        if not stream.main_stream and self._monotonic() - self._last_loss < self._gap_s:
             return False
         return self.full_cost(besides=stream) + stream.cost <= self.budget
 

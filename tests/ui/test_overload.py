@@ -153,8 +153,12 @@ def test_the_budget_follows_what_the_workstation_shows(qtbot: QtBot) -> None:
     run(governor, streams, clock, 2)
     assert sum(s.degraded for s in streams) == 1
     assert abs(governor.budget - 0.9) < 1e-9  # what still runs at full rate
-    # While streams lose pictures nothing new starts in full, whatever the budget says.
-    assert not governor.admit(Stream("small", cost=0.01))
+    # While streams lose pictures no new sub stream starts in full, whatever the budget says...
+    assert not governor.admit(Stream("small", cost=0.0))
+    # ...but a big tile's main stream (a maximized camera) does, within the budget: the sub
+    # streams are degraded first if the losses go on.
+    assert governor.admit(Stream("maximized", main=True, cost=0.0))
+    assert not governor.admit(Stream("maximized", main=True, cost=0.01))
     for stream in streams:
         stream.loss_per_s = 0
     run(governor, streams, clock, 5)
