@@ -8,6 +8,7 @@ the TaskRunner's workers; the core checks the permissions (this window only mirr
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from pathlib import Path
 
@@ -41,6 +42,10 @@ from ui.events import DomainEvents
 from ui.i18n import error_text
 from ui.register_form import EntryForm, field_label, value_label
 from ui.tasks import TaskRunner
+
+#: The widest a column of the table grows to its text: the list of missing fields would push the
+#: review dates out of sight (the whole text is in the cell's tooltip and under the table).
+MAX_COLUMN_WIDTH = 320
 
 #: Text colours of what needs attention: (on a dark theme, on a light one), as the access-log
 #: viewer's status lines.
@@ -118,6 +123,7 @@ class RegisterWindow(QDialog):
         self.summary = QLabel()
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.fields = self._details_table(
             "fields", [self.tr("Field"), self.tr("Value")], stretch=True
@@ -225,6 +231,9 @@ class RegisterWindow(QDialog):
             self.table.setCurrentCell(rows[0], self.CAMERA)
         self.table.blockSignals(False)
         self.table.resizeColumnsToContents()
+        for column in range(self.table.columnCount()):
+            if self.table.columnWidth(column) > MAX_COLUMN_WIDTH:
+                self.table.setColumnWidth(column, MAX_COLUMN_WIDTH)
         self.edit_button.setEnabled(bool(self.entries))
         self.export_button.setEnabled(not self.exporting)
         # Once, whether or not the chosen row moved.
@@ -336,13 +345,13 @@ class RegisterWindow(QDialog):
             )
         else:
             lines.append(self.tr("No entry has been written for this camera."))
+        text = "<br>".join(html.escape(line) for line in lines)
         if self.overdue(entry):
-            lines.append(
-                self.tr("Review overdue since %1.").replace(
-                    "%1", str(entry.fields.get("review_date"))
-                )
+            overdue = self.tr("Review overdue since %1.").replace(
+                "%1", str(entry.fields.get("review_date"))
             )
-        self.summary.setText("\n".join(lines))
+            text += f'<br><b style="color: {self._colour("bad")}">{html.escape(overdue)}</b>'
+        self.summary.setText(text)
         names = [name for name in FIELDS if name != "attachments"]
         self.fields.setRowCount(len(names))
         for row, name in enumerate(names):
@@ -350,6 +359,8 @@ class RegisterWindow(QDialog):
             value = value_label(name, entry.fields.get(name))
             if not value and name in entry.missing:
                 value = self.tr("(missing)")
+            elif not value and name == "recording":
+                value = self.tr("as the hours say")
             item = QTableWidgetItem(value)
             item.setToolTip(value)
             self.fields.setItem(row, 1, item)

@@ -5239,6 +5239,10 @@ Första nyckelns fingeravtryck: %3</translation>
   <context>
     <name>RegisterWindow</name>
     <message>
+      <source>as the hours say</source>
+      <translation>som bevakningstiderna anger</translation>
+    </message>
+    <message>
       <source>Surveillance register</source>
       <translation>Register över kamerabevakning</translation>
     </message>
