@@ -424,3 +424,32 @@ def test_the_reminder_in_swedish_counts_in_swedish(
     assert reminder.text(one) == "Registret över kamerabevakning: 2 poster ofullständiga"
     assert reminder.text(Reminder(date(2026, 3, 29), (), ())) == ""
     shiboken6.delete(reminder)
+
+
+def test_the_register_window_hides_while_the_console_is_locked(
+    qtbot: QtBot, make_console: MakeConsole, site: dict[str, int], people: dict[str, Actor]
+) -> None:
+    console = make_console()
+    console.start()
+    window = log_in(qtbot, console, "ulla")
+    window.menu_actions["register"].trigger()
+    desk = console.register
+    assert desk is not None
+    register = desk.window
+    assert register is not None
+    qtbot.waitUntil(lambda: register.isVisible() and register.table.rowCount() == 4)
+    window.menu_actions["lock"].trigger()
+    assert window.locked
+    assert not register.isVisible()
+    # Locked, neither the menu nor the reminder opens it.
+    console.open_register()
+    assert not register.isVisible()
+    lock = window.lock_screen
+    assert lock is not None
+    lock.password.setText(PASSWORD)
+    qtbot.mouseClick(lock.unlock, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.locked)
+    assert register.isVisible()
+    assert desk.window is register
+    register.close()
+    qtbot.waitUntil(lambda: desk.window is None)
