@@ -37,6 +37,7 @@ from console.clock import Clock, from_iso, to_iso
 from console.domain import Actor, Permission
 from console.errors import N_, InvalidInput, NotFound
 from console.events import ChangeKind, EventHub
+from console.localtime import LOCAL_ZONE
 from console.policy import require
 from console.recording.archive import (
     DEFAULT_RETENTION_HOURS,
@@ -150,6 +151,21 @@ class Entry:
             Attachment(str(a["name"]), str(a["sha256"]), int(a["bytes"]))
             for a in self.fields.get("attachments", [])
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """What the register asks of its keepers on `today` (Stockholm's date): the cameras in use
+    whose review date has come, and those whose entry is incomplete. Removed cameras are left
+    out: their entries are kept, not reviewed."""
+
+    today: date
+    overdue: tuple[Entry, ...]
+    incomplete: tuple[Entry, ...]
+
+    @property
+    def due(self) -> bool:
+        return bool(self.overdue or self.incomplete)
 
 
 def missing_fields(fields: Mapping[str, Any]) -> tuple[str, ...]:
@@ -419,6 +435,21 @@ class RegisterService:
                     )
                 )
         return out
+
+    def today(self) -> date:
+        """The date in Stockholm now, by the injected clock: review dates are local dates."""
+        return self._clock.now().astimezone(LOCAL_ZONE).date()
+
+    def reminder(self, actor: Actor) -> Reminder:
+        """The reviews that have come due and the incomplete entries of the cameras in use, for
+        the console's reminder (VIEW_REGISTER)."""
+        today = self.today()
+        present = [e for e in self.entries(actor) if e.camera_removed_at is None]
+        return Reminder(
+            today,
+            tuple(e for e in present if e.review_due(today)),
+            tuple(e for e in present if not e.complete),
+        )
 
     def in_service(self, camera_id: int) -> bool:
         """Whether the camera records and operators and supervisors see it (no permission

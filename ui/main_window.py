@@ -42,6 +42,7 @@ from ui.sites_panel import SitesPanel
 _NEEDS: dict[str, Permission] = {
     "users": Permission.MANAGE_USERS,
     "audit": Permission.VIEW_AUDIT,
+    "register": Permission.VIEW_REGISTER,
     "add_cameras": Permission.MANAGE_CAMERAS,
     "playback": Permission.VIEW_RECORDED,
     "playback_layout": Permission.VIEW_RECORDED,
@@ -80,6 +81,8 @@ class MainWindow(QMainWindow):
     users_requested = Signal()
     #: open the access-log viewer
     audit_requested = Signal()
+    #: open the surveillance register (the menu, its key, or the status bar's reminder)
+    register_requested = Signal()
     #: open the wizard that finds and adds cameras
     add_cameras_requested = Signal()
     #: play back recorded video: True for the live grid's layout as it is, False to choose the
@@ -191,6 +194,19 @@ class MainWindow(QMainWindow):
         self.alarms_label = QLabel()
         self.alarms_label.setObjectName("alarms_label")
         self.alarms_label.hide()
+        #: the register's reminder (reviews overdue, entries incomplete); click to open it
+        self.register_note = QPushButton()
+        self.register_note.setObjectName("register_note")
+        self.register_note.setFlat(True)
+        self.register_note.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.register_note.setToolTip(self.tr("Open the surveillance register"))
+        # The alarm colours of the status bar: white on red reads on the dark and light themes.
+        self.register_note.setStyleSheet(
+            "#register_note { color: #ffffff; background: #b3261e; padding: 0 6px; border: none; }"
+        )
+        self.register_note.clicked.connect(self.register_requested)
+        self.register_note.hide()
+        self.statusBar().addPermanentWidget(self.register_note)
         self.statusBar().addPermanentWidget(self.alarms_label)
         self.statusBar().addPermanentWidget(self.recording_label)
         self.statusBar().addPermanentWidget(self.user_label)
@@ -307,6 +323,10 @@ class MainWindow(QMainWindow):
         self.menu_actions["audit"] = admin.addAction(self.tr("&Access log…"))
         self.menu_actions["audit"].setShortcut(QKeySequence("Ctrl+Shift+A"))
         self.menu_actions["audit"].triggered.connect(self.audit_requested)
+        self.menu_actions["register"] = admin.addAction(self.tr("Surveillance &register…"))
+        self.menu_actions["register"].setObjectName("register")
+        self.menu_actions["register"].setShortcut(QKeySequence("Ctrl+Shift+R"))
+        self.menu_actions["register"].triggered.connect(self.register_requested)
         for name in _NEEDS:
             self.menu_actions[name].setEnabled(self._allowed(name))
 
@@ -374,6 +394,11 @@ class MainWindow(QMainWindow):
             count = self.tr("%n new alarm(s)", "", new)
             title = f"{title} – {count}"
         self.setWindowTitle(title)
+
+    def show_register_note(self, text: str) -> None:
+        """The register's reminder in the status bar; hidden when `text` is empty."""
+        self.register_note.setText(text)
+        self.register_note.setVisible(bool(text))
 
     # -- the live grid -----------------------------------------------------------------------
 

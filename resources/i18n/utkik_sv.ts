@@ -1210,6 +1210,14 @@
   <context>
     <name>MainWindow</name>
     <message>
+      <source>Open the surveillance register</source>
+      <translation>Öppna registret över kamerabevakning</translation>
+    </message>
+    <message>
+      <source>Surveillance &amp;register…</source>
+      <translation>&amp;Register över kamerabevakning…</translation>
+    </message>
+    <message>
       <source>Alarms: %1 new, %2 acknowledged</source>
       <translation>Larm: %1 nya, %2 kvitterade</translation>
     </message>
@@ -5154,6 +5162,344 @@ Första nyckelns fingeravtryck: %3</translation>
     <message>
       <source>What must be masked differently</source>
       <translation>Vad som måste maskeras annorlunda</translation>
+    </message>
+</context>
+  <context>
+    <name>EntryForm</name>
+    <message>
+      <source>Register entry of camera %1 (%2)</source>
+      <translation>Registerpost för kamera %1 (%2)</translation>
+    </message>
+    <message>
+      <source>YYYY-MM-DD, e.g. 2026-12-31</source>
+      <translation>ÅÅÅÅ-MM-DD, t.ex. 2026-12-31</translation>
+    </message>
+    <message>
+      <source>always, or e.g. mon-fri 18:00-06:00</source>
+      <translation>alltid, eller t.ex. mån-fre 18:00-06:00</translation>
+    </message>
+    <message>
+      <source>needed above 72 hours</source>
+      <translation>krävs över 72 timmar</translation>
+    </message>
+    <message>
+      <source>as the hours say</source>
+      <translation>som bevakningstiderna anger</translation>
+    </message>
+    <message>
+      <source>not stated</source>
+      <translation>inte angivet</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>ja</translation>
+    </message>
+    <message>
+      <source>no</source>
+      <translation>nej</translation>
+    </message>
+    <message>
+      <source>&amp;Add files…</source>
+      <translation>&amp;Lägg till filer…</translation>
+    </message>
+    <message>
+      <source>&amp;Remove</source>
+      <translation>&amp;Ta bort</translation>
+    </message>
+    <message>
+      <source>&amp;Save as a new version</source>
+      <translation>&amp;Spara som en ny version</translation>
+    </message>
+    <message>
+      <source>Attach documents</source>
+      <translation>Bifoga dokument</translation>
+    </message>
+</context>
+  <context>
+    <name>RegisterReminder</name>
+    <message>
+      <source>Surveillance register: %1</source>
+      <translation>Registret över kamerabevakning: %1</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n review(s) overdue</source>
+      <translation>
+        <numerusform>%n omprövning försenad</numerusform>
+        <numerusform>%n omprövningar försenade</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n entry(ies) incomplete</source>
+      <translation>
+        <numerusform>%n post ofullständig</numerusform>
+        <numerusform>%n poster ofullständiga</numerusform>
+      </translation>
+    </message>
+</context>
+  <context>
+    <name>RegisterWindow</name>
+    <message>
+      <source>as the hours say</source>
+      <translation>som bevakningstiderna anger</translation>
+    </message>
+    <message>
+      <source>Surveillance register</source>
+      <translation>Register över kamerabevakning</translation>
+    </message>
+    <message>
+      <source>Camera</source>
+      <translation>Kamera</translation>
+    </message>
+    <message>
+      <source>Place</source>
+      <translation>Plats</translation>
+    </message>
+    <message>
+      <source>State</source>
+      <translation>Status</translation>
+    </message>
+    <message>
+      <source>Retention</source>
+      <translation>Bevarandetid</translation>
+    </message>
+    <message>
+      <source>Hours</source>
+      <translation>Bevakningstider</translation>
+    </message>
+    <message>
+      <source>Review</source>
+      <translation>Omprövning</translation>
+    </message>
+    <message>
+      <source>Field</source>
+      <translation>Fält</translation>
+    </message>
+    <message>
+      <source>Value</source>
+      <translation>Värde</translation>
+    </message>
+    <message>
+      <source>Version</source>
+      <translation>Version</translation>
+    </message>
+    <message>
+      <source>When</source>
+      <translation>När</translation>
+    </message>
+    <message>
+      <source>Who</source>
+      <translation>Vem</translation>
+    </message>
+    <message>
+      <source>What changed</source>
+      <translation>Vad som ändrades</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>Namn</translation>
+    </message>
+    <message>
+      <source>Bytes</source>
+      <translation>Byte</translation>
+    </message>
+    <message>
+      <source>SHA-256</source>
+      <translation>SHA-256</translation>
+    </message>
+    <message>
+      <source>&amp;Entry</source>
+      <translation>&amp;Post</translation>
+    </message>
+    <message>
+      <source>&amp;Versions</source>
+      <translation>&amp;Versioner</translation>
+    </message>
+    <message>
+      <source>A&amp;ttachments</source>
+      <translation>&amp;Bilagor</translation>
+    </message>
+    <message>
+      <source>E&amp;dit entry…</source>
+      <translation>&amp;Redigera posten…</translation>
+    </message>
+    <message>
+      <source>Export for &amp;IMY…</source>
+      <translation>Exportera för &amp;IMY…</translation>
+    </message>
+    <message>
+      <source>Write the register as a signed PDF and CSV, with verify.py, to a folder</source>
+      <translation>Skriv registret som undertecknad PDF och CSV, med verify.py, till en mapp</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>Stäng</translation>
+    </message>
+    <message>
+      <source>%1 h</source>
+      <translation>%1 h</translation>
+    </message>
+    <message>
+      <source>review overdue since %1</source>
+      <translation>omprövning försenad sedan %1</translation>
+    </message>
+    <message>
+      <source>Camera %1</source>
+      <translation>Kamera %1</translation>
+    </message>
+    <message>
+      <source>camera removed; entry kept until %1</source>
+      <translation>kameran borttagen; posten bevaras till %1</translation>
+    </message>
+    <message>
+      <source>complete</source>
+      <translation>komplett</translation>
+    </message>
+    <message>
+      <source>provisional, records as before the upgrade; missing: %1</source>
+      <translation>provisorisk, spelar in som före uppgraderingen; saknas: %1</translation>
+    </message>
+    <message>
+      <source>incomplete, does not record; missing: %1</source>
+      <translation>ofullständig, spelas inte in; saknas: %1</translation>
+    </message>
+    <message>
+      <source>Camera %1 (%2), %3</source>
+      <translation>Kamera %1 (%2), %3</translation>
+    </message>
+    <message>
+      <source>no place</source>
+      <translation>ingen plats</translation>
+    </message>
+    <message>
+      <source>Version %1, changed %2 by %3</source>
+      <translation>Version %1, ändrad %2 av %3</translation>
+    </message>
+    <message>
+      <source>No entry has been written for this camera.</source>
+      <translation>Ingen post har skrivits för kameran.</translation>
+    </message>
+    <message>
+      <source>Review overdue since %1.</source>
+      <translation>Omprövningen är försenad sedan %1.</translation>
+    </message>
+    <message>
+      <source>(missing)</source>
+      <translation>(saknas)</translation>
+    </message>
+    <message>
+      <source>Camera %1 (%2): version %3 saved, %4.</source>
+      <translation>Kamera %1 (%2): version %3 sparad, %4.</translation>
+    </message>
+    <message>
+      <source>Export the register to</source>
+      <translation>Exportera registret till</translation>
+    </message>
+    <message>
+      <source>Writing the register to %1 …</source>
+      <translation>Skriver registret till %1 …</translation>
+    </message>
+    <message>
+      <source>The register (%1 cameras, %2 incomplete) is in %3, signed.
+Check it with: python verify.py %3
+Manifest SHA-256: %4</source>
+      <translation>Registret (%1 kameror, %2 ofullständiga) finns i %3, undertecknat.
+Kontrollera det med: python verify.py %3
+Manifestets SHA-256: %4</translation>
+    </message>
+    <message>
+      <source>The register was not exported: %1</source>
+      <translation>Registret exporterades inte: %1</translation>
+    </message>
+</context>
+  <context>
+    <name>register</name>
+    <message>
+      <source>Purpose</source>
+      <translation>Ändamål</translation>
+    </message>
+    <message>
+      <source>Legal basis</source>
+      <translation>Rättslig grund</translation>
+    </message>
+    <message>
+      <source>Balancing of interests</source>
+      <translation>Intresseavvägning</translation>
+    </message>
+    <message>
+      <source>Monitored area</source>
+      <translation>Bevakat område</translation>
+    </message>
+    <message>
+      <source>Hours</source>
+      <translation>Bevakningstider</translation>
+    </message>
+    <message>
+      <source>Recording</source>
+      <translation>Inspelning</translation>
+    </message>
+    <message>
+      <source>Retention (hours)</source>
+      <translation>Bevarandetid (timmar)</translation>
+    </message>
+    <message>
+      <source>Justification of the retention</source>
+      <translation>Motivering av bevarandetiden</translation>
+    </message>
+    <message>
+      <source>Signs in place</source>
+      <translation>Skyltning finns</translation>
+    </message>
+    <message>
+      <source>Signs checked</source>
+      <translation>Skyltning kontrollerad</translation>
+    </message>
+    <message>
+      <source>Data protection officer (contact)</source>
+      <translation>Dataskyddsombud (kontakt)</translation>
+    </message>
+    <message>
+      <source>Start date</source>
+      <translation>Startdatum</translation>
+    </message>
+    <message>
+      <source>Review date</source>
+      <translation>Omprövas</translation>
+    </message>
+    <message>
+      <source>End date</source>
+      <translation>Slutdatum</translation>
+    </message>
+    <message>
+      <source>Attachments</source>
+      <translation>Bilagor</translation>
+    </message>
+    <message>
+      <source>yes</source>
+      <translation>ja</translation>
+    </message>
+    <message>
+      <source>no</source>
+      <translation>nej</translation>
+    </message>
+    <message>
+      <source>always</source>
+      <translation>alltid</translation>
+    </message>
+    <message>
+      <source>continuous</source>
+      <translation>kontinuerlig</translation>
+    </message>
+    <message>
+      <source>scheduled (the hours)</source>
+      <translation>enligt schema (bevakningstiderna)</translation>
+    </message>
+    <message>
+      <source>on events</source>
+      <translation>vid händelser</translation>
+    </message>
+    <message>
+      <source>off</source>
+      <translation>ingen</translation>
     </message>
 </context>
 </TS>

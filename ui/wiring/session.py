@@ -63,10 +63,12 @@ from ui.lock import IdleWatcher
 from ui.main_window import MainWindow
 from ui.playback import END_WAIT_S, PlaybackWindow
 from ui.playback_request import PlaybackContext, PlaybackRequest, ask_for_playback, grid_for
+from ui.register_reminder import CHECK_INTERVAL_S
 from ui.tasks import JobControl, JobHandle, Pool, TaskRunner
 from ui.theme import apply_theme
 from ui.users_dialog import UsersDialog
 from ui.wiring.alarms import AlarmLink
+from ui.wiring.register import RegisterDesk
 
 if TYPE_CHECKING:
     from ui.serve import Alarms
@@ -143,6 +145,10 @@ class Console(QObject):
         #: the export requests, when open
         self.exports_dialog: ExportRequestsDialog | None = None
         self.cases_dialog: CasesDialog | None = None
+        #: the register's window and reminder of the main window shown
+        self.register: RegisterDesk | None = None
+        #: how often the register's reminder looks whether the date has changed
+        self.register_check_s: float = CHECK_INTERVAL_S
         #: the viewer was open when the console locked; it comes back on unlocking
         self._viewer_hidden = False
         self.camera_wizard: CameraWizard | None = None
@@ -296,6 +302,7 @@ class Console(QObject):
         window.evidence_requested.connect(self._on_main_window_evidence_requested)
         window.exports_requested.connect(self._on_main_window_exports_requested)
         window.cases_requested.connect(self._on_main_window_cases_requested)
+        window.register_requested.connect(self._on_main_window_register_requested)
         window.sites.test_requested.connect(self._on_sites_test_requested)
         window.sites.rename_requested.connect(self._on_sites_rename_requested)
         window.sites.remove_requested.connect(self._on_sites_remove_requested)
@@ -326,6 +333,14 @@ class Console(QObject):
         )
         self._show_alarms(window)
         self.main_window = window
+        self.register = RegisterDesk(
+            self.core,
+            self.user,
+            window,
+            self.runner,
+            self.events,
+            check_interval_s=self.register_check_s,
+        )
         self._show_recording()
         window.show()
 
@@ -519,6 +534,7 @@ class Console(QObject):
         # window without closing it (see close_main_window).
         self.main_window = None
         self._forget_audit_viewer()
+        self._forget_register()
         self._forget_camera_wizard()
         self._stop_health()
         self._close_playback()
@@ -529,8 +545,9 @@ class Console(QObject):
         if window is None:
             return
         self.main_window = None
-        # The viewer and the wizard are the window's children and go with it.
+        # The viewer, the register and the wizard are the window's children and go with it.
         self._forget_audit_viewer()
+        self._forget_register()
         self._forget_camera_wizard()
         self._stop_health()
         self._close_playback()
@@ -557,6 +574,8 @@ class Console(QObject):
         if wizard is not None and wizard.isVisible():
             wizard.hide()
             self._wizard_hidden = True
+        if self.register is not None:
+            self.register.hide_for_lock()
         self.core.audit.record(
             Actor.of(self.user), "console.locked", self.user.name, {"reason": reason}
         ).add_done_callback(_report_audit_failure(self.core.bus))
@@ -582,6 +601,8 @@ class Console(QObject):
                 if wizard is not None and self._wizard_hidden:
                     wizard.show()
                 self._wizard_hidden = False
+                if self.register is not None:
+                    self.register.show_after_unlock()
 
         def failed(err: KnownError) -> None:
             if window.lock_screen is not None:
@@ -652,6 +673,22 @@ class Console(QObject):
     def _forget_audit_viewer(self) -> None:
         self.audit_viewer = None
         self._viewer_hidden = False
+
+    # -- the surveillance register ------------------------------------------------------------
+
+    def _on_main_window_register_requested(self) -> None:
+        self.open_register()
+
+    def open_register(self) -> None:
+        """The register's window (VIEW_REGISTER; the menu, Ctrl+Shift+R or the reminder)."""
+        if self.register is not None:
+            self.register.open()
+
+    def _forget_register(self) -> None:
+        desk = self.register
+        self.register = None
+        if desk is not None:
+            desk.stop()
 
     # -- evidence locks ------------------------------------------------------------------------
 
