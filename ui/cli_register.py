@@ -56,7 +56,8 @@ def run_register(core: Core, args: argparse.Namespace, out: TextIO) -> int:
     register = core.register
     match args.register_command:
         case "list":
-            today = core.clock.now().date()
+            # Review dates are Stockholm dates, as in the console and the export.
+            today = register.today()
             for entry in register.entries(actor):
                 if args.json:
                     print(json.dumps(_summary(entry), ensure_ascii=False), file=out)
