@@ -56,10 +56,14 @@ DEMO_USERS = (
         "arbetsledare",
         Role.SUPERVISOR,
         "watches live and recorded video, handles alarms and the lighting, locks evidence, "
-        "requests exports",
+        "requests exports and approves others', handles subject access cases, reads the register",
     ),
     ("tekniker", Role.TECHNICIAN, "adds and tests cameras"),
-    ("admin", Role.ADMINISTRATOR, "manages users and settings; sees no video"),
+    (
+        "admin",
+        Role.ADMINISTRATOR,
+        "manages users, settings and the surveillance register; sees no video",
+    ),
 )
 
 
