@@ -25,7 +25,6 @@ from PySide6.QtCore import (
     QTimeZone,
     Signal,
 )
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -57,13 +56,7 @@ from console.errors import KnownError
 from console.localtime import LOCAL_ZONE
 from ui.i18n import core_text, error_text
 from ui.tasks import TaskRunner
-
-#: Text colours of the status lines: (on a dark theme, on a light one).
-_COLOURS = {
-    "ok": ("#4cc36b", "#1a7f37"),
-    "warning": ("#e0a030", "#9a6700"),
-    "bad": ("#ff6b6b", "#cf222e"),
-}
+from ui.theme import set_state
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
@@ -375,7 +368,7 @@ class AuditViewer(QDialog):
 
     def _show_message(self, text: str) -> None:
         self.message.setText(text)
-        self._set_state(self.message, "bad")
+        set_state(self.message, "bad")
         self.message.show()
 
     def _on_apply_clicked(self) -> None:
@@ -429,19 +422,8 @@ class AuditViewer(QDialog):
         self.reload()
 
     def _show_verification(self, state: str, text: str) -> None:
-        self._set_state(self.verification, state)
+        set_state(self.verification, state)
         self.verification.setText(text)
-
-    def _set_state(self, label: QLabel, state: str) -> None:
-        """Colour a status line by its state ("ok", "warning", "bad"; "" for plain), readable on
-        the dark and the light theme. The state stays on the label as a property for tests."""
-        label.setProperty("state", state)
-        if state not in _COLOURS:
-            label.setStyleSheet("")
-            return
-        dark, light = _COLOURS[state]
-        on_dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
-        label.setStyleSheet(f"color: {dark if on_dark else light};")
 
     # -- CSV ---------------------------------------------------------------------------------
 
@@ -489,7 +471,7 @@ class AuditViewer(QDialog):
             .replace("%1", str(result.rows))
             .replace("%2", str(result.path))
         )
-        self._set_state(self.message, "")
+        set_state(self.message, "")
         self.message.show()
         self.csv_written.emit(str(result.path), result.rows)
 

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -42,17 +42,11 @@ from ui.events import DomainEvents
 from ui.i18n import error_text
 from ui.register_form import EntryForm, field_label, value_label
 from ui.tasks import TaskRunner
+from ui.theme import set_state, state_colour
 
 #: The widest a column of the table grows to its text: the list of missing fields would push the
 #: review dates out of sight (the whole text is in the cell's tooltip and under the table).
 MAX_COLUMN_WIDTH = 320
-
-#: Text colours of what needs attention: (on a dark theme, on a light one), as the access-log
-#: viewer's status lines.
-COLOURS = {
-    "bad": ("#ff6b6b", "#cf222e"),
-    "warning": ("#e0a030", "#9a6700"),
-}
 
 
 def export_folder(chosen: Path, today: date) -> Path:
@@ -297,15 +291,10 @@ class RegisterWindow(QDialog):
     def _mark(self, item: QTableWidgetItem | None, state: str) -> None:
         if item is None:
             return
-        item.setForeground(QBrush(QColor(self._colour(state))))
+        item.setForeground(QBrush(QColor(state_colour(self, state))))
         font = QFont(item.font())
         font.setBold(True)
         item.setFont(font)
-
-    def _colour(self, state: str) -> str:
-        dark, light = COLOURS[state]
-        on_dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
-        return dark if on_dark else light
 
     def current(self) -> Entry | None:
         row = self.table.currentRow()
@@ -350,7 +339,7 @@ class RegisterWindow(QDialog):
             overdue = self.tr("Review overdue since %1.").replace(
                 "%1", str(entry.fields.get("review_date"))
             )
-            text += f'<br><b style="color: {self._colour("bad")}">{html.escape(overdue)}</b>'
+            text += f'<br><b style="color: {state_colour(self, "bad")}">{html.escape(overdue)}</b>'
         self.summary.setText(text)
         names = [name for name in FIELDS if name != "attachments"]
         self.fields.setRowCount(len(names))
@@ -491,6 +480,5 @@ class RegisterWindow(QDialog):
 
     def _set_status(self, text: str, state: str) -> None:
         """The status line; coloured for a failure (the words say it too)."""
-        self.status.setProperty("state", state)
-        self.status.setStyleSheet(f"color: {self._colour(state)};" if state in COLOURS else "")
+        set_state(self.status, state)
         self.status.setText(text)

@@ -3,9 +3,32 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 THEMES = ("dark", "light")
+
+#: Text colours of states in status lines and labels: (on a dark theme, on a light one).
+STATE_COLOURS = {
+    "ok": ("#4cc36b", "#1a7f37"),
+    "warning": ("#e0a030", "#9a6700"),
+    "bad": ("#ff6b6b", "#cf222e"),
+    "busy": ("#8a9099", "#57606a"),
+}
+
+
+def state_colour(widget: QWidget, state: str) -> str:
+    """The colour of `state` (a key of STATE_COLOURS) readable on `widget`'s theme."""
+    dark, light = STATE_COLOURS[state]
+    on_dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    return dark if on_dark else light
+
+
+def set_state(label: QWidget, state: str) -> None:
+    """Colour a label by its state ("ok", "warning", "bad", "busy"; "" for plain), readable on the
+    dark and the light theme. The state stays on the label as a property for tests."""
+    label.setProperty("state", state)
+    label.setStyleSheet(f"color: {state_colour(label, state)};" if state in STATE_COLOURS else "")
+
 
 _DARK = {
     QPalette.ColorRole.Window: "#1e2126",

@@ -71,6 +71,7 @@ from console.ports import NetworkInterface
 from console.text import display_text, fold
 from ui.i18n import error_text
 from ui.tasks import Pool
+from ui.theme import set_state
 
 if TYPE_CHECKING:
     from ui.camera_wizard import CameraWizard
@@ -83,14 +84,6 @@ TEST_PURPOSE = "onboarding test"
 DEFAULT_PORTS = "80, 8080"
 #: Each of the two test pictures is shown this large (16:9; a 4:3 picture gets bars).
 PICTURE_SIZE = QSize(400, 225)
-
-#: Text colours of states: (on a dark theme, on a light one), as in the access-log viewer.
-_COLOURS = {
-    "ok": ("#4cc36b", "#1a7f37"),
-    "warning": ("#e0a030", "#9a6700"),
-    "bad": ("#ff6b6b", "#cf222e"),
-    "busy": ("#8a9099", "#57606a"),
-}
 
 
 # -- words --------------------------------------------------------------------------------------
@@ -178,18 +171,6 @@ def split_host_port(text: str, port: int) -> tuple[str, int]:
     if colon and name and ":" not in name and number.isdigit():
         return name, int(number)
     return host, port
-
-
-def set_state(label: QLabel, state: str) -> None:
-    """Colour a label by its state ("ok", "warning", "bad", "busy"; "" for plain), readable on the
-    dark and the light theme. The state stays on the label as a property for tests."""
-    label.setProperty("state", state)
-    if state not in _COLOURS:
-        label.setStyleSheet("")
-        return
-    dark, light = _COLOURS[state]
-    on_dark = label.palette().color(label.backgroundRole()).lightness() < 128
-    label.setStyleSheet(f"color: {dark if on_dark else light};")
 
 
 def _message_label(name: str) -> QLabel:

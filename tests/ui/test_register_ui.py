@@ -27,10 +27,11 @@ from tests.register_fixture import COMPLETE
 from tests.ui.test_shell import log_in
 from ui.events import DomainEvents
 from ui.i18n import Translations
-from ui.register import COLOURS, RegisterWindow
+from ui.register import RegisterWindow
 from ui.register_form import EntryForm
 from ui.register_reminder import RegisterReminder
 from ui.tasks import TaskRunner
+from ui.theme import STATE_COLOURS as COLOURS
 from ui.theme import apply_theme
 from ui.wiring.session import Console
 
