@@ -20,7 +20,7 @@ from console.domain import Actor, Role
 from console.errors import N_, KnownError, PermissionDenied
 from console.settings import LOCKOUT_MINUTES
 from tests.conftest import FAST_HASHER, PASSWORD, FakeClock
-from tests.ui.test_shell import log_in
+from tests.ui.test_shell import log_in, unlock
 from ui.audit_viewer import AuditViewer
 from ui.tasks import TaskRunner
 from ui.wiring.session import Console
@@ -471,11 +471,7 @@ def test_the_menu_opens_the_viewer_for_a_supervisor_only(
     console.lock()
     assert not viewer.isVisible()
     assert not action.isEnabled()
-    lock = window.lock_screen
-    assert lock is not None
-    lock.password.setText(PASSWORD)
-    qtbot.mouseClick(lock.unlock, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.locked, timeout=5000)
+    unlock(qtbot, window)
     assert viewer.isVisible()
     assert action.isEnabled()
 

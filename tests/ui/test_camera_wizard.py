@@ -34,7 +34,7 @@ from tests.hostile_soap import HOST, Eavesdropper, ScriptedCamera, foreign_host,
 from tests.register_fixture import registered
 from tests.sites import loopback_addresses, simulated_site
 from tests.ui.conftest import distinct_colours
-from tests.ui.test_shell import log_in
+from tests.ui.test_shell import log_in, unlock
 from ui.camera_wizard import CameraWizard
 from ui.health_monitor import HealthMonitor
 from ui.main_window import MainWindow
@@ -230,11 +230,7 @@ def test_a_technician_finds_tests_and_adds_a_camera(
     # The test shows live pictures: the lock hides the wizard, the unlock brings it back.
     console.lock()
     assert not wizard.isVisible()
-    lock = window.lock_screen
-    assert lock is not None
-    lock.password.setText(PASSWORD)
-    click(qtbot, lock.unlock)
-    qtbot.waitUntil(lambda: not window.locked, timeout=5000)
+    unlock(qtbot, window)
     assert wizard.isVisible()
 
     # The pictures were a logged look at live video, started before and ended after.

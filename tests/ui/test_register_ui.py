@@ -24,7 +24,7 @@ from console.register import Reminder
 from tests.conftest import PASSWORD, FakeClock
 from tests.core.test_cameras import facts, place
 from tests.register_fixture import COMPLETE
-from tests.ui.test_shell import log_in
+from tests.ui.test_shell import log_in, unlock
 from ui.events import DomainEvents
 from ui.i18n import Translations
 from ui.register import RegisterWindow
@@ -445,11 +445,7 @@ def test_the_register_window_hides_while_the_console_is_locked(
     # Locked, neither the menu nor the reminder opens it.
     console.open_register()
     assert not register.isVisible()
-    lock = window.lock_screen
-    assert lock is not None
-    lock.password.setText(PASSWORD)
-    qtbot.mouseClick(lock.unlock, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.locked)
+    unlock(qtbot, window)
     assert register.isVisible()
     assert desk.window is register
     register.close()

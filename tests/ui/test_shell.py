@@ -41,6 +41,15 @@ def log_in(qtbot: QtBot, console: Console, name: str, password: str = PASSWORD) 
     return console.main_window
 
 
+def unlock(qtbot: QtBot, window: MainWindow, password: str = PASSWORD) -> None:
+    """Unlock `window`'s lock screen with `password`, as its user would."""
+    lock = window.lock_screen
+    assert lock is not None
+    lock.password.setText(password)
+    qtbot.mouseClick(lock.unlock, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.locked, timeout=5000)
+
+
 def tree(model: SitesModel) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for row in range(model.rowCount()):
@@ -326,11 +335,7 @@ def test_floating_panels_hide_while_locked(
     qtbot.waitUntil(sites.isVisible)
     console.lock()
     assert not sites.isVisible()
-    lock = window.lock_screen
-    assert lock is not None
-    lock.password.setText(PASSWORD)
-    qtbot.mouseClick(lock.unlock, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.locked)
+    unlock(qtbot, window)
     assert sites.isVisible()
 
 
