@@ -13,7 +13,7 @@ import pytest
 from console.errors import InvalidInput
 from console.subject_access.masks import Fill, Keyframe, MaskPlan, Region, Shape, rect, region
 from devices.media.detect import OpenCvAssist
-from devices.media.mask_render import MaskingCancelled, PyAvMaskRenderer
+from devices.media.mask_render import MaskingCancelled, PyAvMaskRenderer, cover, planes
 from tests import masking_clip as clip
 
 #: A masked pixel is near black: the fill is black, the encoder adds a little noise.
@@ -167,3 +167,34 @@ def test_a_cancel_leaves_no_file(original: Path, tmp_path: Path) -> None:
             cancelled=lambda: True,
         )
     assert not out.exists()
+
+
+def test_a_filled_picture_does_not_leak_into_the_frames_predicted_from_it(
+    original: Path, tmp_path: Path
+) -> None:
+    """The fill is written into the decoded picture itself; the frames after a region ends are
+    predicted from the pictures it covered, and must show the original, not the fill."""
+    whole = rect(0, 0, clip.WIDTH, clip.HEIGHT)
+    plan = MaskPlan((region("all", Shape.RECT, [Keyframe(0, whole), Keyframe(9, whole)]),))
+    frames = _render(original, plan, tmp_path / "first-ten.mp4")
+    before = clip.decode_bgr(original)
+    assert all(picture.max() < DARK for picture in frames[:10])
+    for n in range(10, clip.FRAMES):
+        change = np.abs(frames[n].astype(int) - before[n]).mean()
+        assert change < 3, f"frame {n} differs from the original by {change:.1f} on average"
+
+
+def test_a_rectangle_is_filled_to_the_encoders_whole_blocks() -> None:
+    """Grown by the margin, then outwards to 16×16 blocks; nothing beyond those blocks."""
+    frame = av.VideoFrame(96, 64, "yuv420p")
+    luma, u, v = planes(frame)
+    for plane in (luma, u, v):
+        plane[:] = 200
+    cover((luma, u, v), [rect(20, 18, 10, 12)], MaskPlan((), margin=2))
+    filled = np.argwhere(luma == 16)
+    assert filled.min(axis=0).tolist() == [16, 16]
+    assert filled.max(axis=0).tolist() == [47, 47]
+    assert (luma == 16).sum() == 32 * 32
+    assert (u == 128).sum() == (v == 128).sum() == 16 * 16
+    assert (luma[:16] == 200).all()
+    assert (luma[48:] == 200).all()

@@ -2,19 +2,22 @@
 
 Every 5th frame is decoded to a grey copy at most 640 pixels wide (PyAV scales it while
 converting), and searched with the HOG people detector and the Haar frontal-face cascade that
-opencv-python-headless ships. A face stands for the person below it (a box of head, shoulders and
-body estimated from the face), so someone half hidden is still covered. Boxes of one person found
-by both detectors are merged; boxes are then tied into tracks by their overlap (IoU) with each
-track's last box. A track's box is interpolated between the frames where it was seen and held
-for one sampling interval before its first and after its last sighting, so the frames between
-samples are covered too. The operator corrects the proposal (manual regions, the requester's
-track excluded) before anything is rendered.
+opencv-python-headless ships, each detector on a thread of its own while the next samples are
+decoded (the three overlap on two cores). A face stands for the person below it (a box of head,
+shoulders and body estimated from the face), so someone half hidden is still covered. Boxes of one
+person found by both detectors are merged; boxes are then tied into tracks by their overlap (IoU)
+with each track's last box. A track's box is interpolated between the frames where it was seen and
+held for one sampling interval before its first and after its last sighting, so the frames between
+samples are covered too. The operator corrects the proposal (manual regions, the requester's track
+excluded) before anything is rendered.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,8 @@ Box = tuple[float, float, float, float]  # x, y, w, h in the original frame's pi
 EVERY = 5
 #: The reduced copy's largest width.
 MAX_WIDTH = 640
+#: Samples decoded ahead of the detectors (each a grey copy of at most 640×360, 230 KB).
+AHEAD = 4
 #: Overlap that ties a box to a track; low, because a box moves between samples.
 MATCH_IOU = 0.15
 #: Samples a track may go unseen (a detector misses a frame) and still continue.
@@ -77,6 +82,12 @@ class OpenCvAssist(DetectionAssist):
     ) -> list[Region]:
         samples: list[tuple[int, list[Box]]] = []
         frames = 0
+        # Each detector on a thread of its own, fed while the next samples are decoded: the
+        # three overlap on the two cores. One thread each, as a Haar cascade object must not be
+        # used by two threads at once.
+        people = ThreadPoolExecutor(1, thread_name_prefix="assist-people")
+        faces = ThreadPoolExecutor(1, thread_name_prefix="assist-faces")
+        pending: deque[tuple[int, Future[list[Box]], Future[list[Box]]]] = deque()
         try:
             with av.open(str(source)) as container:
                 stream = container.streams.video[0]
@@ -84,6 +95,7 @@ class OpenCvAssist(DetectionAssist):
                 width, height = stream.codec_context.width, stream.codec_context.height
                 scale = min(1.0, self._max_width / width)
                 small = (max(2, round(width * scale) // 2 * 2), max(2, round(height * scale)))
+                factor, size = width / small[0], (width, height)
                 total = stream.frames or 0
                 for index, frame in enumerate(container.decode(stream)):
                     frames = index + 1
@@ -92,31 +104,54 @@ class OpenCvAssist(DetectionAssist):
                     if cancelled():
                         raise AssistFailed(N_("The detection was cancelled."))
                     grey = frame.to_ndarray(format="gray", width=small[0], height=small[1])
-                    boxes = self.detect(grey, width / small[0], (width, height))
-                    samples.append((index, boxes))
+                    pending.append(
+                        (
+                            index,
+                            people.submit(self.people, grey, factor),
+                            faces.submit(self.faces, grey, factor, size),
+                        )
+                    )
+                    while len(pending) > AHEAD:
+                        samples.append(_collect(pending.popleft()))
                     if total:
                         progress(min(1.0, index / total))
+                while pending:
+                    samples.append(_collect(pending.popleft()))
         except (OSError, av.FFmpegError) as err:
             raise AssistFailed(
                 N_("The clip {path} cannot be read: {reason}"), path=source, reason=err
             ) from err
+        finally:
+            people.shutdown(cancel_futures=True)
+            faces.shutdown(cancel_futures=True)
         progress(1.0)
         return tracks_to_regions(track(samples), self._every, frames)
 
     def detect(self, grey: Any, factor: float, size: tuple[int, int]) -> list[Box]:
         """People and faces in one reduced grey frame, as boxes in the original's pixels."""
-        boxes: list[Box] = []
+        return merge(self.people(grey, factor) + self.faces(grey, factor, size))
+
+    def people(self, grey: Any, factor: float) -> list[Box]:
+        """The HOG people detector's boxes, in the original's pixels."""
         # Steps of 1.2 between scales: half the work of 1.05, and a person between two scales
         # still overlaps the window enough to be found a frame or two later.
-        people, _ = self._hog.detectMultiScale(grey, winStride=(8, 8), scale=1.2)
-        for x, y, w, h in people:
-            boxes.append((x * factor, y * factor, w * factor, h * factor))
-        faces = self._faces.detectMultiScale(
+        found, _ = self._hog.detectMultiScale(grey, winStride=(8, 8), scale=1.2)
+        return [(x * factor, y * factor, w * factor, h * factor) for x, y, w, h in found]
+
+    def faces(self, grey: Any, factor: float, size: tuple[int, int]) -> list[Box]:
+        """Each face the Haar cascade finds, grown to the person it stands for."""
+        found = self._faces.detectMultiScale(
             grey, scaleFactor=1.2, minNeighbors=4, minSize=(24, 24)
         )
-        for x, y, w, h in faces:
-            boxes.append(_person_of_face((x * factor, y * factor, w * factor, h * factor), size))
-        return merge(boxes)
+        return [
+            _person_of_face((x * factor, y * factor, w * factor, h * factor), size)
+            for x, y, w, h in found
+        ]
+
+
+def _collect(sample: tuple[int, Future[list[Box]], Future[list[Box]]]) -> tuple[int, list[Box]]:
+    index, people, faces = sample
+    return index, merge(people.result() + faces.result())
 
 
 def _person_of_face(face: Box, size: tuple[int, int]) -> Box:

@@ -1,11 +1,13 @@
 """The masked copy of a clip: decoded with PyAV, every mask region covered, re-encoded to H.264.
 
-The regions are filled in the decoded picture's own YUV planes (no conversion to RGB and back):
-luma with black, both chroma planes with grey, the chroma over every 2×2 block that touches a
-region. Each region is grown by the plan's margin (the encoder smears edges over a few pixels).
-A solid fill keeps nothing of what it covers; blur (only with the operator's acceptance) replaces
-the region with a strongly blurred copy. Audio and every other stream are dropped: sound is not
-masked. The output is a plain MP4 with one H.264 track at the original's size and frame timing.
+The regions are filled in the decoded picture's own YUV planes, where they lie (no conversion to
+RGB and back, and no copy unless the decoder still refers to the picture): luma with black, both
+chroma planes with grey, the chroma over every 2×2 block that touches a region. Each region is
+grown by the plan's margin (the encoder smears edges over a few pixels), and a rectangle further to
+the encoder's 16×16 blocks. A solid fill keeps nothing of what it covers; blur (only with the
+operator's acceptance) replaces the region with a strongly blurred copy. Audio and every other
+stream are dropped: sound is not masked. The output is a plain MP4 with one H.264 track at the
+original's size and frame timing.
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ _log = logging.getLogger(__name__)
 
 #: Black in limited-range YUV (what H.264 video carries).
 _BLACK_Y, _GREY_UV = 16, 128
+#: A rectangle is grown outwards to H.264's 16×16 macroblocks: a block the fill covers whole is
+#: flat black, which the encoder codes for almost nothing, where a block cut by the fill's edge
+#: costs it a hard edge to code in every frame (a masked copy then costs less than a plain
+#: re-encode; benchmarks/README.md). Covering more than asked is safe.
+_BLOCK = 16
 #: How often a cancel is looked at, in frames (a second of 25 fps video).
 _EVERY = 25
 #: The blur's kernel as a share of the region's size: large enough that no feature stays.
@@ -113,13 +120,15 @@ class PyAvMaskRenderer(MaskRenderer):
                     if total:
                         progress(min(1.0, index / total))
                 shapes = plan.shapes_at(index)
-                if shapes or frame.format.name != "yuv420p":
-                    picture = frame.to_ndarray(format="yuv420p")
-                    cover(picture, width, height, shapes, plan)
-                    masked = av.VideoFrame.from_ndarray(picture, format="yuv420p")
+                if frame.format.name != "yuv420p":
+                    masked = frame.reformat(format="yuv420p")
                 else:
-                    # Nothing to cover: the decoded picture goes to the encoder as it is.
                     masked = frame
+                if shapes:
+                    # Filled where it lies; a picture the decoder still refers to (a later
+                    # frame is predicted from it) is copied first, so nothing leaks forward.
+                    masked.make_writable()
+                    cover(planes(masked), shapes, plan)
                 pts = frame.pts if frame.pts is not None else index
                 if first_pts is None:
                     first_pts = pts
@@ -139,11 +148,19 @@ class PyAvMaskRenderer(MaskRenderer):
         return frames, width, height, seconds
 
 
-def cover(
-    picture: Any, width: int, height: int, shapes: Sequence[Sequence[Point]], plan: MaskPlan
-) -> None:
-    """Cover `shapes` (grown by the plan's margin) in a yuv420p picture laid out as PyAV's
-    ndarray: the luma rows, then the U and the V plane."""
+def planes(frame: av.VideoFrame) -> tuple[Any, Any, Any]:
+    """Writable views of a yuv420p frame's Y, U and V planes, without their row padding."""
+    views = []
+    for plane in frame.planes:
+        rows = np.frombuffer(memoryview(plane), np.uint8).reshape(plane.height, plane.line_size)
+        views.append(rows[:, : plane.width])
+    y, u, v = views
+    return y, u, v
+
+
+def cover(picture: tuple[Any, Any, Any], shapes: Sequence[Sequence[Point]], plan: MaskPlan) -> None:
+    """Cover `shapes` (grown by the plan's margin) in a yuv420p picture given as its three
+    planes (see `planes`)."""
     if not shapes:
         return
     margin = plan.margin
@@ -151,11 +168,11 @@ def cover(
     for shape in shapes:
         box = _upright_rect(shape)
         if box is not None and plan.fill is Fill.SOLID:
-            _fill_rect(picture, width, height, box, margin)
+            _fill_rect(picture, box, margin)
         else:
             polygons.append(shape)
     if polygons:
-        _cover_polygons(picture, width, height, polygons, plan)
+        _cover_polygons(picture, polygons, plan)
 
 
 def _upright_rect(shape: Sequence[Point]) -> tuple[float, float, float, float] | None:
@@ -169,29 +186,30 @@ def _upright_rect(shape: Sequence[Point]) -> tuple[float, float, float, float] |
 
 
 def _fill_rect(
-    picture: Any, width: int, height: int, box: tuple[float, float, float, float], margin: int
+    picture: tuple[Any, Any, Any], box: tuple[float, float, float, float], margin: int
 ) -> None:
     """A rectangle filled by slices: no mask to draw, for the common case. Its edges are
-    rounded outwards and the margin added; the chroma covers every 2×2 block it touches."""
-    x0 = max(0, int(np.floor(box[0])) - margin)
-    y0 = max(0, int(np.floor(box[1])) - margin)
-    x1 = min(width, int(np.ceil(box[2])) + margin + 1)
-    y1 = min(height, int(np.ceil(box[3])) + margin + 1)
+    rounded outwards, the margin added, and the whole grown outwards to the encoder's blocks;
+    the chroma covers every 2×2 block it touches."""
+    luma, u, v = picture
+    height, width = luma.shape
+    x0 = max(0, int(np.floor(box[0])) - margin) // _BLOCK * _BLOCK
+    y0 = max(0, int(np.floor(box[1])) - margin) // _BLOCK * _BLOCK
+    x1 = min(width, -(-(int(np.ceil(box[2])) + margin + 1) // _BLOCK) * _BLOCK)
+    y1 = min(height, -(-(int(np.ceil(box[3])) + margin + 1) // _BLOCK) * _BLOCK)
     if x1 <= x0 or y1 <= y0:
         return
-    picture[y0:y1, x0:x1] = _BLACK_Y
-    half_w, half_h = width // 2, height // 2
-    chroma = picture[height:].reshape(-1)
-    u = chroma[: half_h * half_w].reshape(half_h, half_w)
-    v = chroma[half_h * half_w : 2 * half_h * half_w].reshape(half_h, half_w)
+    luma[y0:y1, x0:x1] = _BLACK_Y
     cx0, cy0, cx1, cy1 = x0 // 2, y0 // 2, (x1 + 1) // 2, (y1 + 1) // 2
     u[cy0:cy1, cx0:cx1] = _GREY_UV
     v[cy0:cy1, cx0:cx1] = _GREY_UV
 
 
 def _cover_polygons(
-    picture: Any, width: int, height: int, shapes: Sequence[Sequence[Point]], plan: MaskPlan
+    picture: tuple[Any, Any, Any], shapes: Sequence[Sequence[Point]], plan: MaskPlan
 ) -> None:
+    luma, u, v = picture
+    height, width = luma.shape
     margin = plan.margin
     points = [np.round(np.asarray(s, dtype=np.float64)).astype(np.int32) for s in shapes]
     # Only the rectangle around every shape is touched: most of a frame is not masked.
@@ -210,18 +228,13 @@ def _cover_polygons(
         cv2.fillPoly(mask, [shape], 255)
         if margin:
             cv2.polylines(mask, [shape], True, 255, thickness=2 * margin + 1)
-    luma = picture[:height]
-    half_w, half_h = width // 2, height // 2
-    chroma = picture[height:].reshape(-1)
-    u = chroma[: half_h * half_w].reshape(half_h, half_w)
-    v = chroma[half_h * half_w : 2 * half_h * half_w].reshape(half_h, half_w)
     # A chroma sample is covered when any of the four luma pixels it colours is.
     ch, cw = (y1 - y0 + 1) // 2, (x1 - x0 + 1) // 2
     padded = np.zeros((ch * 2, cw * 2), np.uint8)
     padded[: y1 - y0, : x1 - x0] = mask
     cmask = (padded[0::2, 0::2] | padded[1::2, 0::2] | padded[0::2, 1::2] | padded[1::2, 1::2]) > 0
     cy0, cx0 = y0 // 2, x0 // 2
-    cmask = cmask[: half_h - cy0, : half_w - cx0]
+    cmask = cmask[: u.shape[0] - cy0, : u.shape[1] - cx0]
     cy1, cx1 = cy0 + cmask.shape[0], cx0 + cmask.shape[1]
     lmask = mask > 0
     if plan.fill is Fill.SOLID:
