@@ -4,6 +4,7 @@ with the detection assist plus manual corrections, checked frame by frame."""
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 
 import av
@@ -12,7 +13,7 @@ import pytest
 
 from console.errors import InvalidInput
 from console.subject_access.masks import Fill, Keyframe, MaskPlan, Region, Shape, rect, region
-from devices.media.detect import OpenCvAssist
+from devices.media.detect import AssistFailed, OpenCvAssist
 from devices.media.mask_render import MaskingCancelled, PyAvMaskRenderer, cover, planes
 from tests import masking_clip as clip
 
@@ -198,3 +199,23 @@ def test_a_rectangle_is_filled_to_the_encoders_whole_blocks() -> None:
     assert (u == 128).sum() == (v == 128).sum() == 16 * 16
     assert (luma[:16] == 200).all()
     assert (luma[48:] == 200).all()
+
+
+def test_the_assist_stops_when_cancelled_and_names_a_clip_it_cannot_read(
+    original: Path, tmp_path: Path
+) -> None:
+    asked = 0
+
+    def cancelled() -> bool:
+        nonlocal asked
+        asked += 1
+        return asked > 3
+
+    with pytest.raises(AssistFailed, match="cancelled"):
+        OpenCvAssist().propose(original, progress=lambda _: None, cancelled=cancelled)
+    # Its detector threads end with it.
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("assist-")]
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(200))
+    with pytest.raises(AssistFailed, match="cannot be read"):
+        OpenCvAssist().propose(broken, progress=lambda _: None, cancelled=lambda: False)
