@@ -127,10 +127,6 @@ class OpenCvAssist(DetectionAssist):
         progress(1.0)
         return tracks_to_regions(track(samples), self._every, frames)
 
-    def detect(self, grey: Any, factor: float, size: tuple[int, int]) -> list[Box]:
-        """People and faces in one reduced grey frame, as boxes in the original's pixels."""
-        return merge(self.people(grey, factor) + self.faces(grey, factor, size))
-
     def people(self, grey: Any, factor: float) -> list[Box]:
         """The HOG people detector's boxes, in the original's pixels."""
         # Steps of 1.2 between scales: half the work of 1.05, and a person between two scales
