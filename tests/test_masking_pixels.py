@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import av
@@ -219,3 +220,17 @@ def test_the_assist_stops_when_cancelled_and_names_a_clip_it_cannot_read(
     broken.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(200))
     with pytest.raises(AssistFailed, match="cannot be read"):
         OpenCvAssist().propose(broken, progress=lambda _: None, cancelled=lambda: False)
+
+
+def test_two_proposals_at_once_find_what_one_finds(original: Path, proposal: list[Region]) -> None:
+    """The console may run two cases' assists at once on one instance: each proposal has
+    detectors of its own (OpenCV's cascade must not be used by two threads at once)."""
+    assist = OpenCvAssist()
+    with ThreadPoolExecutor(2) as pool:
+        runs = [
+            pool.submit(assist.propose, original, progress=lambda _: None, cancelled=lambda: False)
+            for _ in range(2)
+        ]
+        results = [run.result() for run in runs]
+    for result in results:
+        assert [r.to_json() for r in result] == [r.to_json() for r in proposal]

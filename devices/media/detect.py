@@ -66,12 +66,7 @@ class OpenCvAssist(DetectionAssist):
     def __init__(self, *, every: int = EVERY, max_width: int = MAX_WIDTH) -> None:
         self._every = every
         self._max_width = max_width
-        self._hog = cv2.HOGDescriptor()
-        self._hog.setSVMDetector(np.asarray(cv2.HOGDescriptor.getDefaultPeopleDetector()))
-        cascades = Path(cv2.data.haarcascades)  # type: ignore[attr-defined]
-        self._faces = cv2.CascadeClassifier(str(cascades / "haarcascade_frontalface_default.xml"))
-        if self._faces.empty():
-            raise AssistFailed(N_("OpenCV's face detector could not be loaded."))
+        _Detectors()  # a missing cascade is said now, not at the first proposal
 
     def propose(
         self,
@@ -83,8 +78,9 @@ class OpenCvAssist(DetectionAssist):
         samples: list[tuple[int, list[Box]]] = []
         frames = 0
         # Each detector on a thread of its own, fed while the next samples are decoded: the
-        # three overlap on the two cores. One thread each, as a Haar cascade object must not be
-        # used by two threads at once.
+        # three overlap on the two cores. One thread each, and detectors of this proposal's own,
+        # as a Haar cascade object must not be used by two threads at once.
+        detectors = _Detectors()
         people = ThreadPoolExecutor(1, thread_name_prefix="assist-people")
         faces = ThreadPoolExecutor(1, thread_name_prefix="assist-faces")
         pending: deque[tuple[int, Future[list[Box]], Future[list[Box]]]] = deque()
@@ -107,8 +103,8 @@ class OpenCvAssist(DetectionAssist):
                     pending.append(
                         (
                             index,
-                            people.submit(self.people, grey, factor),
-                            faces.submit(self.faces, grey, factor, size),
+                            people.submit(detectors.people, grey, factor),
+                            faces.submit(detectors.faces, grey, factor, size),
                         )
                     )
                     while len(pending) > AHEAD:
@@ -126,6 +122,19 @@ class OpenCvAssist(DetectionAssist):
             faces.shutdown(cancel_futures=True)
         progress(1.0)
         return tracks_to_regions(track(samples), self._every, frames)
+
+
+class _Detectors:
+    """OpenCV's people and face detectors, for one proposal (neither may be shared between
+    threads that use them at once)."""
+
+    def __init__(self) -> None:
+        self._hog = cv2.HOGDescriptor()
+        self._hog.setSVMDetector(np.asarray(cv2.HOGDescriptor.getDefaultPeopleDetector()))
+        cascades = Path(cv2.data.haarcascades)  # type: ignore[attr-defined]
+        self._faces = cv2.CascadeClassifier(str(cascades / "haarcascade_frontalface_default.xml"))
+        if self._faces.empty():
+            raise AssistFailed(N_("OpenCV's face detector could not be loaded."))
 
     def people(self, grey: Any, factor: float) -> list[Box]:
         """The HOG people detector's boxes, in the original's pixels."""
