@@ -24,6 +24,12 @@ vlc-fd    libvlc's decode path (the console's instance and media options, --vout
           without Python: each stream remuxed to MPEG-TS by `ffmpeg -c copy` into a pipe that
           libvlc reads as fd://N; libvlc's process and the remuxers are counted apart. The
           floor of the pipe/fd feed lever, and of an ingest in C
+vlc-pipe  the pipe/fd feed lever itself: the console's ingest (PyAvSource, a reader thread a
+          stream) and its TsMuxer write each packet's TS into a pipe on the reader's thread;
+          libvlc as in vlc-fd reads it as fd://N. All in one process: the console's decode path
+          with the feed through a pipe instead of the Python read callback
+vlc-callback  the console's decode path, for comparison in the same run: the same ingest, and
+          LiveView (devices/media/vlc_feed.py) feeding libvlc through its read callback
 
 CPU in % of one core (every thread of the process; Xvfb's apart). Prints a table; writes
 nothing. The D1 site's 5:4 picture is stretched to the 16:9 tile here (no letterbox).
@@ -49,7 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_live_view as live_view
 from bench_simulator import authenticated, cpu_seconds
 
-MODES = ("decode", "swscale", "opencv", "vlc-fd")
+MODES = ("decode", "swscale", "opencv", "vlc-fd", "vlc-pipe", "vlc-callback")
 
 
 def _vlc_child(fds: list[int]) -> None:
@@ -77,6 +83,49 @@ def _vlc_child(fds: list[int]) -> None:
             if media.get_stats(stats):
                 shown += stats.displayed_pictures
         print(shown, flush=True)
+
+
+def _pipe_child(cameras: list[str], *, callbacks: bool = False) -> None:
+    """The vlc-pipe mode, or with `callbacks` vlc-callback (see the docstring); `cameras` are
+    "url user password" triples."""
+    from console.camera_login import CameraLogin, host_of
+    from devices.media.ingest import PyAvSource
+    from devices.media.vlc_feed import LiveView, TsMuxer, VlcInstance
+
+    def reader(url: str, user: str, password: str, fd: int) -> None:
+        source = PyAvSource.open(url, CameraLogin.bind(host_of(url), user, password))
+        muxer = TsMuxer(source.info(), end_pictures=True)
+        while (packet := source.read()) is not None:
+            data = muxer.mux(packet)
+            while data:
+                data = data[os.write(fd, data) :]
+
+    def callback_reader(url: str, user: str, password: str, view: LiveView) -> None:
+        source = PyAvSource.open(url, CameraLogin.bind(host_of(url), user, password))
+        view.start(source.info())
+        while (packet := source.read()) is not None:
+            view.feed(packet)
+
+    triples = list(zip(cameras[::3], cameras[1::3], cameras[2::3], strict=True))
+    if not callbacks:
+        fds = []
+        for url, user, password in triples:
+            read_fd, write_fd = os.pipe()
+            fds.append(read_fd)
+            threading.Thread(
+                target=reader, args=(url, user, password, write_fd), daemon=True
+            ).start()
+        _vlc_child(fds)
+        return
+    instance = VlcInstance(["--vout=vdummy"])
+    views = [LiveView(instance) for _ in triples]
+    for (url, user, password), view in zip(triples, views, strict=True):
+        threading.Thread(
+            target=callback_reader, args=(url, user, password, view), daemon=True
+        ).start()
+    while True:
+        time.sleep(1.0)
+        print(sum(view.stats().get("displayed", 0) for view in views), flush=True)
 
 
 def _child(mode: str, layout: int, urls: list[str]) -> None:
@@ -157,7 +206,10 @@ def _child(mode: str, layout: int, urls: list[str]) -> None:
     app.exec()
 
 
-def measure(mode: str, layout: int, urls: list[str], seconds: float, xvfb: Any) -> dict[str, Any]:
+def measure(
+    mode: str, layout: int, cameras: list[Any], seconds: float, xvfb: Any
+) -> dict[str, Any]:
+    urls = [authenticated(c.sub_url or "", c) for c in cameras]
     remuxers: list[subprocess.Popen[bytes]] = []
     fds: list[int] = []
     if mode == "vlc-fd":
@@ -174,6 +226,10 @@ def measure(mode: str, layout: int, urls: list[str], seconds: float, xvfb: Any) 
             os.close(write_fd)
             fds.append(read_fd)
         command = [sys.executable, __file__, "--child", mode, str(layout), *map(str, fds)]
+    elif mode in ("vlc-pipe", "vlc-callback"):
+        command = [sys.executable, __file__, "--child", mode, str(layout)]
+        for camera in cameras:
+            command += [camera.sub_url or "", camera.user, camera.password]
     else:
         command = [sys.executable, __file__, "--child", mode, str(layout), *urls]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, pass_fds=fds)
@@ -212,9 +268,13 @@ def main() -> int:
     parser.add_argument("--site", choices=sorted(live_view.SITES), default="1080p")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
+    parser.add_argument("--skip-mpv", action="store_true", help="no mpv reference")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child and args.child[0] == "vlc-fd":
+    if args.child and args.child[0] in ("vlc-pipe", "vlc-callback"):
+        _pipe_child(args.child[2:], callbacks=args.child[0] == "vlc-callback")
+    elif args.child and args.child[0] == "vlc-fd":
         _vlc_child([int(fd) for fd in args.child[2:]])
     elif args.child:
         _child(args.child[0], int(args.child[1]), args.child[2:])
@@ -235,39 +295,49 @@ def main() -> int:
                     urls = [authenticated(c.sub_url or "", c) for c in endpoints[: layout**2]]
                     row = rows.setdefault(layout, {})
                     row.setdefault("live", []).append(live_view.live_decode(urls, args.seconds))
-                    row.setdefault("mpv", []).append(
-                        live_view.mpv_grid(urls, layout, args.seconds, xvfb)
-                    )
-                    for mode in MODES:
+                    if not args.skip_mpv:
+                        row.setdefault("mpv", []).append(
+                            live_view.mpv_grid(urls, layout, args.seconds, xvfb)
+                        )
+                    for mode in args.modes:
                         row.setdefault(mode, []).append(
-                            measure(mode, layout, urls, args.seconds, xvfb)
+                            measure(mode, layout, endpoints[: layout**2], args.seconds, xvfb)
                         )
     finally:
         xvfb.close()
         shutil.rmtree(runtime, ignore_errors=True)
     print(f"\n{args.site} site, {sub[0]}×{sub[1]} sub streams, medians of {args.repeat} rounds")
+    decodes = [m for m in ("decode", "vlc-fd", "vlc-pipe", "vlc-callback") if m in args.modes]
+    drawn = [m for m in ("swscale", "opencv") if m in args.modes and not args.skip_mpv]
     print(
-        "| Tiles | ffmpeg live | PyAV decode (/ live) | libvlc fed by fd (/ live) + remux"
-        " | mpv + Xvfb | swscale drawn + Xvfb (/ mpv) | OpenCV drawn + Xvfb (/ mpv)"
-        " | fps a tile, OpenCV / libvlc |"
+        "| Tiles | ffmpeg live | "
+        + " | ".join(f"{m} (/ live)" for m in decodes)
+        + ("" if args.skip_mpv else " | mpv + Xvfb")
+        + "".join(f" | {m} + Xvfb (/ mpv)" for m in drawn)
+        + " | fps a tile, lowest |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---" * (3 + len(decodes) + len(drawn) + (0 if args.skip_mpv else 1)) + "|")
     for layout, row in rows.items():
 
         def med(mode: str, key: str = "percent", row: dict[str, Any] = row) -> float:
             return statistics.median(r[key] for r in row[mode])
 
-        live, mpv = med("live"), med("mpv") + med("mpv", "xvfb_percent")
-        decode, vlc = med("decode"), med("vlc-fd")
-        drawn = {m: med(m) + med(m, "xvfb_percent") for m in ("swscale", "opencv")}
-        fps = [med(m, "painted_per_s") / layout**2 for m in ("opencv", "vlc-fd")]
-        print(
-            f"| {layout**2} | {live:.1f} % | {decode:.1f} % ({decode / live:.2f}×)"
-            f" | {vlc:.1f} % ({vlc / live:.2f}×) + {med('vlc-fd', 'remux_percent'):.1f} %"
-            f" | {mpv:.1f} % | {drawn['swscale']:.1f} % ({drawn['swscale'] / mpv:.2f}×)"
-            f" | {drawn['opencv']:.1f} % ({drawn['opencv'] / mpv:.2f}×)"
-            f" | {fps[0]:.1f} / {fps[1]:.1f} |"
-        )
+        live = med("live")
+        cells = [f"{layout**2}", f"{live:.1f} %"]
+        for mode in decodes:
+            cell = f"{med(mode):.1f} % ({med(mode) / live:.2f}×)"
+            if mode == "vlc-fd":
+                cell += f" + remux {med(mode, 'remux_percent'):.1f} %"
+            cells.append(cell)
+        if not args.skip_mpv:
+            mpv = med("mpv") + med("mpv", "xvfb_percent")
+            cells.append(f"{mpv:.1f} %")
+            for mode in drawn:
+                total = med(mode) + med(mode, "xvfb_percent")
+                cells.append(f"{total:.1f} % ({total / mpv:.2f}×)")
+        shown = [med(m, "painted_per_s") / layout**2 for m in args.modes if m != "decode"]
+        cells.append(f"{min(shown):.1f}" if shown else "—")
+        print("| " + " | ".join(cells) + " |")
     return 0
 
 
