@@ -1,25 +1,25 @@
-"""The live grid under overload: streams degrade to keyframes only instead of every tile
-stuttering, and go back to full decoding one at a time when the workstation has room.
+"""The live grid under overload: streams degrade to keyframes only instead of every tile stuttering,
+and go back to full decoding one at a time when the workstation has room.
 
 libvlc, fed live, never falls behind in reading: it reads every packet, decodes what it can and
 drops late pictures itself (measured, docs/live-view-performance.md "Overload"): above ~18 ×
-1080p30 on two cores every tile loses frames alike and some freeze. So the trigger is libvlc's
-own count of lost pictures. Once a second the governor looks at every live stream's counters;
-when streams lose more than `loss_share` of their pictures over the last two seconds, it
-degrades as many as the loss needs in one step (the share of pictures lost in the last second
-across the full-rate streams, times their number; at least one), sub streams before main
-streams (the big tile keeps its picture), the ones losing most first, then waits `gap_s` to see
-the effect. After `quiet_s` without losses it restores one stream; a loss within `probation_s`
-of a restore doubles the wait (up to `max_quiet_s`), so a workstation at its limit does not
-oscillate.
+1080p30 on two cores every tile loses frames alike and some freeze. So the trigger is libvlc's own
+count of lost pictures. Once a second the governor looks at every live stream's counters; when
+streams lose more than `loss_share` of their pictures over the last two seconds, it degrades as
+many as the loss needs in one step (the share of pictures lost in the last second across the
+full-rate streams, times their number; at least one), sub streams before main streams (the big tile
+keeps its picture: when it is the one losing, sub streams at full rate go first), the ones losing
+most first, then waits `gap_s` to see the effect. After `quiet_s` without losses it restores one
+stream; a loss within `probation_s` of a restore doubles the wait (up to `max_quiet_s`), so a
+workstation at its limit does not oscillate.
 
-Streams that open while the workstation is at its limit start in keyframes only instead of
-freezing every tile for seconds until the loss shows (measured: 28 × 1080p30 opened at once froze
-9 tiles for up to 8 s while the governor stepped down): `admit` weighs a starting stream's decode
-cost (`stream_cost`, from its resolution and frame rate) against the budget, the cost the
-workstation decodes at full rate. The budget starts from the measured capacity per core and
-follows what the workstation shows: after a degrade it is the cost still at full rate, after a
-restore that held it is the cost then at full rate.
+Streams that open while the workstation is at its limit start in keyframes only instead of freezing
+every tile for seconds until the loss shows (measured: 28 × 1080p30 opened at once froze 9 tiles
+for up to 8 s while the governor stepped down): `admit` weighs a starting stream's decode cost
+(`stream_cost`, from its resolution and frame rate) against the budget, the cost the workstation
+decodes at full rate. The budget starts from the measured capacity per core and follows what the
+workstation shows: after a degrade it is the cost still at full rate, after a restore that held it
+is the cost then at full rate.
 """
 
 from __future__ import annotations
@@ -212,9 +212,20 @@ class OverloadGovernor(QObject):
             self._last_action = self._last_loss = self._monotonic()
 
     def _degrade(self, losing: list[tuple[float, Governed]], count: int, now: float) -> None:
-        # Sub streams first (small tiles), the ones losing most first.
-        losing.sort(key=lambda item: (item[1].main_stream, -item[0]))
-        done = sum(1 for _, stream in losing[:count] if stream.degrade())
+        # Sub streams first (small tiles), the ones losing most first, then those still at full
+        # rate that are not losing: the overload is the workstation's, and a main stream (the
+        # big tile the operator looks at) may be the one that shows it first. A main stream
+        # goes only when it loses and no sub stream is left at full rate.
+        shares = {id(stream): share for share, stream in losing}
+        candidates = [
+            stream
+            for stream in self._tracks
+            if not stream.closed
+            and not stream.degraded
+            and (id(stream) in shares or not stream.main_stream)
+        ]
+        candidates.sort(key=lambda s: (s.main_stream, -shares.get(id(s), -1.0)))
+        done = sum(1 for stream in candidates[:count] if stream.degrade())
         if done:
             log.warning(
                 "live view: the workstation cannot decode every stream: %d to keyframes only",

@@ -227,3 +227,28 @@ def test_main_streams_past_the_budget_start_in_keyframes_only(qtbot: QtBot) -> N
     finally:
         for stream in streams:
             stream.close()
+
+
+def test_a_losing_big_tile_keeps_its_picture_while_small_tiles_can_give_way(
+    qtbot: QtBot,
+) -> None:
+    """The big tile's main stream often shows the overload first (the dearest decode); the
+    small tiles at full rate go to keyframes only before it does."""
+    clock = Clock()
+    governor = OverloadGovernor(monotonic=clock, quiet_s=60)
+    big = Stream("big", main=True, cost=0.09)
+    small = [Stream(f"s{i}") for i in range(3)]
+    streams = [big, *small]
+    for stream in streams:
+        governor.add(stream)
+    big.loss_per_s = 10
+    run(governor, streams, clock, 3)
+    assert not big.degraded
+    assert sum(s.degraded for s in small) == 1
+    # Still losing: the next steps take the other small tiles, the big one only after them.
+    run(governor, streams, clock, 6)
+    assert not big.degraded
+    assert all(s.degraded for s in small)
+    run(governor, streams, clock, 3)
+    assert big.degraded
+    governor.timer.stop()
