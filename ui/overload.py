@@ -149,11 +149,22 @@ class OverloadGovernor(QObject):
         only) when its cost would take the streams at full rate past the budget, or, for a sub
         stream, while streams are losing pictures (the workstation is past its limit right
         now). A main stream is a big tile, the one the operator looks at (a maximized camera):
-        within the budget it starts in full, and if the losses go on the sub streams are
-        degraded first."""
-        if not stream.main_stream and self._monotonic() - self._last_loss < self._gap_s:
-            return False
-        return self.full_cost(besides=stream) + stream.cost <= self.budget
+        it starts in full when the main streams at full rate fit the budget with it, or when
+        it is the only one, and if losses follow the sub streams are degraded first."""
+        if not stream.main_stream:
+            if self._monotonic() - self._last_loss < self._gap_s:
+                return False
+            return self.full_cost(besides=stream) + stream.cost <= self.budget
+        # Weighed against the other main streams only: the sub streams give way to it if losses
+        # follow (`_degrade`). And never refused while it is the only one: a budget brought
+        # down by a few small tiles losing pictures (a busy moment at start-up) must not keep
+        # the camera the operator maximized at one picture a second.
+        others = sum(
+            s.cost
+            for s in self._tracks
+            if s is not stream and s.main_stream and not s.closed and not s.degraded
+        )
+        return others == 0 or others + stream.cost <= self.budget
 
     def tick(self) -> None:
         now = self._monotonic()

@@ -252,3 +252,26 @@ def test_a_losing_big_tile_keeps_its_picture_while_small_tiles_can_give_way(
     run(governor, streams, clock, 3)
     assert big.degraded
     governor.timer.stop()
+
+
+def test_a_maximized_camera_starts_in_full_after_small_tiles_lost_pictures_at_start(
+    qtbot: QtBot,
+) -> None:
+    """A busy moment at start-up (two small tiles losing pictures) degrades one and brings the
+    budget down to what the other small tiles cost; the camera the operator then maximizes
+    still starts in full: it is weighed against the other main streams only."""
+    clock = Clock()
+    governor = OverloadGovernor(monotonic=clock, quiet_s=60)
+    small = [Stream(f"s{i}", cost=0.022) for i in range(4)]
+    for stream in small:
+        governor.add(stream)
+    small[0].loss_per_s = small[1].loss_per_s = 8
+    run(governor, small, clock, 3)
+    assert sum(s.degraded for s in small) == 1
+    assert governor.budget < 0.09
+    big = Stream("maximized", main=True, cost=0.09)
+    assert governor.admit(big)
+    governor.add(big)
+    # A second main stream past the budget is still refused.
+    assert not governor.admit(Stream("another", main=True, cost=0.09))
+    governor.timer.stop()
