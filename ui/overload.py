@@ -223,19 +223,22 @@ class OverloadGovernor(QObject):
             self._last_action = self._last_loss = self._monotonic()
 
     def _degrade(self, losing: list[tuple[float, Governed]], count: int, now: float) -> None:
-        # Sub streams first (small tiles), the ones losing most first, then those still at full
-        # rate that are not losing: the overload is the workstation's, and a main stream (the
-        # big tile the operator looks at) may be the one that shows it first. A main stream
-        # goes only when it loses and no sub stream is left at full rate.
-        shares = {id(stream): share for share, stream in losing}
-        candidates = [
-            stream
-            for stream in self._tracks
-            if not stream.closed
-            and not stream.degraded
-            and (id(stream) in shares or not stream.main_stream)
-        ]
-        candidates.sort(key=lambda s: (s.main_stream, -shares.get(id(s), -1.0)))
+        # Sub streams first (small tiles), the ones losing most first. When a main stream (the
+        # big tile the operator looks at, often the first to show the overload: the dearest
+        # decode) is among the losing, the sub streams still at full rate go before it too.
+        losing.sort(key=lambda item: (item[1].main_stream, -item[0]))
+        candidates = [stream for _, stream in losing if not stream.main_stream]
+        mains = [stream for _, stream in losing if stream.main_stream]
+        if mains:
+            candidates += [
+                stream
+                for stream in self._tracks
+                if not stream.closed
+                and not stream.degraded
+                and not stream.main_stream
+                and stream not in candidates
+            ]
+            candidates += mains
         done = sum(1 for stream in candidates[:count] if stream.degrade())
         if done:
             log.warning(
