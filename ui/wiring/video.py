@@ -149,16 +149,24 @@ class HubStream:
         """Keyframes only because the workstation could not keep up."""
         return self._degraded
 
+    def _flowing(self) -> bool:
+        """Packets come: a stale or offline stream's player shows its last picture, which a
+        restart (to keyframes only or back) would turn black until the stream returns."""
+        status = self._last_status
+        return status is None or status.state not in (StreamState.STALE, StreamState.OFFLINE)
+
     def degrade(self) -> bool:
         if self._closed or self._player.keyframes_only:
             return False  # keyframes only already (a small tile without a sub stream)
+        if not self._flowing():
+            return False  # decodes nothing now: nothing to free, a picture to keep
         self._degraded = True
         self._player.keyframes_only = True
         self._tell_tile()
         return True
 
     def restore(self) -> None:
-        if self._closed or not self._degraded:
+        if self._closed or not self._degraded or not self._flowing():
             return
         self._degraded = False
         self._player.keyframes_only = False
