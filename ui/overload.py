@@ -138,10 +138,16 @@ class OverloadGovernor(QObject):
         if not self.timer.isActive():
             self.timer.start()
 
-    def full_cost(self, *, besides: Governed | None = None) -> float:
-        """The cost of the open streams at full rate (`besides` left out)."""
+    def full_cost(self, *, besides: Governed | None = None, main_only: bool = False) -> float:
+        """The cost of the open streams at full rate (`besides` left out; with `main_only`,
+        of the main streams only)."""
         return sum(
-            s.cost for s in self._tracks if s is not besides and not s.closed and not s.degraded
+            s.cost
+            for s in self._tracks
+            if s is not besides
+            and not s.closed
+            and not s.degraded
+            and (s.main_stream or not main_only)
         )
 
     def admit(self, stream: Governed) -> bool:
@@ -159,11 +165,7 @@ class OverloadGovernor(QObject):
         # follow (`_degrade`). And never refused while it is the only one: a budget brought
         # down by a few small tiles losing pictures (a busy moment at start-up) must not keep
         # the camera the operator maximized at one picture a second.
-        others = sum(
-            s.cost
-            for s in self._tracks
-            if s is not stream and s.main_stream and not s.closed and not s.degraded
-        )
+        others = self.full_cost(besides=stream, main_only=True)
         return others == 0 or others + stream.cost <= self.budget
 
     def tick(self) -> None:
