@@ -541,7 +541,10 @@ def test_a_stalled_stream_is_stale_within_3_s_and_comes_back(
             and amber > 0.5
         ):
             kept = display.keep(second.rows((0, 0, *SCREEN)), "stale")
-            pytest.fail(f"stale tile: {a}, {b}, amber {amber:.2f}; screenshot {kept}")
+            pytest.fail(
+                f"stale tile: {a}, {b}, amber {amber:.2f}; screenshot {kept}\n"
+                f"{_brief(console.state())}\n{console.log()[-4000:]}"
+            )
         assert sessions(site, names[victim]) == 1, "a stall keeps the session"
     finally:
         site.stall(names[victim], False)

@@ -74,7 +74,8 @@ class Governed(Protocol):
     def stats(self) -> dict[str, int]: ...
 
     def degrade(self) -> bool:
-        """Keyframes only; False if it was keyframes only already (or is closed)."""
+        """Keyframes only; False if it was keyframes only already, is closed, or decodes
+        nothing now (stalled: no packet comes)."""
         ...
 
     def restore(self) -> None: ...
@@ -241,7 +242,12 @@ class OverloadGovernor(QObject):
                 and stream not in candidates
             ]
             candidates += mains
-        done = sum(1 for stream in candidates[:count] if stream.degrade())
+        # A candidate may refuse (a stalled stream decodes nothing): the next one goes instead.
+        done = 0
+        for stream in candidates:
+            if done >= count:
+                break
+            done += stream.degrade()
         if done:
             log.warning(
                 "live view: the workstation cannot decode every stream: %d to keyframes only",

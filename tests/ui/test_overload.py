@@ -275,3 +275,50 @@ def test_a_maximized_camera_starts_in_full_after_small_tiles_lost_pictures_at_st
     # A second main stream past the budget is still refused.
     assert not governor.admit(Stream("another", main=True, cost=0.09))
     governor.timer.stop()
+
+
+def test_a_stalled_stream_is_passed_over_and_the_next_one_gives_way(qtbot: QtBot) -> None:
+    """A stream whose packets stopped decodes nothing: degrading it would free nothing and
+    restart its player to a black picture until the stream returns. It refuses, and the next
+    candidate goes instead, so the step still frees what it should."""
+    clock = Clock()
+    governor = OverloadGovernor(monotonic=clock, quiet_s=60)
+    big = Stream("big", main=True, cost=0.09)
+    stalled, other = Stream("stalled"), Stream("other")
+    stalled.degrade = lambda: False  # type: ignore[method-assign]
+    streams = [big, stalled, other]
+    for stream in streams:
+        governor.add(stream)
+    big.loss_per_s = 10
+    run(governor, streams, clock, 3)
+    assert other.degraded
+    assert not stalled.degraded
+    assert not big.degraded
+    governor.timer.stop()
+
+
+def test_a_hub_stream_without_packets_is_neither_degraded_nor_restored(qtbot: QtBot) -> None:
+    """From its first second without a packet (before the hub calls it STALE after 2 s) a
+    stream keeps its player as it is: its last picture stays on the tile."""
+    clock = Clock()
+    player = FakePlayer()
+    stream = HubStream(player, _GuiCalls(), lambda _status: None, monotonic=clock)
+    stream.on_info(MAIN)
+    packet = Packet(b"\x00\x00\x00\x01\x65", 0, 0, True, Fraction(1, 90_000))
+    assert not stream.degrade(), "no packet yet: nothing to free"
+    stream.on_packet(packet)
+    clock.now += 0.5
+    assert stream.degrade()
+    assert player.keyframes_only
+    clock.now += 1.0  # stalled
+    stream.restore()
+    assert stream.degraded, "a stalled stream is not restarted"
+    assert player.keyframes_only
+    stream.on_packet(packet)  # flowing again
+    stream.restore()
+    assert not stream.degraded
+    assert not player.keyframes_only
+    clock.now += 1.0
+    assert not stream.degrade(), "stalled: its player keeps the last picture"
+    assert not player.keyframes_only
+    stream.close()

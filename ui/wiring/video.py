@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,10 @@ if TYPE_CHECKING:
     from devices.media.playback import SegmentFeeder
 
 log = logging.getLogger(__name__)
+
+#: A stream without a packet for this long is paused (stalled, before the hub calls it STALE
+#: after 2 s): the overload governor neither degrades nor restores it.
+PAUSED_AFTER_S = 1.0
 
 
 # -- live video ---------------------------------------------------------------------------------
@@ -63,8 +68,12 @@ class HubStream:
         *,
         governor: OverloadGovernor | None = None,
         main_stream: bool = False,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._player = player
+        self._monotonic = monotonic
+        #: when the last packet came (the hub's thread writes it; a float is swapped atomically)
+        self._last_packet: float | None = None
         self._gui = gui
         self._on_status = on_status
         self._gui_thread = threading.get_ident()
@@ -96,6 +105,7 @@ class HubStream:
             self._gui.call.emit(_Call(lambda: self._start(info)))
 
     def on_packet(self, packet: Packet) -> None:
+        self._last_packet = self._monotonic()
         self._player.feed(packet)
 
     def on_status(self, status: StreamStatus) -> None:
@@ -150,10 +160,14 @@ class HubStream:
         return self._degraded
 
     def _flowing(self) -> bool:
-        """Packets come: a stale or offline stream's player shows its last picture, which a
-        restart (to keyframes only or back) would turn black until the stream returns."""
+        """Packets come: a stalled, stale or offline stream's player shows its last picture,
+        which a restart (to keyframes only or back) would turn black until the stream returns.
+        A stall is seen here from its first second, before the hub calls the stream STALE."""
         status = self._last_status
-        return status is None or status.state not in (StreamState.STALE, StreamState.OFFLINE)
+        if status is not None and status.state in (StreamState.STALE, StreamState.OFFLINE):
+            return False
+        last = self._last_packet
+        return last is not None and self._monotonic() - last < PAUSED_AFTER_S
 
     def degrade(self) -> bool:
         if self._closed or self._player.keyframes_only:
