@@ -862,6 +862,16 @@ class QueueSource:
         self.packets.put(None)
 
 
+def feed_live(source: QueueSource, stop: threading.Event) -> None:
+    """A live stream into `source` until `stop`: a keyframe a second, a packet every 40 ms."""
+    index = 0
+    while not stop.wait(0.04):
+        key = index % 25 == 0
+        data = b"\x00\x00\x00\x01idr" if key else b"\x00\x00\x00\x01p"
+        source.packets.put(Packet(data, index * 3600, index * 3600, key, INFO.time_base))
+        index += 1
+
+
 class FakePlayer(Player):
     """A libvlc LiveView stand-in: keeps what it is given; the first keyframe is its picture."""
 
@@ -1022,6 +1032,8 @@ def test_a_stream_that_falls_behind_degrades_to_keyframes_and_recovers(
 
     backend = HubVideoBackend(MediaHub(open_source, grace_s=0.1, now=core.clock.now), make_player)
     backend.governor.quiet_s = 0.5
+    stop_feeding = threading.Event()
+    feeder: threading.Thread | None = None
     try:
         grid = VideoGrid(core.cameras, core.layouts, person(core, "olle"), runner, backend)
         qtbot.addWidget(grid)
@@ -1030,6 +1042,10 @@ def test_a_stream_that_falls_behind_degrades_to_keyframes_and_recovers(
         qtbot.waitUntil(lambda: len(players) == 1 and players[0].on_behind is not None)
         player = players[0]
         assert not player.keyframes_only
+        # A live stream: a packet every 40 ms (the governor leaves a stalled stream alone).
+        feeder = threading.Thread(target=feed_live, args=(sources[0], stop_feeding))
+        feeder.start()
+        qtbot.waitUntil(lambda: len(player.packets) > 0)
         # libvlc fell behind (reported on the hub's thread, twice): keyframes only, once.
         behind = player.on_behind
         assert behind is not None
@@ -1038,7 +1054,6 @@ def test_a_stream_that_falls_behind_degrades_to_keyframes_and_recovers(
         thread.join()
         qtbot.waitUntil(lambda: player.keyframes_only)
         tile = grid.tiles[0]
-        sources[0].packets.put(Packet(b"\x00\x00\x00\x01idr", 0, 0, True, INFO.time_base))
         qtbot.waitUntil(lambda: tile.badge.isVisibleTo(tile))  # the tile says so
         assert "cannot decode every stream" in tile.badge.toolTip()
         # ...and full decoding again once nothing was lost for a while (the governor's tick).
@@ -1047,4 +1062,7 @@ def test_a_stream_that_falls_behind_degrades_to_keyframes_and_recovers(
         grid.stop()
         qtbot.waitUntil(lambda: runner.pending == 0)
     finally:
+        stop_feeding.set()
+        if feeder is not None:
+            feeder.join()
         backend.close()
