@@ -317,13 +317,18 @@ class VideoBackend(Protocol):
         keyframes_only: bool,
         on_status: Callable[[StreamStatus], None],
         on_first_frame: Callable[[], None],
+        on_restart: Callable[[], None] | None = None,
     ) -> VideoHandle:
         """Start drawing `camera`'s `profile` stream into the native window `window_id` (only
         its key frames when `keyframes_only`: a small tile of a camera without a sub stream).
 
-        `on_status` gets every change of the stream's state; `on_first_frame` is called once,
-        when the first picture is on screen. Both may be called from any thread, even before
-        `open` returns. Raises KnownError when the stream cannot be opened at all.
+        `on_status` gets every change of the stream's state; `on_first_frame` is called when
+        the first picture is on screen, and again after the stream started over. Both may be
+        called from any thread, even before `open` returns. `on_restart` is called on the GUI
+        thread just before the backend starts the stream over in the same window (to
+        keyframes only and back, when the workstation cannot decode every stream): the window
+        is black from then until `on_first_frame`. Raises KnownError when the stream cannot be
+        opened at all.
         """
         ...
 

@@ -691,6 +691,34 @@ class Switch:
         )
 
 
+def test_a_stream_put_in_keyframes_only_and_back_never_shows_a_black_frame(
+    console: LiveConsole, display: Display, site: Any
+) -> None:
+    """The overload governor starts a tile's stream over in keyframes only (and later back in
+    full): libvlc's picture returns only with the next keyframe, and meanwhile the tile shows
+    its last picture (ui/tile.py, VideoTile._on_restart)."""
+    names = names_of(console)
+    console.login(SUPERVISOR)
+    state = console.show("2x2", names[:4])
+    check_moving(console, display, range(4), "before-degrade")
+    index = 3
+    rect = video_rect(state["tiles"][index]["screen"])
+    code = camera_code(names[index])
+    for command, label, badge in (("degrade", "degrade", True), ("undegrade", "undegrade", False)):
+        assert console.ask(command, index=index)["done"], f"{command} refused: {console.state()}"
+        shots = _shoot_switch(display, rect, code, label, done=lambda: False, timeout=3.0)
+        print(f"{label}: {shots}")
+        assert not shots.bad, (
+            f"{len(shots.bad)} of {shots.count} screenshots after {label} show no picture of the "
+            "camera:\n" + "\n".join(shots.bad)
+        )
+        assert len(shots.frames) >= 2, f"the picture did not come back after {label}: {shots}"
+        state = console.state()
+        assert state["tiles"][index]["keyframes_badge"] is badge, _brief(state)
+    check_moving(console, display, range(4), "after-degrade")
+    console.check_quiet()
+
+
 def _shoot_switch(
     display: Display,
     rect: tuple[int, int, int, int],
@@ -1043,6 +1071,19 @@ def _child(config_path: str) -> int:
             grid.maximize(command["index"])
         elif name == "restore":
             grid.restore()
+        elif name in ("degrade", "undegrade"):
+            # What the overload governor does to a tile's stream (ui/overload.py).
+            front = grid.tiles[command["index"]]._front
+            handle: Any = None if front is None else front.handle
+            if name == "degrade":
+                # As when libvlc falls behind: the governor waits its quiet time before the
+                # stream may come back.
+                if handle is not None:
+                    handle._governor.behind(handle)
+                return {"done": handle is not None and handle.degraded}
+            if handle is not None:
+                handle.restore()
+            return {"done": handle is not None and not handle.degraded}
         else:
             return {"error": f"unknown command {name}"}
         return {"ok": True}

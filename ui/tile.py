@@ -93,6 +93,10 @@ FIT_SETTLE_S = 0.25
 #: The curtain stays at least this long when the tile's size does not change at all (it was put
 #: up before a layout that turned out to keep the tile's size).
 CURTAIN_MIN_S = 0.1
+#: A stream started over (to keyframes only and back, ui/overload.py) shows a picture again with
+#: its next keyframe, a GOP later: the curtain keeps the last picture on screen until then, or
+#: this long at most.
+RESTART_WAIT_S = 4.0
 
 
 def clock_text(status: StreamStatus) -> str:
@@ -217,6 +221,8 @@ class VideoTile(QFrame):
         #: while the curtain is up: when it went up, the front surface's size then, and when to
         #: lift it at the latest
         self._curtain: tuple[float, tuple[int, int] | None, float] | None = None
+        #: the front stream started over and has not shown its next picture yet (its token)
+        self._restarting: int | None = None
         self._fit_timer = QTimer(self)
         self._fit_timer.setInterval(FIT_POLL_MS)
         self._fit_timer.timeout.connect(self._on_fit_timer_timeout)
@@ -630,6 +636,9 @@ class VideoTile(QFrame):
         def on_first_frame() -> None:
             relay.first_frame.emit(_Report(token))
 
+        def on_restart() -> None:
+            self._on_restart(token)
+
         try:
             handle = backend.open(
                 camera,
@@ -638,6 +647,7 @@ class VideoTile(QFrame):
                 keyframes_only=keyframes_only,
                 on_status=on_status,
                 on_first_frame=on_first_frame,
+                on_restart=on_restart,
             )
         except KnownError as err:
             if self._front is not None and self._front.shown:
@@ -665,6 +675,14 @@ class VideoTile(QFrame):
         if stream is None or stream.token in self._fitting:
             return
         screen = self.screen_
+        if stream.token == self._restarting and shiboken6.isValid(screen):
+            # Its picture is back after a restart: the curtain goes once libvlc's new window
+            # fits, as for a new stream's first picture.
+            self._restarting = None
+            now = time.monotonic()
+            self._fitting[stream.token] = now, now + FIT_WAIT_S
+            self._fit_timer.start()
+            return
         if stream.shown or not shiboken6.isValid(screen):
             # The front stream started again (a reconnect): its new window, too, is to keep what
             # is on screen when it is uncovered.
@@ -727,7 +745,20 @@ class VideoTile(QFrame):
 
     # -- the curtain -------------------------------------------------------------------------
 
-    def hold_picture(self) -> None:
+    def _on_restart(self, token: int) -> None:
+        """The backend is about to start the front stream over (GUI thread): its window is
+        black until the stream's next keyframe. The picture on screen now stays, under the
+        curtain, until then."""
+        if not shiboken6.isValid(self):
+            return
+        front = self._front
+        if front is None or front.token != token:
+            return
+        self.hold_picture(RESTART_WAIT_S)
+        if self._curtain is not None:
+            self._restarting = token
+
+    def hold_picture(self, wait_s: float = FIT_WAIT_S) -> None:
         """The tile is about to change size (maximized or restored): its picture, as it is on
         screen now, stays over the video until libvlc has fitted its window to the new size.
 
@@ -747,10 +778,10 @@ class VideoTile(QFrame):
             return
         now = time.monotonic()
         if self._curtain is not None:
-            since, size, _ = self._curtain
-            self._curtain = since, size, now + FIT_WAIT_S
+            since, size, until = self._curtain
+            self._curtain = since, size, max(until, now + wait_s)
         elif screen.hold(front.surface):
-            self._curtain = now, screen.size_in_pixels(front.surface), now + FIT_WAIT_S
+            self._curtain = now, screen.size_in_pixels(front.surface), now + wait_s
         else:
             return
         self._fit_timer.start()
@@ -762,6 +793,9 @@ class VideoTile(QFrame):
         front, screen = self._front, self.screen_
         if now >= until or front is None or not front.shown:
             return True
+        if front.token == self._restarting or front.token in self._fitting:
+            # Started over: its picture comes back with the stream's next keyframe.
+            return False
         if self._back is not None and self._back.token in self._fitting:
             # The new stream is about to be shown: the curtain goes with the swap.
             return False
@@ -772,6 +806,7 @@ class VideoTile(QFrame):
 
     def _lift_curtain(self) -> None:
         self._curtain = None
+        self._restarting = None
         if shiboken6.isValid(self.screen_):
             # libvlc's window keeps the curtain's picture until it draws its next one.
             self.screen_.lift_curtain()

@@ -61,6 +61,7 @@ class FakeHandle(VideoHandle):
     keyframes_only: bool
     on_status: Callable[[StreamStatus], None]
     on_first_frame: Callable[[], None]
+    on_restart: Callable[[], None] | None = None
     closed: bool = False
     shown: int = 0
 
@@ -94,10 +95,13 @@ class FakeBackend(VideoBackend):
         keyframes_only: bool,
         on_status: Callable[[StreamStatus], None],
         on_first_frame: Callable[[], None],
+        on_restart: Callable[[], None] | None = None,
     ) -> FakeHandle:
         if self.refuse is not None:
             raise self.refuse
-        handle = FakeHandle(camera, profile, window_id, keyframes_only, on_status, on_first_frame)
+        handle = FakeHandle(
+            camera, profile, window_id, keyframes_only, on_status, on_first_frame, on_restart
+        )
         self.handles.append(handle)
         return handle
 

@@ -302,7 +302,15 @@ def test_a_hub_stream_without_packets_is_neither_degraded_nor_restored(qtbot: Qt
     stream keeps its player as it is: its last picture stays on the tile."""
     clock = Clock()
     player = FakePlayer()
-    stream = HubStream(player, _GuiCalls(), lambda _status: None, monotonic=clock)
+    # The tile is told before each restart of the player, while it still shows its picture.
+    told: list[bool] = []
+    stream = HubStream(
+        player,
+        _GuiCalls(),
+        lambda _status: None,
+        monotonic=clock,
+        on_restart=lambda: told.append(player.keyframes_only),
+    )
     stream.on_info(MAIN)
     packet = Packet(b"\x00\x00\x00\x01\x65", 0, 0, True, Fraction(1, 90_000))
     assert not stream.degrade(), "no packet yet: nothing to free"
@@ -321,4 +329,5 @@ def test_a_hub_stream_without_packets_is_neither_degraded_nor_restored(qtbot: Qt
     clock.now += 1.0
     assert not stream.degrade(), "stalled: its player keeps the last picture"
     assert not player.keyframes_only
+    assert told == [False, True]
     stream.close()

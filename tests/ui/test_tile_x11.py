@@ -22,7 +22,7 @@ from tests.ui.test_grid import CLI, FakeBackend, FakeHandle, facts, person, plac
 from ui.grid import VideoGrid
 from ui.native_surface import Xcb
 from ui.tasks import TaskRunner
-from ui.tile import FIT_SETTLE_S, VideoTile
+from ui.tile import FIT_SETTLE_S, FIT_WAIT_S, VideoTile
 from ui.tile_state import TileState
 
 #: The stream's own size: libvlc's first pictures come at it.
@@ -200,3 +200,42 @@ def test_a_hidden_tile_forgets_what_was_on_screen(qtbot: QtBot, live: Live, fake
     live.grid.maximize(0)
     qtbot.waitUntil(lambda: not live.tile.isVisible())
     assert live.window not in fake_x.kept, "shown again, it is black until libvlc draws"
+
+
+def test_a_stream_started_over_keeps_its_picture_until_its_next_keyframe(
+    qtbot: QtBot, live: Live, fake_x: FakeX
+) -> None:
+    """The overload governor starts a stream over in keyframes only (and back): libvlc's
+    window goes, and a new one shows a picture only with the stream's next keyframe, up to a
+    GOP later. Meanwhile the tile shows a still of its last picture, not black."""
+    curtain = live.tile.screen_.curtain
+    restart = live.sub.on_restart
+    assert restart is not None
+    restart()
+    assert curtain.isVisible()
+    assert not curtain.still.isNull()
+    del fake_x.inner[live.sub.window_id]  # libvlc's window closed with the old stream
+    qtbot.wait(round(FIT_WAIT_S * 1000) + 200)
+    assert curtain.isVisible(), "the still stays until the picture is back, past FIT_WAIT_S"
+    window = fake_x.vout(live.sub, live.tile)
+    fake_x.place(window, live.sub, SOURCE)  # the first picture at the stream's own size
+    live.sub.picture()
+    qtbot.wait(2 * round(FIT_SETTLE_S * 1000))
+    assert curtain.isVisible(), "not before libvlc's new window fits the tile"
+    fake_x.place(window, live.sub, None)
+    qtbot.waitUntil(curtain.isHidden)
+    assert window in fake_x.kept
+    assert live.tile.state is TileState.LIVE
+
+
+def test_a_stream_started_over_without_a_picture_is_uncovered_in_the_end(
+    qtbot: QtBot, live: Live, fake_x: FakeX, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ui.tile.RESTART_WAIT_S", 0.3)
+    curtain = live.tile.screen_.curtain
+    restart = live.sub.on_restart
+    assert restart is not None
+    restart()
+    assert curtain.isVisible()
+    del fake_x.inner[live.sub.window_id]
+    qtbot.waitUntil(curtain.isHidden, timeout=2000)

@@ -69,8 +69,11 @@ class HubStream:
         governor: OverloadGovernor | None = None,
         main_stream: bool = False,
         monotonic: Callable[[], float] = time.monotonic,
+        on_restart: Callable[[], None] | None = None,
     ) -> None:
         self._player = player
+        #: told (GUI thread) just before the player starts over: the tile keeps its picture
+        self._on_restart = on_restart
         self._monotonic = monotonic
         #: when the last packet came (the hub's thread writes it; a float is swapped atomically)
         self._last_packet: float | None = None
@@ -175,7 +178,7 @@ class HubStream:
         if not self._flowing():
             return False  # decodes nothing now: nothing to free, a picture to keep
         self._degraded = True
-        self._player.keyframes_only = True
+        self._restart(keyframes_only=True)
         self._tell_tile()
         return True
 
@@ -183,8 +186,15 @@ class HubStream:
         if self._closed or not self._degraded or not self._flowing():
             return
         self._degraded = False
-        self._player.keyframes_only = False
+        self._restart(keyframes_only=False)
         self._tell_tile()
+
+    def _restart(self, *, keyframes_only: bool) -> None:
+        """The player starts over (libvlc takes keyframes only when a stream starts): its
+        window is black until the next keyframe's picture, so the tile is told first."""
+        if self._on_restart is not None:
+            self._on_restart()
+        self._player.keyframes_only = keyframes_only
 
     def stats(self) -> dict[str, int]:
         return {} if self._closed else self._player.stats()
@@ -230,6 +240,7 @@ class HubVideoBackend:
         keyframes_only: bool,
         on_status: Callable[[StreamStatus], None],
         on_first_frame: Callable[[], None],
+        on_restart: Callable[[], None] | None = None,
     ) -> HubStream:
         player = self._make_player(on_first_frame)
         player.keyframes_only = keyframes_only
@@ -240,6 +251,7 @@ class HubVideoBackend:
             on_status,
             governor=self.governor,
             main_stream=profile is Profile.MAIN,
+            on_restart=on_restart,
         )
         try:
             # Gives the status, the stream's parameters and its cached GOP at once when it is
