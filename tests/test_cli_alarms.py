@@ -45,12 +45,24 @@ class Lines:
             text=True,
         )
         self.lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._err: list[str] = []
+        # stdout and stderr each read by a thread of its own to their end (never closed under
+        # a reader: `stop` waits for the process, then for both).
+        self._readers = [
+            threading.Thread(target=self._read, daemon=True),
+            threading.Thread(target=self._read_err, daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
 
     def _read(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.lines.put(line.rstrip("\n"))
+
+    def _read_err(self) -> None:
+        assert self.process.stderr is not None
+        self._err.append(self.process.stderr.read())
 
     def until(self, found: Callable[[str], bool], seconds: float = 20) -> str:
         deadline = time.monotonic() + seconds
@@ -68,11 +80,13 @@ class Lines:
     def stop(self) -> str:
         self.process.terminate()
         try:
-            _, err = self.process.communicate(timeout=30)
+            self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            _, err = self.process.communicate()
-        return err
+            self.process.wait()
+        for reader in self._readers:
+            reader.join(10)
+        return "".join(self._err)
 
 
 @pytest.fixture
