@@ -587,8 +587,14 @@ class PullPointSource:
         self._set_state(SubscriptionState.SUBSCRIBED)
 
     async def _unsubscribe(self, subscription: _Subscription) -> None:
-        with contextlib.suppress(Exception):
+        try:
             await asyncio.wait_for(subscription.manager.Unsubscribe(), UNSUBSCRIBE_TIMEOUT_S)
+        except Exception as err:  # noqa: BLE001 - a courtesy: the subscription expires anyway
+            _log.info(
+                "camera %s: the event subscription was not ended (%s); it expires by itself",
+                self.camera_id,
+                self._camera_error(err).message,
+            )
 
     # -- helpers ----------------------------------------------------------------------------
 
