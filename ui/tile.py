@@ -760,7 +760,8 @@ class VideoTile(QFrame):
 
     def hold_picture(self, wait_s: float = FIT_WAIT_S) -> None:
         """The tile is about to change size (maximized or restored): its picture, as it is on
-        screen now, stays over the video until libvlc has fitted its window to the new size.
+        screen now, stays over the video until libvlc has fitted its window to the new size (or
+        at most `wait_s`; `_on_restart` holds it for a stream about to start over).
 
         X11 without a compositor keeps nothing of a window's contents: a video window made
         larger shows the old, smaller picture in its corner and black around it (smaller: a
